@@ -1,0 +1,82 @@
+# crm: PostgreSQL extension (PGXS build)
+#
+# Developer entry points (see README.md, "Contributing"):
+#   make test    install missing packages, build, run every pg_regress and
+#                pgTAP suite on a throw-away cluster, print both summaries
+#   make demo    same bootstrap, then load the synthetic bank and print the report
+#   make bench   benchmarks (bench/), ratios against plain SQL / Python
+#   make fuzz    libFuzzer harnesses on the text parsers (FUZZ_SECONDS=60)
+#
+# Everything else is plain PGXS: make && make install && make installcheck.
+
+EXTENSION   = crm
+EXTVERSION  = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" crm.control)
+
+MODULE_big  = crm
+OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+
+# The install script has one source: the section files in src/sql/, in name
+# order.  Released versions' upgrade scripts live in src/upgrade/.
+SQL_SECTIONS = $(sort $(wildcard src/sql/*.sql))
+DATA_built  = crm--$(EXTVERSION).sql
+DATA        = $(wildcard src/upgrade/crm--*--*.sql)
+
+# pg_regress suites, in run order (one file per feature; setup defines the
+# error-capturing helper the others use).
+REGRESS = setup \
+	tiers_type \
+	tier \
+	presets \
+	hysteresis \
+	abc \
+	quantile_rfm \
+	lifecycle \
+	bar
+REGRESS_OPTS = --inputdir=. --load-extension=crm
+
+# Warnings are errors by default; CRM_WERROR= (empty) turns that off.
+CRM_WERROR ?= -Werror
+PG_CFLAGS  += $(CRM_WERROR) -Isrc
+PG_CPPFLAGS += -Isrc
+
+EXTRA_CLEAN = results regression.diffs regression.out fuzz/build
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+crm--$(EXTVERSION).sql: $(SQL_SECTIONS) crm.control
+	@printf '%s\n' '-- crm $(EXTVERSION): generated from src/sql/*.sql by make; do not edit' > $@
+	@printf '%s\n' '\echo Use "CREATE EXTENSION crm" to load this file. \quit' >> $@
+	@for f in $(SQL_SECTIONS); do printf '\n-- source: %s\n' "$$f" >> $@; cat "$$f" >> $@; done
+
+# ---------------------------------------------------------------------------
+# The two commands (and friends).  scripts/bootstrap.sh installs what is
+# missing; scripts/with-cluster.sh runs a command against a throw-away
+# cluster on a private socket and removes it afterwards.
+
+.PHONY: bootstrap test demo bench fuzz fuzz-build
+
+bootstrap:
+	scripts/bootstrap.sh
+
+test: bootstrap
+	$(MAKE) all
+	scripts/sudo-if-needed.sh $(MAKE) install
+	scripts/with-cluster.sh scripts/run-tests.sh
+
+demo: bootstrap
+	$(MAKE) all
+	scripts/sudo-if-needed.sh $(MAKE) install
+	scripts/with-cluster.sh scripts/run-demo.sh
+
+bench: bootstrap
+	$(MAKE) all
+	scripts/sudo-if-needed.sh $(MAKE) install
+	CRM_CLUSTER_OPTS="-o shared_buffers=2GB -o work_mem=256MB -o max_parallel_workers_per_gather=0" \
+		scripts/with-cluster.sh bench/run.sh $(BENCH)
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	scripts/bootstrap.sh fuzz
+	fuzz/run.sh $(FUZZ_SECONDS)

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Run every pg_regress suite (sql/, expected/) and every pgTAP suite (test/)
+# against the cluster in the environment (see scripts/with-cluster.sh), print
+# both summaries, and exit non-zero if either failed.
+set -u
+cd "$(dirname "$0")/.."
+
+echo "== pg_regress (sql/ + expected/)"
+make -s installcheck > regress.log 2>&1
+regress_rc=$?
+# pg_regress' own summary: the per-test lines and the "All N tests passed" box.
+grep -E "^(ok|not ok|test |     |#)|tests? (passed|failed)" regress.log | sed 's/^/  /'
+if [ $regress_rc -ne 0 ] && [ -f regression.diffs ]; then
+	echo "-- regression.diffs (first 200 lines)"
+	head -n 200 regression.diffs
+fi
+
+echo "== pgTAP (test/*.sql, pg_prove)"
+tapdb=crm_tap
+dropdb --if-exists -q "$tapdb" && createdb "$tapdb"
+psql -X -q -v ON_ERROR_STOP=1 -d "$tapdb" \
+	-c 'SET client_min_messages = warning' \
+	-c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION crm'
+tap_rc=$?
+if [ $tap_rc -eq 0 ]; then
+	# CRM_DATA_DIR tells suites that use ../shared/data where it is; they skip without it.
+	data_dir=$(cd .. && pwd)/shared/data
+	PGOPTIONS="${PGOPTIONS:-} -c crm_test.data_dir=$data_dir" \
+		pg_prove -d "$tapdb" --ext .sql test/
+	tap_rc=$?
+fi
+
+echo "== summary"
+if [ $regress_rc -eq 0 ]; then echo "  pg_regress: PASS"; else echo "  pg_regress: FAIL"; fi
+if [ $tap_rc -eq 0 ]; then echo "  pgTAP:      PASS"; else echo "  pgTAP:      FAIL"; fi
+[ $regress_rc -eq 0 ] && [ $tap_rc -eq 0 ]
