@@ -1,0 +1,50 @@
+/*
+ * crm_error.h
+ *	  Error reporting and allocation for crm's server-independent cores.
+ *
+ * Parsers and algorithms that do not need a backend (tiers_core.c, ...)
+ * report failures through a CrmError instead of ereport(), and allocate
+ * through crm_core_alloc().  Inside the server, crm.c implements the
+ * allocator with palloc and crm_ereport() maps each kind to a SQLSTATE;
+ * fuzzers and unit tests link their own malloc-based versions.
+ */
+#ifndef CRM_ERROR_H
+#define CRM_ERROR_H
+
+#include <stddef.h>
+
+typedef enum CrmErrorKind
+{
+	CRM_OK = 0,
+	CRM_ERR_SYNTAX,				/* 22P02 invalid_text_representation */
+	CRM_ERR_INVALID,			/* 22023 invalid_parameter_value */
+	CRM_ERR_RANGE,				/* 22003 numeric_value_out_of_range */
+	CRM_ERR_LIMIT,				/* 54000 program_limit_exceeded */
+	CRM_ERR_BINARY				/* 22P03 invalid_binary_representation */
+} CrmErrorKind;
+
+typedef struct CrmError
+{
+	CrmErrorKind kind;
+	char		message[256];
+	char		detail[256];	/* empty when there is none */
+	char		hint[256];		/* empty when there is none */
+} CrmError;
+
+/*
+ * Record an error (the first one only: later failures are usually its
+ * consequences).  crm_error_detail and crm_error_hint add to the recorded
+ * error.  All are printf-style.
+ */
+extern void crm_error_set(CrmError *err, CrmErrorKind kind, const char *fmt,...)
+			__attribute__((format(printf, 3, 4)));
+extern void crm_error_detail(CrmError *err, const char *fmt,...)
+			__attribute__((format(printf, 2, 3)));
+extern void crm_error_hint(CrmError *err, const char *fmt,...)
+			__attribute__((format(printf, 2, 3)));
+
+/* Allocation for the cores: zeroed memory, never returns NULL. */
+extern void *crm_core_alloc(size_t size);
+extern void crm_core_free(void *ptr);
+
+#endif							/* CRM_ERROR_H */

@@ -1,0 +1,512 @@
+/*
+ * tiers.c
+ *	  crm.tiers type (I/O, equality, constructor, accessors) and the tier
+ *	  lookups crm.tier / crm.tier_index, including hysteresis.
+ *
+ * The layout, parser and printer live in tiers_core.c; this file adds the
+ * fmgr glue, binary I/O, NULL/NaN handling and the per-call-site cache that
+ * keeps lookups close to the cost of a hand-written CASE chain.
+ */
+#include "crm.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "common/shortest_dec.h"
+#include "libpq/pqformat.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "tiers.h"
+#include "validate.h"
+
+/* Wrap a core-built scheme as a varlena. */
+CrmTiers *
+tiers_finish(CrmTiers *t, size_t size)
+{
+	SET_VARSIZE(t, size);
+	return t;
+}
+
+/* Build from arrays of labels and bounds; raises the core's error. */
+static CrmTiers *
+BuildOrError(int ntiers, const double *bounds, const char *const *labels,
+			 const uint32 *lens)
+{
+	CrmError	err = {0};
+	size_t		size;
+	CrmTiers   *t = crm_tiers_build(ntiers, bounds, labels, lens, &size, &err);
+
+	if (t == NULL)
+		crm_ereport(&err);
+	return tiers_finish(t, size);
+}
+
+/* ----------------------------------------------------------------------
+ * Type I/O
+ * ---------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(tiers_in);
+Datum
+tiers_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	CrmError	err = {0};
+	size_t		size;
+	CrmTiers   *t = crm_tiers_parse(str, &size, &err);
+
+	if (t == NULL)
+		crm_ereport(&err);
+	PG_RETURN_TIERS_P(tiers_finish(t, size));
+}
+
+PG_FUNCTION_INFO_V1(tiers_out);
+Datum
+tiers_out(PG_FUNCTION_ARGS)
+{
+	CrmTiers   *t = PG_GETARG_TIERS_P(0);
+
+	PG_RETURN_CSTRING(crm_tiers_print(t));
+}
+
+/*
+ * Binary form: uint8 format version, int32 tier count, the bounds as float8,
+ * then each label as an int32 byte count and its bytes (client encoding).
+ */
+PG_FUNCTION_INFO_V1(tiers_recv);
+Datum
+tiers_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			version = pq_getmsgbyte(buf);
+	int			ntiers;
+	double	   *bounds;
+	char	  **labels;
+	uint32	   *lens;
+	int			i;
+
+	if (version != CRM_TIERS_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported crm.tiers binary format version %d", version)));
+	ntiers = pq_getmsgint(buf, 4);
+	if (ntiers < 2 || ntiers > CRM_TIERS_MAX_TIERS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid tier count %d in binary crm.tiers", ntiers)));
+
+	bounds = palloc(sizeof(double) * (ntiers - 1));
+	labels = palloc(sizeof(char *) * ntiers);
+	lens = palloc(sizeof(uint32) * ntiers);
+	for (i = 0; i < ntiers - 1; i++)
+		bounds[i] = pq_getmsgfloat8(buf);
+	for (i = 0; i < ntiers; i++)
+	{
+		int			len = pq_getmsgint(buf, 4);
+		int			nbytes;
+
+		if (len < 0 || len > buf->len - buf->cursor)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid label length %d in binary crm.tiers", len)));
+		labels[i] = pq_getmsgtext(buf, len, &nbytes);
+		lens[i] = (uint32) nbytes;
+	}
+	/* the same validation as the text form, by construction */
+	PG_RETURN_TIERS_P(BuildOrError(ntiers, bounds, (const char *const *) labels, lens));
+}
+
+PG_FUNCTION_INFO_V1(tiers_send);
+Datum
+tiers_send(PG_FUNCTION_ARGS)
+{
+	CrmTiers   *t = PG_GETARG_TIERS_P(0);
+	StringInfoData buf;
+	int			i;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, CRM_TIERS_VERSION);
+	pq_sendint32(&buf, t->ntiers);
+	for (i = 0; i < t->ntiers - 1; i++)
+		pq_sendfloat8(&buf, t->bounds[i]);
+	for (i = 0; i < t->ntiers; i++)
+	{
+		uint32		len;
+		const char *label = crm_tiers_label(t, i, &len);
+
+		pq_sendcountedtext(&buf, label, (int) len, false);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* ----------------------------------------------------------------------
+ * Equality and hashing: values are canonical, so bytes decide.
+ * ---------------------------------------------------------------------- */
+
+static bool
+TiersEqual(CrmTiers *a, CrmTiers *b)
+{
+	return VARSIZE(a) == VARSIZE(b) &&
+		memcmp(VARDATA(a), VARDATA(b), VARSIZE(a) - VARHDRSZ) == 0;
+}
+
+PG_FUNCTION_INFO_V1(tiers_eq);
+Datum
+tiers_eq(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(TiersEqual(PG_GETARG_TIERS_P(0), PG_GETARG_TIERS_P(1)));
+}
+
+PG_FUNCTION_INFO_V1(tiers_ne);
+Datum
+tiers_ne(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(!TiersEqual(PG_GETARG_TIERS_P(0), PG_GETARG_TIERS_P(1)));
+}
+
+PG_FUNCTION_INFO_V1(tiers_hash);
+Datum
+tiers_hash(PG_FUNCTION_ARGS)
+{
+	CrmTiers   *t = PG_GETARG_TIERS_P(0);
+
+	return hash_any((unsigned char *) VARDATA(t), VARSIZE(t) - VARHDRSZ);
+}
+
+/* ----------------------------------------------------------------------
+ * Constructor and accessors
+ * ---------------------------------------------------------------------- */
+
+/* Elements of a one-dimensional array argument, rejecting NULL elements. */
+static void
+DeconstructArg(ArrayType *arr, Oid elemtype, const char *argname,
+			   Datum **elems, int *n)
+{
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	bool	   *nulls;
+	int			i;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array, got %d dimensions",
+						argname, ARR_NDIM(arr))));
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	deconstruct_array(arr, elemtype, typlen, typbyval, typalign, elems, &nulls, n);
+	for (i = 0; i < *n; i++)
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULL elements", argname),
+					 errdetail("Element %d is NULL.", i + 1)));
+}
+
+PG_FUNCTION_INFO_V1(tiers_make);
+Datum
+tiers_make(PG_FUNCTION_ARGS)
+{
+	ArrayType  *labels_arr = PG_GETARG_ARRAYTYPE_P(0);
+	ArrayType  *bounds_arr = PG_GETARG_ARRAYTYPE_P(1);
+	Datum	   *label_datums;
+	Datum	   *bound_datums;
+	int			nlabels;
+	int			nbounds;
+	const char **labels;
+	uint32	   *lens;
+	double	   *bounds;
+	int			i;
+
+	DeconstructArg(labels_arr, TEXTOID, "labels", &label_datums, &nlabels);
+	DeconstructArg(bounds_arr, FLOAT8OID, "bounds", &bound_datums, &nbounds);
+	if (nlabels != nbounds + 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("labels must have one more element than bounds"),
+				 errdetail("labels has %d elements and bounds has %d.", nlabels, nbounds),
+				 errhint("Label i covers [bounds[i-1], bounds[i]): the first tier has no lower bound.")));
+
+	labels = palloc(sizeof(char *) * Max(nlabels, 1));
+	lens = palloc(sizeof(uint32) * Max(nlabels, 1));
+	bounds = palloc(sizeof(double) * Max(nbounds, 1));
+	for (i = 0; i < nlabels; i++)
+	{
+		text	   *t = DatumGetTextPP(label_datums[i]);
+
+		labels[i] = VARDATA_ANY(t);
+		lens[i] = VARSIZE_ANY_EXHDR(t);
+	}
+	for (i = 0; i < nbounds; i++)
+		bounds[i] = DatumGetFloat8(bound_datums[i]);
+
+	PG_RETURN_TIERS_P(BuildOrError(nlabels, bounds, labels, lens));
+}
+
+PG_FUNCTION_INFO_V1(tiers_labels);
+Datum
+tiers_labels(PG_FUNCTION_ARGS)
+{
+	CrmTiers   *t = PG_GETARG_TIERS_P(0);
+	Datum	   *elems = palloc(sizeof(Datum) * t->ntiers);
+	int			i;
+
+	for (i = 0; i < t->ntiers; i++)
+	{
+		uint32		len;
+		const char *label = crm_tiers_label(t, i, &len);
+
+		elems[i] = PointerGetDatum(cstring_to_text_with_len(label, len));
+	}
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, t->ntiers, TEXTOID, -1, false,
+										  TYPALIGN_INT));
+}
+
+PG_FUNCTION_INFO_V1(tiers_bounds);
+Datum
+tiers_bounds(PG_FUNCTION_ARGS)
+{
+	CrmTiers   *t = PG_GETARG_TIERS_P(0);
+	Datum	   *elems = palloc(sizeof(Datum) * (t->ntiers - 1));
+	int			i;
+
+	for (i = 0; i < t->ntiers - 1; i++)
+		elems[i] = Float8GetDatum(t->bounds[i]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, t->ntiers - 1, FLOAT8OID,
+										  sizeof(float8), FLOAT8PASSBYVAL,
+										  TYPALIGN_DOUBLE));
+}
+
+/* ----------------------------------------------------------------------
+ * Lookup cache
+ * ---------------------------------------------------------------------- */
+
+/* (Re)fill the cache from a scheme datum. */
+static void
+FillCache(TiersCache *cache, struct varlena *packed)
+{
+	Size		datalen = VARSIZE_ANY_EXHDR(packed);
+	MemoryContext old;
+	int			i;
+
+	MemoryContextReset(cache->cxt);
+	old = MemoryContextSwitchTo(cache->cxt);
+	/* copy into an aligned value with a 4-byte header */
+	cache->tiers = palloc(VARHDRSZ + datalen);
+	SET_VARSIZE(cache->tiers, VARHDRSZ + datalen);
+	memcpy(VARDATA(cache->tiers), VARDATA_ANY(packed), datalen);
+	cache->labels = palloc(sizeof(text *) * cache->tiers->ntiers);
+	for (i = 0; i < cache->tiers->ntiers; i++)
+	{
+		uint32		len;
+		const char *label = crm_tiers_label(cache->tiers, i, &len);
+
+		cache->labels[i] = cstring_to_text_with_len(label, len);
+	}
+	cache->numeric_bounds = NULL;
+	cache->valid = true;
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * The scheme in argument argno, through the call site's cache.  When the
+ * argument is a Const or Param (the usual `crm.tier(x, crm.tiers_preset(..))`
+ * or a literal) it cannot change during the scan, so later calls skip even
+ * the byte comparison; otherwise the cache is kept while the bytes match.
+ */
+TiersCache *
+tiers_cache_get(FunctionCallInfo fcinfo, int argno)
+{
+	TiersCache *cache = (TiersCache *) fcinfo->flinfo->fn_extra;
+	struct varlena *packed;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(TiersCache));
+		cache->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
+										   "crm tiers cache",
+										   ALLOCSET_SMALL_SIZES);
+		cache->stable = get_fn_expr_arg_stable(fcinfo->flinfo, argno);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	else if (cache->valid && cache->stable)
+		return cache;
+
+	packed = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
+	if (!cache->valid ||
+		VARSIZE_ANY_EXHDR(packed) != VARSIZE(cache->tiers) - VARHDRSZ ||
+		memcmp(VARDATA_ANY(packed), VARDATA(cache->tiers),
+			   VARSIZE_ANY_EXHDR(packed)) != 0)
+		FillCache(cache, packed);
+	return cache;
+}
+
+/*
+ * Exact numeric bounds.  A float8 bound stands for the decimal it prints as
+ * (its shortest round-trip form), so `>= 0.1` means exactly 0.1 to a numeric
+ * value, although the nearest double is slightly above 0.1.
+ */
+Numeric *
+tiers_cache_numeric_bounds(TiersCache *cache)
+{
+	if (cache->numeric_bounds == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cache->cxt);
+		int			n = cache->tiers->ntiers - 1;
+		Numeric    *nb = palloc(sizeof(Numeric) * n);
+		int			i;
+
+		for (i = 0; i < n; i++)
+		{
+			char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+			double_to_shortest_decimal_buf(cache->tiers->bounds[i], buf);
+			nb[i] = DatumGetNumeric(DirectFunctionCall3(numeric_in,
+														CStringGetDatum(buf),
+														ObjectIdGetDatum(InvalidOid),
+														Int32GetDatum(-1)));
+		}
+		cache->numeric_bounds = nb;
+		MemoryContextSwitchTo(old);
+	}
+	return cache->numeric_bounds;
+}
+
+int
+tiers_locate_float8(const CrmTiers *t, float8 value)
+{
+	CheckFinite(value, "value");
+	return crm_tiers_locate(t, value);
+}
+
+int
+tiers_locate_numeric(TiersCache *cache, Numeric value)
+{
+	Numeric    *nb;
+	int			lo = 0;
+	int			hi = cache->tiers->ntiers - 1;
+
+	if (numeric_is_nan(value) || numeric_is_inf(value))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("value must be a finite number, got %s",
+						numeric_is_nan(value) ? "NaN" :
+						DatumGetCString(DirectFunctionCall1(numeric_out,
+															NumericGetDatum(value))))));
+	nb = tiers_cache_numeric_bounds(cache);
+	/* the number of bounds <= value, as in crm_tiers_locate */
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (DatumGetInt32(DirectFunctionCall2(numeric_cmp,
+											  NumericGetDatum(nb[mid]),
+											  NumericGetDatum(value))) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* ----------------------------------------------------------------------
+ * crm.tier / crm.tier_index
+ * ---------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(tier_float8);
+Datum
+tier_float8(PG_FUNCTION_ARGS)
+{
+	float8		value = PG_GETARG_FLOAT8(0);
+	TiersCache *cache = tiers_cache_get(fcinfo, 1);
+
+	PG_RETURN_TEXT_P(cache->labels[tiers_locate_float8(cache->tiers, value)]);
+}
+
+PG_FUNCTION_INFO_V1(tier_numeric);
+Datum
+tier_numeric(PG_FUNCTION_ARGS)
+{
+	Numeric		value = PG_GETARG_NUMERIC(0);
+	TiersCache *cache = tiers_cache_get(fcinfo, 1);
+
+	PG_RETURN_TEXT_P(cache->labels[tiers_locate_numeric(cache, value)]);
+}
+
+PG_FUNCTION_INFO_V1(tier_index_float8);
+Datum
+tier_index_float8(PG_FUNCTION_ARGS)
+{
+	float8		value = PG_GETARG_FLOAT8(0);
+	TiersCache *cache = tiers_cache_get(fcinfo, 1);
+
+	PG_RETURN_INT32(tiers_locate_float8(cache->tiers, value) + 1);
+}
+
+PG_FUNCTION_INFO_V1(tier_index_numeric);
+Datum
+tier_index_numeric(PG_FUNCTION_ARGS)
+{
+	Numeric		value = PG_GETARG_NUMERIC(0);
+	TiersCache *cache = tiers_cache_get(fcinfo, 1);
+
+	PG_RETURN_INT32(tiers_locate_numeric(cache, value) + 1);
+}
+
+/*
+ * crm.tier(value, scheme, current_tier, grace): tiering with hysteresis.
+ *
+ * Upgrades take effect at once.  A customer whose value falls below the
+ * floor of current_tier keeps it while value >= floor * (1 - grace) (for a
+ * negative floor, floor * (1 + grace): the grace band always lies below the
+ * floor); below that it gets the tier its value falls in.  NULL current_tier means no history: plain
+ * crm.tier.  Not STRICT because of that; a NULL value, scheme or grace
+ * gives NULL.
+ */
+PG_FUNCTION_INFO_V1(tier_hysteresis);
+Datum
+tier_hysteresis(PG_FUNCTION_ARGS)
+{
+	float8		value;
+	float8		grace;
+	TiersCache *cache;
+	int			now;
+	int			cur;
+	text	   *current;
+	float8		floor;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(3))
+		PG_RETURN_NULL();
+	value = PG_GETARG_FLOAT8(0);
+	grace = PG_GETARG_FLOAT8(3);
+	CheckRange(grace, 0.0, 1.0, false, "grace");
+	cache = tiers_cache_get(fcinfo, 1);
+	now = tiers_locate_float8(cache->tiers, value);
+	if (PG_ARGISNULL(2))
+		PG_RETURN_TEXT_P(cache->labels[now]);
+
+	current = PG_GETARG_TEXT_PP(2);
+	cur = crm_tiers_find_label(cache->tiers, VARDATA_ANY(current),
+							   VARSIZE_ANY_EXHDR(current));
+	if (cur < 0)
+	{
+		char	   *printed = crm_tiers_print(cache->tiers);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("current_tier \"%s\" is not a tier of the scheme",
+						text_to_cstring(current)),
+				 errhint("The scheme is %s.", printed)));
+	}
+	if (now >= cur)
+		PG_RETURN_TEXT_P(cache->labels[now]);	/* same tier or an upgrade */
+
+	/* now < cur, so cur >= 1 and has a floor */
+	floor = cache->tiers->bounds[cur - 1];
+	if (value >= (floor >= 0 ? floor * (1.0 - grace) : floor * (1.0 + grace)))
+		PG_RETURN_TEXT_P(cache->labels[cur]);
+	PG_RETURN_TEXT_P(cache->labels[now]);
+}

@@ -1,0 +1,48 @@
+/*
+ * tiers.h
+ *	  crm.tiers, server side: fmgr accessors and the per-call-site cache
+ *	  that tier lookups (and later the scorecard bins) share.
+ */
+#ifndef CRM_TIERS_H
+#define CRM_TIERS_H
+
+#include "crm.h"
+
+#include "fmgr.h"
+#include "utils/numeric.h"
+
+#include "tiers_core.h"
+
+#define DatumGetTiersP(X)		((CrmTiers *) PG_DETOAST_DATUM(X))
+#define PG_GETARG_TIERS_P(n)	DatumGetTiersP(PG_GETARG_DATUM(n))
+#define PG_RETURN_TIERS_P(x)	PG_RETURN_POINTER(x)
+
+/*
+ * What a call site keeps between rows about the scheme it was last called
+ * with: an aligned copy of the scheme, each label prebuilt as a text datum,
+ * and (lazily) each bound as an exact numeric.  Lives in fn_mcxt.
+ */
+typedef struct TiersCache
+{
+	MemoryContext cxt;			/* owns everything below; reset on change */
+	bool		stable;			/* scheme argument is a Const/Param */
+	bool		valid;
+	CrmTiers   *tiers;			/* aligned 4-byte-header copy */
+	text	  **labels;			/* ntiers prebuilt text values */
+	Numeric    *numeric_bounds; /* ntiers - 1, or NULL until first needed */
+} TiersCache;
+
+/* The scheme passed as argument argno, through the call site's cache. */
+extern TiersCache *tiers_cache_get(FunctionCallInfo fcinfo, int argno);
+
+/* Wrap a core-built scheme as a varlena (sets the header). */
+extern CrmTiers *tiers_finish(CrmTiers *t, size_t size);
+
+/* Exact numeric value of each bound (the decimal float8out prints). */
+extern Numeric *tiers_cache_numeric_bounds(TiersCache *cache);
+
+/* 0-based tier of a float8 / numeric value; errors on NaN and Infinity. */
+extern int	tiers_locate_float8(const CrmTiers *t, float8 value);
+extern int	tiers_locate_numeric(TiersCache *cache, Numeric value);
+
+#endif							/* CRM_TIERS_H */

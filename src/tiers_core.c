@@ -1,0 +1,568 @@
+/*
+ * tiers_core.c
+ *	  crm.tiers builder, text parser, printer and consistency check.
+ *
+ * Server-independent (see tiers_core.h); the fuzzer links this file as is.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/shortest_dec.h"
+#include "tiers_core.h"
+
+static int
+IsSpace(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Characters that end an unquoted label. */
+static int
+IsLabelDelimiter(char c)
+{
+	return c == '{' || c == '}' || c == ',' || c == '"' || c == '\\' ||
+		c == '>' || c == '=';
+}
+
+static void
+FormatBound(double d, char *buf)
+{
+	/* -0 is normalised away by the builder; this prints the shortest form */
+	double_to_shortest_decimal_buf(d, buf);
+}
+
+/*
+ * Size of a scheme with these label lengths, or 0 when it exceeds the limits
+ * (the caller has already checked ntiers and each label length, so this
+ * cannot overflow: at most 1000 * (8 + 4 + 201) bytes).
+ */
+static size_t
+TiersSize(int ntiers, const uint32_t *label_lens)
+{
+	size_t		size = CRM_TIERS_HEADER_SIZE;
+	int			i;
+
+	size += sizeof(double) * (size_t) (ntiers - 1);
+	size += sizeof(uint32_t) * (size_t) ntiers;
+	for (i = 0; i < ntiers; i++)
+		size += (size_t) label_lens[i] + 1;
+	return size;
+}
+
+CrmTiers *
+crm_tiers_build(int ntiers, const double *bounds, const char *const *labels,
+				const uint32_t *label_lens, size_t *size, CrmError *err)
+{
+	CrmTiers   *t;
+	uint32_t   *ends;
+	char	   *area;
+	uint32_t	off = 0;
+	size_t		total;
+	int			i,
+				j;
+
+	if (ntiers < 2)
+	{
+		crm_error_set(err, CRM_ERR_INVALID,
+					  "a tier scheme needs at least two tiers, got %d", ntiers);
+		crm_error_hint(err, "Give at least two labels: one tier below the first bound and one from it.");
+		return NULL;
+	}
+	if (ntiers > CRM_TIERS_MAX_TIERS)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT,
+					  "a tier scheme can have at most %d tiers, got %d",
+					  CRM_TIERS_MAX_TIERS, ntiers);
+		return NULL;
+	}
+
+	for (i = 0; i < ntiers; i++)
+	{
+		if (label_lens[i] == 0)
+		{
+			crm_error_set(err, CRM_ERR_INVALID,
+						  "tier label %d is empty", i + 1);
+			return NULL;
+		}
+		if (label_lens[i] > CRM_TIERS_MAX_LABEL)
+		{
+			crm_error_set(err, CRM_ERR_LIMIT,
+						  "tier label %d is %u bytes long; the limit is %d",
+						  i + 1, (unsigned) label_lens[i], CRM_TIERS_MAX_LABEL);
+			return NULL;
+		}
+		if (memchr(labels[i], '\0', label_lens[i]) != NULL)
+		{
+			crm_error_set(err, CRM_ERR_INVALID,
+						  "tier label %d contains a NUL byte", i + 1);
+			return NULL;
+		}
+		/* Quadratic, but ntiers is small and this runs once per value built. */
+		for (j = 0; j < i; j++)
+		{
+			if (label_lens[j] == label_lens[i] &&
+				memcmp(labels[j], labels[i], label_lens[i]) == 0)
+			{
+				crm_error_set(err, CRM_ERR_INVALID,
+							  "duplicate tier label \"%.*s\"",
+							  (int) label_lens[i], labels[i]);
+				crm_error_hint(err, "Each tier needs its own label.");
+				return NULL;
+			}
+		}
+	}
+
+	for (i = 0; i < ntiers - 1; i++)
+	{
+		if (!isfinite(bounds[i]))
+		{
+			crm_error_set(err, CRM_ERR_INVALID,
+						  "tier bound %d is %s; bounds must be finite",
+						  i + 1, isnan(bounds[i]) ? "NaN" :
+						  (bounds[i] > 0 ? "Infinity" : "-Infinity"));
+			return NULL;
+		}
+		if (i > 0 && !(bounds[i] > bounds[i - 1]))
+		{
+			char		a[DOUBLE_SHORTEST_DECIMAL_LEN];
+			char		b[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+			FormatBound(bounds[i - 1], a);
+			FormatBound(bounds[i], b);
+			crm_error_set(err, CRM_ERR_INVALID,
+						  "tier bounds must be strictly ascending: bound %d (%s) is not above bound %d (%s)",
+						  i + 1, b, i, a);
+			crm_error_hint(err, "List the tiers from lowest to highest.");
+			return NULL;
+		}
+	}
+
+	total = TiersSize(ntiers, label_lens);
+	t = crm_core_alloc(total);
+	t->version = CRM_TIERS_VERSION;
+	t->flags = 0;
+	t->ntiers = (uint16_t) ntiers;
+	/* Normalise -0 to 0 so that equal schemes have equal bytes. */
+	for (i = 0; i < ntiers - 1; i++)
+		t->bounds[i] = (bounds[i] == 0.0) ? 0.0 : bounds[i];
+
+	ends = (uint32_t *) crm_tiers_label_ends(t);
+	area = (char *) crm_tiers_label_area(t);
+	for (i = 0; i < ntiers; i++)
+	{
+		memcpy(area + off, labels[i], label_lens[i]);
+		off += label_lens[i];
+		area[off] = '\0';
+		ends[i] = off;
+		off++;
+	}
+	*size = total;
+	return t;
+}
+
+/*
+ * Parser state.  Labels are unescaped into one scratch buffer as large as
+ * the input, so no label can overflow it.
+ */
+typedef struct TiersParser
+{
+	const char *str;			/* whole input, for messages */
+	const char *p;				/* cursor */
+	CrmError   *err;
+} TiersParser;
+
+static void
+SkipSpace(TiersParser *ps)
+{
+	while (IsSpace(*ps->p))
+		ps->p++;
+}
+
+static void
+SyntaxError(TiersParser *ps, const char *what)
+{
+	crm_error_set(ps->err, CRM_ERR_SYNTAX,
+				  "invalid input syntax for type crm.tiers: \"%.200s\"", ps->str);
+	if (*ps->p == '\0')
+		crm_error_detail(ps->err, "%s at end of input.", what);
+	else
+		crm_error_detail(ps->err, "%s at character %d.", what,
+						 (int) (ps->p - ps->str) + 1);
+}
+
+/* Read a label into out (unescaped); returns its length or -1. */
+static long
+ReadLabel(TiersParser *ps, char *out)
+{
+	long		n = 0;
+
+	SkipSpace(ps);
+	if (*ps->p == '"')
+	{
+		ps->p++;
+		for (;;)
+		{
+			char		c = *ps->p;
+
+			if (c == '\0')
+			{
+				SyntaxError(ps, "Unterminated quoted label");
+				return -1;
+			}
+			if (c == '"')
+			{
+				ps->p++;
+				break;
+			}
+			if (c == '\\')
+			{
+				ps->p++;
+				if (*ps->p == '\0')
+				{
+					SyntaxError(ps, "Unterminated quoted label");
+					return -1;
+				}
+				c = *ps->p;
+			}
+			out[n++] = c;
+			ps->p++;
+		}
+		return n;
+	}
+
+	while (*ps->p != '\0' && !IsLabelDelimiter(*ps->p))
+		out[n++] = *ps->p++;
+	/* trailing whitespace is not part of an unquoted label */
+	while (n > 0 && IsSpace(out[n - 1]))
+		n--;
+	if (n == 0)
+	{
+		SyntaxError(ps, "Expected a tier label");
+		return -1;
+	}
+	return n;
+}
+
+/* Read ">= number" if present.  Returns 1 (bound read), 0 (none), -1 (error). */
+static int
+ReadBound(TiersParser *ps, double *bound)
+{
+	char	   *end;
+	double		d;
+
+	SkipSpace(ps);
+	if (ps->p[0] != '>')
+		return 0;
+	if (ps->p[1] != '=')
+	{
+		ps->p++;
+		SyntaxError(ps, "Expected \">=\"");
+		return -1;
+	}
+	ps->p += 2;
+	SkipSpace(ps);
+	/* strtod would skip whitespace itself and accept what float8in accepts */
+	errno = 0;
+	d = strtod(ps->p, &end);
+	if (end == ps->p)
+	{
+		SyntaxError(ps, "Expected a number after \">=\"");
+		return -1;
+	}
+	if (errno == ERANGE && (d == 0.0 || d >= HUGE_VAL || d <= -HUGE_VAL))
+	{
+		crm_error_set(ps->err, CRM_ERR_RANGE,
+					  "tier bound \"%.*s\" is out of range for type double precision",
+					  (int) (end - ps->p > 60 ? 60 : end - ps->p), ps->p);
+		return -1;
+	}
+	ps->p = end;
+	*bound = d;
+	return 1;
+}
+
+CrmTiers *
+crm_tiers_parse(const char *str, size_t *size, CrmError *err)
+{
+	TiersParser ps;
+	size_t		inlen = strlen(str);
+	char	   *scratch;
+	const char **labels;
+	uint32_t   *lens;
+	double	   *bounds;
+	int			n = 0;
+	int			cap;
+	CrmTiers   *result = NULL;
+
+	ps.str = str;
+	ps.p = str;
+	ps.err = err;
+
+	/*
+	 * Each tier needs at least one label byte and one separator, so the input
+	 * length bounds the tier count; cap it just above the limit so that an
+	 * over-long scheme is reported as such.
+	 */
+	cap = (int) (inlen / 2 + 2);
+	if (cap > CRM_TIERS_MAX_TIERS + 1)
+		cap = CRM_TIERS_MAX_TIERS + 1;
+	scratch = crm_core_alloc(inlen + 1);
+	labels = crm_core_alloc(sizeof(char *) * (size_t) cap);
+	lens = crm_core_alloc(sizeof(uint32_t) * (size_t) cap);
+	bounds = crm_core_alloc(sizeof(double) * (size_t) cap);
+
+	SkipSpace(&ps);
+	if (*ps.p != '{')
+	{
+		SyntaxError(&ps, "Expected \"{\"");
+		goto done;
+	}
+	ps.p++;
+
+	{
+		size_t		used = 0;
+
+		for (;;)
+		{
+			long		len;
+			int			has_bound;
+			double		b = 0;
+
+			if (n == cap)
+			{
+				crm_error_set(err, CRM_ERR_LIMIT,
+							  "a tier scheme can have at most %d tiers",
+							  CRM_TIERS_MAX_TIERS);
+				goto done;
+			}
+			len = ReadLabel(&ps, scratch + used);
+			if (len < 0)
+				goto done;
+			if (len > CRM_TIERS_MAX_LABEL)
+			{
+				crm_error_set(err, CRM_ERR_LIMIT,
+							  "tier label %d is %ld bytes long; the limit is %d",
+							  n + 1, len, CRM_TIERS_MAX_LABEL);
+				goto done;
+			}
+			has_bound = ReadBound(&ps, &b);
+			if (has_bound < 0)
+				goto done;
+			if (n == 0 && has_bound)
+			{
+				crm_error_set(err, CRM_ERR_SYNTAX,
+							  "invalid input syntax for type crm.tiers: \"%.200s\"", str);
+				crm_error_hint(err, "The first tier runs from -Infinity; write it without \">=\", e.g. {mass, affluent >= 80000}.");
+				goto done;
+			}
+			if (n > 0 && !has_bound)
+			{
+				SyntaxError(&ps, "Expected \">=\" and the tier's lower bound");
+				goto done;
+			}
+			labels[n] = scratch + used;
+			lens[n] = (uint32_t) len;
+			if (n > 0)
+				bounds[n - 1] = b;
+			used += (size_t) len;
+			n++;
+
+			SkipSpace(&ps);
+			if (*ps.p == ',')
+			{
+				ps.p++;
+				continue;
+			}
+			if (*ps.p == '}')
+			{
+				ps.p++;
+				break;
+			}
+			SyntaxError(&ps, "Expected \",\" or \"}\"");
+			goto done;
+		}
+	}
+
+	SkipSpace(&ps);
+	if (*ps.p != '\0')
+	{
+		SyntaxError(&ps, "Junk after closing \"}\"");
+		goto done;
+	}
+
+	result = crm_tiers_build(n, bounds, labels, lens, size, err);
+
+done:
+	crm_core_free(scratch);
+	crm_core_free(labels);
+	crm_core_free(lens);
+	crm_core_free(bounds);
+	return result;
+}
+
+int
+crm_tiers_label_needs_quotes(const char *label, size_t len)
+{
+	size_t		i;
+
+	if (len == 0)
+		return 1;
+	for (i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) label[i];
+
+		if (IsLabelDelimiter((char) c) || IsSpace((char) c) || c < 0x20 || c == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
+char *
+crm_tiers_print(const CrmTiers *t)
+{
+	size_t		cap;
+	size_t		n = 0;
+	char	   *out;
+	int			i;
+
+	/* worst case: every label byte escaped, plus quotes and a bound each */
+	cap = 3;
+	for (i = 0; i < t->ntiers; i++)
+	{
+		uint32_t	len;
+
+		(void) crm_tiers_label(t, i, &len);
+		cap += 2 * (size_t) len + 2 + 4 + DOUBLE_SHORTEST_DECIMAL_LEN + 2;
+	}
+	out = crm_core_alloc(cap);
+
+	out[n++] = '{';
+	for (i = 0; i < t->ntiers; i++)
+	{
+		uint32_t	len;
+		const char *label = crm_tiers_label(t, i, &len);
+
+		if (i > 0)
+		{
+			out[n++] = ',';
+			out[n++] = ' ';
+		}
+		if (crm_tiers_label_needs_quotes(label, len))
+		{
+			uint32_t	k;
+
+			out[n++] = '"';
+			for (k = 0; k < len; k++)
+			{
+				if (label[k] == '"' || label[k] == '\\')
+					out[n++] = '\\';
+				out[n++] = label[k];
+			}
+			out[n++] = '"';
+		}
+		else
+		{
+			memcpy(out + n, label, len);
+			n += len;
+		}
+		if (i > 0)
+		{
+			memcpy(out + n, " >= ", 4);
+			n += 4;
+			n += (size_t) double_to_shortest_decimal_bufn(t->bounds[i - 1], out + n);
+		}
+	}
+	out[n++] = '}';
+	out[n] = '\0';
+	return out;
+}
+
+int
+crm_tiers_find_label(const CrmTiers *t, const char *label, size_t len)
+{
+	int			i;
+
+	for (i = 0; i < t->ntiers; i++)
+	{
+		uint32_t	l;
+		const char *s = crm_tiers_label(t, i, &l);
+
+		if (l == len && memcmp(s, label, len) == 0)
+			return i;
+	}
+	return -1;
+}
+
+int
+crm_tiers_check(const CrmTiers *t, size_t size, CrmError *err)
+{
+	const uint32_t *ends;
+	const char *area;
+	size_t		fixed;
+	size_t		area_size;
+	uint32_t	start = 0;
+	const char **labels;
+	uint32_t   *lens;
+	CrmTiers   *rebuilt;
+	size_t		rebuilt_size;
+	int			i;
+	int			ok;
+
+	if (size < CRM_TIERS_HEADER_SIZE)
+	{
+		crm_error_set(err, CRM_ERR_BINARY, "crm.tiers value is truncated");
+		return -1;
+	}
+	if (t->version != CRM_TIERS_VERSION || t->flags != 0)
+	{
+		crm_error_set(err, CRM_ERR_BINARY,
+					  "unsupported crm.tiers format version %d", t->version);
+		return -1;
+	}
+	if (t->ntiers < 2 || t->ntiers > CRM_TIERS_MAX_TIERS)
+	{
+		crm_error_set(err, CRM_ERR_BINARY,
+					  "crm.tiers value has an invalid tier count %d", t->ntiers);
+		return -1;
+	}
+	fixed = CRM_TIERS_HEADER_SIZE + sizeof(double) * (size_t) (t->ntiers - 1) +
+		sizeof(uint32_t) * (size_t) t->ntiers;
+	if (size < fixed)
+	{
+		crm_error_set(err, CRM_ERR_BINARY, "crm.tiers value is truncated");
+		return -1;
+	}
+	ends = crm_tiers_label_ends(t);
+	area = crm_tiers_label_area(t);
+	area_size = size - fixed;
+	for (i = 0; i < t->ntiers; i++)
+	{
+		if (ends[i] < start || ends[i] >= area_size || area[ends[i]] != '\0')
+		{
+			crm_error_set(err, CRM_ERR_BINARY,
+						  "crm.tiers value has a corrupt label table");
+			return -1;
+		}
+		start = ends[i] + 1;
+	}
+
+	/* Semantics: rebuild and compare, so both paths apply the same rules. */
+	labels = crm_core_alloc(sizeof(char *) * t->ntiers);
+	lens = crm_core_alloc(sizeof(uint32_t) * t->ntiers);
+	for (i = 0; i < t->ntiers; i++)
+		labels[i] = crm_tiers_label(t, i, &lens[i]);
+	rebuilt = crm_tiers_build(t->ntiers, t->bounds, labels, lens, &rebuilt_size, err);
+	ok = rebuilt != NULL &&
+		rebuilt_size == size &&
+		memcmp((const char *) rebuilt + sizeof(int32_t),
+			   (const char *) t + sizeof(int32_t), size - sizeof(int32_t)) == 0;
+	if (rebuilt != NULL && !ok)
+		crm_error_set(err, CRM_ERR_BINARY, "crm.tiers value is not canonical");
+	if (rebuilt)
+		crm_core_free(rebuilt);
+	crm_core_free(labels);
+	crm_core_free(lens);
+	return ok ? 0 : -1;
+}
