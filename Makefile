@@ -51,29 +51,29 @@ crm--$(EXTVERSION).sql: $(SQL_SECTIONS) crm.control
 	@for f in $(SQL_SECTIONS); do printf '\n-- source: %s\n' "$$f" >> $@; cat "$$f" >> $@; done
 
 # ---------------------------------------------------------------------------
-# The two commands (and friends).  scripts/bootstrap.sh installs what is
-# missing; scripts/with-cluster.sh runs a command against a throw-away
-# cluster on a private socket and removes it afterwards.
+# The two commands (and friends).  scripts/bootstrap.sh installs the Debian
+# packages that are missing; scripts/with-cluster.sh installs this build into
+# a temporary prefix, runs a command against a throw-away cluster on a private
+# socket that loads crm from there, and removes both afterwards.
 
-.PHONY: bootstrap test demo bench fuzz fuzz-build
+.PHONY: bootstrap test demo bench fuzz
 
 bootstrap:
 	scripts/bootstrap.sh
 
 test: bootstrap
 	$(MAKE) all
-	scripts/sudo-if-needed.sh $(MAKE) install
 	scripts/with-cluster.sh scripts/run-tests.sh
 
 demo: bootstrap
 	$(MAKE) all
-	scripts/sudo-if-needed.sh $(MAKE) install
 	scripts/with-cluster.sh scripts/run-demo.sh
 
-bench: bootstrap
+# BENCH=name runs one benchmark (bench/<name>.sh); default all of them.
+bench:
+	scripts/bootstrap.sh bench
 	$(MAKE) all
-	scripts/sudo-if-needed.sh $(MAKE) install
-	CRM_CLUSTER_OPTS="-o shared_buffers=2GB -o work_mem=256MB -o max_parallel_workers_per_gather=0" \
+	CRM_CLUSTER_OPTS="-o shared_buffers=2GB -o work_mem=256MB" \
 		scripts/with-cluster.sh bench/run.sh $(BENCH)
 
 FUZZ_SECONDS ?= 60

@@ -17,7 +17,7 @@ fi
 
 echo "== pgTAP (test/*.sql, pg_prove)"
 tapdb=crm_tap
-dropdb --if-exists -q "$tapdb" && createdb "$tapdb"
+dropdb --if-exists "$tapdb" && createdb "$tapdb"
 psql -X -q -v ON_ERROR_STOP=1 -d "$tapdb" \
 	-c 'SET client_min_messages = warning' \
 	-c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION crm'

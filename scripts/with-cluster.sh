@@ -1,11 +1,15 @@
 #!/bin/sh
-# Run a command against a throw-away PostgreSQL 15 cluster.
+# Run a command against a throw-away PostgreSQL 15 cluster with this build of
+# crm installed.
 #
-# The cluster lives in a temporary directory (pg_virtualenv -t), listens on a
-# private Unix socket only (no TCP port), trusts local connections, and is
-# dropped when the command exits, whatever its status.  PGHOST, PGPORT,
-# PGUSER and PGDATABASE are set for the command.  Extra server settings can be
-# passed as pg_virtualenv options in CRM_CLUSTER_OPTS ("-o name=value ...").
+# The extension is installed into a temporary prefix (make install DESTDIR=...)
+# that only this cluster sees, through Debian's extension_destdir setting, so
+# no root is needed and nothing outside the temporary directory changes.  The
+# cluster (pg_virtualenv -t) lives in a temporary directory, is reached
+# through a private Unix socket directory with trust authentication, and is
+# dropped when the command exits, whatever its status.  PGHOST, PGPORT and
+# PGUSER are set for the command.  Extra server settings can be passed as
+# pg_virtualenv options in CRM_CLUSTER_OPTS ("-o name=value ...").
 set -eu
 
 if [ $# -eq 0 ]; then
@@ -13,16 +17,22 @@ if [ $# -eq 0 ]; then
 	exit 2
 fi
 
-sockdir=$(mktemp -d "${TMPDIR:-/tmp}/crm-socket.XXXXXX")
-# The server runs as the postgres user when we are root.
-chmod 0777 "$sockdir"
-trap 'rm -rf "$sockdir"' EXIT INT TERM
+top=$(cd "$(dirname "$0")/.." && pwd)
+run=$(mktemp -d "${TMPDIR:-/tmp}/crm-run.XXXXXX")
+trap 'rm -rf "$run"' EXIT INT TERM
+chmod 0755 "$run"
+mkdir "$run/socket"
+# the server runs as the postgres user when we are root
+chmod 0777 "$run/socket"
+
+make -s -C "$top" install DESTDIR="$run/stage" >/dev/null
+chmod -R a+rX "$run/stage"
 
 # shellcheck disable=SC2086
 pg_virtualenv -t -v 15 \
 	-i "--auth-local=trust" \
-	-o "unix_socket_directories=$sockdir" \
-	-o "listen_addresses=" \
+	-o "unix_socket_directories=$run/socket" \
+	-o "extension_destdir=$run/stage" \
 	-o "max_parallel_workers_per_gather=2" \
 	${CRM_CLUSTER_OPTS:-} \
-	env PGHOST="$sockdir" "$@"
+	env PGHOST="$run/socket" "$@"

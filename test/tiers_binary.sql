@@ -1,0 +1,65 @@
+-- crm.tiers binary input (recv) on corrupted and hostile data: every bad
+-- value is rejected with a specific SQLSTATE, never accepted, never a crash.
+-- Each case is a one-row binary COPY file whose field bytes are crafted from
+-- crm.tiers_send() of a valid value; the file is written with lo_export.
+\set ON_ERROR_STOP 1
+\set QUIET 1
+SET client_min_messages = warning;
+BEGIN;
+SELECT plan(11);
+
+CREATE TEMP TABLE t (s crm.tiers);
+
+-- A binary COPY file holding one row with one field of the given bytes.
+CREATE FUNCTION pg_temp.copy_file(field bytea) RETURNS bytea LANGUAGE sql AS $$
+	SELECT '\x5047434f50590aff0d0a00'::bytea        -- PGCOPY\n\377\r\n\0
+	       || '\x0000000000000000'::bytea            -- flags, header extension
+	       || '\x0001'::bytea                        -- one field
+	       || int4send(length(field)) || field
+	       || '\xffff'::bytea                        -- trailer
+$$;
+
+-- COPY the crafted field into t through a server-side file.
+CREATE FUNCTION pg_temp.load(field bytea) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	f text := '/tmp/crm_tap_recv_' || pg_backend_pid() || '.bin';
+	lo oid := lo_from_bytea(0, pg_temp.copy_file(field));
+BEGIN
+	PERFORM lo_export(lo, f);
+	PERFORM lo_unlink(lo);
+	BEGIN
+		EXECUTE format('COPY t FROM %L WITH (FORMAT binary)', f);
+	EXCEPTION WHEN OTHERS THEN
+		EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'rm -f ' || f);
+		RAISE;
+	END;
+	EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'rm -f ' || f);
+END
+$$;
+
+-- valid: {a, b >= 1} is 01 | 00000002 | 3ff0000000000000 | 00000001 61 | 00000001 62
+SELECT is(crm.tiers_send('{a, b >= 1}'),
+          '\x01000000023ff000000000000000000001610000000162'::bytea, 'binary layout of {a, b >= 1}');
+SELECT lives_ok($$SELECT pg_temp.load('\x01000000023ff000000000000000000001610000000162')$$,
+                'the valid value loads');
+SELECT is((SELECT s::text FROM t), '{a, b >= 1}', 'and reads back equal');
+
+SELECT throws_ok($$SELECT pg_temp.load('\x02000000023ff000000000000000000001610000000162')$$,
+                 '22P03', 'unsupported crm.tiers binary format version 2', 'unknown format version');
+SELECT throws_ok($$SELECT pg_temp.load('\x0100000001000000016100')$$,
+                 '22P03', 'invalid tier count 1 in binary crm.tiers', 'one tier');
+SELECT throws_ok($$SELECT pg_temp.load('\x01000003e9')$$,
+                 '22P03', 'invalid tier count 1001 in binary crm.tiers', 'too many tiers');
+SELECT throws_ok($$SELECT pg_temp.load('\x01000000023ff00000000000007fffffff61')$$,
+                 '22P03', 'invalid label length 2147483647 in binary crm.tiers', 'label length beyond the message');
+SELECT throws_ok($$SELECT pg_temp.load('\x01000000037ff80000000000000000000000000000000000016100000001620000000163')$$,
+                 '22023', 'tier bound 1 is NaN; bounds must be finite', 'NaN bound');
+SELECT throws_ok($$SELECT pg_temp.load('\x010000000340000000000000003ff0000000000000000000016100000001620000000163')$$,
+                 '22023', 'tier bounds must be strictly ascending: bound 2 (1) is not above bound 1 (2)', 'descending bounds');
+SELECT throws_ok($$SELECT pg_temp.load('\x01000000023ff000000000000000000001610000000161')$$,
+                 '22023', 'duplicate tier label "a"', 'duplicate labels');
+SELECT throws_ok($$SELECT pg_temp.load('\x01000000023ff0000000000000000000016100')$$,
+                 '08P01', NULL, 'truncated value');
+
+SELECT * FROM finish();
+ROLLBACK;
