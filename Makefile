@@ -45,6 +45,10 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS does not track header dependencies; every object depends on every
+# header (there are few), so a changed inline function is never stale.
+$(OBJS): $(wildcard src/*.h)
+
 crm--$(EXTVERSION).sql: $(SQL_SECTIONS) crm.control
 	@printf '%s\n' '-- crm $(EXTVERSION): generated from src/sql/*.sql by make; do not edit' > $@
 	@printf '%s\n' '\echo Use "CREATE EXTENSION crm" to load this file. \quit' >> $@

@@ -9,50 +9,82 @@
  * Equal values therefore always share a class, and the result does not
  * depend on the window's ORDER BY.  Values <= 0 are C; NULL gives NULL.
  *
- * Sums are accumulated over the values sorted in descending order with
- * Neumaier's compensated summation (Neumaier 1974, "Rundungsfehleranalyse
- * einiger Verfahren zur Summation endlicher Summen"), so they are accurate to
- * about one unit in the last place and identical whatever order the rows
- * arrive in; the comparisons S < a*T are then done in float8.
+ * On the first row of a partition the values are sorted in descending order
+ * and S is computed for every row in one pass, with Neumaier's compensated
+ * summation (Neumaier 1974, "Rundungsfehleranalyse einiger Verfahren zur
+ * Summation endlicher Summen"), so the sums are accurate to about one unit in
+ * the last place and identical whatever order the rows arrive in; the
+ * comparisons S < a*T are then done in float8.  a and b may differ from row
+ * to row: only S and T are precomputed.
  */
 #include "crm.h"
 
 #include <math.h>
 
 #include "utils/builtins.h"
-#include "utils/memutils.h"
+#include "utils/float.h"
 
 #include "partition.h"
 #include "validate.h"
 
-/* prefix[i] = compensated sum of the i largest positive values */
-static double *
-PositivePrefixSums(SortedPartition *sp)
+/* compensated running sum */
+typedef struct NeumaierSum
 {
-	double	   *prefix;
-	double		sum = 0.0;
-	double		comp = 0.0;
+	double		sum;
+	double		comp;
+} NeumaierSum;
+
+static inline void
+NeumaierAdd(NeumaierSum *s, double x)
+{
+	double		t = s->sum + x;
+
+	if (fabs(s->sum) >= fabs(x))
+		s->comp += (s->sum - t) + x;
+	else
+		s->comp += (x - t) + s->sum;
+	s->sum = t;
+}
+
+/*
+ * Per row: S, the positive total above it; +Infinity for values <= 0 (always
+ * class C) and NaN for NULL rows.  ps->total = T.
+ */
+static void
+ComputeAbove(WindowObject winobj, PartitionState *ps)
+{
+	PartitionEntry *e = partition_load_sorted(winobj, ps, true, "crm.abc");
+	double	   *above = partition_alloc_results(ps, sizeof(double));
+	NeumaierSum run = {0, 0};
 	int64		i;
+	int64		j;
 
-	prefix = MemoryContextAllocHuge(GetMemoryChunkContext(sp->values),
-									sizeof(double) * (sp->n + 1));
-	prefix[0] = 0.0;
-	for (i = 0; i < sp->n && sp->values[i] > 0; i++)
+	for (i = 0; i < ps->rows; i++)
+		above[i] = get_float8_nan();
+	/* groups of equal values share S, the sum before the group */
+	for (i = 0; i < ps->n; i = j)
 	{
-		double		x = sp->values[i];
-		double		t = sum + x;
+		double		s = run.sum + run.comp;
 
-		if (fabs(sum) >= fabs(x))
-			comp += (sum - t) + x;
-		else
-			comp += (x - t) + sum;
-		sum = t;
-		prefix[i + 1] = sum + comp;
+		for (j = i; j < ps->n && e[j].value == e[i].value; j++)
+		{
+			if (e[j].value > 0)
+			{
+				above[e[j].pos] = s;
+				NeumaierAdd(&run, e[j].value);
+			}
+			else
+				above[e[j].pos] = get_float8_infinity();
+		}
 	}
-	/* entries past the positives repeat the total */
-	for (; i < sp->n; i++)
-		prefix[i + 1] = prefix[i];
-	return prefix;
+	ps->total = run.sum + run.comp;
+	if (!isfinite(ps->total))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("crm.abc: the sum of the partition's values is out of range for type double precision")));
+	ps->results = above;
+	pfree(e);
+	ps->ready = true;
 }
 
 PG_FUNCTION_INFO_V1(abc_window);
@@ -60,13 +92,11 @@ Datum
 abc_window(PG_FUNCTION_ARGS)
 {
 	WindowObject winobj = PG_WINDOW_OBJECT();
-	bool		isnull;
-	double		v;
+	PartitionState *ps = partition_state(winobj);
 	double		a = 0.8;
 	double		b = 0.95;
-	SortedPartition *sp;
-	double		total;
 	double		above;
+	bool		isnull;
 
 	if (PG_NARGS() >= 3)
 	{
@@ -88,22 +118,17 @@ abc_window(PG_FUNCTION_ARGS)
 					 errhint("a and b are cumulative shares of the total, e.g. 0.8 and 0.95.")));
 	}
 
-	/* load the partition first so that a NaN anywhere is reported */
-	sp = partition_sorted_values(winobj, true, "crm.abc");
-	if (sp->aux == NULL)
-		sp->aux = PositivePrefixSums(sp);
+	/* the whole partition first, so that a NaN anywhere is reported */
+	if (!ps->ready)
+		ComputeAbove(winobj, ps);
 
-	v = DatumGetFloat8(WinGetFuncArgCurrent(winobj, 0, &isnull));
-	if (isnull)
+	above = ((double *) ps->results)[WinGetCurrentPosition(winobj)];
+	if (isnan(above))
 		PG_RETURN_NULL();
-	if (v <= 0)
-		PG_RETURN_TEXT_P(cstring_to_text("C"));
-
-	total = sp->aux[sp->n];
-	above = sp->aux[partition_count_before(sp, v)];
-	if (above < a * total)
+	/* values <= 0 have above = +Infinity and fall through to C */
+	if (above < a * ps->total)
 		PG_RETURN_TEXT_P(cstring_to_text("A"));
-	if (above < b * total)
+	if (above < b * ps->total)
 		PG_RETURN_TEXT_P(cstring_to_text("B"));
 	PG_RETURN_TEXT_P(cstring_to_text("C"));
 }

@@ -311,14 +311,9 @@ FillCache(TiersCache *cache, struct varlena *packed)
 	MemoryContextSwitchTo(old);
 }
 
-/*
- * The scheme in argument argno, through the call site's cache.  When the
- * argument is a Const or Param (the usual `crm.tier(x, crm.tiers_preset(..))`
- * or a literal) it cannot change during the scan, so later calls skip even
- * the byte comparison; otherwise the cache is kept while the bytes match.
- */
+/* See tiers_cache_get in tiers.h. */
 TiersCache *
-tiers_cache_get(FunctionCallInfo fcinfo, int argno)
+tiers_cache_refresh(FunctionCallInfo fcinfo, int argno)
 {
 	TiersCache *cache = (TiersCache *) fcinfo->flinfo->fn_extra;
 	struct varlena *packed;
@@ -375,11 +370,11 @@ tiers_cache_numeric_bounds(TiersCache *cache)
 	return cache->numeric_bounds;
 }
 
-int
-tiers_locate_float8(const CrmTiers *t, float8 value)
+void
+tiers_value_error(float8 value)
 {
 	CheckFinite(value, "value");
-	return crm_tiers_locate(t, value);
+	elog(ERROR, "crm: tiers_value_error called with a finite value, please report a bug");
 }
 
 int

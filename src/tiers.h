@@ -8,6 +8,8 @@
 
 #include "crm.h"
 
+#include <math.h>
+
 #include "fmgr.h"
 #include "utils/numeric.h"
 
@@ -32,8 +34,24 @@ typedef struct TiersCache
 	Numeric    *numeric_bounds; /* ntiers - 1, or NULL until first needed */
 } TiersCache;
 
-/* The scheme passed as argument argno, through the call site's cache. */
-extern TiersCache *tiers_cache_get(FunctionCallInfo fcinfo, int argno);
+/* Slow path of tiers_cache_get: first call, or a scheme that may change. */
+extern TiersCache *tiers_cache_refresh(FunctionCallInfo fcinfo, int argno);
+
+/*
+ * The scheme passed as argument argno, through the call site's cache.  When
+ * the argument is a Const or Param (the usual crm.tier(x, crm.tiers_preset(..))
+ * or a literal) it cannot change during the scan, and this is two loads and
+ * a test; otherwise the cache is kept while the bytes match.
+ */
+static inline TiersCache *
+tiers_cache_get(FunctionCallInfo fcinfo, int argno)
+{
+	TiersCache *cache = (TiersCache *) fcinfo->flinfo->fn_extra;
+
+	if (likely(cache != NULL && cache->stable && cache->valid))
+		return cache;
+	return tiers_cache_refresh(fcinfo, argno);
+}
 
 /* Wrap a core-built scheme as a varlena (sets the header). */
 extern CrmTiers *tiers_finish(CrmTiers *t, size_t size);
@@ -41,8 +59,19 @@ extern CrmTiers *tiers_finish(CrmTiers *t, size_t size);
 /* Exact numeric value of each bound (the decimal float8out prints). */
 extern Numeric *tiers_cache_numeric_bounds(TiersCache *cache);
 
-/* 0-based tier of a float8 / numeric value; errors on NaN and Infinity. */
-extern int	tiers_locate_float8(const CrmTiers *t, float8 value);
+/* Error for a NaN or infinite value (kept out of line: it is the cold path). */
+extern void tiers_value_error(float8 value) pg_attribute_noreturn();
+
+/* 0-based tier of a float8 value; errors on NaN and Infinity. */
+static inline int
+tiers_locate_float8(const CrmTiers *t, float8 value)
+{
+	if (unlikely(!isfinite(value)))
+		tiers_value_error(value);
+	return crm_tiers_locate(t, value);
+}
+
+/* 0-based tier of a numeric value, compared exactly; errors on NaN and Infinity. */
 extern int	tiers_locate_numeric(TiersCache *cache, Numeric value);
 
 #endif							/* CRM_TIERS_H */
