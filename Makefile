@@ -31,7 +31,8 @@ REGRESS = setup \
 	abc \
 	quantile_rfm \
 	lifecycle \
-	bar
+	bar \
+	scorecard
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
 # Warnings are errors by default; CRM_WERROR= (empty) turns that off.

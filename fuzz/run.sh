@@ -12,17 +12,20 @@ incdir=$(pg_config --includedir-server)
 libdir=$(pg_config --pkglibdir)
 mkdir -p fuzz/build
 
-# Which core sources each harness needs: fuzz_<name>.c links src/<name>_core.c
-# plus the shared error helpers.
+# Which core sources each harness needs: fuzz_<name>.c links src/<name>_core.c,
+# the shared error helpers, and any sources listed on a "fuzz-sources:" line
+# in the harness.
 status=0
 for harness in fuzz/fuzz_*.c; do
 	name=$(basename "$harness" .c)
 	target=${name#fuzz_}
 	bin=fuzz/build/$name
+	extra=$(sed -n 's/.*fuzz-sources:\(.*\)/\1/p' "$harness")
 	echo "== building $name"
+	# shellcheck disable=SC2086
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-Isrc -Ifuzz -I"$incdir" \
-		"$harness" src/"$target"_core.c src/crm_error.c \
+		"$harness" src/"$target"_core.c src/crm_error.c $extra \
 		"$libdir"/libpgcommon.a "$libdir"/libpgport.a -lm -o "$bin"
 
 	work=fuzz/build/corpus-$target

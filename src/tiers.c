@@ -284,58 +284,29 @@ tiers_bounds(PG_FUNCTION_ARGS)
  * Lookup cache
  * ---------------------------------------------------------------------- */
 
-/* (Re)fill the cache from a scheme datum. */
-static void
-FillCache(TiersCache *cache, struct varlena *packed)
-{
-	Size		datalen = VARSIZE_ANY_EXHDR(packed);
-	MemoryContext old;
-	int			i;
-
-	MemoryContextReset(cache->cxt);
-	old = MemoryContextSwitchTo(cache->cxt);
-	/* copy into an aligned value with a 4-byte header */
-	cache->tiers = palloc(VARHDRSZ + datalen);
-	SET_VARSIZE(cache->tiers, VARHDRSZ + datalen);
-	memcpy(VARDATA(cache->tiers), VARDATA_ANY(packed), datalen);
-	cache->labels = palloc(sizeof(text *) * cache->tiers->ntiers);
-	for (i = 0; i < cache->tiers->ntiers; i++)
-	{
-		uint32		len;
-		const char *label = crm_tiers_label(cache->tiers, i, &len);
-
-		cache->labels[i] = cstring_to_text_with_len(label, len);
-	}
-	cache->numeric_bounds = NULL;
-	cache->valid = true;
-	MemoryContextSwitchTo(old);
-}
-
 /* See tiers_cache_get in tiers.h. */
 TiersCache *
 tiers_cache_refresh(FunctionCallInfo fcinfo, int argno)
 {
-	TiersCache *cache = (TiersCache *) fcinfo->flinfo->fn_extra;
-	struct varlena *packed;
+	TiersCache *cache = (TiersCache *) arg_cache_init(fcinfo, argno, sizeof(TiersCache));
 
-	if (cache == NULL)
+	if (arg_cache_update(&cache->arg, fcinfo, argno))
 	{
-		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(TiersCache));
-		cache->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
-										   "crm tiers cache",
-										   ALLOCSET_SMALL_SIZES);
-		cache->stable = get_fn_expr_arg_stable(fcinfo->flinfo, argno);
-		fcinfo->flinfo->fn_extra = cache;
-	}
-	else if (cache->valid && cache->stable)
-		return cache;
+		MemoryContext old = MemoryContextSwitchTo(cache->arg.cxt);
+		int			i;
 
-	packed = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
-	if (!cache->valid ||
-		VARSIZE_ANY_EXHDR(packed) != VARSIZE(cache->tiers) - VARHDRSZ ||
-		memcmp(VARDATA_ANY(packed), VARDATA(cache->tiers),
-			   VARSIZE_ANY_EXHDR(packed)) != 0)
-		FillCache(cache, packed);
+		cache->tiers = (CrmTiers *) cache->arg.value;
+		cache->labels = palloc(sizeof(text *) * cache->tiers->ntiers);
+		for (i = 0; i < cache->tiers->ntiers; i++)
+		{
+			uint32		len;
+			const char *label = crm_tiers_label(cache->tiers, i, &len);
+
+			cache->labels[i] = cstring_to_text_with_len(label, len);
+		}
+		cache->numeric_bounds = NULL;
+		MemoryContextSwitchTo(old);
+	}
 	return cache;
 }
 
@@ -349,7 +320,7 @@ tiers_cache_numeric_bounds(TiersCache *cache)
 {
 	if (cache->numeric_bounds == NULL)
 	{
-		MemoryContext old = MemoryContextSwitchTo(cache->cxt);
+		MemoryContext old = MemoryContextSwitchTo(cache->arg.cxt);
 		int			n = cache->tiers->ntiers - 1;
 		Numeric    *nb = palloc(sizeof(Numeric) * n);
 		int			i;

@@ -13,6 +13,7 @@
 #include "fmgr.h"
 #include "utils/numeric.h"
 
+#include "argcache.h"
 #include "tiers_core.h"
 
 #define DatumGetTiersP(X)		((CrmTiers *) PG_DETOAST_DATUM(X))
@@ -21,15 +22,13 @@
 
 /*
  * What a call site keeps between rows about the scheme it was last called
- * with: an aligned copy of the scheme, each label prebuilt as a text datum,
- * and (lazily) each bound as an exact numeric.  Lives in fn_mcxt.
+ * with (see argcache.h): the scheme, each label prebuilt as a text datum,
+ * and (lazily) each bound as an exact numeric, all in arg.cxt.
  */
 typedef struct TiersCache
 {
-	MemoryContext cxt;			/* owns everything below; reset on change */
-	bool		stable;			/* scheme argument is a Const/Param */
-	bool		valid;
-	CrmTiers   *tiers;			/* aligned 4-byte-header copy */
+	ArgCache	arg;			/* must be first */
+	CrmTiers   *tiers;			/* == arg.value */
 	text	  **labels;			/* ntiers prebuilt text values */
 	Numeric    *numeric_bounds; /* ntiers - 1, or NULL until first needed */
 } TiersCache;
@@ -37,18 +36,13 @@ typedef struct TiersCache
 /* Slow path of tiers_cache_get: first call, or a scheme that may change. */
 extern TiersCache *tiers_cache_refresh(FunctionCallInfo fcinfo, int argno);
 
-/*
- * The scheme passed as argument argno, through the call site's cache.  When
- * the argument is a Const or Param (the usual crm.tier(x, crm.tiers_preset(..))
- * or a literal) it cannot change during the scan, and this is two loads and
- * a test; otherwise the cache is kept while the bytes match.
- */
+/* The scheme passed as argument argno, through the call site's cache. */
 static inline TiersCache *
 tiers_cache_get(FunctionCallInfo fcinfo, int argno)
 {
 	TiersCache *cache = (TiersCache *) fcinfo->flinfo->fn_extra;
 
-	if (likely(cache != NULL && cache->stable && cache->valid))
+	if (likely(cache != NULL && arg_cache_current(&cache->arg)))
 		return cache;
 	return tiers_cache_refresh(fcinfo, argno);
 }

@@ -1,0 +1,681 @@
+/*
+ * score.c
+ *	  Scoring with a crm.scorecard: crm.score, crm.score_level,
+ *	  crm.score_explain (attributes as jsonb) and the positional forms
+ *	  crm.score_values / crm.score_level_values (card, VARIADIC "any") for
+ *	  bulk scoring.
+ *
+ * A factor's points come from its attribute:
+ *   missing (absent key, JSON null, SQL NULL)  -> the factor's missing points
+ *   numeric factor   a number (JSON number, a numeric SQL type, or a string
+ *                    holding a number) -> the points of its bin; a value
+ *                    equal to an edge is in the upper bin (crm_bounds_locate,
+ *                    the rule crm.tiers uses)
+ *   category factor  the value's text (JSON string, or the text form of a
+ *                    number, boolean or any SQL value) -> its listed points,
+ *                    or the points for other values
+ * The total is the sum of the factors' points in factor order (float8, so
+ * the same card and attributes always give the same bits), and the level is
+ * the card's level band the total falls in.
+ */
+#include "crm.h"
+
+#include <errno.h>
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/numeric.h"
+
+#include "argcache.h"
+#include "scorecard.h"
+
+/* How a positional argument's SQL type is read. */
+typedef enum ValueKind
+{
+	VK_FLOAT8,
+	VK_FLOAT4,
+	VK_INT2,
+	VK_INT4,
+	VK_INT8,
+	VK_NUMERIC,
+	VK_TEXT,					/* text, varchar, name-like varlena text */
+	VK_BPCHAR,					/* char(n): trailing blanks are not significant */
+	VK_UNKNOWN,					/* an untyped literal: a C string */
+	VK_BOOL,
+	VK_OTHER					/* anything else: its output function */
+} ValueKind;
+
+typedef struct PosArg
+{
+	ValueKind	kind;
+	Oid			type;
+	FmgrInfo	out;			/* VK_OTHER */
+} PosArg;
+
+/* per call site: the card (through the argument cache) and argument kinds */
+typedef struct ScoreCache
+{
+	ArgCache	arg;			/* must be first */
+	CrmScorecard *card;
+	text	  **level_labels;	/* prebuilt label texts, in arg.cxt */
+	int			npos;			/* positional arguments (-1: not set up) */
+	PosArg	   *pos;			/* in fn_mcxt */
+} ScoreCache;
+
+/* The card in argument 0, through the cache.  A NULL card is an error. */
+static ScoreCache *
+GetCard(FunctionCallInfo fcinfo, const char *fname)
+{
+	ScoreCache *cache = (ScoreCache *) fcinfo->flinfo->fn_extra;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: the scorecard must not be NULL", fname)));
+	if (likely(cache != NULL && arg_cache_current(&cache->arg)))
+		return cache;
+	if (cache == NULL)
+	{
+		cache = (ScoreCache *) arg_cache_init(fcinfo, 0, sizeof(ScoreCache));
+		cache->npos = -1;
+	}
+	if (arg_cache_update(&cache->arg, fcinfo, 0))
+	{
+		const CrmTiers *levels;
+		int			i;
+
+		cache->card = (CrmScorecard *) cache->arg.value;
+		levels = crm_card_levels(cache->card);
+		cache->level_labels = MemoryContextAlloc(cache->arg.cxt, sizeof(text *) * levels->ntiers);
+		for (i = 0; i < levels->ntiers; i++)
+		{
+			uint32		len;
+			const char *label = crm_tiers_label(levels, i, &len);
+			MemoryContext old = MemoryContextSwitchTo(cache->arg.cxt);
+
+			cache->level_labels[i] = cstring_to_text_with_len(label, len);
+			MemoryContextSwitchTo(old);
+		}
+	}
+	return cache;
+}
+
+static const char *
+FactorName(const CrmScorecard *c, int fi)
+{
+	return pnstrdup(crm_card_str(c, c->factors[fi].name), c->factors[fi].name.len);
+}
+
+/* Points of a numeric factor for a number. */
+static double
+NumericPoints(const CrmScorecard *c, int fi, double x, int *bin)
+{
+	const CrmCardFactor *f = &c->factors[fi];
+
+	if (unlikely(!isfinite(x)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("factor \"%s\": value must be a finite number, got %s",
+						FactorName(c, fi), isnan(x) ? "NaN" : (x > 0 ? "Infinity" : "-Infinity"))));
+	*bin = crm_card_numeric_bin(c, f, x);
+	return crm_card_points(c, f)[*bin];
+}
+
+/* A number written as text (surrounding blanks allowed), for a numeric factor. */
+static double
+ParseNumber(const CrmScorecard *c, int fi, const char *s, int len)
+{
+	char	   *str = pnstrdup(s, len);
+	char	   *p = str;
+	char	   *end;
+	double		x;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	errno = 0;
+	x = strtod(p, &end);
+	while (end > p && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+		end++;
+	if (end == p || *end != '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("factor \"%s\" is numeric, but its value \"%s\" is not a number",
+						FactorName(c, fi), str)));
+	if (errno == ERANGE && (x == 0.0 || isinf(x)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("factor \"%s\": value \"%s\" is out of range for type double precision",
+						FactorName(c, fi), str)));
+	return x;
+}
+
+/* Points of a category factor for a value's text. */
+static double
+CategoryPoints(const CrmScorecard *c, int fi, const char *s, int len, int *bin)
+{
+	const CrmCardFactor *f = &c->factors[fi];
+
+	*bin = crm_card_category_index(c, f, s, (size_t) len);
+	return *bin >= 0 ? crm_card_points(c, f)[*bin] : f->other;
+}
+
+#define BIN_MISSING (-2)
+#define BIN_OTHER	(-1)
+
+/* ----------------------------------------------------------------------
+ * Attributes as jsonb
+ * ---------------------------------------------------------------------- */
+
+/* Points of factor fi for a JSON attribute (NULL: absent).  *text gets the value's text. */
+static double
+JsonbFactorPoints(const CrmScorecard *c, int fi, JsonbValue *v, int *bin, char **text)
+{
+	const CrmCardFactor *f = &c->factors[fi];
+
+	if (text)
+		*text = NULL;
+	if (v == NULL || v->type == jbvNull)
+	{
+		*bin = BIN_MISSING;
+		return f->missing;
+	}
+	if (v->type == jbvBinary)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("factor \"%s\": value must be a JSON scalar, not an %s",
+						FactorName(c, fi),
+						JsonContainerIsArray(v->val.binary.data) ? "array" : "object")));
+
+	if (f->kind == CRM_FACTOR_NUMERIC)
+	{
+		double		x;
+
+		if (v->type == jbvNumeric)
+		{
+			x = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
+												   NumericGetDatum(v->val.numeric)));
+			if (text)
+				*text = DatumGetCString(DirectFunctionCall1(numeric_out,
+															NumericGetDatum(v->val.numeric)));
+		}
+		else if (v->type == jbvString)
+		{
+			x = ParseNumber(c, fi, v->val.string.val, v->val.string.len);
+			if (text)
+				*text = pnstrdup(v->val.string.val, v->val.string.len);
+		}
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("factor \"%s\" is numeric, but its value is a JSON boolean",
+							FactorName(c, fi))));
+		return NumericPoints(c, fi, x, bin);
+	}
+	else
+	{
+		const char *s;
+		int			len;
+
+		if (v->type == jbvString)
+		{
+			s = v->val.string.val;
+			len = v->val.string.len;
+		}
+		else if (v->type == jbvNumeric)
+		{
+			s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v->val.numeric)));
+			len = strlen(s);
+		}
+		else
+		{
+			s = v->val.boolean ? "true" : "false";
+			len = strlen(s);
+		}
+		if (text)
+			*text = pnstrdup(s, len);
+		return CategoryPoints(c, fi, s, len, bin);
+	}
+}
+
+/* The attributes object; NULL attributes are treated as an empty object. */
+static JsonbContainer *
+GetAttrs(FunctionCallInfo fcinfo, const CrmScorecard *c, const char *fname)
+{
+	Jsonb	   *jb;
+
+	if (PG_ARGISNULL(1))
+		return NULL;
+	jb = PG_GETARG_JSONB_P(1);
+	if (!JsonContainerIsObject(&jb->root) || JsonContainerIsScalar(&jb->root))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: attributes must be a JSON object of factor: value", fname)));
+	if (c->flags & CRM_CARD_FLAG_STRICT)
+	{
+		JsonbIterator *it = JsonbIteratorInit(&jb->root);
+		JsonbValue	v;
+		JsonbIteratorToken tok;
+
+		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+			if (tok == WJB_KEY &&
+				crm_card_find_factor(c, v.val.string.val, v.val.string.len) < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("%s: unknown attribute \"%.*s\" for a strict scorecard", fname,
+								v.val.string.len, v.val.string.val),
+						 errhint("A strict card accepts only its factors as keys; remove the key or drop \"strict\" from the card.")));
+	}
+	return &jb->root;
+}
+
+static JsonbValue *
+AttrValue(JsonbContainer *attrs, const CrmScorecard *c, int fi, JsonbValue *buf)
+{
+	if (attrs == NULL)
+		return NULL;
+	return getKeyJsonValueFromContainer(attrs, crm_card_str(c, c->factors[fi].name),
+										c->factors[fi].name.len, buf);
+}
+
+static double
+JsonbTotal(FunctionCallInfo fcinfo, const CrmScorecard *c, const char *fname)
+{
+	JsonbContainer *attrs = GetAttrs(fcinfo, c, fname);
+	double		total = 0;
+	int			i;
+
+	for (i = 0; i < c->nfactors; i++)
+	{
+		JsonbValue	buf;
+		int			bin;
+
+		total += JsonbFactorPoints(c, i, AttrValue(attrs, c, i, &buf), &bin, NULL);
+	}
+	return total;
+}
+
+static text *
+LevelOf(ScoreCache *cache, double total)
+{
+	const CrmTiers *levels = crm_card_levels(cache->card);
+
+	return cache->level_labels[crm_tiers_locate(levels, total)];
+}
+
+PG_FUNCTION_INFO_V1(score_jsonb);
+Datum
+score_jsonb(PG_FUNCTION_ARGS)
+{
+	ScoreCache *cache = GetCard(fcinfo, "crm.score");
+
+	PG_RETURN_FLOAT8(JsonbTotal(fcinfo, cache->card, "crm.score"));
+}
+
+PG_FUNCTION_INFO_V1(score_level_jsonb);
+Datum
+score_level_jsonb(PG_FUNCTION_ARGS)
+{
+	ScoreCache *cache = GetCard(fcinfo, "crm.score_level");
+
+	PG_RETURN_TEXT_P(LevelOf(cache, JsonbTotal(fcinfo, cache->card, "crm.score_level")));
+}
+
+/* crm.level(card, total): the level band of a total */
+PG_FUNCTION_INFO_V1(score_level_of_total);
+Datum
+score_level_of_total(PG_FUNCTION_ARGS)
+{
+	ScoreCache *cache = GetCard(fcinfo, "crm.level");
+	double		total;
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	total = PG_GETARG_FLOAT8(1);
+	if (isnan(total))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("crm.level: total must not be NaN")));
+	PG_RETURN_TEXT_P(LevelOf(cache, total));
+}
+
+/* How a bin reads in crm.score_explain. */
+static char *
+BinText(const CrmScorecard *c, int fi, int bin)
+{
+	const CrmCardFactor *f = &c->factors[fi];
+
+	if (bin == BIN_MISSING)
+		return pstrdup("null");
+	if (f->kind == CRM_FACTOR_CATEGORY)
+	{
+		CrmCardStr	k;
+
+		if (bin == BIN_OTHER)
+			return pstrdup("*");
+		k = crm_card_keys(c, f)[bin];
+		return pnstrdup(crm_card_str(c, k), k.len);
+	}
+	else
+	{
+		const double *edges = crm_card_edges(c, f);
+
+		if (f->n == 1)
+			return pstrdup("all");
+		if (bin == 0)
+			return psprintf("< %s", float8out_internal(edges[0]));
+		if (bin == (int) f->n - 1)
+			return psprintf(">= %s", float8out_internal(edges[bin - 1]));
+		return psprintf("[%s, %s)", float8out_internal(edges[bin - 1]),
+						float8out_internal(edges[bin]));
+	}
+}
+
+PG_FUNCTION_INFO_V1(score_explain_jsonb);
+Datum
+score_explain_jsonb(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ScoreCache *cache = GetCard(fcinfo, "crm.score_explain");
+	const CrmScorecard *c = cache->card;
+	JsonbContainer *attrs = GetAttrs(fcinfo, c, "crm.score_explain");
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (i = 0; i < c->nfactors; i++)
+	{
+		JsonbValue	buf;
+		int			bin;
+		char	   *value;
+		double		points = JsonbFactorPoints(c, i, AttrValue(attrs, c, i, &buf), &bin, &value);
+		Datum		values[4];
+		bool		nulls[4] = {false, value == NULL, false, false};
+
+		values[0] = PointerGetDatum(cstring_to_text(FactorName(c, i)));
+		values[1] = value ? CStringGetTextDatum(value) : (Datum) 0;
+		values[2] = CStringGetTextDatum(BinText(c, i, bin));
+		values[3] = Float8GetDatum(points);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* ----------------------------------------------------------------------
+ * Positional form: crm.score_values(card, VARIADIC "any"), one value per
+ * factor in factor order, each in its own SQL type.
+ * ---------------------------------------------------------------------- */
+
+static ValueKind
+KindOfType(Oid type)
+{
+	switch (type)
+	{
+		case FLOAT8OID:
+			return VK_FLOAT8;
+		case FLOAT4OID:
+			return VK_FLOAT4;
+		case INT2OID:
+			return VK_INT2;
+		case INT4OID:
+			return VK_INT4;
+		case INT8OID:
+			return VK_INT8;
+		case NUMERICOID:
+			return VK_NUMERIC;
+		case TEXTOID:
+		case VARCHAROID:
+			return VK_TEXT;
+		case BPCHAROID:
+			return VK_BPCHAR;
+		case UNKNOWNOID:
+			return VK_UNKNOWN;
+		case BOOLOID:
+			return VK_BOOL;
+		default:
+			return VK_OTHER;
+	}
+}
+
+static void
+SetUpPositional(ScoreCache *cache, FunctionCallInfo fcinfo, Oid *types, int n)
+{
+	PosArg	   *pos = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PosArg) * Max(n, 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		pos[i].type = types[i];
+		pos[i].kind = KindOfType(types[i]);
+		if (pos[i].kind == VK_OTHER)
+		{
+			Oid			outfunc;
+			bool		isvarlena;
+
+			if (!OidIsValid(types[i]))
+				ereport(ERROR,
+						(errcode(ERRCODE_INDETERMINATE_DATATYPE),
+						 errmsg("could not determine the type of value %d", i + 1)));
+			getTypeOutputInfo(types[i], &outfunc, &isvarlena);
+			fmgr_info_cxt(outfunc, &pos[i].out, fcinfo->flinfo->fn_mcxt);
+		}
+	}
+	cache->pos = pos;
+	cache->npos = n;
+}
+
+/* Points of factor fi for a positional value. */
+static double
+DatumFactorPoints(const CrmScorecard *c, int fi, PosArg *pa, Datum d, bool isnull, int *bin)
+{
+	const CrmCardFactor *f = &c->factors[fi];
+
+	if (isnull)
+	{
+		*bin = BIN_MISSING;
+		return f->missing;
+	}
+	if (f->kind == CRM_FACTOR_NUMERIC)
+	{
+		double		x;
+
+		switch (pa->kind)
+		{
+			case VK_FLOAT8:
+				x = DatumGetFloat8(d);
+				break;
+			case VK_FLOAT4:
+				x = DatumGetFloat4(d);
+				break;
+			case VK_INT2:
+				x = DatumGetInt16(d);
+				break;
+			case VK_INT4:
+				x = DatumGetInt32(d);
+				break;
+			case VK_INT8:
+				x = (double) DatumGetInt64(d);
+				break;
+			case VK_NUMERIC:
+				x = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
+				break;
+			case VK_TEXT:
+			case VK_BPCHAR:
+				{
+					text	   *t = DatumGetTextPP(d);
+
+					x = ParseNumber(c, fi, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+					break;
+				}
+			case VK_UNKNOWN:
+				{
+					char	   *s = DatumGetCString(d);
+
+					x = ParseNumber(c, fi, s, strlen(s));
+					break;
+				}
+			default:
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("factor \"%s\" is numeric, but its value has type %s",
+								FactorName(c, fi), format_type_be(pa->type)),
+						 errhint("Pass a number, or a text holding one.")));
+		}
+		return NumericPoints(c, fi, x, bin);
+	}
+	else
+	{
+		char		buf[MAXINT8LEN + 1];
+		const char *s;
+		int			len;
+
+		switch (pa->kind)
+		{
+			case VK_TEXT:
+			case VK_BPCHAR:
+				{
+					text	   *t = DatumGetTextPP(d);
+
+					s = VARDATA_ANY(t);
+					len = VARSIZE_ANY_EXHDR(t);
+					if (pa->kind == VK_BPCHAR)
+						while (len > 0 && s[len - 1] == ' ')
+							len--;
+					break;
+				}
+			case VK_UNKNOWN:
+				s = DatumGetCString(d);
+				len = strlen(s);
+				break;
+			case VK_INT2:
+			case VK_INT4:
+				len = pg_ltoa(pa->kind == VK_INT2 ? DatumGetInt16(d) : DatumGetInt32(d), buf);
+				s = buf;
+				break;
+			case VK_INT8:
+				len = pg_lltoa(DatumGetInt64(d), buf);
+				s = buf;
+				break;
+			case VK_BOOL:
+				s = DatumGetBool(d) ? "true" : "false";
+				len = strlen(s);
+				break;
+			case VK_FLOAT8:
+				s = float8out_internal(DatumGetFloat8(d));
+				len = strlen(s);
+				break;
+			case VK_FLOAT4:
+				s = float8out_internal(DatumGetFloat4(d));
+				len = strlen(s);
+				break;
+			case VK_NUMERIC:
+				s = DatumGetCString(DirectFunctionCall1(numeric_out, d));
+				len = strlen(s);
+				break;
+			default:
+				s = OutputFunctionCall(&pa->out, d);
+				len = strlen(s);
+				break;
+		}
+		return CategoryPoints(c, fi, s, len, bin);
+	}
+}
+
+/*
+ * Total of the positional values (arguments 1..n), or of the elements of an
+ * array passed as VARIADIC ARRAY[...].
+ */
+static double
+PositionalTotal(FunctionCallInfo fcinfo, ScoreCache *cache, const char *fname)
+{
+	const CrmScorecard *c = cache->card;
+	double		total = 0;
+	int			i;
+
+	if (get_fn_expr_variadic(fcinfo->flinfo))
+	{
+		ArrayType  *arr;
+		Oid			elemtype;
+		int16		typlen;
+		bool		typbyval;
+		char		typalign;
+		Datum	   *elems;
+		bool	   *nulls;
+		int			n;
+		PosArg		pa;
+
+		if (PG_ARGISNULL(1))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s: the VARIADIC array must not be NULL", fname)));
+		arr = PG_GETARG_ARRAYTYPE_P(1);
+		elemtype = ARR_ELEMTYPE(arr);
+		if (ARR_NDIM(arr) > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("%s: the VARIADIC array must be one-dimensional", fname)));
+		get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+		deconstruct_array(arr, elemtype, typlen, typbyval, typalign, &elems, &nulls, &n);
+		if (n != c->nfactors)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: the card has %d factors, but %d values were given",
+							fname, c->nfactors, n),
+					 errhint("Pass one value per factor, in the card's factor order (crm.scorecard_factors).")));
+		if (cache->npos < 0)
+			SetUpPositional(cache, fcinfo, &elemtype, 1);
+		pa = cache->pos[0];
+		for (i = 0; i < n; i++)
+		{
+			int			bin;
+
+			total += DatumFactorPoints(c, i, &pa, elems[i], nulls[i], &bin);
+		}
+		return total;
+	}
+
+	if (PG_NARGS() - 1 != c->nfactors)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the card has %d factors, but %d values were given",
+						fname, c->nfactors, PG_NARGS() - 1),
+				 errhint("Pass one value per factor, in the card's factor order (crm.scorecard_factors).")));
+	if (unlikely(cache->npos < 0))
+	{
+		Oid		   *types = palloc(sizeof(Oid) * Max(PG_NARGS() - 1, 1));
+
+		for (i = 1; i < PG_NARGS(); i++)
+			types[i - 1] = get_fn_expr_argtype(fcinfo->flinfo, i);
+		SetUpPositional(cache, fcinfo, types, PG_NARGS() - 1);
+	}
+	for (i = 0; i < c->nfactors; i++)
+	{
+		int			bin;
+
+		total += DatumFactorPoints(c, i, &cache->pos[i], PG_GETARG_DATUM(i + 1),
+								   PG_ARGISNULL(i + 1), &bin);
+	}
+	return total;
+}
+
+PG_FUNCTION_INFO_V1(score_positional);
+Datum
+score_positional(PG_FUNCTION_ARGS)
+{
+	ScoreCache *cache = GetCard(fcinfo, "crm.score_values");
+
+	PG_RETURN_FLOAT8(PositionalTotal(fcinfo, cache, "crm.score_values"));
+}
+
+PG_FUNCTION_INFO_V1(score_level_positional);
+Datum
+score_level_positional(PG_FUNCTION_ARGS)
+{
+	ScoreCache *cache = GetCard(fcinfo, "crm.score_level_values");
+
+	PG_RETURN_TEXT_P(LevelOf(cache, PositionalTotal(fcinfo, cache, "crm.score_level_values")));
+}

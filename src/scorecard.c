@@ -1,0 +1,596 @@
+/*
+ * scorecard.c
+ *	  crm.scorecard type: text and binary I/O, equality, casts from and to
+ *	  jsonb, accessors.
+ *
+ * The layout, text parser and printer live in scorecard_core.c.  The binary
+ * form is the text form (one version byte, then the canonical text): a card
+ * is small, read rarely (once per query), and this keeps one parser and one
+ * set of validation rules for every way a card can arrive.
+ */
+#include "crm.h"
+
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "common/shortest_dec.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+
+#include "scorecard.h"
+#include "tiers.h"
+
+#define SCORECARD_BINARY_VERSION 1
+
+CrmScorecard *
+scorecard_finish(CrmScorecard *c, size_t size)
+{
+	SET_VARSIZE(c, size);
+	return c;
+}
+
+Datum
+scorecard_levels_datum(const CrmScorecard *c)
+{
+	CrmTiers   *t = palloc(c->levels_size);
+
+	memcpy(t, crm_card_levels(c), c->levels_size);
+	SET_VARSIZE(t, c->levels_size);
+	return PointerGetDatum(t);
+}
+
+static CrmScorecard *
+ParseOrError(const char *str)
+{
+	CrmError	err = {0};
+	size_t		size;
+	CrmScorecard *c = crm_card_parse(str, &size, &err);
+
+	if (c == NULL)
+		crm_ereport(&err);
+	return scorecard_finish(c, size);
+}
+
+PG_FUNCTION_INFO_V1(scorecard_in);
+Datum
+scorecard_in(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_SCORECARD_P(ParseOrError(PG_GETARG_CSTRING(0)));
+}
+
+PG_FUNCTION_INFO_V1(scorecard_out);
+Datum
+scorecard_out(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_CSTRING(crm_card_print(PG_GETARG_SCORECARD_P(0)));
+}
+
+/* Binary form: a version byte, then the canonical text form (client encoding). */
+PG_FUNCTION_INFO_V1(scorecard_recv);
+Datum
+scorecard_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			version = pq_getmsgbyte(buf);
+	int			nbytes;
+	char	   *str;
+
+	if (version != SCORECARD_BINARY_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported crm.scorecard binary format version %d", version)));
+	str = pq_getmsgtext(buf, buf->len - buf->cursor, &nbytes);
+	PG_RETURN_SCORECARD_P(ParseOrError(str));
+}
+
+PG_FUNCTION_INFO_V1(scorecard_send);
+Datum
+scorecard_send(PG_FUNCTION_ARGS)
+{
+	char	   *str = crm_card_print(PG_GETARG_SCORECARD_P(0));
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, SCORECARD_BINARY_VERSION);
+	pq_sendtext(&buf, str, strlen(str));
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Cards are canonical, so bytes decide equality. */
+static bool
+ScorecardEqual(CrmScorecard *a, CrmScorecard *b)
+{
+	return VARSIZE(a) == VARSIZE(b) &&
+		memcmp(VARDATA(a), VARDATA(b), VARSIZE(a) - VARHDRSZ) == 0;
+}
+
+PG_FUNCTION_INFO_V1(scorecard_eq);
+Datum
+scorecard_eq(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(ScorecardEqual(PG_GETARG_SCORECARD_P(0), PG_GETARG_SCORECARD_P(1)));
+}
+
+PG_FUNCTION_INFO_V1(scorecard_ne);
+Datum
+scorecard_ne(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(!ScorecardEqual(PG_GETARG_SCORECARD_P(0), PG_GETARG_SCORECARD_P(1)));
+}
+
+PG_FUNCTION_INFO_V1(scorecard_hash);
+Datum
+scorecard_hash(PG_FUNCTION_ARGS)
+{
+	CrmScorecard *c = PG_GETARG_SCORECARD_P(0);
+
+	return hash_any((unsigned char *) VARDATA(c), VARSIZE(c) - VARHDRSZ);
+}
+
+/* ----------------------------------------------------------------------
+ * jsonb -> crm.scorecard
+ *
+ * {"name": "aml", "version": "3", "strict": true,
+ *  "factors": [
+ *    {"name": "region", "type": "category",
+ *     "points": {"high_risk": 30, "offshore": 40}, "other": 0, "missing": 20},
+ *    {"name": "fund_size", "type": "numeric",
+ *     "edges": [100000, 1000000], "points": [0, 5, 15], "missing": 10}],
+ *  "levels": {"labels": ["low", "medium", "high"], "floors": [40, 70]}}
+ *
+ * "levels" may also be a crm.tiers literal string.  Unknown keys are errors.
+ * ---------------------------------------------------------------------- */
+
+static void pg_attribute_noreturn()
+JsonError(const char *path, const char *problem)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid scorecard JSON: %s %s", path, problem),
+			 errhint("See README.md, \"Scorecards\", for the JSON form of a card.")));
+}
+
+/* Every key of the object must be in `allowed` (NULL-terminated). */
+static void
+JsonCheckKeys(JsonbContainer *obj, const char *const *allowed, const char *path)
+{
+	JsonbIterator *it = JsonbIteratorInit(obj);
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		const char *const *a;
+
+		if (tok != WJB_KEY)
+			continue;
+		for (a = allowed; *a; a++)
+			if (strlen(*a) == (size_t) v.val.string.len &&
+				memcmp(*a, v.val.string.val, v.val.string.len) == 0)
+				break;
+		if (*a == NULL)
+		{
+			char	   *msg = psprintf("has an unknown key \"%.*s\"",
+									   v.val.string.len, v.val.string.val);
+
+			JsonError(path, msg);
+		}
+	}
+}
+
+static JsonbValue *
+JsonGet(JsonbContainer *obj, const char *key)
+{
+	return getKeyJsonValueFromContainer(obj, key, strlen(key), NULL);
+}
+
+static bool
+JsonIsContainer(JsonbValue *v, bool object)
+{
+	return v->type == jbvBinary &&
+		(object ? JsonContainerIsObject(v->val.binary.data)
+		 : JsonContainerIsArray(v->val.binary.data));
+}
+
+static double
+JsonNumber(JsonbValue *v, const char *path)
+{
+	if (v == NULL || v->type != jbvNumeric)
+		JsonError(path, "must be a number");
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+}
+
+/* optional number with a default */
+static double
+JsonNumberOr(JsonbContainer *obj, const char *key, double dflt, const char *path)
+{
+	JsonbValue *v = JsonGet(obj, key);
+
+	if (v == NULL)
+		return dflt;
+	return JsonNumber(v, psprintf("%s.%s", path, key));
+}
+
+/* optional string (or number, e.g. a version) as text; NULL if absent */
+static char *
+JsonText(JsonbValue *v, const char *path, int *len)
+{
+	if (v == NULL)
+		return NULL;
+	if (v->type == jbvString)
+	{
+		*len = v->val.string.len;
+		return pnstrdup(v->val.string.val, v->val.string.len);
+	}
+	if (v->type == jbvNumeric)
+	{
+		char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out,
+															NumericGetDatum(v->val.numeric)));
+
+		*len = strlen(s);
+		return s;
+	}
+	JsonError(path, "must be a string");
+}
+
+/* elements of an array as JsonbValues (scalars; containers as jbvBinary) */
+static JsonbValue *
+JsonElements(JsonbValue *arr, const char *path, int *n)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	JsonbValue *out;
+	int			cap;
+
+	if (arr == NULL || !JsonIsContainer(arr, false))
+		JsonError(path, "must be an array");
+	cap = JsonContainerSize(arr->val.binary.data);
+	out = palloc(sizeof(JsonbValue) * Max(cap, 1));
+	*n = 0;
+	it = JsonbIteratorInit(arr->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		if (tok == WJB_ELEM)
+			out[(*n)++] = v;
+	return out;
+}
+
+static double *
+JsonNumbers(JsonbValue *arr, const char *path, int *n)
+{
+	JsonbValue *elems = JsonElements(arr, path, n);
+	double	   *out = palloc(sizeof(double) * Max(*n, 1));
+	int			i;
+
+	for (i = 0; i < *n; i++)
+		out[i] = JsonNumber(&elems[i], psprintf("%s[%d]", path, i));
+	return out;
+}
+
+static CrmTiers *
+JsonLevels(JsonbValue *v, size_t *size)
+{
+	static const char *const keys[] = {"labels", "floors", NULL};
+	CrmError	err = {0};
+	CrmTiers   *t;
+
+	if (v == NULL)
+		JsonError("levels", "is required");
+	if (v->type == jbvString)
+	{
+		char	   *lit = pnstrdup(v->val.string.val, v->val.string.len);
+
+		t = crm_tiers_parse(lit, size, &err);
+	}
+	else if (JsonIsContainer(v, true))
+	{
+		JsonbContainer *obj = v->val.binary.data;
+		int			nlabels;
+		int			nfloors;
+		JsonbValue *labels;
+		double	   *floors;
+		const char **lp;
+		uint32	   *ll;
+		int			i;
+
+		JsonCheckKeys(obj, keys, "levels");
+		labels = JsonElements(JsonGet(obj, "labels"), "levels.labels", &nlabels);
+		floors = JsonNumbers(JsonGet(obj, "floors"), "levels.floors", &nfloors);
+		if (nlabels != nfloors + 1)
+			JsonError("levels", psprintf("needs one more label than floors, got %d labels and %d floors",
+										 nlabels, nfloors));
+		lp = palloc(sizeof(char *) * nlabels);
+		ll = palloc(sizeof(uint32) * nlabels);
+		for (i = 0; i < nlabels; i++)
+		{
+			if (labels[i].type != jbvString)
+				JsonError(psprintf("levels.labels[%d]", i), "must be a string");
+			lp[i] = labels[i].val.string.val;
+			ll[i] = labels[i].val.string.len;
+		}
+		t = crm_tiers_build(nlabels, floors, lp, ll, size, &err);
+	}
+	else
+		JsonError("levels", "must be an object with labels and floors, or a crm.tiers literal");
+	if (t == NULL)
+		crm_ereport(&err);
+	return t;
+}
+
+static void
+JsonFactor(JsonbValue *v, int index, CrmFactorSpec *f)
+{
+	static const char *const num_keys[] = {"name", "type", "edges", "points", "missing", NULL};
+	static const char *const cat_keys[] = {"name", "type", "points", "other", "missing", NULL};
+	char	   *path = psprintf("factors[%d]", index);
+	JsonbContainer *obj;
+	JsonbValue *type;
+	int			len;
+
+	if (!JsonIsContainer(v, true))
+		JsonError(path, "must be an object");
+	obj = v->val.binary.data;
+	f->name = JsonText(JsonGet(obj, "name"), psprintf("%s.name", path), &len);
+	if (f->name == NULL)
+		JsonError(path, "needs a name");
+	f->name_len = len;
+	type = JsonGet(obj, "type");
+	if (type == NULL || type->type != jbvString)
+		JsonError(path, "needs a type: \"numeric\" or \"category\"");
+
+	if (type->val.string.len == 7 && memcmp(type->val.string.val, "numeric", 7) == 0)
+	{
+		int			nedges;
+		int			npoints;
+
+		JsonCheckKeys(obj, num_keys, path);
+		f->kind = CRM_FACTOR_NUMERIC;
+		f->edges = JsonGet(obj, "edges") ?
+			JsonNumbers(JsonGet(obj, "edges"), psprintf("%s.edges", path), &nedges) : NULL;
+		if (f->edges == NULL)
+			nedges = 0;
+		f->points = JsonNumbers(JsonGet(obj, "points"), psprintf("%s.points", path), &npoints);
+		if (npoints != nedges + 1)
+			JsonError(path, psprintf("needs one more points than edges, got %d points and %d edges",
+									 npoints, nedges));
+		f->n = npoints;
+	}
+	else if (type->val.string.len == 8 && memcmp(type->val.string.val, "category", 8) == 0)
+	{
+		JsonbValue *pts = JsonGet(obj, "points");
+		int			cap;
+		JsonbIterator *it;
+		JsonbValue	kv;
+		JsonbIteratorToken tok;
+		const char **keys;
+		uint32	   *lens;
+		double	   *points;
+
+		JsonCheckKeys(obj, cat_keys, path);
+		f->kind = CRM_FACTOR_CATEGORY;
+		f->other = JsonNumberOr(obj, "other", 0, path);
+		if (pts == NULL || !JsonIsContainer(pts, true))
+			JsonError(psprintf("%s.points", path), "must be an object of value: points");
+		cap = JsonContainerSize(pts->val.binary.data);
+		keys = palloc(sizeof(char *) * Max(cap, 1));
+		lens = palloc(sizeof(uint32) * Max(cap, 1));
+		points = palloc(sizeof(double) * Max(cap, 1));
+		f->n = 0;
+		it = JsonbIteratorInit(pts->val.binary.data);
+		while ((tok = JsonbIteratorNext(&it, &kv, true)) != WJB_DONE)
+		{
+			if (tok == WJB_KEY)
+			{
+				keys[f->n] = pnstrdup(kv.val.string.val, kv.val.string.len);
+				lens[f->n] = kv.val.string.len;
+			}
+			else if (tok == WJB_VALUE)
+			{
+				points[f->n] = JsonNumber(&kv, psprintf("%s.points.%s", path, keys[f->n]));
+				f->n++;
+			}
+		}
+		f->keys = keys;
+		f->key_lens = lens;
+		f->points = points;
+	}
+	else
+		JsonError(psprintf("%s.type", path), "must be \"numeric\" or \"category\"");
+	f->missing = JsonNumberOr(obj, "missing", 0, path);
+}
+
+PG_FUNCTION_INFO_V1(scorecard_from_jsonb);
+Datum
+scorecard_from_jsonb(PG_FUNCTION_ARGS)
+{
+	static const char *const keys[] = {"name", "version", "strict", "factors", "levels", NULL};
+	Jsonb	   *jb = PG_GETARG_JSONB_P(0);
+	JsonbContainer *root = &jb->root;
+	CrmCardSpec spec;
+	JsonbValue *factors;
+	JsonbValue *strict;
+	CrmFactorSpec *fs;
+	CrmError	err = {0};
+	size_t		size;
+	CrmScorecard *c;
+	int			n;
+	int			len;
+	int			i;
+
+	if (!JsonContainerIsObject(root) || JsonContainerIsScalar(root))
+		JsonError("the card", "must be a JSON object");
+	JsonCheckKeys(root, keys, "the card");
+	memset(&spec, 0, sizeof(spec));
+	spec.name = JsonText(JsonGet(root, "name"), "name", &len);
+	spec.name_len = spec.name ? len : 0;
+	spec.version = JsonText(JsonGet(root, "version"), "version", &len);
+	spec.version_len = spec.version ? len : 0;
+	strict = JsonGet(root, "strict");
+	if (strict != NULL && strict->type != jbvBool)
+		JsonError("strict", "must be true or false");
+	spec.strict = strict != NULL && strict->val.boolean;
+	factors = JsonGet(root, "factors");
+	if (factors == NULL)
+		JsonError("factors", "is required");
+	{
+		JsonbValue *elems = JsonElements(factors, "factors", &n);
+
+		fs = palloc0(sizeof(CrmFactorSpec) * Max(n, 1));
+		for (i = 0; i < n; i++)
+			JsonFactor(&elems[i], i, &fs[i]);
+	}
+	spec.nfactors = n;
+	spec.factors = fs;
+	spec.levels = JsonLevels(JsonGet(root, "levels"), &spec.levels_size);
+
+	c = crm_card_build(&spec, &size, &err);
+	if (c == NULL)
+		crm_ereport(&err);
+	PG_RETURN_SCORECARD_P(scorecard_finish(c, size));
+}
+
+/* ----------------------------------------------------------------------
+ * crm.scorecard -> jsonb (the same schema)
+ * ---------------------------------------------------------------------- */
+
+static void
+AppendJsonNumber(StringInfo buf, double d)
+{
+	char		num[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	double_to_shortest_decimal_buf(d, num);
+	appendStringInfoString(buf, num);
+}
+
+static void
+AppendJsonString(StringInfo buf, const char *s, size_t len)
+{
+	escape_json(buf, pnstrdup(s, len));
+}
+
+PG_FUNCTION_INFO_V1(scorecard_to_jsonb);
+Datum
+scorecard_to_jsonb(PG_FUNCTION_ARGS)
+{
+	CrmScorecard *c = PG_GETARG_SCORECARD_P(0);
+	const CrmTiers *levels = crm_card_levels(c);
+	StringInfoData buf;
+	int			i;
+	uint32		j;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '{');
+	if (c->name.len)
+	{
+		appendStringInfoString(&buf, "\"name\": ");
+		AppendJsonString(&buf, crm_card_str(c, c->name), c->name.len);
+		appendStringInfoString(&buf, ", ");
+	}
+	if (c->card_version.len)
+	{
+		appendStringInfoString(&buf, "\"version\": ");
+		AppendJsonString(&buf, crm_card_str(c, c->card_version), c->card_version.len);
+		appendStringInfoString(&buf, ", ");
+	}
+	appendStringInfo(&buf, "\"strict\": %s, \"factors\": [",
+					 (c->flags & CRM_CARD_FLAG_STRICT) ? "true" : "false");
+	for (i = 0; i < c->nfactors; i++)
+	{
+		const CrmCardFactor *f = &c->factors[i];
+		const double *points = crm_card_points(c, f);
+
+		appendStringInfoString(&buf, i ? ", {\"name\": " : "{\"name\": ");
+		AppendJsonString(&buf, crm_card_str(c, f->name), f->name.len);
+		if (f->kind == CRM_FACTOR_NUMERIC)
+		{
+			appendStringInfoString(&buf, ", \"type\": \"numeric\", \"edges\": [");
+			for (j = 0; j + 1 < f->n; j++)
+			{
+				if (j)
+					appendStringInfoString(&buf, ", ");
+				AppendJsonNumber(&buf, crm_card_edges(c, f)[j]);
+			}
+			appendStringInfoString(&buf, "], \"points\": [");
+			for (j = 0; j < f->n; j++)
+			{
+				if (j)
+					appendStringInfoString(&buf, ", ");
+				AppendJsonNumber(&buf, points[j]);
+			}
+			appendStringInfoChar(&buf, ']');
+		}
+		else
+		{
+			appendStringInfoString(&buf, ", \"type\": \"category\", \"points\": {");
+			for (j = 0; j < f->n; j++)
+			{
+				CrmCardStr k = crm_card_keys(c, f)[j];
+
+				if (j)
+					appendStringInfoString(&buf, ", ");
+				AppendJsonString(&buf, crm_card_str(c, k), k.len);
+				appendStringInfoString(&buf, ": ");
+				AppendJsonNumber(&buf, points[j]);
+			}
+			appendStringInfoString(&buf, "}, \"other\": ");
+			AppendJsonNumber(&buf, f->other);
+		}
+		appendStringInfoString(&buf, ", \"missing\": ");
+		AppendJsonNumber(&buf, f->missing);
+		appendStringInfoChar(&buf, '}');
+	}
+	appendStringInfoString(&buf, "], \"levels\": {\"labels\": [");
+	for (i = 0; i < levels->ntiers; i++)
+	{
+		uint32		len;
+		const char *label = crm_tiers_label(levels, i, &len);
+
+		if (i)
+			appendStringInfoString(&buf, ", ");
+		AppendJsonString(&buf, label, len);
+	}
+	appendStringInfoString(&buf, "], \"floors\": [");
+	for (i = 0; i < levels->ntiers - 1; i++)
+	{
+		if (i)
+			appendStringInfoString(&buf, ", ");
+		AppendJsonNumber(&buf, levels->bounds[i]);
+	}
+	appendStringInfoString(&buf, "]}}");
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+}
+
+PG_FUNCTION_INFO_V1(scorecard_levels);
+Datum
+scorecard_levels(PG_FUNCTION_ARGS)
+{
+	return scorecard_levels_datum(PG_GETARG_SCORECARD_P(0));
+}
+
+/* crm.scorecard_factors(card) -> (ordinal, factor, kind, bins) */
+PG_FUNCTION_INFO_V1(scorecard_factors);
+Datum
+scorecard_factors(PG_FUNCTION_ARGS)
+{
+	CrmScorecard *c = PG_GETARG_SCORECARD_P(0);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (i = 0; i < c->nfactors; i++)
+	{
+		const CrmCardFactor *f = &c->factors[i];
+		Datum		values[4];
+		bool		nulls[4] = {false, false, false, false};
+
+		values[0] = Int32GetDatum(i + 1);
+		values[1] = PointerGetDatum(cstring_to_text_with_len(crm_card_str(c, f->name), f->name.len));
+		values[2] = CStringGetTextDatum(f->kind == CRM_FACTOR_NUMERIC ? "numeric" : "category");
+		values[3] = Int32GetDatum((int32) f->n);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}

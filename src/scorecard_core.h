@@ -1,0 +1,191 @@
+/*
+ * scorecard_core.h
+ *	  crm.scorecard: layout, builder, text parser and printer, and the
+ *	  per-factor scoring rules.  No server dependencies (fuzzed directly).
+ *
+ * A scorecard is an additive points card: each factor gives points for the
+ * customer's attribute, the points add up to a total, and the total falls in
+ * a level band.  Factors are
+ *   numeric   ascending bin edges -> points per bin; a value equal to an
+ *             edge falls in the upper bin (crm_bounds_locate, as crm.tiers)
+ *   category  value -> points, with points for any unlisted value
+ * and both have points for a missing value.  Levels are a crm.tiers scheme
+ * over the total (reused as is, text form included).
+ *
+ * Text form (one line; clauses separated by ';'):
+ *
+ *   name aml_risk; version 3; strict;
+ *   region: category {high_risk: 30, offshore: 40, *: 0, null: 20};
+ *   fund_size: numeric {0, 5 >= 100000, 15 >= 1000000, null: 10};
+ *   levels: {low, medium >= 40, high >= 70}
+ *
+ * name, version and strict are optional; at least one factor and the levels
+ * are required.  In a numeric factor the first points have no edge and each
+ * further points come with the edge their bin starts at.  In a category
+ * factor `*` gives the points for an unlisted value and `null` those for a
+ * missing one (both default to 0).  Words made of letters, digits, _ - . +
+ * and non-ASCII characters may be written bare; anything else, and the
+ * keywords (name version strict levels numeric category null), is
+ * double-quoted with \" and \\ escapes.  The printed form is canonical:
+ * clauses in the order above, category values sorted bytewise, every
+ * default written out, numbers in shortest round-trip form.
+ */
+#ifndef CRM_SCORECARD_CORE_H
+#define CRM_SCORECARD_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crm_error.h"
+#include "tiers_core.h"
+
+#define CRM_CARD_VERSION		1
+#define CRM_CARD_MAX_FACTORS	256
+#define CRM_CARD_MAX_BINS		1000	/* per numeric factor */
+#define CRM_CARD_MAX_CATEGORIES 10000	/* per category factor */
+#define CRM_CARD_MAX_NAME		200		/* bytes: names, values, version */
+
+#define CRM_CARD_FLAG_STRICT	0x01
+
+typedef enum CrmFactorKind
+{
+	CRM_FACTOR_NUMERIC = 1,
+	CRM_FACTOR_CATEGORY = 2
+} CrmFactorKind;
+
+/* A string inside the card: offset from the start of the card, length. */
+typedef struct CrmCardStr
+{
+	uint32_t	off;
+	uint32_t	len;
+} CrmCardStr;
+
+typedef struct CrmCardFactor
+{
+	CrmCardStr	name;
+	uint8_t		kind;			/* CrmFactorKind */
+	uint8_t		pad[3];
+	uint32_t	n;				/* numeric: bins; category: listed values */
+	uint32_t	edges_off;		/* numeric: double[n - 1] */
+	uint32_t	points_off;		/* double[n] */
+	uint32_t	keys_off;		/* category: CrmCardStr[n], sorted bytewise */
+	uint32_t	pad2;
+	double		missing;		/* points for a missing value */
+	double		other;			/* category: points for an unlisted value */
+} CrmCardFactor;
+
+/*
+ * The card, a varlena aligned 'double'.  All offsets are from the start of
+ * the struct, so the value is position independent.  The levels are a
+ * complete crm.tiers value (with its own varlena header) at levels_off.
+ */
+typedef struct CrmScorecard
+{
+	int32_t		vl_len_;		/* varlena header, set by the server side */
+	uint8_t		version;		/* CRM_CARD_VERSION */
+	uint8_t		flags;			/* CRM_CARD_FLAG_* */
+	uint16_t	nfactors;
+	CrmCardStr	name;			/* len 0: no name */
+	CrmCardStr	card_version;	/* len 0: no version */
+	uint32_t	levels_off;
+	uint32_t	levels_size;
+	CrmCardFactor factors[];
+} CrmScorecard;
+
+static inline const char *
+crm_card_str(const CrmScorecard *c, CrmCardStr s)
+{
+	return (const char *) c + s.off;
+}
+
+static inline const double *
+crm_card_points(const CrmScorecard *c, const CrmCardFactor *f)
+{
+	return (const double *) ((const char *) c + f->points_off);
+}
+
+static inline const double *
+crm_card_edges(const CrmScorecard *c, const CrmCardFactor *f)
+{
+	return (const double *) ((const char *) c + f->edges_off);
+}
+
+static inline const CrmCardStr *
+crm_card_keys(const CrmScorecard *c, const CrmCardFactor *f)
+{
+	return (const CrmCardStr *) ((const char *) c + f->keys_off);
+}
+
+static inline const CrmTiers *
+crm_card_levels(const CrmScorecard *c)
+{
+	return (const CrmTiers *) ((const char *) c + c->levels_off);
+}
+
+/*
+ * Bin of a numeric value (0-based; finite x): the same rule as crm.tiers.
+ */
+static inline int
+crm_card_numeric_bin(const CrmScorecard *c, const CrmCardFactor *f, double x)
+{
+	return crm_bounds_locate(crm_card_edges(c, f), (int) f->n - 1, x);
+}
+
+/* Index of a listed category value, or -1 (binary search). */
+extern int	crm_card_category_index(const CrmScorecard *c, const CrmCardFactor *f,
+									const char *value, size_t len);
+
+/* Index of the factor with this name, or -1. */
+extern int	crm_card_find_factor(const CrmScorecard *c, const char *name, size_t len);
+
+/*
+ * Builder input: plain arrays, as the parser and the jsonb cast produce
+ * them.  Category values need not be sorted.
+ */
+typedef struct CrmFactorSpec
+{
+	const char *name;
+	uint32_t	name_len;
+	CrmFactorKind kind;
+	int			n;				/* numeric: bins; category: listed values */
+	const double *edges;		/* numeric: n - 1 */
+	const double *points;		/* n */
+	const char *const *keys;	/* category: n values */
+	const uint32_t *key_lens;
+	double		missing;
+	double		other;
+} CrmFactorSpec;
+
+typedef struct CrmCardSpec
+{
+	const char *name;			/* NULL or length 0: none */
+	uint32_t	name_len;
+	const char *version;
+	uint32_t	version_len;
+	bool		strict;
+	int			nfactors;
+	const CrmFactorSpec *factors;
+	const CrmTiers *levels;		/* a valid crm.tiers value */
+	size_t		levels_size;
+} CrmCardSpec;
+
+/* Validate and pack.  NULL and *err on failure; allocated with crm_core_alloc. */
+extern CrmScorecard *crm_card_build(const CrmCardSpec *spec, size_t *size, CrmError *err);
+
+/* Parse the text form (NUL-terminated). */
+extern CrmScorecard *crm_card_parse(const char *str, size_t *size, CrmError *err);
+
+/* Print the canonical text form (crm_core_alloc'd, NUL-terminated). */
+extern char *crm_card_print(const CrmScorecard *c);
+
+/*
+ * Check a packed card of unknown origin: every offset and length inside
+ * `size`, and the builder's rules.  0, or -1 with *err.
+ */
+extern int	crm_card_check(const CrmScorecard *c, size_t size, CrmError *err);
+
+/* Does a word need double quotes in the text form? */
+extern bool crm_card_needs_quotes(const char *s, size_t len);
+
+#endif							/* CRM_SCORECARD_CORE_H */
