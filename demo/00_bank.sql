@@ -96,12 +96,14 @@ UPDATE bank.customers SET
 	                   WHEN u_stage > 0.82 THEN greatest(first_active, bank.as_of() - (91 + u_recency * 270)::int)
 	                   ELSE greatest(first_active, bank.as_of() - (u_recency ^ 3 * 60)::int) END;
 
--- 12 months of monthly activity for customers active in the window
+-- 12 months of monthly activity for customers active in the window.  The
+-- customers are read in customer_id order (a sorted subquery), so the draws do
+-- not depend on where the UPDATEs above left each row physically.
 CREATE TABLE bank.activity AS
 SELECT c.customer_id, m.month,
        1 + floor(random() * (2 + 20 * c.engagement))::int AS transactions,
        round((c.monthly_spend * (0.5 + random()))::numeric, 2) AS amount
-FROM bank.customers c
+FROM (SELECT * FROM bank.customers ORDER BY customer_id) c
 CROSS JOIN LATERAL (
 	SELECT (date_trunc('month', bank.as_of()) - make_interval(months => k))::date AS month
 	FROM generate_series(0, 11) k
