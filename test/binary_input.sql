@@ -1,14 +1,16 @@
--- crm.tiers binary input (recv) on corrupted and hostile data: every bad
--- value is rejected with a specific SQLSTATE, never accepted, never a crash.
+-- Binary input (recv) of crm.tiers and crm.scorecard on corrupted and
+-- hostile data: every bad value is rejected with a specific SQLSTATE, never
+-- accepted, never a crash.
 -- Each case is a one-row binary COPY file whose field bytes are crafted from
 -- crm.tiers_send() of a valid value; the file is written with lo_export.
 \set ON_ERROR_STOP 1
 \set QUIET 1
 SET client_min_messages = warning;
 BEGIN;
-SELECT plan(11);
+SELECT plan(16);
 
 CREATE TEMP TABLE t (s crm.tiers);
+CREATE TEMP TABLE c (s crm.scorecard);
 
 -- A binary COPY file holding one row with one field of the given bytes.
 CREATE FUNCTION pg_temp.copy_file(field bytea) RETURNS bytea LANGUAGE sql AS $$
@@ -19,8 +21,8 @@ CREATE FUNCTION pg_temp.copy_file(field bytea) RETURNS bytea LANGUAGE sql AS $$
 	       || '\xffff'::bytea                        -- trailer
 $$;
 
--- COPY the crafted field into t through a server-side file.
-CREATE FUNCTION pg_temp.load(field bytea) RETURNS void LANGUAGE plpgsql AS $$
+-- COPY the crafted field into a table (t by default) through a server-side file.
+CREATE FUNCTION pg_temp.load(field bytea, tab text DEFAULT 't') RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
 	f text := '/tmp/crm_tap_recv_' || pg_backend_pid() || '.bin';
 	lo oid := lo_from_bytea(0, pg_temp.copy_file(field));
@@ -28,7 +30,7 @@ BEGIN
 	PERFORM lo_export(lo, f);
 	PERFORM lo_unlink(lo);
 	BEGIN
-		EXECUTE format('COPY t FROM %L WITH (FORMAT binary)', f);
+		EXECUTE format('COPY %I FROM %L WITH (FORMAT binary)', tab, f);
 	EXCEPTION WHEN OTHERS THEN
 		EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'rm -f ' || f);
 		RAISE;
@@ -60,6 +62,19 @@ SELECT throws_ok($$SELECT pg_temp.load('\x01000000023ff0000000000000000000016100
                  '22023', 'duplicate tier label "a"', 'duplicate labels');
 SELECT throws_ok($$SELECT pg_temp.load('\x01000000023ff0000000000000000000016100')$$,
                  '08P01', NULL, 'truncated value');
+
+-- crm.scorecard: a version byte, then the canonical text form
+SELECT is(crm.scorecard_send('x: numeric {1}; levels: {a, b >= 1}'),
+          '\x01'::bytea || convert_to('x: numeric {1, null: 0}; levels: {a, b >= 1}', 'UTF8'),
+          'binary layout of a scorecard');
+SELECT lives_ok($$SELECT pg_temp.load(crm.scorecard_send('x: numeric {1}; levels: {a, b >= 1}'), 'c')$$,
+                'a valid scorecard loads');
+SELECT throws_ok($$SELECT pg_temp.load('\x02' || convert_to('x: numeric {1}; levels: {a, b >= 1}', 'UTF8'), 'c')$$,
+                 '22P03', 'unsupported crm.scorecard binary format version 2', 'unknown scorecard format version');
+SELECT throws_ok($$SELECT pg_temp.load('\x01' || convert_to('x: numeric {0, 1 >= 5, 2 >= 1}; levels: {a, b >= 1}', 'UTF8'), 'c')$$,
+                 '22023', NULL, 'unsorted edges are rejected as in the text form');
+SELECT throws_ok($$SELECT pg_temp.load('\x01' || convert_to('x: numeric {0', 'UTF8'), 'c')$$,
+                 '22P02', NULL, 'truncated scorecard text');
 
 SELECT * FROM finish();
 ROLLBACK;
