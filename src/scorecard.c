@@ -11,7 +11,6 @@
 #include "crm.h"
 
 #include "catalog/pg_type.h"
-#include "common/hashfn.h"
 #include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -100,34 +99,27 @@ scorecard_send(PG_FUNCTION_ARGS)
 }
 
 /* Cards are canonical, so bytes decide equality. */
-static bool
-ScorecardEqual(CrmScorecard *a, CrmScorecard *b)
-{
-	return VARSIZE(a) == VARSIZE(b) &&
-		memcmp(VARDATA(a), VARDATA(b), VARSIZE(a) - VARHDRSZ) == 0;
-}
-
 PG_FUNCTION_INFO_V1(scorecard_eq);
 Datum
 scorecard_eq(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(ScorecardEqual(PG_GETARG_SCORECARD_P(0), PG_GETARG_SCORECARD_P(1)));
+	PG_RETURN_BOOL(crm_canonical_equal((struct varlena *) PG_GETARG_SCORECARD_P(0),
+									   (struct varlena *) PG_GETARG_SCORECARD_P(1)));
 }
 
 PG_FUNCTION_INFO_V1(scorecard_ne);
 Datum
 scorecard_ne(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(!ScorecardEqual(PG_GETARG_SCORECARD_P(0), PG_GETARG_SCORECARD_P(1)));
+	PG_RETURN_BOOL(!crm_canonical_equal((struct varlena *) PG_GETARG_SCORECARD_P(0),
+										(struct varlena *) PG_GETARG_SCORECARD_P(1)));
 }
 
 PG_FUNCTION_INFO_V1(scorecard_hash);
 Datum
 scorecard_hash(PG_FUNCTION_ARGS)
 {
-	CrmScorecard *c = PG_GETARG_SCORECARD_P(0);
-
-	return hash_any((unsigned char *) VARDATA(c), VARSIZE(c) - VARHDRSZ);
+	return crm_canonical_hash((struct varlena *) PG_GETARG_SCORECARD_P(0));
 }
 
 /* ----------------------------------------------------------------------

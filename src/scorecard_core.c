@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common/shortest_dec.h"
+#include "lex_core.h"
 #include "scorecard_core.h"
 
 /* The whole card is bounded so that offsets fit in 32 bits with room to spare. */
@@ -21,12 +22,6 @@
 static const char *const reserved_words[] = {
 	"name", "version", "strict", "levels", "numeric", "category", "null"
 };
-
-static bool
-IsSpace(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
 
 /* Bytes that may appear in a bare word. */
 static bool
@@ -446,8 +441,7 @@ typedef struct FactorBuf
 static void
 SkipSpace(CardParser *ps)
 {
-	while (IsSpace(*ps->p))
-		ps->p++;
+	ps->p = crm_lex_skip_space(ps->p);
 }
 
 static void
@@ -478,35 +472,16 @@ ReadWord(CardParser *ps, const char **out, bool *quoted)
 	*quoted = false;
 	if (*ps->p == '"')
 	{
-		*quoted = true;
-		ps->p++;
-		for (;;)
-		{
-			char		ch = *ps->p;
+		const char *end = crm_lex_read_quoted(ps->p, dst, &n);
 
-			if (ch == '\0')
-			{
-				SyntaxError(ps, "Unterminated quoted string");
-				return -2;
-			}
-			if (ch == '"')
-			{
-				ps->p++;
-				break;
-			}
-			if (ch == '\\')
-			{
-				ps->p++;
-				if (*ps->p == '\0')
-				{
-					SyntaxError(ps, "Unterminated quoted string");
-					return -2;
-				}
-				ch = *ps->p;
-			}
-			dst[n++] = ch;
-			ps->p++;
+		*quoted = true;
+		if (end == NULL)
+		{
+			ps->p += strlen(ps->p);
+			SyntaxError(ps, "Unterminated quoted string");
+			return -2;
 		}
+		ps->p = end;
 	}
 	else
 	{
@@ -632,6 +607,28 @@ FactorFree(FactorBuf *fb)
 }
 
 /*
+ * After a list entry: 1 if a ',' follows (another entry), 0 at the closing
+ * '}', -1 (syntax error recorded) otherwise.
+ */
+static int
+ListNext(CardParser *ps)
+{
+	SkipSpace(ps);
+	if (*ps->p == ',')
+	{
+		ps->p++;
+		return 1;
+	}
+	if (*ps->p == '}')
+	{
+		ps->p++;
+		return 0;
+	}
+	SyntaxError(ps, "Expected \",\" or \"}\"");
+	return -1;
+}
+
+/*
  * numeric {p0, p1 >= e1, ..., null: m}.  fb->edges[i] holds bin i's lower
  * edge (unused for bin 0).
  */
@@ -639,6 +636,7 @@ static bool
 ParseNumeric(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 {
 	bool		have_missing = false;
+	int			next;
 
 	if (!Expect(ps, '{', "Expected \"{\""))
 		return false;
@@ -700,19 +698,11 @@ ParseNumeric(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 			}
 			FactorPush(fb, edge, points, NULL, 0);
 		}
-		SkipSpace(ps);
-		if (*ps->p == ',')
-		{
-			ps->p++;
-			continue;
-		}
-		if (*ps->p == '}')
-		{
-			ps->p++;
+		next = ListNext(ps);
+		if (next < 0)
+			return false;
+		if (next == 0)
 			break;
-		}
-		SyntaxError(ps, "Expected \",\" or \"}\"");
-		return false;
 	}
 	if (fb->n == 0)
 	{
@@ -732,6 +722,7 @@ ParseCategory(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 {
 	bool		have_missing = false;
 	bool		have_other = false;
+	int			next;
 
 	if (!Expect(ps, '{', "Expected \"{\""))
 		return false;
@@ -795,19 +786,11 @@ ParseCategory(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 					FactorPush(fb, 0, points, w, (uint32_t) len);
 				}
 			}
-			SkipSpace(ps);
-			if (*ps->p == ',')
-			{
-				ps->p++;
-				continue;
-			}
-			if (*ps->p == '}')
-			{
-				ps->p++;
+			next = ListNext(ps);
+			if (next < 0)
+				return false;
+			if (next == 0)
 				break;
-			}
-			SyntaxError(ps, "Expected \",\" or \"}\"");
-			return false;
 		}
 	f->kind = CRM_FACTOR_CATEGORY;
 	f->n = fb->n;
@@ -1098,22 +1081,13 @@ OutStr(OutBuf *o, const char *s)
 static void
 OutWord(OutBuf *o, const char *s, size_t len)
 {
-	size_t		i;
-
 	if (!crm_card_needs_quotes(s, len))
 	{
 		OutBytes(o, s, len);
 		return;
 	}
 	OutReserve(o, 2 * len + 2);
-	o->data[o->len++] = '"';
-	for (i = 0; i < len; i++)
-	{
-		if (s[i] == '"' || s[i] == '\\')
-			o->data[o->len++] = '\\';
-		o->data[o->len++] = s[i];
-	}
-	o->data[o->len++] = '"';
+	o->len += crm_lex_write_quoted(o->data + o->len, s, len);
 	o->data[o->len] = '\0';
 }
 

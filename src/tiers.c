@@ -12,7 +12,6 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
-#include "common/hashfn.h"
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
 #include "utils/array.h"
@@ -146,34 +145,27 @@ tiers_send(PG_FUNCTION_ARGS)
  * Equality and hashing: values are canonical, so bytes decide.
  * ---------------------------------------------------------------------- */
 
-static bool
-TiersEqual(CrmTiers *a, CrmTiers *b)
-{
-	return VARSIZE(a) == VARSIZE(b) &&
-		memcmp(VARDATA(a), VARDATA(b), VARSIZE(a) - VARHDRSZ) == 0;
-}
-
 PG_FUNCTION_INFO_V1(tiers_eq);
 Datum
 tiers_eq(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(TiersEqual(PG_GETARG_TIERS_P(0), PG_GETARG_TIERS_P(1)));
+	PG_RETURN_BOOL(crm_canonical_equal((struct varlena *) PG_GETARG_TIERS_P(0),
+									   (struct varlena *) PG_GETARG_TIERS_P(1)));
 }
 
 PG_FUNCTION_INFO_V1(tiers_ne);
 Datum
 tiers_ne(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(!TiersEqual(PG_GETARG_TIERS_P(0), PG_GETARG_TIERS_P(1)));
+	PG_RETURN_BOOL(!crm_canonical_equal((struct varlena *) PG_GETARG_TIERS_P(0),
+										(struct varlena *) PG_GETARG_TIERS_P(1)));
 }
 
 PG_FUNCTION_INFO_V1(tiers_hash);
 Datum
 tiers_hash(PG_FUNCTION_ARGS)
 {
-	CrmTiers   *t = PG_GETARG_TIERS_P(0);
-
-	return hash_any((unsigned char *) VARDATA(t), VARSIZE(t) - VARHDRSZ);
+	return crm_canonical_hash((struct varlena *) PG_GETARG_TIERS_P(0));
 }
 
 /* ----------------------------------------------------------------------

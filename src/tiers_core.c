@@ -10,13 +10,8 @@
 #include <string.h>
 
 #include "common/shortest_dec.h"
+#include "lex_core.h"
 #include "tiers_core.h"
-
-static int
-IsSpace(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
 
 /* Characters that end an unquoted label. */
 static int
@@ -176,8 +171,7 @@ typedef struct TiersParser
 static void
 SkipSpace(TiersParser *ps)
 {
-	while (IsSpace(*ps->p))
-		ps->p++;
+	ps->p = crm_lex_skip_space(ps->p);
 }
 
 static void
@@ -201,41 +195,22 @@ ReadLabel(TiersParser *ps, char *out)
 	SkipSpace(ps);
 	if (*ps->p == '"')
 	{
-		ps->p++;
-		for (;;)
-		{
-			char		c = *ps->p;
+		const char *end = crm_lex_read_quoted(ps->p, out, &n);
 
-			if (c == '\0')
-			{
-				SyntaxError(ps, "Unterminated quoted label");
-				return -1;
-			}
-			if (c == '"')
-			{
-				ps->p++;
-				break;
-			}
-			if (c == '\\')
-			{
-				ps->p++;
-				if (*ps->p == '\0')
-				{
-					SyntaxError(ps, "Unterminated quoted label");
-					return -1;
-				}
-				c = *ps->p;
-			}
-			out[n++] = c;
-			ps->p++;
+		if (end == NULL)
+		{
+			ps->p += strlen(ps->p);
+			SyntaxError(ps, "Unterminated quoted label");
+			return -1;
 		}
+		ps->p = end;
 		return n;
 	}
 
 	while (*ps->p != '\0' && !IsLabelDelimiter(*ps->p))
 		out[n++] = *ps->p++;
 	/* trailing whitespace is not part of an unquoted label */
-	while (n > 0 && IsSpace(out[n - 1]))
+	while (n > 0 && crm_lex_space(out[n - 1]))
 		n--;
 	if (n == 0)
 	{
@@ -413,7 +388,7 @@ crm_tiers_label_needs_quotes(const char *label, size_t len)
 	{
 		unsigned char c = (unsigned char) label[i];
 
-		if (IsLabelDelimiter((char) c) || IsSpace((char) c) || c < 0x20 || c == 0x7f)
+		if (IsLabelDelimiter((char) c) || crm_lex_space((char) c) || c < 0x20 || c == 0x7f)
 			return 1;
 	}
 	return 0;
@@ -450,18 +425,7 @@ crm_tiers_print(const CrmTiers *t)
 			out[n++] = ' ';
 		}
 		if (crm_tiers_label_needs_quotes(label, len))
-		{
-			uint32_t	k;
-
-			out[n++] = '"';
-			for (k = 0; k < len; k++)
-			{
-				if (label[k] == '"' || label[k] == '\\')
-					out[n++] = '\\';
-				out[n++] = label[k];
-			}
-			out[n++] = '"';
-		}
+			n += crm_lex_write_quoted(out + n, label, len);
 		else
 		{
 			memcpy(out + n, label, len);
