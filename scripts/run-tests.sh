@@ -1,7 +1,8 @@
 #!/bin/sh
-# Run every pg_regress suite (sql/, expected/) and every pgTAP suite (test/)
-# against the cluster in the environment (see scripts/with-cluster.sh), print
-# both summaries, and exit non-zero if either failed.
+# Run every pg_regress suite (sql/, expected/), every pgTAP suite (test/) and
+# the pg_dump/pg_restore check against the cluster in the environment (see
+# scripts/with-cluster.sh), print the summaries, and exit non-zero if any
+# failed.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -26,11 +27,16 @@ if [ $tap_rc -eq 0 ]; then
 	# CRM_DATA_DIR tells suites that use ../shared/data where it is; they skip without it.
 	data_dir=$(cd .. && pwd)/shared/data
 	PGOPTIONS="${PGOPTIONS:-} -c crm_test.data_dir=$data_dir" \
-		pg_prove -d "$tapdb" --ext .sql test/
+		pg_prove -d "$tapdb" test/*.sql
 	tap_rc=$?
 fi
 
+echo "== pg_dump / pg_restore of every type (test/dump/*.sql)"
+scripts/dump-restore-test.sh
+dump_rc=$?
+
 echo "== summary"
-if [ $regress_rc -eq 0 ]; then echo "  pg_regress: PASS"; else echo "  pg_regress: FAIL"; fi
-if [ $tap_rc -eq 0 ]; then echo "  pgTAP:      PASS"; else echo "  pgTAP:      FAIL"; fi
-[ $regress_rc -eq 0 ] && [ $tap_rc -eq 0 ]
+if [ $regress_rc -eq 0 ]; then echo "  pg_regress:   PASS"; else echo "  pg_regress:   FAIL"; fi
+if [ $tap_rc -eq 0 ]; then echo "  pgTAP:        PASS"; else echo "  pgTAP:        FAIL"; fi
+if [ $dump_rc -eq 0 ]; then echo "  dump/restore: PASS"; else echo "  dump/restore: FAIL"; fi
+[ $regress_rc -eq 0 ] && [ $tap_rc -eq 0 ] && [ $dump_rc -eq 0 ]
