@@ -32,7 +32,8 @@ REGRESS = setup \
 	quantile_rfm \
 	lifecycle \
 	bar \
-	scorecard
+	scorecard \
+	catalog
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
 # Warnings are errors by default; CRM_WERROR= (empty) turns that off.
