@@ -1,0 +1,615 @@
+/*
+ * policy_core.c
+ *	  crm.service_policy builder, text parser, printer and consistency check.
+ *
+ * Server-independent (see policy_core.h); the fuzzer links this file as is.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/shortest_dec.h"
+#include "lex_core.h"
+#include "policy_core.h"
+
+const char *const crm_policy_key_names[CRM_POLICY_NKEYS] = {
+	"visits_per_year", "calls_per_year", "visit_minutes", "call_minutes", "travel_minutes"
+};
+
+/* Bytes that may appear in a bare label (as in crm.scorecard). */
+static bool
+IsWordChar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		c == '_' || c == '-' || c == '.' || c == '+' || c >= 0x80;
+}
+
+static bool
+NeedsQuotes(const char *s, size_t len)
+{
+	size_t		i;
+
+	if (len == 0)
+		return true;
+	for (i = 0; i < len; i++)
+		if (!IsWordChar((unsigned char) s[i]))
+			return true;
+	return false;
+}
+
+/* bytewise order, shorter first on a common prefix */
+static int
+CompareBytes(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int			c = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (c != 0)
+		return c;
+	return (alen > blen) - (alen < blen);
+}
+
+int
+crm_policy_key_index(const char *name, size_t len)
+{
+	int			k;
+
+	for (k = 0; k < CRM_POLICY_NKEYS; k++)
+		if (strlen(crm_policy_key_names[k]) == len && memcmp(crm_policy_key_names[k], name, len) == 0)
+			return k;
+	return -1;
+}
+
+const CrmPolicyEntry *
+crm_policy_lookup(const CrmPolicy *p, const char *label, size_t len)
+{
+	int			nlisted = (int) p->nentries - ((p->flags & CRM_POLICY_FLAG_DEFAULT) ? 1 : 0);
+	int			lo = 0;
+	int			hi = nlisted - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		const CrmPolicyEntry *e = &p->entries[mid];
+		int			cmp = CompareBytes(crm_policy_label(p, e), e->label_len, label, len);
+
+		if (cmp == 0)
+			return e;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	if (p->flags & CRM_POLICY_FLAG_DEFAULT)
+		return &p->entries[p->nentries - 1];
+	return NULL;
+}
+
+/* ----------------------------------------------------------------------
+ * Builder
+ * ---------------------------------------------------------------------- */
+
+static int
+CompareSpecs(const void *a, const void *b)
+{
+	const CrmPolicySpec *x = *(const CrmPolicySpec *const *) a;
+	const CrmPolicySpec *y = *(const CrmPolicySpec *const *) b;
+
+	return CompareBytes(x->label, x->label_len, y->label, y->label_len);
+}
+
+static bool
+IsStar(const char *s, size_t len)
+{
+	return s == NULL || (len == 1 && s[0] == '*');
+}
+
+CrmPolicy *
+crm_policy_build(const CrmPolicySpec *entries, int n, size_t *size, CrmError *err)
+{
+	const CrmPolicySpec **sorted;
+	const CrmPolicySpec *star = NULL;
+	int			nlisted = 0;
+	size_t		strings = 0;
+	size_t		total;
+	size_t		spos;
+	CrmPolicy  *p;
+	int			i;
+	int			k;
+
+	if (n <= 0)
+	{
+		crm_error_set(err, CRM_ERR_INVALID, "a service policy needs at least one entry");
+		return NULL;
+	}
+	if (n > CRM_POLICY_MAX_ENTRIES + 1)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT, "a service policy has at most %d entries, got %d",
+					  CRM_POLICY_MAX_ENTRIES, n);
+		return NULL;
+	}
+	sorted = crm_core_alloc(sizeof(*sorted) * (size_t) n);
+	for (i = 0; i < n; i++)
+	{
+		const CrmPolicySpec *e = &entries[i];
+		const char *name = IsStar(e->label, e->label_len) ? "*" : NULL;
+
+		for (k = 0; k < CRM_POLICY_NKEYS; k++)
+		{
+			double		v = e->v[k];
+
+			if (!isfinite(v) || v < 0)
+			{
+				if (name)
+					crm_error_set(err, CRM_ERR_INVALID,
+								  "service policy entry \"*\": %s must be a non-negative finite number, got %s",
+								  crm_policy_key_names[k],
+								  isnan(v) ? "NaN" : isinf(v) ? (v > 0 ? "Infinity" : "-Infinity") : "a negative number");
+				else
+					crm_error_set(err, CRM_ERR_INVALID,
+								  "service policy entry \"%.*s\": %s must be a non-negative finite number, got %s",
+								  (int) (e->label_len > 60 ? 60 : e->label_len), e->label,
+								  crm_policy_key_names[k],
+								  isnan(v) ? "NaN" : isinf(v) ? (v > 0 ? "Infinity" : "-Infinity") : "a negative number");
+				goto fail;
+			}
+		}
+		if (name)
+		{
+			if (star != NULL)
+			{
+				crm_error_set(err, CRM_ERR_INVALID, "service policy has more than one \"*\" entry");
+				goto fail;
+			}
+			star = e;
+			continue;
+		}
+		if (e->label_len == 0)
+		{
+			crm_error_set(err, CRM_ERR_INVALID, "service policy tier label is empty");
+			goto fail;
+		}
+		if (e->label_len > CRM_POLICY_MAX_LABEL)
+		{
+			crm_error_set(err, CRM_ERR_LIMIT, "service policy tier label \"%.40s...\" is %u bytes long; the limit is %d",
+						  e->label, (unsigned) e->label_len, CRM_POLICY_MAX_LABEL);
+			goto fail;
+		}
+		if (memchr(e->label, '\0', e->label_len) != NULL)
+		{
+			crm_error_set(err, CRM_ERR_INVALID, "service policy tier label contains a NUL byte");
+			goto fail;
+		}
+		sorted[nlisted++] = e;
+		strings += (size_t) e->label_len + 1;
+	}
+	if (nlisted > CRM_POLICY_MAX_ENTRIES)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT, "a service policy has at most %d tiers, got %d",
+					  CRM_POLICY_MAX_ENTRIES, nlisted);
+		goto fail;
+	}
+	qsort(sorted, (size_t) nlisted, sizeof(*sorted), CompareSpecs);
+	for (i = 1; i < nlisted; i++)
+		if (CompareSpecs(&sorted[i - 1], &sorted[i]) == 0)
+		{
+			crm_error_set(err, CRM_ERR_INVALID, "service policy lists tier \"%.*s\" twice",
+						  (int) (sorted[i]->label_len > 60 ? 60 : sorted[i]->label_len), sorted[i]->label);
+			goto fail;
+		}
+
+	total = sizeof(CrmPolicy) + sizeof(CrmPolicyEntry) * (size_t) n + strings;
+	total = (total + 7) & ~(size_t) 7;
+	p = crm_core_alloc(total);
+	p->version = CRM_POLICY_VERSION;
+	p->flags = star ? CRM_POLICY_FLAG_DEFAULT : 0;
+	p->nentries = (uint32_t) n;
+	spos = sizeof(CrmPolicy) + sizeof(CrmPolicyEntry) * (size_t) n;
+	for (i = 0; i < n; i++)
+	{
+		const CrmPolicySpec *s = i < nlisted ? sorted[i] : star;
+		CrmPolicyEntry *e = &p->entries[i];
+
+		for (k = 0; k < CRM_POLICY_NKEYS; k++)
+			e->v[k] = s->v[k] == 0.0 ? 0.0 : s->v[k];	/* no -0: equal values, equal bytes */
+		e->label_off = (uint32_t) spos;
+		if (i < nlisted)
+		{
+			e->label_len = s->label_len;
+			memcpy((char *) p + spos, s->label, s->label_len);
+			spos += (size_t) s->label_len + 1;
+		}
+		else
+			e->label_len = 0;
+	}
+	crm_core_free(sorted);
+	*size = total;
+	return p;
+
+fail:
+	crm_core_free(sorted);
+	return NULL;
+}
+
+/* ----------------------------------------------------------------------
+ * Text parser
+ * ---------------------------------------------------------------------- */
+
+typedef struct PolicyParser
+{
+	const char *str;
+	const char *p;
+	CrmError   *err;
+	char	   *scratch;		/* unescaped labels, back to back */
+	size_t		used;
+} PolicyParser;
+
+static void
+SyntaxError(PolicyParser *ps, const char *what)
+{
+	crm_error_set(ps->err, CRM_ERR_SYNTAX,
+				  "invalid input syntax for type crm.service_policy: \"%.120s%s\"",
+				  ps->str, strlen(ps->str) > 120 ? "..." : "");
+	if (*ps->p == '\0')
+		crm_error_detail(ps->err, "%s at end of input.", what);
+	else
+		crm_error_detail(ps->err, "%s at character %d.", what, (int) (ps->p - ps->str) + 1);
+}
+
+static bool
+Expect(PolicyParser *ps, char ch, const char *what)
+{
+	ps->p = crm_lex_skip_space(ps->p);
+	if (*ps->p != ch)
+	{
+		SyntaxError(ps, what);
+		return false;
+	}
+	ps->p++;
+	return true;
+}
+
+/*
+ * A label: bare word, quoted string or `*`.  Returns its length, -1 if
+ * there is none (error recorded).  *star is set for the `*` entry.
+ */
+static long
+ReadLabel(PolicyParser *ps, const char **out, bool *star)
+{
+	char	   *dst = ps->scratch + ps->used;
+	long		n = 0;
+
+	ps->p = crm_lex_skip_space(ps->p);
+	*out = dst;
+	*star = false;
+	if (*ps->p == '"')
+	{
+		const char *end = crm_lex_read_quoted(ps->p, dst, &n);
+
+		if (end == NULL)
+		{
+			ps->p += strlen(ps->p);
+			SyntaxError(ps, "Unterminated quoted string");
+			return -1;
+		}
+		ps->p = end;
+	}
+	else if (*ps->p == '*')
+	{
+		dst[n++] = *ps->p++;
+	}
+	else
+	{
+		while (IsWordChar((unsigned char) *ps->p))
+			dst[n++] = *ps->p++;
+		if (n == 0)
+		{
+			SyntaxError(ps, "Expected a tier label");
+			return -1;
+		}
+	}
+	dst[n] = '\0';
+	ps->used += (size_t) n + 1;
+	*star = (n == 1 && dst[0] == '*');
+	return n;
+}
+
+/* A non-negative finite number written as a bare word. */
+static bool
+ReadNumber(PolicyParser *ps, const char *key, double *out)
+{
+	const char *start;
+	char		buf[64];
+	size_t		len;
+	char	   *end;
+
+	ps->p = crm_lex_skip_space(ps->p);
+	start = ps->p;
+	while (IsWordChar((unsigned char) *ps->p))
+		ps->p++;
+	len = (size_t) (ps->p - start);
+	if (len == 0 || len >= sizeof(buf))
+	{
+		ps->p = start;
+		SyntaxError(ps, "Expected a number");
+		return false;
+	}
+	memcpy(buf, start, len);
+	buf[len] = '\0';
+	errno = 0;
+	*out = strtod(buf, &end);
+	if (end != buf + len || buf[0] == '+' || (buf[0] >= 'a' && buf[0] <= 'z') ||
+		(buf[0] >= 'A' && buf[0] <= 'Z') || strpbrk(buf, "xX") != NULL)
+	{
+		/* nan, inf and hex floats are not numbers here; neither is "+1" */
+		if (strcmp(buf, "NaN") == 0 || strcmp(buf, "nan") == 0 ||
+			strcmp(buf, "Infinity") == 0 || strcmp(buf, "inf") == 0)
+		{
+			crm_error_set(ps->err, CRM_ERR_INVALID,
+						  "service policy: %s must be a non-negative finite number, got %s", key, buf);
+			return false;
+		}
+		ps->p = start;
+		SyntaxError(ps, "Expected a number");
+		return false;
+	}
+	if (errno == ERANGE && fabs(*out) > 1.0)
+	{
+		crm_error_set(ps->err, CRM_ERR_RANGE, "service policy: %s \"%s\" is out of range for type double precision",
+					  key, buf);
+		return false;
+	}
+	if (*out < 0)
+	{
+		crm_error_set(ps->err, CRM_ERR_INVALID,
+					  "service policy: %s must be a non-negative finite number, got %s", key, buf);
+		return false;
+	}
+	return true;
+}
+
+/* `{key: number, ...}` into spec->v */
+static bool
+ReadEntryBody(PolicyParser *ps, CrmPolicySpec *spec)
+{
+	bool		seen[CRM_POLICY_NKEYS] = {false};
+
+	if (!Expect(ps, '{', "Expected \"{\""))
+		return false;
+	ps->p = crm_lex_skip_space(ps->p);
+	if (*ps->p == '}')
+	{
+		ps->p++;
+		return true;
+	}
+	for (;;)
+	{
+		const char *start;
+		int			k;
+
+		ps->p = crm_lex_skip_space(ps->p);
+		start = ps->p;
+		while ((*ps->p >= 'a' && *ps->p <= 'z') || *ps->p == '_')
+			ps->p++;
+		k = crm_policy_key_index(start, (size_t) (ps->p - start));
+		if (k < 0)
+		{
+			ps->p = start;
+			SyntaxError(ps, "Expected one of visits_per_year, calls_per_year, visit_minutes, call_minutes, travel_minutes");
+			return false;
+		}
+		if (seen[k])
+		{
+			ps->p = start;
+			SyntaxError(ps, "Key written twice");
+			return false;
+		}
+		seen[k] = true;
+		if (!Expect(ps, ':', "Expected \":\""))
+			return false;
+		if (!ReadNumber(ps, crm_policy_key_names[k], &spec->v[k]))
+			return false;
+		ps->p = crm_lex_skip_space(ps->p);
+		if (*ps->p == ',')
+		{
+			ps->p++;
+			continue;
+		}
+		return Expect(ps, '}', "Expected \",\" or \"}\"");
+	}
+}
+
+CrmPolicy *
+crm_policy_parse(const char *str, size_t *size, CrmError *err)
+{
+	PolicyParser ps;
+	size_t		slen = strlen(str);
+	size_t		cap = slen / 4 + 2;	/* an entry takes at least 4 bytes: "a:{}" */
+	CrmPolicySpec *specs;
+	int			n = 0;
+	CrmPolicy  *result = NULL;
+
+	ps.str = str;
+	ps.p = str;
+	ps.err = err;
+	ps.scratch = crm_core_alloc(slen + 2);
+	ps.used = 0;
+	specs = crm_core_alloc(sizeof(CrmPolicySpec) * cap);
+
+	for (;;)
+	{
+		const char *label;
+		bool		star;
+		long		len;
+
+		ps.p = crm_lex_skip_space(ps.p);
+		if (*ps.p == '\0' && n > 0)
+			break;
+		if (n > CRM_POLICY_MAX_ENTRIES)
+		{
+			crm_error_set(err, CRM_ERR_LIMIT, "a service policy has at most %d entries",
+						  CRM_POLICY_MAX_ENTRIES);
+			goto done;
+		}
+		len = ReadLabel(&ps, &label, &star);
+		if (len < 0)
+			goto done;
+		specs[n].label = star ? NULL : label;
+		specs[n].label_len = star ? 0 : (uint32_t) len;
+		if (!Expect(&ps, ':', "Expected \":\" after the tier label"))
+			goto done;
+		if (!ReadEntryBody(&ps, &specs[n]))
+			goto done;
+		n++;
+		ps.p = crm_lex_skip_space(ps.p);
+		if (*ps.p == ';')
+		{
+			ps.p++;
+			continue;
+		}
+		if (*ps.p != '\0')
+		{
+			SyntaxError(&ps, "Expected \";\" or end of input");
+			goto done;
+		}
+		break;
+	}
+	result = crm_policy_build(specs, n, size, err);
+done:
+	crm_core_free(specs);
+	crm_core_free(ps.scratch);
+	return result;
+}
+
+/* ----------------------------------------------------------------------
+ * Printer
+ * ---------------------------------------------------------------------- */
+
+typedef struct OutBuf
+{
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+} OutBuf;
+
+static void
+OutBytes(OutBuf *o, const char *s, size_t n)
+{
+	if (o->len + n + 1 > o->cap)
+	{
+		size_t		cap = o->cap ? o->cap : 256;
+		char	   *d;
+
+		while (o->len + n + 1 > cap)
+			cap *= 2;
+		d = crm_core_alloc(cap);
+		if (o->len)
+			memcpy(d, o->data, o->len);
+		if (o->data)
+			crm_core_free(o->data);
+		o->data = d;
+		o->cap = cap;
+	}
+	memcpy(o->data + o->len, s, n);
+	o->len += n;
+	o->data[o->len] = '\0';
+}
+
+static void
+OutStr(OutBuf *o, const char *s)
+{
+	OutBytes(o, s, strlen(s));
+}
+
+char *
+crm_policy_print(const CrmPolicy *p)
+{
+	OutBuf		o = {NULL, 0, 0};
+	uint32_t	i;
+	int			k;
+
+	for (i = 0; i < p->nentries; i++)
+	{
+		const CrmPolicyEntry *e = &p->entries[i];
+
+		if (i)
+			OutStr(&o, "; ");
+		if (e->label_len == 0)
+			OutStr(&o, "*");
+		else if (NeedsQuotes(crm_policy_label(p, e), e->label_len))
+		{
+			char	   *q = crm_core_alloc(2 * (size_t) e->label_len + 2);
+			size_t		qn = crm_lex_write_quoted(q, crm_policy_label(p, e), e->label_len);
+
+			OutBytes(&o, q, qn);
+			crm_core_free(q);
+		}
+		else
+			OutBytes(&o, crm_policy_label(p, e), e->label_len);
+		OutStr(&o, ": {");
+		for (k = 0; k < CRM_POLICY_NKEYS; k++)
+		{
+			char		num[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+			if (k)
+				OutStr(&o, ", ");
+			OutStr(&o, crm_policy_key_names[k]);
+			OutStr(&o, ": ");
+			double_to_shortest_decimal_buf(e->v[k], num);
+			OutStr(&o, num);
+		}
+		OutStr(&o, "}");
+	}
+	return o.data;
+}
+
+/* ----------------------------------------------------------------------
+ * Consistency check of a packed policy
+ * ---------------------------------------------------------------------- */
+
+int
+crm_policy_check(const CrmPolicy *p, size_t size, CrmError *err)
+{
+	size_t		fixed;
+	uint32_t	i;
+	uint32_t	nlisted;
+	int			k;
+
+	if (size < sizeof(CrmPolicy) || p->version != CRM_POLICY_VERSION ||
+		(p->flags & ~CRM_POLICY_FLAG_DEFAULT) != 0 || p->nentries == 0 ||
+		p->nentries > CRM_POLICY_MAX_ENTRIES + 1)
+		goto corrupt;
+	fixed = sizeof(CrmPolicy) + sizeof(CrmPolicyEntry) * (size_t) p->nentries;
+	if (fixed > size)
+		goto corrupt;
+	nlisted = p->nentries - ((p->flags & CRM_POLICY_FLAG_DEFAULT) ? 1 : 0);
+	for (i = 0; i < p->nentries; i++)
+	{
+		const CrmPolicyEntry *e = &p->entries[i];
+
+		for (k = 0; k < CRM_POLICY_NKEYS; k++)
+			if (!isfinite(e->v[k]) || e->v[k] < 0)
+				goto corrupt;
+		if (i >= nlisted)
+		{
+			if (e->label_len != 0)
+				goto corrupt;
+			continue;
+		}
+		if (e->label_len == 0 || e->label_len > CRM_POLICY_MAX_LABEL ||
+			e->label_off < fixed || (size_t) e->label_off + e->label_len >= size ||
+			((const char *) p)[e->label_off + e->label_len] != '\0' ||
+			memchr(crm_policy_label(p, e), '\0', e->label_len) != NULL ||
+			(e->label_len == 1 && crm_policy_label(p, e)[0] == '*'))
+			goto corrupt;
+		if (i > 0 && CompareBytes(crm_policy_label(p, &p->entries[i - 1]), p->entries[i - 1].label_len,
+								  crm_policy_label(p, e), e->label_len) >= 0)
+			goto corrupt;
+	}
+	return 0;
+
+corrupt:
+	crm_error_set(err, CRM_ERR_BINARY, "corrupt crm.service_policy value");
+	return -1;
+}

@@ -1,0 +1,679 @@
+/*
+ * rebalance_core.c
+ *	  Rebalancing solver for crm.rebalance (see rebalance_core.h).
+ *
+ * The problem is makespan minimisation on related machines (managers with
+ * capacities, customers as jobs with loads) starting from a current
+ * assignment, with a second objective of moving as little load as possible.
+ * It is NP-hard in general; customers' loads are small next to a manager's
+ * book in practice, and the method below is built for that case.
+ *
+ * Method, for a target peak P:
+ *   1. Each manager keeps customers up to P * capacity.  An overloaded one
+ *      gives up movable customers: if one customer covers the excess, the
+ *      smallest such one; otherwise its largest, and repeat.  Giving up the
+ *      largest first moves few customers; finishing with the smallest that
+ *      covers the rest overshoots by less than one customer.  A manager
+ *      whose pinned customers alone exceed P * capacity makes P infeasible.
+ *   2. The customers given up and the orphans are placed largest first
+ *      (first-fit decreasing, Johnson 1973): back with their own manager if
+ *      it has room, else with the first manager, in order of capacity
+ *      (largest first) then id, whose room P * capacity - load fits them.
+ *      A segment tree over the managers' rooms finds it in O(log m).
+ * P starts at the lower bound
+ *     LB = max(total load / total capacity,
+ *              largest load / largest capacity,
+ *              max over managers of pinned load / capacity)
+ * (no plan can do better); if LB is not reachable, P grows geometrically
+ * from LB (steps of 1e-4 * LB, doubling) until it is, then bisection finds
+ * the smallest reachable P to a relative 1e-6.  The plan is the one for
+ * that P.  A probe costs O(m log n + moved log m); the customers are sorted
+ * once (LSD radix sorts, O(n)).
+ *
+ * Guarantees: every customer ends with exactly one manager, pinned
+ * customers stay, orphans are assigned, and peak_after <= the P found.
+ * Deterministic: every order has the ids as final tie-breakers, and the
+ * floating-point sums run in customer-id order.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "rebalance_core.h"
+
+/* sort item: key, then the index it belongs to */
+typedef struct KeyIdx
+{
+	uint64_t	key;
+	uint32_t	idx;
+	uint32_t	pad;
+} KeyIdx;
+
+typedef struct Solver
+{
+	CrmRbInterrupt interrupt;
+	uint64_t	ticks;
+
+	/* managers, by id */
+	int32_t		m;
+	int64_t    *mgr_id;
+	double	   *cap;
+	double	   *load;			/* before */
+	double	   *pinned;
+	int64_t    *ncust;
+	int64_t    *mstart;			/* first movable customer in mov[] */
+	int64_t    *mcount;			/* number of movable customers */
+	double	   *room;
+	int32_t    *order;			/* first-fit order: capacity desc, id */
+	int32_t    *pos;			/* manager -> position in order, -1: no room ever */
+	int32_t		norder;
+
+	/* customers, by id */
+	int64_t		nc;
+	int64_t    *cid;
+	double	   *cload;
+	int32_t    *cmgr;			/* -1: orphan */
+	int32_t    *assign;
+
+	/* movable customers of managers, by manager, load ascending, id */
+	int64_t		nmov;
+	uint32_t   *mov;			/* customer index */
+	double	   *movload;
+	/* orphans, load descending, id */
+	int64_t		norph;
+	uint32_t   *orph;
+
+	/* probe workspace */
+	KeyIdx	   *pool;
+	KeyIdx	   *pooltmp;
+	double	   *tree;
+	int32_t		treesize;
+} Solver;
+
+static inline void
+Tick(Solver *s)
+{
+	if ((++s->ticks & 0xFFFF) == 0 && s->interrupt)
+		s->interrupt();
+}
+
+static uint64_t
+DoubleKey(double d)
+{
+	uint64_t	u;
+
+	d = d == 0.0 ? 0.0 : d;		/* -0 sorts as 0 */
+	memcpy(&u, &d, sizeof(u));
+	return u;					/* non-negative doubles sort as their bits */
+}
+
+/*
+ * Stable LSD radix sort of a by key, bytes from low to high; bytes that are
+ * the same in every item are skipped.  tmp has room for n items.
+ */
+static void
+RadixSort(Solver *s, KeyIdx *a, KeyIdx *tmp, int64_t n)
+{
+	KeyIdx	   *src = a;
+	KeyIdx	   *dst = tmp;
+	int			shift;
+
+	if (n < 2)
+		return;
+	for (shift = 0; shift < 64; shift += 8)
+	{
+		int64_t		count[256];
+		int64_t		sum = 0;
+		int64_t		i;
+		int			b;
+
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[(src[i].key >> shift) & 0xFF]++;
+		if (count[(src[0].key >> shift) & 0xFF] == n)
+			continue;
+		for (b = 0; b < 256; b++)
+		{
+			int64_t		c = count[b];
+
+			count[b] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[(src[i].key >> shift) & 0xFF]++] = src[i];
+		{
+			KeyIdx	   *t = src;
+
+			src = dst;
+			dst = t;
+		}
+		if (s->interrupt)
+			s->interrupt();
+	}
+	if (src != a)
+		memcpy(a, src, sizeof(KeyIdx) * (size_t) n);
+}
+
+/* ----------------------------------------------------------------------
+ * Segment tree over the first-fit order: max room in each subtree.
+ * ---------------------------------------------------------------------- */
+
+static void
+TreeBuild(Solver *s)
+{
+	int32_t		i;
+
+	for (i = 0; i < s->treesize; i++)
+		s->tree[s->treesize + i] = i < s->norder ? s->room[s->order[i]] : -1.0;
+	for (i = s->treesize - 1; i >= 1; i--)
+		s->tree[i] = fmax(s->tree[2 * i], s->tree[2 * i + 1]);
+}
+
+static void
+TreeSet(Solver *s, int32_t p, double v)
+{
+	int32_t		i = s->treesize + p;
+
+	s->tree[i] = v;
+	for (i /= 2; i >= 1; i /= 2)
+		s->tree[i] = fmax(s->tree[2 * i], s->tree[2 * i + 1]);
+}
+
+/* first position whose room is >= x, or -1 */
+static int32_t
+TreeFind(const Solver *s, double x)
+{
+	int32_t		i = 1;
+
+	if (s->treesize == 0 || !(s->tree[1] >= x))
+		return -1;
+	while (i < s->treesize)
+		i = s->tree[2 * i] >= x ? 2 * i : 2 * i + 1;
+	return i - s->treesize;
+}
+
+/* ----------------------------------------------------------------------
+ * One probe: can every manager stay within P * capacity?  With write, the
+ * assignment is recorded in s->assign.
+ * ---------------------------------------------------------------------- */
+static bool
+Probe(Solver *s, double P, bool write)
+{
+	int64_t		npool = 0;
+	double		poolsum = 0;
+	double		roomsum = 0;
+	int64_t		i;
+	int32_t		j;
+
+	for (j = 0; j < s->m; j++)
+	{
+		double		limit = P * s->cap[j];
+		double		excess = s->load[j] - limit;
+		int64_t		base = s->mstart[j];
+		int64_t		k = s->mcount[j];
+
+		while (excess > 0)
+		{
+			int64_t		lo = 0;
+			int64_t		hi = k;
+			int64_t		take;
+
+			if (k == 0)
+				return false;	/* pinned customers alone exceed the limit */
+			/* first of the k smallest whose load covers the excess */
+			while (lo < hi)
+			{
+				int64_t		mid = lo + (hi - lo) / 2;
+
+				if (s->movload[base + mid] >= excess)
+					hi = mid;
+				else
+					lo = mid + 1;
+			}
+			take = lo < k ? lo : k - 1;
+			s->pool[npool].key = ~(DoubleKey(s->movload[base + take]) >> 32) & 0xFFFFFFFFu;
+			s->pool[npool].idx = s->mov[base + take];
+			npool++;
+			poolsum += s->movload[base + take];
+			excess -= s->movload[base + take];
+			if (lo < k)
+				break;
+			k--;
+			Tick(s);
+		}
+		s->room[j] = s->cap[j] > 0 ? -excess : -1.0;
+		if (s->cap[j] > 0)
+			roomsum += -excess;
+		Tick(s);
+	}
+	if (poolsum > 0 && poolsum > roomsum * (1 + 1e-12))
+		return false;
+
+	/*
+	 * Largest first.  The key is the top 32 bits of the load (sign, exponent
+	 * and 20 bits of mantissa): the order of loads that differ by more than
+	 * a relative 1e-6, and a stable order among the rest.
+	 */
+	RadixSort(s, s->pool, s->pooltmp, npool);
+	TreeBuild(s);
+
+	if (write)
+		for (i = 0; i < s->nc; i++)
+			s->assign[i] = s->cmgr[i];
+
+	/* the orphans (already largest first) merged with the pool */
+	{
+		int64_t		a = 0;
+		int64_t		b = 0;
+
+		while (a < npool || b < s->norph)
+		{
+			uint32_t	c;
+			double		w;
+			int32_t		from;
+			int32_t		to;
+
+			if (b >= s->norph ||
+				(a < npool && s->cload[s->pool[a].idx] >= s->cload[s->orph[b]]))
+				c = s->pool[a++].idx;
+			else
+				c = s->orph[b++];
+			w = s->cload[c];
+			from = s->cmgr[c];
+			if (from >= 0 && s->room[from] >= w)
+				to = from;		/* it fits where it is after all */
+			else
+			{
+				int32_t		p = TreeFind(s, w);
+
+				if (p < 0)
+					return false;
+				to = s->order[p];
+			}
+			s->room[to] -= w;
+			if (s->pos[to] >= 0)
+				TreeSet(s, s->pos[to], s->room[to]);
+			if (write)
+				s->assign[c] = to;
+			Tick(s);
+		}
+	}
+	return true;
+}
+
+#define ALLOC(type, n) ((type *) crm_core_alloc(sizeof(type) * (size_t) ((n) > 0 ? (n) : 1)))
+
+int
+crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
+			 CrmRbPlan *plan, CrmRbInterrupt interrupt, CrmError *err)
+{
+	Solver		S;
+	Solver	   *s = &S;
+	KeyIdx	   *keys;
+	KeyIdx	   *tmp;
+	int32_t    *row_mgr;
+	int64_t		nk;
+	int64_t		i;
+	int32_t		j;
+	double		total = 0;
+	double		capsum = 0;
+	double		maxcap = 0;
+	double		maxload = 0;
+	double		lb;
+	double		peak_before = 0;
+	double		lo;
+	double		hi;
+	double		best;
+
+	memset(s, 0, sizeof(*s));
+	memset(plan, 0, sizeof(*plan));
+	s->interrupt = interrupt;
+	if (n >= (int64_t) UINT32_MAX)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT, "crm.rebalance: too many rows (%lld)", (long long) n);
+		return -1;
+	}
+
+	/* every row on its own */
+	for (i = 0; i < n; i++)
+	{
+		uint8_t		f = flags[i];
+
+		if ((f & ~CRM_RB_FLAGS_ALL) != 0)
+		{
+			crm_error_set(err, CRM_ERR_BINARY, "crm.rebalance: corrupt state (row flags %d)", f);
+			return -1;
+		}
+		if (!(f & CRM_RB_NO_CUSTOMER) && (!isfinite(rows[i].load) || rows[i].load < 0))
+		{
+			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: load of customer %lld must be a non-negative finite number",
+						  (long long) rows[i].customer_id);
+			return -1;
+		}
+		if (!(f & CRM_RB_NO_MANAGER) && (!isfinite(rows[i].capacity) || rows[i].capacity < 0))
+		{
+			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: capacity of manager %lld must be a non-negative finite number",
+						  (long long) rows[i].manager_id);
+			return -1;
+		}
+		if ((f & CRM_RB_NO_MANAGER) && (f & CRM_RB_PINNED) && !(f & CRM_RB_NO_CUSTOMER))
+		{
+			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: orphaned customer %lld cannot be pinned",
+						  (long long) rows[i].customer_id);
+			crm_error_detail(err, "A customer without a manager must be assigned; movable = false keeps a customer with its current manager.");
+			return -1;
+		}
+		if ((f & CRM_RB_NO_CUSTOMER) && (f & CRM_RB_NO_MANAGER))
+		{
+			crm_error_set(err, CRM_ERR_BINARY, "crm.rebalance: corrupt state (a row without customer and manager)");
+			return -1;
+		}
+	}
+
+	keys = ALLOC(KeyIdx, n);
+	tmp = ALLOC(KeyIdx, n);
+	row_mgr = ALLOC(int32_t, n);
+
+	/* managers: sort rows by manager id, one capacity per manager */
+	nk = 0;
+	for (i = 0; i < n; i++)
+		if (!(flags[i] & CRM_RB_NO_MANAGER))
+		{
+			keys[nk].key = (uint64_t) rows[i].manager_id ^ ((uint64_t) 1 << 63);
+			keys[nk].idx = (uint32_t) i;
+			nk++;
+		}
+		else
+			row_mgr[i] = -1;
+	RadixSort(s, keys, tmp, nk);
+	for (i = 0; i < nk; i++)
+		if (i == 0 || keys[i].key != keys[i - 1].key)
+			s->m++;
+	if (s->m > INT32_MAX - 1)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT, "crm.rebalance: too many managers");
+		return -1;
+	}
+	s->mgr_id = ALLOC(int64_t, s->m);
+	s->cap = ALLOC(double, s->m);
+	j = -1;
+	for (i = 0; i < nk; i++)
+	{
+		const CrmRbRow *r = &rows[keys[i].idx];
+
+		if (i == 0 || keys[i].key != keys[i - 1].key)
+		{
+			j++;
+			s->mgr_id[j] = r->manager_id;
+			s->cap[j] = r->capacity == 0.0 ? 0.0 : r->capacity;
+		}
+		else if (r->capacity != s->cap[j])
+		{
+			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %lld has two capacities, %.17g and %.17g",
+						  (long long) r->manager_id, s->cap[j], r->capacity);
+			crm_error_detail(err, "A manager's capacity must be the same on all its rows.");
+			return -1;
+		}
+		row_mgr[keys[i].idx] = j;
+	}
+
+	/* customers: sort by id, no duplicates */
+	nk = 0;
+	for (i = 0; i < n; i++)
+		if (!(flags[i] & CRM_RB_NO_CUSTOMER))
+		{
+			keys[nk].key = (uint64_t) rows[i].customer_id ^ ((uint64_t) 1 << 63);
+			keys[nk].idx = (uint32_t) i;
+			nk++;
+		}
+	RadixSort(s, keys, tmp, nk);
+	s->nc = nk;
+	s->cid = ALLOC(int64_t, nk);
+	s->cload = ALLOC(double, nk);
+	s->cmgr = ALLOC(int32_t, nk);
+	s->assign = ALLOC(int32_t, nk);
+	s->load = ALLOC(double, s->m);
+	s->pinned = ALLOC(double, s->m);
+	s->ncust = ALLOC(int64_t, s->m);
+	for (i = 0; i < nk; i++)
+	{
+		const CrmRbRow *r = &rows[keys[i].idx];
+
+		if (i > 0 && keys[i].key == keys[i - 1].key)
+		{
+			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: customer %lld appears more than once",
+						  (long long) r->customer_id);
+			crm_error_detail(err, "Each customer must be on exactly one row of its group.");
+			return -1;
+		}
+		s->cid[i] = r->customer_id;
+		s->cload[i] = r->load == 0.0 ? 0.0 : r->load;
+		s->cmgr[i] = row_mgr[keys[i].idx];
+		total += s->cload[i];
+		maxload = fmax(maxload, s->cload[i]);
+		if (s->cmgr[i] >= 0)
+		{
+			s->load[s->cmgr[i]] += s->cload[i];
+			s->ncust[s->cmgr[i]]++;
+			if (flags[keys[i].idx] & CRM_RB_PINNED)
+				s->pinned[s->cmgr[i]] += s->cload[i];
+			else
+				s->nmov++;
+		}
+		else
+			s->norph++;
+		Tick(s);
+	}
+	if (!isfinite(total))
+	{
+		crm_error_set(err, CRM_ERR_RANGE, "crm.rebalance: the total load overflows");
+		return -1;
+	}
+	for (j = 0; j < s->m; j++)
+	{
+		if (s->cap[j] == 0 && s->ncust[j] > 0)
+		{
+			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %lld has customers but zero capacity",
+						  (long long) s->mgr_id[j]);
+			crm_error_hint(err, "Give the manager a capacity, or list the customers as orphans (NULL manager_id).");
+			return -1;
+		}
+		capsum += s->cap[j];
+		maxcap = fmax(maxcap, s->cap[j]);
+		if (s->cap[j] > 0)
+			peak_before = fmax(peak_before, s->load[j] / s->cap[j]);
+	}
+	if (s->nc > 0 && maxcap <= 0)
+	{
+		crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: no manager with a positive capacity to assign %lld orphaned customers to",
+					  (long long) s->norph);
+		return -1;
+	}
+
+	/*
+	 * Movable customers of each manager, load ascending then id: the keys
+	 * start in id order; a stable sort by load, then a stable sort by
+	 * manager.
+	 */
+	nk = 0;
+	for (i = 0; i < s->nc; i++)
+		if (s->cmgr[i] >= 0 && !(flags[keys[i].idx] & CRM_RB_PINNED))
+			nk++;
+	{
+		KeyIdx	   *mk = ALLOC(KeyIdx, nk);
+		KeyIdx	   *ok = ALLOC(KeyIdx, s->norph);
+		int64_t		a = 0;
+		int64_t		b = 0;
+
+		for (i = 0; i < s->nc; i++)
+		{
+			if (s->cmgr[i] < 0)
+			{
+				ok[b].key = ~DoubleKey(s->cload[i]);
+				ok[b].idx = (uint32_t) i;
+				b++;
+			}
+			else if (!(flags[keys[i].idx] & CRM_RB_PINNED))
+			{
+				mk[a].key = DoubleKey(s->cload[i]);
+				mk[a].idx = (uint32_t) i;
+				a++;
+			}
+		}
+		RadixSort(s, mk, tmp, a);
+		for (i = 0; i < a; i++)
+			mk[i].key = (uint64_t) s->cmgr[mk[i].idx];
+		RadixSort(s, mk, tmp, a);
+		RadixSort(s, ok, tmp, b);
+		s->mov = ALLOC(uint32_t, a);
+		s->movload = ALLOC(double, a);
+		s->mstart = ALLOC(int64_t, s->m);
+		s->mcount = ALLOC(int64_t, s->m);
+		for (i = 0; i < a; i++)
+		{
+			s->mov[i] = mk[i].idx;
+			s->movload[i] = s->cload[mk[i].idx];
+			if (s->mcount[s->cmgr[mk[i].idx]]++ == 0)
+				s->mstart[s->cmgr[mk[i].idx]] = i;
+		}
+		s->orph = ALLOC(uint32_t, b);
+		for (i = 0; i < b; i++)
+			s->orph[i] = ok[i].idx;
+		crm_core_free(mk);
+		crm_core_free(ok);
+	}
+	crm_core_free(row_mgr);
+	crm_core_free(tmp);
+	crm_core_free(keys);
+
+	/* first-fit order of managers that can take customers */
+	{
+		KeyIdx	   *mk = ALLOC(KeyIdx, s->m);
+		KeyIdx	   *mt = ALLOC(KeyIdx, s->m);
+
+		for (j = 0; j < s->m; j++)
+			if (s->cap[j] > 0)
+			{
+				mk[s->norder].key = ~DoubleKey(s->cap[j]);
+				mk[s->norder].idx = (uint32_t) j;
+				s->norder++;
+			}
+		RadixSort(s, mk, mt, s->norder);
+		s->order = ALLOC(int32_t, s->norder);
+		s->pos = ALLOC(int32_t, s->m);
+		for (j = 0; j < s->m; j++)
+			s->pos[j] = -1;
+		for (j = 0; j < s->norder; j++)
+		{
+			s->order[j] = (int32_t) mk[j].idx;
+			s->pos[mk[j].idx] = j;
+		}
+		crm_core_free(mk);
+		crm_core_free(mt);
+		s->treesize = 1;
+		while (s->treesize < s->norder)
+			s->treesize *= 2;
+		s->tree = ALLOC(double, 2 * (int64_t) s->treesize);
+	}
+	s->room = ALLOC(double, s->m);
+	s->pool = ALLOC(KeyIdx, s->nmov);
+	s->pooltmp = ALLOC(KeyIdx, s->nmov);
+
+	/* the lower bound, and a peak that is surely reachable */
+	lb = 0;
+	if (capsum > 0)
+		lb = fmax(total / capsum, maxload / maxcap);
+	for (j = 0; j < s->m; j++)
+		if (s->cap[j] > 0)
+			lb = fmax(lb, s->pinned[j] / s->cap[j]);
+	hi = lb;
+	if (maxcap > 0)
+		hi = fmax(hi, fmax(peak_before, total / maxcap));
+
+	if (s->nc == 0 || Probe(s, lb, false))
+		best = lb;
+	else
+	{
+		int			tries = 0;
+		double		step = lb * 1e-4;
+
+		/* a safety net for rounding: hi is reachable in exact arithmetic */
+		while (!Probe(s, hi, false))
+		{
+			if (++tries > 64)
+			{
+				crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: no plan found, please report a bug");
+				return -1;
+			}
+			hi = hi * (1 + 1e-9) + 1e-300;
+		}
+		lo = lb;
+		while (lo + step < hi)
+		{
+			if (Probe(s, lo + step, false))
+			{
+				hi = lo + step;
+				break;
+			}
+			lo += step;
+			step *= 2;
+		}
+		while (hi - lo > 1e-6 * hi)
+		{
+			double		mid = lo + (hi - lo) / 2;
+
+			if (mid <= lo || mid >= hi)
+				break;
+			if (Probe(s, mid, false))
+				hi = mid;
+			else
+				lo = mid;
+		}
+		best = hi;
+	}
+	if (s->nc > 0 && !Probe(s, best, true))
+	{
+		crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: no plan found, please report a bug");
+		return -1;
+	}
+
+	/* the plan */
+	plan->nmanagers = s->m;
+	plan->ncustomers = s->nc;
+	plan->norphans = s->norph;
+	plan->peak_before = peak_before;
+	plan->lower_bound = lb;
+	plan->managers = ALLOC(CrmRbManager, s->m);
+	for (j = 0; j < s->m; j++)
+	{
+		plan->managers[j].id = s->mgr_id[j];
+		plan->managers[j].capacity = s->cap[j];
+		plan->managers[j].load_before = s->load[j];
+	}
+	for (i = 0; i < s->nc; i++)
+	{
+		plan->managers[s->assign[i]].load_after += s->cload[i];
+		if (s->assign[i] != s->cmgr[i])
+			plan->nentries++;
+	}
+	plan->moves = ALLOC(CrmRbMove, plan->nentries);
+	plan->nentries = 0;
+	for (i = 0; i < s->nc; i++)
+		if (s->assign[i] != s->cmgr[i])
+		{
+			CrmRbMove  *mv = &plan->moves[plan->nentries++];
+
+			mv->customer_id = s->cid[i];
+			mv->load = s->cload[i];
+			mv->from = s->cmgr[i];
+			mv->to = s->assign[i];
+			if (mv->from >= 0)
+			{
+				plan->nmoves++;
+				plan->moved_load += mv->load;
+			}
+		}
+	for (j = 0; j < s->m; j++)
+		if (s->cap[j] > 0)
+			plan->peak_after = fmax(plan->peak_after, plan->managers[j].load_after / s->cap[j]);
+	return 0;
+}

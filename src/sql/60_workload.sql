@@ -1,0 +1,300 @@
+-- ===========================================================================
+-- service policy type
+-- ===========================================================================
+
+CREATE TYPE crm.service_policy;
+
+CREATE FUNCTION crm.service_policy_in(cstring) RETURNS crm.service_policy
+	AS 'MODULE_PATHNAME', 'service_policy_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.service_policy_in(cstring) IS
+	'text input for crm.service_policy: A+: {visits_per_year: 4, calls_per_year: 12, visit_minutes: 60, call_minutes: 10, travel_minutes: 40}; *: {...}';
+
+CREATE FUNCTION crm.service_policy_out(crm.service_policy) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'service_policy_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.service_policy_out(crm.service_policy) IS
+	'canonical text output for crm.service_policy (reads back to an equal policy)';
+
+CREATE FUNCTION crm.service_policy_recv(internal) RETURNS crm.service_policy
+	AS 'MODULE_PATHNAME', 'service_policy_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.service_policy_recv(internal) IS
+	'binary input for crm.service_policy (validated like the text form)';
+
+CREATE FUNCTION crm.service_policy_send(crm.service_policy) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'service_policy_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.service_policy_send(crm.service_policy) IS
+	'binary output for crm.service_policy';
+
+CREATE TYPE crm.service_policy (
+	INPUT = crm.service_policy_in,
+	OUTPUT = crm.service_policy_out,
+	RECEIVE = crm.service_policy_recv,
+	SEND = crm.service_policy_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE crm.service_policy IS
+	'service standards per customer tier: visits and calls per year, minutes per visit and per call, travel minutes per visit; an optional * entry for unlisted tiers';
+
+CREATE FUNCTION crm.service_policy_eq(crm.service_policy, crm.service_policy) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'service_policy_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.service_policy_eq(crm.service_policy, crm.service_policy) IS
+	'true when two policies are the same (same canonical form)';
+
+CREATE FUNCTION crm.service_policy_ne(crm.service_policy, crm.service_policy) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'service_policy_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.service_policy_ne(crm.service_policy, crm.service_policy) IS
+	'true when two policies differ';
+
+CREATE FUNCTION crm.service_policy_hash(crm.service_policy) RETURNS integer
+	AS 'MODULE_PATHNAME', 'service_policy_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.service_policy_hash(crm.service_policy) IS
+	'hash of a policy, for GROUP BY and DISTINCT';
+
+CREATE OPERATOR crm.= (
+	LEFTARG = crm.service_policy, RIGHTARG = crm.service_policy, PROCEDURE = crm.service_policy_eq,
+	COMMUTATOR = OPERATOR(crm.=), NEGATOR = OPERATOR(crm.<>),
+	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES
+);
+COMMENT ON OPERATOR crm.= (crm.service_policy, crm.service_policy) IS 'equal policies';
+
+CREATE OPERATOR crm.<> (
+	LEFTARG = crm.service_policy, RIGHTARG = crm.service_policy, PROCEDURE = crm.service_policy_ne,
+	COMMUTATOR = OPERATOR(crm.<>), NEGATOR = OPERATOR(crm.=),
+	RESTRICT = neqsel, JOIN = neqjoinsel
+);
+COMMENT ON OPERATOR crm.<> (crm.service_policy, crm.service_policy) IS 'different policies';
+
+CREATE OPERATOR CLASS crm.service_policy_hash_ops
+	DEFAULT FOR TYPE crm.service_policy USING hash AS
+	OPERATOR 1 crm.= (crm.service_policy, crm.service_policy),
+	FUNCTION 1 crm.service_policy_hash(crm.service_policy);
+
+CREATE FUNCTION crm.service_policy(policy jsonb) RETURNS crm.service_policy
+	AS 'MODULE_PATHNAME', 'service_policy_from_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.service_policy(jsonb) IS
+	'policy from its JSON form: {"A+": {"visits_per_year": 4, "calls_per_year": 12, "visit_minutes": 60, "call_minutes": 10, "travel_minutes": 40}, "*": {...}}';
+
+CREATE FUNCTION crm.to_jsonb(policy crm.service_policy) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'service_policy_to_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.to_jsonb(crm.service_policy) IS
+	'the JSON form of a policy (reads back with crm.service_policy(jsonb) to an equal policy)';
+
+CREATE CAST (jsonb AS crm.service_policy) WITH FUNCTION crm.service_policy(jsonb);
+CREATE CAST (crm.service_policy AS jsonb) WITH FUNCTION crm.to_jsonb(crm.service_policy);
+
+CREATE FUNCTION crm.policy_entries(policy crm.service_policy,
+	OUT tier text, OUT visits_per_year float8, OUT calls_per_year float8,
+	OUT visit_minutes float8, OUT call_minutes float8, OUT travel_minutes float8,
+	OUT minutes_per_year float8)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'service_policy_entries' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.policy_entries(crm.service_policy) IS
+	'the entries of a policy (tiers sorted bytewise, * last) with the service minutes a year each implies';
+
+-- ===========================================================================
+-- applying a policy
+-- ===========================================================================
+
+CREATE FUNCTION crm.service_minutes(policy crm.service_policy, tier text,
+	period interval DEFAULT '1 month') RETURNS float8
+	AS 'MODULE_PATHNAME', 'service_minutes' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.service_minutes(crm.service_policy, text, interval) IS
+	'service minutes one customer of the tier needs over the period: (visits x (visit + travel minutes) + calls x call minutes) per year x the period as a fraction of a year (months/12 + days/365.25 + time/365.25 days)';
+
+CREATE FUNCTION crm.visits_due(policy crm.service_policy, tier text,
+	period interval DEFAULT '1 month') RETURNS float8
+	AS 'MODULE_PATHNAME', 'visits_due' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.visits_due(crm.service_policy, text, interval) IS
+	'visits due to one customer of the tier over the period (fractional)';
+
+CREATE FUNCTION crm.calls_due(policy crm.service_policy, tier text,
+	period interval DEFAULT '1 month') RETURNS float8
+	AS 'MODULE_PATHNAME', 'calls_due' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.calls_due(crm.service_policy, text, interval) IS
+	'calls due to one customer of the tier over the period (fractional)';
+
+CREATE FUNCTION crm.contact_compliance(policy crm.service_policy, tier text,
+	visits_done integer, calls_done integer, period interval DEFAULT '1 month') RETURNS float8
+	AS 'MODULE_PATHNAME', 'contact_compliance' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.contact_compliance(crm.service_policy, text, integer, integer, interval) IS
+	'share in [0, 1] of the due contacts done over the period, each weighted by its minutes (visit: visit + travel, call: call); contacts beyond what is due do not count; 1 when nothing is due';
+
+CREATE FUNCTION crm.required_fte(minutes float8, period interval,
+	hours_per_fte_year float8 DEFAULT 1650) RETURNS float8
+	AS 'MODULE_PATHNAME', 'required_fte' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.required_fte(float8, interval, float8) IS
+	'full-time equivalents needed for service minutes over a period: minutes / 60 / (hours_per_fte_year x the period as a fraction of a year)';
+
+-- ===========================================================================
+-- spread and scores
+-- ===========================================================================
+
+CREATE FUNCTION crm.gini_transfn(float8[], float8) RETURNS float8[]
+	AS 'MODULE_PATHNAME', 'gini_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.gini_transfn(float8[], float8) IS
+	'crm.gini transition: checks the value (finite, >= 0) and appends it to the state';
+
+CREATE FUNCTION crm.gini_combinefn(float8[], float8[]) RETURNS float8[]
+	AS 'MODULE_PATHNAME', 'gini_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.gini_combinefn(float8[], float8[]) IS
+	'crm.gini combine: concatenates partial states';
+
+CREATE FUNCTION crm.gini_finalfn(float8[]) RETURNS float8
+	AS 'MODULE_PATHNAME', 'gini_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.gini_finalfn(float8[]) IS
+	'crm.gini final: the Gini coefficient of the values in the state';
+
+CREATE AGGREGATE crm.gini(float8) (
+	SFUNC = crm.gini_transfn,
+	STYPE = float8[],
+	COMBINEFUNC = crm.gini_combinefn,
+	FINALFUNC = crm.gini_finalfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE crm.gini(float8) IS
+	'Gini coefficient of non-negative values (0 = all equal, towards 1 = one has everything); NULLs ignored, NULL for no values, 0 when all are 0';
+
+CREATE FUNCTION crm.kpi_score(actual float8[], target float8[], weights float8[],
+	cap float8 DEFAULT 1.2) RETURNS float8
+	AS 'MODULE_PATHNAME', 'kpi_score' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.kpi_score(float8[], float8[], float8[], float8) IS
+	'weighted achievement: sum of w x min(actual / target, cap) / sum of w; targets > 0, weights >= 0 with a positive sum';
+
+-- ===========================================================================
+-- rebalancing
+-- ===========================================================================
+
+CREATE TYPE crm.rebalance_state;
+
+CREATE FUNCTION crm.rebalance_state_in(cstring) RETURNS crm.rebalance_state
+	AS 'MODULE_PATHNAME', 'rebalance_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rebalance_state_in(cstring) IS
+	'text input for crm.rebalance_state: {"rows": [[customer, manager, load, capacity, movable], ...]}';
+
+CREATE FUNCTION crm.rebalance_state_out(crm.rebalance_state) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'rebalance_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rebalance_state_out(crm.rebalance_state) IS
+	'text output for crm.rebalance_state (JSON; reads back to the same rows)';
+
+CREATE FUNCTION crm.rebalance_state_recv(internal) RETURNS crm.rebalance_state
+	AS 'MODULE_PATHNAME', 'rebalance_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rebalance_state_recv(internal) IS
+	'binary input for crm.rebalance_state (validated row by row)';
+
+CREATE FUNCTION crm.rebalance_state_send(crm.rebalance_state) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'rebalance_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rebalance_state_send(crm.rebalance_state) IS
+	'binary output for crm.rebalance_state';
+
+CREATE TYPE crm.rebalance_state (
+	INPUT = crm.rebalance_state_in,
+	OUTPUT = crm.rebalance_state_out,
+	RECEIVE = crm.rebalance_state_recv,
+	SEND = crm.rebalance_state_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE crm.rebalance_state IS
+	'state of crm.rebalance: the input rows, 33 bytes each (customer, manager, load, capacity, flags), in a buffer that doubles as it fills';
+
+CREATE TYPE crm.rebalance_plan;
+
+CREATE FUNCTION crm.rebalance_plan_in(cstring) RETURNS crm.rebalance_plan
+	AS 'MODULE_PATHNAME', 'rebalance_plan_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rebalance_plan_in(cstring) IS
+	'text input for crm.rebalance_plan (the JSON its output prints)';
+
+CREATE FUNCTION crm.rebalance_plan_out(crm.rebalance_plan) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'rebalance_plan_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rebalance_plan_out(crm.rebalance_plan) IS
+	'text output for crm.rebalance_plan: JSON with the summary, managers [id, capacity, load_before, load_after] and moves [customer, from, to, load]';
+
+CREATE FUNCTION crm.rebalance_plan_recv(internal) RETURNS crm.rebalance_plan
+	AS 'MODULE_PATHNAME', 'rebalance_plan_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rebalance_plan_recv(internal) IS
+	'binary input for crm.rebalance_plan (validated)';
+
+CREATE FUNCTION crm.rebalance_plan_send(crm.rebalance_plan) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'rebalance_plan_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rebalance_plan_send(crm.rebalance_plan) IS
+	'binary output for crm.rebalance_plan';
+
+CREATE TYPE crm.rebalance_plan (
+	INPUT = crm.rebalance_plan_in,
+	OUTPUT = crm.rebalance_plan_out,
+	RECEIVE = crm.rebalance_plan_recv,
+	SEND = crm.rebalance_plan_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE crm.rebalance_plan IS
+	'result of crm.rebalance: loads per manager before and after, the moves and orphan assignments, and the summary';
+
+CREATE FUNCTION crm.rebalance_transfn(crm.rebalance_state, bigint, bigint, float8, float8)
+	RETURNS crm.rebalance_state
+	AS 'MODULE_PATHNAME', 'rebalance_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rebalance_transfn(crm.rebalance_state, bigint, bigint, float8, float8) IS
+	'crm.rebalance transition: checks and appends a row (customer, manager, load, capacity)';
+
+CREATE FUNCTION crm.rebalance_transfn(crm.rebalance_state, bigint, bigint, float8, float8, boolean)
+	RETURNS crm.rebalance_state
+	AS 'MODULE_PATHNAME', 'rebalance_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rebalance_transfn(crm.rebalance_state, bigint, bigint, float8, float8, boolean) IS
+	'crm.rebalance transition: checks and appends a row (customer, manager, load, capacity, movable)';
+
+CREATE FUNCTION crm.rebalance_combinefn(crm.rebalance_state, crm.rebalance_state)
+	RETURNS crm.rebalance_state
+	AS 'MODULE_PATHNAME', 'rebalance_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rebalance_combinefn(crm.rebalance_state, crm.rebalance_state) IS
+	'crm.rebalance combine: the rows of both partial states (consistency is checked by the final function)';
+
+CREATE FUNCTION crm.rebalance_finalfn(crm.rebalance_state) RETURNS crm.rebalance_plan
+	AS 'MODULE_PATHNAME', 'rebalance_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rebalance_finalfn(crm.rebalance_state) IS
+	'crm.rebalance final: checks the rows (duplicates, capacities) and solves';
+
+CREATE AGGREGATE crm.rebalance(customer_id bigint, manager_id bigint, load float8, capacity float8) (
+	SFUNC = crm.rebalance_transfn,
+	STYPE = crm.rebalance_state,
+	COMBINEFUNC = crm.rebalance_combinefn,
+	FINALFUNC = crm.rebalance_finalfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE crm.rebalance(bigint, bigint, float8, float8) IS
+	'rebalancing plan for the group: lowest peak utilisation (load / capacity), then least moved load; NULL customer_id declares a manager, NULL manager_id an orphan to assign';
+
+CREATE AGGREGATE crm.rebalance(customer_id bigint, manager_id bigint, load float8, capacity float8, movable boolean) (
+	SFUNC = crm.rebalance_transfn,
+	STYPE = crm.rebalance_state,
+	COMBINEFUNC = crm.rebalance_combinefn,
+	FINALFUNC = crm.rebalance_finalfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE crm.rebalance(bigint, bigint, float8, float8, boolean) IS
+	'rebalancing plan for the group, with movable = false pinning a customer to its manager';
+
+CREATE FUNCTION crm.moves(plan crm.rebalance_plan,
+	OUT customer_id bigint, OUT from_manager bigint, OUT to_manager bigint, OUT load float8)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'rebalance_moves' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.moves(crm.rebalance_plan) IS
+	'the reassignments of a plan by customer id; from_manager is NULL for an orphan';
+
+CREATE FUNCTION crm.plan_summary(plan crm.rebalance_plan,
+	OUT managers integer, OUT customers bigint, OUT orphans bigint,
+	OUT peak_before float8, OUT peak_after float8, OUT lower_bound float8,
+	OUT moves bigint, OUT moved_load float8)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'rebalance_plan_summary' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.plan_summary(crm.rebalance_plan) IS
+	'one row: managers, customers, orphans, peak utilisation before (customers with a manager) and after, the lower bound on any plan''s peak, and the number and load of moves (orphan assignments not counted)';
+
+CREATE FUNCTION crm.plan_loads(plan crm.rebalance_plan,
+	OUT manager_id bigint, OUT capacity float8, OUT load_before float8, OUT load_after float8)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'rebalance_plan_loads' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.plan_loads(crm.rebalance_plan) IS
+	'per manager: capacity, load before and after the plan';
