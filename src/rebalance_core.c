@@ -40,6 +40,9 @@
 
 #include "rebalance_core.h"
 
+/* evictions a probe may make before it gives up (see Evict) */
+#define CRM_RB_MAX_EVICTIONS 16
+
 /* sort item: key, then the index it belongs to */
 typedef struct KeyIdx
 {
@@ -83,6 +86,13 @@ typedef struct Solver
 	uint32_t   *orph;
 
 	/* probe workspace */
+	int64_t    *keepk;			/* movable customers kept: a prefix of mov[] ... */
+	int64_t    *midk;			/* ... except this one (-1: none) */
+	double	   *keepload;		/* their load */
+	uint8_t    *evicted;
+	uint32_t   *heap;			/* evicted customers, largest first */
+	int64_t		nheap;
+	int			nevict;			/* evictions in this probe */
 	KeyIdx	   *pool;
 	KeyIdx	   *pooltmp;
 	double	   *tree;
@@ -191,6 +201,93 @@ TreeFind(const Solver *s, double x)
 	return i - s->treesize;
 }
 
+/* heap order: larger load first, then lower customer index */
+static inline bool
+HeapAbove(const Solver *s, uint32_t a, uint32_t b)
+{
+	return s->cload[a] > s->cload[b] || (s->cload[a] == s->cload[b] && a < b);
+}
+
+static void
+HeapPush(Solver *s, uint32_t c)
+{
+	int64_t		i = s->nheap++;
+
+	while (i > 0 && HeapAbove(s, c, s->heap[(i - 1) / 2]))
+	{
+		s->heap[i] = s->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	s->heap[i] = c;
+}
+
+static uint32_t
+HeapPop(Solver *s)
+{
+	uint32_t	top = s->heap[0];
+	uint32_t	last = s->heap[--s->nheap];
+	int64_t		i = 0;
+
+	for (;;)
+	{
+		int64_t		l = 2 * i + 1;
+		int64_t		best = i;
+		uint32_t	bv = last;
+
+		if (l < s->nheap && HeapAbove(s, s->heap[l], bv))
+		{
+			best = l;
+			bv = s->heap[l];
+		}
+		if (l + 1 < s->nheap && HeapAbove(s, s->heap[l + 1], bv))
+			best = l + 1;
+		if (best == i)
+			break;
+		s->heap[i] = s->heap[best];
+		i = best;
+	}
+	if (s->nheap > 0)
+		s->heap[i] = last;
+	return top;
+}
+
+/*
+ * A customer of load w fits nowhere: make room with the first manager (in
+ * first-fit order) that would have room for it after giving up the movable
+ * customers it still has from its own book.  Those go to the evicted heap
+ * and are placed again (most of them back where they were).  Each manager
+ * is evicted at most once a probe, so this ends; a probe gives up after
+ * CRM_RB_MAX_EVICTIONS, which leaves room for a few customers heavier than
+ * anyone's free room without letting a probe near the infeasible boundary
+ * shuffle every book.  Returns the manager or -1.
+ */
+static int32_t
+Evict(Solver *s, double w)
+{
+	int32_t		p;
+
+	if (++s->nevict > CRM_RB_MAX_EVICTIONS)
+		return -1;
+	for (p = 0; p < s->norder; p++)
+	{
+		int32_t		j = s->order[p];
+		int64_t		i;
+
+		if (s->evicted[j] || s->keepk[j] == 0 || s->room[j] + s->keepload[j] < w)
+			continue;
+		for (i = 0; i < s->keepk[j]; i++)
+			if (i != s->midk[j])
+				HeapPush(s, s->mov[s->mstart[j] + i]);
+		s->room[j] += s->keepload[j];
+		s->keepload[j] = 0;
+		s->keepk[j] = 0;
+		s->evicted[j] = 1;
+		TreeSet(s, p, s->room[j]);
+		return j;
+	}
+	return -1;
+}
+
 /* ----------------------------------------------------------------------
  * One probe: can every manager stay within P * capacity?  With write, the
  * assignment is recorded in s->assign.
@@ -210,7 +307,10 @@ Probe(Solver *s, double P, bool write)
 		double		excess = s->load[j] - limit;
 		int64_t		base = s->mstart[j];
 		int64_t		k = s->mcount[j];
+		double		kept = s->load[j] - s->pinned[j];
 
+		s->midk[j] = -1;
+		s->evicted[j] = 0;
 		while (excess > 0)
 		{
 			int64_t		lo = 0;
@@ -235,11 +335,17 @@ Probe(Solver *s, double P, bool write)
 			npool++;
 			poolsum += s->movload[base + take];
 			excess -= s->movload[base + take];
+			kept -= s->movload[base + take];
 			if (lo < k)
+			{
+				s->midk[j] = lo;
 				break;
+			}
 			k--;
 			Tick(s);
 		}
+		s->keepk[j] = k;
+		s->keepload[j] = kept;
 		s->room[j] = s->cap[j] > 0 ? -excess : -1.0;
 		if (s->cap[j] > 0)
 			roomsum += -excess;
@@ -260,23 +366,40 @@ Probe(Solver *s, double P, bool write)
 		for (i = 0; i < s->nc; i++)
 			s->assign[i] = s->cmgr[i];
 
-	/* the orphans (already largest first) merged with the pool */
+	/* the pool, the orphans and the evicted, largest first */
+	s->nheap = 0;
+	s->nevict = 0;
 	{
 		int64_t		a = 0;
 		int64_t		b = 0;
 
-		while (a < npool || b < s->norph)
+		while (a < npool || b < s->norph || s->nheap > 0)
 		{
 			uint32_t	c;
 			double		w;
 			int32_t		from;
 			int32_t		to;
+			int			src = -1;
+			double		bw = -1;
 
-			if (b >= s->norph ||
-				(a < npool && s->cload[s->pool[a].idx] >= s->cload[s->orph[b]]))
+			if (a < npool)
+			{
+				src = 0;
+				bw = s->cload[s->pool[a].idx];
+			}
+			if (b < s->norph && s->cload[s->orph[b]] > bw)
+			{
+				src = 1;
+				bw = s->cload[s->orph[b]];
+			}
+			if (s->nheap > 0 && s->cload[s->heap[0]] > bw)
+				src = 2;
+			if (src == 0)
 				c = s->pool[a++].idx;
-			else
+			else if (src == 1)
 				c = s->orph[b++];
+			else
+				c = HeapPop(s);
 			w = s->cload[c];
 			from = s->cmgr[c];
 			if (from >= 0 && s->room[from] >= w)
@@ -285,9 +408,10 @@ Probe(Solver *s, double P, bool write)
 			{
 				int32_t		p = TreeFind(s, w);
 
-				if (p < 0)
+				if (p >= 0)
+					to = s->order[p];
+				else if ((to = Evict(s, w)) < 0)
 					return false;
-				to = s->order[p];
 			}
 			s->room[to] -= w;
 			if (s->pos[to] >= 0)
@@ -575,6 +699,11 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 		s->tree = ALLOC(double, 2 * (int64_t) s->treesize);
 	}
 	s->room = ALLOC(double, s->m);
+	s->keepk = ALLOC(int64_t, s->m);
+	s->midk = ALLOC(int64_t, s->m);
+	s->keepload = ALLOC(double, s->m);
+	s->evicted = ALLOC(uint8_t, s->m);
+	s->heap = ALLOC(uint32_t, s->nmov);
 	s->pool = ALLOC(KeyIdx, s->nmov);
 	s->pooltmp = ALLOC(KeyIdx, s->nmov);
 
