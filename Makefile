@@ -33,6 +33,8 @@ REGRESS = setup \
 	lifecycle \
 	bar \
 	scorecard \
+	policy \
+	rebalance \
 	catalog
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 

@@ -391,12 +391,12 @@ required_fte(PG_FUNCTION_ARGS)
 	double		f = YearFraction(PG_GETARG_INTERVAL_P(1), "crm.required_fte");
 	double		hours = PG_GETARG_FLOAT8(2);
 
-	CheckFinite(minutes, "minutes");
+	CheckFinite(minutes, "crm.required_fte minutes");
 	if (minutes < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("crm.required_fte: minutes must not be negative")));
-	CheckFinite(hours, "hours_per_fte_year");
+	CheckFinite(hours, "crm.required_fte hours_per_fte_year");
 	if (hours <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

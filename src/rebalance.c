@@ -357,7 +357,10 @@ JsonFloat(const JsonbValue *v, const char *type, const char *path)
 static int64
 JsonInt64(const JsonbValue *v, const char *type, const char *path)
 {
-	if (v == NULL || v->type != jbvNumeric)
+	if (v == NULL || v->type != jbvNumeric ||
+		!DatumGetBool(DirectFunctionCall2(numeric_eq, NumericGetDatum(v->val.numeric),
+										  DirectFunctionCall2(numeric_trunc, NumericGetDatum(v->val.numeric),
+															  Int32GetDatum(0)))))
 		JsonError(type, path, "must be an integer");
 	return DatumGetInt64(DirectFunctionCall1(numeric_int8, NumericGetDatum(v->val.numeric)));
 }
