@@ -15,9 +15,9 @@ SELECT * FROM crm.policy_entries((SELECT policy FROM policies));
 
 -- text, JSON and binary round trips give equal policies
 SELECT policy::text::crm.service_policy = policy AS text_round_trip,
-       crm.service_policy(crm.to_jsonb(policy)) = policy AS json_round_trip
+       crm.service_policy(crm.service_policy_to_jsonb(policy)) = policy AS json_round_trip
 FROM policies;
-SELECT crm.to_jsonb(policy) FROM policies;
+SELECT crm.service_policy_to_jsonb(policy) FROM policies;
 SELECT '{"A+": {"visits_per_year": 4, "calls_per_year": 12, "visit_minutes": 60, "call_minutes": 10, "travel_minutes": 40}}'::jsonb::crm.service_policy;
 -- labels that need quotes, the same policy written two ways
 SELECT $$"a b": {call_minutes: 1.5e1}; 金葵花: {visits_per_year: 0.5}; "x\"y": {}$$::crm.service_policy;

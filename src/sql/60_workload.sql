@@ -75,13 +75,13 @@ CREATE FUNCTION crm.service_policy(policy jsonb) RETURNS crm.service_policy
 COMMENT ON FUNCTION crm.service_policy(jsonb) IS
 	'policy from its JSON form: {"A+": {"visits_per_year": 4, "calls_per_year": 12, "visit_minutes": 60, "call_minutes": 10, "travel_minutes": 40}, "*": {...}}';
 
-CREATE FUNCTION crm.to_jsonb(policy crm.service_policy) RETURNS jsonb
+CREATE FUNCTION crm.service_policy_to_jsonb(policy crm.service_policy) RETURNS jsonb
 	AS 'MODULE_PATHNAME', 'service_policy_to_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.to_jsonb(crm.service_policy) IS
-	'the JSON form of a policy (reads back with crm.service_policy(jsonb) to an equal policy)';
+COMMENT ON FUNCTION crm.service_policy_to_jsonb(crm.service_policy) IS
+	'the JSON form of a policy (also the cast to jsonb; crm.to_jsonb is the scorecard''s name, so untyped literals stay unambiguous; reads back with crm.service_policy(jsonb) to an equal policy)';
 
 CREATE CAST (jsonb AS crm.service_policy) WITH FUNCTION crm.service_policy(jsonb);
-CREATE CAST (crm.service_policy AS jsonb) WITH FUNCTION crm.to_jsonb(crm.service_policy);
+CREATE CAST (crm.service_policy AS jsonb) WITH FUNCTION crm.service_policy_to_jsonb(crm.service_policy);
 
 CREATE FUNCTION crm.policy_entries(policy crm.service_policy,
 	OUT tier text, OUT visits_per_year float8, OUT calls_per_year float8,

@@ -1,0 +1,112 @@
+-- Report: relationship-manager workload.  Service standards per tier (a
+-- crm.service_policy), the load they put on each manager, staffing per
+-- branch, contact compliance, and a rebalancing plan per branch.
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+SELECT setseed(0.6) \gset
+
+-- Service tiers: corporate A+ (balance >= 5M) and A, retail B (>= 500k) and C
+DROP TABLE IF EXISTS bank.service_policies;
+CREATE TABLE bank.service_policies (valid_from date PRIMARY KEY, policy crm.service_policy NOT NULL);
+INSERT INTO bank.service_policies VALUES ('2026-01-01', $$
+	A+: {visits_per_year: 12, calls_per_year: 24, visit_minutes: 90, call_minutes: 15, travel_minutes: 60};
+	A:  {visits_per_year: 6, calls_per_year: 12, visit_minutes: 60, call_minutes: 15, travel_minutes: 40};
+	B:  {visits_per_year: 2, calls_per_year: 12, visit_minutes: 45, call_minutes: 10, travel_minutes: 30};
+	*:  {calls_per_year: 4, call_minutes: 10}
+$$);
+
+DROP TABLE IF EXISTS bank.service_book;
+CREATE TABLE bank.service_book AS
+SELECT c.customer_id, c.branch_id, c.manager_id,
+       CASE WHEN c.segment = 'corporate' THEN CASE WHEN c.balance >= 5000000 THEN 'A+' ELSE 'A' END
+            WHEN c.balance >= 500000 THEN 'B' ELSE 'C' END AS tier,
+       crm.service_minutes(p.policy, CASE WHEN c.segment = 'corporate' THEN CASE WHEN c.balance >= 5000000 THEN 'A+' ELSE 'A' END
+                                          WHEN c.balance >= 500000 THEN 'B' ELSE 'C' END) AS minutes_per_month
+FROM bank.customers c, (SELECT policy FROM bank.service_policies ORDER BY valid_from DESC LIMIT 1) p;
+
+-- a manager's capacity in service minutes a month: FTE x 1650 h / 12 x 60
+CREATE TEMP VIEW manager_load AS
+SELECT m.manager_id, m.name, m.branch_id, m.fte, m.fte * 8250 AS capacity,
+       count(b.customer_id) AS customers, coalesce(sum(b.minutes_per_month), 0) AS load
+FROM bank.managers m LEFT JOIN bank.service_book b USING (manager_id)
+GROUP BY m.manager_id;
+
+\echo
+\echo '======================================================================'
+\echo ' Relationship-manager workload (service minutes a month under the policy)'
+\echo '======================================================================'
+\echo '== The service policy: contacts a year per tier, and the minutes a customer needs'
+SELECT e.tier, e.visits_per_year AS visits, e.calls_per_year AS calls,
+       e.visit_minutes + e.travel_minutes AS min_per_visit, e.call_minutes AS min_per_call,
+       round((e.minutes_per_year / 12)::numeric, 1) AS min_per_month,
+       (SELECT count(*) FROM bank.service_book b WHERE b.tier = e.tier OR (e.tier = '*' AND b.tier = 'C')) AS customers
+FROM bank.service_policies, crm.policy_entries(policy) e;
+
+\echo '== Most loaded managers (utilisation = service minutes / capacity)'
+SELECT name, fte, customers, round(load::numeric) AS minutes,
+       round((100 * load / capacity)::numeric) || '%' AS utilisation,
+       crm.bar(load / capacity, (SELECT max(load / capacity) FROM manager_load), 30) AS chart
+FROM manager_load ORDER BY load / capacity DESC, manager_id LIMIT 15;
+
+\echo '== Staffing per branch: required FTE vs headcount (>= 1 manager per outlet, target 2)'
+SELECT br.name AS branch, br.outlets, count(*) AS managers, round(sum(ml.fte)::numeric, 1) AS fte,
+       round(crm.required_fte(sum(ml.load) + coalesce((SELECT sum(minutes_per_month) FROM bank.service_book o
+                                                       WHERE o.branch_id = br.branch_id AND o.manager_id IS NULL), 0),
+                              '1 month')::numeric, 1) AS required_fte,
+       round((crm.required_fte(sum(ml.load) + coalesce((SELECT sum(minutes_per_month) FROM bank.service_book o
+                                                        WHERE o.branch_id = br.branch_id AND o.manager_id IS NULL), 0),
+                               '1 month') - sum(ml.fte))::numeric, 1) AS gap,
+       CASE WHEN count(*) < br.outlets THEN 'below 1 per outlet'
+            WHEN count(*) < 2 * br.outlets THEN 'below target 2 per outlet' ELSE 'ok' END AS minimum
+FROM bank.branches br JOIN manager_load ml USING (branch_id)
+GROUP BY br.branch_id ORDER BY gap DESC, br.branch_id LIMIT 10;
+
+-- contacts done in the last 12 months (seeded draws in customer_id order)
+DROP TABLE IF EXISTS bank.contacts_12m;
+CREATE TABLE bank.contacts_12m AS
+SELECT b.customer_id, b.tier,
+       floor(crm.visits_due(p.policy, b.tier, '1 year') * (0.2 + 1.1 * random()))::int AS visits_done,
+       floor(crm.calls_due(p.policy, b.tier, '1 year') * (0.3 + 1.0 * random()))::int AS calls_done
+FROM (SELECT * FROM bank.service_book ORDER BY customer_id) b,
+     (SELECT policy FROM bank.service_policies ORDER BY valid_from DESC LIMIT 1) p;
+
+\echo '== Contact compliance per tier (minutes-weighted share of due visits and calls done, 12 months)'
+SELECT c.tier, count(*) AS customers,
+       round(avg(crm.contact_compliance(p.policy, c.tier, c.visits_done, c.calls_done, '1 year'))::numeric, 3) AS compliance,
+       crm.bar(avg(crm.contact_compliance(p.policy, c.tier, c.visits_done, c.calls_done, '1 year')), 1, 30) AS chart
+FROM bank.contacts_12m c, (SELECT policy FROM bank.service_policies ORDER BY valid_from DESC LIMIT 1) p
+GROUP BY c.tier ORDER BY c.tier;
+
+-- rebalancing plan per branch: moves stay inside the branch; orphans are
+-- assigned; every manager takes part (also those without customers)
+DROP TABLE IF EXISTS bank.rebalance_plans;
+CREATE TABLE bank.rebalance_plans AS
+SELECT branch_id, crm.rebalance(customer_id, manager_id, load, capacity) AS plan
+FROM (SELECT b.branch_id, b.customer_id::bigint, b.manager_id::bigint, b.minutes_per_month AS load, m.fte * 8250 AS capacity
+      FROM bank.service_book b LEFT JOIN bank.managers m USING (manager_id)
+      UNION ALL
+      SELECT branch_id, NULL, manager_id, NULL, fte * 8250 FROM bank.managers) rows
+GROUP BY branch_id;
+
+\echo '== Rebalancing per branch: peak utilisation before and after, moves (orphan assignments apart)'
+SELECT sum(s.managers) AS managers, sum(s.customers) AS customers, sum(s.orphans) AS orphans_assigned,
+       round(100 * max(s.peak_before)::numeric) || '%' AS peak_before, round(100 * max(s.peak_after)::numeric) || '%' AS peak_after,
+       round(100 * max(s.lower_bound)::numeric) || '%' AS lower_bound,
+       sum(s.moves) AS moves, round(sum(s.moved_load)::numeric) AS moved_minutes
+FROM bank.rebalance_plans, crm.plan_summary(plan) s;
+
+\echo '== Load inequality across managers (Gini of utilisation: 0 = even)'
+SELECT round(crm.gini(l.load_before / l.capacity)::numeric, 3) AS gini_before,
+       round(crm.gini(l.load_after / l.capacity)::numeric, 3) AS gini_after,
+       round(max(l.load_before / l.capacity)::numeric, 2) AS max_util_before,
+       round(max(l.load_after / l.capacity)::numeric, 2) AS max_util_after
+FROM bank.rebalance_plans, crm.plan_loads(plan) l;
+
+\echo '== Largest moves'
+SELECT mv.customer_id, b.tier, fm.name AS from_manager, tm.name AS to_manager, round(mv.load::numeric, 1) AS minutes
+FROM bank.rebalance_plans, crm.moves(plan) mv
+JOIN bank.service_book b USING (customer_id)
+LEFT JOIN bank.managers fm ON fm.manager_id = mv.from_manager
+JOIN bank.managers tm ON tm.manager_id = mv.to_manager
+WHERE mv.from_manager IS NOT NULL
+ORDER BY mv.load DESC, mv.customer_id LIMIT 10;
