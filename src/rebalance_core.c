@@ -20,6 +20,9 @@
  *      it has room, else with the first manager, in order of capacity
  *      (largest first) then id, whose room P * capacity - load fits them.
  *      A segment tree over the managers' rooms finds it in O(log m).
+ *      A customer that fits nowhere (heavier than any free room) may take
+ *      the place of the remaining book of the first manager that then has
+ *      room; that book is placed again, largest first (see Evict).
  * P starts at the lower bound
  *     LB = max(total load / total capacity,
  *              largest load / largest capacity,
