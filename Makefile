@@ -33,6 +33,7 @@ REGRESS = setup \
 	lifecycle \
 	bar \
 	scorecard \
+	kmeans \
 	catalog
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
