@@ -19,21 +19,25 @@ BEGIN
 		dist := dist || format('%s(p.f[%s] - c.f[%s])^2', CASE WHEN j > 1 THEN ' + ' END, j, j);
 		avgs := avgs || format('%savg(f[%s])', CASE WHEN j > 1 THEN ', ' END, j);
 	END LOOP;
+	SET LOCAL client_min_messages = warning;
 	DROP TABLE IF EXISTS pg_temp.lloyd_c;
+	RESET client_min_messages;
 	PERFORM setseed(seed);
 	EXECUTE format('CREATE TEMP TABLE lloyd_c AS SELECT row_number() OVER () AS cid, f
 	                FROM (SELECT f FROM %s ORDER BY random() LIMIT %s) s', tbl, k);
 	iterations := 0;
 	LOOP
 		iterations := iterations + 1;
+		-- the shift is measured against the centroids before the update
+		-- (every part of a data-modifying WITH sees the same snapshot)
 		EXECUTE format($q$
 			WITH a AS (
 				SELECT n.cid, p.f FROM %s p
 				CROSS JOIN LATERAL (SELECT c.cid FROM lloyd_c c ORDER BY %s LIMIT 1) n),
 			m AS (SELECT cid, ARRAY[%s] AS f FROM a GROUP BY cid),
-			u AS (UPDATE lloyd_c c SET f = m.f FROM m WHERE m.cid = c.cid
-			      RETURNING (SELECT sum((c.f[j] - m.f[j])^2) FROM generate_series(1, 8) j) AS s)
-			SELECT coalesce(sum(s), 0) FROM u$q$, tbl, dist, avgs) INTO shift;
+			u AS (UPDATE lloyd_c c SET f = m.f FROM m WHERE m.cid = c.cid RETURNING c.cid)
+			SELECT coalesce(sum((SELECT sum((c.f[j] - m.f[j])^2) FROM generate_series(1, 8) j)), 0)
+			FROM lloyd_c c JOIN m USING (cid)$q$, tbl, dist, avgs) INTO shift;
 		EXIT WHEN shift <= 1e-4 OR iterations >= max_iter;
 	END LOOP;
 	EXECUTE format('SELECT sum(d) FROM %s p CROSS JOIN LATERAL
