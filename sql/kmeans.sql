@@ -75,6 +75,13 @@ SELECT crm.sketch_representatives(s) < 2000 AS reduced, crm.sketch_rows(s)
 FROM (SELECT crm.sketch(f, '{"budget_kb": 64}') s FROM many) x;
 SELECT size FROM (SELECT crm.kmeans(f, 8, '{"budget_kb": 64}') m FROM many) x, crm.centroids(m);
 
+-- extreme spreads (1e-297 and 3e3 around 1e12) under minmax with forced
+-- reduction: the reduction metric is normalised, nothing overflows
+SELECT crm.clusters_k(m), crm.sketch_rows(s) > 0 AS ok
+FROM (SELECT crm.kmeans(f, 3, '{"scale": "minmax", "budget_kb": 64}') m,
+             crm.sketch(f, '{"scale": "minmax", "budget_kb": 64}') s
+      FROM (SELECT ARRAY[g, -1e-300 * g, 1e12 + g] FROM generate_series(1, 3000) g) v(f)) x;
+
 -- bad input: each a clear error with its SQLSTATE
 SELECT crm_test.error_of(q) FROM (VALUES
 	($$SELECT crm.kmeans(f, 0) FROM pts$$),
@@ -85,6 +92,7 @@ SELECT crm_test.error_of(q) FROM (VALUES
 	($$SELECT crm.kmeans(f, 2) FROM (VALUES ('{1,Infinity}'::float8[])) v(f)$$),
 	($$SELECT crm.kmeans(f, 2) FROM (VALUES ('{-Infinity,1}'::float8[])) v(f)$$),
 	($$SELECT crm.kmeans(f, 2) FROM (VALUES ('{}'::float8[])) v(f)$$),
+	($$SELECT crm.kmeans(f, 2) FROM (VALUES ('{1e101,1}'::float8[])) v(f)$$),
 	($$SELECT crm.kmeans(f, 2) FROM (VALUES ('{{1,2},{3,4}}'::float8[])) v(f)$$),
 	($$SELECT crm.kmeans(f, 2) FROM (VALUES ('{1,2}'::float8[]), ('{1,2,3}')) v(f)$$),
 	($$SELECT crm.sketch(f) FROM (VALUES ('{1,2}'::float8[]), ('{1}')) v(f)$$),

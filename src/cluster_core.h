@@ -36,6 +36,8 @@
 
 #define CRM_CLUSTER_MAX_DIMS	1000
 #define CRM_CLUSTER_MAX_K		1000
+/* largest absolute feature value: squares and their sums stay finite */
+#define CRM_CLUSTER_MAX_ABS		1e100
 #define CRM_SKETCH_MIN_CAPACITY 64
 #define CRM_SKETCH_DEFAULT_BUDGET_KB 16384
 #define CRM_SKETCH_MIN_BUDGET_KB 64

@@ -436,13 +436,13 @@ crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
 		{
 			center[j] = crm_sketch_mean(s, j);
 			v = sqrt(crm_sketch_var(s, j));
-			factor[j] = v > 0 ? 1.0 / v : 1.0;
+			factor[j] = (v > 0 && isfinite(1.0 / v)) ? 1.0 / v : 1.0;
 		}
 		else if (o->scale == CRM_SCALE_MINMAX)
 		{
 			center[j] = t[CRM_ST_MIN];
 			v = t[CRM_ST_MAX] - t[CRM_ST_MIN];
-			factor[j] = v > 0 ? 1.0 / v : 1.0;
+			factor[j] = (v > 0 && isfinite(1.0 / v)) ? 1.0 / v : 1.0;
 		}
 	}
 	for (i = 0; i < n; i++)
@@ -456,6 +456,12 @@ crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
 
 	if (!crm_kmeans_run(y, w, n, d, k, o->seed, o->restarts, o->max_iter, o->tol, &res, err))
 		return NULL;
+	if (!isfinite(res.sse))
+	{
+		crm_error_set(err, CRM_ERR_RANGE, "squared distances between the features overflow");
+		crm_error_hint(err, "Rescale the features (or use scale zscore, minmax or atan).");
+		return NULL;
+	}
 
 	/*
 	 * The scatter inside representatives: total scatter (exact, from the

@@ -201,11 +201,18 @@ cluster_features(ArrayType *arr, int expected_dims, int *dims, const char *what)
 				 errdetail("Every row must have as many features as the first one (or as the model).")));
 	x = (const double *) ARR_DATA_PTR(arr);
 	for (j = 0; j < n; j++)
-		if (unlikely(!isfinite(x[j])))
+		if (unlikely(!(fabs(x[j]) <= CRM_CLUSTER_MAX_ABS)))
+		{
+			if (!isfinite(x[j]))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("%s element %d must be a finite number, got %s", what, j + 1,
+								isnan(x[j]) ? "NaN" : (x[j] > 0 ? "Infinity" : "-Infinity"))));
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s element %d must be a finite number, got %s", what, j + 1,
-							isnan(x[j]) ? "NaN" : (x[j] > 0 ? "Infinity" : "-Infinity"))));
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("%s element %d is out of range: %g", what, j + 1, x[j]),
+					 errdetail("Features must lie within +-1e100, so that sums of squares cannot overflow.")));
+		}
 	*dims = n;
 	return x;
 }
@@ -309,6 +316,8 @@ sketch_make_room(SketchEOH *e)
 	}
 	cluster_install_interrupt_hook();
 	crm_sketch_reduce(s, crm_sketch_reduce_target(s));
+	if (s->nreps >= e->alloc)
+		elog(ERROR, "crm: cluster sketch reduction made no room (%d of %d)", s->nreps, e->alloc);
 }
 
 CrmSketch *

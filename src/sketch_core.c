@@ -7,6 +7,7 @@
  *
  * fuzz-sources (for fuzz/run.sh): cluster_core.c json_core.c
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,31 +168,44 @@ crm_sketch_var(const CrmSketch *s, int j)
 	return v > 0 ? v : 0.0;
 }
 
+/*
+ * Metric weights for the reduction: 1 / variance (zscore), 1 / range^2
+ * (minmax), else 1.  Only their ratios matter there, so they are computed in
+ * log space and normalised to a largest weight of 1: a feature with a tiny
+ * spread (1e-300) cannot overflow the weights, and one whose weight
+ * underflows next to the others is negligible anyway.  Constant features
+ * get weight 1 (their distances are 0).
+ */
 void
 crm_sketch_metric(const CrmSketch *s, double *g)
 {
 	int			j;
+	double		lmax = -INFINITY;
 
 	for (j = 0; j < s->dims; j++)
 	{
 		const double *t = crm_sketch_stats(s) + j * CRM_ST_COUNT;
-		double		v;
+		double		v = 0.0;
 
 		switch (s->opt.scale)
 		{
 			case CRM_SCALE_ZSCORE:
 				v = crm_sketch_var(s, j);
-				g[j] = v > 0 ? 1.0 / v : 1.0;
+				g[j] = v > 0 ? -log(v) : 0.0;
 				break;
 			case CRM_SCALE_MINMAX:
 				v = t[CRM_ST_MAX] - t[CRM_ST_MIN];
-				g[j] = v > 0 ? 1.0 / (v * v) : 1.0;
+				g[j] = v > 0 ? -2.0 * log(v) : 0.0;
 				break;
 			default:
-				g[j] = 1.0;
+				g[j] = 0.0;
 				break;
 		}
+		if (g[j] > lmax)
+			lmax = g[j];
 	}
+	for (j = 0; j < s->dims; j++)
+		g[j] = exp(g[j] - lmax);
 }
 
 /* ------------------------------------------------------------ reduction */
@@ -573,6 +587,49 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 		s->flags |= CRM_SKETCH_REDUCED;
 }
 
+static void
+merge_in_order(CrmSketch *s, int target)
+{
+	int			d = s->dims;
+	int			stride = d + 2;
+	double	   *reps = crm_sketch_reps(s);
+	int			n = s->nreps;
+	int			w = 0;
+	int			i = 0;
+	int			j;
+
+	while (i < n)
+	{
+		double	   *dst = reps + (size_t) w * stride;
+
+		memmove(dst, reps + (size_t) i * stride, sizeof(double) * stride);
+		/* merge the next one in while more must go */
+		if (i + 1 < n && (n - i) + w > target)
+		{
+			const double *b = reps + (size_t) (i + 1) * stride;
+			double		wsum = dst[0] + b[0];
+			double		add = 0.0;
+
+			/* the scatter only apportions SSE between clusters: keep it finite */
+			for (j = 0; j < d; j++)
+				add += (dst[2 + j] - b[2 + j]) * (dst[2 + j] - b[2 + j]);
+			add *= dst[0] * b[0] / wsum;
+			dst[1] += b[1] + (isfinite(add) ? add : 0.0);
+			if (!isfinite(dst[1]))
+				dst[1] = DBL_MAX;
+			for (j = 0; j < d; j++)
+				dst[2 + j] = dst[2 + j] * (dst[0] / wsum) + b[2 + j] * (b[0] / wsum);
+			dst[0] = wsum;
+			i += 2;
+		}
+		else
+			i++;
+		w++;
+	}
+	s->nreps = w;
+	s->flags |= CRM_SKETCH_REDUCED;
+}
+
 void
 crm_sketch_reduce(CrmSketch *s, int target)
 {
@@ -603,7 +660,15 @@ crm_sketch_reduce(CrmSketch *s, int target)
 
 		reduce_pass(s, target, &sc);
 		if (s->nreps == before)
-			break;				/* cannot happen with >= 2 representatives */
+		{
+			/*
+			 * No finite pair cost anywhere (coordinates so large that their
+			 * squares overflow): merge neighbours in index order, which
+			 * keeps the moments exact and the memory bound.
+			 */
+			merge_in_order(s, target);
+			break;
+		}
 	}
 	crm_core_free(sc.leaves);
 	crm_core_free(sc.boxes);
