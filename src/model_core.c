@@ -190,7 +190,10 @@ crm_model_check(const CrmModel *m, size_t size, CrmError *err)
 	}
 	if (m->k < 1 || m->k > CRM_CLUSTER_MAX_K || m->dims < 1 || m->dims > CRM_CLUSTER_MAX_DIMS ||
 		m->scale < 0 || m->scale > CRM_SCALE_ATAN || (m->flags & ~CRM_MODEL_PENDING) != 0 ||
-		m->rows < 0 || m->iterations < 0 || m->pending_rows < 0)
+		m->rows < 0 || m->rows > ((int64_t) 1 << 53) ||
+		m->iterations < 0 || m->iterations > 1000000000 ||
+		m->pending_rows < 0 || m->pending_rows > ((int64_t) 1 << 53) ||
+		(!(m->flags & CRM_MODEL_PENDING) && m->pending_rows != 0))
 	{
 		crm_error_set(err, CRM_ERR_INVALID, "invalid crm.clusters header");
 		crm_error_detail(err, "k %d (1..%d), dims %d (1..%d), rows %lld, iterations %d.",

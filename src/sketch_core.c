@@ -706,7 +706,8 @@ crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err)
 	}
 	d = s->dims;
 	if (d < 1 || d > CRM_CLUSTER_MAX_DIMS || s->k < 0 || s->k > CRM_CLUSTER_MAX_K ||
-		(s->flags & ~CRM_SKETCH_REDUCED) != 0 || s->rows < 0 || s->nreps < 0)
+		(s->flags & ~CRM_SKETCH_REDUCED) != 0 || s->rows < 0 || s->rows > ((int64_t) 1 << 53) ||
+		s->nreps < 0)
 	{
 		crm_error_set(err, CRM_ERR_INVALID, "invalid crm.cluster_sketch header");
 		crm_error_detail(err, "dims %d (1..%d), k %d (0..%d), representatives %d, rows %lld.",
