@@ -33,6 +33,7 @@ REGRESS = setup \
 	lifecycle \
 	bar \
 	scorecard \
+	kmeans \
 	policy \
 	rebalance \
 	catalog
@@ -43,7 +44,7 @@ CRM_WERROR ?= -Werror
 PG_CFLAGS  += $(CRM_WERROR) -Isrc
 PG_CPPFLAGS += -Isrc
 
-EXTRA_CLEAN = results regression.diffs regression.out fuzz/build
+EXTRA_CLEAN = results regression.diffs regression.out regress.log tap.log test-summary.log fuzz/build
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -71,7 +72,10 @@ bootstrap:
 
 test: bootstrap
 	$(MAKE) all
-	scripts/with-cluster.sh scripts/run-tests.sh
+	@rm -f test-summary.log
+	@rc=0; scripts/with-cluster.sh scripts/run-tests.sh || rc=$$?; \
+	if [ $$rc -ne 0 ] && [ -f test-summary.log ]; then echo "== make test failed:"; cat test-summary.log; fi; \
+	exit $$rc
 
 demo: bootstrap
 	$(MAKE) all

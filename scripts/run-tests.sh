@@ -27,16 +27,27 @@ if [ $tap_rc -eq 0 ]; then
 	# CRM_DATA_DIR tells suites that use ../shared/data where it is; they skip without it.
 	data_dir=$(cd .. && pwd)/shared/data
 	PGOPTIONS="${PGOPTIONS:-} -c crm_test.data_dir=$data_dir" \
-		pg_prove -d "$tapdb" test/*.sql
+		pg_prove -d "$tapdb" test/*.sql > tap.log 2>&1
 	tap_rc=$?
+	cat tap.log
 fi
 
 echo "== pg_dump / pg_restore of every type (test/dump/*.sql)"
 scripts/dump-restore-test.sh
 dump_rc=$?
 
-echo "== summary"
-if [ $regress_rc -eq 0 ]; then echo "  pg_regress:   PASS"; else echo "  pg_regress:   FAIL"; fi
-if [ $tap_rc -eq 0 ]; then echo "  pgTAP:        PASS"; else echo "  pgTAP:        FAIL"; fi
-if [ $dump_rc -eq 0 ]; then echo "  dump/restore: PASS"; else echo "  dump/restore: FAIL"; fi
+# The summary goes to the terminal and to test-summary.log, which make test
+# prints again after the cluster is gone: on a failure pg_virtualenv dumps the
+# whole server log, and the reason must not scroll away under it.
+{
+	echo "== summary"
+	grep -E "tests? (passed|failed)" regress.log | sed 's/^ */  pg_regress: /'
+	grep -E "^ *test .*FAILED" regress.log | sed 's/^ */    /'
+	[ $regress_rc -ne 0 ] && [ -f regression.diffs ] && head -n 30 regression.diffs | sed 's/^/    /'
+	grep -E "^(Files=|Result:)" tap.log 2>/dev/null | sed 's/^/  pg_prove:   /'
+	grep -E "^(not ok|# +(Failed|got|expected|Looks))|Dubious|Failed [0-9]" tap.log 2>/dev/null | head -n 40 | sed 's/^/    /'
+	if [ $regress_rc -eq 0 ]; then echo "  pg_regress:   PASS"; else echo "  pg_regress:   FAIL (see regression.diffs above)"; fi
+	if [ $tap_rc -eq 0 ]; then echo "  pgTAP:        PASS"; else echo "  pgTAP:        FAIL"; fi
+	if [ $dump_rc -eq 0 ]; then echo "  dump/restore: PASS"; else echo "  dump/restore: FAIL"; fi
+} | tee test-summary.log
 [ $regress_rc -eq 0 ] && [ $tap_rc -eq 0 ] && [ $dump_rc -eq 0 ]

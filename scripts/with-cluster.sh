@@ -17,6 +17,14 @@ if [ $# -eq 0 ]; then
 	exit 2
 fi
 
+# The cluster and its clients are UTF-8 whatever the caller's locale: CI and
+# fresh machines may run with no LANG at all, which would give an SQL_ASCII
+# cluster (byte-counting length(), misaligned psql columns for the Chinese
+# tier labels and the crm.bar blocks in the expected outputs).
+LANG=C.UTF-8
+LC_ALL=C.UTF-8
+export LANG LC_ALL
+
 top=$(cd "$(dirname "$0")/.." && pwd)
 run=$(mktemp -d "${TMPDIR:-/tmp}/crm-run.XXXXXX")
 trap 'rm -rf "$run"' EXIT INT TERM
@@ -30,7 +38,7 @@ chmod -R a+rX "$run/stage"
 
 # shellcheck disable=SC2086
 pg_virtualenv -t -v 15 \
-	-i "--auth-local=trust" \
+	-i "--auth-local=trust --encoding=UTF8 --locale=C.UTF-8" \
 	-o "unix_socket_directories=$run/socket" \
 	-o "extension_destdir=$run/stage" \
 	-o "max_parallel_workers_per_gather=2" \

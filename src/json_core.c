@@ -1,0 +1,304 @@
+/*
+ * json_core.c
+ *	  Pull reader for the JSON text forms of the clustering types.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/shortest_dec.h"
+
+#include "json_core.h"
+
+void
+crm_json_init(CrmJson *j, const char *str, CrmError *err, const char *what)
+{
+	j->start = str;
+	j->p = str;
+	j->err = err;
+	j->what = what;
+}
+
+bool
+crm_json_failed(const CrmJson *j)
+{
+	return j->err->kind != CRM_OK;
+}
+
+static void
+skip_space(CrmJson *j)
+{
+	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
+		j->p++;
+}
+
+static bool
+fail(CrmJson *j, const char *expected)
+{
+	char		near[24];
+	size_t		n = strnlen(j->p, sizeof(near) - 1);
+
+	memcpy(near, j->p, n);
+	near[n] = '\0';
+	crm_error_set(j->err, CRM_ERR_SYNTAX, "invalid input syntax for type %s", j->what);
+	if (n == 0)
+		crm_error_detail(j->err, "Expected %s at offset %ld, found the end of the input.",
+						 expected, (long) (j->p - j->start));
+	else
+		crm_error_detail(j->err, "Expected %s at offset %ld, near \"%s\".",
+						 expected, (long) (j->p - j->start), near);
+	return false;
+}
+
+bool
+crm_json_expect(CrmJson *j, char c)
+{
+	char		what[4] = {'"', c, '"', '\0'};
+
+	if (crm_json_failed(j))
+		return false;
+	skip_space(j);
+	if (*j->p != c)
+		return fail(j, what);
+	j->p++;
+	return true;
+}
+
+bool
+crm_json_accept(CrmJson *j, char c)
+{
+	if (crm_json_failed(j))
+		return false;
+	skip_space(j);
+	if (*j->p != c)
+		return false;
+	j->p++;
+	return true;
+}
+
+bool
+crm_json_string(CrmJson *j, char *buf, size_t cap)
+{
+	size_t		n = 0;
+
+	if (crm_json_failed(j))
+		return false;
+	skip_space(j);
+	if (*j->p != '"')
+		return fail(j, "a string");
+	j->p++;
+	while (*j->p != '"')
+	{
+		char		c = *j->p;
+
+		if (c == '\0')
+			return fail(j, "a closing quote");
+		if (c == '\\')
+		{
+			c = j->p[1];
+			if (c != '"' && c != '\\')
+				return fail(j, "\\\" or \\\\ (no other escapes)");
+			j->p++;
+		}
+		if (n + 1 >= cap)
+			return fail(j, "a shorter string");
+		buf[n++] = c;
+		j->p++;
+	}
+	j->p++;
+	buf[n] = '\0';
+	return true;
+}
+
+bool
+crm_json_key(CrmJson *j, const char *key)
+{
+	char		buf[64];
+	char		expected[96];
+	const char *save;
+
+	if (crm_json_failed(j))
+		return false;
+	skip_space(j);
+	save = j->p;
+	snprintf(expected, sizeof(expected), "key \"%s\"", key);
+	if (*j->p != '"')
+		return fail(j, expected);
+	if (!crm_json_string(j, buf, sizeof(buf)) || strcmp(buf, key) != 0)
+	{
+		/* report the key we wanted, not the string reader's complaint */
+		j->err->kind = CRM_OK;
+		j->p = save;
+		return fail(j, expected);
+	}
+	return crm_json_expect(j, ':');
+}
+
+bool
+crm_json_number(CrmJson *j, double *out)
+{
+	const char *q;
+	char	   *end;
+
+	if (crm_json_failed(j))
+		return false;
+	skip_space(j);
+	/* JSON grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+	q = j->p;
+	if (*q == '-')
+		q++;
+	if (*q == '0')
+		q++;
+	else if (*q >= '1' && *q <= '9')
+		while (*q >= '0' && *q <= '9')
+			q++;
+	else
+		return fail(j, "a number");
+	if (*q == '.')
+	{
+		q++;
+		if (!(*q >= '0' && *q <= '9'))
+			return fail(j, "a number");
+		while (*q >= '0' && *q <= '9')
+			q++;
+	}
+	if (*q == 'e' || *q == 'E')
+	{
+		q++;
+		if (*q == '+' || *q == '-')
+			q++;
+		if (!(*q >= '0' && *q <= '9'))
+			return fail(j, "a number");
+		while (*q >= '0' && *q <= '9')
+			q++;
+	}
+	errno = 0;
+	*out = strtod(j->p, &end);
+	if (end != q)
+		return fail(j, "a number");
+	if (!isfinite(*out))
+	{
+		crm_error_set(j->err, CRM_ERR_RANGE, "number out of range in %s input", j->what);
+		crm_error_detail(j->err, "At offset %ld.", (long) (j->p - j->start));
+		return false;
+	}
+	j->p = q;
+	return true;
+}
+
+bool
+crm_json_int(CrmJson *j, int64_t lo, int64_t hi, int64_t *out)
+{
+	double		d;
+	const char *save;
+
+	if (crm_json_failed(j))
+		return false;
+	skip_space(j);
+	save = j->p;
+	if (!crm_json_number(j, &d))
+		return false;
+	if (d != floor(d) || d < (double) lo || d > (double) hi)
+	{
+		j->p = save;
+		crm_error_set(j->err, CRM_ERR_SYNTAX, "invalid input syntax for type %s", j->what);
+		crm_error_detail(j->err, "Expected an integer between %lld and %lld at offset %ld.",
+						 (long long) lo, (long long) hi, (long) (j->p - j->start));
+		return false;
+	}
+	*out = (int64_t) d;
+	return true;
+}
+
+bool
+crm_json_uint64(CrmJson *j, uint64_t *out)
+{
+	uint64_t	v = 0;
+	const char *q;
+
+	if (crm_json_failed(j))
+		return false;
+	skip_space(j);
+	q = j->p;
+	if (!(*q >= '0' && *q <= '9') || (*q == '0' && q[1] >= '0' && q[1] <= '9'))
+		return fail(j, "an unsigned integer");
+	while (*q >= '0' && *q <= '9')
+	{
+		uint64_t	digit = (uint64_t) (*q - '0');
+
+		if (v > (UINT64_MAX - digit) / 10)
+			return fail(j, "an unsigned 64-bit integer");
+		v = v * 10 + digit;
+		q++;
+	}
+	if (*q == '.' || *q == 'e' || *q == 'E')
+		return fail(j, "an unsigned integer");
+	j->p = q;
+	*out = v;
+	return true;
+}
+
+bool
+crm_json_bool(CrmJson *j, bool *out)
+{
+	if (crm_json_failed(j))
+		return false;
+	skip_space(j);
+	if (strncmp(j->p, "true", 4) == 0)
+	{
+		j->p += 4;
+		*out = true;
+		return true;
+	}
+	if (strncmp(j->p, "false", 5) == 0)
+	{
+		j->p += 5;
+		*out = false;
+		return true;
+	}
+	return fail(j, "true or false");
+}
+
+bool
+crm_json_numbers(CrmJson *j, double *out, int n)
+{
+	int			i;
+
+	if (!crm_json_expect(j, '['))
+		return false;
+	for (i = 0; i < n; i++)
+	{
+		if (i > 0 && !crm_json_expect(j, ','))
+			return false;
+		if (!crm_json_number(j, &out[i]))
+			return false;
+	}
+	if (!crm_json_accept(j, ']'))
+	{
+		char		expected[64];
+
+		snprintf(expected, sizeof(expected), "\"]\" after %d numbers", n);
+		return fail(j, expected);
+	}
+	return true;
+}
+
+bool
+crm_json_end(CrmJson *j)
+{
+	if (crm_json_failed(j))
+		return false;
+	skip_space(j);
+	if (*j->p != '\0')
+		return fail(j, "the end of the input");
+	return true;
+}
+
+int
+crm_json_format_double(char *buf, double d)
+{
+	/* -0 prints as "-0", which strtod reads back as -0: exact */
+	return double_to_shortest_decimal_buf(d, buf);
+}

@@ -1,0 +1,51 @@
+/*
+ * json_core.h
+ *	  A small pull reader for the JSON text forms of crm.cluster_sketch and
+ *	  crm.clusters (server-independent, so the fuzzers can build it).
+ *
+ * The reader walks a document the caller expects, key by key: every call
+ * either consumes what it was asked for or records a syntax error saying
+ * what was expected where, and all later calls fail.  Numbers are JSON
+ * numbers read with strtod (exact for the shortest round-trip forms the
+ * printers write); NaN and infinities are not JSON and are rejected.
+ */
+#ifndef CRM_JSON_CORE_H
+#define CRM_JSON_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crm_error.h"
+
+typedef struct CrmJson
+{
+	const char *start;
+	const char *p;
+	CrmError   *err;
+	const char *what;			/* the type, for messages */
+} CrmJson;
+
+extern void crm_json_init(CrmJson *j, const char *str, CrmError *err, const char *what);
+extern bool crm_json_failed(const CrmJson *j);
+/* consume one punctuation character: { } [ ] , : */
+extern bool crm_json_expect(CrmJson *j, char c);
+/* true (and consumed) when the next character is c */
+extern bool crm_json_accept(CrmJson *j, char c);
+/* "key": (the key must be the given one, in this order) */
+extern bool crm_json_key(CrmJson *j, const char *key);
+/* a string of at most cap - 1 bytes, no escapes other than \" and \\ */
+extern bool crm_json_string(CrmJson *j, char *buf, size_t cap);
+extern bool crm_json_number(CrmJson *j, double *out);
+extern bool crm_json_int(CrmJson *j, int64_t lo, int64_t hi, int64_t *out);
+extern bool crm_json_uint64(CrmJson *j, uint64_t *out);
+extern bool crm_json_bool(CrmJson *j, bool *out);
+/* [v1, ..., vn] with exactly n numbers */
+extern bool crm_json_numbers(CrmJson *j, double *out, int n);
+/* nothing but white space left */
+extern bool crm_json_end(CrmJson *j);
+
+/* Append the shortest exact decimal form of d to buf (at least 32 bytes). */
+extern int	crm_json_format_double(char *buf, double d);
+
+#endif							/* CRM_JSON_CORE_H */

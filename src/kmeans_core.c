@@ -1,0 +1,598 @@
+/*
+ * kmeans_core.c
+ *	  Weighted k-means: greedy k-means++ seeding, Lloyd iterations with
+ *	  Hamerly's bounds, restarts; clustering a sketch into a model; the
+ *	  silhouette of a weighted sample.
+ *
+ * Server-independent; loops call crm_check_interrupts().
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cluster_core.h"
+
+static inline double
+dist2(const double *a, const double *b, int d)
+{
+	double		s = 0.0;
+	int			j;
+
+	for (j = 0; j < d; j++)
+	{
+		double		t = a[j] - b[j];
+
+		s += t * t;
+	}
+	return s;
+}
+
+/* index i with cumulative weight crossing u (u in [0, total)) */
+static int
+pick_weighted(const double *w, const double *d2, int n, double u)
+{
+	double		acc = 0.0;
+	int			i;
+	int			last = -1;
+
+	for (i = 0; i < n; i++)
+	{
+		double		p = d2 ? w[i] * d2[i] : w[i];
+
+		if (p <= 0)
+			continue;
+		last = i;
+		acc += p;
+		if (acc > u)
+			return i;
+	}
+	return last;				/* rounding: the last eligible point */
+}
+
+/*
+ * Greedy k-means++ (Arthur & Vassilvitskii's D^2 sampling; at each step
+ * 2 + ln k candidates are drawn and the one lowering the potential most is
+ * kept, as scikit-learn does).  Returns the number of centres chosen: fewer
+ * than k when every point already coincides with a centre.
+ */
+static int
+seed_plusplus(const double *y, const double *w, int n, int d, int k, CrmRng *rng,
+			  double *centers, double *d2, double *tmp)
+{
+	double		wtotal = 0.0;
+	int			ntrials = 2 + (int) log((double) k);
+	int			first;
+	int			c;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		wtotal += w[i];
+	first = pick_weighted(w, NULL, n, crm_rng_double(rng) * wtotal);
+	memcpy(centers, y + (size_t) first * d, sizeof(double) * d);
+	for (i = 0; i < n; i++)
+		d2[i] = dist2(y + (size_t) i * d, centers, d);
+
+	for (c = 1; c < k; c++)
+	{
+		double		phi = 0.0;
+		double		best_pot = INFINITY;
+		int			best = -1;
+		int			t;
+
+		for (i = 0; i < n; i++)
+			phi += w[i] * d2[i];
+		if (!(phi > 0))
+			return c;
+		for (t = 0; t < ntrials; t++)
+		{
+			int			cand = pick_weighted(w, d2, n, crm_rng_double(rng) * phi);
+			const double *yc = y + (size_t) cand * d;
+			double		pot = 0.0;
+
+			crm_check_interrupts();
+			for (i = 0; i < n; i++)
+			{
+				double		e = dist2(y + (size_t) i * d, yc, d);
+
+				pot += w[i] * (e < d2[i] ? e : d2[i]);
+			}
+			if (pot < best_pot)
+			{
+				best_pot = pot;
+				best = cand;
+			}
+		}
+		memcpy(centers + (size_t) c * d, y + (size_t) best * d, sizeof(double) * d);
+		for (i = 0; i < n; i++)
+		{
+			double		e = dist2(y + (size_t) i * d, centers + (size_t) c * d, d);
+
+			if (e < d2[i])
+				d2[i] = e;
+		}
+	}
+	(void) tmp;
+	return k;
+}
+
+/* nearest and second-nearest centre of point p */
+static inline void
+full_search(const double *p, const double *centers, int k, int d,
+			int *label, double *u, double *l)
+{
+	double		b1 = INFINITY,
+				b2 = INFINITY;
+	int			a = 0;
+	int			c;
+
+	for (c = 0; c < k; c++)
+	{
+		double		e = dist2(p, centers + (size_t) c * d, d);
+
+		if (e < b1)
+		{
+			b2 = b1;
+			b1 = e;
+			a = c;
+		}
+		else if (e < b2)
+			b2 = e;
+	}
+	*label = a;
+	*u = sqrt(b1);
+	*l = sqrt(b2);
+}
+
+typedef struct Work
+{
+	double	   *centers;
+	double	   *newc;
+	double	   *cw;
+	double	   *delta;
+	double	   *half;
+	double	   *upper;
+	double	   *lower;
+	double	   *d2;
+	int		   *labels;
+} Work;
+
+/* Lloyd with Hamerly's bounds; returns the iterations done */
+static int
+lloyd(const double *y, const double *w, int n, int d, int k, int max_iter,
+	  double tol_abs, Work *wk)
+{
+	int			i,
+				c,
+				it;
+	int			iterations = max_iter;
+
+	for (i = 0; i < n; i++)
+	{
+		if ((i & 4095) == 0)
+			crm_check_interrupts();
+		full_search(y + (size_t) i * d, wk->centers, k, d, &wk->labels[i], &wk->upper[i], &wk->lower[i]);
+	}
+
+	for (it = 1; it <= max_iter; it++)
+	{
+		double		shift2 = 0.0;
+		double		dmax = 0.0,
+					dmax2 = 0.0;
+		int			amax = -1;
+		int			changed = 0;
+		bool		relocated = false;
+
+		crm_check_interrupts();
+		/* M step: means of the current labels */
+		memset(wk->newc, 0, sizeof(double) * (size_t) k * d);
+		memset(wk->cw, 0, sizeof(double) * k);
+		for (i = 0; i < n; i++)
+		{
+			double	   *nc = wk->newc + (size_t) wk->labels[i] * d;
+			const double *p = y + (size_t) i * d;
+			double		wi = w[i];
+			int			j;
+
+			wk->cw[wk->labels[i]] += wi;
+			for (j = 0; j < d; j++)
+				nc[j] += wi * p[j];
+		}
+		for (c = 0; c < k; c++)
+		{
+			double	   *nc = wk->newc + (size_t) c * d;
+			int			j;
+
+			if (wk->cw[c] > 0)
+				for (j = 0; j < d; j++)
+					nc[j] /= wk->cw[c];
+			else
+			{
+				/*
+				 * An empty cluster takes the point farthest from its centre
+				 * (weighted), as scikit-learn relocates empty clusters.
+				 */
+				double		far = -1.0;
+				int			pick = 0;
+
+				for (i = 0; i < n; i++)
+				{
+					double		e = w[i] * dist2(y + (size_t) i * d, wk->centers + (size_t) wk->labels[i] * d, d);
+
+					if (e > far)
+					{
+						far = e;
+						pick = i;
+					}
+				}
+				memcpy(nc, y + (size_t) pick * d, sizeof(double) * d);
+				relocated = true;
+			}
+			wk->delta[c] = sqrt(dist2(nc, wk->centers + (size_t) c * d, d));
+			shift2 += wk->delta[c] * wk->delta[c];
+			if (wk->delta[c] > dmax)
+			{
+				dmax2 = dmax;
+				dmax = wk->delta[c];
+				amax = c;
+			}
+			else if (wk->delta[c] > dmax2)
+				dmax2 = wk->delta[c];
+		}
+		memcpy(wk->centers, wk->newc, sizeof(double) * (size_t) k * d);
+		if (relocated)
+		{
+			for (i = 0; i < n; i++)
+				full_search(y + (size_t) i * d, wk->centers, k, d, &wk->labels[i], &wk->upper[i], &wk->lower[i]);
+			continue;
+		}
+		if (shift2 <= tol_abs)
+		{
+			iterations = it;
+			break;
+		}
+		/* bounds follow the centres */
+		for (i = 0; i < n; i++)
+		{
+			wk->upper[i] += wk->delta[wk->labels[i]];
+			wk->lower[i] -= (wk->labels[i] == amax) ? dmax2 : dmax;
+		}
+		for (c = 0; c < k; c++)
+		{
+			double		m = INFINITY;
+			int			c2;
+
+			for (c2 = 0; c2 < k; c2++)
+				if (c2 != c)
+				{
+					double		e = dist2(wk->centers + (size_t) c * d, wk->centers + (size_t) c2 * d, d);
+
+					if (e < m)
+						m = e;
+				}
+			wk->half[c] = 0.5 * sqrt(m);
+		}
+		/* E step, skipping points whose bounds prove the label */
+		for (i = 0; i < n; i++)
+		{
+			int			a = wk->labels[i];
+			double		m = wk->half[a] > wk->lower[i] ? wk->half[a] : wk->lower[i];
+
+			if ((i & 4095) == 0)
+				crm_check_interrupts();
+			if (wk->upper[i] <= m)
+				continue;
+			wk->upper[i] = sqrt(dist2(y + (size_t) i * d, wk->centers + (size_t) a * d, d));
+			if (wk->upper[i] <= m)
+				continue;
+			full_search(y + (size_t) i * d, wk->centers, k, d, &wk->labels[i], &wk->upper[i], &wk->lower[i]);
+			if (wk->labels[i] != a)
+				changed++;
+		}
+		if (changed == 0)
+		{
+			iterations = it;
+			break;
+		}
+	}
+	return iterations;
+}
+
+bool
+crm_kmeans_run(const double *y, const double *w, int n, int d, int k,
+			   uint64_t seed, int restarts, int max_iter, double tol,
+			   CrmKmeansResult *res, CrmError *err)
+{
+	Work		wk;
+	double		best_sse = INFINITY;
+	double		tol_abs = 0.0;
+	double		wtotal = 0.0;
+	int			r,
+				i,
+				j;
+
+	if (n < 1 || k < 1)
+	{
+		crm_error_set(err, CRM_ERR_INVALID, "k-means needs at least one point and one cluster");
+		return false;
+	}
+	/* scikit-learn's tolerance: tol times the mean per-dimension variance */
+	for (i = 0; i < n; i++)
+		wtotal += w[i];
+	for (j = 0; j < d; j++)
+	{
+		double		mean = 0.0,
+					var = 0.0;
+
+		for (i = 0; i < n; i++)
+			mean += w[i] * y[(size_t) i * d + j];
+		mean /= wtotal;
+		for (i = 0; i < n; i++)
+		{
+			double		t = y[(size_t) i * d + j] - mean;
+
+			var += w[i] * t * t;
+		}
+		tol_abs += var / wtotal;
+	}
+	tol_abs = tol * tol_abs / d;
+
+	wk.centers = crm_core_alloc(sizeof(double) * (size_t) k * d);
+	wk.newc = crm_core_alloc(sizeof(double) * (size_t) k * d);
+	wk.cw = crm_core_alloc(sizeof(double) * k);
+	wk.delta = crm_core_alloc(sizeof(double) * k);
+	wk.half = crm_core_alloc(sizeof(double) * k);
+	wk.upper = crm_core_alloc(sizeof(double) * n);
+	wk.lower = crm_core_alloc(sizeof(double) * n);
+	wk.d2 = wk.lower;			/* seeding's D^2 shares the lower bounds' memory */
+	wk.labels = crm_core_alloc(sizeof(int) * n);
+
+	res->centroids = crm_core_alloc(sizeof(double) * (size_t) k * d);
+	res->weight = crm_core_alloc(sizeof(double) * k);
+	res->sse_k = crm_core_alloc(sizeof(double) * k);
+	res->labels = crm_core_alloc(sizeof(int) * n);
+	res->k = 0;
+
+	for (r = 0; r < restarts; r++)
+	{
+		CrmRng		rng;
+		int			kk;
+		int			iters;
+		double		sse = 0.0;
+
+		crm_rng_seed(&rng, seed + (uint64_t) r * UINT64_C(0x9E3779B97F4A7C15));
+		kk = seed_plusplus(y, w, n, d, k, &rng, wk.centers, wk.d2, NULL);
+		iters = lloyd(y, w, n, d, kk, max_iter, tol_abs, &wk);
+		/* final E step: exact labels and SSE for the final centres */
+		for (i = 0; i < n; i++)
+		{
+			double		u,
+						l;
+
+			if ((i & 4095) == 0)
+				crm_check_interrupts();
+			full_search(y + (size_t) i * d, wk.centers, kk, d, &wk.labels[i], &u, &l);
+			sse += w[i] * u * u;
+		}
+		if (sse < best_sse)
+		{
+			best_sse = sse;
+			res->k = kk;
+			res->iterations = iters;
+			memcpy(res->centroids, wk.centers, sizeof(double) * (size_t) kk * d);
+			memcpy(res->labels, wk.labels, sizeof(int) * n);
+		}
+	}
+	res->sse = best_sse;
+	memset(res->weight, 0, sizeof(double) * k);
+	memset(res->sse_k, 0, sizeof(double) * k);
+	for (i = 0; i < n; i++)
+	{
+		int			a = res->labels[i];
+
+		res->weight[a] += w[i];
+		res->sse_k[a] += w[i] * dist2(y + (size_t) i * d, res->centroids + (size_t) a * d, d);
+	}
+	crm_core_free(wk.centers);
+	crm_core_free(wk.newc);
+	crm_core_free(wk.cw);
+	crm_core_free(wk.delta);
+	crm_core_free(wk.half);
+	crm_core_free(wk.upper);
+	crm_core_free(wk.lower);
+	crm_core_free(wk.labels);
+	return true;
+}
+
+CrmModel *
+crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
+				  int *k_found, CrmError *err)
+{
+	int			d = s->dims;
+	int			n = s->nreps;
+	int			stride = d + 2;
+	const double *reps = crm_sketch_reps(s);
+	const double *st = crm_sketch_stats(s);
+	double	   *y = crm_core_alloc(sizeof(double) * (size_t) n * d);
+	double	   *w = crm_core_alloc(sizeof(double) * n);
+	double	   *center = crm_core_alloc(sizeof(double) * d);
+	double	   *factor = crm_core_alloc(sizeof(double) * d);
+	double	   *qk;
+	CrmKmeansResult res;
+	CrmModel   *m;
+	double		internal = 0.0;
+	double		qtotal = 0.0;
+	int			i,
+				j,
+				c;
+
+	for (j = 0; j < d; j++)
+	{
+		const double *t = st + j * CRM_ST_COUNT;
+		double		v;
+
+		center[j] = 0.0;
+		factor[j] = 1.0;
+		if (o->scale == CRM_SCALE_ZSCORE)
+		{
+			center[j] = crm_sketch_mean(s, j);
+			v = sqrt(crm_sketch_var(s, j));
+			factor[j] = (v > 0 && isfinite(1.0 / v)) ? 1.0 / v : 1.0;
+		}
+		else if (o->scale == CRM_SCALE_MINMAX)
+		{
+			center[j] = t[CRM_ST_MIN];
+			v = t[CRM_ST_MAX] - t[CRM_ST_MIN];
+			factor[j] = (v > 0 && isfinite(1.0 / v)) ? 1.0 / v : 1.0;
+		}
+	}
+	for (i = 0; i < n; i++)
+	{
+		const double *r = reps + (size_t) i * stride;
+
+		w[i] = r[0];
+		for (j = 0; j < d; j++)
+			y[(size_t) i * d + j] = (r[2 + j] - center[j]) * factor[j];
+	}
+
+	if (!crm_kmeans_run(y, w, n, d, k, o->seed, o->restarts, o->max_iter, o->tol, &res, err))
+		return NULL;
+	if (!isfinite(res.sse))
+	{
+		crm_error_set(err, CRM_ERR_RANGE, "squared distances between the features overflow");
+		crm_error_hint(err, "Rescale the features (or use scale zscore, minmax or atan).");
+		return NULL;
+	}
+
+	/*
+	 * The scatter inside representatives: total scatter (exact, from the
+	 * statistics) minus the scatter between representatives, per dimension.
+	 */
+	if (s->flags & CRM_SKETCH_REDUCED)
+	{
+		double		nrows = (double) s->rows;
+
+		for (j = 0; j < d; j++)
+		{
+			const double *t = st + j * CRM_ST_COUNT;
+			double		total,
+						mean = 0.0,
+						between = 0.0;
+
+			if (o->scale == CRM_SCALE_ATAN)
+				total = t[CRM_ST_SSUMSQ] - t[CRM_ST_SSUM] * t[CRM_ST_SSUM] / nrows;
+			else
+				total = (t[CRM_ST_SUMSQ] - t[CRM_ST_SUM] * t[CRM_ST_SUM] / nrows) * factor[j] * factor[j];
+			for (i = 0; i < n; i++)
+				mean += w[i] * y[(size_t) i * d + j];
+			mean /= nrows;
+			for (i = 0; i < n; i++)
+			{
+				double		e = y[(size_t) i * d + j] - mean;
+
+				between += w[i] * e * e;
+			}
+			if (total > between)
+				internal += total - between;
+		}
+	}
+	qk = crm_core_alloc(sizeof(double) * k);
+	for (i = 0; i < n; i++)
+	{
+		qk[res.labels[i]] += reps[(size_t) i * stride + 1];
+		qtotal += reps[(size_t) i * stride + 1];
+	}
+
+	m = crm_core_alloc(crm_model_size(res.k, d, false));
+	m->version = CRM_MODEL_VERSION;
+	m->k = res.k;
+	m->dims = d;
+	m->scale = o->scale;
+	m->atan_scale = o->atan_scale;
+	m->iterations = res.iterations;
+	m->rows = s->rows;
+	memcpy(crm_model_center(m), center, sizeof(double) * d);
+	memcpy(crm_model_factor(m), factor, sizeof(double) * d);
+	memcpy(crm_model_centroids(m), res.centroids, sizeof(double) * (size_t) res.k * d);
+	m->total_sse = 0.0;
+	for (c = 0; c < res.k; c++)
+	{
+		/* internal scatter goes where its representatives went */
+		double		share = qtotal > 0 ? qk[c] / qtotal : res.weight[c] / (double) s->rows;
+
+		crm_model_weight(m)[c] = res.weight[c];
+		crm_model_sse(m)[c] = res.sse_k[c] + internal * share;
+		m->total_sse += crm_model_sse(m)[c];
+	}
+	crm_model_canonical_order(m);
+	*k_found = res.k;
+
+	crm_core_free(qk);
+	crm_core_free(res.centroids);
+	crm_core_free(res.weight);
+	crm_core_free(res.sse_k);
+	crm_core_free(res.labels);
+	crm_core_free(y);
+	crm_core_free(w);
+	crm_core_free(center);
+	crm_core_free(factor);
+	return m;
+}
+
+double
+crm_silhouette_weighted(const double *y, const double *w, const int *labels,
+						int n, int d, int k)
+{
+	double	   *dsum = crm_core_alloc(sizeof(double) * k);
+	double	   *wsum = crm_core_alloc(sizeof(double) * k);
+	double		total = 0.0,
+				wtot = 0.0;
+	int			used = 0;
+	int			i,
+				c;
+
+	for (c = 0; c < k; c++)
+		wsum[c] = 0;
+	for (i = 0; i < n; i++)
+		wsum[labels[i]] += w[i];
+	for (c = 0; c < k; c++)
+		if (wsum[c] > 0)
+			used++;
+	if (used < 2)
+	{
+		crm_core_free(dsum);
+		crm_core_free(wsum);
+		return NAN;
+	}
+	for (i = 0; i < n; i++)
+	{
+		int			a = labels[i];
+		double		own_w,
+					ai,
+					bi = INFINITY,
+					si;
+		int			m;
+
+		crm_check_interrupts();
+		memset(dsum, 0, sizeof(double) * k);
+		for (m = 0; m < n; m++)
+			if (m != i)
+				dsum[labels[m]] += w[m] * sqrt(dist2(y + (size_t) i * d, y + (size_t) m * d, d));
+		/* the other rows a representative stands for sit at distance ~0 */
+		own_w = wsum[a] - 1.0;
+		if (own_w <= 0)
+			si = 0.0;			/* a singleton cluster scores 0 (Rousseeuw) */
+		else
+		{
+			ai = dsum[a] / own_w;
+			for (c = 0; c < k; c++)
+				if (c != a && wsum[c] > 0 && dsum[c] / wsum[c] < bi)
+					bi = dsum[c] / wsum[c];
+			si = (ai < bi) ? 1.0 - ai / bi : (ai > bi ? bi / ai - 1.0 : 0.0);
+		}
+		total += w[i] * si;
+		wtot += w[i];
+	}
+	crm_core_free(dsum);
+	crm_core_free(wsum);
+	return total / wtot;
+}
