@@ -88,7 +88,14 @@ FROM (SELECT b.branch_id, b.customer_id::bigint, b.manager_id::bigint, b.minutes
       SELECT branch_id, NULL, manager_id, NULL, fte * 8250 FROM bank.managers) rows
 GROUP BY branch_id;
 
-\echo '== Rebalancing per branch: peak utilisation before and after, moves (orphan assignments apart)'
+\echo '== Rebalancing per branch (one plan each; moves stay in the branch): the ten most loaded branches'
+SELECT br.name AS branch, s.managers, s.customers, s.orphans AS orphans_assigned,
+       round(100 * s.peak_before::numeric) || '%' AS peak_before, round(100 * s.peak_after::numeric) || '%' AS peak_after,
+       round(100 * s.lower_bound::numeric) || '%' AS lower_bound, s.moves, round(s.moved_load::numeric) AS moved_minutes
+FROM bank.rebalance_plans rp JOIN bank.branches br USING (branch_id), crm.plan_summary(rp.plan) s
+ORDER BY s.peak_before DESC, br.branch_id LIMIT 10;
+
+\echo '== Rebalancing, all branches: highest peak before and after, total moves (orphan assignments apart)'
 SELECT sum(s.managers) AS managers, sum(s.customers) AS customers, sum(s.orphans) AS orphans_assigned,
        round(100 * max(s.peak_before)::numeric) || '%' AS peak_before, round(100 * max(s.peak_after)::numeric) || '%' AS peak_after,
        round(100 * max(s.lower_bound)::numeric) || '%' AS lower_bound,
