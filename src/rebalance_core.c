@@ -43,6 +43,12 @@
 
 #include "rebalance_core.h"
 
+#if defined(__GNUC__) || defined(__clang__)
+#define RB_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define RB_PREFETCH(p) ((void) 0)
+#endif
+
 /* evictions a probe may make before it gives up (see Evict) */
 #define CRM_RB_MAX_EVICTIONS 16
 
@@ -84,9 +90,10 @@ typedef struct Solver
 	int64_t		nmov;
 	uint32_t   *mov;			/* customer index */
 	double	   *movload;
-	/* orphans, load descending, id */
+	/* orphans, load descending, id; and their loads in that order */
 	int64_t		norph;
 	uint32_t   *orph;
+	double	   *orphw;
 
 	/* probe workspace */
 	int64_t    *keepk;			/* movable customers kept: a prefix of mov[] ... */
@@ -96,8 +103,11 @@ typedef struct Solver
 	uint32_t   *heap;			/* evicted customers, largest first */
 	int64_t		nheap;
 	int			nevict;			/* evictions in this probe */
-	KeyIdx	   *pool;
+	KeyIdx	   *pool;			/* idx: position in the three arrays below */
 	KeyIdx	   *pooltmp;
+	uint32_t   *poolcust;		/* customers given up, in the order given up */
+	double	   *poolw;			/* their loads */
+	int32_t    *poolfrom;		/* their managers */
 	double	   *tree;
 	int32_t		treesize;
 } Solver;
@@ -121,38 +131,49 @@ DoubleKey(double d)
 
 /*
  * Stable LSD radix sort of a by key, bytes from low to high; bytes that are
- * the same in every item are skipped.  tmp has room for n items.
+ * the same in every item are skipped.  One pass counts all eight bytes, so
+ * the data is read once plus once per byte that varies.  tmp has room for
+ * n items.
  */
 static void
 RadixSort(Solver *s, KeyIdx *a, KeyIdx *tmp, int64_t n)
 {
 	KeyIdx	   *src = a;
 	KeyIdx	   *dst = tmp;
-	int			shift;
+	int64_t    (*count)[256];
+	int64_t		i;
+	int			byte;
 
 	if (n < 2)
 		return;
-	for (shift = 0; shift < 64; shift += 8)
+	count = crm_core_alloc(sizeof(int64_t) * 8 * 256);
+	for (i = 0; i < n; i++)
 	{
-		int64_t		count[256];
+		uint64_t	k = a[i].key;
+
+		for (byte = 0; byte < 8; byte++)
+			count[byte][(k >> (8 * byte)) & 0xFF]++;
+		if ((i & 0xFFFFF) == 0 && s->interrupt)
+			s->interrupt();
+	}
+	for (byte = 0; byte < 8; byte++)
+	{
+		int			shift = 8 * byte;
+		int64_t    *c = count[byte];
 		int64_t		sum = 0;
-		int64_t		i;
 		int			b;
 
-		memset(count, 0, sizeof(count));
-		for (i = 0; i < n; i++)
-			count[(src[i].key >> shift) & 0xFF]++;
-		if (count[(src[0].key >> shift) & 0xFF] == n)
-			continue;
+		if (c[(a[0].key >> shift) & 0xFF] == n)
+			continue;			/* every item has this byte */
 		for (b = 0; b < 256; b++)
 		{
-			int64_t		c = count[b];
+			int64_t		t = c[b];
 
-			count[b] = sum;
-			sum += c;
+			c[b] = sum;
+			sum += t;
 		}
 		for (i = 0; i < n; i++)
-			dst[count[(src[i].key >> shift) & 0xFF]++] = src[i];
+			dst[c[(src[i].key >> shift) & 0xFF]++] = src[i];
 		{
 			KeyIdx	   *t = src;
 
@@ -162,6 +183,7 @@ RadixSort(Solver *s, KeyIdx *a, KeyIdx *tmp, int64_t n)
 		if (s->interrupt)
 			s->interrupt();
 	}
+	crm_core_free(count);
 	if (src != a)
 		memcpy(a, src, sizeof(KeyIdx) * (size_t) n);
 }
@@ -169,6 +191,13 @@ RadixSort(Solver *s, KeyIdx *a, KeyIdx *tmp, int64_t n)
 /* ----------------------------------------------------------------------
  * Segment tree over the first-fit order: max room in each subtree.
  * ---------------------------------------------------------------------- */
+
+/* rooms are never NaN: a plain maximum, inlined (fmax is a libm call) */
+static inline double
+RoomMax(double a, double b)
+{
+	return a >= b ? a : b;
+}
 
 static void
 TreeBuild(Solver *s)
@@ -178,7 +207,7 @@ TreeBuild(Solver *s)
 	for (i = 0; i < s->treesize; i++)
 		s->tree[s->treesize + i] = i < s->norder ? s->room[s->order[i]] : -1.0;
 	for (i = s->treesize - 1; i >= 1; i--)
-		s->tree[i] = fmax(s->tree[2 * i], s->tree[2 * i + 1]);
+		s->tree[i] = RoomMax(s->tree[2 * i], s->tree[2 * i + 1]);
 }
 
 static void
@@ -188,7 +217,7 @@ TreeSet(Solver *s, int32_t p, double v)
 
 	s->tree[i] = v;
 	for (i /= 2; i >= 1; i /= 2)
-		s->tree[i] = fmax(s->tree[2 * i], s->tree[2 * i + 1]);
+		s->tree[i] = RoomMax(s->tree[2 * i], s->tree[2 * i + 1]);
 }
 
 /* first position whose room is >= x, or -1 */
@@ -333,8 +362,17 @@ Probe(Solver *s, double P, bool write)
 					lo = mid + 1;
 			}
 			take = lo < k ? lo : k - 1;
+			/*
+			 * The placement loop reads the load and manager from these
+			 * arrays, in pool order, rather than from the customer arrays
+			 * at random: a probe of a million customers is bound by those
+			 * cache misses otherwise.
+			 */
 			s->pool[npool].key = ~(DoubleKey(s->movload[base + take]) >> 32) & 0xFFFFFFFFu;
-			s->pool[npool].idx = s->mov[base + take];
+			s->pool[npool].idx = (uint32_t) npool;
+			s->poolcust[npool] = s->mov[base + take];
+			s->poolw[npool] = s->movload[base + take];
+			s->poolfrom[npool] = j;
 			npool++;
 			poolsum += s->movload[base + take];
 			excess -= s->movload[base + take];
@@ -388,23 +426,36 @@ Probe(Solver *s, double P, bool write)
 			if (a < npool)
 			{
 				src = 0;
-				bw = s->cload[s->pool[a].idx];
+				bw = s->poolw[s->pool[a].idx];
 			}
-			if (b < s->norph && s->cload[s->orph[b]] > bw)
+			if (b < s->norph && s->orphw[b] > bw)
 			{
 				src = 1;
-				bw = s->cload[s->orph[b]];
+				bw = s->orphw[b];
 			}
 			if (s->nheap > 0 && s->cload[s->heap[0]] > bw)
 				src = 2;
 			if (src == 0)
-				c = s->pool[a++].idx;
+			{
+				uint32_t	q = s->pool[a++].idx;
+
+				c = s->poolcust[q];
+				w = s->poolw[q];
+				from = s->poolfrom[q];
+			}
 			else if (src == 1)
-				c = s->orph[b++];
+			{
+				c = s->orph[b];
+				w = s->orphw[b];
+				from = -1;
+				b++;
+			}
 			else
+			{
 				c = HeapPop(s);
-			w = s->cload[c];
-			from = s->cmgr[c];
+				w = s->cload[c];
+				from = s->cmgr[c];
+			}
 			if (from >= 0 && s->room[from] >= w)
 				to = from;		/* it fits where it is after all */
 			else
@@ -565,6 +616,12 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 	{
 		const CrmRbRow *r = &rows[keys[i].idx];
 
+		/* rows in id order are scattered over the state: fetch ahead */
+		if (i + 16 < nk)
+		{
+			RB_PREFETCH(&rows[keys[i + 16].idx]);
+			RB_PREFETCH(&row_mgr[keys[i + 16].idx]);
+		}
 		if (i > 0 && keys[i].key == keys[i - 1].key)
 		{
 			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: customer %lld appears more than once",
@@ -663,8 +720,12 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 				s->mstart[s->cmgr[mk[i].idx]] = i;
 		}
 		s->orph = ALLOC(uint32_t, b);
+		s->orphw = ALLOC(double, b);
 		for (i = 0; i < b; i++)
+		{
 			s->orph[i] = ok[i].idx;
+			s->orphw[i] = s->cload[ok[i].idx];
+		}
 		crm_core_free(mk);
 		crm_core_free(ok);
 	}
@@ -709,6 +770,9 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 	s->heap = ALLOC(uint32_t, s->nmov);
 	s->pool = ALLOC(KeyIdx, s->nmov);
 	s->pooltmp = ALLOC(KeyIdx, s->nmov);
+	s->poolcust = ALLOC(uint32_t, s->nmov);
+	s->poolw = ALLOC(double, s->nmov);
+	s->poolfrom = ALLOC(int32_t, s->nmov);
 
 	/* the lower bound, and a peak that is surely reachable */
 	lb = 0;
