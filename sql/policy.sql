@@ -59,6 +59,8 @@ SELECT crm.gini(x) FROM (VALUES (1.0::float8), (2), (3), (4)) v(x);
 SELECT crm.gini(x) FROM (VALUES (5.0::float8), (5), (5)) v(x);
 SELECT crm.gini(x) FROM (VALUES (0::float8), (0), (0), (10)) v(x);   -- (3 x 10) / (4 x 10) = 0.75
 SELECT crm.gini(x) FROM (VALUES (0::float8), (0)) v(x);              -- all zero: 0
+SELECT crm.gini(x) FROM (VALUES (0::float8), (1e308)) v(x);          -- no overflow near the float limit: 0.5
+SELECT round(crm.gini(x)::numeric, 6) FROM (SELECT CASE WHEN g = 1000 THEN 1e306 ELSE 0 END::float8 FROM generate_series(1, 1000) g) v(x);  -- 999/1000
 SELECT crm.gini(x) FROM (VALUES (NULL::float8), (2), (NULL)) v(x);   -- NULLs ignored: one value, 0
 SELECT crm.gini(x) IS NULL AS empty FROM (SELECT 1.0::float8 WHERE false) v(x);
 SELECT crm.gini(x) IS NULL AS all_null FROM (VALUES (NULL::float8)) v(x);
@@ -69,6 +71,11 @@ SELECT crm.kpi_score('{150, 50, 10}', '{100, 100, 10}', '{0.5, 0.3, 0.2}') AS sc
 SELECT crm.kpi_score('{150, 50, 10}', '{100, 100, 10}', '{0.5, 0.3, 0.2}', 2) AS higher_cap;
 SELECT crm.kpi_score('{-10, 20}', '{10, 10}', '{1, 0}') AS negative_actual;
 
+-- limits: a policy value may be as large as 1e9, and stays finite in every product
+SELECT crm.service_minutes('A: {visits_per_year: 1e9, visit_minutes: 1e9, travel_minutes: 1e9, calls_per_year: 1e9, call_minutes: 1e9}', 'A', '1 year') AS largest_minutes;
+-- contacts due that cost no minutes count one each: 2 of 4 visits, 0 of 4 calls = 0.25
+SELECT crm.contact_compliance('A: {visits_per_year: 4, calls_per_year: 4}', 'A', 2, 0, '1 year') AS unweighted;
+
 -- bad inputs: one per line, with SQLSTATE
 SELECT crm_test.error_of(format('SELECT %L::crm.service_policy', s)) AS result, s AS input FROM (VALUES
 	(''), ('   '), ('A'), ('A:'), ('A: {'), ('A: {}}'), ('A: {} B: {}'), ('A: {visits_per_year}'),
@@ -76,11 +83,13 @@ SELECT crm_test.error_of(format('SELECT %L::crm.service_policy', s)) AS result, 
 	('A: {visits_per_year: -1}'), ('A: {visits_per_year: NaN}'), ('A: {visits_per_year: Infinity}'),
 	('A: {visits_per_year: 1e400}'), ('A: {visits_per_year: 0x10}'), ('A: {visits_per_year: +1}'),
 	('A: {visits_per_year: 1,}'), ('A: {}; A: {}'), ('*: {}; "*": {}'), ('"": {}'), ('"A: {}'),
-	('A: {call_minutes: 1 2}'), (';'), ('A: {};;')
+	('A: {call_minutes: 1 2}'), (';'), ('A: {};;'), ('A: {visit_minutes: 1000000001}'),
+	('"' || repeat('客', 50) || '": {visits_per_year: x}'), ('"' || repeat('客', 70) || '": {}')
 ) v(s);
 SELECT crm_test.error_of(format('SELECT %L::jsonb::crm.service_policy', s)) AS result, s AS input FROM (VALUES
 	('[]'), ('1'), ('{}'), ('{"A": 1}'), ('{"A": {"visits": 1}}'), ('{"A": {"visits_per_year": "4"}}'),
-	('{"A": {"visits_per_year": -4}}'), ('{"A": {"call_minutes": null}}'), ('{"": {}}')
+	('{"A": {"visits_per_year": -4}}'), ('{"A": {"call_minutes": null}}'), ('{"": {}}'),
+	('{"A": {"visit_minutes": 1e308, "travel_minutes": 1e308}}')
 ) v(s);
 SELECT crm_test.error_of(s) AS result, s AS statement FROM (VALUES
 	($$SELECT crm.service_minutes('A: {}', 'B')$$),
@@ -92,6 +101,7 @@ SELECT crm_test.error_of(s) AS result, s AS statement FROM (VALUES
 	($$SELECT crm.required_fte(100, '1 month', 0)$$),
 	($$SELECT crm.required_fte(-1, '1 month')$$),
 	($$SELECT crm.required_fte('NaN', '1 month')$$),
+	($$SELECT crm.required_fte(1e300, '1 microsecond', 1e-300)$$),
 	($$SELECT crm.gini(x) FROM (VALUES (1::float8), (-1)) v(x)$$),
 	($$SELECT crm.gini(x) FROM (VALUES ('NaN'::float8)) v(x)$$),
 	($$SELECT crm.gini(x) FROM (VALUES ('Infinity'::float8)) v(x)$$),

@@ -6,6 +6,7 @@
 #include "crm.h"
 
 #include "fmgr.h"
+#include "mb/pg_wchar.h"
 #include "utils/guc.h"
 
 PG_MODULE_MAGIC;
@@ -33,6 +34,39 @@ void
 crm_core_free(void *ptr)
 {
 	pfree(ptr);
+}
+
+/*
+ * The core clips quoted input to a number of bytes ("%.40s...") and formats
+ * into fixed buffers, which can cut a multibyte character in two.  A broken
+ * character in a message makes the server fail to convert it to the client
+ * encoding, and that error replaces ours.  So every byte that does not start
+ * a valid character of the database encoding is dropped (in place).
+ */
+static char *
+ValidMessage(const char *in)
+{
+	int			enc = GetDatabaseEncoding();
+	int			len = (int) strlen(in);
+	char	   *out = palloc(len + 1);
+	int			i = 0;
+	int			o = 0;
+
+	while (i < len)
+	{
+		int			l = pg_encoding_verifymbchar(enc, in + i, len - i);
+
+		if (l <= 0)
+		{
+			i++;				/* part of a character cut in two */
+			continue;
+		}
+		memcpy(out + o, in + i, l);
+		o += l;
+		i += l;
+	}
+	out[o] = '\0';
+	return out;
 }
 
 /* Map a core error kind to its SQLSTATE and raise it. */
@@ -64,8 +98,8 @@ crm_ereport(const CrmError *err)
 	}
 	ereport(ERROR,
 			(errcode(code),
-			 errmsg_internal("%s", err->message),
-			 err->detail[0] ? errdetail_internal("%s", err->detail) : 0,
-			 err->hint[0] ? errhint("%s", err->hint) : 0));
+			 errmsg_internal("%s", ValidMessage(err->message)),
+			 err->detail[0] ? errdetail_internal("%s", ValidMessage(err->detail)) : 0,
+			 err->hint[0] ? errhint("%s", ValidMessage(err->hint)) : 0));
 	pg_unreachable();
 }

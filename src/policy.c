@@ -353,7 +353,9 @@ calls_due(PG_FUNCTION_ARGS)
  * crm.contact_compliance(policy, tier, visits_done, calls_done [, period]):
  * the share of the due contacts' minutes that was done.  A visit weighs
  * visit + travel minutes, a call call minutes; contacts beyond what is due
- * do not count.  1 when nothing is due.
+ * do not count.  When contacts are due but cost no minutes (a policy that
+ * lists contacts without their minutes), each contact weighs the same.
+ * 1 when nothing is due.
  */
 PG_FUNCTION_INFO_V1(contact_compliance);
 Datum
@@ -376,6 +378,12 @@ contact_compliance(PG_FUNCTION_ARGS)
 				 errmsg("crm.contact_compliance: visits_done and calls_done must not be negative, got %d and %d",
 						visits_done, calls_done)));
 	due = due_v * w_v + due_c * w_c;
+	if (due <= 0 && due_v + due_c > 0)
+	{
+		w_v = 1;
+		w_c = 1;
+		due = due_v + due_c;
+	}
 	if (due <= 0)
 		PG_RETURN_FLOAT8(1.0);
 	done = Min((double) visits_done, due_v) * w_v + Min((double) calls_done, due_c) * w_c;
@@ -406,5 +414,13 @@ required_fte(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("crm.required_fte: period must be longer than zero")));
-	PG_RETURN_FLOAT8(minutes / 60.0 / (hours * f));
+	{
+		double		fte = minutes / 60.0 / (hours * f);
+
+		if (!isfinite(fte))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("crm.required_fte: the result is out of range for type double precision")));
+		PG_RETURN_FLOAT8(fte);
+	}
 }

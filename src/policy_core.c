@@ -139,19 +139,21 @@ crm_policy_build(const CrmPolicySpec *entries, int n, size_t *size, CrmError *er
 		{
 			double		v = e->v[k];
 
-			if (!isfinite(v) || v < 0)
+			if (!isfinite(v) || v < 0 || v > CRM_POLICY_MAX_VALUE)
 			{
 				if (name)
 					crm_error_set(err, CRM_ERR_INVALID,
-								  "service policy entry \"*\": %s must be a non-negative finite number, got %s",
+								  "service policy entry \"*\": %s must be a non-negative finite number up to 1e9, got %s",
 								  crm_policy_key_names[k],
-								  isnan(v) ? "NaN" : isinf(v) ? (v > 0 ? "Infinity" : "-Infinity") : "a negative number");
+								  isnan(v) ? "NaN" : isinf(v) ? (v > 0 ? "Infinity" : "-Infinity") :
+								  v < 0 ? "a negative number" : "a number above the limit of 1e9");
 				else
 					crm_error_set(err, CRM_ERR_INVALID,
-								  "service policy entry \"%.*s\": %s must be a non-negative finite number, got %s",
+								  "service policy entry \"%.*s\": %s must be a non-negative finite number up to 1e9, got %s",
 								  (int) (e->label_len > 60 ? 60 : e->label_len), e->label,
 								  crm_policy_key_names[k],
-								  isnan(v) ? "NaN" : isinf(v) ? (v > 0 ? "Infinity" : "-Infinity") : "a negative number");
+								  isnan(v) ? "NaN" : isinf(v) ? (v > 0 ? "Infinity" : "-Infinity") :
+								  v < 0 ? "a negative number" : "a number above the limit of 1e9");
 				goto fail;
 			}
 		}
@@ -589,7 +591,7 @@ crm_policy_check(const CrmPolicy *p, size_t size, CrmError *err)
 		const CrmPolicyEntry *e = &p->entries[i];
 
 		for (k = 0; k < CRM_POLICY_NKEYS; k++)
-			if (!isfinite(e->v[k]) || e->v[k] < 0)
+			if (!isfinite(e->v[k]) || e->v[k] < 0 || e->v[k] > CRM_POLICY_MAX_VALUE)
 				goto corrupt;
 		if (i >= nlisted)
 		{

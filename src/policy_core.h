@@ -34,6 +34,12 @@
 #define CRM_POLICY_VERSION		1
 #define CRM_POLICY_MAX_ENTRIES	1000
 #define CRM_POLICY_MAX_LABEL	200		/* bytes */
+/*
+ * Largest value of any key: no standard has a billion contacts or minutes a
+ * year, and the bound keeps every product (minutes a year, times the years
+ * of any interval) finite.
+ */
+#define CRM_POLICY_MAX_VALUE	1e9
 
 #define CRM_POLICY_FLAG_DEFAULT 0x01	/* the last entry is `*` */
 

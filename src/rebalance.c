@@ -32,7 +32,10 @@
 
 #include "rebalance.h"
 
-#define RB_INITIAL_ROWS 256
+/* small groups stay small: a state starts with room for 8 rows (about 300 bytes) */
+#define RB_INITIAL_ROWS 8
+/* the most rows one state can hold (33 bytes each, within 1 GB) */
+#define RB_MAX_ROWS ((int64) ((MaxAllocSize - RB_STATE_HDRSZ - 8) / (sizeof(CrmRbRow) + 1)))
 
 /* ----------------------------------------------------------------------
  * State
@@ -44,12 +47,12 @@ StateAlloc(int64 caprows)
 	Size		size = RB_STATE_SIZE(caprows);
 	RbState    *s;
 
-	if (caprows > (int64) ((MaxAllocSize - RB_STATE_HDRSZ - 8) / (sizeof(CrmRbRow) + 1)))
+	if (caprows > RB_MAX_ROWS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("crm.rebalance: too many rows in one group"),
 				 errdetail("The state holds at most %lld rows (33 bytes each, 1 GB).",
-						   (long long) ((MaxAllocSize - RB_STATE_HDRSZ - 8) / (sizeof(CrmRbRow) + 1))),
+						   (long long) RB_MAX_ROWS),
 				 errhint("Split the group (GROUP BY region, segment, ...).")));
 	s = palloc0(size);
 	SET_VARSIZE(s, size);
@@ -67,6 +70,9 @@ StateGrow(const RbState *s, int64 need)
 
 	while (cap < need)
 		cap *= 2;
+	/* doubling past the limit: the largest state that holds the rows */
+	if (cap > RB_MAX_ROWS && need <= RB_MAX_ROWS)
+		cap = RB_MAX_ROWS;
 	t = StateAlloc(cap);
 	if (s)
 	{
@@ -552,14 +558,16 @@ rebalance_finalfn(PG_FUNCTION_ARGS)
 
 /*
  * Check a plan of unknown origin and derive nmoves and moved_load from its
- * moves; managers ascending by id, moves by customer id, indexes in range.
+ * moves; managers ascending by id, moves by customer id, indexes in range,
+ * one entry for each orphan.  sqlstate: 22P02 for text, 22P03 for binary.
  */
 static void
-PlanCheck(RbPlan *p, bool derive)
+PlanCheck(RbPlan *p, int sqlstate)
 {
 	CrmRbMove  *mv;
 	int64		i;
 	int64		nmoves = 0;
+	int64		norphans = 0;
 	double		moved = 0;
 
 	if (VARSIZE(p) < RB_PLAN_HDRSZ || p->version != RB_PLAN_VERSION || p->nmanagers < 0 ||
@@ -593,24 +601,22 @@ PlanCheck(RbPlan *p, bool derive)
 			nmoves++;
 			moved += mv[i].load;
 		}
+		else
+			norphans++;
 	}
-	if (p->nentries > p->ncustomers)
+	/* every orphan is assigned, so it has exactly one entry */
+	if (p->nentries > p->ncustomers || p->norphans > p->ncustomers || norphans != p->norphans)
 		goto corrupt;
-	if (derive)
-	{
-		p->nmoves = nmoves;
-		p->moved_load = moved;
-	}
-	else if (p->nmoves != nmoves)
-		goto corrupt;
+	p->nmoves = nmoves;
+	p->moved_load = moved;
 	return;
 
 corrupt:
 	ereport(ERROR,
-			(errcode(derive ? ERRCODE_INVALID_PARAMETER_VALUE : ERRCODE_INVALID_BINARY_REPRESENTATION),
+			(errcode(sqlstate),
 			 errmsg("invalid crm.rebalance_plan value"),
 			 errdetail("Managers must be listed by ascending id and moves by ascending customer id, "
-					   "between listed managers, with non-negative finite numbers.")));
+					   "between listed managers, with non-negative finite numbers and one move for each orphan.")));
 }
 
 static int32
@@ -740,7 +746,7 @@ rebalance_plan_in(PG_FUNCTION_ARGS)
 		mv[i].to = ManagerIndex(p, JsonInt64(&f[2], type, "to_manager"));
 		mv[i].load = JsonFloat(&f[3], type, "load");
 	}
-	PlanCheck(p, true);
+	PlanCheck(p, ERRCODE_INVALID_TEXT_REPRESENTATION);
 	PG_RETURN_POINTER(p);
 }
 
@@ -837,7 +843,7 @@ rebalance_plan_recv(PG_FUNCTION_ARGS)
 		mv[i].to = (int32) pq_getmsgint(buf, 4);
 		mv[i].load = pq_getmsgfloat8(buf);
 	}
-	PlanCheck(p, true);
+	PlanCheck(p, ERRCODE_INVALID_BINARY_REPRESENTATION);
 	PG_RETURN_POINTER(p);
 }
 

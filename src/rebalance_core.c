@@ -33,8 +33,16 @@
  * that P.  A probe costs O(m log n + moved log m); the customers are sorted
  * once (LSD radix sorts, O(n)).
  *
+ * Then customers that left a manager that has room for them again in the
+ * finished plan are sent home, largest first (see SendBack).
+ *
  * Guarantees: every customer ends with exactly one manager, pinned
- * customers stay, orphans are assigned, and peak_after <= the P found.
+ * customers stay, orphans are assigned, and peak_after <= the P found, up
+ * to the rounding of the load sums: loads are doubles, so a book whose
+ * loads differ by more than about 2^53 (1e16 next to 1) loses the small
+ * ones in its sum, and the plan may then be worse than it could be (it is
+ * still valid, and its reported loads and peaks are the sums of its own
+ * assignment).
  * Deterministic: every order has the ids as final tie-breakers, and the
  * floating-point sums run in customer-id order.
  */
@@ -478,6 +486,59 @@ Probe(Solver *s, double P, bool write)
 	return true;
 }
 
+/*
+ * The probe gives up a manager's largest customers first and places them
+ * first-fit, which moves few customers but not always the least load: a
+ * customer can leave a manager that, once the plan is complete, has room
+ * for it again.  Send such customers home, largest first (then by id),
+ * while their home stays within P * capacity; the peak does not rise and
+ * every such step lowers the moved load.
+ */
+static void
+SendBack(Solver *s, double P)
+{
+	double	   *after = crm_core_alloc(sizeof(double) * (size_t) (s->m > 0 ? s->m : 1));
+	KeyIdx	   *back;
+	KeyIdx	   *tmp;
+	int64_t		nb = 0;
+	int64_t		i;
+
+	for (i = 0; i < s->nc; i++)
+	{
+		after[s->assign[i]] += s->cload[i];
+		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
+			nb++;
+	}
+	back = crm_core_alloc(sizeof(KeyIdx) * (size_t) (nb > 0 ? nb : 1));
+	tmp = crm_core_alloc(sizeof(KeyIdx) * (size_t) (nb > 0 ? nb : 1));
+	nb = 0;
+	for (i = 0; i < s->nc; i++)
+		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
+		{
+			back[nb].key = ~DoubleKey(s->cload[i]);
+			back[nb].idx = (uint32_t) i;
+			nb++;
+		}
+	RadixSort(s, back, tmp, nb);
+	for (i = 0; i < nb; i++)
+	{
+		uint32_t	c = back[i].idx;
+		int32_t		home = s->cmgr[c];
+		double		w = s->cload[c];
+
+		if (P * s->cap[home] - after[home] >= w)
+		{
+			after[home] += w;
+			after[s->assign[c]] -= w;
+			s->assign[c] = home;
+		}
+		Tick(s);
+	}
+	crm_core_free(tmp);
+	crm_core_free(back);
+	crm_core_free(after);
+}
+
 #define ALLOC(type, n) ((type *) crm_core_alloc(sizeof(type) * (size_t) ((n) > 0 ? (n) : 1)))
 
 int
@@ -784,6 +845,14 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 	hi = lb;
 	if (maxcap > 0)
 		hi = fmax(hi, fmax(peak_before, total / maxcap));
+	if (!isfinite(hi))
+	{
+		/* e.g. a load of 1e300 on a capacity of 1e-10 */
+		crm_error_set(err, CRM_ERR_RANGE,
+					  "crm.rebalance: a utilisation (load / capacity) is out of range for type double precision");
+		crm_error_hint(err, "Express loads and capacities in units of similar size (minutes and FTE x minutes, say).");
+		return -1;
+	}
 
 	if (s->nc == 0 || Probe(s, lb, false))
 		best = lb;
@@ -831,6 +900,8 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 		crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: no plan found, please report a bug");
 		return -1;
 	}
+	if (s->nc > 0)
+		SendBack(s, best);
 
 	/* the plan */
 	plan->nmanagers = s->m;

@@ -90,6 +90,8 @@ gini_finalfn(PG_FUNCTION_ARGS)
 	int			i;
 	double		sum = 0;
 	double		weighted = 0;
+	double		max;
+	int			exponent;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -117,19 +119,25 @@ gini_finalfn(PG_FUNCTION_ARGS)
 					 errmsg("crm.gini value must not be negative, got %s", float8out_internal(x[i]))));
 	}
 	qsort(x, n, sizeof(double), CompareDouble);
+	max = x[n - 1];
+	if (max <= 0)
+		PG_RETURN_FLOAT8(0.0);	/* all zero: perfectly even */
+	/*
+	 * Scaled by the power of two at or above the largest value, so that
+	 * neither sum can overflow however large the values are; the
+	 * coefficient does not change with scale, and a power of two scales
+	 * exactly.
+	 */
+	(void) frexp(max, &exponent);
 	for (i = 0; i < n; i++)
 	{
-		sum += x[i];
-		weighted += (2.0 * (i + 1) - n - 1) * x[i];
+		double		y = ldexp(x[i], -exponent);
+
+		sum += y;
+		weighted += (2.0 * (i + 1) - n - 1) * y;
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	if (sum <= 0)
-		PG_RETURN_FLOAT8(0.0);
-	if (!isfinite(sum))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("crm.gini: the sum of the values overflows")));
 	PG_RETURN_FLOAT8(Max(0.0, weighted / ((double) n * sum)));
 }
 
