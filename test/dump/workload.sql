@@ -4,7 +4,7 @@ CREATE TABLE dump_check.policy_values (id int PRIMARY KEY, policy crm.service_po
 INSERT INTO dump_check.policy_values VALUES
 	(0, NULL),
 	(1, 'A+: {visits_per_year: 4, calls_per_year: 12, visit_minutes: 60, call_minutes: 10, travel_minutes: 40}; *: {calls_per_year: 2, call_minutes: 6}'),
-	(2, $$"a b": {call_minutes: 0.1}; 金葵花: {visits_per_year: 1.7976931348623157e308, travel_minutes: 5e-324}; "x\"y": {}$$);
+	(2, $$"a b": {call_minutes: 0.1}; 金葵花: {visits_per_year: 999999999.9999999, travel_minutes: 5e-324}; "x\"y": {}$$);
 
 CREATE TABLE dump_check.plan_values (id int PRIMARY KEY, plan crm.rebalance_plan);
 INSERT INTO dump_check.plan_values
