@@ -302,3 +302,33 @@ crm_json_format_double(char *buf, double d)
 	/* -0 prints as "-0", which strtod reads back as -0: exact */
 	return double_to_shortest_decimal_buf(d, buf);
 }
+
+void
+crm_json_write_double(CrmOut *o, double d)
+{
+	crm_out_reserve(o, 40);
+	o->len += crm_json_format_double(o->data + o->len, d);
+	o->data[o->len] = '\0';
+}
+
+void
+crm_json_write_int(CrmOut *o, long long v)
+{
+	crm_out_reserve(o, 24);
+	o->len += snprintf(o->data + o->len, 24, "%lld", v);
+}
+
+void
+crm_json_write_numbers(CrmOut *o, const double *v, int n)
+{
+	int			i;
+
+	crm_out_str(o, "[");
+	for (i = 0; i < n; i++)
+	{
+		if (i > 0)
+			crm_out_str(o, ",");
+		crm_json_write_double(o, v[i]);
+	}
+	crm_out_str(o, "]");
+}

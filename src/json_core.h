@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "crm_error.h"
+#include "outbuf_core.h"
 
 typedef struct CrmJson
 {
@@ -47,5 +48,10 @@ extern bool crm_json_end(CrmJson *j);
 
 /* Append the shortest exact decimal form of d to buf (at least 32 bytes). */
 extern int	crm_json_format_double(char *buf, double d);
+
+/* Writers: a number in shortest round-trip form, an integer, an array. */
+extern void crm_json_write_double(CrmOut *o, double d);
+extern void crm_json_write_int(CrmOut *o, long long v);
+extern void crm_json_write_numbers(CrmOut *o, const double *v, int n);
 
 #endif							/* CRM_JSON_CORE_H */

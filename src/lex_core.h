@@ -1,8 +1,9 @@
 /*
  * lex_core.h
  *	  Lexical rules shared by crm's text parsers and printers (crm.tiers,
- *	  crm.scorecard): what counts as whitespace, and how a double-quoted
- *	  string is read and written.  One rule for every type, so a label that
+ *	  crm.scorecard, crm.service_policy): what counts as whitespace and as a
+ *	  bare word, how labels are ordered, and how a double-quoted string is
+ *	  read and written.  One rule for every type, so a label that
  *	  needs quotes in one text form is written the same way in the other.
  *
  *	  A quoted string runs from " to the next unescaped "; inside it a
@@ -14,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 static inline bool
 crm_lex_space(char c)
@@ -27,6 +29,40 @@ crm_lex_skip_space(const char *p)
 	while (crm_lex_space(*p))
 		p++;
 	return p;
+}
+
+/* Bytes that may appear in a bare (unquoted) word: ASCII letters, digits,
+ * _ - . + and every non-ASCII byte (so UTF-8 labels need no quotes). */
+static inline bool
+crm_lex_word_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		c == '_' || c == '-' || c == '.' || c == '+' || c >= 0x80;
+}
+
+/* Can s be written as a bare word?  Not when empty. */
+static inline bool
+crm_lex_is_bare_word(const char *s, size_t len)
+{
+	size_t		i;
+
+	if (len == 0)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!crm_lex_word_char((unsigned char) s[i]))
+			return false;
+	return true;
+}
+
+/* Label order: bytewise, shorter first on a common prefix. */
+static inline int
+crm_lex_compare_bytes(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int			c = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (c != 0)
+		return c;
+	return (alen > blen) - (alen < blen);
 }
 
 /*

@@ -246,130 +246,65 @@ crm_model_check(const CrmModel *m, size_t size, CrmError *err)
 
 /* ------------------------------------------------------------ text form */
 
-typedef struct Buf
-{
-	char	   *data;
-	size_t		len;
-	size_t		cap;
-} Buf;
-
 static void
-buf_str(Buf *b, const char *s)
-{
-	size_t		n = strlen(s);
-
-	if (b->len + n + 41 > b->cap)
-	{
-		size_t		cap = b->cap ? b->cap : 256;
-		char	   *nd;
-
-		while (b->len + n + 41 > cap)
-			cap *= 2;
-		nd = crm_core_alloc(cap);
-		if (b->data)
-		{
-			memcpy(nd, b->data, b->len);
-			crm_core_free(b->data);
-		}
-		b->data = nd;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, s, n + 1);
-	b->len += n;
-}
-
-static void
-buf_double(Buf *b, double v)
-{
-	char		tmp[40];
-
-	crm_json_format_double(tmp, v);
-	buf_str(b, tmp);
-}
-
-static void
-buf_int(Buf *b, long long v)
-{
-	char		tmp[24];
-
-	snprintf(tmp, sizeof(tmp), "%lld", v);
-	buf_str(b, tmp);
-}
-
-static void
-buf_numbers(Buf *b, const double *v, int n)
+buf_matrix(CrmOut *b, const double *v, int rows, int cols)
 {
 	int			i;
 
-	buf_str(b, "[");
-	for (i = 0; i < n; i++)
-	{
-		if (i > 0)
-			buf_str(b, ",");
-		buf_double(b, v[i]);
-	}
-	buf_str(b, "]");
-}
-
-static void
-buf_matrix(Buf *b, const double *v, int rows, int cols)
-{
-	int			i;
-
-	buf_str(b, "[");
+	crm_out_str(b, "[");
 	for (i = 0; i < rows; i++)
 	{
 		if (i > 0)
-			buf_str(b, ",");
-		buf_numbers(b, v + (size_t) i * cols, cols);
+			crm_out_str(b, ",");
+		crm_json_write_numbers(b, v + (size_t) i * cols, cols);
 	}
-	buf_str(b, "]");
+	crm_out_str(b, "]");
 }
 
 char *
 crm_model_print(const CrmModel *m)
 {
-	Buf			b = {0};
+	CrmOut			b = {0};
 
-	buf_str(&b, "{\"version\":");
-	buf_int(&b, m->version);
-	buf_str(&b, ",\"k\":");
-	buf_int(&b, m->k);
-	buf_str(&b, ",\"dims\":");
-	buf_int(&b, m->dims);
-	buf_str(&b, ",\"scale\":\"");
-	buf_str(&b, crm_scale_name(m->scale));
-	buf_str(&b, "\",\"atan_scale\":");
-	buf_double(&b, m->atan_scale);
-	buf_str(&b, ",\"rows\":");
-	buf_int(&b, (long long) m->rows);
-	buf_str(&b, ",\"iterations\":");
-	buf_int(&b, m->iterations);
-	buf_str(&b, ",\"total_sse\":");
-	buf_double(&b, m->total_sse);
-	buf_str(&b, ",\"center\":");
-	buf_numbers(&b, crm_model_center(m), m->dims);
-	buf_str(&b, ",\"factor\":");
-	buf_numbers(&b, crm_model_factor(m), m->dims);
-	buf_str(&b, ",\"weight\":");
-	buf_numbers(&b, crm_model_weight(m), m->k);
-	buf_str(&b, ",\"sse\":");
-	buf_numbers(&b, crm_model_sse(m), m->k);
-	buf_str(&b, ",\"centroids\":");
+	crm_out_str(&b, "{\"version\":");
+	crm_json_write_int(&b, m->version);
+	crm_out_str(&b, ",\"k\":");
+	crm_json_write_int(&b, m->k);
+	crm_out_str(&b, ",\"dims\":");
+	crm_json_write_int(&b, m->dims);
+	crm_out_str(&b, ",\"scale\":\"");
+	crm_out_str(&b, crm_scale_name(m->scale));
+	crm_out_str(&b, "\",\"atan_scale\":");
+	crm_json_write_double(&b, m->atan_scale);
+	crm_out_str(&b, ",\"rows\":");
+	crm_json_write_int(&b, (long long) m->rows);
+	crm_out_str(&b, ",\"iterations\":");
+	crm_json_write_int(&b, m->iterations);
+	crm_out_str(&b, ",\"total_sse\":");
+	crm_json_write_double(&b, m->total_sse);
+	crm_out_str(&b, ",\"center\":");
+	crm_json_write_numbers(&b, crm_model_center(m), m->dims);
+	crm_out_str(&b, ",\"factor\":");
+	crm_json_write_numbers(&b, crm_model_factor(m), m->dims);
+	crm_out_str(&b, ",\"weight\":");
+	crm_json_write_numbers(&b, crm_model_weight(m), m->k);
+	crm_out_str(&b, ",\"sse\":");
+	crm_json_write_numbers(&b, crm_model_sse(m), m->k);
+	crm_out_str(&b, ",\"centroids\":");
 	buf_matrix(&b, crm_model_centroids(m), m->k, m->dims);
 	if (m->flags & CRM_MODEL_PENDING)
 	{
-		buf_str(&b, ",\"pending\":{\"rows\":");
-		buf_int(&b, (long long) m->pending_rows);
-		buf_str(&b, ",\"weight\":");
-		buf_numbers(&b, crm_model_acc_w(m), m->k);
-		buf_str(&b, ",\"sse\":");
-		buf_numbers(&b, crm_model_acc_sse(m), m->k);
-		buf_str(&b, ",\"sum\":");
+		crm_out_str(&b, ",\"pending\":{\"rows\":");
+		crm_json_write_int(&b, (long long) m->pending_rows);
+		crm_out_str(&b, ",\"weight\":");
+		crm_json_write_numbers(&b, crm_model_acc_w(m), m->k);
+		crm_out_str(&b, ",\"sse\":");
+		crm_json_write_numbers(&b, crm_model_acc_sse(m), m->k);
+		crm_out_str(&b, ",\"sum\":");
 		buf_matrix(&b, crm_model_acc_sum(m), m->k, m->dims);
-		buf_str(&b, "}");
+		crm_out_str(&b, "}");
 	}
-	buf_str(&b, "}");
+	crm_out_str(&b, "}");
 	return b.data;
 }
 

@@ -12,43 +12,12 @@
 
 #include "common/shortest_dec.h"
 #include "lex_core.h"
+#include "outbuf_core.h"
 #include "policy_core.h"
 
 const char *const crm_policy_key_names[CRM_POLICY_NKEYS] = {
 	"visits_per_year", "calls_per_year", "visit_minutes", "call_minutes", "travel_minutes"
 };
-
-/* Bytes that may appear in a bare label (as in crm.scorecard). */
-static bool
-IsWordChar(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		c == '_' || c == '-' || c == '.' || c == '+' || c >= 0x80;
-}
-
-static bool
-NeedsQuotes(const char *s, size_t len)
-{
-	size_t		i;
-
-	if (len == 0)
-		return true;
-	for (i = 0; i < len; i++)
-		if (!IsWordChar((unsigned char) s[i]))
-			return true;
-	return false;
-}
-
-/* bytewise order, shorter first on a common prefix */
-static int
-CompareBytes(const char *a, size_t alen, const char *b, size_t blen)
-{
-	int			c = memcmp(a, b, alen < blen ? alen : blen);
-
-	if (c != 0)
-		return c;
-	return (alen > blen) - (alen < blen);
-}
 
 int
 crm_policy_key_index(const char *name, size_t len)
@@ -72,7 +41,7 @@ crm_policy_lookup(const CrmPolicy *p, const char *label, size_t len)
 	{
 		int			mid = lo + (hi - lo) / 2;
 		const CrmPolicyEntry *e = &p->entries[mid];
-		int			cmp = CompareBytes(crm_policy_label(p, e), e->label_len, label, len);
+		int			cmp = crm_lex_compare_bytes(crm_policy_label(p, e), e->label_len, label, len);
 
 		if (cmp == 0)
 			return e;
@@ -96,7 +65,7 @@ CompareSpecs(const void *a, const void *b)
 	const CrmPolicySpec *x = *(const CrmPolicySpec *const *) a;
 	const CrmPolicySpec *y = *(const CrmPolicySpec *const *) b;
 
-	return CompareBytes(x->label, x->label_len, y->label, y->label_len);
+	return crm_lex_compare_bytes(x->label, x->label_len, y->label, y->label_len);
 }
 
 static bool
@@ -303,7 +272,7 @@ ReadLabel(PolicyParser *ps, const char **out, bool *star)
 	}
 	else
 	{
-		while (IsWordChar((unsigned char) *ps->p))
+		while (crm_lex_word_char((unsigned char) *ps->p))
 			dst[n++] = *ps->p++;
 		if (n == 0)
 		{
@@ -328,7 +297,7 @@ ReadNumber(PolicyParser *ps, const char *key, double *out)
 
 	ps->p = crm_lex_skip_space(ps->p);
 	start = ps->p;
-	while (IsWordChar((unsigned char) *ps->p))
+	while (crm_lex_word_char((unsigned char) *ps->p))
 		ps->p++;
 	len = (size_t) (ps->p - start);
 	if (len == 0 || len >= sizeof(buf))
@@ -488,46 +457,10 @@ done:
  * Printer
  * ---------------------------------------------------------------------- */
 
-typedef struct OutBuf
-{
-	char	   *data;
-	size_t		len;
-	size_t		cap;
-} OutBuf;
-
-static void
-OutBytes(OutBuf *o, const char *s, size_t n)
-{
-	if (o->len + n + 1 > o->cap)
-	{
-		size_t		cap = o->cap ? o->cap : 256;
-		char	   *d;
-
-		while (o->len + n + 1 > cap)
-			cap *= 2;
-		d = crm_core_alloc(cap);
-		if (o->len)
-			memcpy(d, o->data, o->len);
-		if (o->data)
-			crm_core_free(o->data);
-		o->data = d;
-		o->cap = cap;
-	}
-	memcpy(o->data + o->len, s, n);
-	o->len += n;
-	o->data[o->len] = '\0';
-}
-
-static void
-OutStr(OutBuf *o, const char *s)
-{
-	OutBytes(o, s, strlen(s));
-}
-
 char *
 crm_policy_print(const CrmPolicy *p)
 {
-	OutBuf		o = {NULL, 0, 0};
+	CrmOut		o = {NULL, 0, 0};
 	uint32_t	i;
 	int			k;
 
@@ -536,32 +469,32 @@ crm_policy_print(const CrmPolicy *p)
 		const CrmPolicyEntry *e = &p->entries[i];
 
 		if (i)
-			OutStr(&o, "; ");
+			crm_out_str(&o, "; ");
 		if (e->label_len == 0)
-			OutStr(&o, "*");
-		else if (NeedsQuotes(crm_policy_label(p, e), e->label_len))
+			crm_out_str(&o, "*");
+		else if (!crm_lex_is_bare_word(crm_policy_label(p, e), e->label_len))
 		{
 			char	   *q = crm_core_alloc(2 * (size_t) e->label_len + 2);
 			size_t		qn = crm_lex_write_quoted(q, crm_policy_label(p, e), e->label_len);
 
-			OutBytes(&o, q, qn);
+			crm_out_bytes(&o, q, qn);
 			crm_core_free(q);
 		}
 		else
-			OutBytes(&o, crm_policy_label(p, e), e->label_len);
-		OutStr(&o, ": {");
+			crm_out_bytes(&o, crm_policy_label(p, e), e->label_len);
+		crm_out_str(&o, ": {");
 		for (k = 0; k < CRM_POLICY_NKEYS; k++)
 		{
 			char		num[DOUBLE_SHORTEST_DECIMAL_LEN];
 
 			if (k)
-				OutStr(&o, ", ");
-			OutStr(&o, crm_policy_key_names[k]);
-			OutStr(&o, ": ");
+				crm_out_str(&o, ", ");
+			crm_out_str(&o, crm_policy_key_names[k]);
+			crm_out_str(&o, ": ");
 			double_to_shortest_decimal_buf(e->v[k], num);
-			OutStr(&o, num);
+			crm_out_str(&o, num);
 		}
-		OutStr(&o, "}");
+		crm_out_str(&o, "}");
 	}
 	return o.data;
 }
@@ -605,7 +538,7 @@ crm_policy_check(const CrmPolicy *p, size_t size, CrmError *err)
 			memchr(crm_policy_label(p, e), '\0', e->label_len) != NULL ||
 			(e->label_len == 1 && crm_policy_label(p, e)[0] == '*'))
 			goto corrupt;
-		if (i > 0 && CompareBytes(crm_policy_label(p, &p->entries[i - 1]), p->entries[i - 1].label_len,
+		if (i > 0 && crm_lex_compare_bytes(crm_policy_label(p, &p->entries[i - 1]), p->entries[i - 1].label_len,
 								  crm_policy_label(p, e), e->label_len) >= 0)
 			goto corrupt;
 	}

@@ -14,6 +14,7 @@
 
 #include "common/shortest_dec.h"
 #include "lex_core.h"
+#include "outbuf_core.h"
 #include "scorecard_core.h"
 
 /* The whole card is bounded so that offsets fit in 32 bits with room to spare. */
@@ -22,14 +23,6 @@
 static const char *const reserved_words[] = {
 	"name", "version", "strict", "levels", "numeric", "category", "null"
 };
-
-/* Bytes that may appear in a bare word. */
-static bool
-IsWordChar(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		c == '_' || c == '-' || c == '.' || c == '+' || c >= 0x80;
-}
 
 static bool
 IsReserved(const char *s, size_t len)
@@ -45,25 +38,7 @@ IsReserved(const char *s, size_t len)
 bool
 crm_card_needs_quotes(const char *s, size_t len)
 {
-	size_t		i;
-
-	if (len == 0 || IsReserved(s, len))
-		return true;
-	for (i = 0; i < len; i++)
-		if (!IsWordChar((unsigned char) s[i]))
-			return true;
-	return false;
-}
-
-/* bytewise order, shorter first on a common prefix */
-static int
-CompareBytes(const char *a, size_t alen, const char *b, size_t blen)
-{
-	int			c = memcmp(a, b, alen < blen ? alen : blen);
-
-	if (c != 0)
-		return c;
-	return (alen > blen) - (alen < blen);
+	return IsReserved(s, len) || !crm_lex_is_bare_word(s, len);
 }
 
 int
@@ -77,7 +52,7 @@ crm_card_category_index(const CrmScorecard *c, const CrmCardFactor *f,
 	while (lo <= hi)
 	{
 		int			mid = lo + (hi - lo) / 2;
-		int			cmp = CompareBytes(crm_card_str(c, keys[mid]), keys[mid].len, value, len);
+		int			cmp = crm_lex_compare_bytes(crm_card_str(c, keys[mid]), keys[mid].len, value, len);
 
 		if (cmp == 0)
 			return mid;
@@ -118,7 +93,7 @@ CompareKeyPoints(const void *a, const void *b)
 	const KeyPoints *x = a;
 	const KeyPoints *y = b;
 
-	return CompareBytes(x->key, x->len, y->key, y->len);
+	return crm_lex_compare_bytes(x->key, x->len, y->key, y->len);
 }
 
 /* A name-like string: non-empty (unless allow_empty), bounded, no NUL. */
@@ -485,7 +460,7 @@ ReadWord(CardParser *ps, const char **out, bool *quoted)
 	}
 	else
 	{
-		while (IsWordChar((unsigned char) *ps->p))
+		while (crm_lex_word_char((unsigned char) *ps->p))
 			dst[n++] = *ps->p++;
 		if (n == 0)
 			return -1;
@@ -1036,94 +1011,52 @@ done:
  * Printer
  * ---------------------------------------------------------------------- */
 
-typedef struct OutBuf
-{
-	char	   *data;
-	size_t		len;
-	size_t		cap;
-} OutBuf;
-
 static void
-OutReserve(OutBuf *o, size_t more)
-{
-	if (o->len + more + 1 > o->cap)
-	{
-		size_t		cap = o->cap ? o->cap : 256;
-		char	   *d;
-
-		while (o->len + more + 1 > cap)
-			cap *= 2;
-		d = crm_core_alloc(cap);
-		if (o->len)
-			memcpy(d, o->data, o->len);
-		if (o->data)
-			crm_core_free(o->data);
-		o->data = d;
-		o->cap = cap;
-	}
-}
-
-static void
-OutBytes(OutBuf *o, const char *s, size_t n)
-{
-	OutReserve(o, n);
-	memcpy(o->data + o->len, s, n);
-	o->len += n;
-	o->data[o->len] = '\0';
-}
-
-static void
-OutStr(OutBuf *o, const char *s)
-{
-	OutBytes(o, s, strlen(s));
-}
-
-static void
-OutWord(OutBuf *o, const char *s, size_t len)
+OutWord(CrmOut *o, const char *s, size_t len)
 {
 	if (!crm_card_needs_quotes(s, len))
 	{
-		OutBytes(o, s, len);
+		crm_out_bytes(o, s, len);
 		return;
 	}
-	OutReserve(o, 2 * len + 2);
+	crm_out_reserve(o, 2 * len + 2);
 	o->len += crm_lex_write_quoted(o->data + o->len, s, len);
 	o->data[o->len] = '\0';
 }
 
 static void
-OutNumber(OutBuf *o, double d)
+OutNumber(CrmOut *o, double d)
 {
 	char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
 
 	double_to_shortest_decimal_buf(d, buf);
-	OutStr(o, buf);
+	crm_out_str(o, buf);
 }
 
 char *
 crm_card_print(const CrmScorecard *c)
 {
-	OutBuf		o = {NULL, 0, 0};
+	CrmOut		o = {NULL, 0, 0};
 	char	   *levels;
 	int			i;
 	uint32_t	j;
 
-	OutReserve(&o, 0);
+	crm_out_reserve(&o, 0);
 	o.data[0] = '\0';
 	if (c->name.len)
 	{
-		OutStr(&o, "name ");
+		crm_out_str(&o, "name ");
 		OutWord(&o, crm_card_str(c, c->name), c->name.len);
-		OutStr(&o, "; ");
+		crm_out_str(&o, "; ");
 	}
 	if (c->card_version.len)
 	{
-		OutStr(&o, "version ");
+		crm_out_str(&o, "version ");
 		OutWord(&o, crm_card_str(c, c->card_version), c->card_version.len);
-		OutStr(&o, "; ");
+		crm_out_str(&o, "; ");
 	}
 	if (c->flags & CRM_CARD_FLAG_STRICT)
-		OutStr(&o, "strict; ");
+		crm_out_str(&o, "strict; ");
 	for (i = 0; i < c->nfactors; i++)
 	{
 		const CrmCardFactor *f = &c->factors[i];
@@ -1134,15 +1067,15 @@ crm_card_print(const CrmScorecard *c)
 		{
 			const double *edges = crm_card_edges(c, f);
 
-			OutStr(&o, ": numeric {");
+			crm_out_str(&o, ": numeric {");
 			for (j = 0; j < f->n; j++)
 			{
 				if (j > 0)
-					OutStr(&o, ", ");
+					crm_out_str(&o, ", ");
 				OutNumber(&o, points[j]);
 				if (j > 0)
 				{
-					OutStr(&o, " >= ");
+					crm_out_str(&o, " >= ");
 					OutNumber(&o, edges[j - 1]);
 				}
 			}
@@ -1151,24 +1084,24 @@ crm_card_print(const CrmScorecard *c)
 		{
 			const CrmCardStr *keys = crm_card_keys(c, f);
 
-			OutStr(&o, ": category {");
+			crm_out_str(&o, ": category {");
 			for (j = 0; j < f->n; j++)
 			{
 				OutWord(&o, crm_card_str(c, keys[j]), keys[j].len);
-				OutStr(&o, ": ");
+				crm_out_str(&o, ": ");
 				OutNumber(&o, points[j]);
-				OutStr(&o, ", ");
+				crm_out_str(&o, ", ");
 			}
-			OutStr(&o, "*: ");
+			crm_out_str(&o, "*: ");
 			OutNumber(&o, f->other);
 		}
-		OutStr(&o, ", null: ");
+		crm_out_str(&o, ", null: ");
 		OutNumber(&o, f->missing);
-		OutStr(&o, "}; ");
+		crm_out_str(&o, "}; ");
 	}
-	OutStr(&o, "levels: ");
+	crm_out_str(&o, "levels: ");
 	levels = crm_tiers_print(crm_card_levels(c));
-	OutStr(&o, levels);
+	crm_out_str(&o, levels);
 	crm_core_free(levels);
 	return o.data;
 }

@@ -801,130 +801,61 @@ crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err)
 
 /* ------------------------------------------------------------ text form */
 
-typedef struct Buf
-{
-	char	   *data;
-	size_t		len;
-	size_t		cap;
-} Buf;
-
 static void
-buf_reserve(Buf *b, size_t more)
-{
-	if (b->len + more + 1 > b->cap)
-	{
-		size_t		cap = b->cap ? b->cap : 256;
-		char	   *nd;
-
-		while (b->len + more + 1 > cap)
-			cap *= 2;
-		nd = crm_core_alloc(cap);
-		if (b->data)
-		{
-			memcpy(nd, b->data, b->len);
-			crm_core_free(b->data);
-		}
-		b->data = nd;
-		b->cap = cap;
-	}
-}
-
-static void
-buf_str(Buf *b, const char *s)
-{
-	size_t		n = strlen(s);
-
-	buf_reserve(b, n);
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-static void
-buf_double(Buf *b, double v)
-{
-	buf_reserve(b, 40);
-	b->len += crm_json_format_double(b->data + b->len, v);
-	b->data[b->len] = '\0';
-}
-
-static void
-buf_int(Buf *b, long long v)
-{
-	buf_reserve(b, 24);
-	b->len += snprintf(b->data + b->len, 24, "%lld", v);
-}
-
-static void
-buf_numbers(Buf *b, const double *v, int n)
-{
-	int			i;
-
-	buf_str(b, "[");
-	for (i = 0; i < n; i++)
-	{
-		if (i > 0)
-			buf_str(b, ",");
-		buf_double(b, v[i]);
-	}
-	buf_str(b, "]");
-}
-
-static void
-print_options(Buf *b, const CrmClusterOptions *o)
+print_options(CrmOut *b, const CrmClusterOptions *o)
 {
 	char		tmp[32];
 
-	buf_str(b, "\"scale\":\"");
-	buf_str(b, crm_scale_name(o->scale));
-	buf_str(b, "\",\"atan_scale\":");
-	buf_double(b, o->atan_scale);
-	buf_str(b, ",\"budget_kb\":");
-	buf_int(b, o->budget_kb);
+	crm_out_str(b, "\"scale\":\"");
+	crm_out_str(b, crm_scale_name(o->scale));
+	crm_out_str(b, "\",\"atan_scale\":");
+	crm_json_write_double(b, o->atan_scale);
+	crm_out_str(b, ",\"budget_kb\":");
+	crm_json_write_int(b, o->budget_kb);
 	snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long) o->seed);
-	buf_str(b, ",\"seed\":");
-	buf_str(b, tmp);
-	buf_str(b, ",\"restarts\":");
-	buf_int(b, o->restarts);
-	buf_str(b, ",\"max_iter\":");
-	buf_int(b, o->max_iter);
-	buf_str(b, ",\"tol\":");
-	buf_double(b, o->tol);
+	crm_out_str(b, ",\"seed\":");
+	crm_out_str(b, tmp);
+	crm_out_str(b, ",\"restarts\":");
+	crm_json_write_int(b, o->restarts);
+	crm_out_str(b, ",\"max_iter\":");
+	crm_json_write_int(b, o->max_iter);
+	crm_out_str(b, ",\"tol\":");
+	crm_json_write_double(b, o->tol);
 }
 
 char *
 crm_sketch_print(const CrmSketch *s)
 {
-	Buf			b = {0};
+	CrmOut			b = {0};
 	int			d = s->dims;
 	int			i;
 
-	buf_str(&b, "{\"version\":");
-	buf_int(&b, s->version);
-	buf_str(&b, ",\"dims\":");
-	buf_int(&b, d);
-	buf_str(&b, ",\"k\":");
-	buf_int(&b, s->k);
-	buf_str(&b, ",");
+	crm_out_str(&b, "{\"version\":");
+	crm_json_write_int(&b, s->version);
+	crm_out_str(&b, ",\"dims\":");
+	crm_json_write_int(&b, d);
+	crm_out_str(&b, ",\"k\":");
+	crm_json_write_int(&b, s->k);
+	crm_out_str(&b, ",");
 	print_options(&b, &s->opt);
-	buf_str(&b, ",\"rows\":");
-	buf_int(&b, (long long) s->rows);
-	buf_str(&b, (s->flags & CRM_SKETCH_REDUCED) ? ",\"reduced\":true" : ",\"reduced\":false");
-	buf_str(&b, ",\"stats\":[");
+	crm_out_str(&b, ",\"rows\":");
+	crm_json_write_int(&b, (long long) s->rows);
+	crm_out_str(&b, (s->flags & CRM_SKETCH_REDUCED) ? ",\"reduced\":true" : ",\"reduced\":false");
+	crm_out_str(&b, ",\"stats\":[");
 	for (i = 0; i < d; i++)
 	{
 		if (i > 0)
-			buf_str(&b, ",");
-		buf_numbers(&b, crm_sketch_stats(s) + (size_t) i * CRM_ST_COUNT, CRM_ST_COUNT);
+			crm_out_str(&b, ",");
+		crm_json_write_numbers(&b, crm_sketch_stats(s) + (size_t) i * CRM_ST_COUNT, CRM_ST_COUNT);
 	}
-	buf_str(&b, "],\"reps\":[");
+	crm_out_str(&b, "],\"reps\":[");
 	for (i = 0; i < s->nreps; i++)
 	{
 		if (i > 0)
-			buf_str(&b, ",");
-		buf_numbers(&b, crm_sketch_reps(s) + (size_t) i * (d + 2), d + 2);
+			crm_out_str(&b, ",");
+		crm_json_write_numbers(&b, crm_sketch_reps(s) + (size_t) i * (d + 2), d + 2);
 	}
-	buf_str(&b, "]}");
+	crm_out_str(&b, "]}");
 	return b.data;
 }
 
