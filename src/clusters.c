@@ -24,6 +24,7 @@
 #include "utils/expandeddatum.h"
 
 #include "cluster.h"
+#include "validate.h"
 
 /* rows the silhouette sample keeps */
 #define SILHOUETTE_SAMPLE 2000
@@ -38,18 +39,6 @@ cluster_model_arg(Datum d)
 	if (!crm_model_check(m, VARSIZE(v), &err))
 		crm_ereport(&err);
 	return m;
-}
-
-static MemoryContext
-agg_context(FunctionCallInfo fcinfo, const char *name)
-{
-	MemoryContext aggctx;
-
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("%s called in non-aggregate context", name)));
-	return aggctx;
 }
 
 /* ------------------------------------------------------------ type I/O */
@@ -309,7 +298,7 @@ clusters_refine_sfunc(PG_FUNCTION_ARGS)
 	const double *x;
 	int			dims;
 
-	(void) agg_context(fcinfo, "crm.kmeans_refine");
+	(void) AggregateContext(fcinfo, "crm.kmeans_refine");
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -363,7 +352,7 @@ clusters_refine_combine(PG_FUNCTION_ARGS)
 	size_t		i,
 				n;
 
-	(void) agg_context(fcinfo, "crm.kmeans_refine");
+	(void) AggregateContext(fcinfo, "crm.kmeans_refine");
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
@@ -567,7 +556,7 @@ clusters_silhouette_sfunc(PG_FUNCTION_ARGS)
 	double		hash;
 	int			dims;
 
-	(void) agg_context(fcinfo, "crm.silhouette");
+	(void) AggregateContext(fcinfo, "crm.silhouette");
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -615,7 +604,7 @@ clusters_silhouette_combine(PG_FUNCTION_ARGS)
 	int			i,
 				stride;
 
-	(void) agg_context(fcinfo, "crm.silhouette");
+	(void) AggregateContext(fcinfo, "crm.silhouette");
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))

@@ -31,6 +31,7 @@
 #include "utils/numeric.h"
 
 #include "rebalance.h"
+#include "validate.h"
 
 /* small groups stay small: a state starts with room for 8 rows (about 300 bytes) */
 #define RB_INITIAL_ROWS 8
@@ -152,10 +153,7 @@ rebalance_transfn(PG_FUNCTION_ARGS)
 	bool		no_manager = PG_ARGISNULL(2);
 	bool		pinned;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("%s called in non-aggregate context", __func__)));
+	(void) AggregateContext(fcinfo, __func__);
 	s = PG_ARGISNULL(0) ? NULL : (RbState *) PG_GETARG_POINTER(0);
 	if (no_customer && no_manager)
 	{
@@ -201,10 +199,7 @@ rebalance_combinefn(PG_FUNCTION_ARGS)
 	RbState    *a;
 	RbState    *b;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("%s called in non-aggregate context", __func__)));
+	(void) AggregateContext(fcinfo, __func__);
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
@@ -308,22 +303,10 @@ JsonGet(JsonbContainer *obj, const char *key)
 static void
 JsonKeys(JsonbContainer *obj, const char *const *allowed, const char *type)
 {
-	JsonbIterator *it = JsonbIteratorInit(obj);
-	JsonbValue	v;
-	JsonbIteratorToken tok;
+	char	   *key = UnknownJsonbKey(obj, allowed);
 
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		const char *const *a;
-
-		if (tok != WJB_KEY)
-			continue;
-		for (a = allowed; *a; a++)
-			if (strlen(*a) == (size_t) v.val.string.len && memcmp(*a, v.val.string.val, v.val.string.len) == 0)
-				break;
-		if (*a == NULL)
-			JsonError(type, psprintf("key \"%.*s\"", v.val.string.len, v.val.string.val), "is unknown");
-	}
+	if (key)
+		JsonError(type, psprintf("key \"%s\"", key), "is unknown");
 }
 
 /* elements of an array container (scalars as values, containers as jbvBinary) */

@@ -21,6 +21,7 @@
 
 #include "scorecard.h"
 #include "tiers.h"
+#include "validate.h"
 
 #define SCORECARD_BINARY_VERSION 1
 
@@ -149,28 +150,10 @@ JsonError(const char *path, const char *problem)
 static void
 JsonCheckKeys(JsonbContainer *obj, const char *const *allowed, const char *path)
 {
-	JsonbIterator *it = JsonbIteratorInit(obj);
-	JsonbValue	v;
-	JsonbIteratorToken tok;
+	char	   *key = UnknownJsonbKey(obj, allowed);
 
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		const char *const *a;
-
-		if (tok != WJB_KEY)
-			continue;
-		for (a = allowed; *a; a++)
-			if (strlen(*a) == (size_t) v.val.string.len &&
-				memcmp(*a, v.val.string.val, v.val.string.len) == 0)
-				break;
-		if (*a == NULL)
-		{
-			char	   *msg = psprintf("has an unknown key \"%.*s\"",
-									   v.val.string.len, v.val.string.val);
-
-			JsonError(path, msg);
-		}
-	}
+	if (key)
+		JsonError(path, psprintf("has an unknown key \"%s\"", key));
 }
 
 static JsonbValue *

@@ -27,6 +27,7 @@
 #include "utils/memutils.h"
 
 #include "cluster.h"
+#include "validate.h"
 
 #define INITIAL_REPS 1024
 
@@ -482,23 +483,11 @@ cluster_sketch_recv(PG_FUNCTION_ARGS)
 
 /* ------------------------------------------------------------ aggregates */
 
-static MemoryContext
-agg_context(FunctionCallInfo fcinfo, const char *name)
-{
-	MemoryContext aggctx;
-
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("%s called in non-aggregate context", name)));
-	return aggctx;
-}
-
 /* shared by crm.sketch(features, options) and crm.kmeans(features, k, options) */
 static Datum
 sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const char *name)
 {
-	MemoryContext aggctx = agg_context(fcinfo, name);
+	MemoryContext aggctx = AggregateContext(fcinfo, name);
 	SketchEOH  *e;
 	const double *x;
 	int			dims;
@@ -562,7 +551,7 @@ PG_FUNCTION_INFO_V1(cluster_sketch_combine);
 Datum
 cluster_sketch_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx = agg_context(fcinfo, "crm.merge");
+	MemoryContext aggctx = AggregateContext(fcinfo, "crm.merge");
 	SketchEOH  *e;
 	const CrmSketch *b;
 	const double *src;

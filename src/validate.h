@@ -13,7 +13,54 @@
 
 #include <math.h>
 
+#include "fmgr.h"
 #include "utils/float.h"
+#include "utils/jsonb.h"
+
+/*
+ * The aggregate memory context of a transition, combine or final function;
+ * called directly from SQL (no aggregate) it is an error.  fn names the
+ * function in the message.
+ */
+static inline MemoryContext
+AggregateContext(FunctionCallInfo fcinfo, const char *fn)
+{
+	MemoryContext aggctx;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s called in non-aggregate context", fn)));
+	return aggctx;
+}
+
+/*
+ * The first key of a jsonb object that is not in allowed (NULL-terminated),
+ * as a palloc'd string, or NULL when every key is known.  The JSON forms of
+ * crm's types reject unknown keys rather than ignore a misspelt one.
+ */
+static inline char *
+UnknownJsonbKey(JsonbContainer *obj, const char *const *allowed)
+{
+	JsonbIterator *it = JsonbIteratorInit(obj);
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		const char *const *a;
+
+		if (tok != WJB_KEY)
+			continue;
+		for (a = allowed; *a; a++)
+			if (strlen(*a) == (size_t) v.val.string.len &&
+				memcmp(*a, v.val.string.val, v.val.string.len) == 0)
+				break;
+		if (*a == NULL)
+			return pnstrdup(v.val.string.val, v.val.string.len);
+	}
+	return NULL;
+}
 
 /* A float8 input that must be a real number (not NaN, not +-Infinity). */
 static inline void

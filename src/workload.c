@@ -32,10 +32,7 @@ gini_transfn(PG_FUNCTION_ARGS)
 {
 	double		x;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("%s called in non-aggregate context", __func__)));
+	(void) AggregateContext(fcinfo, __func__);
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
