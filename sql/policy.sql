@@ -54,7 +54,7 @@ SELECT crm.required_fte(99000, '1 year') AS one,
        crm.required_fte(8250, '1 month') AS one_month,
        crm.required_fte(99000, '1 year', 1800) AS longer_hours;
 
--- Gini: 0 = all equal; {1, 2, 3, 4}: sum (2i - 5) x_i / (4 x 10) = (-3 - 2 + 3 + 8) / 40 = 0.25
+-- Gini: 0 = all equal; {1, 2, 3, 4}: sum (2i - 5) x_i / (4 x 10) = (-3 - 2 + 3 + 12) / 40 = 0.25
 SELECT crm.gini(x) FROM (VALUES (1.0::float8), (2), (3), (4)) v(x);
 SELECT crm.gini(x) FROM (VALUES (5.0::float8), (5), (5)) v(x);
 SELECT crm.gini(x) FROM (VALUES (0::float8), (0), (0), (10)) v(x);   -- (3 x 10) / (4 x 10) = 0.75
