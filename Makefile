@@ -36,6 +36,7 @@ REGRESS = setup \
 	kmeans \
 	policy \
 	rebalance \
+	trust_privileges \
 	catalog
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 

@@ -40,6 +40,7 @@ chmod -R a+rX "$run/stage"
 pg_virtualenv -t -v 15 \
 	-i "--auth-local=trust --encoding=UTF8 --locale=C.UTF-8" \
 	-o "unix_socket_directories=$run/socket" \
+	-o "listen_addresses=" \
 	-o "extension_destdir=$run/stage" \
 	-o "max_parallel_workers_per_gather=2" \
 	${CRM_CLUSTER_OPTS:-} \

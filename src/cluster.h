@@ -36,6 +36,5 @@ extern const double *cluster_features(ArrayType *arr, int expected_dims, int *di
 extern CrmSketch *cluster_sketch_arg(Datum d);
 extern CrmModel *cluster_model_arg(Datum d);
 
-extern void cluster_install_interrupt_hook(void);
 
 #endif							/* CRM_CLUSTER_H */

@@ -8,7 +8,6 @@
 
 #include "cluster_core.h"
 
-void		(*crm_interrupt_hook) (void) = NULL;
 
 static const char *const scale_names[] = {"none", "zscore", "minmax", "atan"};
 

@@ -285,16 +285,6 @@ extern double crm_silhouette_weighted(const double *y, const double *w, const in
 
 /* ---------------------------------------------------------------- misc */
 
-/* Called in every long loop; the server sets it to CHECK_FOR_INTERRUPTS. */
-extern void (*crm_interrupt_hook) (void);
-
-static inline void
-crm_check_interrupts(void)
-{
-	if (crm_interrupt_hook)
-		crm_interrupt_hook();
-}
-
 /* deterministic generator (splitmix64 seeding xoshiro256**) */
 typedef struct CrmRng
 {

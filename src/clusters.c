@@ -664,7 +664,6 @@ clusters_silhouette_final(PG_FUNCTION_ARGS)
 					 errmsg("invalid crm.silhouette state")));
 		memcpy(y + (size_t) i * d, e + 2, sizeof(double) * d);
 	}
-	cluster_install_interrupt_hook();
 	s = crm_silhouette_weighted(y, w, labels, n, d, k);
 	if (isnan(s))
 		PG_RETURN_NULL();
@@ -716,7 +715,6 @@ clusters_kmeans_scan(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	if (s->rows == 0)
 		return (Datum) 0;
-	cluster_install_interrupt_hook();
 
 	/*
 	 * The silhouette sample: every representative when there are few, else

@@ -7,26 +7,50 @@
 
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
+#include "utils/memutils.h"
 #include "utils/guc.h"
+
+#include "wire_core.h"
 
 PG_MODULE_MAGIC;
 
+#include "miscadmin.h"
+
 void		_PG_init(void);
 
+/* The cores' interrupt check (crm_error.h): CHECK_FOR_INTERRUPTS(). */
+static void
+CheckInterrupts(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
 /*
- * Module load.  crm has no settings of its own yet; reserving the prefix
- * makes a misspelt "crm.something" setting an error instead of a silently
- * ignored placeholder.
+ * Module load: route the cores' interrupt checks to the server.  crm has no
+ * settings of its own yet; reserving the prefix makes a misspelt
+ * "crm.something" setting an error instead of a silently ignored
+ * placeholder.
  */
 void
 _PG_init(void)
 {
+	crm_interrupt_hook = CheckInterrupts;
 	MarkGUCPrefixReserved("crm");
 }
 
+/*
+ * The cores' allocator.  Cores bound their sizes before allocating; a
+ * request above PostgreSQL's 1 GB limit that still gets here is a program
+ * limit (54000), not an internal error.
+ */
 void *
 crm_core_alloc(size_t size)
 {
+	if (unlikely(!AllocSizeIsValid(size)))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("crm: cannot allocate %zu bytes", size),
+				 errdetail("PostgreSQL limits one allocation to 1 GB.")));
 	return palloc0(size);
 }
 
@@ -102,4 +126,29 @@ crm_ereport(const CrmError *err)
 			 err->detail[0] ? errdetail_internal("%s", ValidMessage(err->detail)) : 0,
 			 err->hint[0] ? errhint("%s", ValidMessage(err->hint)) : 0));
 	pg_unreachable();
+}
+
+/* Print a binary form as compact text (see crm.h). */
+char *
+crm_wire_out(const void *bin, size_t n, const char *what)
+{
+	if (n > CRM_WIRE_MAX_BINARY)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s value of %zu bytes is too large for its text form", what, n),
+				 errdetail("The text form of a value can hold at most %zu bytes.",
+						   (size_t) CRM_WIRE_MAX_BINARY)));
+	return crm_wire_to_text(bin, n);
+}
+
+/* Decode a compact text into the binary form (see crm.h). */
+uint8 *
+crm_wire_in(const char *text, size_t *n, const char *what)
+{
+	CrmError	err = {0};
+	uint8	   *bin = crm_wire_from_text(text, n, what, &err);
+
+	if (bin == NULL)
+		crm_ereport(&err);
+	return bin;
 }

@@ -16,6 +16,16 @@
 extern void crm_ereport(const CrmError *err) pg_attribute_noreturn();
 
 /*
+ * The compact text form (wire_core.h) in the server: crm_wire_out prints n
+ * bytes of a type's binary form as "crm64:..." (54000 when the text would
+ * not fit PostgreSQL's 1 GB limit); crm_wire_in decodes such a text back
+ * into binary form, raising 22P02 for anything but canonical base64.  what
+ * names the type in messages.
+ */
+extern char *crm_wire_out(const void *bin, size_t n, const char *what);
+extern uint8 *crm_wire_in(const char *text, size_t *n, const char *what);
+
+/*
  * Equality and hashing for crm's canonical varlena types (crm.tiers,
  * crm.scorecard): builders normalise every value (-0, order of category
  * values, defaults), so equal content means equal bytes.  Arguments are

@@ -8,6 +8,9 @@
 
 #include "crm_error.h"
 
+/* Set by the server in _PG_init; NULL in fuzzers and unit tests. */
+void		(*crm_interrupt_hook) (void) = NULL;
+
 void
 crm_error_set(CrmError *err, CrmErrorKind kind, const char *fmt,...)
 {

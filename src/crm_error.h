@@ -43,6 +43,24 @@ extern void crm_error_detail(CrmError *err, const char *fmt,...)
 extern void crm_error_hint(CrmError *err, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
 
+/*
+ * Interrupts: every loop of a core that can run long (parsers, k-means,
+ * reduction, the rebalance search) calls crm_check_interrupts().  The server
+ * sets the hook once, in _PG_init, to a function that runs
+ * CHECK_FOR_INTERRUPTS(), so a cancelled query stops promptly; fuzzers and
+ * unit tests leave it NULL.  It may not return (the server longjmps out of
+ * the core), so cores call it only where abandoning their work is safe:
+ * everything they allocate comes from crm_core_alloc (palloc in the server).
+ */
+extern void (*crm_interrupt_hook) (void);
+
+static inline void
+crm_check_interrupts(void)
+{
+	if (crm_interrupt_hook)
+		crm_interrupt_hook();
+}
+
 /* Allocation for the cores: zeroed memory, never returns NULL. */
 extern void *crm_core_alloc(size_t size);
 extern void crm_core_free(void *ptr);

@@ -472,12 +472,6 @@ rebalance_state_recv(PG_FUNCTION_ARGS)
  * Final function: solve, and pack the plan.
  * ---------------------------------------------------------------------- */
 
-static void
-RbInterrupt(void)
-{
-	CHECK_FOR_INTERRUPTS();
-}
-
 static RbPlan *
 PlanAlloc(int32 nmanagers, int64 nentries)
 {
@@ -516,7 +510,7 @@ rebalance_finalfn(PG_FUNCTION_ARGS)
 
 	work = AllocSetContextCreate(CurrentMemoryContext, "crm.rebalance solver", ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(work);
-	rc = crm_rb_solve(s->rows, RB_STATE_FLAGS(s), s->nrows, &plan, RbInterrupt, &err);
+	rc = crm_rb_solve(s->rows, RB_STATE_FLAGS(s), s->nrows, &plan, &err);
 	MemoryContextSwitchTo(old);
 	if (rc != 0)
 		crm_ereport(&err);

@@ -70,7 +70,6 @@ typedef struct KeyIdx
 
 typedef struct Solver
 {
-	CrmRbInterrupt interrupt;
 	uint64_t	ticks;
 
 	/* managers, by id */
@@ -123,8 +122,8 @@ typedef struct Solver
 static inline void
 Tick(Solver *s)
 {
-	if ((++s->ticks & 0xFFFF) == 0 && s->interrupt)
-		s->interrupt();
+	if ((++s->ticks & 0xFFFF) == 0)
+		crm_check_interrupts();
 }
 
 static uint64_t
@@ -161,8 +160,8 @@ RadixSort(Solver *s, KeyIdx *a, KeyIdx *tmp, int64_t n)
 
 		for (byte = 0; byte < 8; byte++)
 			count[byte][(k >> (8 * byte)) & 0xFF]++;
-		if ((i & 0xFFFFF) == 0 && s->interrupt)
-			s->interrupt();
+		if ((i & 0xFFFFF) == 0)
+			crm_check_interrupts();
 	}
 	for (byte = 0; byte < 8; byte++)
 	{
@@ -188,8 +187,7 @@ RadixSort(Solver *s, KeyIdx *a, KeyIdx *tmp, int64_t n)
 			src = dst;
 			dst = t;
 		}
-		if (s->interrupt)
-			s->interrupt();
+		crm_check_interrupts();
 	}
 	crm_core_free(count);
 	if (src != a)
@@ -543,7 +541,7 @@ SendBack(Solver *s, double P)
 
 int
 crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
-			 CrmRbPlan *plan, CrmRbInterrupt interrupt, CrmError *err)
+			 CrmRbPlan *plan, CrmError *err)
 {
 	Solver		S;
 	Solver	   *s = &S;
@@ -565,7 +563,6 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 
 	memset(s, 0, sizeof(*s));
 	memset(plan, 0, sizeof(*plan));
-	s->interrupt = interrupt;
 	if (n >= (int64_t) UINT32_MAX)
 	{
 		crm_error_set(err, CRM_ERR_LIMIT, "crm.rebalance: too many rows (%lld)", (long long) n);

@@ -2,7 +2,7 @@
  * rebalance_core.h
  *	  The rebalancing solver behind crm.rebalance: from rows of (customer,
  *	  current manager, load, manager capacity, pinned) to a plan.  No server
- *	  dependencies: plain C over arrays, with an interrupt hook so the server
+ *	  dependencies: plain C over arrays, calling crm_check_interrupts() so the server
  *	  can honour query cancel.
  *
  * Objective, in order: the lowest peak utilisation (max over managers of
@@ -64,15 +64,12 @@ typedef struct CrmRbPlan
 	CrmRbMove  *moves;			/* by customer id */
 } CrmRbPlan;
 
-/* Called now and then from every long loop; may not return (query cancel). */
-typedef void (*CrmRbInterrupt) (void);
-
 /*
  * Solve one group.  rows[i] with flags[i]; n rows.  Returns 0 and fills
  * *plan (arrays crm_core_alloc'd), or -1 with *err for bad input
  * (duplicate customers, conflicting or zero capacities, ...).
  */
 extern int	crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
-						 CrmRbPlan *plan, CrmRbInterrupt interrupt, CrmError *err);
+						 CrmRbPlan *plan, CrmError *err);
 
 #endif							/* CRM_REBALANCE_CORE_H */

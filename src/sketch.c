@@ -33,18 +33,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static void
-interrupt_hook(void)
-{
-	CHECK_FOR_INTERRUPTS();
-}
-
-void
-cluster_install_interrupt_hook(void)
-{
-	crm_interrupt_hook = interrupt_hook;
-}
-
 static int
 option_int(JsonbValue *v, const char *key, int lo, int hi)
 {
@@ -315,7 +303,6 @@ sketch_make_room(SketchEOH *e)
 		e->alloc = alloc;
 		return;
 	}
-	cluster_install_interrupt_hook();
 	crm_sketch_reduce(s, crm_sketch_reduce_target(s));
 	if (s->nreps >= e->alloc)
 		elog(ERROR, "crm: cluster sketch reduction made no room (%d of %d)", s->nreps, e->alloc);
@@ -370,7 +357,6 @@ cluster_sketch_in(PG_FUNCTION_ARGS)
 	CrmError	err = {0};
 	CrmSketch  *s;
 
-	cluster_install_interrupt_hook();
 	s = crm_sketch_parse(PG_GETARG_CSTRING(0), &err);
 	if (s == NULL)
 		crm_ereport(&err);
@@ -630,7 +616,6 @@ sketch_to_model(const CrmSketch *s, int k, const CrmClusterOptions *o)
 	CrmModel   *m;
 	int			found;
 
-	cluster_install_interrupt_hook();
 	m = crm_kmeans_sketch(s, k, o, &found, &err);
 	if (m == NULL)
 		crm_ereport(&err);
