@@ -36,11 +36,22 @@ chmod 0777 "$run/socket"
 make -s -C "$top" install DESTDIR="$run/stage" >/dev/null
 chmod -R a+rX "$run/stage"
 
+# Each cluster gets its own port, so that several can run at once (the
+# default would be 5432 for every one of them): a random one that nothing
+# listens on.
+if [ -z "${PGPORT:-}" ]; then
+	used=$(ss -Htln 2>/dev/null | awk '{ n = split($4, a, ":"); print a[n] }')
+	while :; do
+		PGPORT=$(( $(od -An -N2 -tu2 /dev/urandom) % 30000 + 20000 ))
+		echo "$used" | grep -qx "$PGPORT" || break
+	done
+	export PGPORT
+fi
+
 # shellcheck disable=SC2086
 pg_virtualenv -t -v 15 \
 	-i "--auth-local=trust --encoding=UTF8 --locale=C.UTF-8" \
 	-o "unix_socket_directories=$run/socket" \
-	-o "listen_addresses=" \
 	-o "extension_destdir=$run/stage" \
 	-o "max_parallel_workers_per_gather=2" \
 	${CRM_CLUSTER_OPTS:-} \
