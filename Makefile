@@ -37,6 +37,7 @@ REGRESS = setup \
 	policy \
 	rebalance \
 	trust_privileges \
+	trust_cache \
 	catalog
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 

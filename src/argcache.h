@@ -6,10 +6,12 @@
  * A function that looks a value up against a rule set passed as an argument
  * (crm.tier(x, scheme), crm.score(card, ...)) should not re-read the rule
  * set on every row.  The cache keeps an aligned, detoasted copy in
- * fn_mcxt; when the argument is a Const or Param it cannot change during
- * the scan, and the fast path is two loads and a test.  Otherwise the copy
- * is kept while the argument's bytes match.  Derived data goes in cxt,
- * which is reset whenever the value changes.
+ * fn_mcxt.  The cache is keyed by value: when the argument is a Const in
+ * the expression it cannot change, and the fast path is two loads and a
+ * test; anything else (a column, a PL/pgSQL variable, a parameter of a
+ * generic plan, which change while the expression state and fn_extra live
+ * on) is compared with the copy, byte for byte, on every call.  Derived
+ * data goes in cxt, which is reset whenever the value changes.
  */
 #ifndef CRM_ARGCACHE_H
 #define CRM_ARGCACHE_H
@@ -19,7 +21,7 @@
 typedef struct ArgCache
 {
 	MemoryContext cxt;			/* owns the copy and derived data */
-	bool		stable;			/* argument is a Const or Param */
+	bool		stable;			/* argument is a Const */
 	bool		valid;
 	struct varlena *value;		/* aligned copy with a 4-byte header */
 } ArgCache;
