@@ -1,0 +1,145 @@
+/*
+ * main.c
+ *	  Runner of crm's unit tests (see unit.h): runs every registered test,
+ *	  or those whose names contain one of the arguments, and prints
+ *	  "unit: N passed, N failed" (tests, not checks) as its last line.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "crm_error.h"
+#include "unit.h"
+
+static UnitTest *tests = NULL;
+static int	failures_in_test;
+
+/* Called by UNIT_TEST's constructor: keep tests in name order. */
+void
+unit_register(UnitTest *t)
+{
+	UnitTest  **p = &tests;
+
+	while (*p && strcmp((*p)->name, t->name) < 0)
+		p = &(*p)->next;
+	t->next = *p;
+	*p = t;
+}
+
+/* Report one failed check. */
+void
+unit_fail(const char *file, int line, const char *fmt,...)
+{
+	va_list		ap;
+
+	fprintf(stdout, "    %s:%d: check failed: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	failures_in_test++;
+}
+
+/*
+ * The cores' allocator: every block is its own malloc (so the sanitizers see
+ * each one's bounds) and is linked into a list that is freed after each
+ * test.
+ */
+typedef struct Block
+{
+	struct Block *next;
+	struct Block *prev;
+	/* data follows, suitably aligned */
+	double		align[];
+} Block;
+
+static Block *blocks = NULL;
+
+void *
+crm_core_alloc(size_t size)
+{
+	Block	   *b = calloc(1, sizeof(Block) + (size ? size : 1));
+
+	if (b == NULL)
+	{
+		fprintf(stderr, "unit: out of memory allocating %zu bytes\n", size);
+		abort();
+	}
+	b->next = blocks;
+	if (blocks)
+		blocks->prev = b;
+	blocks = b;
+	return b->align;
+}
+
+void
+crm_core_free(void *ptr)
+{
+	Block	   *b;
+
+	if (ptr == NULL)
+		return;
+	b = (Block *) ((char *) ptr - offsetof(Block, align));
+	if (b->prev)
+		b->prev->next = b->next;
+	else
+		blocks = b->next;
+	if (b->next)
+		b->next->prev = b->prev;
+	free(b);
+}
+
+/* Free what the test left allocated. */
+static void
+FreeAll(void)
+{
+	while (blocks)
+	{
+		Block	   *b = blocks;
+
+		blocks = b->next;
+		free(b);
+	}
+}
+
+/* Whether the test's name contains one of the filters (or there are none). */
+static bool
+Selected(const char *name, int argc, char **argv)
+{
+	int			i;
+
+	if (argc <= 1)
+		return true;
+	for (i = 1; i < argc; i++)
+		if (strstr(name, argv[i]))
+			return true;
+	return false;
+}
+
+int
+main(int argc, char **argv)
+{
+	UnitTest   *t;
+	int			passed = 0;
+	int			failed = 0;
+
+	for (t = tests; t; t = t->next)
+	{
+		if (!Selected(t->name, argc, argv))
+			continue;
+		failures_in_test = 0;
+		t->fn();
+		FreeAll();
+		if (failures_in_test == 0)
+		{
+			passed++;
+			printf("  ok      %s\n", t->name);
+		}
+		else
+		{
+			failed++;
+			printf("  FAILED  %s (%d checks)\n", t->name, failures_in_test);
+		}
+	}
+	printf("unit: %d passed, %d failed\n", passed, failed);
+	return failed == 0 ? 0 : 1;
+}
