@@ -6,6 +6,8 @@
 #   make demo    same bootstrap, then load the synthetic bank and print the report
 #   make bench   benchmarks (bench/), ratios against plain SQL / Python
 #   make fuzz    libFuzzer harnesses on the text parsers (FUZZ_SECONDS=60)
+#   make check-versions  crm.control, META.json, debian/changelog, RELEASES
+#                and src/upgrade/ agree on the versions (no server needed)
 #
 # Everything else is plain PGXS: make && make install && make installcheck.
 
@@ -67,7 +69,7 @@ crm--$(EXTVERSION).sql: $(SQL_SECTIONS) crm.control
 # a temporary prefix, runs a command against a throw-away cluster on a private
 # socket that loads crm from there, and removes both afterwards.
 
-.PHONY: bootstrap test demo bench fuzz
+.PHONY: bootstrap test demo bench fuzz check-versions
 
 bootstrap:
 	scripts/bootstrap.sh
@@ -94,3 +96,6 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	scripts/bootstrap.sh fuzz
 	fuzz/run.sh $(FUZZ_SECONDS)
+
+check-versions:
+	scripts/check-versions.sh
