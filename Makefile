@@ -18,10 +18,13 @@ MODULE_big  = crm
 OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
 # The install script has one source: the section files in src/sql/, in name
-# order.  Released versions' upgrade scripts live in src/upgrade/.
+# order.  Each upgrade script crm--A--B.sql is generated from
+# src/upgrade/crm--A--B.sql (its statements only) wrapped in the schema checks
+# every install and update runs (see the rule below).
 SQL_SECTIONS = $(sort $(wildcard src/sql/*.sql))
-DATA_built  = crm--$(EXTVERSION).sql
-DATA        = $(wildcard src/upgrade/crm--*--*.sql)
+UPGRADE_SOURCES = $(sort $(wildcard src/upgrade/crm--*--*.sql))
+UPGRADE_SCRIPTS = $(notdir $(UPGRADE_SOURCES))
+DATA_built  = crm--$(EXTVERSION).sql $(UPGRADE_SCRIPTS)
 
 # pg_regress suites, in run order (one file per feature; setup defines the
 # error-capturing helper the others use).
@@ -62,6 +65,16 @@ crm--$(EXTVERSION).sql: $(SQL_SECTIONS) crm.control
 	@printf '%s\n' '-- crm $(EXTVERSION): generated from src/sql/*.sql by make; do not edit' > $@
 	@printf '%s\n' '\echo Use "CREATE EXTENSION crm" to load this file. \quit' >> $@
 	@for f in $(SQL_SECTIONS); do printf '\n-- source: %s\n' "$$f" >> $@; cat "$$f" >> $@; done
+
+# An upgrade script: the psql guard, the update's schema checks
+# (src/upgrade/schema_guard.sql: owner and CREATE privilege; 99_schema.sql:
+# nothing in schema crm that is not the extension's), the script's statements,
+# and 99_schema.sql again at the end, as the install script ends.
+UPGRADE_WRAP = src/upgrade/schema_guard.sql src/sql/99_schema.sql
+$(UPGRADE_SCRIPTS): crm--%.sql: src/upgrade/crm--%.sql $(UPGRADE_WRAP)
+	@printf '%s\n' '-- crm $(subst --, to ,$*): generated from $< by make; do not edit' > $@
+	@printf '\\echo Use "ALTER EXTENSION crm UPDATE TO %s" to load this file. \\quit\n' "'$(lastword $(subst --, ,$*))'" >> $@
+	@for f in $(UPGRADE_WRAP) $< src/sql/99_schema.sql; do printf '\n-- source: %s\n' "$$f" >> $@; cat "$$f" >> $@; done
 
 # ---------------------------------------------------------------------------
 # The two commands (and friends).  scripts/bootstrap.sh installs the Debian
