@@ -6,6 +6,9 @@
 #   make demo    same bootstrap, then load the synthetic bank and print the report
 #   make bench   benchmarks (bench/), ratios against plain SQL / Python
 #   make fuzz    libFuzzer harnesses on the text parsers (FUZZ_SECONDS=60)
+#   make upgrade-check  every released version (RELEASES) built from git,
+#                created, updated step by step to this one and compared
+#                with a fresh install (catalogue and stored sample data)
 #   make check-versions  crm.control, META.json, debian/changelog, RELEASES
 #                and src/upgrade/ agree on the versions (no server needed)
 #
@@ -82,7 +85,7 @@ $(UPGRADE_SCRIPTS): crm--%.sql: src/upgrade/crm--%.sql $(UPGRADE_WRAP)
 # a temporary prefix, runs a command against a throw-away cluster on a private
 # socket that loads crm from there, and removes both afterwards.
 
-.PHONY: bootstrap test demo bench fuzz check-versions
+.PHONY: bootstrap test demo bench fuzz check-versions upgrade-check
 
 bootstrap:
 	scripts/bootstrap.sh
@@ -112,3 +115,7 @@ fuzz:
 
 check-versions:
 	scripts/check-versions.sh
+
+upgrade-check: bootstrap
+	$(MAKE) all
+	scripts/upgrade-check.sh
