@@ -9,6 +9,8 @@
 #   make upgrade-check  every released version (RELEASES) built from git,
 #                created, updated step by step to this one and compared
 #                with a fresh install (catalogue and stored sample data)
+#   make deb     Debian package (debian/, pg_buildext, suites run at build
+#                time) at build/postgresql-15-crm_<version>_<arch>.deb
 #   make check-versions  crm.control, META.json, debian/changelog, RELEASES
 #                and src/upgrade/ agree on the versions (no server needed)
 #
@@ -85,7 +87,7 @@ $(UPGRADE_SCRIPTS): crm--%.sql: src/upgrade/crm--%.sql $(UPGRADE_WRAP)
 # a temporary prefix, runs a command against a throw-away cluster on a private
 # socket that loads crm from there, and removes both afterwards.
 
-.PHONY: bootstrap test demo bench fuzz check-versions upgrade-check
+.PHONY: bootstrap test demo bench fuzz check-versions upgrade-check deb
 
 bootstrap:
 	scripts/bootstrap.sh
@@ -119,3 +121,7 @@ check-versions:
 upgrade-check: bootstrap
 	$(MAKE) all
 	scripts/upgrade-check.sh
+
+deb:
+	scripts/bootstrap.sh deb
+	scripts/build-deb.sh
