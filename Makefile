@@ -6,6 +6,13 @@
 #   make demo    same bootstrap, then load the synthetic bank and print the report
 #   make bench   benchmarks (bench/), ratios against plain SQL / Python
 #   make fuzz    libFuzzer harnesses on the text parsers (FUZZ_SECONDS=60)
+#   make upgrade-check  every released version (RELEASES) built from git,
+#                created, updated step by step to this one and compared
+#                with a fresh install (catalogue and stored sample data)
+#   make deb     Debian package (debian/, pg_buildext, suites run at build
+#                time) at build/postgresql-15-crm_<version>_<arch>.deb
+#   make check-versions  crm.control, META.json, debian/changelog, RELEASES
+#                and src/upgrade/ agree on the versions (no server needed)
 #
 # Everything else is plain PGXS: make && make install && make installcheck.
 
@@ -16,10 +23,13 @@ MODULE_big  = crm
 OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
 # The install script has one source: the section files in src/sql/, in name
-# order.  Released versions' upgrade scripts live in src/upgrade/.
+# order.  Each upgrade script crm--A--B.sql is generated from
+# src/upgrade/crm--A--B.sql (its statements only) wrapped in the schema checks
+# every install and update runs (see the rule below).
 SQL_SECTIONS = $(sort $(wildcard src/sql/*.sql))
-DATA_built  = crm--$(EXTVERSION).sql
-DATA        = $(wildcard src/upgrade/crm--*--*.sql)
+UPGRADE_SOURCES = $(sort $(wildcard src/upgrade/crm--*--*.sql))
+UPGRADE_SCRIPTS = $(notdir $(UPGRADE_SOURCES))
+DATA_built  = crm--$(EXTVERSION).sql $(UPGRADE_SCRIPTS)
 
 # pg_regress suites, in run order (one file per feature; setup defines the
 # error-capturing helper the others use).
@@ -61,13 +71,23 @@ crm--$(EXTVERSION).sql: $(SQL_SECTIONS) crm.control
 	@printf '%s\n' '\echo Use "CREATE EXTENSION crm" to load this file. \quit' >> $@
 	@for f in $(SQL_SECTIONS); do printf '\n-- source: %s\n' "$$f" >> $@; cat "$$f" >> $@; done
 
+# An upgrade script: the psql guard, the update's schema checks
+# (src/upgrade/schema_guard.sql: owner and CREATE privilege; 99_schema.sql:
+# nothing in schema crm that is not the extension's), the script's statements,
+# and 99_schema.sql again at the end, as the install script ends.
+UPGRADE_WRAP = src/upgrade/schema_guard.sql src/sql/99_schema.sql
+$(UPGRADE_SCRIPTS): crm--%.sql: src/upgrade/crm--%.sql $(UPGRADE_WRAP)
+	@printf '%s\n' '-- crm $(subst --, to ,$*): generated from $< by make; do not edit' > $@
+	@printf '\\echo Use "ALTER EXTENSION crm UPDATE TO %s" to load this file. \\quit\n' "'$(lastword $(subst --, ,$*))'" >> $@
+	@for f in $(UPGRADE_WRAP) $< src/sql/99_schema.sql; do printf '\n-- source: %s\n' "$$f" >> $@; cat "$$f" >> $@; done
+
 # ---------------------------------------------------------------------------
 # The two commands (and friends).  scripts/bootstrap.sh installs the Debian
 # packages that are missing; scripts/with-cluster.sh installs this build into
 # a temporary prefix, runs a command against a throw-away cluster on a private
 # socket that loads crm from there, and removes both afterwards.
 
-.PHONY: bootstrap test demo bench fuzz
+.PHONY: bootstrap test demo bench fuzz check-versions upgrade-check deb
 
 bootstrap:
 	scripts/bootstrap.sh
@@ -94,3 +114,14 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	scripts/bootstrap.sh fuzz
 	fuzz/run.sh $(FUZZ_SECONDS)
+
+check-versions:
+	scripts/check-versions.sh
+
+upgrade-check: bootstrap
+	$(MAKE) all
+	scripts/upgrade-check.sh
+
+deb:
+	scripts/bootstrap.sh deb
+	scripts/build-deb.sh

@@ -50,7 +50,7 @@ fi
 
 # shellcheck disable=SC2086
 pg_virtualenv -t -v 15 \
-	-i "--auth-local=trust --encoding=UTF8 --locale=C.UTF-8" \
+	-i "--auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8" \
 	-o "unix_socket_directories=$run/socket" \
 	-o "extension_destdir=$run/stage" \
 	-o "max_parallel_workers_per_gather=2" \
