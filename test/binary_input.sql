@@ -69,18 +69,19 @@ SELECT throws_ok($$SELECT pg_temp.load('\x01000000023ff0000000000000000000016100
 SELECT throws_ok($$SELECT pg_temp.load('\x01000000023ff00000000000000000000161000000016200')$$,
                  '22P03', 'invalid crm.tiers binary value: 1 bytes after the end of the value', 'trailing byte');
 
--- crm.scorecard: a version byte, then the canonical text form
+-- crm.scorecard: version, flags, name, version, factors, levels (scorecard_core.h)
 SELECT is(crm.scorecard_send('x: numeric {1}; levels: {a, b >= 1}'),
-          '\x01'::bytea || convert_to('x: numeric {1, null: 0}; levels: {a, b >= 1}', 'UTF8'),
+          '\x01000000000000000000000000010000000178010000000100000000000000003ff000000000000001000000023ff000000000000000000001610000000162'::bytea,
           'binary layout of a scorecard');
 SELECT lives_ok($$SELECT pg_temp.load(crm.scorecard_send('x: numeric {1}; levels: {a, b >= 1}'), 'c')$$,
                 'a valid scorecard loads');
-SELECT throws_ok($$SELECT pg_temp.load('\x02' || convert_to('x: numeric {1}; levels: {a, b >= 1}', 'UTF8'), 'c')$$,
-                 '22P03', 'unsupported crm.scorecard binary format version 2', 'unknown scorecard format version');
-SELECT throws_ok($$SELECT pg_temp.load('\x01' || convert_to('x: numeric {0, 1 >= 5, 2 >= 1}; levels: {a, b >= 1}', 'UTF8'), 'c')$$,
-                 '22023', NULL, 'unsorted edges are rejected as in the text form');
-SELECT throws_ok($$SELECT pg_temp.load('\x01' || convert_to('x: numeric {0', 'UTF8'), 'c')$$,
-                 '22P02', NULL, 'truncated scorecard text');
+SELECT throws_ok($$SELECT pg_temp.load('\x02000000000000000000000000010000000178010000000100000000000000003ff000000000000001000000023ff000000000000000000001610000000162', 'c')$$,
+                 '22P03', 'invalid crm.scorecard binary value: unsupported format version 2', 'unknown scorecard format version');
+SELECT throws_ok($$SELECT pg_temp.load('\x010000000000000000000000000100000001780100000003000000000000000000000000000000003ff0000000000000400000000000000040140000000000003ff000000000000001000000023ff000000000000000000001610000000162', 'c')$$,
+                 '22023', 'factor "x": bin edges must be strictly ascending: edge 2 (1) is not above edge 1 (5)',
+                 'unsorted edges are rejected as in the text form');
+SELECT throws_ok($$SELECT pg_temp.load('\x01000000000000000000000000010000000178010000000100000000000000003ff0000000', 'c')$$,
+                 '22P03', 'crm.scorecard binary value is truncated', 'truncated scorecard');
 
 SELECT * FROM finish();
 ROLLBACK;
