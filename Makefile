@@ -38,6 +38,7 @@ REGRESS = setup \
 	rebalance \
 	trust_privileges \
 	trust_cache \
+	trust_settings \
 	catalog
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
