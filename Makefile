@@ -39,6 +39,7 @@ REGRESS = setup \
 	trust_privileges \
 	trust_cache \
 	trust_settings \
+	trust_edges_scoring \
 	catalog
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
