@@ -204,6 +204,7 @@ ScientificText(const char *s)
 	return out.data;
 }
 
+/* numeric -> float8 by the number rule (scorecard.h). */
 bool
 scorecard_numeric_double(Numeric num, double *out, char **literal)
 {

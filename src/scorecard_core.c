@@ -96,6 +96,7 @@ CompareKeyPoints(const void *a, const void *b)
 	return crm_lex_compare_bytes(x->key, x->len, y->key, y->len);
 }
 
+/* How a message names a number of a card (scorecard_core.h). */
 void
 crm_card_subject(char *buf, size_t size, const char *factor, uint32_t flen,
 				 CrmCardNumber what, int index, const char *key, uint32_t klen)
@@ -163,6 +164,7 @@ CheckWord(const char *s, uint32_t len, const char *subject, CrmError *err)
 	return true;
 }
 
+/* The factor count limits, shared by the builder and the readers. */
 bool
 crm_card_factor_count_ok(int64_t nfactors, CrmError *err)
 {
@@ -180,6 +182,7 @@ crm_card_factor_count_ok(int64_t nfactors, CrmError *err)
 	return true;
 }
 
+/* The bin and listed-value limits of one factor. */
 bool
 crm_card_entry_count_ok(const char *factor, uint32_t flen, CrmFactorKind kind,
 						int64_t n, CrmError *err)
@@ -333,6 +336,7 @@ SortCategories(const CrmCardSpec *spec, CrmError *err)
 	return sorted;
 }
 
+/* Free what SortCategories returned. */
 static void
 FreeSorted(KeyPoints **sorted, int nfactors)
 {
@@ -1515,6 +1519,7 @@ EncodeCard(CrmEnc *e, const void *value)
 	crm_tiers_write(e, crm_card_levels(c));
 }
 
+/* The binary form of a card (send). */
 uint8_t *
 crm_card_encode(const CrmScorecard *c, CrmConvFn conv, size_t *len)
 {
@@ -1593,6 +1598,7 @@ FreeDecoded(CrmFactorSpec *factors, int n)
 	crm_core_free(factors);
 }
 
+/* A whole binary value (recv): read the parts, then build like any other form. */
 CrmScorecard *
 crm_card_decode(const void *buf, size_t len, CrmConvFn conv, size_t *size, CrmError *err)
 {

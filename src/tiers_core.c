@@ -46,6 +46,7 @@ TiersSize(int ntiers, const uint32_t *label_lens)
 	return size;
 }
 
+/* The tier count limits, shared by the builder and every reader of a count. */
 bool
 crm_tiers_count_ok(int64_t ntiers, CrmError *err)
 {
@@ -565,6 +566,7 @@ QuotedLen(const char *s, size_t len)
 	return n;
 }
 
+/* Keep in step with crm_tiers_print (the fuzzer checks that they agree). */
 size_t
 crm_tiers_text_len(const CrmTiers *t)
 {
@@ -591,6 +593,7 @@ crm_tiers_text_len(const CrmTiers *t)
  * Binary form
  * ---------------------------------------------------------------------- */
 
+/* Size, allocate, write: see tiers_core.h. */
 uint8_t *
 crm_encode(CrmEncodeFn fn, const void *value, CrmConvFn conv, size_t *len)
 {
@@ -616,6 +619,7 @@ crm_encode(CrmEncodeFn fn, const void *value, CrmConvFn conv, size_t *len)
 	return buf;
 }
 
+/* A counted string, converted; see tiers_core.h. */
 bool
 crm_rd_str(CrmReader *r, CrmConvFn conv, const char **s, uint32_t *len)
 {
@@ -640,6 +644,7 @@ crm_rd_str(CrmReader *r, CrmConvFn conv, const char **s, uint32_t *len)
 	return true;
 }
 
+/* Version, count, bounds, counted labels (tiers_core.h). */
 void
 crm_tiers_write(CrmEnc *e, const CrmTiers *t)
 {
@@ -657,6 +662,7 @@ crm_tiers_write(CrmEnc *e, const CrmTiers *t)
 	}
 }
 
+/* Read the parts, bounding the count by the bytes left, then build. */
 CrmTiers *
 crm_tiers_read(CrmReader *r, CrmConvFn conv, size_t *size)
 {
@@ -710,12 +716,14 @@ EncodeTiers(CrmEnc *e, const void *value)
 	crm_tiers_write(e, (const CrmTiers *) value);
 }
 
+/* The binary form of a scheme (send). */
 uint8_t *
 crm_tiers_encode(const CrmTiers *t, CrmConvFn conv, size_t *len)
 {
 	return crm_encode(EncodeTiers, t, conv, len);
 }
 
+/* A whole binary value (recv): the scheme and nothing after it. */
 CrmTiers *
 crm_tiers_decode(const void *buf, size_t len, CrmConvFn conv, size_t *size, CrmError *err)
 {
