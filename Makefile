@@ -48,6 +48,8 @@ REGRESS = setup \
 	rebalance \
 	trust_privileges \
 	trust_cache \
+	trust_settings \
+	trust_edges_scoring \
 	catalog
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 

@@ -12,18 +12,30 @@
  *                    equal to an edge is in the upper bin (crm_bounds_locate,
  *                    the rule crm.tiers uses)
  *   category factor  the value's text (JSON string, or the text form of a
- *                    number, boolean or any SQL value) -> its listed points,
- *                    or the points for other values
+ *                    number, boolean or any SQL value whose text is fixed)
+ *                    -> its listed points, or the points for other values
  * The total is the sum of the factors' points in factor order (float8, so
  * the same card and attributes always give the same bits), and the level is
  * the card's level band the total falls in.
+ *
+ * Every function here is IMMUTABLE, so no result may depend on a setting:
+ * an expression index on crm.score_values(card, col) must keep matching
+ * whatever extra_float_digits, DateStyle, TimeZone or lc_monetary the
+ * session has.  float4 and float8 values are matched by their shortest
+ * exact decimal (what float4out/float8out print with the default
+ * extra_float_digits), numeric, integers and booleans by their canonical
+ * text, and types whose text follows a setting or the catalog are refused
+ * (42804, see HasFixedText).  Numbers are read by one rule (lex_core.h):
+ * out of float8's range is 22003, NaN or Infinity where a finite number is
+ * needed is 22023.
  */
 #include "crm.h"
 
-#include <errno.h>
 #include <math.h>
 
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
+#include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -33,6 +45,7 @@
 #include "utils/numeric.h"
 
 #include "argcache.h"
+#include "lex_core.h"
 #include "scorecard.h"
 
 /* How a positional argument's SQL type is read. */
@@ -48,7 +61,8 @@ typedef enum ValueKind
 	VK_BPCHAR,					/* char(n): trailing blanks are not significant */
 	VK_UNKNOWN,					/* an untyped literal: a C string */
 	VK_BOOL,
-	VK_OTHER					/* anything else: its output function */
+	VK_OTHER,					/* a type with a fixed text: its output function */
+	VK_UNFIXED					/* a type whose text follows a setting: refused */
 } ValueKind;
 
 typedef struct PosArg
@@ -112,6 +126,20 @@ FactorName(const CrmScorecard *c, int fi)
 	return pnstrdup(crm_card_str(c, c->factors[fi].name), c->factors[fi].name.len);
 }
 
+/* The number rule's errors for factor fi's value (lex_core.h); cold path. */
+static void pg_attribute_noreturn()
+ValueNumberError(const CrmScorecard *c, int fi, double x, const char *literal)
+{
+	CrmError	err = {0};
+	char	   *subject = psprintf("factor \"%s\": value", FactorName(c, fi));
+
+	if (literal)
+		crm_error_out_of_range(&err, subject, literal, strlen(literal));
+	else
+		crm_error_not_finite(&err, subject, x);
+	crm_ereport(&err);
+}
+
 /* Points of a numeric factor for a number. */
 static double
 NumericPoints(const CrmScorecard *c, int fi, double x, int *bin)
@@ -119,39 +147,52 @@ NumericPoints(const CrmScorecard *c, int fi, double x, int *bin)
 	const CrmCardFactor *f = &c->factors[fi];
 
 	if (unlikely(!isfinite(x)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("factor \"%s\": value must be a finite number, got %s",
-						FactorName(c, fi), isnan(x) ? "NaN" : (x > 0 ? "Infinity" : "-Infinity"))));
+		ValueNumberError(c, fi, x, NULL);
 	*bin = crm_card_numeric_bin(c, f, x);
 	return crm_card_points(c, f)[*bin];
 }
 
-/* A number written as text (surrounding blanks allowed), for a numeric factor. */
+/* A numeric value as float8, by the number rule. */
+static double
+NumericValue(const CrmScorecard *c, int fi, Numeric num)
+{
+	double		x;
+	char	   *literal;
+
+	if (unlikely(!scorecard_numeric_double(num, &x, &literal)))
+		ValueNumberError(c, fi, 0, literal);
+	return x;
+}
+
+/*
+ * A number written as text (surrounding blanks allowed), for a numeric
+ * factor.  Short values are copied to the stack, not to the heap: this runs
+ * once per row in bulk scoring.
+ */
 static double
 ParseNumber(const CrmScorecard *c, int fi, const char *s, int len)
 {
-	char	   *str = pnstrdup(s, len);
-	char	   *p = str;
-	char	   *end;
+	char		local[64];
+	char	   *str = len < (int) sizeof(local) ? local : palloc(len + 1);
+	const char *p;
+	const char *end;
 	double		x;
+	CrmNumRead	status;
 
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	errno = 0;
-	x = strtod(p, &end);
-	while (end > p && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
-		end++;
-	if (end == p || *end != '\0')
+	memcpy(str, s, len);
+	str[len] = '\0';
+	p = crm_lex_skip_space(str);
+	status = crm_lex_read_double(p, &end, &x);
+	end = crm_lex_skip_space(end);
+	if (status == CRM_NUM_NONE || *end != '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("factor \"%s\" is numeric, but its value \"%s\" is not a number",
 						FactorName(c, fi), str)));
-	if (errno == ERANGE && (x == 0.0 || isinf(x)))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("factor \"%s\": value \"%s\" is out of range for type double precision",
-						FactorName(c, fi), str)));
+	if (status == CRM_NUM_RANGE)
+		ValueNumberError(c, fi, 0, str);
+	if (str != local)
+		pfree(str);
 	return x;
 }
 
@@ -198,8 +239,7 @@ JsonbFactorPoints(const CrmScorecard *c, int fi, JsonbValue *v, int *bin, char *
 
 		if (v->type == jbvNumeric)
 		{
-			x = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
-												   NumericGetDatum(v->val.numeric)));
+			x = NumericValue(c, fi, v->val.numeric);
 			if (text)
 				*text = DatumGetCString(DirectFunctionCall1(numeric_out,
 															NumericGetDatum(v->val.numeric)));
@@ -283,6 +323,22 @@ AttrValue(JsonbContainer *attrs, const CrmScorecard *c, int fi, JsonbValue *buf)
 										c->factors[fi].name.len, buf);
 }
 
+/*
+ * A total must be a finite number (22003 otherwise).  crm_card_build
+ * refuses cards whose points could add up to +-Infinity, so this only
+ * guards the invariant; it costs one test per row.
+ */
+static inline double
+FiniteTotal(double total, const char *fname)
+{
+	if (unlikely(!isfinite(total)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: the total points are out of range for type double precision", fname)));
+	return total;
+}
+
+/* Total of the attributes in jsonb argument 1. */
 static double
 JsonbTotal(FunctionCallInfo fcinfo, const CrmScorecard *c, const char *fname)
 {
@@ -297,7 +353,7 @@ JsonbTotal(FunctionCallInfo fcinfo, const CrmScorecard *c, const char *fname)
 
 		total += JsonbFactorPoints(c, i, AttrValue(attrs, c, i, &buf), &bin, NULL);
 	}
-	return total;
+	return FiniteTotal(total, fname);
 }
 
 static text *
@@ -337,10 +393,14 @@ score_level_of_total(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	total = PG_GETARG_FLOAT8(1);
-	if (isnan(total))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("crm.level: total must not be NaN")));
+	if (unlikely(!isfinite(total)))
+	{
+		CrmError	err = {0};
+
+		/* as crm.tier: a total no card can give has no level */
+		crm_error_not_finite(&err, "crm.level: total", total);
+		crm_ereport(&err);
+	}
 	PG_RETURN_TEXT_P(LevelOf(cache, total));
 }
 
@@ -364,15 +424,21 @@ BinText(const CrmScorecard *c, int fi, int bin)
 	else
 	{
 		const double *edges = crm_card_edges(c, f);
+		char		lo[DOUBLE_SHORTEST_DECIMAL_LEN];
+		char		hi[DOUBLE_SHORTEST_DECIMAL_LEN];
 
+		/* shortest exact decimals, as the card prints them: no setting changes them */
 		if (f->n == 1)
 			return pstrdup("all");
+		if (bin > 0)
+			double_to_shortest_decimal_buf(edges[bin - 1], lo);
+		if (bin < (int) f->n - 1)
+			double_to_shortest_decimal_buf(edges[bin], hi);
 		if (bin == 0)
-			return psprintf("< %s", float8out_internal(edges[0]));
+			return psprintf("< %s", hi);
 		if (bin == (int) f->n - 1)
-			return psprintf(">= %s", float8out_internal(edges[bin - 1]));
-		return psprintf("[%s, %s)", float8out_internal(edges[bin - 1]),
-						float8out_internal(edges[bin]));
+			return psprintf(">= %s", lo);
+		return psprintf("[%s, %s)", lo, hi);
 	}
 }
 
@@ -384,7 +450,18 @@ score_explain_jsonb(PG_FUNCTION_ARGS)
 	ScoreCache *cache = GetCard(fcinfo, "crm.score_explain");
 	const CrmScorecard *c = cache->card;
 	JsonbContainer *attrs = GetAttrs(fcinfo, c, "crm.score_explain");
+	double		total = 0;
 	int			i;
+
+	/* the rows sum to crm.score, so they fail where crm.score fails */
+	for (i = 0; i < c->nfactors; i++)
+	{
+		JsonbValue	buf;
+		int			bin;
+
+		total += JsonbFactorPoints(c, i, AttrValue(attrs, c, i, &buf), &bin, NULL);
+	}
+	FiniteTotal(total, "crm.score_explain");
 
 	InitMaterializedSRF(fcinfo, 0);
 	for (i = 0; i < c->nfactors; i++)
@@ -410,6 +487,41 @@ score_explain_jsonb(PG_FUNCTION_ARGS)
  * factor in factor order, each in its own SQL type.
  * ---------------------------------------------------------------------- */
 
+/*
+ * Whether a type's text form is fixed for each value, so that matching it
+ * against category labels cannot depend on the session.  PostgreSQL marks
+ * output functions STABLE when the text follows a setting or the catalog
+ * (date and time types: DateStyle, TimeZone, IntervalStyle; money:
+ * lc_monetary; enums, which can be renamed; arrays, records, ranges and
+ * reg* types); of the IMMUTABLE ones, bytea follows bytea_output and the
+ * geometric types extra_float_digits.  float4 and float8 never get here
+ * (crm prints them itself, see FloatText).
+ */
+static bool
+HasFixedText(Oid type)
+{
+	Oid			outfunc;
+	bool		isvarlena;
+
+	switch (type)
+	{
+		case BYTEAOID:
+		case POINTOID:
+		case LSEGOID:
+		case PATHOID:
+		case BOXOID:
+		case POLYGONOID:
+		case LINEOID:
+		case CIRCLEOID:
+			return false;
+		default:
+			break;
+	}
+	getTypeOutputInfo(type, &outfunc, &isvarlena);
+	return func_volatile(outfunc) == PROVOLATILE_IMMUTABLE;
+}
+
+/* How values of a type are read (domains as their base type). */
 static ValueKind
 KindOfType(Oid type)
 {
@@ -437,8 +549,15 @@ KindOfType(Oid type)
 		case BOOLOID:
 			return VK_BOOL;
 		default:
-			return VK_OTHER;
+			return HasFixedText(type) ? VK_OTHER : VK_UNFIXED;
 	}
+}
+
+/* The shortest decimal that reads back to the same float8: float8out's default. */
+static int
+FloatText(double d, char *buf)
+{
+	return double_to_shortest_decimal_bufn(d, buf);
 }
 
 static void
@@ -449,18 +568,21 @@ SetUpPositional(ScoreCache *cache, FunctionCallInfo fcinfo, Oid *types, int n)
 
 	for (i = 0; i < n; i++)
 	{
+		Oid			base;
+
+		if (!OidIsValid(types[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INDETERMINATE_DATATYPE),
+					 errmsg("could not determine the type of value %d", i + 1)));
+		base = getBaseType(types[i]);
 		pos[i].type = types[i];
-		pos[i].kind = KindOfType(types[i]);
+		pos[i].kind = KindOfType(base);
 		if (pos[i].kind == VK_OTHER)
 		{
 			Oid			outfunc;
 			bool		isvarlena;
 
-			if (!OidIsValid(types[i]))
-				ereport(ERROR,
-						(errcode(ERRCODE_INDETERMINATE_DATATYPE),
-						 errmsg("could not determine the type of value %d", i + 1)));
-			getTypeOutputInfo(types[i], &outfunc, &isvarlena);
+			getTypeOutputInfo(base, &outfunc, &isvarlena);
 			fmgr_info_cxt(outfunc, &pos[i].out, fcinfo->flinfo->fn_mcxt);
 		}
 	}
@@ -468,12 +590,37 @@ SetUpPositional(ScoreCache *cache, FunctionCallInfo fcinfo, Oid *types, int n)
 	cache->npos = n;
 }
 
-/* Points of factor fi for a positional value. */
+/* A positional value whose type the factor cannot take (42804); cold path. */
+static void pg_attribute_noreturn()
+PositionalTypeError(const CrmScorecard *c, int fi, const PosArg *pa)
+{
+	if (c->factors[fi].kind == CRM_FACTOR_NUMERIC)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("factor \"%s\" is numeric, but its value has type %s",
+						FactorName(c, fi), format_type_be(pa->type)),
+				 errhint("Pass a number, or a text holding one.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("factor \"%s\" is a category factor, but values of type %s have no fixed text form",
+					FactorName(c, fi), format_type_be(pa->type)),
+			 errdetail("Its text depends on a setting (such as DateStyle, TimeZone, lc_monetary or bytea_output) or on the catalog, so the score would too."),
+			 errhint("Pass the value as text in a format of your choosing, or as a number.")));
+}
+
+/*
+ * Points of factor fi for a positional value.  The type is checked before
+ * NULL: a type the factor cannot take is an error of the call, whatever the
+ * row.
+ */
 static double
 DatumFactorPoints(const CrmScorecard *c, int fi, PosArg *pa, Datum d, bool isnull, int *bin)
 {
 	const CrmCardFactor *f = &c->factors[fi];
 
+	if (unlikely(pa->kind >= VK_BOOL) &&
+		(pa->kind == VK_UNFIXED || f->kind == CRM_FACTOR_NUMERIC))
+		PositionalTypeError(c, fi, pa);
 	if (isnull)
 	{
 		*bin = BIN_MISSING;
@@ -501,7 +648,7 @@ DatumFactorPoints(const CrmScorecard *c, int fi, PosArg *pa, Datum d, bool isnul
 				x = (double) DatumGetInt64(d);
 				break;
 			case VK_NUMERIC:
-				x = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
+				x = NumericValue(c, fi, DatumGetNumeric(d));
 				break;
 			case VK_TEXT:
 			case VK_BPCHAR:
@@ -519,17 +666,13 @@ DatumFactorPoints(const CrmScorecard *c, int fi, PosArg *pa, Datum d, bool isnul
 					break;
 				}
 			default:
-				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("factor \"%s\" is numeric, but its value has type %s",
-								FactorName(c, fi), format_type_be(pa->type)),
-						 errhint("Pass a number, or a text holding one.")));
+				PositionalTypeError(c, fi, pa);
 		}
 		return NumericPoints(c, fi, x, bin);
 	}
 	else
 	{
-		char		buf[MAXINT8LEN + 1];
+		char		buf[Max(MAXINT8LEN + 1, DOUBLE_SHORTEST_DECIMAL_LEN)];
 		const char *s;
 		int			len;
 
@@ -565,12 +708,13 @@ DatumFactorPoints(const CrmScorecard *c, int fi, PosArg *pa, Datum d, bool isnul
 				len = strlen(s);
 				break;
 			case VK_FLOAT8:
-				s = float8out_internal(DatumGetFloat8(d));
-				len = strlen(s);
+				len = FloatText(DatumGetFloat8(d), buf);
+				s = buf;
 				break;
 			case VK_FLOAT4:
-				s = float8out_internal(DatumGetFloat4(d));
-				len = strlen(s);
+				/* float4out's shortest form, so 0.1::float4 is "0.1" */
+				len = float_to_shortest_decimal_bufn(DatumGetFloat4(d), buf);
+				s = buf;
 				break;
 			case VK_NUMERIC:
 				s = DatumGetCString(DirectFunctionCall1(numeric_out, d));
@@ -635,7 +779,7 @@ PositionalTotal(FunctionCallInfo fcinfo, ScoreCache *cache, const char *fname)
 
 			total += DatumFactorPoints(c, i, &pa, elems[i], nulls[i], &bin);
 		}
-		return total;
+		return FiniteTotal(total, fname);
 	}
 
 	if (PG_NARGS() - 1 != c->nfactors)
@@ -659,7 +803,7 @@ PositionalTotal(FunctionCallInfo fcinfo, ScoreCache *cache, const char *fname)
 		total += DatumFactorPoints(c, i, &cache->pos[i], PG_GETARG_DATUM(i + 1),
 								   PG_ARGISNULL(i + 1), &bin);
 	}
-	return total;
+	return FiniteTotal(total, fname);
 }
 
 PG_FUNCTION_INFO_V1(score_positional);

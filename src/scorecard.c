@@ -3,10 +3,9 @@
  *	  crm.scorecard type: text and binary I/O, equality, casts from and to
  *	  jsonb, accessors.
  *
- * The layout, text parser and printer live in scorecard_core.c.  The binary
- * form is the text form (one version byte, then the canonical text): a card
- * is small, read rarely (once per query), and this keeps one parser and one
- * set of validation rules for every way a card can arrive.
+ * The layout, text parser and printer, and the binary form live in
+ * scorecard_core.c; every form (text, binary, JSON) ends in crm_card_build,
+ * so a card obeys the same rules whichever way it arrives.
  */
 #include "crm.h"
 
@@ -14,16 +13,16 @@
 #include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 
+#include "lex_core.h"
 #include "scorecard.h"
 #include "tiers.h"
 #include "validate.h"
-
-#define SCORECARD_BINARY_VERSION 1
 
 CrmScorecard *
 scorecard_finish(CrmScorecard *c, size_t size)
@@ -68,35 +67,34 @@ scorecard_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(crm_card_print(PG_GETARG_SCORECARD_P(0)));
 }
 
-/* Binary form: a version byte, then the canonical text form (client encoding). */
+/*
+ * Binary form (scorecard_core.h): the card's parts, strings in the client
+ * encoding.  The core decoder checks every count and length before reading.
+ */
 PG_FUNCTION_INFO_V1(scorecard_recv);
 Datum
 scorecard_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
-	int			nbytes;
-	char	   *str;
+	CrmError	err = {0};
+	size_t		size;
+	CrmScorecard *c = crm_card_decode(buf->data + buf->cursor, buf->len - buf->cursor,
+									  tiers_from_client, &size, &err);
 
-	if (version != SCORECARD_BINARY_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported crm.scorecard binary format version %d", version)));
-	str = pq_getmsgtext(buf, buf->len - buf->cursor, &nbytes);
-	PG_RETURN_SCORECARD_P(ParseOrError(str));
+	if (c == NULL)
+		crm_ereport(&err);
+	buf->cursor = buf->len;
+	PG_RETURN_SCORECARD_P(scorecard_finish(c, size));
 }
 
 PG_FUNCTION_INFO_V1(scorecard_send);
 Datum
 scorecard_send(PG_FUNCTION_ARGS)
 {
-	char	   *str = crm_card_print(PG_GETARG_SCORECARD_P(0));
-	StringInfoData buf;
+	size_t		len;
+	uint8_t    *bin = crm_card_encode(PG_GETARG_SCORECARD_P(0), tiers_to_client, &len);
 
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, SCORECARD_BINARY_VERSION);
-	pq_sendtext(&buf, str, strlen(str));
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	PG_RETURN_BYTEA_P(tiers_bytea(bin, len));
 }
 
 /* Cards are canonical, so bytes decide equality. */
@@ -170,48 +168,131 @@ JsonIsContainer(JsonbValue *v, bool object)
 		 : JsonContainerIsArray(v->val.binary.data));
 }
 
-static double
-JsonNumber(JsonbValue *v, const char *path)
+/*
+ * A plain decimal as numeric_out prints it ("1000...0", "0.000...01") in
+ * scientific notation with up to 17 significant digits, for messages about
+ * numbers out of float8's range (whose plain form runs to 300 digits).
+ */
+static char *
+ScientificText(const char *s)
 {
-	if (v == NULL || v->type != jbvNumeric)
-		JsonError(path, "must be a number");
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+	bool		neg = (*s == '-');
+	const char *p = s + neg;
+	const char *dot = strchr(p, '.');
+	int			intlen = dot ? (int) (dot - p) : (int) strlen(p);
+	StringInfoData digits;
+	StringInfoData out;
+	int			first;
+	int			last;
+
+	initStringInfo(&digits);
+	for (; *p; p++)
+		if (*p != '.')
+			appendStringInfoChar(&digits, *p);
+	for (first = 0; first < digits.len && digits.data[first] == '0'; first++)
+		;
+	if (first == digits.len)
+		return pstrdup(s);		/* zero: never out of range */
+	last = Min(digits.len, first + 17);
+	while (last > first + 1 && digits.data[last - 1] == '0')
+		last--;
+	initStringInfo(&out);
+	appendStringInfo(&out, "%s%c", neg ? "-" : "", digits.data[first]);
+	if (last > first + 1)
+		appendStringInfo(&out, ".%.*s", last - first - 1, digits.data + first + 1);
+	appendStringInfo(&out, "e%+d", intlen - 1 - first);
+	return out.data;
 }
 
-/* optional number with a default */
+/* numeric -> float8 by the number rule (scorecard.h). */
+bool
+scorecard_numeric_double(Numeric num, double *out, char **literal)
+{
+	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
+	const char *end;
+
+	if (crm_lex_read_double(s, &end, out) == CRM_NUM_RANGE)
+	{
+		*literal = ScientificText(s);
+		return false;
+	}
+	pfree(s);
+	return true;
+}
+
+/*
+ * A JSON number as float8.  Not a number: invalid JSON (path names it).  Out
+ * of float8's range: 22003 naming the number as the text form does
+ * (subject); non-finite values are left to the builder.
+ */
 static double
-JsonNumberOr(JsonbContainer *obj, const char *key, double dflt, const char *path)
+JsonNumber(JsonbValue *v, const char *path, const char *subject)
+{
+	double		d;
+	char	   *literal;
+
+	if (v == NULL || v->type != jbvNumeric)
+		JsonError(path, "must be a number");
+	if (!scorecard_numeric_double(v->val.numeric, &d, &literal))
+	{
+		CrmError	err = {0};
+
+		crm_error_out_of_range(&err, subject, literal, strlen(literal));
+		crm_ereport(&err);
+	}
+	return d;
+}
+
+/* The subject of a factor's number in messages (crm_card_subject). */
+static char *
+FactorSubject(const CrmFactorSpec *f, CrmCardNumber what, int index, const char *key, uint32 klen)
+{
+	char		buf[160];
+
+	crm_card_subject(buf, sizeof(buf), f->name, f->name_len, what, index, key, klen);
+	return pstrdup(buf);
+}
+
+/* optional number of factor f with a default (missing or other points) */
+static double
+JsonNumberOr(JsonbContainer *obj, const char *key, double dflt, const char *path,
+			 const CrmFactorSpec *f, CrmCardNumber what)
 {
 	JsonbValue *v = JsonGet(obj, key);
 
 	if (v == NULL)
 		return dflt;
-	return JsonNumber(v, psprintf("%s.%s", path, key));
+	return JsonNumber(v, psprintf("%s.%s", path, key), FactorSubject(f, what, 0, NULL, 0));
 }
 
-/* optional string (or number, e.g. a version) as text; NULL if absent */
+/*
+ * An optional string: NULL when absent.  Names, versions and labels must be
+ * JSON strings; an empty one is the builder's error, as in the text form.
+ */
 static char *
 JsonText(JsonbValue *v, const char *path, int *len)
 {
 	if (v == NULL)
 		return NULL;
-	if (v->type == jbvString)
-	{
-		*len = v->val.string.len;
-		return pnstrdup(v->val.string.val, v->val.string.len);
-	}
-	if (v->type == jbvNumeric)
-	{
-		char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out,
-															NumericGetDatum(v->val.numeric)));
-
-		*len = strlen(s);
-		return s;
-	}
-	JsonError(path, "must be a string");
+	if (v->type != jbvString)
+		JsonError(path, "must be a string");
+	*len = v->val.string.len;
+	return pnstrdup(v->val.string.val, v->val.string.len);
 }
 
-/* elements of an array as JsonbValues (scalars; containers as jbvBinary) */
+/* The number of elements of a JSON array (an error when it is not one). */
+static int
+JsonArrayCount(JsonbValue *arr, const char *path)
+{
+	if (arr == NULL || !JsonIsContainer(arr, false))
+		JsonError(path, "must be an array");
+	return JsonContainerSize(arr->val.binary.data);
+}
+
+/*
+ * Elements of an array as JsonbValues (scalars; containers as jbvBinary).
+ * Callers check JsonArrayCount against their limits first.
+ */
 static JsonbValue *
 JsonElements(JsonbValue *arr, const char *path, int *n)
 {
@@ -219,30 +300,52 @@ JsonElements(JsonbValue *arr, const char *path, int *n)
 	JsonbValue	v;
 	JsonbIteratorToken tok;
 	JsonbValue *out;
-	int			cap;
+	int			cap = JsonArrayCount(arr, path);
 
-	if (arr == NULL || !JsonIsContainer(arr, false))
-		JsonError(path, "must be an array");
-	cap = JsonContainerSize(arr->val.binary.data);
 	out = palloc(sizeof(JsonbValue) * Max(cap, 1));
 	*n = 0;
 	it = JsonbIteratorInit(arr->val.binary.data);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		CHECK_FOR_INTERRUPTS();
 		if (tok == WJB_ELEM)
 			out[(*n)++] = v;
+	}
 	return out;
 }
 
+/*
+ * An array of numbers: the floors of levels (f NULL) or a numeric factor's
+ * edges or points (what), element i named "tier bound i+1" or by
+ * crm_card_subject in out-of-range messages.
+ */
 static double *
-JsonNumbers(JsonbValue *arr, const char *path, int *n)
+JsonNumbers(JsonbValue *arr, const char *path, const CrmFactorSpec *f, CrmCardNumber what,
+			int *n)
 {
 	JsonbValue *elems = JsonElements(arr, path, n);
 	double	   *out = palloc(sizeof(double) * Max(*n, 1));
 	int			i;
 
 	for (i = 0; i < *n; i++)
-		out[i] = JsonNumber(&elems[i], psprintf("%s[%d]", path, i));
+	{
+		char		subject[160];
+
+		if (f == NULL)
+			snprintf(subject, sizeof(subject), "tier bound %d", i + 1);
+		else
+			crm_card_subject(subject, sizeof(subject), f->name, f->name_len, what, i + 1, NULL, 0);
+		out[i] = JsonNumber(&elems[i], psprintf("%s[%d]", path, i), subject);
+	}
 	return out;
+}
+
+/* Raise a core count error (crm_*_count_ok) recorded in err. */
+static void
+CountCheck(bool ok, CrmError *err)
+{
+	if (!ok)
+		crm_ereport(err);
 }
 
 static CrmTiers *
@@ -272,8 +375,13 @@ JsonLevels(JsonbValue *v, size_t *size)
 		int			i;
 
 		JsonCheckKeys(obj, keys, "levels");
+		/* only the upper limits here (before allocating): the rest is the builder's */
+		nlabels = JsonArrayCount(JsonGet(obj, "labels"), "levels.labels");
+		nfloors = JsonArrayCount(JsonGet(obj, "floors"), "levels.floors");
+		CountCheck(Max(nlabels, nfloors + 1) <= CRM_TIERS_MAX_TIERS ||
+				   crm_tiers_count_ok(Max(nlabels, nfloors + 1), &err), &err);
 		labels = JsonElements(JsonGet(obj, "labels"), "levels.labels", &nlabels);
-		floors = JsonNumbers(JsonGet(obj, "floors"), "levels.floors", &nfloors);
+		floors = JsonNumbers(JsonGet(obj, "floors"), "levels.floors", NULL, 0, &nfloors);
 		if (nlabels != nfloors + 1)
 			JsonError("levels", psprintf("needs one more label than floors, got %d labels and %d floors",
 										 nlabels, nfloors));
@@ -295,6 +403,79 @@ JsonLevels(JsonbValue *v, size_t *size)
 	return t;
 }
 
+/* A numeric factor's edges and points. */
+static void
+JsonNumericFactor(JsonbContainer *obj, const char *path, CrmFactorSpec *f)
+{
+	JsonbValue *edges = JsonGet(obj, "edges");
+	JsonbValue *points = JsonGet(obj, "points");
+	int			nedges = 0;
+	int			npoints;
+	CrmError	err = {0};
+
+	/* the bin limit before anything is allocated; the rest is the builder's */
+	npoints = JsonArrayCount(points, psprintf("%s.points", path));
+	if (edges)
+		nedges = JsonArrayCount(edges, psprintf("%s.edges", path));
+	CountCheck(Max(npoints, nedges + 1) <= CRM_CARD_MAX_BINS ||
+			   crm_card_entry_count_ok(f->name, f->name_len, CRM_FACTOR_NUMERIC,
+									   Max(npoints, nedges + 1), &err), &err);
+	f->edges = edges ? JsonNumbers(edges, psprintf("%s.edges", path), f, CRM_CARD_EDGE, &nedges) : NULL;
+	f->points = JsonNumbers(points, psprintf("%s.points", path), f, CRM_CARD_POINTS, &npoints);
+	if (npoints != nedges + 1)
+		JsonError(path, psprintf("needs one more points than edges, got %d points and %d edges",
+								 npoints, nedges));
+	f->kind = CRM_FACTOR_NUMERIC;
+	f->n = npoints;
+}
+
+/* A category factor's listed values and their points. */
+static void
+JsonCategoryFactor(JsonbContainer *obj, const char *path, CrmFactorSpec *f)
+{
+	JsonbValue *pts = JsonGet(obj, "points");
+	CrmError	err = {0};
+	int			cap;
+	JsonbIterator *it;
+	JsonbValue	kv;
+	JsonbIteratorToken tok;
+	const char **keys;
+	uint32	   *lens;
+	double	   *points;
+
+	if (pts == NULL || !JsonIsContainer(pts, true))
+		JsonError(psprintf("%s.points", path), "must be an object of value: points");
+	cap = JsonContainerSize(pts->val.binary.data);
+	CountCheck(crm_card_entry_count_ok(f->name, f->name_len, CRM_FACTOR_CATEGORY, cap, &err), &err);
+	keys = palloc(sizeof(char *) * Max(cap, 1));
+	lens = palloc(sizeof(uint32) * Max(cap, 1));
+	points = palloc(sizeof(double) * Max(cap, 1));
+	f->kind = CRM_FACTOR_CATEGORY;
+	f->n = 0;
+	it = JsonbIteratorInit(pts->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &kv, true)) != WJB_DONE)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (tok == WJB_KEY)
+		{
+			keys[f->n] = pnstrdup(kv.val.string.val, kv.val.string.len);
+			lens[f->n] = kv.val.string.len;
+		}
+		else if (tok == WJB_VALUE)
+		{
+			points[f->n] = JsonNumber(&kv, psprintf("%s.points.%s", path, keys[f->n]),
+									  FactorSubject(f, CRM_CARD_POINTS, f->n + 1,
+													keys[f->n], lens[f->n]));
+			f->n++;
+		}
+	}
+	f->keys = keys;
+	f->key_lens = lens;
+	f->points = points;
+	f->other = JsonNumberOr(obj, "other", 0, path, f, CRM_CARD_OTHER);
+}
+
+/* factors[index] of a card's JSON form. */
 static void
 JsonFactor(JsonbValue *v, int index, CrmFactorSpec *f)
 {
@@ -318,63 +499,17 @@ JsonFactor(JsonbValue *v, int index, CrmFactorSpec *f)
 
 	if (type->val.string.len == 7 && memcmp(type->val.string.val, "numeric", 7) == 0)
 	{
-		int			nedges;
-		int			npoints;
-
 		JsonCheckKeys(obj, num_keys, path);
-		f->kind = CRM_FACTOR_NUMERIC;
-		f->edges = JsonGet(obj, "edges") ?
-			JsonNumbers(JsonGet(obj, "edges"), psprintf("%s.edges", path), &nedges) : NULL;
-		if (f->edges == NULL)
-			nedges = 0;
-		f->points = JsonNumbers(JsonGet(obj, "points"), psprintf("%s.points", path), &npoints);
-		if (npoints != nedges + 1)
-			JsonError(path, psprintf("needs one more points than edges, got %d points and %d edges",
-									 npoints, nedges));
-		f->n = npoints;
+		JsonNumericFactor(obj, path, f);
 	}
 	else if (type->val.string.len == 8 && memcmp(type->val.string.val, "category", 8) == 0)
 	{
-		JsonbValue *pts = JsonGet(obj, "points");
-		int			cap;
-		JsonbIterator *it;
-		JsonbValue	kv;
-		JsonbIteratorToken tok;
-		const char **keys;
-		uint32	   *lens;
-		double	   *points;
-
 		JsonCheckKeys(obj, cat_keys, path);
-		f->kind = CRM_FACTOR_CATEGORY;
-		f->other = JsonNumberOr(obj, "other", 0, path);
-		if (pts == NULL || !JsonIsContainer(pts, true))
-			JsonError(psprintf("%s.points", path), "must be an object of value: points");
-		cap = JsonContainerSize(pts->val.binary.data);
-		keys = palloc(sizeof(char *) * Max(cap, 1));
-		lens = palloc(sizeof(uint32) * Max(cap, 1));
-		points = palloc(sizeof(double) * Max(cap, 1));
-		f->n = 0;
-		it = JsonbIteratorInit(pts->val.binary.data);
-		while ((tok = JsonbIteratorNext(&it, &kv, true)) != WJB_DONE)
-		{
-			if (tok == WJB_KEY)
-			{
-				keys[f->n] = pnstrdup(kv.val.string.val, kv.val.string.len);
-				lens[f->n] = kv.val.string.len;
-			}
-			else if (tok == WJB_VALUE)
-			{
-				points[f->n] = JsonNumber(&kv, psprintf("%s.points.%s", path, keys[f->n]));
-				f->n++;
-			}
-		}
-		f->keys = keys;
-		f->key_lens = lens;
-		f->points = points;
+		JsonCategoryFactor(obj, path, f);
 	}
 	else
 		JsonError(psprintf("%s.type", path), "must be \"numeric\" or \"category\"");
-	f->missing = JsonNumberOr(obj, "missing", 0, path);
+	f->missing = JsonNumberOr(obj, "missing", 0, path, f, CRM_CARD_MISSING);
 }
 
 PG_FUNCTION_INFO_V1(scorecard_from_jsonb);
@@ -410,12 +545,17 @@ scorecard_from_jsonb(PG_FUNCTION_ARGS)
 	factors = JsonGet(root, "factors");
 	if (factors == NULL)
 		JsonError("factors", "is required");
+	n = JsonArrayCount(factors, "factors");
+	CountCheck(n <= CRM_CARD_MAX_FACTORS || crm_card_factor_count_ok(n, &err), &err);
 	{
 		JsonbValue *elems = JsonElements(factors, "factors", &n);
 
 		fs = palloc0(sizeof(CrmFactorSpec) * Max(n, 1));
 		for (i = 0; i < n; i++)
+		{
+			CHECK_FOR_INTERRUPTS();
 			JsonFactor(&elems[i], i, &fs[i]);
+		}
 	}
 	spec.nfactors = n;
 	spec.factors = fs;

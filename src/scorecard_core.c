@@ -96,40 +96,110 @@ CompareKeyPoints(const void *a, const void *b)
 	return crm_lex_compare_bytes(x->key, x->len, y->key, y->len);
 }
 
-/* A name-like string: non-empty (unless allow_empty), bounded, no NUL. */
+/* How a message names a number of a card (scorecard_core.h). */
+void
+crm_card_subject(char *buf, size_t size, const char *factor, uint32_t flen,
+				 CrmCardNumber what, int index, const char *key, uint32_t klen)
+{
+	int			n = snprintf(buf, size, "factor \"%.*s\": ", (int) (flen > 60 ? 60 : flen), factor);
+
+	if (n < 0 || (size_t) n >= size)
+		return;
+	buf += n;
+	size -= (size_t) n;
+	switch (what)
+	{
+		case CRM_CARD_POINTS:
+			if (key != NULL)
+				snprintf(buf, size, "points for \"%.*s\"", (int) (klen > 40 ? 40 : klen), key);
+			else
+				snprintf(buf, size, "points of bin %d", index);
+			break;
+		case CRM_CARD_EDGE:
+			snprintf(buf, size, "bin edge %d", index);
+			break;
+		case CRM_CARD_MISSING:
+			snprintf(buf, size, "points for a missing value");
+			break;
+		case CRM_CARD_OTHER:
+			snprintf(buf, size, "points for other values");
+			break;
+	}
+}
+
+/* A finite number of the card, or the non-finite error naming it. */
 static bool
-CheckWord(const char *s, uint32_t len, const char *what, int index, CrmError *err)
+CheckNumber(double d, const CrmFactorSpec *f, CrmCardNumber what, int index,
+			const char *key, uint32_t klen, CrmError *err)
+{
+	char		subject[160];
+
+	if (isfinite(d))
+		return true;
+	crm_card_subject(subject, sizeof(subject), f->name, f->name_len, what, index, key, klen);
+	crm_error_not_finite(err, subject, d);
+	return false;
+}
+
+/* A name-like string (subject names it): non-empty, bounded, no NUL. */
+static bool
+CheckWord(const char *s, uint32_t len, const char *subject, CrmError *err)
 {
 	if (len == 0)
 	{
-		if (index > 0)
-			crm_error_set(err, CRM_ERR_INVALID, "%s %d is empty", what, index);
-		else
-			crm_error_set(err, CRM_ERR_INVALID, "%s is empty", what);
+		crm_error_set(err, CRM_ERR_INVALID, "%s is empty", subject);
 		return false;
 	}
 	if (len > CRM_CARD_MAX_NAME)
 	{
 		crm_error_set(err, CRM_ERR_LIMIT, "%s \"%.40s...\" is %u bytes long; the limit is %d",
-					  what, s, (unsigned) len, CRM_CARD_MAX_NAME);
+					  subject, s, (unsigned) len, CRM_CARD_MAX_NAME);
 		return false;
 	}
 	if (memchr(s, '\0', len) != NULL)
 	{
-		crm_error_set(err, CRM_ERR_INVALID, "%s contains a NUL byte", what);
+		crm_error_set(err, CRM_ERR_INVALID, "%s contains a NUL byte", subject);
 		return false;
 	}
 	return true;
 }
 
-static bool
-CheckPoints(double p, const char *factor, uint32_t flen, const char *what, CrmError *err)
+/* The factor count limits, shared by the builder and the readers. */
+bool
+crm_card_factor_count_ok(int64_t nfactors, CrmError *err)
 {
-	if (!isfinite(p))
+	if (nfactors < 1)
 	{
-		crm_error_set(err, CRM_ERR_INVALID, "factor \"%.*s\": %s must be finite, got %s",
-					  (int) flen, factor, what,
-					  isnan(p) ? "NaN" : (p > 0 ? "Infinity" : "-Infinity"));
+		crm_error_set(err, CRM_ERR_INVALID, "a scorecard needs at least one factor");
+		return false;
+	}
+	if (nfactors > CRM_CARD_MAX_FACTORS)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT, "a scorecard can have at most %d factors, got %lld",
+					  CRM_CARD_MAX_FACTORS, (long long) nfactors);
+		return false;
+	}
+	return true;
+}
+
+/* The bin and listed-value limits of one factor. */
+bool
+crm_card_entry_count_ok(const char *factor, uint32_t flen, CrmFactorKind kind,
+						int64_t n, CrmError *err)
+{
+	int			shown = (int) (flen > 60 ? 60 : flen);
+
+	if (kind == CRM_FACTOR_NUMERIC && (n < 1 || n > CRM_CARD_MAX_BINS))
+	{
+		crm_error_set(err, n < 1 ? CRM_ERR_INVALID : CRM_ERR_LIMIT,
+					  "factor \"%.*s\" has %lld bins; a numeric factor needs 1 to %d",
+					  shown, factor, (long long) n, CRM_CARD_MAX_BINS);
+		return false;
+	}
+	if (kind == CRM_FACTOR_CATEGORY && (n < 0 || n > CRM_CARD_MAX_CATEGORIES))
+	{
+		crm_error_set(err, CRM_ERR_LIMIT, "factor \"%.*s\" lists %lld values; the limit is %d",
+					  shown, factor, (long long) n, CRM_CARD_MAX_CATEGORIES);
 		return false;
 	}
 	return true;
@@ -148,160 +218,101 @@ NoNegZero(double d)
 	return d == 0.0 ? 0.0 : d;
 }
 
-/* Copy a string into the card's string area (NUL-terminated) and point dst at it. */
-static void
-PutString(CrmScorecard *c, size_t *spos, CrmCardStr *dst, const char *src, uint32_t len)
+/*
+ * Validate factor i of the spec (its name, counts, numbers and edges) and
+ * add its packed sizes to *data and *strings.
+ */
+static bool
+CheckFactor(const CrmCardSpec *spec, int i, size_t *data, size_t *strings, CrmError *err)
 {
-	dst->off = (uint32_t) *spos;
-	dst->len = len;
-	if (len)
-		memcpy((char *) c + *spos, src, len);
-	*spos += (size_t) len + 1;
+	const CrmFactorSpec *f = &spec->factors[i];
+	char		subject[160];
+	int			j;
+
+	snprintf(subject, sizeof(subject), "factor name %d", i + 1);
+	if (!CheckWord(f->name, f->name_len, subject, err))
+		return false;
+	for (j = 0; j < i; j++)
+		if (spec->factors[j].name_len == f->name_len &&
+			memcmp(spec->factors[j].name, f->name, f->name_len) == 0)
+		{
+			crm_error_set(err, CRM_ERR_INVALID, "duplicate factor \"%.*s\"",
+						  (int) f->name_len, f->name);
+			crm_error_hint(err, "Each factor is scored once; give each its own name.");
+			return false;
+		}
+	if (f->kind != CRM_FACTOR_NUMERIC && f->kind != CRM_FACTOR_CATEGORY)
+	{
+		crm_error_set(err, CRM_ERR_INVALID, "factor \"%.*s\" has an unknown kind %d",
+					  (int) f->name_len, f->name, (int) f->kind);
+		return false;
+	}
+	if (!crm_card_entry_count_ok(f->name, f->name_len, f->kind, f->n, err) ||
+		!CheckNumber(f->missing, f, CRM_CARD_MISSING, 0, NULL, 0, err))
+		return false;
+	*strings += f->name_len + 1;
+
+	if (f->kind == CRM_FACTOR_NUMERIC)
+	{
+		for (j = 0; j < f->n; j++)
+			if (!CheckNumber(f->points[j], f, CRM_CARD_POINTS, j + 1, NULL, 0, err))
+				return false;
+		for (j = 0; j < f->n - 1; j++)
+		{
+			if (!CheckNumber(f->edges[j], f, CRM_CARD_EDGE, j + 1, NULL, 0, err))
+				return false;
+			if (j > 0 && !(f->edges[j] > f->edges[j - 1]))
+			{
+				char		a[DOUBLE_SHORTEST_DECIMAL_LEN];
+				char		b[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+				double_to_shortest_decimal_buf(f->edges[j - 1], a);
+				double_to_shortest_decimal_buf(f->edges[j], b);
+				crm_error_set(err, CRM_ERR_INVALID,
+							  "factor \"%.*s\": bin edges must be strictly ascending: edge %d (%s) is not above edge %d (%s)",
+							  (int) f->name_len, f->name, j + 1, b, j, a);
+				return false;
+			}
+		}
+		*data += Align8(sizeof(double) * (size_t) (f->n - 1)) + sizeof(double) * (size_t) f->n;
+		return true;
+	}
+
+	if (!CheckNumber(f->other, f, CRM_CARD_OTHER, 0, NULL, 0, err))
+		return false;
+	snprintf(subject, sizeof(subject), "factor \"%.*s\": a category value",
+			 (int) (f->name_len > 60 ? 60 : f->name_len), f->name);
+	for (j = 0; j < f->n; j++)
+	{
+		if ((j & 1023) == 1023)
+			crm_check_interrupts();
+		if (!CheckWord(f->keys[j], f->key_lens[j], subject, err) ||
+			!CheckNumber(f->points[j], f, CRM_CARD_POINTS, j + 1, f->keys[j], f->key_lens[j], err))
+			return false;
+		*strings += f->key_lens[j] + 1;
+	}
+	*data += sizeof(double) * (size_t) f->n + sizeof(CrmCardStr) * (size_t) f->n;
+	return true;
 }
 
-CrmScorecard *
-crm_card_build(const CrmCardSpec *spec, size_t *size, CrmError *err)
+/*
+ * Each category factor's values sorted bytewise (NULL for the others), or
+ * NULL with the error for a duplicate value.  Freed with FreeSorted.
+ */
+static KeyPoints **
+SortCategories(const CrmCardSpec *spec, CrmError *err)
 {
-	size_t		fixed;
-	size_t		data = 0;
-	size_t		strings = 0;
-	size_t		total;
-	size_t		pos;
-	size_t		spos;
-	CrmScorecard *c;
-	KeyPoints **sorted;
+	KeyPoints **sorted = crm_core_alloc(sizeof(KeyPoints *) * (size_t) spec->nfactors);
 	int			i;
 	int			j;
 
-	if (spec->nfactors < 1)
-	{
-		crm_error_set(err, CRM_ERR_INVALID, "a scorecard needs at least one factor");
-		return NULL;
-	}
-	if (spec->nfactors > CRM_CARD_MAX_FACTORS)
-	{
-		crm_error_set(err, CRM_ERR_LIMIT, "a scorecard can have at most %d factors, got %d",
-					  CRM_CARD_MAX_FACTORS, spec->nfactors);
-		return NULL;
-	}
-	if (spec->levels == NULL)
-	{
-		crm_error_set(err, CRM_ERR_INVALID, "a scorecard needs levels");
-		crm_error_hint(err, "Add a clause like: levels: {low, medium >= 40, high >= 70}");
-		return NULL;
-	}
-	if (spec->name_len > 0 && !CheckWord(spec->name, spec->name_len, "scorecard name", 0, err))
-		return NULL;
-	if (spec->version_len > 0 &&
-		!CheckWord(spec->version, spec->version_len, "scorecard version", 0, err))
-		return NULL;
-	strings += spec->name_len + 1 + spec->version_len + 1;
-
-	for (i = 0; i < spec->nfactors; i++)
-	{
-		const CrmFactorSpec *f = &spec->factors[i];
-
-		if (!CheckWord(f->name, f->name_len, "factor name", i + 1, err))
-			return NULL;
-		for (j = 0; j < i; j++)
-			if (spec->factors[j].name_len == f->name_len &&
-				memcmp(spec->factors[j].name, f->name, f->name_len) == 0)
-			{
-				crm_error_set(err, CRM_ERR_INVALID, "duplicate factor \"%.*s\"",
-							  (int) f->name_len, f->name);
-				crm_error_hint(err, "Each factor is scored once; give each its own name.");
-				return NULL;
-			}
-		if (!CheckPoints(f->missing, f->name, f->name_len, "missing points", err))
-			return NULL;
-		strings += f->name_len + 1;
-
-		if (f->kind == CRM_FACTOR_NUMERIC)
-		{
-			if (f->n < 1 || f->n > CRM_CARD_MAX_BINS)
-			{
-				crm_error_set(err, f->n < 1 ? CRM_ERR_INVALID : CRM_ERR_LIMIT,
-							  "factor \"%.*s\" has %d bins; a numeric factor needs 1 to %d",
-							  (int) f->name_len, f->name, f->n, CRM_CARD_MAX_BINS);
-				return NULL;
-			}
-			for (j = 0; j < f->n; j++)
-				if (!CheckPoints(f->points[j], f->name, f->name_len, "points", err))
-					return NULL;
-			for (j = 0; j < f->n - 1; j++)
-			{
-				if (!isfinite(f->edges[j]))
-				{
-					crm_error_set(err, CRM_ERR_INVALID,
-								  "factor \"%.*s\": bin edge %d must be finite",
-								  (int) f->name_len, f->name, j + 1);
-					return NULL;
-				}
-				if (j > 0 && !(f->edges[j] > f->edges[j - 1]))
-				{
-					char		a[DOUBLE_SHORTEST_DECIMAL_LEN];
-					char		b[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-					double_to_shortest_decimal_buf(f->edges[j - 1], a);
-					double_to_shortest_decimal_buf(f->edges[j], b);
-					crm_error_set(err, CRM_ERR_INVALID,
-								  "factor \"%.*s\": bin edges must be strictly ascending: edge %d (%s) is not above edge %d (%s)",
-								  (int) f->name_len, f->name, j + 1, b, j, a);
-					return NULL;
-				}
-			}
-			data += Align8(sizeof(double) * (size_t) (f->n - 1)) + sizeof(double) * (size_t) f->n;
-		}
-		else if (f->kind == CRM_FACTOR_CATEGORY)
-		{
-			if (f->n < 0 || f->n > CRM_CARD_MAX_CATEGORIES)
-			{
-				crm_error_set(err, CRM_ERR_LIMIT,
-							  "factor \"%.*s\" lists %d values; the limit is %d",
-							  (int) f->name_len, f->name, f->n, CRM_CARD_MAX_CATEGORIES);
-				return NULL;
-			}
-			if (!CheckPoints(f->other, f->name, f->name_len, "points for other values", err))
-				return NULL;
-			for (j = 0; j < f->n; j++)
-			{
-				if (!CheckWord(f->keys[j], f->key_lens[j], "category value", j + 1, err) ||
-					!CheckPoints(f->points[j], f->name, f->name_len, "points", err))
-					return NULL;
-				strings += f->key_lens[j] + 1;
-			}
-			data += sizeof(double) * (size_t) f->n + sizeof(CrmCardStr) * (size_t) f->n;
-		}
-		else
-		{
-			crm_error_set(err, CRM_ERR_INVALID, "factor \"%.*s\" has an unknown kind %d",
-						  (int) f->name_len, f->name, (int) f->kind);
-			return NULL;
-		}
-		if (data > CRM_CARD_MAX_SIZE || strings > CRM_CARD_MAX_SIZE)
-		{
-			crm_error_set(err, CRM_ERR_LIMIT, "scorecard is larger than %zu bytes",
-						  CRM_CARD_MAX_SIZE);
-			return NULL;
-		}
-	}
-
-	fixed = sizeof(CrmScorecard) + sizeof(CrmCardFactor) * (size_t) spec->nfactors;
-	total = Align8(fixed) + data + Align8(spec->levels_size) + strings;
-	if (total > CRM_CARD_MAX_SIZE)
-	{
-		crm_error_set(err, CRM_ERR_LIMIT, "scorecard is larger than %zu bytes", CRM_CARD_MAX_SIZE);
-		return NULL;
-	}
-
-	/* sort each category factor's values; duplicates are then neighbours */
-	sorted = crm_core_alloc(sizeof(KeyPoints *) * (size_t) spec->nfactors);
 	for (i = 0; i < spec->nfactors; i++)
 	{
 		const CrmFactorSpec *f = &spec->factors[i];
 
 		if (f->kind != CRM_FACTOR_CATEGORY || f->n == 0)
 			continue;
+		crm_check_interrupts();
 		sorted[i] = crm_core_alloc(sizeof(KeyPoints) * (size_t) f->n);
 		for (j = 0; j < f->n; j++)
 		{
@@ -322,16 +333,44 @@ crm_card_build(const CrmCardSpec *spec, size_t *size, CrmError *err)
 				return NULL;
 			}
 	}
+	return sorted;
+}
 
-	c = crm_core_alloc(total);
+/* Free what SortCategories returned. */
+static void
+FreeSorted(KeyPoints **sorted, int nfactors)
+{
+	int			i;
+
+	for (i = 0; i < nfactors; i++)
+		if (sorted[i])
+			crm_core_free(sorted[i]);
+	crm_core_free(sorted);
+}
+
+/* Copy a string into the card's string area (NUL-terminated) and point dst at it. */
+static void
+PutString(CrmScorecard *c, size_t *spos, CrmCardStr *dst, const char *src, uint32_t len)
+{
+	dst->off = (uint32_t) *spos;
+	dst->len = len;
+	if (len)
+		memcpy((char *) c + *spos, src, len);
+	*spos += (size_t) len + 1;
+}
+
+/* Lay the validated spec out in c (total bytes, strings last). */
+static void
+PackCard(CrmScorecard *c, const CrmCardSpec *spec, KeyPoints **sorted, size_t pos, size_t spos)
+{
+	int			i;
+	int			j;
+
 	c->version = CRM_CARD_VERSION;
 	c->flags = spec->strict ? CRM_CARD_FLAG_STRICT : 0;
 	c->nfactors = (uint16_t) spec->nfactors;
-	pos = Align8(fixed);
-	spos = total - strings;
-
-	PutString(c, &spos, &c->name, spec->name, spec->name_len);
-	PutString(c, &spos, &c->card_version, spec->version, spec->version_len);
+	PutString(c, &spos, &c->name, spec->name, spec->name ? spec->name_len : 0);
+	PutString(c, &spos, &c->card_version, spec->version, spec->version ? spec->version_len : 0);
 	for (i = 0; i < spec->nfactors; i++)
 	{
 		const CrmFactorSpec *f = &spec->factors[i];
@@ -374,17 +413,129 @@ crm_card_build(const CrmCardSpec *spec, size_t *size, CrmError *err)
 			}
 		}
 	}
-
 	c->levels_off = (uint32_t) pos;
 	c->levels_size = (uint32_t) spec->levels_size;
 	memcpy((char *) c + pos, spec->levels, spec->levels_size);
 	/* the embedded value's varlena header is not used; zero it so bytes are canonical */
 	((CrmTiers *) ((char *) c + pos))->vl_len_ = 0;
+}
+
+/*
+ * The highest (sign 1) or lowest (sign -1) points factor i can give: over
+ * its bins or listed values, the missing points and (category) the points
+ * for other values.
+ */
+static double
+ExtremePoints(const CrmScorecard *c, int i, int sign)
+{
+	const CrmCardFactor *f = &c->factors[i];
+	const double *points = crm_card_points(c, f);
+	double		best = f->missing;
+	uint32_t	j;
+
+	if (f->kind == CRM_FACTOR_CATEGORY && sign * f->other > sign * best)
+		best = f->other;
+	for (j = 0; j < f->n; j++)
+		if (sign * points[j] > sign * best)
+			best = points[j];
+	return best;
+}
+
+/*
+ * Whether every total the card can give is finite.  Scores add the factors'
+ * points in factor order; float8 addition is monotonic, so each running
+ * total lies between the running totals of the lowest and of the highest
+ * points, and it is enough that those two sums are finite.
+ */
+static bool
+CheckTotals(const CrmScorecard *c, CrmError *err)
+{
+	double		hi = 0;
+	double		lo = 0;
+	int			i;
+
+	for (i = 0; i < c->nfactors; i++)
+	{
+		hi += ExtremePoints(c, i, 1);
+		lo += ExtremePoints(c, i, -1);
+	}
+	if (isfinite(hi) && isfinite(lo))
+		return true;
+	crm_error_set(err, CRM_ERR_RANGE,
+				  "scorecard totals are out of range for type double precision");
+	crm_error_detail(err, "The %s points of the factors add up to %s.",
+					 isfinite(hi) ? "lowest" : "highest", isfinite(hi) ? "-Infinity" : "Infinity");
+	crm_error_hint(err, "Every total a card can give must be a finite number.");
+	return false;
+}
+
+CrmScorecard *
+crm_card_build(const CrmCardSpec *spec, size_t *size, CrmError *err)
+{
+	size_t		fixed;
+	size_t		data = 0;
+	size_t		strings = 0;
+	size_t		total;
+	size_t		text_len;
+	CrmScorecard *c;
+	KeyPoints **sorted;
+	int			i;
+
+	if (!crm_card_factor_count_ok(spec->nfactors, err))
+		return NULL;
+	if (spec->levels == NULL)
+	{
+		crm_error_set(err, CRM_ERR_INVALID, "a scorecard needs levels");
+		crm_error_hint(err, "Add a clause like: levels: {low, medium >= 40, high >= 70}");
+		return NULL;
+	}
+	if ((spec->name && !CheckWord(spec->name, spec->name_len, "scorecard name", err)) ||
+		(spec->version && !CheckWord(spec->version, spec->version_len, "scorecard version", err)))
+		return NULL;
+	strings += (spec->name ? spec->name_len : 0) + 1 + (spec->version ? spec->version_len : 0) + 1;
 
 	for (i = 0; i < spec->nfactors; i++)
-		if (spec->factors[i].kind == CRM_FACTOR_CATEGORY && spec->factors[i].n > 0)
-			crm_core_free(sorted[i]);
-	crm_core_free(sorted);
+	{
+		crm_check_interrupts();
+		if (!CheckFactor(spec, i, &data, &strings, err))
+			return NULL;
+		if (data > CRM_CARD_MAX_SIZE || strings > CRM_CARD_MAX_SIZE)
+		{
+			crm_error_set(err, CRM_ERR_LIMIT, "scorecard is larger than %zu bytes",
+						  CRM_CARD_MAX_SIZE);
+			return NULL;
+		}
+	}
+
+	fixed = sizeof(CrmScorecard) + sizeof(CrmCardFactor) * (size_t) spec->nfactors;
+	total = Align8(fixed) + data + Align8(spec->levels_size) + strings;
+	if (total > CRM_CARD_MAX_SIZE)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT, "scorecard is larger than %zu bytes", CRM_CARD_MAX_SIZE);
+		return NULL;
+	}
+
+	sorted = SortCategories(spec, err);
+	if (sorted == NULL)
+		return NULL;
+	c = crm_core_alloc(total);
+	PackCard(c, spec, sorted, Align8(fixed), total - strings);
+	FreeSorted(sorted, spec->nfactors);
+
+	if (!CheckTotals(c, err))
+	{
+		crm_core_free(c);
+		return NULL;
+	}
+	text_len = crm_card_text_len(c);
+	if (text_len > CRM_CARD_MAX_TEXT)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT,
+					  "scorecard text form would be %zu bytes long; the limit is %d",
+					  text_len, CRM_CARD_MAX_TEXT);
+		crm_core_free(c);
+		return NULL;
+	}
 	*size = total;
 	return c;
 }
@@ -483,15 +634,31 @@ Expect(CardParser *ps, char ch, const char *what)
 	return true;
 }
 
-/* a number written as a bare word; finite */
+/* What ReadNumber reads, for an out-of-range message (see crm_card_subject). */
+typedef struct NumberRole
+{
+	const CrmFactorSpec *factor;
+	CrmCardNumber what;
+	int			index;
+	const char *key;			/* category points: the value */
+	uint32_t	key_len;
+} NumberRole;
+
+/*
+ * A number written as a bare word; `what` is the syntax error's detail.
+ * NaN and Infinity are read as such and left to the builder, which applies
+ * the same rule to every form of a card; a literal out of float8's range is
+ * 22003 here, naming the number by its role.
+ */
 static bool
-ReadNumber(CardParser *ps, double *out, const char *what)
+ReadNumber(CardParser *ps, double *out, const char *what, NumberRole role)
 {
 	const char *start;
 	const char *w;
+	const char *end;
 	bool		quoted;
 	long		len;
-	char	   *end;
+	CrmNumRead	status;
 
 	SkipSpace(ps);
 	start = ps->p;
@@ -505,24 +672,20 @@ ReadNumber(CardParser *ps, double *out, const char *what)
 		}
 		return false;
 	}
-	errno = 0;
-	*out = strtod(w, &end);
-	if (end != w + len)
+	status = crm_lex_read_double(w, &end, out);
+	if (status == CRM_NUM_NONE || end != w + len)
 	{
 		ps->p = start;
 		SyntaxError(ps, what);
 		return false;
 	}
-	if (errno == ERANGE && (*out == 0.0 || *out >= HUGE_VAL || *out <= -HUGE_VAL))
+	if (status == CRM_NUM_RANGE)
 	{
-		crm_error_set(ps->err, CRM_ERR_RANGE,
-					  "\"%.60s\" is out of range for type double precision", w);
-		return false;
-	}
-	if (!isfinite(*out))
-	{
-		crm_error_set(ps->err, CRM_ERR_INVALID,
-					  "scorecard numbers must be finite, got \"%.60s\"", w);
+		char		subject[160];
+
+		crm_card_subject(subject, sizeof(subject), role.factor->name, role.factor->name_len,
+						 role.what, role.index, role.key, role.key_len);
+		crm_error_out_of_range(ps->err, subject, w, (size_t) len);
 		return false;
 	}
 	return true;
@@ -624,6 +787,7 @@ ParseNumeric(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 		double		points;
 		double		edge = 0;
 
+		crm_check_interrupts();
 		SkipSpace(ps);
 		save = ps->p;
 		len = ReadWord(ps, &w, &quoted);
@@ -637,14 +801,16 @@ ParseNumeric(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 				return false;
 			}
 			if (!Expect(ps, ':', "Expected \":\" after null") ||
-				!ReadNumber(ps, &f->missing, "Expected the points for a missing value"))
+				!ReadNumber(ps, &f->missing, "Expected the points for a missing value",
+							(NumberRole) {f, CRM_CARD_MISSING, 0, NULL, 0}))
 				return false;
 			have_missing = true;
 		}
 		else
 		{
 			ps->p = save;
-			if (!ReadNumber(ps, &points, "Expected points"))
+			if (!ReadNumber(ps, &points, "Expected points",
+							(NumberRole) {f, CRM_CARD_POINTS, fb->n + 1, NULL, 0}))
 				return false;
 			SkipSpace(ps);
 			if (ps->p[0] == '>' && ps->p[1] == '=')
@@ -657,7 +823,8 @@ ParseNumeric(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 					crm_error_hint(ps->err, "The first bin of a numeric factor runs from -Infinity; write its points without \">=\", e.g. numeric {0, 5 >= 100000}.");
 					return false;
 				}
-				if (!ReadNumber(ps, &edge, "Expected a bin edge after \">=\""))
+				if (!ReadNumber(ps, &edge, "Expected a bin edge after \">=\"",
+								(NumberRole) {f, CRM_CARD_EDGE, fb->n, NULL, 0}))
 					return false;
 			}
 			else if (fb->n > 0)
@@ -709,9 +876,11 @@ ParseCategory(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 		{
 			const char *w;
 			bool		quoted;
+			bool		is_null;
 			long		len;
 			double		points;
 
+			crm_check_interrupts();
 			SkipSpace(ps);
 			if (*ps->p == '*')
 			{
@@ -722,7 +891,8 @@ ParseCategory(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 					return false;
 				}
 				if (!Expect(ps, ':', "Expected \":\" after *") ||
-					!ReadNumber(ps, &f->other, "Expected the points for other values"))
+					!ReadNumber(ps, &f->other, "Expected the points for other values",
+								(NumberRole) {f, CRM_CARD_OTHER, 0, NULL, 0}))
 					return false;
 				have_other = true;
 			}
@@ -736,10 +906,13 @@ ParseCategory(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 					SyntaxError(ps, "Expected a value, * or null");
 					return false;
 				}
+				is_null = IsKeyword(w, len, quoted, "null");
 				if (!Expect(ps, ':', "Expected \":\" after the value") ||
-					!ReadNumber(ps, &points, "Expected points"))
+					!ReadNumber(ps, &points, "Expected points",
+								is_null ? (NumberRole) {f, CRM_CARD_MISSING, 0, NULL, 0} :
+								(NumberRole) {f, CRM_CARD_POINTS, fb->n + 1, w, (uint32_t) len}))
 					return false;
-				if (IsKeyword(w, len, quoted, "null"))
+				if (is_null)
 				{
 					if (have_missing)
 					{
@@ -816,6 +989,13 @@ crm_card_parse(const char *str, size_t *size, CrmError *err)
 	int			i;
 
 	memset(&spec, 0, sizeof(spec));
+	if (inlen > CRM_CARD_MAX_TEXT)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT,
+					  "crm.scorecard literal is %zu bytes long; the limit is %d",
+					  inlen, CRM_CARD_MAX_TEXT);
+		return NULL;
+	}
 	ps.str = str;
 	ps.p = str;
 	ps.err = err;
@@ -836,6 +1016,7 @@ crm_card_parse(const char *str, size_t *size, CrmError *err)
 		long		len;
 		const char *clause_start;
 
+		crm_check_interrupts();
 		SkipSpace(&ps);
 		if (*ps.p == '\0')
 			break;
@@ -872,27 +1053,18 @@ crm_card_parse(const char *str, size_t *size, CrmError *err)
 				SyntaxError(&ps, is_name ? "Expected the scorecard name" : "Expected the scorecard version");
 				goto done;
 			}
+			/* an empty name or version is the builder's error, as in every form */
 			if (is_name)
 			{
 				spec.name = v;
 				spec.name_len = (uint32_t) vlen;
 				have_name = true;
-				if (vlen == 0)
-				{
-					crm_error_set(err, CRM_ERR_INVALID, "scorecard name is empty");
-					goto done;
-				}
 			}
 			else
 			{
 				spec.version = v;
 				spec.version_len = (uint32_t) vlen;
 				have_version = true;
-				if (vlen == 0)
-				{
-					crm_error_set(err, CRM_ERR_INVALID, "scorecard version is empty");
-					goto done;
-				}
 			}
 		}
 		else if (IsKeyword(w, len, quoted, "strict"))
@@ -1033,6 +1205,73 @@ OutNumber(CrmOut *o, double d)
 	crm_out_str(o, buf);
 }
 
+/* Bytes OutWord writes. */
+static size_t
+WordLen(const char *s, size_t len)
+{
+	size_t		n = len;
+	size_t		i;
+
+	if (!crm_card_needs_quotes(s, len))
+		return len;
+	n += 2;
+	for (i = 0; i < len; i++)
+		if (s[i] == '"' || s[i] == '\\')
+			n++;
+	return n;
+}
+
+/* Bytes OutNumber writes. */
+static size_t
+NumberLen(double d)
+{
+	char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	return (size_t) double_to_shortest_decimal_bufn(d, buf);
+}
+
+/* Keep in step with crm_card_print (the fuzzer checks that they agree). */
+size_t
+crm_card_text_len(const CrmScorecard *c)
+{
+	size_t		n = 0;
+	int			i;
+	uint32_t	j;
+
+	if (c->name.len)
+		n += 5 + WordLen(crm_card_str(c, c->name), c->name.len) + 2;
+	if (c->card_version.len)
+		n += 8 + WordLen(crm_card_str(c, c->card_version), c->card_version.len) + 2;
+	if (c->flags & CRM_CARD_FLAG_STRICT)
+		n += 8;
+	for (i = 0; i < c->nfactors; i++)
+	{
+		const CrmCardFactor *f = &c->factors[i];
+		const double *points = crm_card_points(c, f);
+
+		crm_check_interrupts();
+		n += WordLen(crm_card_str(c, f->name), f->name.len);
+		if (f->kind == CRM_FACTOR_NUMERIC)
+		{
+			n += 11;			/* ": numeric {" */
+			for (j = 0; j < f->n; j++)
+				n += (j > 0 ? 2 + 4 + NumberLen(crm_card_edges(c, f)[j - 1]) : 0) +
+					NumberLen(points[j]);
+		}
+		else
+		{
+			const CrmCardStr *keys = crm_card_keys(c, f);
+
+			n += 12;			/* ": category {" */
+			for (j = 0; j < f->n; j++)
+				n += WordLen(crm_card_str(c, keys[j]), keys[j].len) + 2 + NumberLen(points[j]) + 2;
+			n += 3 + NumberLen(f->other);	/* "*: " */
+		}
+		n += 8 + NumberLen(f->missing) + 3; /* ", null: " ... "}; " */
+	}
+	return n + 8 + crm_tiers_text_len(crm_card_levels(c));	/* "levels: " */
+}
+
 char *
 crm_card_print(const CrmScorecard *c)
 {
@@ -1041,7 +1280,8 @@ crm_card_print(const CrmScorecard *c)
 	int			i;
 	uint32_t	j;
 
-	crm_out_reserve(&o, 0);
+	/* one allocation of the exact size */
+	crm_out_reserve(&o, crm_card_text_len(c));
 	o.data[0] = '\0';
 	if (c->name.len)
 	{
@@ -1062,6 +1302,7 @@ crm_card_print(const CrmScorecard *c)
 		const CrmCardFactor *f = &c->factors[i];
 		const double *points = crm_card_points(c, f);
 
+		crm_check_interrupts();
 		OutWord(&o, crm_card_str(c, f->name), f->name.len);
 		if (f->kind == CRM_FACTOR_NUMERIC)
 		{
@@ -1179,9 +1420,9 @@ crm_card_check(const CrmScorecard *c, size_t size, CrmError *err)
 	/* semantics: rebuild from the parts and compare bytes */
 	memset(&spec, 0, sizeof(spec));
 	factors = crm_core_alloc(sizeof(CrmFactorSpec) * c->nfactors);
-	spec.name = crm_card_str(c, c->name);
+	spec.name = c->name.len ? crm_card_str(c, c->name) : NULL;
 	spec.name_len = c->name.len;
-	spec.version = crm_card_str(c, c->card_version);
+	spec.version = c->card_version.len ? crm_card_str(c, c->card_version) : NULL;
 	spec.version_len = c->card_version.len;
 	spec.strict = (c->flags & CRM_CARD_FLAG_STRICT) != 0;
 	spec.nfactors = c->nfactors;
@@ -1231,4 +1472,188 @@ crm_card_check(const CrmScorecard *c, size_t size, CrmError *err)
 		}
 	crm_core_free(factors);
 	return ok ? 0 : -1;
+}
+
+/* ----------------------------------------------------------------------
+ * Binary form (see scorecard_core.h)
+ * ---------------------------------------------------------------------- */
+
+/* Write (or size) a card's binary form: CrmEncodeFn for crm_encode. */
+static void
+EncodeCard(CrmEnc *e, const void *value)
+{
+	const CrmScorecard *c = value;
+	int			i;
+	uint32_t	j;
+
+	crm_enc_u8(e, CRM_CARD_VERSION);
+	crm_enc_u8(e, c->flags);
+	crm_enc_str(e, crm_card_str(c, c->name), c->name.len);
+	crm_enc_str(e, crm_card_str(c, c->card_version), c->card_version.len);
+	crm_enc_u32(e, c->nfactors);
+	for (i = 0; i < c->nfactors; i++)
+	{
+		const CrmCardFactor *f = &c->factors[i];
+		const double *points = crm_card_points(c, f);
+
+		crm_check_interrupts();
+		crm_enc_str(e, crm_card_str(c, f->name), f->name.len);
+		crm_enc_u8(e, f->kind);
+		crm_enc_u32(e, f->n);
+		crm_enc_f64(e, f->missing);
+		if (f->kind == CRM_FACTOR_NUMERIC)
+		{
+			crm_enc_f64s(e, points, f->n);
+			crm_enc_f64s(e, crm_card_edges(c, f), f->n - 1);
+			continue;
+		}
+		crm_enc_f64(e, f->other);
+		for (j = 0; j < f->n; j++)
+		{
+			CrmCardStr	k = crm_card_keys(c, f)[j];
+
+			crm_enc_str(e, crm_card_str(c, k), k.len);
+			crm_enc_f64(e, points[j]);
+		}
+	}
+	crm_tiers_write(e, crm_card_levels(c));
+}
+
+/* The binary form of a card (send). */
+uint8_t *
+crm_card_encode(const CrmScorecard *c, CrmConvFn conv, size_t *len)
+{
+	return crm_encode(EncodeCard, c, conv, len);
+}
+
+/*
+ * Read one factor's binary form into f, its arrays in memory from
+ * crm_core_alloc (freed by FreeDecoded).  False with the error in r->err.
+ */
+static bool
+DecodeFactor(CrmReader *r, CrmConvFn conv, CrmFactorSpec *f)
+{
+	uint8_t		kind;
+	uint32_t	n;
+	uint32_t	j;
+
+	if (!crm_rd_str(r, conv, &f->name, &f->name_len) ||
+		!crm_rd_u8(r, &kind) || !crm_rd_u32(r, &n) || !crm_rd_f64(r, &f->missing))
+		return false;
+	if (kind != CRM_FACTOR_NUMERIC && kind != CRM_FACTOR_CATEGORY)
+		return crm_rd_fail(r, "factor \"%.*s\" has an unknown kind %d",
+						   (int) (f->name_len > 60 ? 60 : f->name_len), f->name, kind);
+	f->kind = (CrmFactorKind) kind;
+	if (!crm_card_entry_count_ok(f->name, f->name_len, f->kind, n, r->err))
+		return false;
+	f->n = (int) n;
+	if (kind == CRM_FACTOR_NUMERIC)
+	{
+		double	   *points = crm_core_alloc(sizeof(double) * n);
+		double	   *edges = crm_core_alloc(sizeof(double) * n);
+
+		f->points = points;
+		f->edges = edges;
+		return crm_rd_f64s(r, points, n) && crm_rd_f64s(r, edges, n - 1);
+	}
+	/* each listed value takes at least 12 bytes: bound the count first */
+	if (!crm_rd_f64(r, &f->other) || !crm_rd_need(r, n, 12))
+		return false;
+	{
+		double	   *points = crm_core_alloc(sizeof(double) * (n > 0 ? n : 1));
+		const char **keys = crm_core_alloc(sizeof(char *) * (n > 0 ? n : 1));
+		uint32_t   *lens = crm_core_alloc(sizeof(uint32_t) * (n > 0 ? n : 1));
+
+		f->points = points;
+		f->keys = keys;
+		f->key_lens = lens;
+		for (j = 0; j < n; j++)
+		{
+			if ((j & 1023) == 1023)
+				crm_check_interrupts();
+			if (!crm_rd_str(r, conv, &keys[j], &lens[j]) || !crm_rd_f64(r, &points[j]))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Free what DecodeFactor allocated for the first n factors, and the array. */
+static void
+FreeDecoded(CrmFactorSpec *factors, int n)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		if (factors[i].points)
+			crm_core_free((void *) factors[i].points);
+		if (factors[i].edges)
+			crm_core_free((void *) factors[i].edges);
+		if (factors[i].keys)
+			crm_core_free((void *) factors[i].keys);
+		if (factors[i].key_lens)
+			crm_core_free((void *) factors[i].key_lens);
+	}
+	crm_core_free(factors);
+}
+
+/* A whole binary value (recv): read the parts, then build like any other form. */
+CrmScorecard *
+crm_card_decode(const void *buf, size_t len, CrmConvFn conv, size_t *size, CrmError *err)
+{
+	CrmReader	r;
+	CrmCardSpec spec;
+	CrmFactorSpec *factors = NULL;
+	CrmTiers   *levels = NULL;
+	CrmScorecard *c = NULL;
+	uint8_t		version;
+	uint8_t		flags;
+	uint32_t	n;
+	uint32_t	i;
+
+	memset(&spec, 0, sizeof(spec));
+	crm_rd_init(&r, buf, len, CRM_ERR_BINARY, "crm.scorecard", err);
+	if (!crm_rd_u8(&r, &version) || !crm_rd_u8(&r, &flags))
+		return NULL;
+	if (version != CRM_CARD_VERSION)
+	{
+		crm_rd_fail(&r, "unsupported format version %d", version);
+		return NULL;
+	}
+	if ((flags & ~CRM_CARD_FLAG_STRICT) != 0)
+	{
+		crm_rd_fail(&r, "unknown flags 0x%02x", flags);
+		return NULL;
+	}
+	spec.strict = (flags & CRM_CARD_FLAG_STRICT) != 0;
+	if (!crm_rd_str(&r, conv, &spec.name, &spec.name_len) ||
+		!crm_rd_str(&r, conv, &spec.version, &spec.version_len) ||
+		!crm_rd_u32(&r, &n) || !crm_card_factor_count_ok(n, err))
+		return NULL;
+	/* an empty string is how the binary form writes "no name" */
+	if (spec.name_len == 0)
+		spec.name = NULL;
+	if (spec.version_len == 0)
+		spec.version = NULL;
+	factors = crm_core_alloc(sizeof(CrmFactorSpec) * n);
+	for (i = 0; i < n; i++)
+	{
+		crm_check_interrupts();
+		if (!DecodeFactor(&r, conv, &factors[i]))
+			break;
+	}
+	if (!crm_rd_failed(&r))
+		levels = crm_tiers_read(&r, conv, &spec.levels_size);
+	if (levels != NULL && crm_rd_end(&r))
+	{
+		spec.nfactors = (int) n;
+		spec.factors = factors;
+		spec.levels = levels;
+		c = crm_card_build(&spec, size, err);
+	}
+	if (levels)
+		crm_core_free(levels);
+	FreeDecoded(factors, (int) n);
+	return c;
 }

@@ -46,6 +46,16 @@
 #define CRM_CARD_MAX_CATEGORIES 10000	/* per category factor */
 #define CRM_CARD_MAX_NAME		200		/* bytes: names, values, version */
 
+/*
+ * Longest canonical text form of a card (54000 above it), and longest text
+ * literal the parser reads.  The count limits above would allow a card of
+ * over 1 GB of text; this cap keeps every form of the largest valid card
+ * well under PostgreSQL's 1 GB limit: its packed value is at most about 3
+ * times its text (48 MB), its binary form at most about twice, its JSON
+ * form at most about 6 times (control characters become \u00XX).
+ */
+#define CRM_CARD_MAX_TEXT		(16 * 1024 * 1024)
+
 #define CRM_CARD_FLAG_STRICT	0x01
 
 typedef enum CrmFactorKind
@@ -170,14 +180,71 @@ typedef struct CrmCardSpec
 	size_t		levels_size;
 } CrmCardSpec;
 
-/* Validate and pack.  NULL and *err on failure; allocated with crm_core_alloc. */
+/*
+ * Validate and pack.  NULL and *err on failure; allocated with crm_core_alloc.
+ * A name or version that is given (not NULL) must not be empty.  Besides
+ * the per-value rules, the card's canonical text must fit
+ * CRM_CARD_MAX_TEXT and the points must add up to a finite total whatever
+ * the attributes (22003 otherwise), so no score can overflow.
+ */
 extern CrmScorecard *crm_card_build(const CrmCardSpec *spec, size_t *size, CrmError *err);
+
+/* The number in a card a message is about. */
+typedef enum CrmCardNumber
+{
+	CRM_CARD_POINTS,			/* index: bin (numeric) or the key (category) */
+	CRM_CARD_EDGE,				/* index: edge, 1-based */
+	CRM_CARD_MISSING,
+	CRM_CARD_OTHER
+} CrmCardNumber;
+
+/*
+ * Name a number of factor f for a message (see lex_core.h, "Numbers"):
+ * factor "x": points of bin 2, factor "x": points for "abc", factor "x":
+ * bin edge 1, factor "x": points for a missing value / for other values.
+ * index is 1-based; key is used for category points.
+ */
+extern void crm_card_subject(char *buf, size_t size, const char *factor, uint32_t flen,
+							 CrmCardNumber what, int index, const char *key, uint32_t klen);
+
+/*
+ * Whether a count read from input (factors, bins, listed values) is within
+ * the limits; records the builder's error when not.  Readers check counts
+ * with these before allocating for them.
+ */
+extern bool crm_card_factor_count_ok(int64_t nfactors, CrmError *err);
+extern bool crm_card_entry_count_ok(const char *factor, uint32_t flen, CrmFactorKind kind,
+									int64_t n, CrmError *err);
 
 /* Parse the text form (NUL-terminated). */
 extern CrmScorecard *crm_card_parse(const char *str, size_t *size, CrmError *err);
 
 /* Print the canonical text form (crm_core_alloc'd, NUL-terminated). */
 extern char *crm_card_print(const CrmScorecard *c);
+
+/* Length of the text crm_card_print writes (without the NUL). */
+extern size_t crm_card_text_len(const CrmScorecard *c);
+
+/*
+ * Binary form (send/recv, binary COPY), big-endian; strings are a uint32
+ * byte count and the bytes, in the client's encoding (see CrmConvFn):
+ *
+ *	uint8	format version (CRM_CARD_VERSION)
+ *	uint8	flags (CRM_CARD_FLAG_*)
+ *	string	name (empty: none), string version (empty: none)
+ *	uint32	number of factors, then for each factor:
+ *		string name, uint8 kind, uint32 n, float8 missing points
+ *		numeric:	float8 points[n], float8 edges[n - 1]
+ *		category:	float8 other points, then n times: string value, float8 points
+ *	the levels in the crm.tiers binary form
+ *
+ * The decoder checks every count against the bytes left before allocating
+ * (a short value is 22P03) and builds the card with crm_card_build, so
+ * binary input obeys the rules of the text form.
+ */
+extern uint8_t *crm_card_encode(const CrmScorecard *c, CrmConvFn conv, size_t *len);
+extern CrmScorecard *crm_card_decode(const void *buf, size_t len, CrmConvFn conv,
+									 size_t *size, CrmError *err);
 
 /*
  * Check a packed card of unknown origin: every offset and length inside

@@ -14,6 +14,7 @@
 #include "catalog/pg_type.h"
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -72,50 +73,63 @@ tiers_out(PG_FUNCTION_ARGS)
 }
 
 /*
- * Binary form: uint8 format version, int32 tier count, the bounds as float8,
- * then each label as an int32 byte count and its bytes (client encoding).
+ * Strings of a binary form arrive in the client's encoding: convert them to
+ * the database encoding, verifying them (CrmConvFn for the cores' decoders).
+ */
+const char *
+tiers_from_client(const char *s, size_t len, size_t *out_len)
+{
+	char	   *r = pg_client_to_server(s, (int) len);
+
+	*out_len = (r == s) ? len : strlen(r);
+	return r;
+}
+
+/* Strings of a binary form leave in the client's encoding (CrmConvFn). */
+const char *
+tiers_to_client(const char *s, size_t len, size_t *out_len)
+{
+	char	   *r = pg_server_to_client(s, (int) len);
+
+	*out_len = (r == s) ? len : strlen(r);
+	return r;
+}
+
+/* A core-encoded binary form as a bytea. */
+bytea *
+tiers_bytea(uint8_t *bin, size_t len)
+{
+	bytea	   *result;
+
+	if (bin == NULL)
+		elog(ERROR, "crm: binary encoder sized and wrote different lengths, please report a bug");
+	result = palloc(VARHDRSZ + len);
+	SET_VARSIZE(result, VARHDRSZ + len);
+	memcpy(VARDATA(result), bin, len);
+	crm_core_free(bin);
+	return result;
+}
+
+/*
+ * Binary form (tiers_core.h): uint8 format version, int32 tier count, the
+ * bounds as float8, then each label as an int32 byte count and its bytes
+ * (client encoding).  Decoded by the core, which checks every length before
+ * reading and builds the value with the text form's rules.
  */
 PG_FUNCTION_INFO_V1(tiers_recv);
 Datum
 tiers_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
-	int			ntiers;
-	double	   *bounds;
-	char	  **labels;
-	uint32	   *lens;
-	int			i;
+	CrmError	err = {0};
+	size_t		size;
+	CrmTiers   *t = crm_tiers_decode(buf->data + buf->cursor, buf->len - buf->cursor,
+									 tiers_from_client, &size, &err);
 
-	if (version != CRM_TIERS_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported crm.tiers binary format version %d", version)));
-	ntiers = pq_getmsgint(buf, 4);
-	if (ntiers < 2 || ntiers > CRM_TIERS_MAX_TIERS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid tier count %d in binary crm.tiers", ntiers)));
-
-	bounds = palloc(sizeof(double) * (ntiers - 1));
-	labels = palloc(sizeof(char *) * ntiers);
-	lens = palloc(sizeof(uint32) * ntiers);
-	for (i = 0; i < ntiers - 1; i++)
-		bounds[i] = pq_getmsgfloat8(buf);
-	for (i = 0; i < ntiers; i++)
-	{
-		int			len = pq_getmsgint(buf, 4);
-		int			nbytes;
-
-		if (len < 0 || len > buf->len - buf->cursor)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid label length %d in binary crm.tiers", len)));
-		labels[i] = pq_getmsgtext(buf, len, &nbytes);
-		lens[i] = (uint32) nbytes;
-	}
-	/* the same validation as the text form, by construction */
-	PG_RETURN_TIERS_P(BuildOrError(ntiers, bounds, (const char *const *) labels, lens));
+	if (t == NULL)
+		crm_ereport(&err);
+	buf->cursor = buf->len;
+	PG_RETURN_TIERS_P(tiers_finish(t, size));
 }
 
 PG_FUNCTION_INFO_V1(tiers_send);
@@ -123,22 +137,10 @@ Datum
 tiers_send(PG_FUNCTION_ARGS)
 {
 	CrmTiers   *t = PG_GETARG_TIERS_P(0);
-	StringInfoData buf;
-	int			i;
+	size_t		len;
+	uint8_t    *bin = crm_tiers_encode(t, tiers_to_client, &len);
 
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, CRM_TIERS_VERSION);
-	pq_sendint32(&buf, t->ntiers);
-	for (i = 0; i < t->ntiers - 1; i++)
-		pq_sendfloat8(&buf, t->bounds[i]);
-	for (i = 0; i < t->ntiers; i++)
-	{
-		uint32		len;
-		const char *label = crm_tiers_label(t, i, &len);
-
-		pq_sendcountedtext(&buf, label, (int) len, false);
-	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	PG_RETURN_BYTEA_P(tiers_bytea(bin, len));
 }
 
 /* ----------------------------------------------------------------------
@@ -172,15 +174,21 @@ tiers_hash(PG_FUNCTION_ARGS)
  * Constructor and accessors
  * ---------------------------------------------------------------------- */
 
-/* Elements of a one-dimensional array argument, rejecting NULL elements. */
+/*
+ * Elements of a one-dimensional array argument, rejecting NULL elements.
+ * An array with more than max_tiers - offset elements is the builder's
+ * limit error, raised before anything is allocated for its elements
+ * (offset: how many fewer elements than tiers the argument has).
+ */
 static void
-DeconstructArg(ArrayType *arr, Oid elemtype, const char *argname,
+DeconstructArg(ArrayType *arr, Oid elemtype, const char *argname, int offset,
 			   Datum **elems, int *n)
 {
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
 	bool	   *nulls;
+	int			count;
 	int			i;
 
 	if (ARR_NDIM(arr) > 1)
@@ -188,6 +196,14 @@ DeconstructArg(ArrayType *arr, Oid elemtype, const char *argname,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("%s must be a one-dimensional array, got %d dimensions",
 						argname, ARR_NDIM(arr))));
+	count = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	if (count + offset > CRM_TIERS_MAX_TIERS)
+	{
+		CrmError	err = {0};
+
+		crm_tiers_count_ok((int64_t) count + offset, &err);
+		crm_ereport(&err);
+	}
 	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
 	deconstruct_array(arr, elemtype, typlen, typbyval, typalign, elems, &nulls, n);
 	for (i = 0; i < *n; i++)
@@ -213,8 +229,8 @@ tiers_make(PG_FUNCTION_ARGS)
 	double	   *bounds;
 	int			i;
 
-	DeconstructArg(labels_arr, TEXTOID, "labels", &label_datums, &nlabels);
-	DeconstructArg(bounds_arr, FLOAT8OID, "bounds", &bound_datums, &nbounds);
+	DeconstructArg(labels_arr, TEXTOID, "labels", 0, &label_datums, &nlabels);
+	DeconstructArg(bounds_arr, FLOAT8OID, "bounds", 1, &bound_datums, &nbounds);
 	if (nlabels != nbounds + 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

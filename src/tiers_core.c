@@ -46,6 +46,27 @@ TiersSize(int ntiers, const uint32_t *label_lens)
 	return size;
 }
 
+/* The tier count limits, shared by the builder and every reader of a count. */
+bool
+crm_tiers_count_ok(int64_t ntiers, CrmError *err)
+{
+	if (ntiers < 2)
+	{
+		crm_error_set(err, CRM_ERR_INVALID,
+					  "a tier scheme needs at least two tiers, got %lld", (long long) ntiers);
+		crm_error_hint(err, "Give at least two labels: one tier below the first bound and one from it.");
+		return false;
+	}
+	if (ntiers > CRM_TIERS_MAX_TIERS)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT,
+					  "a tier scheme can have at most %d tiers, got %lld",
+					  CRM_TIERS_MAX_TIERS, (long long) ntiers);
+		return false;
+	}
+	return true;
+}
+
 CrmTiers *
 crm_tiers_build(int ntiers, const double *bounds, const char *const *labels,
 				const uint32_t *label_lens, size_t *size, CrmError *err)
@@ -58,23 +79,12 @@ crm_tiers_build(int ntiers, const double *bounds, const char *const *labels,
 	int			i,
 				j;
 
-	if (ntiers < 2)
-	{
-		crm_error_set(err, CRM_ERR_INVALID,
-					  "a tier scheme needs at least two tiers, got %d", ntiers);
-		crm_error_hint(err, "Give at least two labels: one tier below the first bound and one from it.");
+	if (!crm_tiers_count_ok(ntiers, err))
 		return NULL;
-	}
-	if (ntiers > CRM_TIERS_MAX_TIERS)
-	{
-		crm_error_set(err, CRM_ERR_LIMIT,
-					  "a tier scheme can have at most %d tiers, got %d",
-					  CRM_TIERS_MAX_TIERS, ntiers);
-		return NULL;
-	}
 
 	for (i = 0; i < ntiers; i++)
 	{
+		crm_check_interrupts();
 		if (label_lens[i] == 0)
 		{
 			crm_error_set(err, CRM_ERR_INVALID,
@@ -113,10 +123,10 @@ crm_tiers_build(int ntiers, const double *bounds, const char *const *labels,
 	{
 		if (!isfinite(bounds[i]))
 		{
-			crm_error_set(err, CRM_ERR_INVALID,
-						  "tier bound %d is %s; bounds must be finite",
-						  i + 1, isnan(bounds[i]) ? "NaN" :
-						  (bounds[i] > 0 ? "Infinity" : "-Infinity"));
+			char		subject[32];
+
+			snprintf(subject, sizeof(subject), "tier bound %d", i + 1);
+			crm_error_not_finite(err, subject, bounds[i]);
 			return NULL;
 		}
 		if (i > 0 && !(bounds[i] > bounds[i - 1]))
@@ -220,12 +230,17 @@ ReadLabel(TiersParser *ps, char *out)
 	return n;
 }
 
-/* Read ">= number" if present.  Returns 1 (bound read), 0 (none), -1 (error). */
+/*
+ * Read ">= number" if present, the floor of tier `index` (0-based).
+ * Returns 1 (bound read), 0 (none), -1 (error).  Whether the number is
+ * finite is the builder's question, as for every other form.
+ */
 static int
-ReadBound(TiersParser *ps, double *bound)
+ReadBound(TiersParser *ps, int index, double *bound)
 {
-	char	   *end;
+	const char *end;
 	double		d;
+	CrmNumRead	status;
 
 	SkipSpace(ps);
 	if (ps->p[0] != '>')
@@ -238,19 +253,18 @@ ReadBound(TiersParser *ps, double *bound)
 	}
 	ps->p += 2;
 	SkipSpace(ps);
-	/* strtod would skip whitespace itself and accept what float8in accepts */
-	errno = 0;
-	d = strtod(ps->p, &end);
-	if (end == ps->p)
+	status = crm_lex_read_double(ps->p, &end, &d);
+	if (status == CRM_NUM_NONE)
 	{
 		SyntaxError(ps, "Expected a number after \">=\"");
 		return -1;
 	}
-	if (errno == ERANGE && (d == 0.0 || d >= HUGE_VAL || d <= -HUGE_VAL))
+	if (status == CRM_NUM_RANGE)
 	{
-		crm_error_set(ps->err, CRM_ERR_RANGE,
-					  "tier bound \"%.*s\" is out of range for type double precision",
-					  (int) (end - ps->p > 60 ? 60 : end - ps->p), ps->p);
+		char		subject[32];
+
+		snprintf(subject, sizeof(subject), "tier bound %d", index);
+		crm_error_out_of_range(ps->err, subject, ps->p, (size_t) (end - ps->p));
 		return -1;
 	}
 	ps->p = end;
@@ -274,6 +288,13 @@ crm_tiers_parse(const char *str, size_t *size, CrmError *err)
 	ps.str = str;
 	ps.p = str;
 	ps.err = err;
+	if (inlen > CRM_TIERS_MAX_TEXT)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT,
+					  "crm.tiers literal is %zu bytes long; the limit is %d",
+					  inlen, CRM_TIERS_MAX_TEXT);
+		return NULL;
+	}
 
 	/*
 	 * Each tier needs at least one label byte and one separator, so the input
@@ -305,6 +326,7 @@ crm_tiers_parse(const char *str, size_t *size, CrmError *err)
 			int			has_bound;
 			double		b = 0;
 
+			crm_check_interrupts();
 			if (n == cap)
 			{
 				crm_error_set(err, CRM_ERR_LIMIT,
@@ -322,7 +344,7 @@ crm_tiers_parse(const char *str, size_t *size, CrmError *err)
 							  n + 1, len, CRM_TIERS_MAX_LABEL);
 				goto done;
 			}
-			has_bound = ReadBound(&ps, &b);
+			has_bound = ReadBound(&ps, n, &b);
 			if (has_bound < 0)
 				goto done;
 			if (n == 0 && has_bound)
@@ -529,4 +551,191 @@ crm_tiers_check(const CrmTiers *t, size_t size, CrmError *err)
 	crm_core_free(labels);
 	crm_core_free(lens);
 	return ok ? 0 : -1;
+}
+
+/* Bytes crm_lex_write_quoted writes for s. */
+static size_t
+QuotedLen(const char *s, size_t len)
+{
+	size_t		n = len + 2;
+	size_t		i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] == '"' || s[i] == '\\')
+			n++;
+	return n;
+}
+
+/* Keep in step with crm_tiers_print (the fuzzer checks that they agree). */
+size_t
+crm_tiers_text_len(const CrmTiers *t)
+{
+	size_t		n = 2;			/* { } */
+	int			i;
+
+	for (i = 0; i < t->ntiers; i++)
+	{
+		uint32_t	len;
+		const char *label = crm_tiers_label(t, i, &len);
+
+		n += crm_tiers_label_needs_quotes(label, len) ? QuotedLen(label, len) : len;
+		if (i > 0)
+		{
+			char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+			n += 2 + 4 + (size_t) double_to_shortest_decimal_bufn(t->bounds[i - 1], buf);
+		}
+	}
+	return n;
+}
+
+/* ----------------------------------------------------------------------
+ * Binary form
+ * ---------------------------------------------------------------------- */
+
+/* Size, allocate, write: see tiers_core.h. */
+uint8_t *
+crm_encode(CrmEncodeFn fn, const void *value, CrmConvFn conv, size_t *len)
+{
+	CrmEnc		e;
+	uint8_t    *buf;
+
+	memset(&e, 0, sizeof(e));
+	e.sizing = true;
+	e.conv = conv;
+	fn(&e, value);
+	buf = crm_core_alloc(e.size > 0 ? e.size : 1);
+	crm_wr_init(&e.w, buf, e.size);
+	*len = e.size;
+	e.size = 0;
+	e.sizing = false;
+	fn(&e, value);
+	if (!crm_wr_done(&e.w) || e.size != *len)
+	{
+		/* the two passes disagree: a bug in fn, never a property of the input */
+		crm_core_free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* A counted string, converted; see tiers_core.h. */
+bool
+crm_rd_str(CrmReader *r, CrmConvFn conv, const char **s, uint32_t *len)
+{
+	uint32_t	n;
+	const uint8_t *bytes;
+
+	*s = "";
+	*len = 0;
+	if (!crm_rd_u32(r, &n) || !crm_rd_bytes(r, n, &bytes))
+		return false;
+	*s = (const char *) bytes;
+	*len = n;
+	if (conv && n > 0)
+	{
+		size_t		out;
+
+		*s = conv(*s, n, &out);
+		if (out > UINT32_MAX)
+			return crm_rd_fail(r, "string of %zu bytes is too long", out);
+		*len = (uint32_t) out;
+	}
+	return true;
+}
+
+/* Version, count, bounds, counted labels (tiers_core.h). */
+void
+crm_tiers_write(CrmEnc *e, const CrmTiers *t)
+{
+	int			i;
+
+	crm_enc_u8(e, CRM_TIERS_VERSION);
+	crm_enc_u32(e, t->ntiers);
+	crm_enc_f64s(e, t->bounds, (size_t) (t->ntiers - 1));
+	for (i = 0; i < t->ntiers; i++)
+	{
+		uint32_t	len;
+		const char *label = crm_tiers_label(t, i, &len);
+
+		crm_enc_str(e, label, len);
+	}
+}
+
+/* Read the parts, bounding the count by the bytes left, then build. */
+CrmTiers *
+crm_tiers_read(CrmReader *r, CrmConvFn conv, size_t *size)
+{
+	uint8_t		version;
+	int32_t		ntiers;
+	double	   *bounds = NULL;
+	const char **labels = NULL;
+	uint32_t   *lens = NULL;
+	CrmTiers   *t = NULL;
+	int			i;
+
+	if (!crm_rd_u8(r, &version) || !crm_rd_i32(r, &ntiers))
+		return NULL;
+	if (version != CRM_TIERS_VERSION)
+	{
+		crm_rd_fail(r, "unsupported format version %d", version);
+		return NULL;
+	}
+	if (ntiers < 0)
+	{
+		crm_rd_fail(r, "negative tier count %d", ntiers);
+		return NULL;
+	}
+	/* every tier takes at least 4 bytes (its label's count): bound before allocating */
+	if (!crm_tiers_count_ok(ntiers, r->err) || !crm_rd_need(r, (uint64_t) ntiers, 4))
+		return NULL;
+	bounds = crm_core_alloc(sizeof(double) * (size_t) ntiers);
+	labels = crm_core_alloc(sizeof(char *) * (size_t) ntiers);
+	lens = crm_core_alloc(sizeof(uint32_t) * (size_t) ntiers);
+	if (crm_rd_f64s(r, bounds, (size_t) (ntiers - 1)))
+	{
+		for (i = 0; i < ntiers; i++)
+		{
+			crm_check_interrupts();
+			if (!crm_rd_str(r, conv, &labels[i], &lens[i]))
+				break;
+		}
+		if (!crm_rd_failed(r))
+			t = crm_tiers_build(ntiers, bounds, labels, lens, size, r->err);
+	}
+	crm_core_free(bounds);
+	crm_core_free(labels);
+	crm_core_free(lens);
+	return t;
+}
+
+/* crm_tiers_write with the signature crm_encode takes. */
+static void
+EncodeTiers(CrmEnc *e, const void *value)
+{
+	crm_tiers_write(e, (const CrmTiers *) value);
+}
+
+/* The binary form of a scheme (send). */
+uint8_t *
+crm_tiers_encode(const CrmTiers *t, CrmConvFn conv, size_t *len)
+{
+	return crm_encode(EncodeTiers, t, conv, len);
+}
+
+/* A whole binary value (recv): the scheme and nothing after it. */
+CrmTiers *
+crm_tiers_decode(const void *buf, size_t len, CrmConvFn conv, size_t *size, CrmError *err)
+{
+	CrmReader	r;
+	CrmTiers   *t;
+
+	crm_rd_init(&r, buf, len, CRM_ERR_BINARY, "crm.tiers", err);
+	t = crm_tiers_read(&r, conv, size);
+	if (t != NULL && !crm_rd_end(&r))
+	{
+		crm_core_free(t);
+		t = NULL;
+	}
+	return t;
 }

@@ -19,14 +19,25 @@
 #ifndef CRM_TIERS_CORE_H
 #define CRM_TIERS_CORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "crm_error.h"
+#include "wire_core.h"
 
 #define CRM_TIERS_VERSION		1
 #define CRM_TIERS_MAX_TIERS		1000	/* program limit (54000 above it) */
 #define CRM_TIERS_MAX_LABEL		200		/* bytes per label */
+
+/*
+ * Longest text literal the parser reads (54000 above it, before anything is
+ * allocated).  The canonical text of the largest scheme the limits above
+ * allow (1,000 tiers of 200-byte labels that all need escaping) is about
+ * 432 kB, so every valid scheme prints well within it, with room for
+ * spaces in hand-written literals.
+ */
+#define CRM_TIERS_MAX_TEXT		(1024 * 1024)
 
 /*
  * On-disk / in-memory layout (a varlena, aligned 'double'):
@@ -144,5 +155,127 @@ extern int	crm_tiers_check(const CrmTiers *t, size_t size, CrmError *err);
 
 /* Does a label need double quotes in the text form? */
 extern int	crm_tiers_label_needs_quotes(const char *label, size_t len);
+
+/* Length of the text form crm_tiers_print writes (without the NUL). */
+extern size_t crm_tiers_text_len(const CrmTiers *t);
+
+/*
+ * Whether ntiers is within the type's limits; records the builder's error
+ * when not.  Readers of counts check with it before allocating.
+ */
+extern bool crm_tiers_count_ok(int64_t ntiers, CrmError *err);
+
+/* ----------------------------------------------------------------------
+ * Binary form (send/recv, binary COPY), big-endian:
+ *
+ *	uint8	version		CRM_TIERS_VERSION
+ *	int32	ntiers
+ *	float8	bounds[ntiers - 1]
+ *	ntiers times: int32 byte count, then the label's bytes
+ *
+ * Labels travel in the client's encoding, as text does: the server passes
+ * a conversion function (NULL: bytes as they are).  The decoder checks
+ * every length against the bytes left before reading or allocating (a
+ * short value is 22P03), then builds the scheme with crm_tiers_build, so
+ * binary input obeys exactly the rules of the text form.
+ * ---------------------------------------------------------------------- */
+
+/*
+ * Convert a string between encodings: returns the converted bytes (s itself
+ * when nothing changes) and sets *out_len.  In the server it may raise an
+ * error (an invalid or unconvertible character) and not return.
+ */
+typedef const char *(*CrmConvFn) (const char *s, size_t len, size_t *out_len);
+
+/*
+ * A two-pass binary writer: a first pass with sizing set only counts the
+ * bytes, a second writes them into a buffer of exactly that size.  One
+ * encoding function serves both passes, so size and bytes cannot disagree.
+ */
+typedef struct CrmEnc
+{
+	CrmWriter	w;
+	size_t		size;			/* bytes counted or written */
+	bool		sizing;
+	CrmConvFn	conv;			/* strings to the client encoding, or NULL */
+} CrmEnc;
+
+/* Count or write one byte. */
+static inline void
+crm_enc_u8(CrmEnc *e, uint8_t v)
+{
+	if (!e->sizing)
+		crm_wr_u8(&e->w, v);
+	e->size += 1;
+}
+
+/* Count or write a big-endian 32-bit integer. */
+static inline void
+crm_enc_u32(CrmEnc *e, uint32_t v)
+{
+	if (!e->sizing)
+		crm_wr_u32(&e->w, v);
+	e->size += 4;
+}
+
+/* Count or write a big-endian double. */
+static inline void
+crm_enc_f64(CrmEnc *e, double d)
+{
+	if (!e->sizing)
+		crm_wr_f64(&e->w, d);
+	e->size += 8;
+}
+
+/* Count or write n doubles. */
+static inline void
+crm_enc_f64s(CrmEnc *e, const double *v, size_t n)
+{
+	if (!e->sizing)
+		crm_wr_f64s(&e->w, v, n);
+	e->size += 8 * n;
+}
+
+/* Count or write a string: its byte count (after conversion), then its bytes. */
+static inline void
+crm_enc_str(CrmEnc *e, const char *s, size_t len)
+{
+	if (e->conv && len > 0)
+		s = e->conv(s, len, &len);
+	crm_enc_u32(e, (uint32_t) len);
+	if (!e->sizing)
+		crm_wr_bytes(&e->w, s, len);
+	e->size += len;
+}
+
+/*
+ * Run an encoding function twice (size, then write) and return the bytes
+ * in memory from crm_core_alloc; *len receives their number.  NULL only if
+ * the two passes disagree, which is a bug in fn.
+ */
+typedef void (*CrmEncodeFn) (CrmEnc *e, const void *value);
+extern uint8_t *crm_encode(CrmEncodeFn fn, const void *value, CrmConvFn conv, size_t *len);
+
+/*
+ * Read a string written by crm_enc_str, converted by conv (NULL: as is).
+ * False (error recorded) when the input is short.
+ */
+extern bool crm_rd_str(CrmReader *r, CrmConvFn conv, const char **s, uint32_t *len);
+
+/* Write a scheme's binary form (see CrmEnc). */
+extern void crm_tiers_write(CrmEnc *e, const CrmTiers *t);
+
+/*
+ * Read a scheme's binary form from r and build it; NULL with the error in
+ * r->err on failure.  Reads exactly the scheme (the caller checks the end).
+ */
+extern CrmTiers *crm_tiers_read(CrmReader *r, CrmConvFn conv, size_t *size);
+
+/* The binary form of a scheme, in memory from crm_core_alloc. */
+extern uint8_t *crm_tiers_encode(const CrmTiers *t, CrmConvFn conv, size_t *len);
+
+/* Decode a whole binary value (nothing may follow).  NULL and *err on failure. */
+extern CrmTiers *crm_tiers_decode(const void *buf, size_t len, CrmConvFn conv,
+								  size_t *size, CrmError *err);
 
 #endif							/* CRM_TIERS_CORE_H */

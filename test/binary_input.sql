@@ -7,7 +7,7 @@
 \set QUIET 1
 SET client_min_messages = warning;
 BEGIN;
-SELECT plan(16);
+SELECT plan(18);
 
 CREATE TEMP TABLE t (s crm.tiers);
 CREATE TEMP TABLE c (s crm.scorecard);
@@ -32,10 +32,10 @@ BEGIN
 	BEGIN
 		EXECUTE format('COPY %I FROM %L WITH (FORMAT binary)', tab, f);
 	EXCEPTION WHEN OTHERS THEN
-		EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'rm -f ' || f);
+		EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'cat > /dev/null; rm -f ' || f);
 		RAISE;
 	END;
-	EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'rm -f ' || f);
+	EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'cat > /dev/null; rm -f ' || f);
 END
 $$;
 
@@ -46,35 +46,42 @@ SELECT lives_ok($$SELECT pg_temp.load('\x01000000023ff00000000000000000000161000
                 'the valid value loads');
 SELECT is((SELECT s::text FROM t), '{a, b >= 1}', 'and reads back equal');
 
+-- structure (22P03): version, truncation, trailing bytes; values (22023,
+-- 54000): the same rules and messages as the text form
 SELECT throws_ok($$SELECT pg_temp.load('\x02000000023ff000000000000000000001610000000162')$$,
-                 '22P03', 'unsupported crm.tiers binary format version 2', 'unknown format version');
+                 '22P03', 'invalid crm.tiers binary value: unsupported format version 2', 'unknown format version');
 SELECT throws_ok($$SELECT pg_temp.load('\x0100000001000000016100')$$,
-                 '22P03', 'invalid tier count 1 in binary crm.tiers', 'one tier');
+                 '22023', 'a tier scheme needs at least two tiers, got 1', 'one tier: as in the text form');
 SELECT throws_ok($$SELECT pg_temp.load('\x01000003e9')$$,
-                 '22P03', 'invalid tier count 1001 in binary crm.tiers', 'too many tiers');
+                 '54000', 'a tier scheme can have at most 1000 tiers, got 1001', 'too many tiers: the limit, before reading on');
+SELECT throws_ok($$SELECT pg_temp.load('\x01ffffffff')$$,
+                 '22P03', 'invalid crm.tiers binary value: negative tier count -1', 'negative tier count');
 SELECT throws_ok($$SELECT pg_temp.load('\x01000000023ff00000000000007fffffff61')$$,
-                 '22P03', 'invalid label length 2147483647 in binary crm.tiers', 'label length beyond the message');
+                 '22P03', 'crm.tiers binary value is truncated', 'label length beyond the value');
 SELECT throws_ok($$SELECT pg_temp.load('\x01000000037ff80000000000000000000000000000000000016100000001620000000163')$$,
-                 '22023', 'tier bound 1 is NaN; bounds must be finite', 'NaN bound');
+                 '22023', 'tier bound 1 must be a finite number, got NaN', 'NaN bound');
 SELECT throws_ok($$SELECT pg_temp.load('\x010000000340000000000000003ff0000000000000000000016100000001620000000163')$$,
                  '22023', 'tier bounds must be strictly ascending: bound 2 (1) is not above bound 1 (2)', 'descending bounds');
 SELECT throws_ok($$SELECT pg_temp.load('\x01000000023ff000000000000000000001610000000161')$$,
                  '22023', 'duplicate tier label "a"', 'duplicate labels');
 SELECT throws_ok($$SELECT pg_temp.load('\x01000000023ff0000000000000000000016100')$$,
-                 '08P01', NULL, 'truncated value');
+                 '22P03', 'crm.tiers binary value is truncated', 'truncated value');
+SELECT throws_ok($$SELECT pg_temp.load('\x01000000023ff00000000000000000000161000000016200')$$,
+                 '22P03', 'invalid crm.tiers binary value: 1 bytes after the end of the value', 'trailing byte');
 
--- crm.scorecard: a version byte, then the canonical text form
+-- crm.scorecard: version, flags, name, version, factors, levels (scorecard_core.h)
 SELECT is(crm.scorecard_send('x: numeric {1}; levels: {a, b >= 1}'),
-          '\x01'::bytea || convert_to('x: numeric {1, null: 0}; levels: {a, b >= 1}', 'UTF8'),
+          '\x01000000000000000000000000010000000178010000000100000000000000003ff000000000000001000000023ff000000000000000000001610000000162'::bytea,
           'binary layout of a scorecard');
 SELECT lives_ok($$SELECT pg_temp.load(crm.scorecard_send('x: numeric {1}; levels: {a, b >= 1}'), 'c')$$,
                 'a valid scorecard loads');
-SELECT throws_ok($$SELECT pg_temp.load('\x02' || convert_to('x: numeric {1}; levels: {a, b >= 1}', 'UTF8'), 'c')$$,
-                 '22P03', 'unsupported crm.scorecard binary format version 2', 'unknown scorecard format version');
-SELECT throws_ok($$SELECT pg_temp.load('\x01' || convert_to('x: numeric {0, 1 >= 5, 2 >= 1}; levels: {a, b >= 1}', 'UTF8'), 'c')$$,
-                 '22023', NULL, 'unsorted edges are rejected as in the text form');
-SELECT throws_ok($$SELECT pg_temp.load('\x01' || convert_to('x: numeric {0', 'UTF8'), 'c')$$,
-                 '22P02', NULL, 'truncated scorecard text');
+SELECT throws_ok($$SELECT pg_temp.load('\x02000000000000000000000000010000000178010000000100000000000000003ff000000000000001000000023ff000000000000000000001610000000162', 'c')$$,
+                 '22P03', 'invalid crm.scorecard binary value: unsupported format version 2', 'unknown scorecard format version');
+SELECT throws_ok($$SELECT pg_temp.load('\x010000000000000000000000000100000001780100000003000000000000000000000000000000003ff0000000000000400000000000000040140000000000003ff000000000000001000000023ff000000000000000000001610000000162', 'c')$$,
+                 '22023', 'factor "x": bin edges must be strictly ascending: edge 2 (1) is not above edge 1 (5)',
+                 'unsorted edges are rejected as in the text form');
+SELECT throws_ok($$SELECT pg_temp.load('\x01000000000000000000000000010000000178010000000100000000000000003ff0000000', 'c')$$,
+                 '22P03', 'crm.scorecard binary value is truncated', 'truncated scorecard');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -136,7 +136,7 @@ BEGIN
 	EXECUTE format('COPY cards_bin FROM %L WITH (FORMAT binary)', f || '.bin');
 	EXECUTE format('COPY cards TO %L', f || '.txt');
 	EXECUTE format('COPY cards_txt FROM %L', f || '.txt');
-	EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'rm -f ' || f || '.bin ' || f || '.txt');
+	EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'cat > /dev/null; rm -f ' || f || '.bin ' || f || '.txt');
 END
 $$;
 SELECT is(count(*) FILTER (WHERE a.card OPERATOR(crm.=) b.card AND a.card OPERATOR(crm.=) t.card), 60::bigint,

@@ -144,7 +144,7 @@ BEGIN
 	EXECUTE format('COPY back_bin FROM %L WITH (FORMAT binary)', f || '.bin');
 	EXECUTE format('COPY rand_schemes TO %L', f || '.txt');
 	EXECUTE format('COPY back_txt FROM %L', f || '.txt');
-	EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'rm -f ' || f || '.bin ' || f || '.txt');
+	EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'cat > /dev/null; rm -f ' || f || '.bin ' || f || '.txt');
 END
 $$;
 SELECT is(count(*) FILTER (WHERE a.s OPERATOR(crm.=) b.s), 500::bigint, 'binary COPY round trip: 500 random schemes equal')
