@@ -31,7 +31,28 @@
 
 #include "crm.h"
 
-/* The seal of a state at this address with these counts (never 0). */
-extern uint64 crm_state_seal(const void *state, int64 count, int64 capacity);
+/* the per-backend key (0 until first use) */
+extern uint64 crm_seal_key;
+extern void crm_seal_key_init(void);
+
+/*
+ * The seal of a state at this address with these counts (never 0): the
+ * fields mixed into the key, then a 64-bit finalizer (xor-shift-multiply),
+ * a few nanoseconds per row.
+ */
+static inline uint64
+crm_state_seal(const void *state, int64 count, int64 capacity)
+{
+	uint64		x;
+
+	if (unlikely(crm_seal_key == 0))
+		crm_seal_key_init();
+	x = crm_seal_key ^ (uint64) (uintptr_t) state;
+	x ^= (uint64) count * UINT64CONST(0x9E3779B97F4A7C15);
+	x = (x ^ (x >> 29)) * UINT64CONST(0xBF58476D1CE4E5B9);
+	x ^= (uint64) capacity * UINT64CONST(0xC2B2AE3D27D4EB4F);
+	x = (x ^ (x >> 32)) * UINT64CONST(0x94D049BB133111EB);
+	return (x ^ (x >> 29)) | 1;
+}
 
 #endif							/* CRM_AGGSTATE_H */
