@@ -6,6 +6,10 @@
  *     G = sum_i (2i - n - 1) x_(i) / (n * sum_i x_i)     (x sorted, i = 1..n)
  * which equals the mean absolute difference over all pairs divided by twice
  * the mean (Kendall & Stuart, The Advanced Theory of Statistics, vol. 1).
+ * The numerator is summed with the terms of i and n + 1 - i paired:
+ *     sum_{i <= n/2} (n + 1 - 2i) (x_(n+1-i) - x_(i))
+ * so every term is non-negative and nothing cancels (summed term by term,
+ * n equal values left a residue of about 1e-17 instead of 0).
  * The values are sorted by an in-place most-significant-digit radix sort on
  * their bits (non-negative doubles order as their bit patterns), which
  * checks for interrupts as it goes; a library qsort of 100 million values
@@ -86,6 +90,13 @@ crm_gini_state_check_values(const CrmGiniState *s, CrmError *err)
 	{
 		if (crm_gini_value_check(s->v[i], err) != 0)
 			return -1;
+		if (s->v[i] == 0 && signbit(s->v[i]))
+		{
+			/* values are stored with -0 as 0 */
+			crm_error_set(err, CRM_ERR_INVALID, "invalid " STATE_TYPE " value: value %lld is -0",
+						  (long long) i + 1);
+			return -1;
+		}
 		if ((i & 0xFFFFF) == 0xFFFFF)
 			crm_check_interrupts();
 	}
@@ -290,13 +301,16 @@ crm_gini_coefficient(const double *x, int64_t n)
 	(void) frexp(max, &exponent);
 	for (i = 0; i < n; i++)
 	{
-		double		v;
-		double		y;
+		double		lo;
+		double		hi;
 
-		memcpy(&v, &key[i], sizeof(v));
-		y = ldexp(v, -exponent);
-		sum += y;
-		weighted += (2.0 * (double) (i + 1) - (double) n - 1) * y;
+		memcpy(&lo, &key[i], sizeof(lo));
+		sum += ldexp(lo, -exponent);
+		if (i < n / 2)
+		{
+			memcpy(&hi, &key[n - 1 - i], sizeof(hi));
+			weighted += (double) (n - 1 - 2 * i) * (ldexp(hi, -exponent) - ldexp(lo, -exponent));
+		}
 		if ((i & 0xFFFF) == 0xFFFF)
 			crm_check_interrupts();
 	}

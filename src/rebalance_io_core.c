@@ -163,7 +163,20 @@ crm_rb_state_check_header(const CrmRbStateValue *s, size_t size, CrmErrorKind ki
 	return 0;
 }
 
-/* Check one row's flags (structure, kind) and numbers (CRM_ERR_INVALID). */
+/* Whether d is +0 (all bits zero). */
+static bool
+IsPlusZero(double d)
+{
+	uint64_t	u;
+
+	memcpy(&u, &d, sizeof(u));
+	return u == 0;
+}
+
+/*
+ * Check one row's flags and normal form (structure, kind) and numbers
+ * (CRM_ERR_INVALID).
+ */
 static int
 CheckRow(const CrmRbRow *r, int f, int64_t i, CrmErrorKind kind, CrmError *err)
 {
@@ -181,6 +194,11 @@ CheckRow(const CrmRbRow *r, int f, int64_t i, CrmErrorKind kind, CrmError *err)
 	if (!(f & CRM_RB_NO_MANAGER) &&
 		!CheckAmount(r->capacity, "capacity", "manager", (long long) r->manager_id, err))
 		return -1;
+	/* as crm_rb_row_normalize leaves it: no -0, absent fields 0 */
+	if (((f & CRM_RB_NO_CUSTOMER) && (r->customer_id != 0 || !IsPlusZero(r->load))) ||
+		((f & CRM_RB_NO_MANAGER) && (r->manager_id != 0 || !IsPlusZero(r->capacity))) ||
+		(r->load == 0 && !IsPlusZero(r->load)) || (r->capacity == 0 && !IsPlusZero(r->capacity)))
+		return StateInvalid(err, kind, "row %lld is not in normal form", (long long) i + 1);
 	return 0;
 }
 
