@@ -38,6 +38,9 @@ REGRESS = setup \
 	rebalance \
 	trust_privileges \
 	trust_cache \
+	trust_states_workload \
+	trust_hangs \
+	trust_restore_workload \
 	catalog
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
