@@ -25,6 +25,7 @@
 
 #define STATE_TYPE "crm.gini_state"
 
+/* A zeroed state with room for cap values, or the cap's error. */
 CrmGiniState *
 crm_gini_state_alloc(int64_t cap, CrmError *err)
 {
@@ -43,6 +44,7 @@ crm_gini_state_alloc(int64_t cap, CrmError *err)
 	return s;
 }
 
+/* A value must be finite and not negative. */
 int
 crm_gini_value_check(double x, CrmError *err)
 {
@@ -61,6 +63,7 @@ crm_gini_value_check(double x, CrmError *err)
 	return -1;
 }
 
+/* Check a state's header against the bytes it really has, in O(1). */
 int
 crm_gini_state_check_header(const CrmGiniState *s, size_t size, CrmErrorKind kind,
 							CrmError *err)
@@ -81,6 +84,7 @@ crm_gini_state_check_header(const CrmGiniState *s, size_t size, CrmErrorKind kin
 	return -1;
 }
 
+/* Check the values of a state (and that -0 is stored as 0). */
 int
 crm_gini_state_check_values(const CrmGiniState *s, CrmError *err)
 {
@@ -103,6 +107,7 @@ crm_gini_state_check_values(const CrmGiniState *s, CrmError *err)
 	return 0;
 }
 
+/* Write a state's binary form. */
 void
 crm_gini_state_encode(const CrmGiniState *s, uint8_t *out)
 {
@@ -114,6 +119,7 @@ crm_gini_state_encode(const CrmGiniState *s, uint8_t *out)
 	crm_wr_f64s(&w, s->v, (size_t) s->n);
 }
 
+/* Read a state's binary form (recv, or compact text). */
 CrmGiniState *
 crm_gini_state_decode(const uint8_t *buf, size_t len, CrmErrorKind kind, CrmError *err)
 {
@@ -156,6 +162,7 @@ crm_gini_state_decode(const uint8_t *buf, size_t len, CrmErrorKind kind, CrmErro
 	return s;
 }
 
+/* A state's text form: always the compact form. */
 char *
 crm_gini_state_print(const CrmGiniState *s)
 {
@@ -170,6 +177,7 @@ crm_gini_state_print(const CrmGiniState *s)
 	return text;
 }
 
+/* Read a state's text form (the compact form only). */
 CrmGiniState *
 crm_gini_state_parse(const char *text, CrmError *err)
 {
@@ -267,6 +275,7 @@ RadixSortKeys(uint64_t *a, size_t n, int shift, uint64_t *ticks)
 			RadixSortKeys(a + end[b] - count[b], count[b], shift - 8, ticks);
 }
 
+/* The Gini coefficient of n checked values (sorted copy). */
 double
 crm_gini_coefficient(const double *x, int64_t n)
 {

@@ -249,6 +249,7 @@ Tick(PolicyParser *ps)
 		crm_check_interrupts();
 }
 
+/* Skip white space (checking for interrupts). */
 static void
 SkipSpace(PolicyParser *ps)
 {
@@ -387,6 +388,7 @@ WordIs(const char *s, size_t len, const char *word)
 	return true;
 }
 
+/* Read one policy number (see policy_core.h). */
 int
 crm_policy_number(const char *lit, size_t len, const char *label, size_t label_len,
 				  int key, double *out, CrmError *err)
@@ -576,6 +578,7 @@ done:
 	return result;
 }
 
+/* Read a policy's binary form: version byte and canonical text. */
 CrmPolicy *
 crm_policy_decode(const uint8_t *buf, size_t len, size_t *size, CrmError *err)
 {

@@ -214,6 +214,7 @@ rebalance_state_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(crm_rb_state_print(StateChecked(PG_GETARG_DATUM(0), CRM_ERR_INVALID)));
 }
 
+/* Text input: JSON or the compact form. */
 PG_FUNCTION_INFO_V1(rebalance_state_in);
 Datum
 rebalance_state_in(PG_FUNCTION_ARGS)
@@ -238,6 +239,7 @@ rebalance_state_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(out);
 }
 
+/* Binary input, through the core decoder (22P03 for a bad value). */
 PG_FUNCTION_INFO_V1(rebalance_state_recv);
 Datum
 rebalance_state_recv(PG_FUNCTION_ARGS)
@@ -266,6 +268,7 @@ PlanFinish(RbPlan *p, size_t size, CrmError *err)
 	return p;
 }
 
+/* crm.rebalance final: check the rows, solve, pack the plan. */
 PG_FUNCTION_INFO_V1(rebalance_finalfn);
 Datum
 rebalance_finalfn(PG_FUNCTION_ARGS)
@@ -340,6 +343,7 @@ rebalance_plan_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(crm_rb_plan_print(PlanArg(fcinfo, 0, true)));
 }
 
+/* Text input: JSON or the compact form. */
 PG_FUNCTION_INFO_V1(rebalance_plan_in);
 Datum
 rebalance_plan_in(PG_FUNCTION_ARGS)
@@ -351,6 +355,7 @@ rebalance_plan_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(PlanFinish(p, size, &err));
 }
 
+/* Binary output (see rebalance_io_core.h). */
 PG_FUNCTION_INFO_V1(rebalance_plan_send);
 Datum
 rebalance_plan_send(PG_FUNCTION_ARGS)
@@ -364,6 +369,7 @@ rebalance_plan_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(out);
 }
 
+/* Binary input, through the core decoder (22P03 for a bad value). */
 PG_FUNCTION_INFO_V1(rebalance_plan_recv);
 Datum
 rebalance_plan_recv(PG_FUNCTION_ARGS)

@@ -83,6 +83,7 @@ crm_rb_state_alloc(int64_t cap, CrmError *err)
 	return s;
 }
 
+/* Check one input row and normalise it; its flags, or -1. */
 int
 crm_rb_row_normalize(CrmRbRow *r, bool no_customer, bool no_manager, bool pinned,
 					 CrmError *err)
@@ -142,6 +143,7 @@ StateInvalid(CrmError *err, CrmErrorKind kind, const char *fmt,...)
 	return -1;
 }
 
+/* Check a state's header against the bytes it really has, in O(1). */
 int
 crm_rb_state_check_header(const CrmRbStateValue *s, size_t size, CrmErrorKind kind,
 						  CrmError *err)
@@ -202,6 +204,7 @@ CheckRow(const CrmRbRow *r, int f, int64_t i, CrmErrorKind kind, CrmError *err)
 	return 0;
 }
 
+/* Check the rows of a state from row from on. */
 int
 crm_rb_state_check_rows(const CrmRbStateValue *s, int64_t from, CrmErrorKind kind,
 						CrmError *err)
@@ -219,6 +222,7 @@ crm_rb_state_check_rows(const CrmRbStateValue *s, int64_t from, CrmErrorKind kin
 	return 0;
 }
 
+/* Write a state's binary form. */
 void
 crm_rb_state_encode(const CrmRbStateValue *s, uint8_t *out)
 {
@@ -279,6 +283,7 @@ DecodeRows(CrmReader *r, CrmRbStateValue *s, int64_t n)
 	return 0;
 }
 
+/* Read a state's binary form (recv, or compact text). */
 CrmRbStateValue *
 crm_rb_state_decode(const uint8_t *buf, size_t len, CrmErrorKind kind, CrmError *err)
 {
@@ -563,6 +568,7 @@ fail:
 	return NULL;
 }
 
+/* A state's text form: JSON when small, compact beyond. */
 char *
 crm_rb_state_print(const CrmRbStateValue *s)
 {
@@ -580,6 +586,7 @@ crm_rb_state_print(const CrmRbStateValue *s)
 	return text;
 }
 
+/* Read a state's text form, JSON or compact. */
 CrmRbStateValue *
 crm_rb_state_parse(const char *text, CrmError *err)
 {
@@ -619,6 +626,7 @@ PlanFits(int64_t nmanagers, int64_t nentries)
 		crm_rb_plan_wire_size(nmanagers, nentries) <= CRM_WIRE_MAX_BINARY;
 }
 
+/* A zeroed plan of this many managers and moves, or the cap's error. */
 CrmRbPlanValue *
 crm_rb_plan_alloc(int64_t nmanagers, int64_t nentries, size_t *size, CrmError *err)
 {
@@ -679,6 +687,7 @@ PlanNumber(double v, const char *field, const char *owner, int64_t id,
 	return 0;
 }
 
+/* Check a plan's header against the bytes it really has, in O(1). */
 int
 crm_rb_plan_check_header(const CrmRbPlanValue *p, size_t size, CrmErrorKind kind,
 						 CrmError *err)
@@ -726,6 +735,7 @@ PlanCheckManagers(const CrmRbPlanValue *p, CrmErrorKind kind, CrmError *err)
 	return 0;
 }
 
+/* Check a whole plan; derive the count and load of its moves. */
 int
 crm_rb_plan_check(const CrmRbPlanValue *p, size_t size, CrmErrorKind kind,
 				  int64_t *nmoves_out, double *moved_out, CrmError *err)
@@ -782,6 +792,7 @@ PlanFinish(CrmRbPlanValue *p, size_t size, CrmErrorKind kind, CrmError *err)
 	return crm_rb_plan_check(p, size, kind, &p->nmoves, &p->moved_load, err);
 }
 
+/* Write a plan's binary form. */
 void
 crm_rb_plan_encode(const CrmRbPlanValue *p, uint8_t *out)
 {
@@ -816,6 +827,7 @@ crm_rb_plan_encode(const CrmRbPlanValue *p, uint8_t *out)
 	}
 }
 
+/* Read a plan's binary form (recv, or compact text). */
 CrmRbPlanValue *
 crm_rb_plan_decode(const uint8_t *buf, size_t len, CrmErrorKind kind, size_t *size,
 				   CrmError *err)
@@ -1157,6 +1169,7 @@ done:
 	return p;
 }
 
+/* A plan's text form: JSON when small, compact beyond. */
 char *
 crm_rb_plan_print(const CrmRbPlanValue *p)
 {
@@ -1173,6 +1186,7 @@ crm_rb_plan_print(const CrmRbPlanValue *p)
 	return text;
 }
 
+/* Read a plan's text form, JSON or compact. */
 CrmRbPlanValue *
 crm_rb_plan_parse(const char *text, size_t *size, CrmError *err)
 {
@@ -1190,6 +1204,7 @@ crm_rb_plan_parse(const char *text, size_t *size, CrmError *err)
 	return p;
 }
 
+/* The plan value of a solver result, checked like input. */
 CrmRbPlanValue *
 crm_rb_plan_from_result(const CrmRbPlan *plan, size_t *size, CrmError *err)
 {

@@ -178,6 +178,7 @@ gini_state_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(GiniFinish(s, &err));
 }
 
+/* Text output: the compact form. */
 PG_FUNCTION_INFO_V1(gini_state_out);
 Datum
 gini_state_out(PG_FUNCTION_ARGS)
@@ -199,6 +200,7 @@ gini_state_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(out);
 }
 
+/* Binary input, through the core decoder (22P03 for a bad value). */
 PG_FUNCTION_INFO_V1(gini_state_recv);
 Datum
 gini_state_recv(PG_FUNCTION_ARGS)
