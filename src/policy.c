@@ -33,13 +33,22 @@
 #include "policy.h"
 #include "validate.h"
 
-/* A core policy (or the core's error) as a datum-ready varlena. */
+/*
+ * A core policy (or the core's error) as a datum-ready varlena, after the
+ * check every policy argument gets: nothing is returned that would be
+ * refused later.
+ */
 static CrmPolicy *
 PolicyFinish(CrmPolicy *p, size_t size, CrmError *err)
 {
+	CrmError	cerr = {0};
+
 	if (p == NULL)
 		crm_ereport(err);
 	SET_VARSIZE(p, size);
+	if (crm_policy_check(p, size, &cerr) != 0)
+		elog(ERROR, "crm.service_policy built a value it would refuse (%s), please report a bug",
+			 cerr.message);
 	return p;
 }
 

@@ -115,6 +115,23 @@ StateArg(FunctionCallInfo fcinfo, int argno)
 }
 
 /*
+ * A state the transition or combine function is about to return, sealed
+ * after a last O(1) check of its header: nothing leaves that the state's
+ * input would refuse (its rows were checked as they came in).
+ */
+static Datum
+StateReturn(RbState *s)
+{
+	CrmError	err = {0};
+
+	if (crm_rb_state_check_header(s, VARSIZE(s), CRM_ERR_INVALID, &err) != 0)
+		elog(ERROR, "crm.rebalance built a state its input would refuse (%s), please report a bug",
+			 err.message);
+	s->seal = crm_state_seal(s, s->nrows, s->caprows);
+	return PointerGetDatum(s);
+}
+
+/*
  * crm.rebalance transition: (state, customer_id, manager_id, load, capacity
  * [, movable]).
  */
@@ -168,8 +185,7 @@ rebalance_transfn(PG_FUNCTION_ARGS)
 		s = StateGrow(s, (s ? s->nrows : 0) + 1);
 	RB_STATE_FLAGS(s)[s->nrows] = (uint8) f;
 	s->rows[s->nrows++] = r;
-	s->seal = crm_state_seal(s, s->nrows, s->caprows);
-	PG_RETURN_POINTER(s);
+	return StateReturn(s);
 }
 
 /* crm.rebalance combine: the rows of both states. */
@@ -202,8 +218,7 @@ rebalance_combinefn(PG_FUNCTION_ARGS)
 	memcpy(a->rows + a->nrows, b->rows, sizeof(CrmRbRow) * b->nrows);
 	memcpy(RB_STATE_FLAGS(a) + a->nrows, RB_STATE_FLAGS(b), b->nrows);
 	a->nrows += b->nrows;
-	a->seal = crm_state_seal(a, a->nrows, a->caprows);
-	PG_RETURN_POINTER(a);
+	return StateReturn(a);
 }
 
 /* Text form: JSON for small states, compact text beyond (both read back). */

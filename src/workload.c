@@ -96,6 +96,23 @@ GiniArg(FunctionCallInfo fcinfo, int argno)
 	return s;
 }
 
+/*
+ * A state the transition or combine function is about to return, sealed
+ * after a last O(1) check of its header (its values were checked as they
+ * came in): nothing leaves that the state's input would refuse.
+ */
+static Datum
+GiniReturn(CrmGiniState *s)
+{
+	CrmError	err = {0};
+
+	if (crm_gini_state_check_header(s, VARSIZE(s), CRM_ERR_INVALID, &err) != 0)
+		elog(ERROR, "crm.gini built a state its input would refuse (%s), please report a bug",
+			 err.message);
+	s->seal = crm_state_seal(s, s->n, s->cap);
+	return PointerGetDatum(s);
+}
+
 /* crm.gini transition: check the value, append it to the state. */
 PG_FUNCTION_INFO_V1(gini_transfn);
 Datum
@@ -119,8 +136,7 @@ gini_transfn(PG_FUNCTION_ARGS)
 	if (s == NULL || s->n == s->cap)
 		s = GiniGrow(s, (s ? s->n : 0) + 1);
 	s->v[s->n++] = x == 0.0 ? 0.0 : x;
-	s->seal = crm_state_seal(s, s->n, s->cap);
-	PG_RETURN_POINTER(s);
+	return GiniReturn(s);
 }
 
 /* crm.gini combine: the values of both states. */
@@ -148,8 +164,7 @@ gini_combinefn(PG_FUNCTION_ARGS)
 		a = GiniGrow(a, a->n + b->n);
 	memcpy(a->v + a->n, b->v, sizeof(double) * b->n);
 	a->n += b->n;
-	a->seal = crm_state_seal(a, a->n, a->cap);
-	PG_RETURN_POINTER(a);
+	return GiniReturn(a);
 }
 
 /* crm.gini final: NULL for no values, 0 when all are 0. */
