@@ -50,6 +50,9 @@ REGRESS = setup \
 	trust_cache \
 	trust_settings \
 	trust_edges_scoring \
+	trust_states_workload \
+	trust_hangs \
+	trust_restore_workload \
 	catalog
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 

@@ -33,68 +33,104 @@
 #include "policy.h"
 #include "validate.h"
 
-#define POLICY_BINARY_VERSION 1
-
+/*
+ * A core policy (or the core's error) as a datum-ready varlena, after the
+ * check every policy argument gets: nothing is returned that would be
+ * refused later.
+ */
 static CrmPolicy *
-PolicyFinish(CrmPolicy *p, size_t size)
+PolicyFinish(CrmPolicy *p, size_t size, CrmError *err)
 {
+	CrmError	cerr = {0};
+
+	if (p == NULL)
+		crm_ereport(err);
 	SET_VARSIZE(p, size);
+	if (crm_policy_check(p, size, &cerr) != 0)
+		elog(ERROR, "crm.service_policy built a value it would refuse (%s), please report a bug",
+			 cerr.message);
 	return p;
 }
 
+/*
+ * A policy argument, checked before it is read (values only come from the
+ * input functions, which build them through crm_policy_build; this is the
+ * net under that).
+ */
 static CrmPolicy *
-ParseOrError(const char *str)
+PolicyArg(FunctionCallInfo fcinfo, int argno)
 {
+	CrmPolicy  *p = PG_GETARG_SERVICE_POLICY_P(argno);
 	CrmError	err = {0};
-	size_t		size;
-	CrmPolicy  *p = crm_policy_parse(str, &size, &err);
 
-	if (p == NULL)
+	if (crm_policy_check(p, VARSIZE(p), &err) != 0)
+	{
+		err.kind = CRM_ERR_INVALID;
 		crm_ereport(&err);
-	return PolicyFinish(p, size);
+	}
+	return p;
 }
 
 PG_FUNCTION_INFO_V1(service_policy_in);
 Datum
 service_policy_in(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_SERVICE_POLICY_P(ParseOrError(PG_GETARG_CSTRING(0)));
+	CrmError	err = {0};
+	size_t		size = 0;
+	CrmPolicy  *p = crm_policy_parse(PG_GETARG_CSTRING(0), &size, &err);
+
+	PG_RETURN_SERVICE_POLICY_P(PolicyFinish(p, size, &err));
 }
 
 PG_FUNCTION_INFO_V1(service_policy_out);
 Datum
 service_policy_out(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_CSTRING(crm_policy_print(PG_GETARG_SERVICE_POLICY_P(0)));
+	PG_RETURN_CSTRING(crm_policy_print(PolicyArg(fcinfo, 0)));
 }
 
-/* Binary form: a version byte, then the canonical text form (client encoding). */
+/*
+ * Binary form: a version byte, then the canonical text form in the client
+ * encoding.  The text is converted to the server encoding here (invalid
+ * bytes are 22021, as for text); everything else, truncation included, is
+ * the core decoder's (22P03).
+ */
 PG_FUNCTION_INFO_V1(service_policy_recv);
 Datum
 service_policy_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
-	int			nbytes;
-	char	   *str;
+	const char *raw = buf->data + buf->cursor;
+	int			len = buf->len - buf->cursor;
+	CrmError	err = {0};
+	size_t		size = 0;
+	CrmPolicy  *p;
 
-	if (version != POLICY_BINARY_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported crm.service_policy binary format version %d", version)));
-	str = pq_getmsgtext(buf, buf->len - buf->cursor, &nbytes);
-	PG_RETURN_SERVICE_POLICY_P(ParseOrError(str));
+	if (len > 1)
+	{
+		char	   *text = pg_client_to_server(raw + 1, len - 1);
+		int			tlen = text == raw + 1 ? len - 1 : (int) strlen(text);
+		char	   *value = palloc(tlen + 1);
+
+		value[0] = raw[0];
+		memcpy(value + 1, text, tlen);
+		raw = value;
+		len = tlen + 1;
+	}
+	p = crm_policy_decode((const uint8 *) raw, (size_t) len, &size, &err);
+	buf->cursor = buf->len;
+	PG_RETURN_SERVICE_POLICY_P(PolicyFinish(p, size, &err));
 }
 
 PG_FUNCTION_INFO_V1(service_policy_send);
 Datum
 service_policy_send(PG_FUNCTION_ARGS)
 {
-	char	   *str = crm_policy_print(PG_GETARG_SERVICE_POLICY_P(0));
+	char	   *str = crm_policy_print(PolicyArg(fcinfo, 0));
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, POLICY_BINARY_VERSION);
+	pq_sendbyte(&buf, CRM_POLICY_BINARY_VERSION);
 	pq_sendtext(&buf, str, strlen(str));
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
@@ -193,25 +229,31 @@ service_policy_from_jsonb(PG_FUNCTION_ARGS)
 			}
 			else if (etok == WJB_VALUE)
 			{
+				char	   *lit;
+
 				if (ev.type != jbvNumeric)
 					JsonError(psprintf("%s.%s", path, crm_policy_key_names[key]), "must be a number");
-				s->v[key] = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
-															   NumericGetDatum(ev.val.numeric)));
+				/* the text form's number rule, so both forms say the same */
+				lit = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(ev.val.numeric)));
+				if (crm_policy_number(lit, strlen(lit), s->label, s->label_len, key, &s->v[key], &err) != 0)
+				{
+					if (err.kind == CRM_OK)
+						JsonError(psprintf("%s.%s", path, crm_policy_key_names[key]), "must be a number");
+					crm_ereport(&err);
+				}
 			}
 		}
 		n++;
 	}
 	p = crm_policy_build(specs, n, &size, &err);
-	if (p == NULL)
-		crm_ereport(&err);
-	PG_RETURN_SERVICE_POLICY_P(PolicyFinish(p, size));
+	PG_RETURN_SERVICE_POLICY_P(PolicyFinish(p, size, &err));
 }
 
 PG_FUNCTION_INFO_V1(service_policy_to_jsonb);
 Datum
 service_policy_to_jsonb(PG_FUNCTION_ARGS)
 {
-	CrmPolicy  *p = PG_GETARG_SERVICE_POLICY_P(0);
+	CrmPolicy  *p = PolicyArg(fcinfo, 0);
 	StringInfoData buf;
 	uint32		i;
 	int			k;
@@ -244,7 +286,7 @@ PG_FUNCTION_INFO_V1(service_policy_entries);
 Datum
 service_policy_entries(PG_FUNCTION_ARGS)
 {
-	CrmPolicy  *p = PG_GETARG_SERVICE_POLICY_P(0);
+	CrmPolicy  *p = PolicyArg(fcinfo, 0);
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	uint32		i;
 	int			k;
@@ -300,7 +342,18 @@ GetPolicy(FunctionCallInfo fcinfo)
 		return (const CrmPolicy *) cache->arg.value;
 	if (cache == NULL)
 		cache = (PolicyCache *) arg_cache_init(fcinfo, 0, sizeof(PolicyCache));
-	arg_cache_update(&cache->arg, fcinfo, 0);
+	if (arg_cache_update(&cache->arg, fcinfo, 0))
+	{
+		/* a new value: checked once, before any lookup reads it */
+		CrmError	err = {0};
+
+		if (crm_policy_check((const CrmPolicy *) cache->arg.value, VARSIZE(cache->arg.value), &err) != 0)
+		{
+			cache->arg.valid = false;
+			err.kind = CRM_ERR_INVALID;
+			crm_ereport(&err);
+		}
+	}
 	return (const CrmPolicy *) cache->arg.value;
 }
 

@@ -14,6 +14,7 @@
 #include "lex_core.h"
 #include "outbuf_core.h"
 #include "policy_core.h"
+#include "wire_core.h"
 
 const char *const crm_policy_key_names[CRM_POLICY_NKEYS] = {
 	"visits_per_year", "calls_per_year", "visit_minutes", "call_minutes", "travel_minutes"
@@ -74,6 +75,38 @@ IsStar(const char *s, size_t len)
 	return s == NULL || (len == 1 && s[0] == '*');
 }
 
+/*
+ * The one check of a policy number, whichever form it came in (text, JSON,
+ * binary): "<what> must be a finite number, got NaN" for NaN and
+ * infinities, then the range [0, 1e9].  0, or -1 with a CRM_ERR_INVALID
+ * error.
+ */
+static int
+CheckValue(const CrmPolicySpec *e, int k, CrmError *err)
+{
+	double		v = e->v[k];
+	char		num[DOUBLE_SHORTEST_DECIMAL_LEN];
+	bool		star = IsStar(e->label, e->label_len);
+	int			len = star ? 1 : (int) (e->label_len > 60 ? 60 : e->label_len);
+	const char *label = star ? "*" : e->label;
+
+	if (isfinite(v) && v >= 0 && v <= CRM_POLICY_MAX_VALUE)
+		return 0;
+	if (!isfinite(v))
+		crm_error_set(err, CRM_ERR_INVALID,
+					  "service policy entry \"%.*s\": %s must be a finite number, got %s",
+					  len, label, crm_policy_key_names[k],
+					  isnan(v) ? "NaN" : (v > 0 ? "Infinity" : "-Infinity"));
+	else
+	{
+		double_to_shortest_decimal_buf(v, num);
+		crm_error_set(err, CRM_ERR_INVALID,
+					  "service policy entry \"%.*s\": %s must be between 0 and 1e9, got %s",
+					  len, label, crm_policy_key_names[k], num);
+	}
+	return -1;
+}
+
 CrmPolicy *
 crm_policy_build(const CrmPolicySpec *entries, int n, size_t *size, CrmError *err)
 {
@@ -102,30 +135,11 @@ crm_policy_build(const CrmPolicySpec *entries, int n, size_t *size, CrmError *er
 	for (i = 0; i < n; i++)
 	{
 		const CrmPolicySpec *e = &entries[i];
-		const char *name = IsStar(e->label, e->label_len) ? "*" : NULL;
+		bool		name = IsStar(e->label, e->label_len);
 
 		for (k = 0; k < CRM_POLICY_NKEYS; k++)
-		{
-			double		v = e->v[k];
-
-			if (!isfinite(v) || v < 0 || v > CRM_POLICY_MAX_VALUE)
-			{
-				if (name)
-					crm_error_set(err, CRM_ERR_INVALID,
-								  "service policy entry \"*\": %s must be a non-negative finite number up to 1e9, got %s",
-								  crm_policy_key_names[k],
-								  isnan(v) ? "NaN" : isinf(v) ? (v > 0 ? "Infinity" : "-Infinity") :
-								  v < 0 ? "a negative number" : "a number above the limit of 1e9");
-				else
-					crm_error_set(err, CRM_ERR_INVALID,
-								  "service policy entry \"%.*s\": %s must be a non-negative finite number up to 1e9, got %s",
-								  (int) (e->label_len > 60 ? 60 : e->label_len), e->label,
-								  crm_policy_key_names[k],
-								  isnan(v) ? "NaN" : isinf(v) ? (v > 0 ? "Infinity" : "-Infinity") :
-								  v < 0 ? "a negative number" : "a number above the limit of 1e9");
+			if (CheckValue(e, k, err) != 0)
 				goto fail;
-			}
-		}
 		if (name)
 		{
 			if (star != NULL)
@@ -205,33 +219,63 @@ fail:
 
 /* ----------------------------------------------------------------------
  * Text parser
+ *
+ * Memory is bounded whatever the input's size: at most
+ * CRM_POLICY_MAX_ENTRIES + 2 entry specs, and of each label only its first
+ * CRM_POLICY_MAX_LABEL + 1 bytes are kept (its full length is counted, for
+ * the builder's error), so a parse needs about 260 kB besides the input.
+ * Every loop over input bytes checks for interrupts.
  * ---------------------------------------------------------------------- */
+
+/* room kept for one label: the limit, one byte to tell it was passed, a NUL */
+#define LABEL_SLOT (CRM_POLICY_MAX_LABEL + 2)
 
 typedef struct PolicyParser
 {
 	const char *str;
 	const char *p;
 	CrmError   *err;
-	char	   *scratch;		/* unescaped labels, back to back */
+	char	   *scratch;		/* kept label bytes, back to back */
 	size_t		used;
+	size_t		cap;
+	uint64_t	ticks;
 } PolicyParser;
+
+/* One input byte consumed by a scanning loop; checks interrupts now and then. */
+static inline void
+Tick(PolicyParser *ps)
+{
+	if ((++ps->ticks & 0xFFFFF) == 0)
+		crm_check_interrupts();
+}
+
+/* Skip white space (checking for interrupts). */
+static void
+SkipSpace(PolicyParser *ps)
+{
+	while (crm_lex_space(*ps->p))
+	{
+		ps->p++;
+		Tick(ps);
+	}
+}
 
 static void
 SyntaxError(PolicyParser *ps, const char *what)
 {
 	crm_error_set(ps->err, CRM_ERR_SYNTAX,
 				  "invalid input syntax for type crm.service_policy: \"%.120s%s\"",
-				  ps->str, strlen(ps->str) > 120 ? "..." : "");
+				  ps->str, strnlen(ps->str, 121) > 120 ? "..." : "");
 	if (*ps->p == '\0')
 		crm_error_detail(ps->err, "%s at end of input.", what);
 	else
-		crm_error_detail(ps->err, "%s at character %d.", what, (int) (ps->p - ps->str) + 1);
+		crm_error_detail(ps->err, "%s at character %ld.", what, (long) (ps->p - ps->str) + 1);
 }
 
 static bool
 Expect(PolicyParser *ps, char ch, const char *what)
 {
-	ps->p = crm_lex_skip_space(ps->p);
+	SkipSpace(ps);
 	if (*ps->p != ch)
 	{
 		SyntaxError(ps, what);
@@ -241,9 +285,55 @@ Expect(PolicyParser *ps, char ch, const char *what)
 	return true;
 }
 
+/* Keep byte c of a label of which n bytes were seen (see LABEL_SLOT). */
+static inline void
+KeepByte(PolicyParser *ps, char *dst, long n, char c)
+{
+	if (n < CRM_POLICY_MAX_LABEL + 1)
+		dst[n] = c;
+	Tick(ps);
+}
+
 /*
- * A label: bare word, quoted string or `*`.  Returns its length, -1 if
- * there is none (error recorded).  *star is set for the `*` entry.
+ * A quoted label whose opening quote is at ps->p (\ makes the next byte
+ * literal, as crm_lex_read_quoted reads it).  Its length, or -1.
+ */
+static long
+ReadQuoted(PolicyParser *ps, char *dst)
+{
+	long		n = 0;
+
+	ps->p++;
+	for (;;)
+	{
+		char		c = *ps->p;
+
+		if (c == '\0')
+		{
+			SyntaxError(ps, "Unterminated quoted string");
+			return -1;
+		}
+		ps->p++;
+		if (c == '"')
+			return n;
+		if (c == '\\')
+		{
+			c = *ps->p;
+			if (c == '\0')
+			{
+				SyntaxError(ps, "Unterminated quoted string");
+				return -1;
+			}
+			ps->p++;
+		}
+		KeepByte(ps, dst, n++, c);
+	}
+}
+
+/*
+ * A label: bare word, quoted string or `*`.  Returns its length (of which
+ * at most CRM_POLICY_MAX_LABEL + 1 bytes are kept in *out), -1 if there is
+ * none (error recorded).  *star is set for the `*` entry.
  */
 static long
 ReadLabel(PolicyParser *ps, const char **out, bool *star)
@@ -251,93 +341,121 @@ ReadLabel(PolicyParser *ps, const char **out, bool *star)
 	char	   *dst = ps->scratch + ps->used;
 	long		n = 0;
 
-	ps->p = crm_lex_skip_space(ps->p);
+	SkipSpace(ps);
 	*out = dst;
 	*star = false;
 	if (*ps->p == '"')
 	{
-		const char *end = crm_lex_read_quoted(ps->p, dst, &n);
-
-		if (end == NULL)
-		{
-			ps->p += strlen(ps->p);
-			SyntaxError(ps, "Unterminated quoted string");
+		n = ReadQuoted(ps, dst);
+		if (n < 0)
 			return -1;
-		}
-		ps->p = end;
 	}
 	else if (*ps->p == '*')
-	{
 		dst[n++] = *ps->p++;
-	}
 	else
 	{
 		while (crm_lex_word_char((unsigned char) *ps->p))
-			dst[n++] = *ps->p++;
+			KeepByte(ps, dst, n++, *ps->p++);
 		if (n == 0)
 		{
 			SyntaxError(ps, "Expected a tier label");
 			return -1;
 		}
 	}
-	dst[n] = '\0';
-	ps->used += (size_t) n + 1;
+	dst[n < CRM_POLICY_MAX_LABEL + 1 ? n : CRM_POLICY_MAX_LABEL + 1] = '\0';
+	ps->used += LABEL_SLOT;
 	*star = (n == 1 && dst[0] == '*');
 	return n;
 }
 
-/* A non-negative finite number written as a bare word. */
+/* Whether len bytes at s spell word, ignoring ASCII case. */
 static bool
-ReadNumber(PolicyParser *ps, const char *key, double *out)
+WordIs(const char *s, size_t len, const char *word)
 {
-	const char *start;
-	char		buf[64];
-	size_t		len;
-	char	   *end;
+	size_t		i;
 
-	ps->p = crm_lex_skip_space(ps->p);
-	start = ps->p;
-	while (crm_lex_word_char((unsigned char) *ps->p))
-		ps->p++;
-	len = (size_t) (ps->p - start);
-	if (len == 0 || len >= sizeof(buf))
-	{
-		ps->p = start;
-		SyntaxError(ps, "Expected a number");
+	if (strlen(word) != len)
 		return false;
-	}
-	memcpy(buf, start, len);
-	buf[len] = '\0';
-	errno = 0;
-	*out = strtod(buf, &end);
-	if (end != buf + len || buf[0] == '+' || (buf[0] >= 'a' && buf[0] <= 'z') ||
-		(buf[0] >= 'A' && buf[0] <= 'Z') || strpbrk(buf, "xX") != NULL)
+	for (i = 0; i < len; i++)
 	{
-		/* nan, inf and hex floats are not numbers here; neither is "+1" */
-		if (strcmp(buf, "NaN") == 0 || strcmp(buf, "nan") == 0 ||
-			strcmp(buf, "Infinity") == 0 || strcmp(buf, "inf") == 0)
-		{
-			crm_error_set(ps->err, CRM_ERR_INVALID,
-						  "service policy: %s must be a non-negative finite number, got %s", key, buf);
+		char		c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char) (c - 'A' + 'a');
+		if (c != word[i])
 			return false;
-		}
-		ps->p = start;
-		SyntaxError(ps, "Expected a number");
-		return false;
-	}
-	if (errno == ERANGE && fabs(*out) > 1.0)
-	{
-		crm_error_set(ps->err, CRM_ERR_RANGE, "service policy: %s \"%s\" is out of range for type double precision",
-					  key, buf);
-		return false;
-	}
-	if (*out < 0)
-	{
-		crm_error_set(ps->err, CRM_ERR_INVALID,
-					  "service policy: %s must be a non-negative finite number, got %s", key, buf);
-		return false;
 	}
 	return true;
+}
+
+/* Read one policy number (see policy_core.h). */
+int
+crm_policy_number(const char *lit, size_t len, const char *label, size_t label_len,
+				  int key, double *out, CrmError *err)
+{
+	const char *digits = lit + (len > 0 && lit[0] == '-');
+	size_t		dlen = len - (size_t) (digits - lit);
+	char	   *buf;
+	char	   *end;
+	bool		ok;
+
+	/* NaN and the infinities are numbers here (the builder refuses them) */
+	if (WordIs(digits, dlen, "nan") && digits == lit)
+	{
+		*out = NAN;
+		return 0;
+	}
+	if (WordIs(digits, dlen, "infinity") || WordIs(digits, dlen, "inf"))
+	{
+		*out = digits == lit ? INFINITY : -INFINITY;
+		return 0;
+	}
+	/* otherwise a decimal number: digits, point, exponent; no hex, no + */
+	if (dlen == 0 || !((digits[0] >= '0' && digits[0] <= '9') || digits[0] == '.') ||
+		memchr(lit, 'x', len) != NULL || memchr(lit, 'X', len) != NULL)
+		return -1;
+	buf = crm_core_alloc(len + 1);
+	memcpy(buf, lit, len);
+	errno = 0;
+	*out = strtod(buf, &end);
+	ok = (end == buf + len);
+	crm_core_free(buf);
+	if (!ok)
+		return -1;
+	if (errno == ERANGE && fabs(*out) > 1.0)
+	{
+		/* beyond float8, as float8in says; underflow rounds (to 0 at worst) */
+		crm_error_set(err, CRM_ERR_RANGE,
+					  "service policy entry \"%.*s\": %s is out of range for type double precision",
+					  label ? (int) (label_len > 60 ? 60 : label_len) : 1, label ? label : "*",
+					  crm_policy_key_names[key]);
+		return -2;
+	}
+	return 0;
+}
+
+/* The number after "key:"; the builder checks its value. */
+static bool
+ReadNumber(PolicyParser *ps, const CrmPolicySpec *spec, int key, double *out)
+{
+	const char *start;
+	int			rc;
+
+	SkipSpace(ps);
+	start = ps->p;
+	while (crm_lex_word_char((unsigned char) *ps->p))
+	{
+		ps->p++;
+		Tick(ps);
+	}
+	rc = crm_policy_number(start, (size_t) (ps->p - start), spec->label, spec->label_len,
+						   key, out, ps->err);
+	if (rc == -1)
+	{
+		ps->p = start;
+		SyntaxError(ps, "Expected a number");
+	}
+	return rc == 0;
 }
 
 /* `{key: number, ...}` into spec->v */
@@ -348,7 +466,7 @@ ReadEntryBody(PolicyParser *ps, CrmPolicySpec *spec)
 
 	if (!Expect(ps, '{', "Expected \"{\""))
 		return false;
-	ps->p = crm_lex_skip_space(ps->p);
+	SkipSpace(ps);
 	if (*ps->p == '}')
 	{
 		ps->p++;
@@ -359,10 +477,13 @@ ReadEntryBody(PolicyParser *ps, CrmPolicySpec *spec)
 		const char *start;
 		int			k;
 
-		ps->p = crm_lex_skip_space(ps->p);
+		SkipSpace(ps);
 		start = ps->p;
 		while ((*ps->p >= 'a' && *ps->p <= 'z') || *ps->p == '_')
+		{
 			ps->p++;
+			Tick(ps);
+		}
 		k = crm_policy_key_index(start, (size_t) (ps->p - start));
 		if (k < 0)
 		{
@@ -379,9 +500,9 @@ ReadEntryBody(PolicyParser *ps, CrmPolicySpec *spec)
 		seen[k] = true;
 		if (!Expect(ps, ':', "Expected \":\""))
 			return false;
-		if (!ReadNumber(ps, crm_policy_key_names[k], &spec->v[k]))
+		if (!ReadNumber(ps, spec, k, &spec->v[k]))
 			return false;
-		ps->p = crm_lex_skip_space(ps->p);
+		SkipSpace(ps);
 		if (*ps->p == ',')
 		{
 			ps->p++;
@@ -396,16 +517,19 @@ crm_policy_parse(const char *str, size_t *size, CrmError *err)
 {
 	PolicyParser ps;
 	size_t		slen = strlen(str);
-	size_t		cap = slen / 4 + 2;	/* an entry takes at least 4 bytes: "a:{}" */
+	/* an entry takes at least 4 bytes ("a:{}"); the parser stops after the limit */
+	size_t		cap = slen / 4 + 2 < (size_t) CRM_POLICY_MAX_ENTRIES + 2 ?
+		slen / 4 + 2 : (size_t) CRM_POLICY_MAX_ENTRIES + 2;
 	CrmPolicySpec *specs;
 	int			n = 0;
 	CrmPolicy  *result = NULL;
 
+	memset(&ps, 0, sizeof(ps));
 	ps.str = str;
 	ps.p = str;
 	ps.err = err;
-	ps.scratch = crm_core_alloc(slen + 2);
-	ps.used = 0;
+	ps.cap = cap * LABEL_SLOT;
+	ps.scratch = crm_core_alloc(ps.cap);
 	specs = crm_core_alloc(sizeof(CrmPolicySpec) * cap);
 
 	for (;;)
@@ -414,7 +538,7 @@ crm_policy_parse(const char *str, size_t *size, CrmError *err)
 		bool		star;
 		long		len;
 
-		ps.p = crm_lex_skip_space(ps.p);
+		SkipSpace(&ps);
 		if (*ps.p == '\0' && n > 0)
 			break;
 		if (n > CRM_POLICY_MAX_ENTRIES)
@@ -423,17 +547,18 @@ crm_policy_parse(const char *str, size_t *size, CrmError *err)
 						  CRM_POLICY_MAX_ENTRIES);
 			goto done;
 		}
+		crm_check_interrupts();
 		len = ReadLabel(&ps, &label, &star);
 		if (len < 0)
 			goto done;
 		specs[n].label = star ? NULL : label;
-		specs[n].label_len = star ? 0 : (uint32_t) len;
+		specs[n].label_len = star ? 0 : (uint32_t) (len < (long) UINT32_MAX ? len : (long) UINT32_MAX);
 		if (!Expect(&ps, ':', "Expected \":\" after the tier label"))
 			goto done;
 		if (!ReadEntryBody(&ps, &specs[n]))
 			goto done;
 		n++;
-		ps.p = crm_lex_skip_space(ps.p);
+		SkipSpace(&ps);
 		if (*ps.p == ';')
 		{
 			ps.p++;
@@ -451,6 +576,47 @@ done:
 	crm_core_free(specs);
 	crm_core_free(ps.scratch);
 	return result;
+}
+
+/* Read a policy's binary form: version byte and canonical text. */
+CrmPolicy *
+crm_policy_decode(const uint8_t *buf, size_t len, size_t *size, CrmError *err)
+{
+	CrmReader	r;
+	uint8_t		version;
+	const uint8_t *text;
+	size_t		n;
+	char	   *str;
+	CrmPolicy  *p;
+
+	crm_rd_init(&r, buf, len, CRM_ERR_BINARY, "crm.service_policy", err);
+	if (!crm_rd_u8(&r, &version))
+		return NULL;
+	if (version != CRM_POLICY_BINARY_VERSION)
+	{
+		crm_rd_fail(&r, "unsupported format version %d", version);
+		return NULL;
+	}
+	n = crm_rd_left(&r);
+	if (!crm_rd_bytes(&r, n, &text))
+		return NULL;
+	if (memchr(text, '\0', n) != NULL)
+	{
+		crm_rd_fail(&r, "its text contains a NUL byte");
+		return NULL;
+	}
+	str = crm_core_alloc(n + 1);
+	memcpy(str, text, n);
+	p = crm_policy_parse(str, size, err);
+	crm_core_free(str);
+	if (p == NULL && err->kind == CRM_ERR_SYNTAX)
+	{
+		/* a malformed (say, truncated) binary value, not a text to correct */
+		err->kind = CRM_ERR_BINARY;
+		snprintf(err->message, sizeof(err->message),
+				 "invalid crm.service_policy binary value: its text is malformed");
+	}
+	return p;
 }
 
 /* ----------------------------------------------------------------------

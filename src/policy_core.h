@@ -112,6 +112,27 @@ extern CrmPolicy *crm_policy_build(const CrmPolicySpec *entries, int n, size_t *
 /* Parse the text form (NUL-terminated). */
 extern CrmPolicy *crm_policy_parse(const char *str, size_t *size, CrmError *err);
 
+/*
+ * A number of a policy written as len bytes at lit (no sign but -, no hex;
+ * NaN, Infinity and -Infinity, in any case, are numbers here, for the
+ * builder to refuse with the one wording of crm_policy_build).  label
+ * (NULL for `*`) and key name the entry in errors.  0 and *out; -1 when
+ * lit is not a number (no error recorded: the caller says where); -2 with
+ * a CRM_ERR_RANGE error for a literal beyond the range of float8.
+ */
+extern int	crm_policy_number(const char *lit, size_t len, const char *label,
+							  size_t label_len, int key, double *out, CrmError *err);
+
+/*
+ * The binary form: a version byte, then the canonical text form (in the
+ * server encoding; the server converts it before calling this).  Decode
+ * a whole binary value: structure errors, malformed text included, are
+ * CRM_ERR_BINARY; value errors are those of the text form.
+ */
+#define CRM_POLICY_BINARY_VERSION 1
+extern CrmPolicy *crm_policy_decode(const uint8_t *buf, size_t len, size_t *size,
+									CrmError *err);
+
 /* Print the canonical text form (crm_core_alloc'd, NUL-terminated). */
 extern char *crm_policy_print(const CrmPolicy *p);
 

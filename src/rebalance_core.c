@@ -30,7 +30,9 @@
  * (no plan can do better); if LB is not reachable, P grows geometrically
  * from LB (steps of 1e-4 * LB, doubling) until it is, then bisection finds
  * the smallest reachable P to a relative 1e-6.  The plan is the one for
- * that P.  A probe costs O(m log n + moved log m); the customers are sorted
+ * that P.  Utilisations must lie between DBL_MIN and DBL_MAX / 16 (else
+ * 22003), which bounds the number of probes whatever the magnitudes (see
+ * SearchPeak).  A probe costs O(m log n + moved log m); the customers are sorted
  * once (LSD radix sorts, O(n)).
  *
  * Then customers that left a manager that has room for them again in the
@@ -46,6 +48,7 @@
  * Deterministic: every order has the ids as final tie-breakers, and the
  * floating-point sums run in customer-id order.
  */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -537,6 +540,107 @@ SendBack(Solver *s, double P)
 	crm_core_free(after);
 }
 
+/*
+ * Numbers the search can work with, or 22003.  Sums are finite; the lower
+ * bound lb is a normal double (at least DBL_MIN) when there is load, so
+ * that the search's first step lb * 1e-4 is above zero (a utilisation of
+ * 1e-300 / 1e300 underflows to 0 and the step with it: the search would
+ * not move); and no utilisation hi (peak before, total load on the largest
+ * manager) is above DBL_MAX / 16, so that every peak the search probes,
+ * times (1 + 1e-9), and every probe's limit P * capacity that is not
+ * infinite, stay numbers.
+ */
+static int
+CheckRange(double lb, double hi, double total, double capsum, CrmError *err)
+{
+	if (!isfinite(total))
+	{
+		crm_error_set(err, CRM_ERR_RANGE, "crm.rebalance: the total load overflows");
+		return -1;
+	}
+	if (!isfinite(capsum))
+	{
+		crm_error_set(err, CRM_ERR_RANGE, "crm.rebalance: the total capacity overflows");
+		return -1;
+	}
+	if (!(lb <= DBL_MAX / 16 && hi <= DBL_MAX / 16))
+	{
+		/* e.g. a load of 1e300 on a capacity of 1e-10 */
+		crm_error_set(err, CRM_ERR_RANGE,
+					  "crm.rebalance: a utilisation (load / capacity) is out of range for type double precision");
+		crm_error_hint(err, "Express loads and capacities in units of similar size (minutes and FTE x minutes, say).");
+		return -1;
+	}
+	if (total > 0 && lb < DBL_MIN)
+	{
+		crm_error_set(err, CRM_ERR_RANGE,
+					  "crm.rebalance: the utilisations (load / capacity) are too small for type double precision");
+		crm_error_detail(err, "The lower bound on the peak utilisation is %g, below %g.", lb, DBL_MIN);
+		crm_error_hint(err, "Express loads and capacities in units of similar size (minutes and FTE x minutes, say).");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The smallest peak P the probe reaches, to a relative 1e-6, when the lower
+ * bound lb is not reachable.  top = max(lb, total / largest capacity) is
+ * reachable in exact arithmetic (every movable customer on the largest
+ * manager) and at most managers x lb; if rounding says otherwise, the peak
+ * before (nobody gives anything up) is, and a few nudges of 1e-9 absorb
+ * the rest.  Then P grows geometrically from lb (steps of 1e-4 * lb,
+ * doubling) until reachable, and bisection closes in.  Every phase ends
+ * whatever the magnitudes, given CheckRange: the step is above zero and
+ * doubles, so the geometric phase makes at most log2(top / (1e-4 lb)) + 1
+ * <= 46 probes; bisection halves hi - lo from at most top - lb to 1e-6 *
+ * hi >= 1e-6 * lb, at most 67 probes; both are capped besides.
+ */
+static int
+SearchPeak(Solver *s, double lb, double top, double peak_before, double *best, CrmError *err)
+{
+	double		hi = top;
+	double		lo = lb;
+	double		step = lb * 1e-4;
+	int			n;
+
+	if (!Probe(s, hi, false))
+	{
+		hi = fmax(hi, peak_before);
+		for (n = 0; !Probe(s, hi, false); n++)
+		{
+			if (n >= 64)
+			{
+				crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: no plan found, please report a bug");
+				return -1;
+			}
+			hi = hi * (1 + 1e-9) + 1e-300;
+		}
+	}
+	for (n = 0; lo + step < hi && n < 2200; n++)
+	{
+		if (Probe(s, lo + step, false))
+		{
+			hi = lo + step;
+			break;
+		}
+		lo += step;
+		step *= 2;
+	}
+	for (n = 0; hi - lo > 1e-6 * hi && n < 2200; n++)
+	{
+		double		mid = lo + (hi - lo) / 2;
+
+		if (mid <= lo || mid >= hi)
+			break;
+		if (Probe(s, mid, false))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	*best = hi;
+	return 0;
+}
+
 #define ALLOC(type, n) ((type *) crm_core_alloc(sizeof(type) * (size_t) ((n) > 0 ? (n) : 1)))
 
 int
@@ -557,8 +661,6 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 	double		maxload = 0;
 	double		lb;
 	double		peak_before = 0;
-	double		lo;
-	double		hi;
 	double		best;
 
 	memset(s, 0, sizeof(*s));
@@ -705,11 +807,6 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 			s->norph++;
 		Tick(s);
 	}
-	if (!isfinite(total))
-	{
-		crm_error_set(err, CRM_ERR_RANGE, "crm.rebalance: the total load overflows");
-		return -1;
-	}
 	for (j = 0; j < s->m; j++)
 	{
 		if (s->cap[j] == 0 && s->ncust[j] > 0)
@@ -832,66 +929,20 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 	s->poolw = ALLOC(double, s->nmov);
 	s->poolfrom = ALLOC(int32_t, s->nmov);
 
-	/* the lower bound, and a peak that is surely reachable */
+	/* the lower bound, and the range every utilisation must be in */
 	lb = 0;
 	if (capsum > 0)
 		lb = fmax(total / capsum, maxload / maxcap);
 	for (j = 0; j < s->m; j++)
 		if (s->cap[j] > 0)
 			lb = fmax(lb, s->pinned[j] / s->cap[j]);
-	hi = lb;
-	if (maxcap > 0)
-		hi = fmax(hi, fmax(peak_before, total / maxcap));
-	if (!isfinite(hi))
-	{
-		/* e.g. a load of 1e300 on a capacity of 1e-10 */
-		crm_error_set(err, CRM_ERR_RANGE,
-					  "crm.rebalance: a utilisation (load / capacity) is out of range for type double precision");
-		crm_error_hint(err, "Express loads and capacities in units of similar size (minutes and FTE x minutes, say).");
+	if (s->nc > 0 && CheckRange(lb, fmax(peak_before, total / maxcap), total, capsum, err) != 0)
 		return -1;
-	}
 
 	if (s->nc == 0 || Probe(s, lb, false))
 		best = lb;
-	else
-	{
-		int			tries = 0;
-		double		step = lb * 1e-4;
-
-		/* a safety net for rounding: hi is reachable in exact arithmetic */
-		while (!Probe(s, hi, false))
-		{
-			if (++tries > 64)
-			{
-				crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: no plan found, please report a bug");
-				return -1;
-			}
-			hi = hi * (1 + 1e-9) + 1e-300;
-		}
-		lo = lb;
-		while (lo + step < hi)
-		{
-			if (Probe(s, lo + step, false))
-			{
-				hi = lo + step;
-				break;
-			}
-			lo += step;
-			step *= 2;
-		}
-		while (hi - lo > 1e-6 * hi)
-		{
-			double		mid = lo + (hi - lo) / 2;
-
-			if (mid <= lo || mid >= hi)
-				break;
-			if (Probe(s, mid, false))
-				hi = mid;
-			else
-				lo = mid;
-		}
-		best = hi;
-	}
+	else if (SearchPeak(s, lb, fmax(lb, total / maxcap), peak_before, &best, err) != 0)
+		return -1;
 	if (s->nc > 0 && !Probe(s, best, true))
 	{
 		crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: no plan found, please report a bug");

@@ -130,24 +130,58 @@ COMMENT ON FUNCTION crm.required_fte(float8, interval, float8) IS
 -- spread and scores
 -- ===========================================================================
 
-CREATE FUNCTION crm.gini_transfn(float8[], float8) RETURNS float8[]
+CREATE TYPE crm.gini_state;
+
+CREATE FUNCTION crm.gini_state_in(cstring) RETURNS crm.gini_state
+	AS 'MODULE_PATHNAME', 'gini_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.gini_state_in(cstring) IS
+	'text input for crm.gini_state: the compact form crm64:<base64 of the binary form> (values checked: finite, >= 0)';
+
+CREATE FUNCTION crm.gini_state_out(crm.gini_state) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'gini_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.gini_state_out(crm.gini_state) IS
+	'text output for crm.gini_state: crm64:<base64 of the binary form> (reads back to the same values)';
+
+CREATE FUNCTION crm.gini_state_recv(internal) RETURNS crm.gini_state
+	AS 'MODULE_PATHNAME', 'gini_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.gini_state_recv(internal) IS
+	'binary input for crm.gini_state (version byte, int64 count, big-endian float8 values; checked like the text form)';
+
+CREATE FUNCTION crm.gini_state_send(crm.gini_state) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'gini_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.gini_state_send(crm.gini_state) IS
+	'binary output for crm.gini_state';
+
+CREATE TYPE crm.gini_state (
+	INPUT = crm.gini_state_in,
+	OUTPUT = crm.gini_state_out,
+	RECEIVE = crm.gini_state_recv,
+	SEND = crm.gini_state_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE crm.gini_state IS
+	'state of crm.gini: the values (8 bytes each, at most 100 million) in a buffer that doubles as it fills';
+
+CREATE FUNCTION crm.gini_transfn(crm.gini_state, float8) RETURNS crm.gini_state
 	AS 'MODULE_PATHNAME', 'gini_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION crm.gini_transfn(float8[], float8) IS
+COMMENT ON FUNCTION crm.gini_transfn(crm.gini_state, float8) IS
 	'crm.gini transition: checks the value (finite, >= 0) and appends it to the state';
 
-CREATE FUNCTION crm.gini_combinefn(float8[], float8[]) RETURNS float8[]
+CREATE FUNCTION crm.gini_combinefn(crm.gini_state, crm.gini_state) RETURNS crm.gini_state
 	AS 'MODULE_PATHNAME', 'gini_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION crm.gini_combinefn(float8[], float8[]) IS
-	'crm.gini combine: concatenates partial states';
+COMMENT ON FUNCTION crm.gini_combinefn(crm.gini_state, crm.gini_state) IS
+	'crm.gini combine: the values of both partial states';
 
-CREATE FUNCTION crm.gini_finalfn(float8[]) RETURNS float8
+CREATE FUNCTION crm.gini_finalfn(crm.gini_state) RETURNS float8
 	AS 'MODULE_PATHNAME', 'gini_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION crm.gini_finalfn(float8[]) IS
+COMMENT ON FUNCTION crm.gini_finalfn(crm.gini_state) IS
 	'crm.gini final: the Gini coefficient of the values in the state';
 
 CREATE AGGREGATE crm.gini(float8) (
 	SFUNC = crm.gini_transfn,
-	STYPE = float8[],
+	STYPE = crm.gini_state,
 	COMBINEFUNC = crm.gini_combinefn,
 	FINALFUNC = crm.gini_finalfn,
 	PARALLEL = SAFE
