@@ -27,11 +27,26 @@ crm_json_failed(const CrmJson *j)
 	return j->err->kind != CRM_OK;
 }
 
+/*
+ * The scanning loops below call this for every character: every 64 kB of
+ * input it checks for interrupts, so a cancel stops even a 1 GB run of
+ * white space, string or digits.
+ */
+static inline void
+poll_at(const CrmJson *j, const char *q)
+{
+	if (((q - j->start) & 0xFFFF) == 0xFFFF)
+		crm_check_interrupts();
+}
+
 static void
 skip_space(CrmJson *j)
 {
 	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
+	{
+		poll_at(j, j->p);
 		j->p++;
+	}
 }
 
 static bool
@@ -93,6 +108,8 @@ crm_json_string(CrmJson *j, char *buf, size_t cap)
 	{
 		char		c = *j->p;
 
+		poll_at(j, j->p);
+
 		if (c == '\0')
 			return fail(j, "a closing quote");
 		if (c == '\\')
@@ -153,7 +170,7 @@ crm_json_number(CrmJson *j, double *out)
 		q++;
 	else if (*q >= '1' && *q <= '9')
 		while (*q >= '0' && *q <= '9')
-			q++;
+			poll_at(j, q++);
 	else
 		return fail(j, "a number");
 	if (*q == '.')
@@ -162,7 +179,7 @@ crm_json_number(CrmJson *j, double *out)
 		if (!(*q >= '0' && *q <= '9'))
 			return fail(j, "a number");
 		while (*q >= '0' && *q <= '9')
-			q++;
+			poll_at(j, q++);
 	}
 	if (*q == 'e' || *q == 'E')
 	{
@@ -172,7 +189,7 @@ crm_json_number(CrmJson *j, double *out)
 		if (!(*q >= '0' && *q <= '9'))
 			return fail(j, "a number");
 		while (*q >= '0' && *q <= '9')
-			q++;
+			poll_at(j, q++);
 	}
 	errno = 0;
 	*out = strtod(j->p, &end);
@@ -228,6 +245,8 @@ crm_json_uint64(CrmJson *j, uint64_t *out)
 	{
 		uint64_t	digit = (uint64_t) (*q - '0');
 
+		poll_at(j, q);
+
 		if (v > (UINT64_MAX - digit) / 10)
 			return fail(j, "an unsigned 64-bit integer");
 		v = v * 10 + digit;
@@ -268,6 +287,7 @@ crm_json_numbers(CrmJson *j, double *out, int n)
 
 	if (!crm_json_expect(j, '['))
 		return false;
+	crm_check_interrupts();
 	for (i = 0; i < n; i++)
 	{
 		if (i > 0 && !crm_json_expect(j, ','))
