@@ -197,12 +197,40 @@ crm_json_number(CrmJson *j, double *out)
 		return fail(j, "a number");
 	if (!isfinite(*out))
 	{
-		crm_error_set(j->err, CRM_ERR_RANGE, "number out of range in %s input", j->what);
-		crm_error_detail(j->err, "At offset %ld.", (long) (j->p - j->start));
+		/* the rule for out-of-range numbers: 22003 "... is out of range: n" */
+		crm_error_set(j->err, CRM_ERR_RANGE, "number at offset %ld of %s input is out of range: %.*s%s",
+					  (long) (j->p - j->start), j->what, (int) (q - j->p < 40 ? q - j->p : 40), j->p,
+					  q - j->p > 40 ? "..." : "");
+		crm_error_detail(j->err, "Numbers must be finite float8 values.");
 		return false;
 	}
 	j->p = q;
 	return true;
+}
+
+/*
+ * A number written with digits only ([-]digits, as the printers write
+ * integers) must be an integer a double holds exactly: 9007199254740993
+ * would otherwise read as 9007199254740992 and pass a range check it fails.
+ * False when it is not; *d is left as strtod read it otherwise.
+ */
+static bool
+exact_integer(const char *p, const char *end, double *d)
+{
+	const char *q = p;
+	uint64_t	v = 0;
+
+	if (*q == '-')
+		q++;
+	for (; q < end; q++)
+	{
+		if (*q < '0' || *q > '9')
+			return true;		/* a fraction or an exponent: as read */
+		if (v > (UINT64_C(1) << 53))
+			return false;
+		v = v * 10 + (uint64_t) (*q - '0');
+	}
+	return v <= (UINT64_C(1) << 53);
 }
 
 bool
@@ -217,7 +245,7 @@ crm_json_int(CrmJson *j, int64_t lo, int64_t hi, int64_t *out)
 	save = j->p;
 	if (!crm_json_number(j, &d))
 		return false;
-	if (d != floor(d) || d < (double) lo || d > (double) hi)
+	if (!exact_integer(save, j->p, &d) || d != floor(d) || d < (double) lo || d > (double) hi)
 	{
 		j->p = save;
 		crm_error_set(j->err, CRM_ERR_SYNTAX, "invalid input syntax for type %s", j->what);
