@@ -38,6 +38,8 @@ REGRESS = setup \
 	rebalance \
 	trust_privileges \
 	trust_cache \
+	trust_states_sketch \
+	trust_restore_sketch \
 	catalog
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
