@@ -4,6 +4,7 @@
 #   make test    install missing packages, build, run every pg_regress and
 #                pgTAP suite on a throw-away cluster, print both summaries
 #   make demo    same bootstrap, then load the synthetic bank and print the report
+#   make test-large  the heavy dump check of a crm.cluster_sketch at its size cap
 #   make bench   benchmarks (bench/), ratios against plain SQL / Python
 #   make fuzz    libFuzzer harnesses on the text parsers (FUZZ_SECONDS=60)
 #
@@ -69,7 +70,7 @@ crm--$(EXTVERSION).sql: $(SQL_SECTIONS) crm.control
 # a temporary prefix, runs a command against a throw-away cluster on a private
 # socket that loads crm from there, and removes both afterwards.
 
-.PHONY: bootstrap test demo bench fuzz
+.PHONY: bootstrap test test-large demo bench fuzz
 
 bootstrap:
 	scripts/bootstrap.sh
@@ -84,6 +85,12 @@ test: bootstrap
 demo: bootstrap
 	$(MAKE) all
 	scripts/with-cluster.sh scripts/run-demo.sh
+
+# The heavy dump check: a crm.cluster_sketch at its size cap through pg_dump,
+# pg_restore and COPY (about 3 GB of memory, a minute or two).
+test-large: bootstrap
+	$(MAKE) all
+	scripts/with-cluster.sh scripts/large-sketch-test.sh
 
 # BENCH=name runs one benchmark (bench/<name>.sh); default all of them.
 bench:
