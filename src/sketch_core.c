@@ -368,17 +368,88 @@ typedef struct Pair
 	int32_t		b;
 } Pair;
 
+/* (key, index) order: keys, ties by representative index (a total order) */
+static inline bool
+key_before(const double *keys, const int32_t *idx, int a, int b)
+{
+	return keys[a] < keys[b] || (keys[a] == keys[b] && idx[a] < idx[b]);
+}
+
+/* Sift element at of the heap keys/idx[base, base + n) down (max-heap). */
+static void
+sift_down(double *keys, int32_t *idx, int base, int at, int n)
+{
+	for (;;)
+	{
+		int			child = 2 * at + 1;
+		double		tk;
+		int32_t		ti;
+
+		if (child >= n)
+			return;
+		if (child + 1 < n && key_before(keys, idx, base + child, base + child + 1))
+			child++;
+		if (!key_before(keys, idx, base + at, base + child))
+			return;
+		tk = keys[base + at];
+		keys[base + at] = keys[base + child];
+		keys[base + child] = tk;
+		ti = idx[base + at];
+		idx[base + at] = idx[base + child];
+		idx[base + child] = ti;
+		at = child;
+	}
+}
+
+/*
+ * Heapsort keys[lo, hi) and idx[lo, hi) together in (key, index) order:
+ * O(n log n) whatever the order, in place, deterministic.  The fallback of
+ * select_median.
+ */
+static void
+sort_range(int32_t *idx, double *keys, int lo, int hi)
+{
+	int			n = hi - lo;
+	int			i;
+
+	for (i = n / 2 - 1; i >= 0; i--)
+	{
+		if ((i & 4095) == 0)
+			crm_check_interrupts();
+		sift_down(keys, idx, lo, i, n);
+	}
+	for (i = n - 1; i > 0; i--)
+	{
+		double		tk = keys[lo];
+		int32_t		ti = idx[lo];
+
+		if ((i & 4095) == 0)
+			crm_check_interrupts();
+		keys[lo] = keys[lo + i];
+		keys[lo + i] = tk;
+		idx[lo] = idx[lo + i];
+		idx[lo + i] = ti;
+		sift_down(keys, idx, lo, 0, i);
+	}
+}
+
 /*
  * Partially order idx[lo, hi) so that idx[mid] holds the median of dimension
  * j.  The keys are gathered into a contiguous array first (one random access
  * per representative), and the selection then swaps keys and indexes
- * together in cache-friendly passes.
+ * together in cache-friendly passes.  Median-of-three quickselect is linear
+ * on any order seen in practice, but an order crafted against it (a hostile
+ * state) would make it quadratic: after 8 n elements of partitioning the
+ * rest of the range is heapsorted instead (sort_range), so the selection
+ * stays O(n log n) whatever the order.
  */
 static double
 select_median(int32_t *idx, double *keys, int lo, int hi, int mid,
 			  const double *reps, int stride, int j)
 {
 	int			i;
+	int64_t		work = 0;
+	int64_t		limit = 8 * (int64_t) (hi - lo) + 1024;
 
 	for (i = lo; i < hi; i++)
 		keys[i] = reps[(size_t) idx[i] * stride + j];
@@ -391,6 +462,13 @@ select_median(int32_t *idx, double *keys, int lo, int hi, int mid,
 					b = keys[lo + (hi - lo) / 2],
 					c = keys[hi - 1];
 
+		work += hi - lo;
+		if (work > limit)
+		{
+			sort_range(idx, keys, lo, hi);
+			break;
+		}
+		crm_check_interrupts();
 		/* median of three */
 		pivot = (a < b) ? ((b < c) ? b : (a < c ? c : a)) : ((a < c) ? a : (b < c ? c : b));
 		i = lo;
