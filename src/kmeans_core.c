@@ -633,9 +633,10 @@ crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
 	return m;
 }
 
-double
-crm_silhouette_weighted(const double *y, const double *w, const int *labels,
-						int n, int d, int k)
+/* The mean silhouette itself (crm_silhouette_weighted). */
+static double
+silhouette_plain(const double *y, const double *w, const int *labels,
+				 int n, int d, int k)
 {
 	double	   *dsum = crm_core_alloc(sizeof(double) * k);
 	double	   *wsum = crm_core_alloc(sizeof(double) * k);
@@ -690,4 +691,28 @@ crm_silhouette_weighted(const double *y, const double *w, const int *labels,
 	crm_core_free(dsum);
 	crm_core_free(wsum);
 	return total / wtot;
+}
+
+/*
+ * Mean silhouette; points too close for their squared distances (below
+ * 2^-256, see tiny_exponent) are measured on a copy scaled by a power of
+ * two, which leaves every ratio, and so the silhouette, as it is.
+ */
+double
+crm_silhouette_weighted(const double *y, const double *w, const int *labels,
+						int n, int d, int k)
+{
+	size_t		count = (size_t) n * d;
+	int			e = tiny_exponent(y, count);
+	double	   *scaled;
+	double		result;
+
+	if (e == 0)
+		return silhouette_plain(y, w, labels, n, d, k);
+	scaled = crm_core_alloc(sizeof(double) * count);
+	memcpy(scaled, y, sizeof(double) * count);
+	scale_pow2(scaled, count, e);
+	result = silhouette_plain(scaled, w, labels, n, d, k);
+	crm_core_free(scaled);
+	return result;
 }
