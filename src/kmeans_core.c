@@ -39,6 +39,9 @@ pick_weighted(const double *w, const double *d2, int n, double u)
 	{
 		double		p = d2 ? w[i] * d2[i] : w[i];
 
+		if ((i & 4095) == 4095)
+			crm_check_interrupts();
+
 		if (p <= 0)
 			continue;
 		last = i;

@@ -691,14 +691,16 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 	 * boxes on a stack (frame f's box at boxes + f * 2d: mins, then maxes)
 	 * rather than measured, so each cut costs one selection pass.
 	 */
-	for (i = 0; i < n; i++)
-		idx[i] = i;
 	for (j = 0; j < d; j++)
 	{
 		boxes[j] = INFINITY;
 		boxes[d + j] = -INFINITY;
 	}
 	for (i = 0; i < n; i++)
+	{
+		if ((i & 4095) == 4095)
+			crm_check_interrupts();
+		idx[i] = i;
 		for (j = 0; j < d; j++)
 		{
 			double		v = reps[(size_t) i * stride + 2 + j];
@@ -708,6 +710,7 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 			if (v > boxes[d + j])
 				boxes[d + j] = v;
 		}
+	}
 	sc->sg = tiny_scale(boxes, g, d, sc);
 	stack[top++] = 0;
 	stack[top++] = n;
