@@ -595,13 +595,43 @@ ward_cost(const double *a, const double *b, const double *g, const double *sg, i
 	return a[0] * b[0] / (a[0] + b[0]) * s;
 }
 
-/* the weighted mean of two coordinates, never outside them (rounding) */
+/*
+ * The weighted mean of two coordinates of dimension j, kept within the
+ * range lo[j] .. hi[j] every coordinate of the sketch lies in (rounding can
+ * step an ulp past it when both are at its end); anywhere else the plain
+ * weighted mean, bit for bit.
+ */
 static inline double
-merged_coordinate(double a, double wa, double b, double wb, double wsum)
+merged_coordinate(double a, double wa, double b, double wb, double wsum,
+				  const double *range, int d, int j)
 {
-	double		v = (wa * a + wb * b) / wsum;
+	return clamp_to((wa * a + wb * b) / wsum, range[j], range[d + j]);
+}
 
-	return a < b ? clamp_to(v, a, b) : clamp_to(v, b, a);
+/*
+ * range[j], range[d + j]: the interval dimension j's coordinates lie in
+ * (the statistics' min and max; [-1, 1] under atan).
+ */
+static void
+coordinate_range(const CrmSketch *s, double *range)
+{
+	const double *st = crm_sketch_stats(s);
+	int			d = s->dims;
+	int			j;
+
+	for (j = 0; j < d; j++)
+	{
+		if (s->opt.scale == CRM_SCALE_ATAN)
+		{
+			range[j] = -1.0;
+			range[d + j] = 1.0;
+		}
+		else
+		{
+			range[j] = st[j * CRM_ST_COUNT + CRM_ST_MIN];
+			range[d + j] = st[j * CRM_ST_COUNT + CRM_ST_MAX];
+		}
+	}
 }
 
 /*
@@ -617,6 +647,7 @@ typedef struct Scratch
 	double	   *sg_buf;
 	int			cost_exp;		/* costs computed with sg are 2^-cost_exp too large */
 	double		qrow;			/* scatter_per_row() of the sketch */
+	double	   *range;			/* coordinate_range() of the sketch */
 	int32_t    *idx;
 	double	   *keys;
 	Pair	   *pairs;
@@ -868,7 +899,7 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 			q = a[1] + (b[1] + cost);
 			a[1] = q < wsum * sc->qrow ? q : wsum * sc->qrow;
 			for (j = 0; j < d; j++)
-				a[2 + j] = merged_coordinate(a[2 + j], wa, b[2 + j], wb, wsum);
+				a[2 + j] = merged_coordinate(a[2 + j], wa, b[2 + j], wb, wsum, sc->range, d, j);
 			a[0] = wsum;
 			gone[pairs[i].a] = 1;
 			gone[pairs[i].b] = 2;
@@ -906,7 +937,7 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
  * scatter.
  */
 static void
-merge_in_order(CrmSketch *s, int target, double qrow)
+merge_in_order(CrmSketch *s, int target, double qrow, const double *range)
 {
 	int			d = s->dims;
 	int			stride = d + 2;
@@ -940,7 +971,7 @@ merge_in_order(CrmSketch *s, int target, double qrow)
 				q = dst[1] + (b[1] + add);
 				dst[1] = q < wsum * qrow ? q : wsum * qrow;
 				for (j = 0; j < d; j++)
-					dst[2 + j] = merged_coordinate(dst[2 + j], dst[0], b[2 + j], b[0], wsum);
+					dst[2 + j] = merged_coordinate(dst[2 + j], dst[0], b[2 + j], b[0], wsum, range, d, j);
 				dst[0] = wsum;
 				i += 2;
 			}
@@ -969,6 +1000,8 @@ crm_sketch_reduce(CrmSketch *s, int target)
 	sc.sg = NULL;
 	sc.cost_exp = 0;
 	sc.qrow = scatter_per_row(s);
+	sc.range = crm_core_alloc(sizeof(double) * 2 * s->dims);
+	coordinate_range(s, sc.range);
 	sc.idx = crm_core_alloc(sizeof(int32_t) * n);
 	sc.keys = crm_core_alloc(sizeof(double) * n);
 	sc.pairs = crm_core_alloc(sizeof(Pair) * n);
@@ -994,7 +1027,7 @@ crm_sketch_reduce(CrmSketch *s, int target)
 			 * kept so that the memory bound never depends on it): merge
 			 * neighbours in index order, which keeps the moments exact.
 			 */
-			merge_in_order(s, target, sc.qrow);
+			merge_in_order(s, target, sc.qrow, sc.range);
 			break;
 		}
 	}
@@ -1007,6 +1040,7 @@ crm_sketch_reduce(CrmSketch *s, int target)
 	crm_core_free(sc.pairs);
 	crm_core_free(sc.keys);
 	crm_core_free(sc.idx);
+	crm_core_free(sc.range);
 	crm_core_free(sc.sg_buf);
 	crm_core_free(sc.g);
 }
