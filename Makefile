@@ -4,6 +4,7 @@
 #   make test    install missing packages, build, run every pg_regress and
 #                pgTAP suite on a throw-away cluster, print both summaries
 #   make demo    same bootstrap, then load the synthetic bank and print the report
+#   make test-large  the heavy dump check of a crm.cluster_sketch at its size cap
 #   make bench   benchmarks (bench/), ratios against plain SQL / Python
 #   make fuzz    libFuzzer harnesses on the text parsers (FUZZ_SECONDS=60)
 #   make upgrade-check  every released version (RELEASES) built from git,
@@ -53,6 +54,8 @@ REGRESS = setup \
 	trust_states_workload \
 	trust_hangs \
 	trust_restore_workload \
+	trust_states_sketch \
+	trust_restore_sketch \
 	catalog
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
@@ -93,6 +96,7 @@ $(UPGRADE_SCRIPTS): crm--%.sql: src/upgrade/crm--%.sql $(UPGRADE_WRAP)
 # socket that loads crm from there, and removes both afterwards.
 
 .PHONY: bootstrap test demo bench fuzz check-versions upgrade-check deb
+.PHONY: bootstrap test test-large demo bench fuzz
 
 bootstrap:
 	scripts/bootstrap.sh
@@ -107,6 +111,12 @@ test: bootstrap
 demo: bootstrap
 	$(MAKE) all
 	scripts/with-cluster.sh scripts/run-demo.sh
+
+# The heavy dump check: a crm.cluster_sketch at its size cap through pg_dump,
+# pg_restore and COPY (about 3 GB of memory, a minute or two).
+test-large: bootstrap
+	$(MAKE) all
+	scripts/with-cluster.sh scripts/large-sketch-test.sh
 
 # BENCH=name runs one benchmark (bench/<name>.sh); default all of them.
 bench:

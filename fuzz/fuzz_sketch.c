@@ -1,23 +1,33 @@
 /*
  * fuzz_sketch.c
- *	  libFuzzer harness for the crm.cluster_sketch text form and checker
- *	  (src/sketch_core.c).
+ *	  libFuzzer harness for crm.cluster_sketch: its text forms (JSON and the
+ *	  compact "crm64:" form), its binary decoder, its checker, and the state
+ *	  operations the aggregates run on values they did not build
+ *	  (src/sketch_core.c, src/kmeans_core.c).
  *
- * fuzz-sources: src/cluster_core.c src/json_core.c
+ * fuzz-sources: src/cluster_core.c src/json_core.c src/wire_core.c src/kmeans_core.c src/model_core.c
  *
- * Text inputs: parsing either fails with a recorded error or yields a sketch
- * that passes crm_sketch_check at crm_sketch_size(dims, nreps); printing it
- * and parsing the output gives the same bytes; printing is idempotent; and
- * reducing it to half its representatives (when it has at least 4 and
- * values the aggregate could produce, see reducible()) keeps it valid,
- * within the target, with the same rows and statistics.
+ * Text inputs (anything not starting with a marker byte below) go through
+ * crm_sketch_read_text, the input function's reader, so both JSON and
+ * compact text are exercised: reading either fails with a recorded error or
+ * yields a sketch that passes crm_sketch_check.
  *
- * Inputs starting with the byte 0xB1 are binary: the bytes after it are laid
- * over a sketch header and its doubles (dims and representatives clamped to
- * small numbers, version, capacity and size made consistent), as
- * crm.cluster_sketch_recv builds a value.  Whatever passes crm_sketch_check
- * there must print to text that parses back to the same bytes: a value
- * received in binary can always be dumped and restored as text.
+ * Inputs starting with 0xB2 are the binary form (what recv reads): decoding
+ * either fails with a recorded error or yields a valid sketch whose
+ * encoding is exactly the input bytes.
+ *
+ * Inputs starting with 0xB1 are laid over a sketch header and its doubles
+ * (dims and representatives clamped to small numbers, version, capacity and
+ * size made consistent), as the aggregates see a flat value in memory;
+ * whatever passes crm_sketch_check there is used like a decoded value.
+ *
+ * Every sketch accepted by any of the three is then treated as a hostile
+ * aggregate state: it must print as JSON and as compact text that both read
+ * back to the same bytes, and adding rows to it (made from the input's
+ * bytes), merging it with itself, reducing it and clustering it must each
+ * give a sketch (or model) that passes its checker, or fail with a
+ * recorded error, never with a crash, an overflow past a buffer, undefined
+ * behaviour or a value the checker refuses.
  */
 #include <math.h>
 #include <stdint.h>
@@ -26,76 +36,263 @@
 
 #include "cluster_core.h"
 #include "fuzz_common.h"
+#include "wire_core.h"
 
-#define BINARY_MARKER 0xB1
+#define OVERLAY_MARKER 0xB1
+#define BINARY_MARKER 0xB2
+
+/* rows added to each accepted sketch */
+#define ADD_ROWS 8
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* print -> parse -> same bytes; print -> parse -> print is the same text */
+/* A sketch must pass its checker at its own size (or the harness fails). */
 static void
-check_round_trip(const CrmSketch *s1, size_t size1)
+assert_valid(const CrmSketch *s, const char *after)
 {
 	CrmError	err = {0};
-	char	   *text1 = crm_sketch_print(s1);
-	CrmSketch  *s2 = crm_sketch_parse(text1, &err);
-	char	   *text2;
+
+	if (!crm_sketch_check(s, crm_sketch_size(s->dims, s->nreps), &err))
+	{
+		fprintf(stderr, "sketch fails its check after %s: %s (%s)\n", after, err.message, err.detail);
+		FUZZ_ASSERT(!"sketch passes crm_sketch_check");
+	}
+}
+
+/* Two sketches of this layout are the same bytes (the header word aside). */
+static bool
+same_sketch(const CrmSketch *a, const CrmSketch *b)
+{
+	size_t		size = crm_sketch_size(a->dims, a->nreps);
+
+	return a->dims == b->dims && a->nreps == b->nreps &&
+		memcmp((const char *) a + sizeof(int32_t), (const char *) b + sizeof(int32_t),
+			   size - sizeof(int32_t)) == 0;
+}
+
+/* JSON, compact text and binary forms all read back to the same bytes. */
+static void
+check_round_trips(const CrmSketch *s1)
+{
+	CrmError	err = {0};
+	char	   *json = crm_sketch_print(s1);
+	CrmSketch  *s2 = crm_sketch_read_text(json, &err);
+	char	   *json2;
+	size_t		n;
+	uint8_t    *bin = crm_sketch_encode(s1, &n);
+	char	   *compact;
+	CrmSketch  *s3;
 
 	if (s2 == NULL)
-		fprintf(stderr, "re-parse failed: %s (%s)\ntext: %.300s\n", err.message, err.detail, text1);
-	FUZZ_ASSERT(s2 != NULL);
-	FUZZ_ASSERT(crm_sketch_size(s2->dims, s2->nreps) == size1);
-	s2->vl_len_ = s1->vl_len_;
-	FUZZ_ASSERT(memcmp(s1, s2, size1) == 0);
-	text2 = crm_sketch_print(s2);
-	FUZZ_ASSERT(strcmp(text1, text2) == 0);
-	crm_core_free(text2);
+		fprintf(stderr, "JSON re-read failed: %s (%s)\ntext: %.300s\n", err.message, err.detail, json);
+	FUZZ_ASSERT(s2 != NULL && same_sketch(s1, s2));
+	json2 = crm_sketch_print(s2);
+	FUZZ_ASSERT(strcmp(json, json2) == 0);
+
+	FUZZ_ASSERT(n == crm_sketch_binary_size(s1));
+	compact = crm_wire_to_text(bin, n);
+	s3 = crm_sketch_read_text(compact, &err);
+	if (s3 == NULL)
+		fprintf(stderr, "compact re-read failed: %s (%s)\n", err.message, err.detail);
+	FUZZ_ASSERT(s3 != NULL && same_sketch(s1, s3));
+
+	crm_core_free(s3);
+	crm_core_free(compact);
+	crm_core_free(bin);
+	crm_core_free(json2);
 	crm_core_free(s2);
-	crm_core_free(text1);
+	crm_core_free(json);
 }
 
 /*
- * Could the aggregate have built these representatives?  Features are
- * limited to +-CRM_CLUSTER_MAX_ABS, so coordinates are too and a scatter
- * stays below rows * dims * (2e100)^2 < 1e220.  The checker accepts larger
- * finite values (up to DBL_MAX), for which merge costs overflow: then
- * crm_sketch_reduce falls back to one pass of merge_in_order, which can stop
- * above the target, and summed scatters can overflow to infinity.
+ * A private copy of s with room for `alloc` representatives, as the
+ * aggregates' expanded state holds it.
  */
-static bool
-reducible(const CrmSketch *s)
+static CrmSketch *
+copy_with_room(const CrmSketch *s, int alloc)
 {
-	const double *r = crm_sketch_reps(s);
-	size_t		i;
+	CrmSketch  *c = crm_core_alloc(crm_sketch_size(s->dims, alloc));
 
-	for (i = 0; i < (size_t) s->nreps * (s->dims + 2); i++)
-		if (fabs(r[i]) > (i % (s->dims + 2) == 1 ? 1e220 : CRM_CLUSTER_MAX_ABS))
-			return false;
-	return true;
+	memcpy(c, s, crm_sketch_size(s->dims, s->nreps));
+	return c;
 }
 
-/* reduce a copy to half its representatives: still valid, same totals */
+/* Room for one more representative, as sketch.c's sketch_make_room. */
+static CrmSketch *
+make_room(CrmSketch *s, int *alloc)
+{
+	if (s->nreps < *alloc)
+		return s;
+	if (*alloc < s->capacity)
+	{
+		int			more = *alloc > s->capacity / 2 ? s->capacity : *alloc * 2 + 1;
+		CrmSketch  *bigger = copy_with_room(s, more);
+
+		crm_core_free(s);
+		*alloc = more;
+		return bigger;
+	}
+	crm_sketch_reduce(s, crm_sketch_reduce_target(s));
+	FUZZ_ASSERT(s->nreps < *alloc);
+	assert_valid(s, "reduction when full");
+	return s;
+}
+
+/*
+ * Add rows made of the input's bytes, limited the way cluster_features
+ * limits a row (finite, within +-1e100), to a copy of s.
+ */
 static void
-check_reduce(const CrmSketch *s1, size_t size1)
+check_add(const CrmSketch *s, const uint8_t *data, size_t size)
+{
+	int			alloc = s->nreps + 1;
+	CrmSketch  *c = copy_with_room(s, alloc);
+	double	   *x = crm_core_alloc(sizeof(double) * s->dims);
+	size_t		at = 0;
+	int			r,
+				j;
+
+	for (r = 0; r < ADD_ROWS; r++)
+	{
+		CrmError	err = {0};
+
+		for (j = 0; j < s->dims; j++)
+		{
+			double		v = 0.0;
+
+			if (size >= 8)
+			{
+				memcpy(&v, data + at % (size - 7), sizeof(v));
+				at += 8 + (size_t) r;
+			}
+			if (!isfinite(v) || fabs(v) > CRM_CLUSTER_MAX_ABS)
+				v = fmod(isfinite(v) ? v : 1.0, CRM_CLUSTER_MAX_ABS);
+			x[j] = v;
+		}
+		c = make_room(c, &alloc);
+		if (!crm_sketch_add(c, x, &err))
+		{
+			FUZZ_ASSERT(err.kind == CRM_ERR_LIMIT && c->rows == CRM_SKETCH_MAX_ROWS);
+			break;
+		}
+		assert_valid(c, "adding a row");
+	}
+	crm_core_free(x);
+	crm_core_free(c);
+}
+
+/* Merge s into a copy of itself, as the combine function does. */
+static void
+check_merge(const CrmSketch *s)
 {
 	CrmError	err = {0};
-	CrmSketch  *r;
-	int			target = s1->nreps / 2;
-	size_t		statsz = sizeof(double) * (size_t) s1->dims * CRM_ST_COUNT;
+	int			alloc = s->nreps;
+	CrmSketch  *c = copy_with_room(s, alloc > 0 ? alloc : 1);
+	const double *src = crm_sketch_reps(s);
+	int			stride = s->dims + 2;
+	int			left = s->nreps;
 
-	if (!reducible(s1))
+	if (alloc == 0)
+		alloc = 1;
+	if (!crm_sketch_mergeable(c, s, &err))
+	{
+		/* same dimensions, k and options: only the row count can refuse */
+		FUZZ_ASSERT(err.kind == CRM_ERR_LIMIT && 2 * s->rows > CRM_SKETCH_MAX_ROWS);
+		crm_core_free(c);
 		return;
-	r = crm_core_alloc(size1);
-	memcpy(r, s1, size1);
+	}
+	crm_sketch_merge_stats(c, s);
+	c->flags |= s->flags & CRM_SKETCH_REDUCED;
+	while (left > 0)
+	{
+		int			room;
+
+		if (c->nreps == alloc)
+		{
+			/* as sketch_make_room, but the state is whole only at the end */
+			if (alloc < c->capacity)
+			{
+				int			more = alloc > c->capacity / 2 ? c->capacity : alloc * 2;
+				CrmSketch  *bigger = copy_with_room(c, more);
+
+				crm_core_free(c);
+				c = bigger;
+				alloc = more;
+			}
+			else
+				crm_sketch_reduce(c, crm_sketch_reduce_target(c));
+		}
+		room = alloc - c->nreps < left ? alloc - c->nreps : left;
+		memcpy(crm_sketch_reps(c) + (size_t) c->nreps * stride, src, sizeof(double) * (size_t) room * stride);
+		c->nreps += room;
+		src += (size_t) room * stride;
+		left -= room;
+	}
+	FUZZ_ASSERT(c->rows == 2 * s->rows);
+	assert_valid(c, "merging with itself");
+	crm_core_free(c);
+}
+
+/* Reduce a copy to half its representatives: still valid, same statistics. */
+static void
+check_reduce(const CrmSketch *s)
+{
+	CrmSketch  *r;
+	int			target = s->nreps / 2;
+	size_t		statsz = sizeof(double) * (size_t) s->dims * CRM_ST_COUNT;
+
+	if (s->nreps < 4)
+		return;
+	r = copy_with_room(s, s->nreps);
 	crm_sketch_reduce(r, target);
 	FUZZ_ASSERT(r->nreps >= 1 && r->nreps <= target);
-	FUZZ_ASSERT(r->rows == s1->rows);
-	FUZZ_ASSERT(memcmp(crm_sketch_stats(r), crm_sketch_stats(s1), statsz) == 0);
-	if (!crm_sketch_check(r, crm_sketch_size(r->dims, r->nreps), &err))
-	{
-		fprintf(stderr, "reduced sketch fails its check: %s (%s)\n", err.message, err.detail);
-		FUZZ_ASSERT(!"reduced sketch passes crm_sketch_check");
-	}
+	FUZZ_ASSERT(r->rows == s->rows);
+	FUZZ_ASSERT(memcmp(crm_sketch_stats(r), crm_sketch_stats(s), statsz) == 0);
+	assert_valid(r, "reduction to half");
 	crm_core_free(r);
+}
+
+/* k-means on the sketch, kept cheap: a valid model or a recorded error. */
+static void
+check_kmeans(const CrmSketch *s, uint8_t knob)
+{
+	CrmError	err = {0};
+	CrmClusterOptions o = s->opt;
+	int			found = 0;
+	CrmModel   *m;
+
+	if (s->rows == 0)
+		return;
+	o.restarts = 1;
+	o.max_iter = 5;
+	/* the scalings a stored sketch may be clustered with */
+	if (s->opt.scale != CRM_SCALE_ATAN)
+		o.scale = knob % 3;
+	m = crm_kmeans_sketch(s, 1 + (knob >> 2) % 4, &o, &found, &err);
+	if (m == NULL)
+	{
+		FUZZ_ASSERT(err.kind != CRM_OK && err.message[0] != '\0');
+		return;
+	}
+	FUZZ_ASSERT(found >= 1 && found == m->k);
+	if (!crm_model_check(m, crm_model_size(m->k, m->dims, false), &err))
+	{
+		fprintf(stderr, "model of a valid sketch fails its check: %s (%s)\n", err.message, err.detail);
+		FUZZ_ASSERT(!"model passes crm_model_check");
+	}
+	crm_core_free(m);
+}
+
+/* Everything done with a sketch some reader accepted. */
+static void
+check_accepted(const CrmSketch *s, const uint8_t *data, size_t size)
+{
+	assert_valid(s, "reading");
+	check_round_trips(s);
+	check_add(s, data, size);
+	check_merge(s);
+	check_reduce(s);
+	check_kmeans(s, size > 0 ? data[size - 1] : 0);
 }
 
 static void
@@ -103,27 +300,41 @@ fuzz_text(const uint8_t *data, size_t size)
 {
 	char	   *input = fuzz_cstring(data, size);
 	CrmError	err = {0};
-	CrmSketch  *s1 = crm_sketch_parse(input, &err);
+	CrmSketch  *s = crm_sketch_read_text(input, &err);
 
-	if (s1 == NULL)
+	if (s == NULL)
 		FUZZ_ASSERT(err.kind != CRM_OK && err.message[0] != '\0');
 	else
 	{
-		CrmError	err2 = {0};
-		size_t		size1 = crm_sketch_size(s1->dims, s1->nreps);
-
 		FUZZ_ASSERT(err.kind == CRM_OK);
-		FUZZ_ASSERT(crm_sketch_check(s1, size1, &err2));
-		check_round_trip(s1, size1);
-		if (s1->nreps >= 4)
-			check_reduce(s1, size1);
-		crm_core_free(s1);
+		check_accepted(s, data, size);
+		crm_core_free(s);
 	}
 	crm_core_free(input);
 }
 
 static void
 fuzz_binary(const uint8_t *data, size_t size)
+{
+	CrmError	err = {0};
+	CrmSketch  *s = crm_sketch_decode(data, size, CRM_ERR_BINARY, &err);
+	uint8_t    *bin;
+	size_t		n;
+
+	if (s == NULL)
+	{
+		FUZZ_ASSERT(err.kind != CRM_OK && err.message[0] != '\0');
+		return;
+	}
+	bin = crm_sketch_encode(s, &n);
+	FUZZ_ASSERT(n == size && memcmp(bin, data, n) == 0);
+	crm_core_free(bin);
+	check_accepted(s, data, size);
+	crm_core_free(s);
+}
+
+static void
+fuzz_overlay(const uint8_t *data, size_t size)
 {
 	CrmSketch	h;
 	CrmSketch  *s;
@@ -149,11 +360,7 @@ fuzz_binary(const uint8_t *data, size_t size)
 	n = total - sizeof(h) < size ? total - sizeof(h) : size;
 	memcpy((char *) s + sizeof(h), data, n);
 	if (crm_sketch_check(s, total, &err))
-	{
-		check_round_trip(s, total);
-		if (s->nreps >= 4)
-			check_reduce(s, total);
-	}
+		check_accepted(s, data, size);
 	else
 		FUZZ_ASSERT(err.kind != CRM_OK && err.message[0] != '\0');
 	crm_core_free(s);
@@ -162,7 +369,9 @@ fuzz_binary(const uint8_t *data, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size > 0 && data[0] == BINARY_MARKER)
+	if (size > 0 && data[0] == OVERLAY_MARKER)
+		fuzz_overlay(data + 1, size - 1);
+	else if (size > 0 && data[0] == BINARY_MARKER)
 		fuzz_binary(data + 1, size - 1);
 	else
 		fuzz_text(data, size);

@@ -59,8 +59,9 @@ crm_cluster_options_check(const CrmClusterOptions *o, CrmError *err)
 					  (int) o->max_iter);
 	else if (!isfinite(o->tol) || o->tol < 0)
 		crm_error_set(err, CRM_ERR_INVALID, "tol must be a finite number >= 0");
-	else if (!isfinite(o->atan_scale) || o->atan_scale <= 0)
-		crm_error_set(err, CRM_ERR_INVALID, "atan_scale must be a finite number > 0");
+	else if (!(o->atan_scale >= CRM_ATAN_SCALE_MIN && o->atan_scale <= CRM_ATAN_SCALE_MAX))
+		crm_error_set(err, CRM_ERR_INVALID, "atan_scale must be between 1e-100 and 1e100, got %g",
+					  o->atan_scale);
 	else
 		return true;
 	return false;

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "crm_error.h"
+#include "wire_core.h"
 
 #define CRM_CLUSTER_MAX_DIMS	1000
 #define CRM_CLUSTER_MAX_K		1000
@@ -41,7 +42,25 @@
 #define CRM_SKETCH_MIN_CAPACITY 64
 #define CRM_SKETCH_DEFAULT_BUDGET_KB 16384
 #define CRM_SKETCH_MIN_BUDGET_KB 64
-#define CRM_SKETCH_MAX_BUDGET_KB (1024 * 1024)
+
+/*
+ * Size cap.  A sketch never holds more representatives than its budget
+ * allows (crm_sketch_capacity counts the bytes of each one), so no sketch is
+ * larger than its budget, and the largest budget is 512 MB: every
+ * crm.cluster_sketch value, and its binary form, is under CRM_SKETCH_MAX_BYTES,
+ * and its text (the compact form beyond CRM_WIRE_READABLE_MAX, 4/3 of the
+ * binary form) is under 700 MB, within PostgreSQL's 1 GB limit on a value,
+ * so every sketch that can be stored can be dumped, restored and copied.
+ */
+#define CRM_SKETCH_MAX_BUDGET_KB (512 * 1024)
+#define CRM_SKETCH_MAX_BYTES	((size_t) CRM_SKETCH_MAX_BUDGET_KB * 1024)
+
+/* most rows one sketch counts: counts and weights stay exact in a double */
+#define CRM_SKETCH_MAX_ROWS		((int64_t) 1 << 53)
+
+/* atan_scale range: x / atan_scale stays finite for every feature value */
+#define CRM_ATAN_SCALE_MIN		1e-100
+#define CRM_ATAN_SCALE_MAX		1e100
 /* scratch bytes per representative used while reducing or clustering */
 #define CRM_SKETCH_SCRATCH_PER_REP 64
 
@@ -135,13 +154,21 @@ extern void crm_sketch_init(CrmSketch *s, int dims, const CrmClusterOptions *o, 
 extern void crm_sketch_transform(const CrmSketch *s, const double *x, double *out);
 
 /*
- * Add one row (already checked: finite, right length).  The caller makes
- * sure there is room for one more representative (nreps < allocated) and
- * calls crm_sketch_reduce when nreps reaches the capacity.
+ * Add one row (already checked: finite, within +-CRM_CLUSTER_MAX_ABS, right
+ * length).  The caller makes sure there is room for one more representative
+ * (nreps < allocated) and calls crm_sketch_reduce when nreps reaches the
+ * capacity.  False (54000) when the sketch already counts
+ * CRM_SKETCH_MAX_ROWS rows.
  */
-extern void crm_sketch_add(CrmSketch *s, const double *x);
+extern bool crm_sketch_add(CrmSketch *s, const double *x, CrmError *err);
 
-/* Merge the statistics of src into dst (same dims and options). */
+/*
+ * Whether src can be merged into dst: same dimensions, k and options, and
+ * at most CRM_SKETCH_MAX_ROWS rows together (22023 or 54000 otherwise).
+ */
+extern bool crm_sketch_mergeable(const CrmSketch *dst, const CrmSketch *src, CrmError *err);
+
+/* Merge the statistics of src into dst (crm_sketch_mergeable holds). */
 extern void crm_sketch_merge_stats(CrmSketch *dst, const CrmSketch *src);
 
 /* Reduce to at most target representatives. */
@@ -161,9 +188,33 @@ extern void crm_sketch_metric(const CrmSketch *s, double *g);
 extern double crm_sketch_mean(const CrmSketch *s, int j);
 extern double crm_sketch_var(const CrmSketch *s, int j);
 
+/*
+ * The one validation of a sketch, applied to every value the text, compact
+ * and binary input read, to every aggregate state that did not come from
+ * crm's own initialisation, and to every sketch crm returns.  See
+ * sketch_core.c for the invariants it enforces.
+ */
 extern bool crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err);
+
+/* the readable JSON text form */
 extern char *crm_sketch_print(const CrmSketch *s);
 extern CrmSketch *crm_sketch_parse(const char *str, CrmError *err);
+
+/*
+ * The binary form (send/recv, and the compact text "crm64:" + base64 of it):
+ * big-endian header fields, then every double of the statistics and the
+ * representatives.  crm_sketch_decode reads it from untrusted bytes, errors
+ * in its structure of kind `kind` (CRM_ERR_BINARY for recv, CRM_ERR_SYNTAX
+ * for compact text), then applies crm_sketch_check.
+ */
+extern size_t crm_sketch_binary_size(const CrmSketch *s);
+extern void crm_sketch_write(const CrmSketch *s, CrmWriter *w);
+extern uint8_t *crm_sketch_encode(const CrmSketch *s, size_t *len);
+extern CrmSketch *crm_sketch_decode(const void *buf, size_t len, CrmErrorKind kind,
+									CrmError *err);
+
+/* Text input in either form: JSON, or the compact "crm64:" form. */
+extern CrmSketch *crm_sketch_read_text(const char *str, CrmError *err);
 
 /* ---------------------------------------------------------------- model */
 

@@ -27,11 +27,26 @@ crm_json_failed(const CrmJson *j)
 	return j->err->kind != CRM_OK;
 }
 
+/*
+ * The scanning loops below call this for every character: every 64 kB of
+ * input it checks for interrupts, so a cancel stops even a 1 GB run of
+ * white space, string or digits.
+ */
+static inline void
+poll_at(const CrmJson *j, const char *q)
+{
+	if (((q - j->start) & 0xFFFF) == 0xFFFF)
+		crm_check_interrupts();
+}
+
 static void
 skip_space(CrmJson *j)
 {
 	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
+	{
+		poll_at(j, j->p);
 		j->p++;
+	}
 }
 
 static bool
@@ -93,6 +108,8 @@ crm_json_string(CrmJson *j, char *buf, size_t cap)
 	{
 		char		c = *j->p;
 
+		poll_at(j, j->p);
+
 		if (c == '\0')
 			return fail(j, "a closing quote");
 		if (c == '\\')
@@ -153,7 +170,7 @@ crm_json_number(CrmJson *j, double *out)
 		q++;
 	else if (*q >= '1' && *q <= '9')
 		while (*q >= '0' && *q <= '9')
-			q++;
+			poll_at(j, q++);
 	else
 		return fail(j, "a number");
 	if (*q == '.')
@@ -162,7 +179,7 @@ crm_json_number(CrmJson *j, double *out)
 		if (!(*q >= '0' && *q <= '9'))
 			return fail(j, "a number");
 		while (*q >= '0' && *q <= '9')
-			q++;
+			poll_at(j, q++);
 	}
 	if (*q == 'e' || *q == 'E')
 	{
@@ -172,7 +189,7 @@ crm_json_number(CrmJson *j, double *out)
 		if (!(*q >= '0' && *q <= '9'))
 			return fail(j, "a number");
 		while (*q >= '0' && *q <= '9')
-			q++;
+			poll_at(j, q++);
 	}
 	errno = 0;
 	*out = strtod(j->p, &end);
@@ -180,12 +197,40 @@ crm_json_number(CrmJson *j, double *out)
 		return fail(j, "a number");
 	if (!isfinite(*out))
 	{
-		crm_error_set(j->err, CRM_ERR_RANGE, "number out of range in %s input", j->what);
-		crm_error_detail(j->err, "At offset %ld.", (long) (j->p - j->start));
+		/* the rule for out-of-range numbers: 22003 "... is out of range: n" */
+		crm_error_set(j->err, CRM_ERR_RANGE, "number at offset %ld of %s input is out of range: %.*s%s",
+					  (long) (j->p - j->start), j->what, (int) (q - j->p < 40 ? q - j->p : 40), j->p,
+					  q - j->p > 40 ? "..." : "");
+		crm_error_detail(j->err, "Numbers must be finite float8 values.");
 		return false;
 	}
 	j->p = q;
 	return true;
+}
+
+/*
+ * A number written with digits only ([-]digits, as the printers write
+ * integers) must be an integer a double holds exactly: 9007199254740993
+ * would otherwise read as 9007199254740992 and pass a range check it fails.
+ * False when it is not; *d is left as strtod read it otherwise.
+ */
+static bool
+exact_integer(const char *p, const char *end, double *d)
+{
+	const char *q = p;
+	uint64_t	v = 0;
+
+	if (*q == '-')
+		q++;
+	for (; q < end; q++)
+	{
+		if (*q < '0' || *q > '9')
+			return true;		/* a fraction or an exponent: as read */
+		if (v > (UINT64_C(1) << 53))
+			return false;
+		v = v * 10 + (uint64_t) (*q - '0');
+	}
+	return v <= (UINT64_C(1) << 53);
 }
 
 bool
@@ -200,7 +245,7 @@ crm_json_int(CrmJson *j, int64_t lo, int64_t hi, int64_t *out)
 	save = j->p;
 	if (!crm_json_number(j, &d))
 		return false;
-	if (d != floor(d) || d < (double) lo || d > (double) hi)
+	if (!exact_integer(save, j->p, &d) || d != floor(d) || d < (double) lo || d > (double) hi)
 	{
 		j->p = save;
 		crm_error_set(j->err, CRM_ERR_SYNTAX, "invalid input syntax for type %s", j->what);
@@ -227,6 +272,8 @@ crm_json_uint64(CrmJson *j, uint64_t *out)
 	while (*q >= '0' && *q <= '9')
 	{
 		uint64_t	digit = (uint64_t) (*q - '0');
+
+		poll_at(j, q);
 
 		if (v > (UINT64_MAX - digit) / 10)
 			return fail(j, "an unsigned 64-bit integer");
@@ -268,6 +315,7 @@ crm_json_numbers(CrmJson *j, double *out, int n)
 
 	if (!crm_json_expect(j, '['))
 		return false;
+	crm_check_interrupts();
 	for (i = 0; i < n; i++)
 	{
 		if (i > 0 && !crm_json_expect(j, ','))

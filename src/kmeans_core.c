@@ -39,6 +39,9 @@ pick_weighted(const double *w, const double *d2, int n, double u)
 	{
 		double		p = d2 ? w[i] * d2[i] : w[i];
 
+		if ((i & 4095) == 4095)
+			crm_check_interrupts();
+
 		if (p <= 0)
 			continue;
 		last = i;
@@ -70,7 +73,11 @@ seed_plusplus(const double *y, const double *w, int n, int d, int k, CrmRng *rng
 	first = pick_weighted(w, NULL, n, crm_rng_double(rng) * wtotal);
 	memcpy(centers, y + (size_t) first * d, sizeof(double) * d);
 	for (i = 0; i < n; i++)
+	{
+		if ((i & 4095) == 4095)
+			crm_check_interrupts();
 		d2[i] = dist2(y + (size_t) i * d, centers, d);
+	}
 
 	for (c = 1; c < k; c++)
 	{
@@ -79,6 +86,7 @@ seed_plusplus(const double *y, const double *w, int n, int d, int k, CrmRng *rng
 		int			best = -1;
 		int			t;
 
+		crm_check_interrupts();
 		for (i = 0; i < n; i++)
 			phi += w[i] * d2[i];
 		if (!(phi > 0))
@@ -94,6 +102,8 @@ seed_plusplus(const double *y, const double *w, int n, int d, int k, CrmRng *rng
 			{
 				double		e = dist2(y + (size_t) i * d, yc, d);
 
+				if ((i & 4095) == 4095)
+					crm_check_interrupts();
 				pot += w[i] * (e < d2[i] ? e : d2[i]);
 			}
 			if (pot < best_pot)
@@ -107,6 +117,8 @@ seed_plusplus(const double *y, const double *w, int n, int d, int k, CrmRng *rng
 		{
 			double		e = dist2(y + (size_t) i * d, centers + (size_t) c * d, d);
 
+			if ((i & 4095) == 4095)
+				crm_check_interrupts();
 			if (e < d2[i])
 				d2[i] = e;
 		}
@@ -193,6 +205,8 @@ lloyd(const double *y, const double *w, int n, int d, int k, int max_iter,
 			double		wi = w[i];
 			int			j;
 
+			if ((i & 4095) == 4095)
+				crm_check_interrupts();
 			wk->cw[wk->labels[i]] += wi;
 			for (j = 0; j < d; j++)
 				nc[j] += wi * p[j];
@@ -214,6 +228,7 @@ lloyd(const double *y, const double *w, int n, int d, int k, int max_iter,
 				double		far = -1.0;
 				int			pick = 0;
 
+				crm_check_interrupts();
 				for (i = 0; i < n; i++)
 				{
 					double		e = w[i] * dist2(y + (size_t) i * d, wk->centers + (size_t) wk->labels[i] * d, d);
@@ -242,7 +257,11 @@ lloyd(const double *y, const double *w, int n, int d, int k, int max_iter,
 		if (relocated)
 		{
 			for (i = 0; i < n; i++)
+			{
+				if ((i & 4095) == 4095)
+					crm_check_interrupts();
 				full_search(y + (size_t) i * d, wk->centers, k, d, &wk->labels[i], &wk->upper[i], &wk->lower[i]);
+			}
 			continue;
 		}
 		if (shift2 <= tol_abs)
@@ -251,6 +270,7 @@ lloyd(const double *y, const double *w, int n, int d, int k, int max_iter,
 			break;
 		}
 		/* bounds follow the centres */
+		crm_check_interrupts();
 		for (i = 0; i < n; i++)
 		{
 			wk->upper[i] += wk->delta[wk->labels[i]];
@@ -261,6 +281,7 @@ lloyd(const double *y, const double *w, int n, int d, int k, int max_iter,
 			double		m = INFINITY;
 			int			c2;
 
+			crm_check_interrupts();
 			for (c2 = 0; c2 < k; c2++)
 				if (c2 != c)
 				{
@@ -323,6 +344,7 @@ crm_kmeans_run(const double *y, const double *w, int n, int d, int k,
 		double		mean = 0.0,
 					var = 0.0;
 
+		crm_check_interrupts();
 		for (i = 0; i < n; i++)
 			mean += w[i] * y[(size_t) i * d + j];
 		mean /= wtotal;
@@ -389,6 +411,8 @@ crm_kmeans_run(const double *y, const double *w, int n, int d, int k,
 	{
 		int			a = res->labels[i];
 
+		if ((i & 4095) == 4095)
+			crm_check_interrupts();
 		res->weight[a] += w[i];
 		res->sse_k[a] += w[i] * dist2(y + (size_t) i * d, res->centroids + (size_t) a * d, d);
 	}
@@ -400,6 +424,75 @@ crm_kmeans_run(const double *y, const double *w, int n, int d, int k,
 	crm_core_free(wk.upper);
 	crm_core_free(wk.lower);
 	crm_core_free(wk.labels);
+	return true;
+}
+
+/*
+ * Points whose coordinates are all below 2^-256 in magnitude (features
+ * around 1e-200, or a z-score whose variance underflowed) have squared
+ * distances that underflow to zero: k-means would see one point.  They are
+ * clustered multiplied by 2^k, the power of two that brings the largest
+ * coordinate to [0.5, 1): exact, so the result is deterministic, and
+ * since every step of k-means is homogeneous in the coordinates, for data
+ * that does not underflow it is the same, bit for bit, as without scaling.
+ * Returns k (0: no scaling).
+ */
+static int
+tiny_exponent(const double *y, size_t count)
+{
+	double		m = 0.0;
+	size_t		i;
+	int			e;
+
+	for (i = 0; i < count; i++)
+	{
+		if ((i & 0xFFFF) == 0xFFFF)
+			crm_check_interrupts();
+		if (fabs(y[i]) > m)
+			m = fabs(y[i]);
+	}
+	if (!(m > 0.0) || m >= ldexp(1.0, -256))
+		return 0;
+	(void) frexp(m, &e);
+	return -e > 1000 ? 1000 : -e;
+}
+
+/* y[i] *= 2^k for count values (exact: k keeps them in range) */
+static void
+scale_pow2(double *y, size_t count, int k)
+{
+	double		f = ldexp(1.0, k);
+	size_t		i;
+
+	for (i = 0; i < count; i++)
+	{
+		if ((i & 0xFFFF) == 0xFFFF)
+			crm_check_interrupts();
+		y[i] *= f;
+	}
+}
+
+/* Run k-means on y, scaled up first when it is tiny (see tiny_exponent). */
+static bool
+kmeans_scaled(double *y, const double *w, int n, int d, int k, const CrmClusterOptions *o,
+			  CrmKmeansResult *res, CrmError *err)
+{
+	size_t		count = (size_t) n * d;
+	int			e = tiny_exponent(y, count);
+	int			c;
+
+	if (e != 0)
+		scale_pow2(y, count, e);
+	if (!crm_kmeans_run(y, w, n, d, k, o->seed, o->restarts, o->max_iter, o->tol, res, err))
+		return false;
+	if (e == 0)
+		return true;
+	/* back to the model's units: y exactly, centroids and SSE rounded */
+	scale_pow2(y, count, -e);
+	scale_pow2(res->centroids, (size_t) res->k * d, -e);
+	res->sse = ldexp(res->sse, -2 * e);
+	for (c = 0; c < res->k; c++)
+		res->sse_k[c] = ldexp(res->sse_k[c], -2 * e);
 	return true;
 }
 
@@ -449,12 +542,14 @@ crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
 	{
 		const double *r = reps + (size_t) i * stride;
 
+		if ((i & 4095) == 4095)
+			crm_check_interrupts();
 		w[i] = r[0];
 		for (j = 0; j < d; j++)
 			y[(size_t) i * d + j] = (r[2 + j] - center[j]) * factor[j];
 	}
 
-	if (!crm_kmeans_run(y, w, n, d, k, o->seed, o->restarts, o->max_iter, o->tol, &res, err))
+	if (!kmeans_scaled(y, w, n, d, k, o, &res, err))
 		return NULL;
 	if (!isfinite(res.sse))
 	{
@@ -478,6 +573,7 @@ crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
 						mean = 0.0,
 						between = 0.0;
 
+			crm_check_interrupts();
 			if (o->scale == CRM_SCALE_ATAN)
 				total = t[CRM_ST_SSUMSQ] - t[CRM_ST_SSUM] * t[CRM_ST_SSUM] / nrows;
 			else
@@ -498,6 +594,8 @@ crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
 	qk = crm_core_alloc(sizeof(double) * k);
 	for (i = 0; i < n; i++)
 	{
+		if ((i & 4095) == 4095)
+			crm_check_interrupts();
 		qk[res.labels[i]] += reps[(size_t) i * stride + 1];
 		qtotal += reps[(size_t) i * stride + 1];
 	}
@@ -538,9 +636,10 @@ crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
 	return m;
 }
 
-double
-crm_silhouette_weighted(const double *y, const double *w, const int *labels,
-						int n, int d, int k)
+/* The mean silhouette itself (crm_silhouette_weighted). */
+static double
+silhouette_plain(const double *y, const double *w, const int *labels,
+				 int n, int d, int k)
 {
 	double	   *dsum = crm_core_alloc(sizeof(double) * k);
 	double	   *wsum = crm_core_alloc(sizeof(double) * k);
@@ -595,4 +694,28 @@ crm_silhouette_weighted(const double *y, const double *w, const int *labels,
 	crm_core_free(dsum);
 	crm_core_free(wsum);
 	return total / wtot;
+}
+
+/*
+ * Mean silhouette; points too close for their squared distances (below
+ * 2^-256, see tiny_exponent) are measured on a copy scaled by a power of
+ * two, which leaves every ratio, and so the silhouette, as it is.
+ */
+double
+crm_silhouette_weighted(const double *y, const double *w, const int *labels,
+						int n, int d, int k)
+{
+	size_t		count = (size_t) n * d;
+	int			e = tiny_exponent(y, count);
+	double	   *scaled;
+	double		result;
+
+	if (e == 0)
+		return silhouette_plain(y, w, labels, n, d, k);
+	scaled = crm_core_alloc(sizeof(double) * count);
+	memcpy(scaled, y, sizeof(double) * count);
+	scale_pow2(scaled, count, e);
+	result = silhouette_plain(scaled, w, labels, n, d, k);
+	crm_core_free(scaled);
+	return result;
 }

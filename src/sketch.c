@@ -10,9 +10,23 @@
  * place and returns the same read-write pointer, so nothing is copied per
  * row.  Its buffer starts at 1,024 representatives and doubles up to the
  * capacity the budget allows (a few times at most, never again after that);
- * at the capacity the representatives are reduced to 70% of it.  The
+ * at the capacity the representatives are reduced to half of it.  The
  * expanded object flattens to the compact on-disk form whenever PostgreSQL
  * needs a flat value (a partial aggregate's result, a stored sketch).
+ *
+ * Trust.  Any role can hand any crm.cluster_sketch to these functions: as
+ * the INITCOND of its own aggregate, as a stored value to crm.merge, or a
+ * k-means state to crm.sketch's final function.  So a state is validated
+ * with crm_sketch_check, exactly as the input functions validate, whenever
+ * it is not our own expanded object (see SketchOwn), before anything reads
+ * or writes it; it is then copied into an expanded object whose buffer size
+ * we track, so a value holding fewer representatives than its capacity is
+ * never written past its end.  After that the state is trusted: only this
+ * file makes these objects and the cores keep the invariants with every
+ * change (sketch_core.c), so the per-row path stays O(dims).  Every sketch
+ * returned is checked once more, and so is the state after each reduction
+ * (amortised O(dims) per row), and every flat value made of our state:
+ * nothing is returned that the input functions would refuse.
  */
 #include "crm.h"
 
@@ -25,24 +39,34 @@
 #include "utils/builtins.h"
 #include "utils/expandeddatum.h"
 #include "utils/memutils.h"
+#include "utils/numeric.h"
 
 #include "cluster.h"
 #include "validate.h"
+#include "wire_core.h"
 
 #define INITIAL_REPS 1024
 
 /* ------------------------------------------------------------ helpers */
 
-static int
-option_int(JsonbValue *v, const char *key, int lo, int hi)
+/* A jsonb option's number as a float8 (+-Infinity beyond float8's range). */
+static double
+option_number(JsonbValue *v, const char *key)
 {
-	double		d;
-
 	if (v->type != jbvNumeric)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("option \"%s\" must be a number", key)));
-	d = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
+											  NumericGetDatum(v->val.numeric)));
+}
+
+/* An integer option within [lo, hi]. */
+static int
+option_int(JsonbValue *v, const char *key, int lo, int hi)
+{
+	double		d = option_number(v, key);
+
 	if (d != floor(d) || d < lo || d > hi)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -50,20 +74,40 @@ option_int(JsonbValue *v, const char *key, int lo, int hi)
 	return (int) d;
 }
 
+/* A numeric in short scientific notation: 1e+400, 1.5e+400 (as %g would). */
+static char *
+numeric_short_sci(Numeric num)
+{
+	char	   *s = numeric_out_sci(num, 16);
+	char	   *e = strchr(s, 'e');
+	char	   *z;
+
+	if (e == NULL)
+		return s;
+	z = e;
+	while (z > s && z[-1] == '0')
+		z--;
+	if (z > s && z[-1] == '.')
+		z--;
+	memmove(z, e, strlen(e) + 1);
+	return s;
+}
+
+/*
+ * A float8 option.  A JSON number beyond float8 (1e400) is out of range:
+ * 22003 "... is out of range: <number>", the rule for every out-of-range
+ * number in crm's clustering inputs (rows, options, sketch text and binary).
+ */
 static double
 option_float(JsonbValue *v, const char *key)
 {
-	double		d;
+	double		d = option_number(v, key);
 
-	if (v->type != jbvNumeric)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("option \"%s\" must be a number", key)));
-	d = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
 	if (!isfinite(d))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("option \"%s\" must be a finite number", key)));
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("option \"%s\" is out of range: %s", key, numeric_short_sci(v->val.numeric)),
+				 errdetail("It must be a finite float8 number.")));
 	return d;
 }
 
@@ -88,6 +132,7 @@ cluster_parse_options(Jsonb *jb, CrmClusterOptions *o)
 	{
 		char	   *key;
 
+		CHECK_FOR_INTERRUPTS();
 		if (tok != WJB_KEY)
 			continue;
 		key = pnstrdup(v.val.string.val, v.val.string.len);
@@ -137,10 +182,11 @@ cluster_parse_options(Jsonb *jb, CrmClusterOptions *o)
 		else if (strcmp(key, "atan_scale") == 0)
 		{
 			o->atan_scale = option_float(&v, key);
-			if (o->atan_scale <= 0)
+			if (!(o->atan_scale >= CRM_ATAN_SCALE_MIN && o->atan_scale <= CRM_ATAN_SCALE_MAX))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("option \"atan_scale\" must be > 0")));
+						 errmsg("option \"atan_scale\" must be between 1e-100 and 1e100"),
+						 errdetail("Feature values are divided by it before atan.")));
 			set |= CRM_OPT_ATAN_SCALE;
 		}
 		else
@@ -223,6 +269,13 @@ sketch_get_flat_size(ExpandedObjectHeader *eohptr)
 	return crm_sketch_size(e->s->dims, e->s->nreps);
 }
 
+static void sketch_check_or_raise(const CrmSketch *s);
+
+/*
+ * The flat value of our state, whenever PostgreSQL needs one (a stored
+ * value, a partial aggregate's result, an aggregate without a final
+ * function): checked like any sketch we return.
+ */
 static void
 sketch_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
@@ -232,6 +285,7 @@ sketch_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_s
 	Assert(allocated_size == size);
 	memcpy(result, e->s, size);
 	SET_VARSIZE(result, size);
+	sketch_check_or_raise((const CrmSketch *) result);
 }
 
 static const ExpandedObjectMethods sketch_methods = {
@@ -239,6 +293,46 @@ static const ExpandedObjectMethods sketch_methods = {
 	sketch_flatten_into
 };
 
+/*
+ * Our own expanded sketch behind a datum, or NULL when the datum is
+ * anything else (a flat value, or another kind of expanded object).
+ *
+ * This is the only "already validated" memo: it is a property of the
+ * object, not of an address.  The methods pointer can only be ours when
+ * sketch_eoh_new made the object, which it does from a value that passed
+ * crm_sketch_check or from a fresh initialisation.  A memo keyed by a
+ * datum's pointer (say, the last flat state checked, kept in fn_extra)
+ * would be unsafe: a flat INITCOND or stored value lives in memory that is
+ * freed and reused, so a later, different value can arrive at the same
+ * address, and the same address can hold other bytes on the next call.
+ */
+static SketchEOH *
+SketchOwn(Datum d)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+	{
+		ExpandedObjectHeader *eoh = DatumGetEOHP(d);
+
+		if (eoh->eoh_methods == &sketch_methods)
+			return (SketchEOH *) eoh;
+	}
+	return NULL;
+}
+
+/* Raise a core error; a sketch we produced that fails its check is one too. */
+static void
+sketch_check_or_raise(const CrmSketch *s)
+{
+	CrmError	err = {0};
+
+	if (!crm_sketch_check(s, crm_sketch_size(s->dims, s->nreps), &err))
+		crm_ereport(&err);
+}
+
+/*
+ * A new expanded sketch in a child context of parent: a copy of `from`
+ * (checked by the caller) or, without it, an empty one for dims and o.
+ */
 static SketchEOH *
 sketch_eoh_new(MemoryContext parent, const CrmSketch *from, int dims,
 			   const CrmClusterOptions *o, int k)
@@ -251,6 +345,7 @@ sketch_eoh_new(MemoryContext parent, const CrmSketch *from, int dims,
 	EOH_init_header(&e->hdr, &sketch_methods, cxt);
 	if (from)
 	{
+		/* the buffer is ours, sized here: never the value's own allocation */
 		e->alloc = Max(from->nreps, Min(INITIAL_REPS, from->capacity));
 		e->s = MemoryContextAllocHuge(cxt, crm_sketch_size(from->dims, e->alloc));
 		memcpy(e->s, from, crm_sketch_size(from->dims, from->nreps));
@@ -273,39 +368,44 @@ sketch_eoh_new(MemoryContext parent, const CrmSketch *from, int dims,
 	return e;
 }
 
-/* The transition state as our expanded object, expanding a flat one. */
+/*
+ * The transition state as our expanded object: ours is used in place, any
+ * other value is validated (cluster_sketch_arg) and copied into a new one.
+ */
 static SketchEOH *
 sketch_state(Datum d, MemoryContext aggctx)
 {
-	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)))
-	{
-		SketchEOH  *e = (SketchEOH *) DatumGetEOHP(d);
+	SketchEOH  *e = SketchOwn(d);
 
-		if (e->hdr.eoh_methods == &sketch_methods)
-			return e;
-	}
+	if (e != NULL && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)))
+		return e;
 	return sketch_eoh_new(aggctx, cluster_sketch_arg(d), 0, NULL, 0);
 }
 
-/* Room for one more representative: grow the buffer or reduce. */
-static void
+/*
+ * Room for one more representative: grow the buffer or reduce.  True when
+ * it reduced (the caller then checks the state once it is whole again).
+ */
+static bool
 sketch_make_room(SketchEOH *e)
 {
 	CrmSketch  *s = e->s;
 
 	if (s->nreps < e->alloc)
-		return;
+		return false;
 	if (e->alloc < s->capacity)
 	{
 		int			alloc = (e->alloc > s->capacity / 2) ? s->capacity : e->alloc * 2;
 
 		e->s = repalloc_huge(e->s, crm_sketch_size(s->dims, alloc));
 		e->alloc = alloc;
-		return;
+		return false;
 	}
 	crm_sketch_reduce(s, crm_sketch_reduce_target(s));
 	if (s->nreps >= e->alloc)
-		elog(ERROR, "crm: cluster sketch reduction made no room (%d of %d)", s->nreps, e->alloc);
+		elog(ERROR, "crm: cluster sketch reduction made no room (%d of %d), please report a bug",
+			 s->nreps, e->alloc);
+	return true;
 }
 
 CrmSketch *
@@ -320,25 +420,29 @@ cluster_sketch_arg(Datum d)
 	return s;
 }
 
+/* Refuse to merge src into dst unless the result is a valid sketch. */
 static void
-sketch_check_compatible(const CrmSketch *a, const CrmSketch *b)
+sketch_check_mergeable(const CrmSketch *dst, const CrmSketch *src)
 {
-	if (a->dims != b->dims)
+	CrmError	err = {0};
+
+	if (!crm_sketch_mergeable(dst, src, &err))
+		crm_ereport(&err);
+}
+
+/* The error for a state of the wrong kind: k-means state vs plain sketch. */
+static void
+sketch_check_kind(const CrmSketch *s, int k, const char *name)
+{
+	if (s->k == k)
+		return;
+	if (k == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot merge cluster sketches of %d and %d dimensions", a->dims, b->dims)));
-	if (a->k != b->k)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot merge k-means states for k = %d and k = %d", a->k, b->k)));
-	if (!crm_cluster_options_equal(&a->opt, &b->opt))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot merge cluster sketches built with different options"),
-				 errdetail("scale %s / %s, budget_kb %d / %d, seed " UINT64_FORMAT " / " UINT64_FORMAT ".",
-						   crm_scale_name(a->opt.scale), crm_scale_name(b->opt.scale),
-						   (int) a->opt.budget_kb, (int) b->opt.budget_kb,
-						   (uint64) a->opt.seed, (uint64) b->opt.seed)));
+				 errmsg("%s cannot continue a k-means state (k = %d)", name, (int) s->k)));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("k must be the same on every row of %s, got %d after %d", name, k, (int) s->k)));
 }
 
 /* ------------------------------------------------------------ type I/O */
@@ -350,6 +454,7 @@ sketch_finish(CrmSketch *s)
 	return s;
 }
 
+/* Text input: the JSON form or the compact "crm64:" form, validated alike. */
 PG_FUNCTION_INFO_V1(cluster_sketch_in);
 Datum
 cluster_sketch_in(PG_FUNCTION_ARGS)
@@ -357,114 +462,71 @@ cluster_sketch_in(PG_FUNCTION_ARGS)
 	CrmError	err = {0};
 	CrmSketch  *s;
 
-	s = crm_sketch_parse(PG_GETARG_CSTRING(0), &err);
+	s = crm_sketch_read_text(PG_GETARG_CSTRING(0), &err);
 	if (s == NULL)
 		crm_ereport(&err);
 	PG_RETURN_POINTER(sketch_finish(s));
 }
 
+/*
+ * Text output: the readable JSON while the binary form is at most
+ * CRM_WIRE_READABLE_MAX bytes, the compact form beyond (a third of JSON's
+ * size; under 700 MB for the largest sketch, see CRM_SKETCH_MAX_BYTES).
+ */
 PG_FUNCTION_INFO_V1(cluster_sketch_out);
 Datum
 cluster_sketch_out(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_CSTRING(crm_sketch_print(cluster_sketch_arg(PG_GETARG_DATUM(0))));
+	CrmSketch  *s = cluster_sketch_arg(PG_GETARG_DATUM(0));
+	size_t		n;
+	uint8	   *bin;
+	char	   *text;
+
+	if (crm_sketch_binary_size(s) <= CRM_WIRE_READABLE_MAX)
+		PG_RETURN_CSTRING(crm_sketch_print(s));
+	bin = crm_sketch_encode(s, &n);
+	text = crm_wire_out(bin, n, "crm.cluster_sketch");
+	pfree(bin);
+	PG_RETURN_CSTRING(text);
 }
 
-/*
- * Binary form: version, then the header fields and every double in
- * network byte order (so it does not depend on the server's layout).
- */
+/* Binary form: see crm_sketch_write (network byte order, layout-free). */
 PG_FUNCTION_INFO_V1(cluster_sketch_send);
 Datum
 cluster_sketch_send(PG_FUNCTION_ARGS)
 {
 	CrmSketch  *s = cluster_sketch_arg(PG_GETARG_DATUM(0));
-	StringInfoData buf;
-	size_t		n = (size_t) s->dims * CRM_ST_COUNT + (size_t) s->nreps * (s->dims + 2);
-	const double *v = crm_sketch_stats(s);
-	size_t		i;
+	size_t		n = crm_sketch_binary_size(s);
+	bytea	   *out = palloc(VARHDRSZ + n);
+	CrmWriter	w;
 
-	pq_begintypsend(&buf);
-	pq_sendint8(&buf, CRM_SKETCH_VERSION);
-	pq_sendint16(&buf, s->flags);
-	pq_sendint32(&buf, s->dims);
-	pq_sendint32(&buf, s->k);
-	pq_sendint32(&buf, s->nreps);
-	pq_sendint64(&buf, s->rows);
-	pq_sendint32(&buf, s->opt.scale);
-	pq_sendint32(&buf, s->opt.budget_kb);
-	pq_sendint32(&buf, s->opt.restarts);
-	pq_sendint32(&buf, s->opt.max_iter);
-	pq_sendint64(&buf, s->opt.seed);
-	pq_sendfloat8(&buf, s->opt.tol);
-	pq_sendfloat8(&buf, s->opt.atan_scale);
-	for (i = 0; i < n; i++)
-		pq_sendfloat8(&buf, v[i]);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	SET_VARSIZE(out, VARHDRSZ + n);
+	crm_wr_init(&w, VARDATA(out), n);
+	crm_sketch_write(s, &w);
+	if (!crm_wr_done(&w))
+		elog(ERROR, "crm: crm.cluster_sketch binary size mismatch, please report a bug");
+	PG_RETURN_BYTEA_P(out);
 }
 
+/*
+ * Binary input: decoded by the core from the bytes left in the message
+ * (lengths checked before anything is read or allocated; 22P03 for a
+ * truncated or malformed value), then validated like the text input.
+ */
 PG_FUNCTION_INFO_V1(cluster_sketch_recv);
 Datum
 cluster_sketch_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	CrmSketch	h;
-	CrmSketch  *s;
 	CrmError	err = {0};
-	size_t		n,
-				i;
-	double	   *v;
-	int			version = pq_getmsgint(buf, 1);
+	CrmSketch  *s;
 
-	if (version != CRM_SKETCH_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported crm.cluster_sketch binary version %d", version)));
-	memset(&h, 0, sizeof(h));
-	h.version = CRM_SKETCH_VERSION;
-	h.flags = pq_getmsgint(buf, 2);
-	h.dims = pq_getmsgint(buf, 4);
-	h.k = pq_getmsgint(buf, 4);
-	h.nreps = pq_getmsgint(buf, 4);
-	h.rows = pq_getmsgint64(buf);
-	h.opt.scale = pq_getmsgint(buf, 4);
-	h.opt.budget_kb = pq_getmsgint(buf, 4);
-	h.opt.restarts = pq_getmsgint(buf, 4);
-	h.opt.max_iter = pq_getmsgint(buf, 4);
-	h.opt.seed = (uint64) pq_getmsgint64(buf);
-	h.opt.tol = pq_getmsgfloat8(buf);
-	h.opt.atan_scale = pq_getmsgfloat8(buf);
-	if (h.dims < 1 || h.dims > CRM_CLUSTER_MAX_DIMS || h.nreps < 0 ||
-		!crm_cluster_options_check(&h.opt, &err) ||
-		h.nreps > crm_sketch_capacity(h.dims, h.opt.budget_kb))
-	{
-		if (err.kind == CRM_OK)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid crm.cluster_sketch binary header"),
-					 errdetail("dims %d, representatives %d.", h.dims, h.nreps)));
-		err.kind = CRM_ERR_BINARY;
+	s = crm_sketch_decode(buf->data + buf->cursor, (size_t) (buf->len - buf->cursor),
+						  CRM_ERR_BINARY, &err);
+	if (s == NULL)
 		crm_ereport(&err);
-	}
-	n = (size_t) h.dims * CRM_ST_COUNT + (size_t) h.nreps * (h.dims + 2);
-	if ((size_t) (buf->len - buf->cursor) != n * sizeof(double))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("crm.cluster_sketch binary value has %d bytes of data, expected %zu",
-						buf->len - buf->cursor, n * sizeof(double))));
-	s = palloc_extended(crm_sketch_size(h.dims, h.nreps), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	memcpy(s, &h, sizeof(h));
-	s->capacity = crm_sketch_capacity(h.dims, h.opt.budget_kb);
-	v = crm_sketch_stats(s);
-	for (i = 0; i < n; i++)
-		v[i] = pq_getmsgfloat8(buf);
-	sketch_finish(s);
-	if (!crm_sketch_check(s, VARSIZE(s), &err))
-	{
-		err.kind = err.kind == CRM_ERR_INVALID ? CRM_ERR_BINARY : err.kind;
-		crm_ereport(&err);
-	}
-	PG_RETURN_POINTER(s);
+	buf->cursor = buf->len;
+	PG_RETURN_POINTER(sketch_finish(s));
 }
 
 /* ------------------------------------------------------------ aggregates */
@@ -477,10 +539,11 @@ sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const char *name)
 	SketchEOH  *e;
 	const double *x;
 	int			dims;
+	CrmError	err = {0};
 
 	if (PG_ARGISNULL(1))
 	{
-		/* NULL rows are skipped */
+		/* NULL rows are skipped; the final function checks the state */
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
@@ -498,10 +561,14 @@ sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const char *name)
 	else
 	{
 		e = sketch_state(PG_GETARG_DATUM(0), aggctx);
+		sketch_check_kind(e->s, k, name);
 		x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), e->s->dims, &dims, "features");
 	}
-	sketch_make_room(e);
-	crm_sketch_add(e->s, x);
+	/* after a reduction, once per capacity / 2 rows: amortised O(dims) */
+	if (sketch_make_room(e))
+		sketch_check_or_raise(e->s);
+	if (!crm_sketch_add(e->s, x, &err))
+		crm_ereport(&err);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 }
 
@@ -543,6 +610,7 @@ cluster_sketch_combine(PG_FUNCTION_ARGS)
 	const double *src;
 	int			left;
 	int			stride;
+	bool		reduced = false;
 
 	if (PG_ARGISNULL(1))
 	{
@@ -550,15 +618,16 @@ cluster_sketch_combine(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
+	/* validated before anything is read from it, whatever it is */
+	b = cluster_sketch_arg(PG_GETARG_DATUM(1));
 	if (PG_ARGISNULL(0))
 	{
 		/* a private copy to write into */
-		e = sketch_eoh_new(aggctx, cluster_sketch_arg(PG_GETARG_DATUM(1)), 0, NULL, 0);
+		e = sketch_eoh_new(aggctx, b, 0, NULL, 0);
 		PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 	}
 	e = sketch_state(PG_GETARG_DATUM(0), aggctx);
-	b = cluster_sketch_arg(PG_GETARG_DATUM(1));
-	sketch_check_compatible(e->s, b);
+	sketch_check_mergeable(e->s, b);
 	crm_sketch_merge_stats(e->s, b);
 	e->s->flags |= b->flags & CRM_SKETCH_REDUCED;
 	stride = b->dims + 2;
@@ -568,7 +637,8 @@ cluster_sketch_combine(PG_FUNCTION_ARGS)
 	{
 		int			room;
 
-		sketch_make_room(e);
+		CHECK_FOR_INTERRUPTS();
+		reduced |= sketch_make_room(e);
 		room = Min(e->alloc - e->s->nreps, left);
 		memcpy(crm_sketch_reps(e->s) + (size_t) e->s->nreps * stride, src,
 			   sizeof(double) * (size_t) room * stride);
@@ -576,45 +646,53 @@ cluster_sketch_combine(PG_FUNCTION_ARGS)
 		src += (size_t) room * stride;
 		left -= room;
 	}
+	/* whole again: after a reduction (amortised, as in the transition) */
+	if (reduced)
+		sketch_check_or_raise(e->s);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 }
 
-/* The flat sketch of a state (a copy; final functions must not change it). */
+/*
+ * The flat sketch of a state, checked: a copy of our expanded object (final
+ * functions must not change it), or the validated argument.
+ */
 static CrmSketch *
-sketch_flat_copy(Datum d)
+sketch_flat_checked(Datum d)
 {
-	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
-	{
-		ExpandedObjectHeader *eoh = DatumGetEOHP(d);
-		Size		size = EOH_get_flat_size(eoh);
-		void	   *flat = palloc_extended(size, MCXT_ALLOC_HUGE);
+	SketchEOH  *e = SketchOwn(d);
+	Size		size;
+	CrmSketch  *flat;
 
-		EOH_flatten_into(eoh, flat, size);
-		return (CrmSketch *) flat;
-	}
-	return cluster_sketch_arg(d);
+	if (e == NULL)
+		return cluster_sketch_arg(d);
+	size = EOH_get_flat_size(&e->hdr);
+	flat = palloc_extended(size, MCXT_ALLOC_HUGE);
+	/* checks the value */
+	EOH_flatten_into(&e->hdr, flat, size);
+	return flat;
 }
 
 PG_FUNCTION_INFO_V1(cluster_sketch_final);
 Datum
 cluster_sketch_final(PG_FUNCTION_ARGS)
 {
-	CrmSketch  *s;
-
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	s = sketch_flat_copy(PG_GETARG_DATUM(0));
 	/* crm.merge of kmeans states keeps k; a plain sketch has k = 0 */
-	PG_RETURN_POINTER(s);
+	PG_RETURN_POINTER(sketch_flat_checked(PG_GETARG_DATUM(0)));
 }
 
-/* Cluster a sketch; emits the NOTICE for fewer distinct points than k. */
+/*
+ * Cluster a sketch; emits the NOTICE for fewer distinct points than k.  The
+ * model is checked as its input functions would check it.
+ */
 static CrmModel *
 sketch_to_model(const CrmSketch *s, int k, const CrmClusterOptions *o)
 {
 	CrmError	err = {0};
 	CrmModel   *m;
 	int			found;
+	size_t		size;
 
 	m = crm_kmeans_sketch(s, k, o, &found, &err);
 	if (m == NULL)
@@ -623,7 +701,10 @@ sketch_to_model(const CrmSketch *s, int k, const CrmClusterOptions *o)
 		ereport(NOTICE,
 				(errmsg("k-means found %d clusters instead of %d", found, k),
 				 errdetail("The input has only %d distinct points.", found)));
-	SET_VARSIZE(m, crm_model_size(m->k, m->dims, false));
+	size = crm_model_size(m->k, m->dims, false);
+	SET_VARSIZE(m, size);
+	if (!crm_model_check(m, size, &err))
+		crm_ereport(&err);
 	return m;
 }
 
@@ -631,14 +712,25 @@ PG_FUNCTION_INFO_V1(cluster_kmeans_final);
 Datum
 cluster_kmeans_final(PG_FUNCTION_ARGS)
 {
+	SketchEOH  *e;
 	const CrmSketch *s;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(PG_GETARG_DATUM(0))))
-		s = ((SketchEOH *) DatumGetEOHP(PG_GETARG_DATUM(0)))->s;
+	e = SketchOwn(PG_GETARG_DATUM(0));
+	if (e != NULL)
+	{
+		s = e->s;
+		/* once per group, cheap next to clustering */
+		sketch_check_or_raise(s);
+	}
 	else
 		s = cluster_sketch_arg(PG_GETARG_DATUM(0));
+	if (s->k < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the final function of crm.kmeans needs a k-means state, got a sketch with k = 0"),
+				 errhint("Cluster a sketch with crm.kmeans(sketch, k).")));
 	if (s->rows == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_POINTER(sketch_to_model(s, s->k, &s->opt));

@@ -1,11 +1,37 @@
 /*
  * sketch_core.c
- *	  The cluster sketch: statistics, representatives, reduction, text form.
+ *	  The cluster sketch: statistics, representatives, reduction, validation,
+ *	  text and binary forms.
  *
  * Server-independent (see cluster_core.h for the layout and the reasoning);
  * the server wraps it in src/sketch.c, the fuzzer in fuzz/fuzz_sketch.c.
  *
- * fuzz-sources (for fuzz/run.sh): cluster_core.c json_core.c
+ * Invariants.  Every sketch crm_sketch_check accepts, and so every value of
+ * the type, satisfies (N = rows, span_j = max_j - min_j):
+ *
+ *	 - N <= 2^53, and the representatives' weights are integers >= 1 that
+ *	   add up to N exactly;
+ *	 - shift, min and max of every dimension lie within +-1e100 (the limit
+ *	   on feature values) with min <= shift <= max, and all statistics are
+ *	   zero when N = 0;
+ *	 - |sum| <= N span_j and 0 <= sum of squares <= N span_j^2 (what N
+ *	   values within [min, max] can give around a shift inside it); in atan
+ *	   sketches |sketch-space sum| <= N and 0 <= its sum of squares <= N,
+ *	   otherwise both are 0;
+ *	 - representative coordinates lie within [min_j, max_j] (atan: within
+ *	   [-1, 1]) and each scatter within [0, w * sum_j span_j^2] (atan:
+ *	   w * 4 dims).
+ *
+ * So no arithmetic on a valid sketch can overflow: sums of squares stay
+ * below 2^53 * 4e200, scatters below 2^53 * 4e203.  Every operation that
+ * changes a sketch keeps these invariants by construction: row counts are
+ * checked before they grow, and sums, merged coordinates and scatters are
+ * clamped to the bounds above (their exact values lie within them, so the
+ * clamp only removes rounding, which over 10^15 rows could otherwise step
+ * outside).  The clamps are computed with the same expressions the checker
+ * uses, so a produced value always reads back.
+ *
+ * fuzz-sources (for fuzz/run.sh): cluster_core.c json_core.c wire_core.c
  */
 #include <float.h>
 #include <math.h>
@@ -15,6 +41,7 @@
 
 #include "cluster_core.h"
 #include "json_core.h"
+#include "wire_core.h"
 
 /* Leaves of the reduction tree hold at most this many representatives. */
 #define LEAF_SIZE 16
@@ -25,6 +52,84 @@
  * bank it raised the final SSE by 0.02% and was no faster overall.
  */
 #define ROUNDS_PER_TREE 1
+
+/*
+ * Spreads below 2^-256 are scaled up by a power of two before squared
+ * distances are compared (their squares would underflow); above it the
+ * arithmetic is the plain one, bit for bit.
+ */
+#define TINY_SPREAD_EXP (-256)
+
+/* bytes of the binary form before the doubles */
+#define BINARY_HEADER_SIZE (1 + 2 + 4 * 3 + 8 + 4 * 4 + 8 + 8 + 8)
+
+static const char *const stat_names[CRM_ST_COUNT] = {
+	"shift", "sum", "sum of squares", "min", "max", "sketch-space sum",
+	"sketch-space sum of squares"
+};
+
+/* v limited to [lo, hi] */
+static inline double
+clamp_to(double v, double lo, double hi)
+{
+	return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/*
+ * The largest |sum| and sum of squares that `rows` values within a
+ * dimension's [min, max] can give around a shift inside it: rows * span and
+ * rows * span^2.  The checker and the clamps use this same expression.
+ */
+static inline void
+stat_bounds(const double *t, int64_t rows, double *bsum, double *bsq)
+{
+	double		span = t[CRM_ST_MAX] - t[CRM_ST_MIN];
+
+	*bsum = (double) rows * span;
+	*bsq = *bsum * span;
+}
+
+/* Keep one dimension's sums within what its rows can give (see above). */
+static inline void
+clamp_stats(double *t, int64_t rows, bool atan_scaled)
+{
+	double		bsum,
+				bsq;
+
+	stat_bounds(t, rows, &bsum, &bsq);
+	t[CRM_ST_SUM] = clamp_to(t[CRM_ST_SUM], -bsum, bsum);
+	t[CRM_ST_SUMSQ] = clamp_to(t[CRM_ST_SUMSQ], 0.0, bsq);
+	if (atan_scaled)
+	{
+		double		n = (double) rows;
+
+		t[CRM_ST_SSUM] = clamp_to(t[CRM_ST_SSUM], -n, n);
+		t[CRM_ST_SSUMSQ] = clamp_to(t[CRM_ST_SSUMSQ], 0.0, n);
+	}
+}
+
+/*
+ * The most scatter one row of a representative can carry: the sum over
+ * dimensions of the squared span (sketch space: at most 2 per dimension
+ * under atan).  Grows with the statistics, never shrinks.
+ */
+static double
+scatter_per_row(const CrmSketch *s)
+{
+	const double *st = crm_sketch_stats(s);
+	double		b = 0.0;
+	int			j;
+
+	if (s->opt.scale == CRM_SCALE_ATAN)
+		return 4.0 * s->dims;
+	for (j = 0; j < s->dims; j++)
+	{
+		double		span = st[j * CRM_ST_COUNT + CRM_ST_MAX] - st[j * CRM_ST_COUNT + CRM_ST_MIN];
+
+		b += span * span;
+	}
+	return b;
+}
 
 int
 crm_sketch_capacity(int dims, int budget_kb)
@@ -70,14 +175,23 @@ crm_sketch_transform(const CrmSketch *s, const double *x, double *out)
 		memcpy(out, x, sizeof(double) * s->dims);
 }
 
-void
-crm_sketch_add(CrmSketch *s, const double *x)
+/* Add one row, keeping the invariants (see cluster_core.h). */
+bool
+crm_sketch_add(CrmSketch *s, const double *x, CrmError *err)
 {
 	int			d = s->dims;
 	int			j;
 	double	   *st = crm_sketch_stats(s);
 	double	   *rep = crm_sketch_reps(s) + (size_t) s->nreps * (d + 2);
+	bool		atan_scaled = s->opt.scale == CRM_SCALE_ATAN;
+	int64_t		rows = s->rows + 1;
 
+	if (s->rows >= CRM_SKETCH_MAX_ROWS)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT, "a crm.cluster_sketch cannot count more than %lld rows",
+					  (long long) CRM_SKETCH_MAX_ROWS);
+		return false;
+	}
 	rep[0] = 1.0;
 	rep[1] = 0.0;
 	crm_sketch_transform(s, x, rep + 2);
@@ -99,17 +213,50 @@ crm_sketch_add(CrmSketch *s, const double *x)
 			t[CRM_ST_MIN] = x[j];
 		if (x[j] > t[CRM_ST_MAX])
 			t[CRM_ST_MAX] = x[j];
-	}
-	if (s->opt.scale == CRM_SCALE_ATAN)
-		for (j = 0; j < d; j++)
+		if (atan_scaled)
 		{
-			st[j * CRM_ST_COUNT + CRM_ST_SSUM] += rep[2 + j];
-			st[j * CRM_ST_COUNT + CRM_ST_SSUMSQ] += rep[2 + j] * rep[2 + j];
+			t[CRM_ST_SSUM] += rep[2 + j];
+			t[CRM_ST_SSUMSQ] += rep[2 + j] * rep[2 + j];
 		}
-	s->rows++;
+		clamp_stats(t, rows, atan_scaled);
+	}
+	s->rows = rows;
 	s->nreps++;
+	return true;
 }
 
+/* Compatibility and the row limit, before crm_sketch_merge_stats. */
+bool
+crm_sketch_mergeable(const CrmSketch *a, const CrmSketch *b, CrmError *err)
+{
+	if (a->dims != b->dims)
+		crm_error_set(err, CRM_ERR_INVALID, "cannot merge cluster sketches of %d and %d dimensions",
+					  a->dims, b->dims);
+	else if (a->k != b->k)
+		crm_error_set(err, CRM_ERR_INVALID, "cannot merge k-means states for k = %d and k = %d",
+					  a->k, b->k);
+	else if (!crm_cluster_options_equal(&a->opt, &b->opt))
+	{
+		crm_error_set(err, CRM_ERR_INVALID, "cannot merge cluster sketches built with different options");
+		crm_error_detail(err, "scale %s / %s, budget_kb %d / %d, seed %llu / %llu.",
+						 crm_scale_name(a->opt.scale), crm_scale_name(b->opt.scale),
+						 (int) a->opt.budget_kb, (int) b->opt.budget_kb,
+						 (unsigned long long) a->opt.seed, (unsigned long long) b->opt.seed);
+	}
+	else if (b->rows > CRM_SKETCH_MAX_ROWS - a->rows)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT,
+					  "cannot merge cluster sketches counting more than %lld rows together",
+					  (long long) CRM_SKETCH_MAX_ROWS);
+		crm_error_detail(err, "The sketches count %lld and %lld rows.",
+						 (long long) a->rows, (long long) b->rows);
+	}
+	else
+		return true;
+	return false;
+}
+
+/* Merge src's statistics into dst's, clamped like every change. */
 void
 crm_sketch_merge_stats(CrmSketch *dst, const CrmSketch *src)
 {
@@ -117,11 +264,14 @@ crm_sketch_merge_stats(CrmSketch *dst, const CrmSketch *src)
 	double	   *a = crm_sketch_stats(dst);
 	const double *b = crm_sketch_stats(src);
 	double		nb = (double) src->rows;
+	int64_t		rows = dst->rows + src->rows;
+	bool		atan_scaled = dst->opt.scale == CRM_SCALE_ATAN;
 
 	if (src->rows == 0)
 		return;
 	if (dst->rows == 0)
 	{
+		/* an empty sketch's statistics are all zero: take src's */
 		memcpy(a, b, sizeof(double) * (size_t) dst->dims * CRM_ST_COUNT);
 		dst->rows = src->rows;
 		return;
@@ -141,8 +291,9 @@ crm_sketch_merge_stats(CrmSketch *dst, const CrmSketch *src)
 			ta[CRM_ST_MAX] = tb[CRM_ST_MAX];
 		ta[CRM_ST_SSUM] += tb[CRM_ST_SSUM];
 		ta[CRM_ST_SSUMSQ] += tb[CRM_ST_SSUMSQ];
+		clamp_stats(ta, rows, atan_scaled);
 	}
-	dst->rows += src->rows;
+	dst->rows = rows;
 }
 
 double
@@ -217,17 +368,88 @@ typedef struct Pair
 	int32_t		b;
 } Pair;
 
+/* (key, index) order: keys, ties by representative index (a total order) */
+static inline bool
+key_before(const double *keys, const int32_t *idx, int a, int b)
+{
+	return keys[a] < keys[b] || (keys[a] == keys[b] && idx[a] < idx[b]);
+}
+
+/* Sift element at of the heap keys/idx[base, base + n) down (max-heap). */
+static void
+sift_down(double *keys, int32_t *idx, int base, int at, int n)
+{
+	for (;;)
+	{
+		int			child = 2 * at + 1;
+		double		tk;
+		int32_t		ti;
+
+		if (child >= n)
+			return;
+		if (child + 1 < n && key_before(keys, idx, base + child, base + child + 1))
+			child++;
+		if (!key_before(keys, idx, base + at, base + child))
+			return;
+		tk = keys[base + at];
+		keys[base + at] = keys[base + child];
+		keys[base + child] = tk;
+		ti = idx[base + at];
+		idx[base + at] = idx[base + child];
+		idx[base + child] = ti;
+		at = child;
+	}
+}
+
+/*
+ * Heapsort keys[lo, hi) and idx[lo, hi) together in (key, index) order:
+ * O(n log n) whatever the order, in place, deterministic.  The fallback of
+ * select_median.
+ */
+static void
+sort_range(int32_t *idx, double *keys, int lo, int hi)
+{
+	int			n = hi - lo;
+	int			i;
+
+	for (i = n / 2 - 1; i >= 0; i--)
+	{
+		if ((i & 4095) == 0)
+			crm_check_interrupts();
+		sift_down(keys, idx, lo, i, n);
+	}
+	for (i = n - 1; i > 0; i--)
+	{
+		double		tk = keys[lo];
+		int32_t		ti = idx[lo];
+
+		if ((i & 4095) == 0)
+			crm_check_interrupts();
+		keys[lo] = keys[lo + i];
+		keys[lo + i] = tk;
+		idx[lo] = idx[lo + i];
+		idx[lo + i] = ti;
+		sift_down(keys, idx, lo, 0, i);
+	}
+}
+
 /*
  * Partially order idx[lo, hi) so that idx[mid] holds the median of dimension
  * j.  The keys are gathered into a contiguous array first (one random access
  * per representative), and the selection then swaps keys and indexes
- * together in cache-friendly passes.
+ * together in cache-friendly passes.  Median-of-three quickselect is linear
+ * on any order seen in practice, but an order crafted against it (a hostile
+ * state) would make it quadratic: after 8 n elements of partitioning the
+ * rest of the range is heapsorted instead (sort_range), so the selection
+ * stays O(n log n) whatever the order.
  */
 static double
 select_median(int32_t *idx, double *keys, int lo, int hi, int mid,
 			  const double *reps, int stride, int j)
 {
 	int			i;
+	int64_t		work = 0;
+	int64_t		limit = 8 * (int64_t) (hi - lo) + 1024;
 
 	for (i = lo; i < hi; i++)
 		keys[i] = reps[(size_t) idx[i] * stride + j];
@@ -240,6 +462,13 @@ select_median(int32_t *idx, double *keys, int lo, int hi, int mid,
 					b = keys[lo + (hi - lo) / 2],
 					c = keys[hi - 1];
 
+		work += hi - lo;
+		if (work > limit)
+		{
+			sort_range(idx, keys, lo, hi);
+			break;
+		}
+		crm_check_interrupts();
 		/* median of three */
 		pivot = (a < b) ? ((b < c) ? b : (a < c ? c : a)) : ((a < c) ? a : (b < c ? c : b));
 		i = lo;
@@ -338,19 +567,71 @@ sort_pairs(Pair *pairs, Pair *tmp, int n, uint32_t *count)
 		memcpy(pairs, src, sizeof(Pair) * n);
 }
 
+/*
+ * Ward's merge cost w1 w2 / (w1 + w2) |x1 - x2|^2 in the metric g; with sg
+ * (tiny spreads, see tiny_scale) the differences are first multiplied by
+ * sg[j] = sqrt(g[j]) 2^k, so the cost comes out 2^2k times larger.
+ */
 static inline double
-ward_cost(const double *a, const double *b, const double *g, int d)
+ward_cost(const double *a, const double *b, const double *g, const double *sg, int d)
 {
 	double		s = 0.0;
 	int			j;
 
+	if (sg == NULL)
+		for (j = 0; j < d; j++)
+		{
+			double		t = a[2 + j] - b[2 + j];
+
+			s += g[j] * t * t;
+		}
+	else
+		for (j = 0; j < d; j++)
+		{
+			double		u = sg[j] * (a[2 + j] - b[2 + j]);
+
+			s += u * u;
+		}
+	return a[0] * b[0] / (a[0] + b[0]) * s;
+}
+
+/*
+ * The weighted mean of two coordinates of dimension j, kept within the
+ * range lo[j] .. hi[j] every coordinate of the sketch lies in (rounding can
+ * step an ulp past it when both are at its end); anywhere else the plain
+ * weighted mean, bit for bit.
+ */
+static inline double
+merged_coordinate(double a, double wa, double b, double wb, double wsum,
+				  const double *range, int d, int j)
+{
+	return clamp_to((wa * a + wb * b) / wsum, range[j], range[d + j]);
+}
+
+/*
+ * range[j], range[d + j]: the interval dimension j's coordinates lie in
+ * (the statistics' min and max; [-1, 1] under atan).
+ */
+static void
+coordinate_range(const CrmSketch *s, double *range)
+{
+	const double *st = crm_sketch_stats(s);
+	int			d = s->dims;
+	int			j;
+
 	for (j = 0; j < d; j++)
 	{
-		double		t = a[2 + j] - b[2 + j];
-
-		s += g[j] * t * t;
+		if (s->opt.scale == CRM_SCALE_ATAN)
+		{
+			range[j] = -1.0;
+			range[d + j] = 1.0;
+		}
+		else
+		{
+			range[j] = st[j * CRM_ST_COUNT + CRM_ST_MIN];
+			range[d + j] = st[j * CRM_ST_COUNT + CRM_ST_MAX];
+		}
 	}
-	return a[0] * b[0] / (a[0] + b[0]) * s;
 }
 
 /*
@@ -362,6 +643,11 @@ ward_cost(const double *a, const double *b, const double *g, int d)
 typedef struct Scratch
 {
 	double	   *g;
+	double	   *sg;				/* scaled sqrt(g) for tiny spreads, else NULL */
+	double	   *sg_buf;
+	int			cost_exp;		/* costs computed with sg are 2^-cost_exp too large */
+	double		qrow;			/* scatter_per_row() of the sketch */
+	double	   *range;			/* coordinate_range() of the sketch */
 	int32_t    *idx;
 	double	   *keys;
 	Pair	   *pairs;
@@ -372,6 +658,40 @@ typedef struct Scratch
 	double	   *boxes;
 	int32_t    *leaves;			/* (lo, hi) of each leaf */
 } Scratch;
+
+/*
+ * When the largest spread of the representatives in the metric,
+ * max_j sqrt(g_j) (max_j - min_j), is below 2^TINY_SPREAD_EXP, squared
+ * differences would underflow (features around 1e-200 all look alike):
+ * then differences are multiplied by a power of two 2^k that brings that
+ * spread to [0.5, 1) (exact, so deterministic), and costs are scaled back by
+ * 2^-2k where they become scatter.  Returns sg, or NULL when no scaling is
+ * needed (the plain arithmetic, unchanged).
+ */
+static double *
+tiny_scale(const double *box, const double *g, int d, Scratch *sc)
+{
+	double		m = 0.0;
+	int			e;
+	int			k;
+	int			j;
+
+	for (j = 0; j < d; j++)
+	{
+		double		v = sqrt(g[j]) * (box[d + j] - box[j]);
+
+		if (v > m)
+			m = v;
+	}
+	if (!(m > 0.0) || m >= ldexp(1.0, TINY_SPREAD_EXP))
+		return NULL;
+	(void) frexp(m, &e);
+	k = -e > 1000 ? 1000 : -e;
+	for (j = 0; j < d; j++)
+		sc->sg_buf[j] = ldexp(sqrt(g[j]), k);
+	sc->cost_exp = -2 * k;
+	return sc->sg_buf;
+}
 
 static void
 reduce_pass(CrmSketch *s, int target, Scratch *sc)
@@ -402,14 +722,16 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 	 * boxes on a stack (frame f's box at boxes + f * 2d: mins, then maxes)
 	 * rather than measured, so each cut costs one selection pass.
 	 */
-	for (i = 0; i < n; i++)
-		idx[i] = i;
 	for (j = 0; j < d; j++)
 	{
 		boxes[j] = INFINITY;
 		boxes[d + j] = -INFINITY;
 	}
 	for (i = 0; i < n; i++)
+	{
+		if ((i & 4095) == 4095)
+			crm_check_interrupts();
+		idx[i] = i;
 		for (j = 0; j < d; j++)
 		{
 			double		v = reps[(size_t) i * stride + 2 + j];
@@ -419,6 +741,8 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 			if (v > boxes[d + j])
 				boxes[d + j] = v;
 		}
+	}
+	sc->sg = tiny_scale(boxes, g, d, sc);
 	stack[top++] = 0;
 	stack[top++] = n;
 	while (top > 0)
@@ -435,8 +759,16 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 		{
 			for (j = 0; j < d; j++)
 			{
-				double		spread = (box[d + j] - box[j]) * (box[d + j] - box[j]) * g[j];
+				double		spread;
 
+				if (sc->sg == NULL)
+					spread = (box[d + j] - box[j]) * (box[d + j] - box[j]) * g[j];
+				else
+				{
+					double		u = (box[d + j] - box[j]) * sc->sg[j];
+
+					spread = u * u;
+				}
 				if (spread > best_spread)
 				{
 					best_spread = spread;
@@ -520,7 +852,7 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 
 					if (m == i || gone[idx[m]] == 2)
 						continue;
-					c = ward_cost(a, reps + (size_t) idx[m] * stride, g, d);
+					c = ward_cost(a, reps + (size_t) idx[m] * stride, g, sc->sg, d);
 					if (c < best || (c == best && idx[m] < partner))
 					{
 						best = c;
@@ -549,17 +881,25 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 			double	   *b = reps + (size_t) pairs[i].b * stride;
 			double		wa,
 						wb,
-						wsum;
+						wsum,
+						cost,
+						q;
 
 			/* 1: merged this round (may merge again next round); 2: gone */
 			if (gone[pairs[i].a] || gone[pairs[i].b])
 				continue;
+			if ((i & 1023) == 1023)
+				crm_check_interrupts();
 			wa = a[0];
 			wb = b[0];
 			wsum = wa + wb;
-			a[1] += b[1] + ward_cost(a, b, g, d);
+			cost = ward_cost(a, b, g, sc->sg, d);
+			if (sc->sg)
+				cost = ldexp(cost, sc->cost_exp);
+			q = a[1] + (b[1] + cost);
+			a[1] = q < wsum * sc->qrow ? q : wsum * sc->qrow;
 			for (j = 0; j < d; j++)
-				a[2 + j] = (wa * a[2 + j] + wb * b[2 + j]) / wsum;
+				a[2 + j] = merged_coordinate(a[2 + j], wa, b[2 + j], wb, wsum, sc->range, d, j);
 			a[0] = wsum;
 			gone[pairs[i].a] = 1;
 			gone[pairs[i].b] = 2;
@@ -576,6 +916,8 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 	w = 0;
 	for (i = 0; i < n; i++)
 	{
+		if ((i & 4095) == 4095)
+			crm_check_interrupts();
 		if (gone[i] == 2)
 			continue;
 		if (w != i)
@@ -587,46 +929,58 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 		s->flags |= CRM_SKETCH_REDUCED;
 }
 
+/*
+ * The fallback when a pass merges nothing: merge neighbours in index order,
+ * pass after pass, until at most target remain (each pass halves the
+ * count).  Moments stay exact; the scatter added is the unweighted Ward cost
+ * (the metric only apportions SSE between clusters), clamped like any
+ * scatter.
+ */
 static void
-merge_in_order(CrmSketch *s, int target)
+merge_in_order(CrmSketch *s, int target, double qrow, const double *range)
 {
 	int			d = s->dims;
 	int			stride = d + 2;
 	double	   *reps = crm_sketch_reps(s);
-	int			n = s->nreps;
-	int			w = 0;
-	int			i = 0;
 	int			j;
 
-	while (i < n)
+	while (s->nreps > target)
 	{
-		double	   *dst = reps + (size_t) w * stride;
+		int			n = s->nreps;
+		int			w = 0;
+		int			i = 0;
 
-		memmove(dst, reps + (size_t) i * stride, sizeof(double) * stride);
-		/* merge the next one in while more must go */
-		if (i + 1 < n && (n - i) + w > target)
+		while (i < n)
 		{
-			const double *b = reps + (size_t) (i + 1) * stride;
-			double		wsum = dst[0] + b[0];
-			double		add = 0.0;
+			double	   *dst = reps + (size_t) w * stride;
 
-			/* the scatter only apportions SSE between clusters: keep it finite */
-			for (j = 0; j < d; j++)
-				add += (dst[2 + j] - b[2 + j]) * (dst[2 + j] - b[2 + j]);
-			add *= dst[0] * b[0] / wsum;
-			dst[1] += b[1] + (isfinite(add) ? add : 0.0);
-			if (!isfinite(dst[1]))
-				dst[1] = DBL_MAX;
-			for (j = 0; j < d; j++)
-				dst[2 + j] = dst[2 + j] * (dst[0] / wsum) + b[2 + j] * (b[0] / wsum);
-			dst[0] = wsum;
-			i += 2;
+			if ((i & 4095) == 0)
+				crm_check_interrupts();
+			memmove(dst, reps + (size_t) i * stride, sizeof(double) * stride);
+			/* merge the next one in while more must go */
+			if (i + 1 < n && (n - i) + w > target)
+			{
+				const double *b = reps + (size_t) (i + 1) * stride;
+				double		wsum = dst[0] + b[0];
+				double		add = 0.0;
+				double		q;
+
+				for (j = 0; j < d; j++)
+					add += (dst[2 + j] - b[2 + j]) * (dst[2 + j] - b[2 + j]);
+				add *= dst[0] * b[0] / wsum;
+				q = dst[1] + (b[1] + add);
+				dst[1] = q < wsum * qrow ? q : wsum * qrow;
+				for (j = 0; j < d; j++)
+					dst[2 + j] = merged_coordinate(dst[2 + j], dst[0], b[2 + j], b[0], wsum, range, d, j);
+				dst[0] = wsum;
+				i += 2;
+			}
+			else
+				i++;
+			w++;
 		}
-		else
-			i++;
-		w++;
+		s->nreps = w;
 	}
-	s->nreps = w;
 	s->flags |= CRM_SKETCH_REDUCED;
 }
 
@@ -642,6 +996,12 @@ crm_sketch_reduce(CrmSketch *s, int target)
 		return;
 	/* within CRM_SKETCH_SCRATCH_PER_REP bytes per representative */
 	sc.g = crm_core_alloc(sizeof(double) * s->dims);
+	sc.sg_buf = crm_core_alloc(sizeof(double) * s->dims);
+	sc.sg = NULL;
+	sc.cost_exp = 0;
+	sc.qrow = scatter_per_row(s);
+	sc.range = crm_core_alloc(sizeof(double) * 2 * s->dims);
+	coordinate_range(s, sc.range);
 	sc.idx = crm_core_alloc(sizeof(int32_t) * n);
 	sc.keys = crm_core_alloc(sizeof(double) * n);
 	sc.pairs = crm_core_alloc(sizeof(Pair) * n);
@@ -662,11 +1022,12 @@ crm_sketch_reduce(CrmSketch *s, int target)
 		if (s->nreps == before)
 		{
 			/*
-			 * No finite pair cost anywhere (coordinates so large that their
-			 * squares overflow): merge neighbours in index order, which
-			 * keeps the moments exact and the memory bound.
+			 * No pair merged (cannot happen with at least two
+			 * representatives, whose costs are finite in a valid sketch;
+			 * kept so that the memory bound never depends on it): merge
+			 * neighbours in index order, which keeps the moments exact.
 			 */
-			merge_in_order(s, target);
+			merge_in_order(s, target, sc.qrow, sc.range);
 			break;
 		}
 	}
@@ -679,20 +1040,201 @@ crm_sketch_reduce(CrmSketch *s, int target)
 	crm_core_free(sc.pairs);
 	crm_core_free(sc.keys);
 	crm_core_free(sc.idx);
+	crm_core_free(sc.range);
+	crm_core_free(sc.sg_buf);
 	crm_core_free(sc.g);
 }
 
 /* ------------------------------------------------------------ checking */
 
+/* "NaN", "Infinity" or "-Infinity" */
+static const char *
+nonfinite_name(double v)
+{
+	return isnan(v) ? "NaN" : (v > 0 ? "Infinity" : "-Infinity");
+}
+
+/*
+ * A feature-valued number beyond +-CRM_CLUSTER_MAX_ABS: 22003 with the
+ * value, as for a row (the one rule for such values in every form).
+ */
+static bool
+out_of_range(CrmError *err, double v, const char *what)
+{
+	char		num[40];
+
+	crm_json_format_double(num, v);
+	crm_error_set(err, CRM_ERR_RANGE, "%s is out of range: %s", what, num);
+	crm_error_detail(err, "Features must lie within +-1e100, so that sums of squares cannot overflow.");
+	return false;
+}
+
+/* The statistics of every dimension (see the invariants at the top). */
+static bool
+check_stats(const CrmSketch *s, CrmError *err)
+{
+	const double *st = crm_sketch_stats(s);
+	bool		atan_scaled = s->opt.scale == CRM_SCALE_ATAN;
+	double		n = (double) s->rows;
+	int			i,
+				j;
+
+	for (j = 0; j < s->dims; j++)
+	{
+		const double *t = st + j * CRM_ST_COUNT;
+		double		bsum,
+					bsq;
+
+		for (i = 0; i < CRM_ST_COUNT; i++)
+		{
+			if (!isfinite(t[i]))
+			{
+				crm_error_set(err, CRM_ERR_INVALID,
+							  "crm.cluster_sketch statistic \"%s\" of dimension %d must be a finite number, got %s",
+							  stat_names[i], j + 1, nonfinite_name(t[i]));
+				return false;
+			}
+			if (s->rows == 0 && t[i] != 0.0)
+			{
+				crm_error_set(err, CRM_ERR_INVALID,
+							  "crm.cluster_sketch with no rows has a nonzero statistic in dimension %d",
+							  j + 1);
+				return false;
+			}
+		}
+		for (i = CRM_ST_SHIFT; i <= CRM_ST_MAX; i++)
+		{
+			char		what[80];
+
+			if (i != CRM_ST_SHIFT && i != CRM_ST_MIN && i != CRM_ST_MAX)
+				continue;
+			if (fabs(t[i]) <= CRM_CLUSTER_MAX_ABS)
+				continue;
+			snprintf(what, sizeof(what), "crm.cluster_sketch statistic \"%s\" of dimension %d",
+					 stat_names[i], j + 1);
+			return out_of_range(err, t[i], what);
+		}
+		if (!(t[CRM_ST_MIN] <= t[CRM_ST_SHIFT] && t[CRM_ST_SHIFT] <= t[CRM_ST_MAX]))
+		{
+			crm_error_set(err, CRM_ERR_INVALID, "inconsistent crm.cluster_sketch statistics for dimension %d",
+						  j + 1);
+			return false;
+		}
+		stat_bounds(t, s->rows, &bsum, &bsq);
+		if (!(fabs(t[CRM_ST_SUM]) <= bsum) ||
+			!(t[CRM_ST_SUMSQ] >= 0 && t[CRM_ST_SUMSQ] <= bsq) ||
+			(atan_scaled && !(fabs(t[CRM_ST_SSUM]) <= n && t[CRM_ST_SSUMSQ] >= 0 && t[CRM_ST_SSUMSQ] <= n)) ||
+			(!atan_scaled && (t[CRM_ST_SSUM] != 0.0 || t[CRM_ST_SSUMSQ] != 0.0)))
+		{
+			crm_error_set(err, CRM_ERR_INVALID, "inconsistent crm.cluster_sketch statistics for dimension %d",
+						  j + 1);
+			crm_error_detail(err, "Its sums exceed what %lld rows within [min, max] can give.",
+							 (long long) s->rows);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* One representative's coordinates (see the invariants at the top). */
+static bool
+check_coordinates(const CrmSketch *s, const double *r, int i, CrmError *err)
+{
+	const double *st = crm_sketch_stats(s);
+	int			j;
+
+	for (j = 0; j < s->dims; j++)
+	{
+		double		x = r[2 + j];
+		const double *t = st + j * CRM_ST_COUNT;
+
+		if (!isfinite(x))
+		{
+			crm_error_set(err, CRM_ERR_INVALID,
+						  "crm.cluster_sketch representative %d coordinate %d must be a finite number, got %s",
+						  i + 1, j + 1, nonfinite_name(x));
+			return false;
+		}
+		if (s->opt.scale == CRM_SCALE_ATAN)
+		{
+			if (fabs(x) > 1.0)
+			{
+				crm_error_set(err, CRM_ERR_INVALID,
+							  "crm.cluster_sketch representative %d has an invalid coordinate", i + 1);
+				crm_error_detail(err, "atan-scaled coordinates lie within [-1, 1].");
+				return false;
+			}
+			continue;
+		}
+		if (fabs(x) > CRM_CLUSTER_MAX_ABS)
+		{
+			char		what[80];
+
+			snprintf(what, sizeof(what), "crm.cluster_sketch representative %d coordinate %d", i + 1, j + 1);
+			return out_of_range(err, x, what);
+		}
+		if (x < t[CRM_ST_MIN] || x > t[CRM_ST_MAX])
+		{
+			crm_error_set(err, CRM_ERR_INVALID,
+						  "crm.cluster_sketch representative %d lies outside the range of dimension %d",
+						  i + 1, j + 1);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Weights, scatters and coordinates of the representatives. */
+static bool
+check_reps(const CrmSketch *s, CrmError *err)
+{
+	const double *reps = crm_sketch_reps(s);
+	double		qrow = scatter_per_row(s);
+	int64_t		wsum = 0;
+	int			d = s->dims;
+	int			i;
+
+	for (i = 0; i < s->nreps; i++)
+	{
+		const double *r = reps + (size_t) i * (d + 2);
+
+		if ((i & 1023) == 1023)
+			crm_check_interrupts();
+		if (!(r[0] >= 1.0 && r[0] == floor(r[0]) && r[0] <= (double) CRM_SKETCH_MAX_ROWS) ||
+			!(r[1] >= 0 && r[1] <= r[0] * qrow))
+		{
+			crm_error_set(err, CRM_ERR_INVALID,
+						  "crm.cluster_sketch representative %d has an invalid weight or scatter", i + 1);
+			return false;
+		}
+		if (!(s->flags & CRM_SKETCH_REDUCED) && (r[0] != 1.0 || r[1] != 0.0))
+		{
+			crm_error_set(err, CRM_ERR_INVALID,
+						  "crm.cluster_sketch is not marked reduced but representative %d stands for several rows",
+						  i + 1);
+			return false;
+		}
+		if (!check_coordinates(s, r, i, err))
+			return false;
+		/* both at most 2^53: no overflow, and a surplus shows at once */
+		wsum += (int64_t) r[0];
+		if (wsum > s->rows)
+			break;
+	}
+	if (wsum != s->rows)
+	{
+		crm_error_set(err, CRM_ERR_INVALID,
+					  "crm.cluster_sketch representatives stand for %s%lld rows, but it counts %lld",
+					  wsum > s->rows ? "more than " : "", (long long) wsum, (long long) s->rows);
+		return false;
+	}
+	return true;
+}
+
 bool
 crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err)
 {
 	int			d;
-	int			i,
-				j;
-	double		wsum = 0.0;
-	const double *st;
-	const double *reps;
 
 	if (size < CRM_SKETCH_HDRSZ)
 	{
@@ -706,13 +1248,13 @@ crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err)
 	}
 	d = s->dims;
 	if (d < 1 || d > CRM_CLUSTER_MAX_DIMS || s->k < 0 || s->k > CRM_CLUSTER_MAX_K ||
-		(s->flags & ~CRM_SKETCH_REDUCED) != 0 || s->rows < 0 || s->rows > ((int64_t) 1 << 53) ||
+		(s->flags & ~CRM_SKETCH_REDUCED) != 0 || s->rows < 0 || s->rows > CRM_SKETCH_MAX_ROWS ||
 		s->nreps < 0)
 	{
 		crm_error_set(err, CRM_ERR_INVALID, "invalid crm.cluster_sketch header");
-		crm_error_detail(err, "dims %d (1..%d), k %d (0..%d), representatives %d, rows %lld.",
+		crm_error_detail(err, "dims %d (1..%d), k %d (0..%d), representatives %d, rows %lld (0..%lld).",
 						 d, CRM_CLUSTER_MAX_DIMS, s->k, CRM_CLUSTER_MAX_K, s->nreps,
-						 (long long) s->rows);
+						 (long long) s->rows, (long long) CRM_SKETCH_MAX_ROWS);
 		return false;
 	}
 	if (!crm_cluster_options_check(&s->opt, err))
@@ -735,68 +1277,20 @@ crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err)
 					  size);
 		return false;
 	}
+	/* implied by the budget; checked so that no change can break dumps */
+	if (size > CRM_SKETCH_MAX_BYTES)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT, "crm.cluster_sketch value of %zu bytes exceeds the maximum of %zu",
+					  size, CRM_SKETCH_MAX_BYTES);
+		return false;
+	}
 	if ((s->rows == 0) != (s->nreps == 0))
 	{
 		crm_error_set(err, CRM_ERR_INVALID, "crm.cluster_sketch with %lld rows cannot have %d representatives",
 					  (long long) s->rows, s->nreps);
 		return false;
 	}
-	st = crm_sketch_stats(s);
-	for (j = 0; j < d; j++)
-	{
-		const double *t = st + j * CRM_ST_COUNT;
-
-		for (i = 0; i < CRM_ST_COUNT; i++)
-			if (!isfinite(t[i]))
-			{
-				crm_error_set(err, CRM_ERR_INVALID, "crm.cluster_sketch statistics must be finite");
-				return false;
-			}
-		if (t[CRM_ST_SUMSQ] < 0 || t[CRM_ST_SSUMSQ] < 0 ||
-			(s->rows > 0 && !(t[CRM_ST_MIN] <= t[CRM_ST_SHIFT] && t[CRM_ST_SHIFT] <= t[CRM_ST_MAX])))
-		{
-			crm_error_set(err, CRM_ERR_INVALID, "inconsistent crm.cluster_sketch statistics for dimension %d",
-						  j + 1);
-			return false;
-		}
-	}
-	reps = crm_sketch_reps(s);
-	for (i = 0; i < s->nreps; i++)
-	{
-		const double *r = reps + (size_t) i * (d + 2);
-
-		if (!(r[0] >= 1.0 && r[0] == floor(r[0]) && r[0] <= 9007199254740992.0) ||
-			!(isfinite(r[1]) && r[1] >= 0))
-		{
-			crm_error_set(err, CRM_ERR_INVALID,
-						  "crm.cluster_sketch representative %d has an invalid weight or scatter", i + 1);
-			return false;
-		}
-		if (!(s->flags & CRM_SKETCH_REDUCED) && (r[0] != 1.0 || r[1] != 0.0))
-		{
-			crm_error_set(err, CRM_ERR_INVALID,
-						  "crm.cluster_sketch is not marked reduced but representative %d stands for several rows",
-						  i + 1);
-			return false;
-		}
-		for (j = 0; j < d; j++)
-			if (!isfinite(r[2 + j]) ||
-				(s->opt.scale == CRM_SCALE_ATAN && fabs(r[2 + j]) > 1.0))
-			{
-				crm_error_set(err, CRM_ERR_INVALID,
-							  "crm.cluster_sketch representative %d has an invalid coordinate", i + 1);
-				return false;
-			}
-		wsum += r[0];
-	}
-	if (s->rows < (int64_t) 1 << 53 && wsum != (double) s->rows)
-	{
-		crm_error_set(err, CRM_ERR_INVALID,
-					  "crm.cluster_sketch representatives stand for %.0f rows, but it counts %lld",
-					  wsum, (long long) s->rows);
-		return false;
-	}
-	return true;
+	return check_stats(s, err) && check_reps(s, err);
 }
 
 /* ------------------------------------------------------------ text form */
@@ -851,6 +1345,7 @@ crm_sketch_print(const CrmSketch *s)
 	crm_out_str(&b, "],\"reps\":[");
 	for (i = 0; i < s->nreps; i++)
 	{
+		crm_check_interrupts();
 		if (i > 0)
 			crm_out_str(&b, ",");
 		crm_json_write_numbers(&b, crm_sketch_reps(s) + (size_t) i * (d + 2), d + 2);
@@ -957,6 +1452,7 @@ crm_sketch_parse(const char *str, CrmError *err)
 	{
 		do
 		{
+			crm_check_interrupts();
 			if (s->nreps == alloc)
 			{
 				CrmSketch  *bigger;
@@ -990,4 +1486,146 @@ crm_sketch_parse(const char *str, CrmError *err)
 fail:
 	crm_core_free(s);
 	return NULL;
+}
+
+/* ------------------------------------------------------------ binary form */
+
+/* Bytes of the binary form (header fields, then every double). */
+size_t
+crm_sketch_binary_size(const CrmSketch *s)
+{
+	return BINARY_HEADER_SIZE +
+		sizeof(double) * ((size_t) s->dims * CRM_ST_COUNT + (size_t) s->nreps * (s->dims + 2));
+}
+
+/* Write the binary form; w has exactly crm_sketch_binary_size bytes. */
+void
+crm_sketch_write(const CrmSketch *s, CrmWriter *w)
+{
+	crm_wr_u8(w, CRM_SKETCH_VERSION);
+	crm_wr_u16(w, s->flags);
+	crm_wr_u32(w, (uint32_t) s->dims);
+	crm_wr_u32(w, (uint32_t) s->k);
+	crm_wr_u32(w, (uint32_t) s->nreps);
+	crm_wr_u64(w, (uint64_t) s->rows);
+	crm_wr_u32(w, (uint32_t) s->opt.scale);
+	crm_wr_u32(w, (uint32_t) s->opt.budget_kb);
+	crm_wr_u32(w, (uint32_t) s->opt.restarts);
+	crm_wr_u32(w, (uint32_t) s->opt.max_iter);
+	crm_wr_u64(w, s->opt.seed);
+	crm_wr_f64(w, s->opt.tol);
+	crm_wr_f64(w, s->opt.atan_scale);
+	crm_wr_f64s(w, crm_sketch_stats(s),
+				(size_t) s->dims * CRM_ST_COUNT + (size_t) s->nreps * (s->dims + 2));
+}
+
+/* The binary form in memory from crm_core_alloc; *len receives its size. */
+uint8_t *
+crm_sketch_encode(const CrmSketch *s, size_t *len)
+{
+	size_t		n = crm_sketch_binary_size(s);
+	uint8_t    *buf = crm_core_alloc(n);
+	CrmWriter	w;
+
+	crm_wr_init(&w, buf, n);
+	crm_sketch_write(s, &w);
+	*len = n;
+	return buf;
+}
+
+/*
+ * Read the header fields into h and check what the size of the value
+ * depends on before anything is allocated for it: dimensions, options (the
+ * budget) and the representative count against the capacity.
+ */
+static bool
+decode_header(CrmReader *r, CrmSketch *h)
+{
+	uint8_t		version;
+	uint16_t	flags;
+	int32_t		i32;
+
+	memset(h, 0, sizeof(*h));
+	if (!crm_rd_u8(r, &version))
+		return false;
+	if (version != CRM_SKETCH_VERSION)
+		return crm_rd_fail(r, "unsupported version %d", (int) version);
+	h->version = CRM_SKETCH_VERSION;
+	crm_rd_u16(r, &flags);
+	h->flags = flags;
+	crm_rd_i32(r, &h->dims);
+	crm_rd_i32(r, &h->k);
+	crm_rd_i32(r, &h->nreps);
+	crm_rd_i64(r, &h->rows);
+	crm_rd_i32(r, &i32);
+	h->opt.scale = i32;
+	crm_rd_i32(r, &h->opt.budget_kb);
+	crm_rd_i32(r, &h->opt.restarts);
+	crm_rd_i32(r, &h->opt.max_iter);
+	crm_rd_u64(r, &h->opt.seed);
+	crm_rd_f64(r, &h->opt.tol);
+	if (!crm_rd_f64(r, &h->opt.atan_scale))
+		return false;
+	if (h->dims < 1 || h->dims > CRM_CLUSTER_MAX_DIMS)
+		return crm_rd_fail(r, "%d dimensions (1..%d)", (int) h->dims, CRM_CLUSTER_MAX_DIMS);
+	if (!crm_cluster_options_check(&h->opt, r->err))
+		return false;
+	h->capacity = crm_sketch_capacity(h->dims, h->opt.budget_kb);
+	if (h->capacity == 0)
+	{
+		crm_error_set(r->err, CRM_ERR_INVALID, "budget_kb %d is too small for %d dimensions",
+					  (int) h->opt.budget_kb, (int) h->dims);
+		return false;
+	}
+	if (h->nreps < 0 || h->nreps > h->capacity)
+		return crm_rd_fail(r, "%d representatives (0..%d for its budget)",
+						   (int) h->nreps, (int) h->capacity);
+	return true;
+}
+
+/* Read a binary form from untrusted bytes (see cluster_core.h). */
+CrmSketch *
+crm_sketch_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *err)
+{
+	CrmReader	r;
+	CrmSketch	h;
+	CrmSketch  *s;
+	size_t		n;
+	size_t		size;
+
+	crm_rd_init(&r, buf, len, kind, "crm.cluster_sketch", err);
+	if (!decode_header(&r, &h))
+		return NULL;
+	n = (size_t) h.dims * CRM_ST_COUNT + (size_t) h.nreps * (h.dims + 2);
+	/* the doubles must be there before memory is allocated for them */
+	if (!crm_rd_need(&r, n, sizeof(double)))
+		return NULL;
+	size = crm_sketch_size(h.dims, h.nreps);
+	s = crm_core_alloc(size);
+	memcpy(s, &h, sizeof(h));
+	if (!crm_rd_f64s(&r, crm_sketch_stats(s), n) || !crm_rd_end(&r) ||
+		!crm_sketch_check(s, size, err))
+	{
+		crm_core_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* The input function's reader: compact text, else JSON. */
+CrmSketch *
+crm_sketch_read_text(const char *str, CrmError *err)
+{
+	uint8_t    *bin;
+	size_t		n;
+	CrmSketch  *s;
+
+	if (!crm_wire_is_compact(str))
+		return crm_sketch_parse(str, err);
+	bin = crm_wire_from_text(str, &n, "crm.cluster_sketch", err);
+	if (bin == NULL)
+		return NULL;
+	s = crm_sketch_decode(bin, n, CRM_ERR_SYNTAX, err);
+	crm_core_free(bin);
+	return s;
 }

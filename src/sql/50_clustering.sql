@@ -7,17 +7,17 @@ CREATE TYPE crm.cluster_sketch;
 CREATE FUNCTION crm.cluster_sketch_in(cstring) RETURNS crm.cluster_sketch
 	AS 'MODULE_PATHNAME', 'cluster_sketch_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.cluster_sketch_in(cstring) IS
-	'text input for crm.cluster_sketch (the JSON its output function writes; validated)';
+	'text input for crm.cluster_sketch: the JSON or the compact crm64: form its output function writes (validated like binary input)';
 
 CREATE FUNCTION crm.cluster_sketch_out(crm.cluster_sketch) RETURNS cstring
 	AS 'MODULE_PATHNAME', 'cluster_sketch_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.cluster_sketch_out(crm.cluster_sketch) IS
-	'text output for crm.cluster_sketch: JSON with options, statistics and representatives (reads back exactly)';
+	'text output for crm.cluster_sketch: JSON with options, statistics and representatives up to 8 kB of binary form, the compact crm64: form (base64 of the binary form) beyond; reads back exactly';
 
 CREATE FUNCTION crm.cluster_sketch_recv(internal) RETURNS crm.cluster_sketch
 	AS 'MODULE_PATHNAME', 'cluster_sketch_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.cluster_sketch_recv(internal) IS
-	'binary input for crm.cluster_sketch (validated like the text form)';
+	'binary input for crm.cluster_sketch (lengths checked before reading; validated like the text form)';
 
 CREATE FUNCTION crm.cluster_sketch_send(crm.cluster_sketch) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'cluster_sketch_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -34,7 +34,7 @@ CREATE TYPE crm.cluster_sketch (
 	STORAGE = extended
 );
 COMMENT ON TYPE crm.cluster_sketch IS
-	'bounded-size, mergeable summary of a point set: weighted representatives plus exact count, sums, sums of squares, min and max per dimension';
+	'bounded-size, mergeable summary of a point set: weighted representatives plus exact count, sums, sums of squares, min and max per dimension (at most 512 MB and 2^53 rows)';
 
 CREATE FUNCTION crm.cluster_sketch_eq(crm.cluster_sketch, crm.cluster_sketch) RETURNS boolean
 	AS 'MODULE_PATHNAME', 'cluster_sketch_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -136,7 +136,7 @@ CREATE AGGREGATE crm.merge(crm.cluster_sketch) (
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE crm.merge(crm.cluster_sketch) IS
-	'merges sketches built with the same options (rollups: per day -> per month -> whole bank)';
+	'merges sketches built with the same options (rollups: per day -> per month -> whole bank); refuses to count more than 2^53 rows';
 
 CREATE FUNCTION crm.sketch_rows(crm.cluster_sketch) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'cluster_sketch_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -1,6 +1,7 @@
 -- Values of crm.cluster_sketch and crm.clusters for the pg_dump / pg_restore
 -- check (scripts/dump-restore-test.sh): a plain and a reduced sketch, options
--- written out, models with each scaling.
+-- written out, sketches in the compact text form and at the row limit,
+-- models with each scaling.
 CREATE TABLE dump_check.cluster_points AS
 SELECT g, ARRAY[(g % 5) * 3.5 + (g * 0.618) % 1, -1e-300 * g, 1e12 + g]::float8[] AS f
 FROM generate_series(1, 3000) g;
@@ -10,7 +11,12 @@ INSERT INTO dump_check.sketch_values
 SELECT 0, NULL
 UNION ALL SELECT 1, crm.sketch(f) FROM dump_check.cluster_points WHERE g <= 10
 UNION ALL SELECT 2, crm.sketch(f, '{"budget_kb": 64, "scale": "zscore", "seed": 7}') FROM dump_check.cluster_points
-UNION ALL SELECT 3, crm.sketch(f, '{"scale": "atan", "atan_scale": 0.5}') FROM dump_check.cluster_points WHERE g <= 100;
+UNION ALL SELECT 3, crm.sketch(f, '{"scale": "atan", "atan_scale": 0.5}') FROM dump_check.cluster_points WHERE g <= 100
+-- printed in the compact form (binary form above 8 kB): 2 MB of 1,000 dimensions
+UNION ALL SELECT 4, crm.sketch(array_fill(g::float8, ARRAY[999]) || ARRAY[1e100 - g * 1e95], '{"scale": "minmax"}')
+FROM generate_series(1, 250) g
+-- at the row limit (2^53) with features at +-1e100
+UNION ALL SELECT 5, '{"version":1,"dims":1,"k":2,"scale":"none","atan_scale":1,"budget_kb":64,"seed":42,"restarts":10,"max_iter":300,"tol":0.0001,"rows":9007199254740992,"reduced":true,"stats":[[-1e100,4.503599627370497e115,9.007199254740993e215,-1e100,1e100,0,0]],"reps":[[4503599627370497,4.503599627370497e215,0],[4503599627370495,0,-1e100]]}';
 
 CREATE TABLE dump_check.model_values (id int PRIMARY KEY, model crm.clusters);
 INSERT INTO dump_check.model_values
