@@ -38,6 +38,8 @@ REGRESS = setup \
 	rebalance \
 	trust_privileges \
 	trust_cache \
+	trust_states_model \
+	trust_model_identity \
 	catalog
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
