@@ -24,10 +24,10 @@
  *       a binary model, then rows.  A state of other dims or k than the
  *       model is replaced by an empty one for it.  Rows are added, the state
  *       combined with itself; after every step it passes
- *       crm_silhouette_check, and its value (for samples up to 256 rows) is
- *       NaN or within [-1, 1]; what
- *       is accepted writes back to the same bytes and reads back from its
- *       compact text.
+ *       crm_silhouette_check, a full sample's heap orders all its entries,
+ *       and its value (for samples up to 256 rows) is NaN or within
+ *       [-1, 1]; what is accepted writes back to the same bytes and reads
+ *       back from its compact text.
  * other a text form of a model (JSON or "crm64:" compact), checked like
  *       0xB1 when accepted; a failure always carries an error.
  */
@@ -49,6 +49,7 @@
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* bytes of a model as its header says */
 static size_t
 model_size(const CrmModel *m)
 {
@@ -152,6 +153,7 @@ check_canonical(const CrmModel *m, size_t size)
 	crm_core_free(a);
 }
 
+/* every property of a valid model */
 static void
 check_valid(const CrmModel *m, size_t size)
 {
@@ -168,6 +170,7 @@ check_failed(const CrmError *err)
 	FUZZ_ASSERT(err->kind != CRM_OK && err->message[0] != '\0');
 }
 
+/* a text form (JSON or compact) */
 static void
 fuzz_text(const uint8_t *data, size_t size)
 {
@@ -190,6 +193,7 @@ fuzz_text(const uint8_t *data, size_t size)
 	crm_core_free(input);
 }
 
+/* 0xB1: a binary model */
 static void
 fuzz_binary(const uint8_t *data, size_t size)
 {
@@ -260,6 +264,7 @@ check_state_error(const CrmError *err)
 				err->kind == CRM_ERR_INVALID);
 }
 
+/* 0xB2: a refine state and rows */
 static void
 fuzz_refine(const uint8_t *data, size_t size)
 {
@@ -367,6 +372,28 @@ check_silhouette(const CrmSilhouette *s)
 	}
 }
 
+/* A full sample's heap: a permutation of its entries, largest hash on top. */
+static void
+check_heap(const CrmSilhouette *s, const int *heap)
+{
+	size_t		stride = (size_t) s->dims + 2;
+	const double *e = crm_silhouette_entries(s);
+	char	   *seen;
+	int			i;
+
+	if (s->used < s->sample)
+		return;
+	seen = crm_core_alloc(s->used);
+	for (i = 0; i < s->used; i++)
+	{
+		FUZZ_ASSERT(heap[i] >= 0 && heap[i] < s->used && !seen[heap[i]]);
+		seen[heap[i]] = 1;
+		if (i > 0)
+			FUZZ_ASSERT(e[(size_t) heap[(i - 1) / 2] * stride] >= e[(size_t) heap[i] * stride]);
+	}
+	crm_core_free(seen);
+}
+
 /*
  * A state for the model with room for the whole sample: the decoded one
  * when its dims and k fit (its fingerprint replaced by the model's, as if
@@ -385,6 +412,7 @@ silhouette_for(const CrmModel *m, const CrmSilhouette *decoded)
 	return s;
 }
 
+/* 0xB3: a silhouette state, a model and rows */
 static void
 fuzz_silhouette(const uint8_t *data, size_t size)
 {
@@ -397,7 +425,7 @@ fuzz_silhouette(const uint8_t *data, size_t size)
 	CrmModel   *m;
 	double	   *x;
 	double	   *entry;
-	int			worst;
+	int		   *heap;
 
 	if (!take_part(&data, &size, &part, &len))
 		return;
@@ -416,29 +444,34 @@ fuzz_silhouette(const uint8_t *data, size_t size)
 		return;
 	}
 	s = silhouette_for(m, decoded);
-	worst = crm_silhouette_worst(s);
+	heap = crm_core_alloc(sizeof(int) * CRM_SILHOUETTE_SAMPLE);
+	crm_silhouette_heapify(s, heap);
 	x = crm_core_alloc(sizeof(double) * m->dims);
 	entry = crm_core_alloc(sizeof(double) * (m->dims + 2));
 	while (next_row(&data, &size, m->dims, x))
 	{
 		CrmError	e = {0};
 
-		if (!crm_silhouette_add(s, &worst, m, x, entry, &e))
+		if (!crm_silhouette_add(s, heap, m, x, entry, &e))
 			check_state_error(&e);
-		FUZZ_ASSERT(worst == crm_silhouette_worst(s) || s->used < s->sample);
 	}
+	check_heap(s, heap);
 	check_silhouette(s);
 	copy = crm_core_alloc(crm_silhouette_size(s->dims, s->used));
 	memcpy(copy, s, crm_silhouette_size(s->dims, s->used));
 	{
 		CrmError	e = {0};
 
-		if (crm_silhouette_combine(s, &worst, copy, &e))
+		if (crm_silhouette_combine(s, heap, copy, &e))
+		{
 			check_silhouette(s);
+			check_heap(s, heap);
+		}
 		else
 			check_state_error(&e);
 	}
 	crm_core_free(copy);
+	crm_core_free(heap);
 	crm_core_free(entry);
 	crm_core_free(x);
 	crm_core_free(s);
@@ -447,6 +480,7 @@ fuzz_silhouette(const uint8_t *data, size_t size)
 		crm_core_free(decoded);
 }
 
+/* libFuzzer's entry: the first byte chooses the mode */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -101,6 +101,15 @@ CREATE TABLE sils AS SELECT id % 2 AS part, sil_state(m, f) AS s FROM tp, tm GRO
 SELECT part, s::text = s::text::crm.silhouette_state::text AS round_trip, left(s::text, 6) AS prefix FROM sils ORDER BY part;
 -- valid states are accepted: merged per-parity samples give the same silhouette
 SELECT sil_merge(s) = (SELECT crm.silhouette(m, f) FROM tp, tm) AS rollup_equals_direct FROM sils;
+-- beyond the 2,000-row sample: the same sample (and value) whatever the row
+-- order, and merged from parts of 715 rows each
+CREATE TABLE tp_many AS
+SELECT g, ARRAY[(g % 2) * 10 + (g * 0.618) % 1, (g % 2) * 10 + (g * 0.414) % 1]::float8[] AS f
+FROM generate_series(1, 5000) g;
+SELECT crm.silhouette(m, f ORDER BY g) = crm.silhouette(m, f ORDER BY g DESC) AS order_independent,
+       crm.silhouette(m, f ORDER BY g) = (SELECT sil_merge(s) FROM (SELECT sil_state(m, f) s FROM tp_many, tm GROUP BY g % 7) x)
+         AS merged_parts_equal
+FROM tp_many, tm;
 -- a state of another model as INITCOND (built here, as any role could)
 CREATE TABLE other_model AS SELECT '{"version":1,"k":2,"dims":2,"scale":"none","atan_scale":1,"rows":0,"iterations":0,"total_sse":0,"center":[0,0],"factor":[1,1],"weight":[0,0],"sse":[0,0],"centroids":[[0,0],[10,11]]}'::crm.clusters AS m;
 DO $$

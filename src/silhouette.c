@@ -112,7 +112,7 @@ typedef struct SilState
 {
 	ExpandedObjectHeader hdr;
 	CrmSilhouette *s;			/* room for the whole sample */
-	int			worst;			/* crm_silhouette_worst(s) */
+	int		   *heap;			/* the sample's max-heap by hash */
 	CrmModel   *model;			/* copy of the model; NULL before the first row */
 	double	   *entry;			/* scratch: one entry */
 	bool		model_checked;	/* a stable model argument matched, once */
@@ -155,7 +155,8 @@ sil_state_new(MemoryContext aggctx, const CrmSilhouette *from)
 	EOH_init_header(&st->hdr, &sil_methods, cxt);
 	st->s = MemoryContextAllocHuge(cxt, crm_silhouette_size(from->dims, CRM_SILHOUETTE_SAMPLE));
 	memcpy(st->s, from, crm_silhouette_size(from->dims, from->used));
-	st->worst = crm_silhouette_worst(st->s);
+	st->heap = MemoryContextAlloc(cxt, sizeof(int) * CRM_SILHOUETTE_SAMPLE);
+	crm_silhouette_heapify(st->s, st->heap);
 	st->entry = MemoryContextAlloc(cxt, sizeof(double) * ((size_t) from->dims + 2));
 	return st;
 }
@@ -268,7 +269,7 @@ silhouette_transfn(PG_FUNCTION_ARGS)
 		sil_check_model(fcinfo, st);
 	}
 	x = cluster_features(PG_GETARG_ARRAYTYPE_P(2), st->s->dims, &dims, "features");
-	if (!crm_silhouette_add(st->s, &st->worst, st->model, x, st->entry, &err))
+	if (!crm_silhouette_add(st->s, st->heap, st->model, x, st->entry, &err))
 		crm_ereport(&err);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&st->hdr));
 }
@@ -295,7 +296,7 @@ silhouette_combinefn(PG_FUNCTION_ARGS)
 	else
 	{
 		st = sil_state_arg(fcinfo, aggctx);
-		if (!crm_silhouette_combine(st->s, &st->worst, b, &err))
+		if (!crm_silhouette_combine(st->s, st->heap, b, &err))
 			crm_ereport(&err);
 	}
 	PG_RETURN_DATUM(EOHPGetRWDatum(&st->hdr));

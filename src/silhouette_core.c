@@ -123,54 +123,88 @@ crm_silhouette_check(const CrmSilhouette *s, size_t size, CrmError *err)
 	return true;
 }
 
-/* Index of the largest hash among the entries (the last one on ties). */
-int
-crm_silhouette_worst(const CrmSilhouette *s)
+/* the hash of entry i */
+static inline double
+hash_of(const CrmSilhouette *s, int i)
 {
-	const double *e = crm_silhouette_entries(s);
-	size_t		stride = (size_t) s->dims + 2;
-	int			worst = -1;
+	return crm_silhouette_entries(s)[(size_t) i * ((size_t) s->dims + 2)];
+}
+
+/* Restore the max-heap below position pos (n entries in the heap). */
+static void
+sift_down(const CrmSilhouette *s, int *heap, int n, int pos)
+{
+	for (;;)
+	{
+		int			l = 2 * pos + 1;
+		int			r = l + 1;
+		int			big = pos;
+		int			t;
+
+		if (l < n && hash_of(s, heap[l]) > hash_of(s, heap[big]))
+			big = l;
+		if (r < n && hash_of(s, heap[r]) > hash_of(s, heap[big]))
+			big = r;
+		if (big == pos)
+			return;
+		t = heap[pos];
+		heap[pos] = heap[big];
+		heap[big] = t;
+		pos = big;
+	}
+}
+
+/* Arrange the entries' indexes as a max-heap by hash (see the header). */
+void
+crm_silhouette_heapify(const CrmSilhouette *s, int *heap)
+{
 	int			i;
 
 	for (i = 0; i < s->used; i++)
-		if (worst < 0 || e[(size_t) i * stride] >= e[(size_t) worst * stride])
-			worst = i;
-	return worst;
+		heap[i] = i;
+	for (i = s->used / 2 - 1; i >= 0; i--)
+	{
+		sift_down(s, heap, s->used, i);
+		if ((i & 255) == 255)
+			crm_check_interrupts();
+	}
 }
 
 /* Would an entry with this hash enter the sample? */
 static inline bool
-wants(const CrmSilhouette *s, int worst, double hash)
+wants(const CrmSilhouette *s, const int *heap, double hash)
 {
-	return s->used < s->sample ||
-		hash < crm_silhouette_entries(s)[(size_t) worst * (s->dims + 2)];
+	return s->used < s->sample || hash < hash_of(s, heap[0]);
 }
 
-/* Put one entry into the sample if its hash is low enough. */
+/*
+ * Put one entry into the sample if its hash is low enough: appended while
+ * there is room (the heap is built when the sample fills), else in place of
+ * the largest hash, O(log s).
+ */
 static void
-offer(CrmSilhouette *s, int *worst, const double *entry)
+offer(CrmSilhouette *s, int *heap, const double *entry)
 {
 	size_t		stride = (size_t) s->dims + 2;
 	double	   *base = crm_silhouette_entries(s);
 
-	if (!wants(s, *worst, entry[0]))
+	if (!wants(s, heap, entry[0]))
 		return;
 	if (s->used < s->sample)
 	{
 		memcpy(base + (size_t) s->used * stride, entry, sizeof(double) * stride);
 		s->used++;
 		if (s->used == s->sample)
-			*worst = crm_silhouette_worst(s);
+			crm_silhouette_heapify(s, heap);
 		return;
 	}
-	/* replace the largest hash; rare once the sample is full */
-	memcpy(base + (size_t) *worst * stride, entry, sizeof(double) * stride);
-	*worst = crm_silhouette_worst(s);
+	memcpy(base + (size_t) heap[0] * stride, entry, sizeof(double) * stride);
+	sift_down(s, heap, s->used, 0);
 }
 
 /* One row (see silhouette_core.h). */
 bool
-crm_silhouette_add(CrmSilhouette *s, int *worst, const CrmModel *m, const double *x,
+crm_silhouette_add(CrmSilhouette *s, int *heap, const CrmModel *m, const double *x,
 				   double *entry, CrmError *err)
 {
 	double		d2;
@@ -185,16 +219,16 @@ crm_silhouette_add(CrmSilhouette *s, int *worst, const CrmModel *m, const double
 	}
 	s->rows++;
 	entry[0] = (double) (crm_hash_bytes64(x, sizeof(double) * (size_t) s->dims, HASH_SEED) >> 11);
-	if (!wants(s, *worst, entry[0]))
+	if (!wants(s, heap, entry[0]))
 		return true;
 	entry[1] = crm_model_nearest(m, entry + 2, &d2);
-	offer(s, worst, entry);
+	offer(s, heap, entry);
 	return true;
 }
 
 /* Merge b into a (same model). */
 bool
-crm_silhouette_combine(CrmSilhouette *a, int *worst, const CrmSilhouette *b, CrmError *err)
+crm_silhouette_combine(CrmSilhouette *a, int *heap, const CrmSilhouette *b, CrmError *err)
 {
 	size_t		stride = (size_t) b->dims + 2;
 	int			i;
@@ -211,7 +245,7 @@ crm_silhouette_combine(CrmSilhouette *a, int *worst, const CrmSilhouette *b, Crm
 	}
 	for (i = 0; i < b->used; i++)
 	{
-		offer(a, worst, crm_silhouette_entries(b) + (size_t) i * stride);
+		offer(a, heap, crm_silhouette_entries(b) + (size_t) i * stride);
 		if ((i & 63) == 63)
 			crm_check_interrupts();
 	}
@@ -268,6 +302,8 @@ crm_silhouette_value(const CrmSilhouette *s)
 		w[i] = 1.0;
 		labels[i] = (int) e[1];
 		memcpy(y + (size_t) i * d, e + 2, sizeof(double) * d);
+		if ((i & 255) == 255)
+			crm_check_interrupts();
 	}
 	v = crm_silhouette_weighted(y, w, labels, n, d, s->k);
 	crm_core_free(labels);
@@ -279,6 +315,7 @@ crm_silhouette_value(const CrmSilhouette *s)
 
 /* ------------------------------------------------------------ forms */
 
+/* Bytes of the binary form. */
 size_t
 crm_silhouette_binary_size(const CrmSilhouette *s)
 {

@@ -68,21 +68,26 @@ extern CrmSilhouette *crm_silhouette_new(const CrmModel *m);
  */
 extern bool crm_silhouette_check(const CrmSilhouette *s, size_t size, CrmError *err);
 
-/* Index of the entry with the largest hash (the next to go); -1 if empty. */
-extern int	crm_silhouette_worst(const CrmSilhouette *s);
+/*
+ * Working on a state: s has room for the whole sample, and heap (room for
+ * CRM_SILHOUETTE_SAMPLE ints) holds the indexes of its entries as a
+ * max-heap by hash once the sample is full, so that the entry to replace is
+ * found in O(1) and replaced in O(log s).  crm_silhouette_heapify builds it
+ * for a state that arrives full; add and combine keep it.
+ */
+extern void crm_silhouette_heapify(const CrmSilhouette *s, int *heap);
 
 /*
  * Offer one checked row x of a model that matches the state (the caller
  * compares them): scaled (22003 beyond +-1e100, whether or not the row is
- * sampled), hashed, and kept when its hash is among the lowest.  s has room
- * for the whole sample; *worst is crm_silhouette_worst's answer, kept up to
- * date; entry is scratch of dims + 2 doubles.
+ * sampled), hashed, and kept when its hash is among the lowest.  entry is
+ * scratch of dims + 2 doubles.
  */
-extern bool crm_silhouette_add(CrmSilhouette *s, int *worst, const CrmModel *m,
+extern bool crm_silhouette_add(CrmSilhouette *s, int *heap, const CrmModel *m,
 							   const double *x, double *entry, CrmError *err);
 
-/* Merge the valid state b into a (room for the whole sample). */
-extern bool crm_silhouette_combine(CrmSilhouette *a, int *worst, const CrmSilhouette *b,
+/* Merge the valid state b into a. */
+extern bool crm_silhouette_combine(CrmSilhouette *a, int *heap, const CrmSilhouette *b,
 								   CrmError *err);
 
 /* Mean silhouette of the sample (entries in hash order); NaN below 2 clusters. */
