@@ -338,8 +338,9 @@ static const ExpandedObjectMethods refine_methods = {
 static RefineState *
 refine_state_new(MemoryContext aggctx, const CrmModel *acc)
 {
+	/* small blocks: one state per group, often of a few kB */
 	MemoryContext cxt = AllocSetContextCreate(aggctx, "crm.kmeans_refine state",
-											  ALLOCSET_DEFAULT_SIZES);
+											  ALLOCSET_SMALL_SIZES);
 	RefineState *st = MemoryContextAllocZero(cxt, sizeof(RefineState));
 	size_t		size = crm_model_size(acc->k, acc->dims, true);
 
