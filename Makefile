@@ -56,6 +56,8 @@ REGRESS = setup \
 	trust_restore_workload \
 	trust_states_sketch \
 	trust_restore_sketch \
+	trust_states_model \
+	trust_model_identity \
 	catalog
 REGRESS_OPTS = --inputdir=. --load-extension=crm
 
@@ -95,8 +97,8 @@ $(UPGRADE_SCRIPTS): crm--%.sql: src/upgrade/crm--%.sql $(UPGRADE_WRAP)
 # a temporary prefix, runs a command against a throw-away cluster on a private
 # socket that loads crm from there, and removes both afterwards.
 
-.PHONY: bootstrap test demo bench fuzz check-versions upgrade-check deb
-.PHONY: bootstrap test test-large demo bench fuzz
+.PHONY: bootstrap test test-large demo bench fuzz check-versions upgrade-check deb
+
 
 bootstrap:
 	scripts/bootstrap.sh

@@ -1,22 +1,35 @@
 /*
  * fuzz_model.c
- *	  libFuzzer harness for the crm.clusters text form and checker
- *	  (src/model_core.c).
+ *	  libFuzzer harness for crm.clusters (src/model_core.c) and
+ *	  crm.silhouette_state (src/silhouette_core.c): text, compact text and
+ *	  binary readers, and the kmeans_refine and silhouette state cores fed
+ *	  with decoded hostile states.
  *
- * fuzz-sources: src/cluster_core.c src/json_core.c
+ * fuzz-sources: src/cluster_core.c src/json_core.c src/wire_core.c src/silhouette_core.c src/kmeans_core.c src/sketch_core.c
  *
- * Text inputs: parsing either fails with a recorded error or yields a model
- * that passes crm_model_check at crm_model_size(k, dims, pending); printing
- * it and parsing the output gives the same bytes; printing is idempotent;
- * the nearest cluster of every centroid is at (floating-point) distance 0; putting the
- * clusters in canonical order is idempotent and keeps the model valid.
+ * The first byte chooses what the rest is:
  *
- * Inputs starting with the byte 0xB1 are binary: the bytes after it are laid
- * over a model header and its doubles (k and dims clamped to small numbers,
- * version and size made consistent), as crm.clusters_recv builds a value.
- * Whatever passes crm_model_check there must print to text that parses back
- * to the same bytes: a value received in binary can always be dumped and
- * restored as text.
+ * 0xB1  a binary model, read as clusters_recv reads it.  Whatever is
+ *       accepted writes back to the same bytes, prints to text (JSON or
+ *       compact) that reads back to the same value, has centroids that are
+ *       their own nearest, and keeps all that in canonical order.
+ * 0xB2  a refine state: u16 length, a binary model of that length (an
+ *       accumulator, or a model to start one from), then rows of dims
+ *       doubles.  Rows are filtered as the server filters them (finite,
+ *       within +-1e100), added, the accumulator combined with a copy of
+ *       itself and finished.  After every step the accumulator passes
+ *       crm_model_check (what the server would flatten stays readable); a
+ *       finished model is checked like 0xB1.
+ * 0xB3  a silhouette state: u16 length and a binary state, u16 length and
+ *       a binary model, then rows.  A state of other dims or k than the
+ *       model is replaced by an empty one for it.  Rows are added, the state
+ *       combined with itself; after every step it passes
+ *       crm_silhouette_check, a full sample's heap orders all its entries,
+ *       and its value (for samples up to 256 rows) is NaN or within
+ *       [-1, 1]; what is accepted writes back to the same bytes and reads
+ *       back from its compact text.
+ * other a text form of a model (JSON or "crm64:" compact), checked like
+ *       0xB1 when accepted; a failure always carries an error.
  */
 #include <math.h>
 #include <stdint.h>
@@ -25,11 +38,18 @@
 
 #include "cluster_core.h"
 #include "fuzz_common.h"
+#include "silhouette_core.h"
+#include "wire_core.h"
 
-#define BINARY_MARKER 0xB1
+#define BINARY_MARKER		0xB1
+#define REFINE_MARKER		0xB2
+#define SILHOUETTE_MARKER	0xB3
+/* states with more dimensions are only decoded: a full sample is 16 kB a dimension */
+#define MAX_ADD_DIMS		16
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* bytes of a model as its header says */
 static size_t
 model_size(const CrmModel *m)
 {
@@ -49,6 +69,8 @@ check_round_trip(const CrmModel *m1, size_t size1)
 		fprintf(stderr, "re-parse failed: %s (%s)\ntext: %.300s\n", err.message, err.detail, text1);
 	FUZZ_ASSERT(m2 != NULL);
 	FUZZ_ASSERT(model_size(m2) == size1);
+	/* JSON for small values, compact beyond */
+	FUZZ_ASSERT(crm_wire_is_compact(text1) == (crm_model_binary_size(m1) > CRM_WIRE_READABLE_MAX));
 	m2->vl_len_ = m1->vl_len_;
 	FUZZ_ASSERT(memcmp(m1, m2, size1) == 0);
 	text2 = crm_model_print(m2);
@@ -56,6 +78,32 @@ check_round_trip(const CrmModel *m1, size_t size1)
 	crm_core_free(text2);
 	crm_core_free(m2);
 	crm_core_free(text1);
+}
+
+/* encode -> decode -> same bytes; the compact text of it reads back too */
+static void
+check_binary(const CrmModel *m, size_t size)
+{
+	CrmError	err = {0};
+	size_t		n = crm_model_binary_size(m);
+	uint8_t    *bin = crm_core_alloc(n);
+	CrmModel   *m2;
+	char	   *text;
+
+	FUZZ_ASSERT(crm_model_encode(m, bin));
+	m2 = crm_model_decode(bin, n, CRM_ERR_BINARY, &err);
+	FUZZ_ASSERT(m2 != NULL);
+	m2->vl_len_ = m->vl_len_;
+	FUZZ_ASSERT(memcmp(m, m2, size) == 0);
+	crm_core_free(m2);
+	text = crm_wire_to_text(bin, n);
+	m2 = crm_model_parse(text, &err);
+	FUZZ_ASSERT(m2 != NULL);
+	m2->vl_len_ = m->vl_len_;
+	FUZZ_ASSERT(memcmp(m, m2, size) == 0);
+	crm_core_free(m2);
+	crm_core_free(text);
+	crm_core_free(bin);
 }
 
 /* the nearest cluster of a centroid is one at distance 0 */
@@ -105,14 +153,24 @@ check_canonical(const CrmModel *m, size_t size)
 	crm_core_free(a);
 }
 
+/* every property of a valid model */
 static void
 check_valid(const CrmModel *m, size_t size)
 {
 	check_round_trip(m, size);
+	check_binary(m, size);
 	check_nearest(m);
 	check_canonical(m, size);
 }
 
+/* A reader's failure: an error was recorded, with a message. */
+static void
+check_failed(const CrmError *err)
+{
+	FUZZ_ASSERT(err->kind != CRM_OK && err->message[0] != '\0');
+}
+
+/* a text form (JSON or compact) */
 static void
 fuzz_text(const uint8_t *data, size_t size)
 {
@@ -121,7 +179,7 @@ fuzz_text(const uint8_t *data, size_t size)
 	CrmModel   *m = crm_model_parse(input, &err);
 
 	if (m == NULL)
-		FUZZ_ASSERT(err.kind != CRM_OK && err.message[0] != '\0');
+		check_failed(&err);
 	else
 	{
 		CrmError	err2 = {0};
@@ -135,41 +193,303 @@ fuzz_text(const uint8_t *data, size_t size)
 	crm_core_free(input);
 }
 
+/* 0xB1: a binary model */
 static void
 fuzz_binary(const uint8_t *data, size_t size)
 {
-	CrmModel	h;
-	CrmModel   *m;
 	CrmError	err = {0};
-	size_t		total;
-	size_t		n;
+	CrmModel   *m = crm_model_decode(data, size, CRM_ERR_BINARY, &err);
 
-	memset(&h, 0, sizeof(h));
-	n = size < sizeof(h) ? size : sizeof(h);
-	memcpy(&h, data, n);
-	data += n;
-	size -= n;
-	h.vl_len_ = 0;
-	h.version = CRM_MODEL_VERSION;
-	h.k = 1 + (int) (((uint32_t) h.k - 1) % 4);
-	h.dims = 1 + (int) (((uint32_t) h.dims - 1) % 4);
-	total = model_size(&h);
-	m = crm_core_alloc(total);
-	memcpy(m, &h, sizeof(h));
-	n = total - sizeof(h) < size ? total - sizeof(h) : size;
-	memcpy((char *) m + sizeof(h), data, n);
-	if (crm_model_check(m, total, &err))
-		check_valid(m, total);
-	else
-		FUZZ_ASSERT(err.kind != CRM_OK && err.message[0] != '\0');
+	if (m == NULL)
+	{
+		check_failed(&err);
+		return;
+	}
+	/* the binary form is canonical: what was read writes back the same */
+	{
+		size_t		n = crm_model_binary_size(m);
+		uint8_t    *bin = crm_core_alloc(n);
+
+		FUZZ_ASSERT(n == size);
+		FUZZ_ASSERT(crm_model_encode(m, bin));
+		FUZZ_ASSERT(memcmp(bin, data, n) == 0);
+		crm_core_free(bin);
+	}
+	check_valid(m, model_size(m));
 	crm_core_free(m);
 }
 
+/* Split off a u16-length-prefixed part; false when the input is too short. */
+static bool
+take_part(const uint8_t **data, size_t *size, const uint8_t **part, size_t *len)
+{
+	if (*size < 2)
+		return false;
+	*len = ((size_t) (*data)[0] << 8) | (*data)[1];
+	if (*len > *size - 2)
+		*len = *size - 2;
+	*part = *data + 2;
+	*data += 2 + *len;
+	*size -= 2 + *len;
+	return true;
+}
+
+/* The next row of dims doubles that the server would accept, or false. */
+static bool
+next_row(const uint8_t **data, size_t *size, int dims, double *x)
+{
+	while (*size >= sizeof(double) * (size_t) dims)
+	{
+		bool		ok = true;
+		int			j;
+
+		memcpy(x, *data, sizeof(double) * (size_t) dims);
+		*data += sizeof(double) * (size_t) dims;
+		*size -= sizeof(double) * (size_t) dims;
+		for (j = 0; j < dims; j++)
+			if (!(fabs(x[j]) <= CRM_CLUSTER_MAX_ABS))
+				ok = false;
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+/* A state operation's error: a kind the server maps to a SQLSTATE, a message. */
+static void
+check_state_error(const CrmError *err)
+{
+	check_failed(err);
+	FUZZ_ASSERT(err->kind == CRM_ERR_RANGE || err->kind == CRM_ERR_LIMIT ||
+				err->kind == CRM_ERR_INVALID);
+}
+
+/* 0xB2: a refine state and rows */
+static void
+fuzz_refine(const uint8_t *data, size_t size)
+{
+	const uint8_t *part;
+	size_t		len;
+	CrmError	err = {0};
+	CrmModel   *m;
+	CrmModel   *acc;
+	CrmModel   *copy;
+	CrmModel   *done;
+	double	   *x;
+	double	   *y;
+	size_t		asize;
+
+	if (!take_part(&data, &size, &part, &len))
+		return;
+	m = crm_model_decode(part, len, CRM_ERR_BINARY, &err);
+	if (m == NULL)
+	{
+		check_failed(&err);
+		return;
+	}
+	if (m->flags & CRM_MODEL_PENDING)
+		acc = m;
+	else
+	{
+		acc = crm_refine_start(m);
+		crm_core_free(m);
+	}
+	asize = model_size(acc);
+	x = crm_core_alloc(sizeof(double) * acc->dims);
+	y = crm_core_alloc(sizeof(double) * acc->dims);
+	while (next_row(&data, &size, acc->dims, x))
+	{
+		CrmError	e = {0};
+
+		if (!crm_refine_add(acc, x, y, &e))
+			check_state_error(&e);
+		FUZZ_ASSERT(crm_model_check(acc, asize, &e));
+	}
+	copy = crm_core_alloc(asize);
+	memcpy(copy, acc, asize);
+	{
+		CrmError	e = {0};
+
+		if (!crm_refine_combine(acc, copy, &e))
+		{
+			check_state_error(&e);
+			memcpy(acc, copy, asize);	/* the server discards a failed state */
+		}
+		FUZZ_ASSERT(crm_model_check(acc, asize, &e));
+	}
+	{
+		CrmError	e = {0};
+
+		done = crm_refine_finish(acc, &e);
+		if (done == NULL)
+			check_state_error(&e);
+		else
+		{
+			FUZZ_ASSERT(!(done->flags & CRM_MODEL_PENDING));
+			FUZZ_ASSERT(done->rows == acc->pending_rows);
+			check_valid(done, model_size(done));
+			crm_core_free(done);
+		}
+	}
+	crm_core_free(copy);
+	crm_core_free(y);
+	crm_core_free(x);
+	crm_core_free(acc);
+}
+
+/* A state that passes its check writes back and reads back the same. */
+static void
+check_silhouette(const CrmSilhouette *s)
+{
+	CrmError	err = {0};
+	size_t		size = crm_silhouette_size(s->dims, s->used);
+	size_t		n = crm_silhouette_binary_size(s);
+	uint8_t    *bin = crm_core_alloc(n);
+	CrmSilhouette *s2;
+	char	   *text;
+	double		v;
+
+	FUZZ_ASSERT(crm_silhouette_check(s, size, &err));
+	FUZZ_ASSERT(crm_silhouette_encode(s, bin));
+	s2 = crm_silhouette_decode(bin, n, CRM_ERR_BINARY, &err);
+	FUZZ_ASSERT(s2 != NULL);
+	s2->vl_len_ = s->vl_len_;
+	FUZZ_ASSERT(memcmp(s, s2, size) == 0);
+	crm_core_free(s2);
+	text = crm_silhouette_print(s);
+	s2 = crm_silhouette_parse(text, &err);
+	FUZZ_ASSERT(s2 != NULL);
+	s2->vl_len_ = s->vl_len_;
+	FUZZ_ASSERT(memcmp(s, s2, size) == 0);
+	crm_core_free(s2);
+	crm_core_free(text);
+	crm_core_free(bin);
+	/* quadratic in the sample: computed for small ones */
+	if (s->used <= 256)
+	{
+		v = crm_silhouette_value(s);
+		FUZZ_ASSERT(isnan(v) || (v >= -1.0 && v <= 1.0));
+	}
+}
+
+/* A full sample's heap: a permutation of its entries, largest hash on top. */
+static void
+check_heap(const CrmSilhouette *s, const int *heap)
+{
+	size_t		stride = (size_t) s->dims + 2;
+	const double *e = crm_silhouette_entries(s);
+	char	   *seen;
+	int			i;
+
+	if (s->used < s->sample)
+		return;
+	seen = crm_core_alloc(s->used);
+	for (i = 0; i < s->used; i++)
+	{
+		FUZZ_ASSERT(heap[i] >= 0 && heap[i] < s->used && !seen[heap[i]]);
+		seen[heap[i]] = 1;
+		if (i > 0)
+			FUZZ_ASSERT(e[(size_t) heap[(i - 1) / 2] * stride] >= e[(size_t) heap[i] * stride]);
+	}
+	crm_core_free(seen);
+}
+
+/*
+ * A state for the model with room for the whole sample: the decoded one
+ * when its dims and k fit (its fingerprint replaced by the model's, as if
+ * it had been built with it), else an empty one.
+ */
+static CrmSilhouette *
+silhouette_for(const CrmModel *m, const CrmSilhouette *decoded)
+{
+	CrmSilhouette *s = crm_silhouette_new(m);
+
+	if (decoded && decoded->dims == m->dims && decoded->k == m->k)
+	{
+		memcpy(s, decoded, crm_silhouette_size(decoded->dims, decoded->used));
+		s->model = crm_model_fingerprint(m);
+	}
+	return s;
+}
+
+/* 0xB3: a silhouette state, a model and rows */
+static void
+fuzz_silhouette(const uint8_t *data, size_t size)
+{
+	const uint8_t *part;
+	size_t		len;
+	CrmError	err = {0};
+	CrmSilhouette *decoded;
+	CrmSilhouette *s;
+	CrmSilhouette *copy;
+	CrmModel   *m;
+	double	   *x;
+	double	   *entry;
+	int		   *heap;
+
+	if (!take_part(&data, &size, &part, &len))
+		return;
+	decoded = crm_silhouette_decode(part, len, CRM_ERR_BINARY, &err);
+	if (decoded == NULL)
+		check_failed(&err);
+	else
+		check_silhouette(decoded);
+	memset(&err, 0, sizeof(err));
+	if (!take_part(&data, &size, &part, &len) ||
+		(m = crm_model_decode(part, len, CRM_ERR_BINARY, &err)) == NULL ||
+		m->dims > MAX_ADD_DIMS)
+	{
+		if (decoded)
+			crm_core_free(decoded);
+		return;
+	}
+	s = silhouette_for(m, decoded);
+	heap = crm_core_alloc(sizeof(int) * CRM_SILHOUETTE_SAMPLE);
+	crm_silhouette_heapify(s, heap);
+	x = crm_core_alloc(sizeof(double) * m->dims);
+	entry = crm_core_alloc(sizeof(double) * (m->dims + 2));
+	while (next_row(&data, &size, m->dims, x))
+	{
+		CrmError	e = {0};
+
+		if (!crm_silhouette_add(s, heap, m, x, entry, &e))
+			check_state_error(&e);
+	}
+	check_heap(s, heap);
+	check_silhouette(s);
+	copy = crm_core_alloc(crm_silhouette_size(s->dims, s->used));
+	memcpy(copy, s, crm_silhouette_size(s->dims, s->used));
+	{
+		CrmError	e = {0};
+
+		if (crm_silhouette_combine(s, heap, copy, &e))
+		{
+			check_silhouette(s);
+			check_heap(s, heap);
+		}
+		else
+			check_state_error(&e);
+	}
+	crm_core_free(copy);
+	crm_core_free(heap);
+	crm_core_free(entry);
+	crm_core_free(x);
+	crm_core_free(s);
+	crm_core_free(m);
+	if (decoded)
+		crm_core_free(decoded);
+}
+
+/* libFuzzer's entry: the first byte chooses the mode */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > 0 && data[0] == BINARY_MARKER)
 		fuzz_binary(data + 1, size - 1);
+	else if (size > 0 && data[0] == REFINE_MARKER)
+		fuzz_refine(data + 1, size - 1);
+	else if (size > 0 && data[0] == SILHOUETTE_MARKER)
+		fuzz_silhouette(data + 1, size - 1);
 	else
 		fuzz_text(data, size);
 	return 0;

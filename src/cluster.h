@@ -36,5 +36,24 @@ extern const double *cluster_features(ArrayType *arr, int expected_dims, int *di
 extern CrmSketch *cluster_sketch_arg(Datum d);
 extern CrmModel *cluster_model_arg(Datum d);
 
+/*
+ * Every SQL function that returns a crm.clusters ends with this: sets the
+ * varlena size and applies crm_model_check, the input functions' check, so
+ * that no function returns a value the input would refuse.
+ */
+extern CrmModel *cluster_model_return(CrmModel *m);
+
+/* whether the model argument d defines the same assignment as ref (valid) */
+extern bool cluster_model_matches(const CrmModel *ref, Datum d);
+
+/*
+ * Whether aggregate argument argno (0-based) is a Const or a Param, so the
+ * same value for the whole life of one transition state (see clusters.c).
+ */
+extern bool cluster_agg_arg_stable(FunctionCallInfo fcinfo, int argno);
+
+/* An aggregate state that fails its check: 22023 naming the aggregate. */
+extern void cluster_state_error(const char *agg, const CrmError *err) pg_attribute_noreturn();
+
 
 #endif							/* CRM_CLUSTER_H */

@@ -1,15 +1,26 @@
 /*
  * clusters.c
  *	  crm.clusters (the k-means model): type I/O, crm.assign,
- *	  crm.nearest_distance, crm.centroids, crm.kmeans_refine,
- *	  crm.silhouette and crm.kmeans_scan.
+ *	  crm.nearest_distance, crm.centroids, crm.kmeans_refine and
+ *	  crm.kmeans_scan.
  *
  * kmeans_refine's state is a crm.clusters value carrying a "pending"
  * accumulator (per-cluster sums, weights and SSE for one Lloyd step), of
- * fixed size O(k d), allocated once and updated in place.  silhouette's
- * state is a float8[] holding a bottom-s hash sample of the rows (the s rows
- * with the smallest hash of their features: the same sample whatever the
- * row order or the parallel plan) with their cluster labels.
+ * fixed size O(k d).  While aggregating it is held as an expanded object in
+ * the aggregate context, updated in place; it flattens to the crm.clusters
+ * form whenever PostgreSQL needs a flat value (a parallel worker's partial
+ * state).
+ *
+ * States that arrive from outside are not trusted.  Any role can declare an
+ * aggregate over these support functions with any crm.clusters as INITCOND,
+ * and partial states come back from workers as flat values; so every flat
+ * state is checked in full (crm_model_check, and that it is an accumulator)
+ * when it first reaches a transition, combine or final function, and then
+ * copied into our expanded object.  The hot path recognises that object by
+ * its method table (refine_methods), a pointer only this file can produce:
+ * INITCOND, recv and every input function make flat values, so no SQL value
+ * can pose as a checked state, and an address reused by a new value proves
+ * nothing because the check is on the object's kind, not on where it is.
  */
 #include "crm.h"
 
@@ -19,16 +30,18 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/expandeddatum.h"
+#include "utils/memutils.h"
 
 #include "cluster.h"
+#include "silhouette_core.h"
 #include "validate.h"
 
-/* rows the silhouette sample keeps */
-#define SILHOUETTE_SAMPLE 2000
-
+/* A valid model from an argument (detoasted; flattened if expanded). */
 CrmModel *
 cluster_model_arg(Datum d)
 {
@@ -41,8 +54,72 @@ cluster_model_arg(Datum d)
 	return m;
 }
 
+/* The last step of every function returning a model (see cluster.h). */
+CrmModel *
+cluster_model_return(CrmModel *m)
+{
+	CrmError	err = {0};
+	size_t		size = crm_model_size(m->k, m->dims, (m->flags & CRM_MODEL_PENDING) != 0);
+
+	SET_VARSIZE(m, size);
+	if (!crm_model_check(m, size, &err))
+		crm_ereport(&err);
+	return m;
+}
+
+/*
+ * Same assignment as ref: header, scaling, center, factor and centroids
+ * byte for byte.  Pointers prove nothing (a new value can be allocated
+ * where a freed one was), so the contents are compared.
+ */
+bool
+cluster_model_matches(const CrmModel *ref, Datum d)
+{
+	struct varlena *v = PG_DETOAST_DATUM(d);
+	const CrmModel *m = (const CrmModel *) v;
+
+	return VARSIZE(v) >= CRM_MODEL_HDRSZ && m->version == CRM_MODEL_VERSION &&
+		m->k == ref->k && m->dims == ref->dims &&
+		VARSIZE(v) == crm_model_size(m->k, m->dims, (m->flags & CRM_MODEL_PENDING) != 0) &&
+		crm_model_same_assignment(ref, m);
+}
+
+/*
+ * Whether aggregate argument argno is the same value for the whole life of
+ * one transition state, so that it needs comparing only once per state.  A
+ * Const cannot change.  A Param is constant during one scan of the Agg
+ * node: an external parameter for the whole execution, an initplan's output
+ * once computed, an outer reference until the Agg is rescanned, and a
+ * rescan with changed aggregate parameters builds new states.  Anything else
+ * (a column, an expression over the row, a window aggregate, where there is
+ * no Aggref) is compared on every row.
+ */
+bool
+cluster_agg_arg_stable(FunctionCallInfo fcinfo, int argno)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+	TargetEntry *tle;
+
+	if (aggref == NULL || argno >= list_length(aggref->args))
+		return false;
+	tle = list_nth_node(TargetEntry, aggref->args, argno);
+	return IsA(tle->expr, Const) || IsA(tle->expr, Param);
+}
+
+/* A state that fails its check (see cluster.h). */
+void
+cluster_state_error(const char *agg, const CrmError *err)
+{
+	ereport(ERROR,
+			(errcode(err->kind == CRM_ERR_LIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED
+					 : ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid %s state", agg),
+			 errdetail_internal("%s", err->message)));
+}
+
 /* ------------------------------------------------------------ type I/O */
 
+/* Text input: JSON or the compact crm64: form, checked alike. */
 PG_FUNCTION_INFO_V1(clusters_in);
 Datum
 clusters_in(PG_FUNCTION_ARGS)
@@ -56,6 +133,7 @@ clusters_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(m);
 }
 
+/* Text output: JSON up to CRM_WIRE_READABLE_MAX bytes of binary, else compact. */
 PG_FUNCTION_INFO_V1(clusters_out);
 Datum
 clusters_out(PG_FUNCTION_ARGS)
@@ -63,124 +141,85 @@ clusters_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(crm_model_print(cluster_model_arg(PG_GETARG_DATUM(0))));
 }
 
+/* Binary output (crm_model_encode). */
 PG_FUNCTION_INFO_V1(clusters_send);
 Datum
 clusters_send(PG_FUNCTION_ARGS)
 {
 	CrmModel   *m = cluster_model_arg(PG_GETARG_DATUM(0));
-	StringInfoData buf;
-	size_t		n = (VARSIZE(m) - CRM_MODEL_HDRSZ) / sizeof(double);
-	const double *v = crm_model_center(m);
-	size_t		i;
+	size_t		n = crm_model_binary_size(m);
+	bytea	   *out = palloc(VARHDRSZ + n);
 
-	pq_begintypsend(&buf);
-	pq_sendint8(&buf, CRM_MODEL_VERSION);
-	pq_sendint16(&buf, m->flags);
-	pq_sendint32(&buf, m->k);
-	pq_sendint32(&buf, m->dims);
-	pq_sendint32(&buf, m->scale);
-	pq_sendint32(&buf, m->iterations);
-	pq_sendint64(&buf, m->rows);
-	pq_sendfloat8(&buf, m->total_sse);
-	pq_sendfloat8(&buf, m->atan_scale);
-	pq_sendint64(&buf, m->pending_rows);
-	for (i = 0; i < n; i++)
-		pq_sendfloat8(&buf, v[i]);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	if (!crm_model_encode(m, VARDATA(out)))
+		elog(ERROR, "crm: crm.clusters binary size mismatch, please report a bug");
+	SET_VARSIZE(out, VARHDRSZ + n);
+	PG_RETURN_BYTEA_P(out);
 }
 
+/* Binary input: truncated or padded values are 22P03, contents as in text. */
 PG_FUNCTION_INFO_V1(clusters_recv);
 Datum
 clusters_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	CrmModel	h;
-	CrmModel   *m;
 	CrmError	err = {0};
-	size_t		size,
-				n,
-				i;
-	double	   *v;
-	int			version = pq_getmsgint(buf, 1);
+	CrmModel   *m = crm_model_decode(buf->data + buf->cursor, buf->len - buf->cursor,
+									 CRM_ERR_BINARY, &err);
 
-	if (version != CRM_MODEL_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported crm.clusters binary version %d", version)));
-	memset(&h, 0, sizeof(h));
-	h.version = CRM_MODEL_VERSION;
-	h.flags = pq_getmsgint(buf, 2);
-	h.k = pq_getmsgint(buf, 4);
-	h.dims = pq_getmsgint(buf, 4);
-	h.scale = pq_getmsgint(buf, 4);
-	h.iterations = pq_getmsgint(buf, 4);
-	h.rows = pq_getmsgint64(buf);
-	h.total_sse = pq_getmsgfloat8(buf);
-	h.atan_scale = pq_getmsgfloat8(buf);
-	h.pending_rows = pq_getmsgint64(buf);
-	if (h.k < 1 || h.k > CRM_CLUSTER_MAX_K || h.dims < 1 || h.dims > CRM_CLUSTER_MAX_DIMS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid crm.clusters binary header"),
-				 errdetail("k %d, dims %d.", h.k, h.dims)));
-	size = crm_model_size(h.k, h.dims, (h.flags & CRM_MODEL_PENDING) != 0);
-	n = (size - CRM_MODEL_HDRSZ) / sizeof(double);
-	if ((size_t) (buf->len - buf->cursor) != n * sizeof(double))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("crm.clusters binary value has %d bytes of data, expected %zu",
-						buf->len - buf->cursor, n * sizeof(double))));
-	m = palloc0(size);
-	memcpy(m, &h, sizeof(h));
-	v = crm_model_center(m);
-	for (i = 0; i < n; i++)
-		v[i] = pq_getmsgfloat8(buf);
-	SET_VARSIZE(m, size);
-	if (!crm_model_check(m, size, &err))
-	{
-		err.kind = CRM_ERR_BINARY;
+	if (m == NULL)
 		crm_ereport(&err);
-	}
+	buf->cursor = buf->len;
+	SET_VARSIZE(m, crm_model_size(m->k, m->dims, m->flags & CRM_MODEL_PENDING));
 	PG_RETURN_POINTER(m);
 }
 
 /* ------------------------------------------------------------ using a model */
 
-static const double *
-model_features(const CrmModel *m, ArrayType *arr, double *y)
+/*
+ * The arguments of crm.assign and crm.nearest_distance: the model (checked)
+ * and one row of its dimensions, scaled into y (palloc'd); the row checks
+ * and the scaled range check are those of the aggregates.
+ */
+static CrmModel *
+model_and_row(FunctionCallInfo fcinfo, double **y)
 {
+	CrmModel   *m = cluster_model_arg(PG_GETARG_DATUM(0));
+	CrmError	err = {0};
 	int			dims;
-	const double *x = cluster_features(arr, m->dims, &dims, "features");
+	const double *x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), m->dims, &dims, "features");
 
-	crm_model_scale(m, x, y);
-	return x;
+	*y = palloc(sizeof(double) * m->dims);
+	if (!crm_model_scale_row(m, x, *y, &err))
+		crm_ereport(&err);
+	return m;
 }
 
+/* crm.assign: the nearest cluster, 1..k. */
 PG_FUNCTION_INFO_V1(clusters_assign);
 Datum
 clusters_assign(PG_FUNCTION_ARGS)
 {
-	CrmModel   *m = cluster_model_arg(PG_GETARG_DATUM(0));
-	double	   *y = palloc(sizeof(double) * m->dims);
+	double	   *y;
+	CrmModel   *m = model_and_row(fcinfo, &y);
 	double		d2;
 
-	model_features(m, PG_GETARG_ARRAYTYPE_P(1), y);
 	PG_RETURN_INT32(crm_model_nearest(m, y, &d2) + 1);
 }
 
+/* crm.nearest_distance: distance to the nearest centroid (scaled space). */
 PG_FUNCTION_INFO_V1(clusters_nearest_distance);
 Datum
 clusters_nearest_distance(PG_FUNCTION_ARGS)
 {
-	CrmModel   *m = cluster_model_arg(PG_GETARG_DATUM(0));
-	double	   *y = palloc(sizeof(double) * m->dims);
+	double	   *y;
+	CrmModel   *m = model_and_row(fcinfo, &y);
 	double		d2;
 
-	model_features(m, PG_GETARG_ARRAYTYPE_P(1), y);
 	crm_model_nearest(m, y, &d2);
 	PG_RETURN_FLOAT8(sqrt(d2));
 }
 
+/* a float8[] of n values */
 static ArrayType *
 float8_array(const double *v, int n)
 {
@@ -192,6 +231,7 @@ float8_array(const double *v, int n)
 	return construct_array(d, n, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 }
 
+/* crm.centroids: one row per cluster, centroid in original units. */
 PG_FUNCTION_INFO_V1(clusters_centroids);
 Datum
 clusters_centroids(PG_FUNCTION_ARGS)
@@ -210,6 +250,7 @@ clusters_centroids(PG_FUNCTION_ARGS)
 		Datum		values[5];
 		bool		nulls[5] = {false, false, false, false, false};
 
+		CHECK_FOR_INTERRUPTS();
 		crm_model_unscale(m, crm_model_centroids(m) + (size_t) c * m->dims, x);
 		values[0] = Int32GetDatum(c + 1);
 		values[1] = Float8GetDatum(crm_model_weight(m)[c]);
@@ -233,6 +274,7 @@ clusters_eq(PG_FUNCTION_ARGS)
 									   PG_DETOAST_DATUM(PG_GETARG_DATUM(1))));
 }
 
+/* Equality of sketches: same bytes. */
 PG_FUNCTION_INFO_V1(cluster_sketch_eq);
 Datum
 cluster_sketch_eq(PG_FUNCTION_ARGS)
@@ -241,7 +283,7 @@ cluster_sketch_eq(PG_FUNCTION_ARGS)
 									   PG_DETOAST_DATUM(PG_GETARG_DATUM(1))));
 }
 
-/* Accessors for the header fields, for SQL. */
+/* crm.clusters_k: the number of clusters. */
 PG_FUNCTION_INFO_V1(clusters_k);
 Datum
 clusters_k(PG_FUNCTION_ARGS)
@@ -249,6 +291,7 @@ clusters_k(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(cluster_model_arg(PG_GETARG_DATUM(0))->k);
 }
 
+/* crm.clusters_sse: the total SSE. */
 PG_FUNCTION_INFO_V1(clusters_total_sse);
 Datum
 clusters_total_sse(PG_FUNCTION_ARGS)
@@ -258,51 +301,139 @@ clusters_total_sse(PG_FUNCTION_ARGS)
 
 /* ------------------------------------------------------------ kmeans_refine */
 
-typedef struct ModelCheckCache
-{
-	Pointer		last;			/* the model argument already compared */
-} ModelCheckCache;
+#define REFINE "crm.kmeans_refine"
 
-/* the model argument must define the same assignment as the state */
-static void
-refine_check_model(FunctionCallInfo fcinfo, const CrmModel *state, Datum arg)
+/* The transition state while aggregating (see the file header). */
+typedef struct RefineState
 {
-	ModelCheckCache *cache = fcinfo->flinfo->fn_extra;
-	CrmModel   *m;
+	ExpandedObjectHeader hdr;
+	CrmModel   *acc;			/* flat accumulator with its size set */
+	double	   *y;				/* scratch: one scaled row */
+	bool		model_checked;	/* a stable model argument matched, once */
+} RefineState;
 
-	if (cache && cache->last == DatumGetPointer(arg))
-		return;
-	m = cluster_model_arg(arg);
-	if (m->k != state->k || m->dims != state->dims || m->scale != state->scale ||
-		m->atan_scale != state->atan_scale ||
-		memcmp(crm_model_center(m), crm_model_center(state),
-			   sizeof(double) * (2 * (size_t) m->dims + (size_t) m->k * m->dims)) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the model must be the same on every row of crm.kmeans_refine")));
-	if (cache == NULL)
-		cache = fcinfo->flinfo->fn_extra =
-			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ModelCheckCache));
-	cache->last = DatumGetPointer(arg);
+/* Flat size of the state: the accumulator as it is. */
+static Size
+refine_get_flat_size(ExpandedObjectHeader *eohptr)
+{
+	return VARSIZE(((RefineState *) eohptr)->acc);
 }
 
+/* Flatten the state into PostgreSQL's buffer. */
+static void
+refine_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	RefineState *st = (RefineState *) eohptr;
+
+	Assert(allocated_size == VARSIZE(st->acc));
+	memcpy(result, st->acc, VARSIZE(st->acc));
+}
+
+static const ExpandedObjectMethods refine_methods = {
+	refine_get_flat_size,
+	refine_flatten_into
+};
+
+/* A new expanded state in the aggregate context holding a copy of acc. */
+static RefineState *
+refine_state_new(MemoryContext aggctx, const CrmModel *acc)
+{
+	/* small blocks: one state per group, often of a few kB */
+	MemoryContext cxt = AllocSetContextCreate(aggctx, "crm.kmeans_refine state",
+											  ALLOCSET_SMALL_SIZES);
+	RefineState *st = MemoryContextAllocZero(cxt, sizeof(RefineState));
+	size_t		size = crm_model_size(acc->k, acc->dims, true);
+
+	EOH_init_header(&st->hdr, &refine_methods, cxt);
+	st->acc = MemoryContextAllocHuge(cxt, size);
+	memcpy(st->acc, acc, size);
+	SET_VARSIZE(st->acc, size);
+	st->y = MemoryContextAlloc(cxt, sizeof(double) * acc->dims);
+	return st;
+}
+
+/* Our expanded state, if d is one (read-write only when rw is set). */
+static RefineState *
+refine_state_of(Datum d, bool rw)
+{
+	Pointer		p = DatumGetPointer(d);
+
+	if (rw ? VARATT_IS_EXTERNAL_EXPANDED_RW(p) : VARATT_IS_EXTERNAL_EXPANDED(p))
+	{
+		ExpandedObjectHeader *eoh = DatumGetEOHP(d);
+
+		if (eoh->eoh_methods == &refine_methods)
+			return (RefineState *) eoh;
+	}
+	return NULL;
+}
+
+/*
+ * The accumulator of a state to read: ours as it is, anything else checked
+ * in full (a valid crm.clusters that carries an accumulator), 22023.
+ */
+static const CrmModel *
+refine_acc_arg(Datum d)
+{
+	RefineState *st = refine_state_of(d, false);
+	struct varlena *v;
+	CrmModel   *m;
+	CrmError	err = {0};
+
+	if (st)
+		return st->acc;
+	v = PG_DETOAST_DATUM(d);
+	m = (CrmModel *) v;
+	if (!crm_model_check(m, VARSIZE(v), &err))
+		cluster_state_error(REFINE, &err);
+	if (!(m->flags & CRM_MODEL_PENDING))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid %s state", REFINE),
+				 errdetail("The state is a crm.clusters model without a refine accumulator (\"pending\").")));
+	return m;
+}
+
+/* The state argument to update in place: ours, or a checked private copy. */
+static RefineState *
+refine_state_arg(FunctionCallInfo fcinfo, MemoryContext aggctx)
+{
+	RefineState *st = refine_state_of(PG_GETARG_DATUM(0), true);
+
+	return st ? st : refine_state_new(aggctx, refine_acc_arg(PG_GETARG_DATUM(0)));
+}
+
+/*
+ * The model argument must define the same assignment as the state on every
+ * row: compared on every row, or once per state when it is stable.
+ */
+static void
+refine_check_model(FunctionCallInfo fcinfo, RefineState *st)
+{
+	if (st->model_checked)
+		return;
+	if (!cluster_model_matches(st->acc, PG_GETARG_DATUM(1)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the model must be the same on every row of %s", REFINE)));
+	st->model_checked = cluster_agg_arg_stable(fcinfo, 0);
+}
+
+/* Transition: the row goes into the accumulator of its nearest cluster. */
 PG_FUNCTION_INFO_V1(clusters_refine_sfunc);
 Datum
 clusters_refine_sfunc(PG_FUNCTION_ARGS)
 {
-	CrmModel   *st;
-	double	   *y;
-	double		d2;
-	int			c,
-				j;
+	MemoryContext aggctx = AggregateContext(fcinfo, REFINE);
+	RefineState *st;
 	const double *x;
 	int			dims;
+	CrmError	err = {0};
 
-	(void) AggregateContext(fcinfo, "crm.kmeans_refine");
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("the model of crm.kmeans_refine must not be NULL")));
+				 errmsg("the model of %s must not be NULL", REFINE)));
 	if (PG_ARGISNULL(2))
 	{
 		if (PG_ARGISNULL(0))
@@ -311,363 +442,64 @@ clusters_refine_sfunc(PG_FUNCTION_ARGS)
 	}
 	if (PG_ARGISNULL(0))
 	{
-		/*
-		 * Built in the per-call context: nodeAgg copies a new state into the
-		 * aggregate context once, and later rows update that copy in place.
-		 */
-		CrmModel   *m = cluster_model_arg(PG_GETARG_DATUM(1));
-		size_t		base = crm_model_size(m->k, m->dims, false);
-		size_t		size = crm_model_size(m->k, m->dims, true);
+		CrmModel   *acc = crm_refine_start(cluster_model_arg(PG_GETARG_DATUM(1)));
 
-		st = palloc0(size);
-		memcpy(st, m, base);
-		st->flags |= CRM_MODEL_PENDING;
-		st->pending_rows = 0;
-		SET_VARSIZE(st, size);
-		memset(crm_model_acc_sum(st), 0, size - base);
+		st = refine_state_new(aggctx, acc);
+		st->model_checked = cluster_agg_arg_stable(fcinfo, 0);
 	}
 	else
-		st = (CrmModel *) DatumGetPointer(PG_GETARG_DATUM(0));
-	refine_check_model(fcinfo, st, PG_GETARG_DATUM(1));
-
-	x = cluster_features(PG_GETARG_ARRAYTYPE_P(2), st->dims, &dims, "features");
-	y = palloc(sizeof(double) * dims);
-	crm_model_scale(st, x, y);
-	c = crm_model_nearest(st, y, &d2);
-	for (j = 0; j < dims; j++)
-		crm_model_acc_sum(st)[(size_t) c * dims + j] += y[j];
-	crm_model_acc_w(st)[c] += 1.0;
-	crm_model_acc_sse(st)[c] += d2;
-	st->pending_rows++;
-	pfree(y);
-	PG_RETURN_POINTER(st);
+	{
+		st = refine_state_arg(fcinfo, aggctx);
+		refine_check_model(fcinfo, st);
+	}
+	x = cluster_features(PG_GETARG_ARRAYTYPE_P(2), st->acc->dims, &dims, "features");
+	if (!crm_refine_add(st->acc, x, st->y, &err))
+		crm_ereport(&err);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&st->hdr));
 }
 
+/* Combine: add the second accumulator into the first (same model). */
 PG_FUNCTION_INFO_V1(clusters_refine_combine);
 Datum
 clusters_refine_combine(PG_FUNCTION_ARGS)
 {
-	CrmModel   *a;
-	CrmModel   *b;
-	size_t		i,
-				n;
+	MemoryContext aggctx = AggregateContext(fcinfo, REFINE);
+	RefineState *st;
+	const CrmModel *b;
+	CrmError	err = {0};
 
-	(void) AggregateContext(fcinfo, "crm.kmeans_refine");
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	b = cluster_model_arg(PG_GETARG_DATUM(1));
+	b = refine_acc_arg(PG_GETARG_DATUM(1));
 	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(b);	/* nodeAgg copies it into the aggregate context */
-	a = (CrmModel *) DatumGetPointer(PG_GETARG_DATUM(0));
-	if (!(a->flags & CRM_MODEL_PENDING) || !(b->flags & CRM_MODEL_PENDING) ||
-		crm_model_fingerprint(a) != crm_model_fingerprint(b) ||
-		a->k != b->k || a->dims != b->dims)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot combine crm.kmeans_refine states of different models")));
-	n = (size_t) a->k * a->dims + 2 * (size_t) a->k;
-	for (i = 0; i < n; i++)
-		crm_model_acc_sum(a)[i] += crm_model_acc_sum(b)[i];
-	a->pending_rows += b->pending_rows;
-	PG_RETURN_POINTER(a);
+		st = refine_state_new(aggctx, b);	/* a private copy to write into */
+	else
+	{
+		st = refine_state_arg(fcinfo, aggctx);
+		if (!crm_refine_combine(st->acc, b, &err))
+			crm_ereport(&err);
+	}
+	PG_RETURN_DATUM(EOHPGetRWDatum(&st->hdr));
 }
 
+/* Final: the refined model, checked like input. */
 PG_FUNCTION_INFO_V1(clusters_refine_final);
 Datum
 clusters_refine_final(PG_FUNCTION_ARGS)
 {
-	CrmModel   *st;
 	CrmModel   *m;
-	int			k,
-				d,
-				c,
-				j;
-	size_t		size;
+	CrmError	err = {0};
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	st = cluster_model_arg(PG_GETARG_DATUM(0));
-	if (!(st->flags & CRM_MODEL_PENDING))
-		PG_RETURN_POINTER(st);
-	k = st->k;
-	d = st->dims;
-	size = crm_model_size(k, d, false);
-	m = palloc(size);
-	memcpy(m, st, size);
-	m->flags &= ~CRM_MODEL_PENDING;
-	m->rows = st->pending_rows;
-	m->pending_rows = 0;
-	m->iterations = st->iterations + 1;
-	m->total_sse = 0.0;
-	for (c = 0; c < k; c++)
-	{
-		double		w = crm_model_acc_w(st)[c];
-		double	   *cen = crm_model_centroids(m) + (size_t) c * d;
-		double		shift2 = 0.0;
-		double		sse;
-
-		if (w > 0)
-			for (j = 0; j < d; j++)
-			{
-				double		nc = crm_model_acc_sum(st)[(size_t) c * d + j] / w;
-
-				shift2 += (nc - cen[j]) * (nc - cen[j]);
-				cen[j] = nc;
-			}
-		/* the SSE of the same rows around their mean (parallel axis theorem) */
-		sse = crm_model_acc_sse(st)[c] - w * shift2;
-		crm_model_weight(m)[c] = w;
-		crm_model_sse(m)[c] = sse > 0 ? sse : 0.0;
-		m->total_sse += crm_model_sse(m)[c];
-	}
-	SET_VARSIZE(m, size);
-	crm_model_canonical_order(m);
-	PG_RETURN_POINTER(m);
-}
-
-/* ------------------------------------------------------------ silhouette */
-
-/* float8[] state: header, then entries (hash, label, y[dims]) */
-enum
-{
-	SIL_MAGIC,					/* 1 = layout version */
-	SIL_DIMS,
-	SIL_K,
-	SIL_CAP,
-	SIL_USED,
-	SIL_FP_LO,					/* model fingerprint, two 32-bit halves */
-	SIL_FP_HI,
-	SIL_ROWS,
-	SIL_WORST,					/* index of the largest hash once full */
-	SIL_HDR
-};
-
-static ArrayType *
-sil_new(const CrmModel *m)
-{
-	int			nelems = SIL_HDR + SILHOUETTE_SAMPLE * (m->dims + 2);
-	Size		size = ARR_OVERHEAD_NONULLS(1) + sizeof(double) * (Size) nelems;
-	ArrayType  *a = palloc0(size);
-	double	   *v;
-	uint64		fp = crm_model_fingerprint(m);
-
-	SET_VARSIZE(a, size);
-	a->ndim = 1;
-	a->dataoffset = 0;
-	a->elemtype = FLOAT8OID;
-	ARR_DIMS(a)[0] = nelems;
-	ARR_LBOUND(a)[0] = 1;
-	v = (double *) ARR_DATA_PTR(a);
-	v[SIL_MAGIC] = 1;
-	v[SIL_DIMS] = m->dims;
-	v[SIL_K] = m->k;
-	v[SIL_CAP] = SILHOUETTE_SAMPLE;
-	v[SIL_USED] = 0;
-	v[SIL_FP_LO] = (double) (fp & 0xFFFFFFFF);
-	v[SIL_FP_HI] = (double) (fp >> 32);
-	v[SIL_ROWS] = 0;
-	return a;
-}
-
-static double *
-sil_data(ArrayType *a)
-{
-	double	   *v;
-
-	if (ARR_NDIM(a) != 1 || ARR_ELEMTYPE(a) != FLOAT8OID || ARR_HASNULL(a) ||
-		ARR_DIMS(a)[0] < SIL_HDR)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid crm.silhouette state")));
-	v = (double *) ARR_DATA_PTR(a);
-	if (v[SIL_MAGIC] != 1 || v[SIL_DIMS] < 1 || v[SIL_DIMS] > CRM_CLUSTER_MAX_DIMS ||
-		v[SIL_K] < 1 || v[SIL_K] > CRM_CLUSTER_MAX_K || v[SIL_CAP] != SILHOUETTE_SAMPLE ||
-		v[SIL_USED] < 0 || v[SIL_USED] > v[SIL_CAP] ||
-		v[SIL_WORST] < 0 || v[SIL_WORST] >= SILHOUETTE_SAMPLE ||
-		ARR_DIMS(a)[0] != SIL_HDR + SILHOUETTE_SAMPLE * ((int) v[SIL_DIMS] + 2))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid crm.silhouette state")));
-	return v;
-}
-
-static void
-sil_find_worst(double *v)
-{
-	int			stride = (int) v[SIL_DIMS] + 2;
-	double	   *base = v + SIL_HDR;
-	int			used = (int) v[SIL_USED];
-	int			i,
-				worst = 0;
-
-	for (i = 1; i < used; i++)
-		if (base[(size_t) i * stride] >= base[(size_t) worst * stride])
-			worst = i;
-	v[SIL_WORST] = worst;
-}
-
-/* would an entry with this hash enter the bottom-s sample? */
-static inline bool
-sil_wants(const double *v, double hash)
-{
-	int			stride = (int) v[SIL_DIMS] + 2;
-
-	return v[SIL_USED] < SILHOUETTE_SAMPLE ||
-		hash < v[SIL_HDR + (size_t) v[SIL_WORST] * stride];
-}
-
-/* Offer one (hash, label, y) entry to the bottom-s sample. */
-static void
-sil_offer(double *v, const double *entry)
-{
-	int			stride = (int) v[SIL_DIMS] + 2;
-	int			used = (int) v[SIL_USED];
-	double	   *base = v + SIL_HDR;
-
-	if (!sil_wants(v, entry[0]))
-		return;
-	if (used < SILHOUETTE_SAMPLE)
-	{
-		memcpy(base + (size_t) used * stride, entry, sizeof(double) * stride);
-		v[SIL_USED] = used + 1;
-		if (used + 1 == SILHOUETTE_SAMPLE)
-			sil_find_worst(v);
-		return;
-	}
-	/* replace the entry with the largest hash; rare once the sample fills */
-	memcpy(base + (size_t) v[SIL_WORST] * stride, entry, sizeof(double) * stride);
-	sil_find_worst(v);
-}
-
-PG_FUNCTION_INFO_V1(clusters_silhouette_sfunc);
-Datum
-clusters_silhouette_sfunc(PG_FUNCTION_ARGS)
-{
-	ArrayType  *state;
-	double	   *v;
-	CrmModel   *m;
-	const double *x;
-	double	   *entry;
-	double		d2;
-	double		hash;
-	int			dims;
-
-	(void) AggregateContext(fcinfo, "crm.silhouette");
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("the model of crm.silhouette must not be NULL")));
-	if (PG_ARGISNULL(2))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
-	m = cluster_model_arg(PG_GETARG_DATUM(1));
-	if (PG_ARGISNULL(0))
-		state = sil_new(m);		/* copied into the aggregate context once */
-	else
-		state = (ArrayType *) DatumGetPointer(PG_GETARG_DATUM(0));
-	v = sil_data(state);
-	if ((int) v[SIL_DIMS] != m->dims)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the model must be the same on every row of crm.silhouette")));
-	x = cluster_features(PG_GETARG_ARRAYTYPE_P(2), m->dims, &dims, "features");
-	v[SIL_ROWS] += 1;
-	/* 53-bit hash of the features decides which rows are sampled */
-	hash = (double) (crm_hash_bytes64(x, sizeof(double) * dims, 0x5eed) >> 11);
-	if (sil_wants(v, hash))
-	{
-		entry = palloc(sizeof(double) * (dims + 2));
-		entry[0] = hash;
-		crm_model_scale(m, x, entry + 2);
-		entry[1] = crm_model_nearest(m, entry + 2, &d2);
-		sil_offer(v, entry);
-		pfree(entry);
-	}
-	PG_RETURN_POINTER(state);
-}
-
-PG_FUNCTION_INFO_V1(clusters_silhouette_combine);
-Datum
-clusters_silhouette_combine(PG_FUNCTION_ARGS)
-{
-	ArrayType  *a;
-	ArrayType  *b;
-	double	   *va;
-	double	   *vb;
-	int			i,
-				stride;
-
-	(void) AggregateContext(fcinfo, "crm.silhouette");
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
-	b = PG_GETARG_ARRAYTYPE_P(1);
-	vb = sil_data(b);
-	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(b);
-	a = (ArrayType *) DatumGetPointer(PG_GETARG_DATUM(0));
-	va = sil_data(a);
-	if (va[SIL_DIMS] != vb[SIL_DIMS] || va[SIL_K] != vb[SIL_K] ||
-		va[SIL_FP_LO] != vb[SIL_FP_LO] || va[SIL_FP_HI] != vb[SIL_FP_HI])
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot combine crm.silhouette states of different models")));
-	stride = (int) vb[SIL_DIMS] + 2;
-	for (i = 0; i < (int) vb[SIL_USED]; i++)
-		sil_offer(va, vb + SIL_HDR + (size_t) i * stride);
-	va[SIL_ROWS] += vb[SIL_ROWS];
-	PG_RETURN_POINTER(a);
-}
-
-PG_FUNCTION_INFO_V1(clusters_silhouette_final);
-Datum
-clusters_silhouette_final(PG_FUNCTION_ARGS)
-{
-	double	   *v;
-	int			n,
-				d,
-				k,
-				i;
-	double	   *y;
-	double	   *w;
-	int		   *labels;
-	double		s;
-
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	v = sil_data(PG_GETARG_ARRAYTYPE_P(0));
-	n = (int) v[SIL_USED];
-	d = (int) v[SIL_DIMS];
-	k = (int) v[SIL_K];
-	y = palloc(sizeof(double) * (size_t) n * d);
-	w = palloc(sizeof(double) * n);
-	labels = palloc(sizeof(int) * n);
-	for (i = 0; i < n; i++)
-	{
-		const double *e = v + SIL_HDR + (size_t) i * (d + 2);
-
-		w[i] = 1.0;
-		labels[i] = (int) e[1];
-		if (labels[i] < 0 || labels[i] >= k)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid crm.silhouette state")));
-		memcpy(y + (size_t) i * d, e + 2, sizeof(double) * d);
-	}
-	s = crm_silhouette_weighted(y, w, labels, n, d, k);
-	if (isnan(s))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(s);
+	m = crm_refine_finish(refine_acc_arg(PG_GETARG_DATUM(0)), &err);
+	if (m == NULL)
+		crm_ereport(&err);
+	PG_RETURN_POINTER(cluster_model_return(m));
 }
 
 /* ------------------------------------------------------------ kmeans_scan */
@@ -678,6 +510,7 @@ typedef struct HashIdx
 	int			idx;
 } HashIdx;
 
+/* qsort order: hash, then index */
 static int
 hashidx_cmp(const void *a, const void *b)
 {
@@ -689,6 +522,7 @@ hashidx_cmp(const void *a, const void *b)
 	return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
+/* crm.kmeans_scan: SSE and silhouette for every k in kmin..kmax. */
 PG_FUNCTION_INFO_V1(clusters_kmeans_scan);
 Datum
 clusters_kmeans_scan(PG_FUNCTION_ARGS)
@@ -718,26 +552,28 @@ clusters_kmeans_scan(PG_FUNCTION_ARGS)
 
 	/*
 	 * The silhouette sample: every representative when there are few, else
-	 * the SILHOUETTE_SAMPLE with the smallest hash of their coordinates.
+	 * the CRM_SILHOUETTE_SAMPLE with the smallest hash of their coordinates.
 	 */
 	pick = palloc(sizeof(int) * n);
 	for (i = 0; i < n; i++)
 		pick[i] = i;
 	ns = n;
-	if (n > SILHOUETTE_SAMPLE)
+	if (n > CRM_SILHOUETTE_SAMPLE)
 	{
 		HashIdx    *h = palloc(sizeof(HashIdx) * n);
 
 		for (i = 0; i < n; i++)
 		{
+			if ((i & 1023) == 1023)
+				CHECK_FOR_INTERRUPTS();
 			h[i].hash = crm_hash_bytes64(crm_sketch_reps(s) + (size_t) i * (d + 2),
 										 sizeof(double) * (d + 2), 0x5eed);
 			h[i].idx = i;
 		}
 		qsort(h, n, sizeof(HashIdx), hashidx_cmp);
-		for (i = 0; i < SILHOUETTE_SAMPLE; i++)
+		for (i = 0; i < CRM_SILHOUETTE_SAMPLE; i++)
 			pick[i] = h[i].idx;
-		ns = SILHOUETTE_SAMPLE;
+		ns = CRM_SILHOUETTE_SAMPLE;
 	}
 	y = palloc(sizeof(double) * (size_t) ns * d);
 	w = palloc(sizeof(double) * ns);
@@ -752,6 +588,7 @@ clusters_kmeans_scan(PG_FUNCTION_ARGS)
 		bool		nulls[3] = {false, false, false};
 		double		sil;
 
+		CHECK_FOR_INTERRUPTS();
 		if (m == NULL)
 			crm_ereport(&err);
 		if (found < k)
@@ -766,6 +603,8 @@ clusters_kmeans_scan(PG_FUNCTION_ARGS)
 			double		d2;
 			int			j;
 
+			if ((i & 255) == 255)
+				CHECK_FOR_INTERRUPTS();
 			w[i] = r[0];
 			for (j = 0; j < d; j++)
 				y[(size_t) i * d + j] = s->opt.scale == CRM_SCALE_ATAN ? r[2 + j] :

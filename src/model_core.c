@@ -1,9 +1,14 @@
 /*
  * model_core.c
  *	  The clustering model (crm.clusters): scaling, nearest centroid,
- *	  canonical order, checking and the JSON text form.
+ *	  canonical order, checking, the text forms (JSON and compact), the
+ *	  binary form, and the kmeans_refine accumulator.
  *
- * fuzz-sources (for fuzz/run.sh): cluster_core.c json_core.c
+ * Every way a model enters (JSON, compact text, binary, an aggregate state)
+ * ends in crm_model_check, and every function that builds one (refine)
+ * ends in it too, so a value is accepted in one form exactly when it is
+ * accepted in the others, and nothing crm returns is refused on the way
+ * back in.
  */
 #include <math.h>
 #include <stdio.h>
@@ -12,7 +17,19 @@
 
 #include "cluster_core.h"
 #include "json_core.h"
+#include "wire_core.h"
 
+/* an int64 read from JSON, clamped into int32 (the header check judges it) */
+static inline int32_t
+clamp_int32(int64_t v)
+{
+	return v > INT32_MAX ? INT32_MAX : (v < INT32_MIN ? INT32_MIN : (int32_t) v);
+}
+
+/* bytes of the binary form before the doubles (see crm_model_encode) */
+#define MODEL_BINARY_HDRSZ (1 + 2 + 4 * 4 + 8 * 4)
+
+/* x (original units) -> y (the model's scaled space) */
 void
 crm_model_scale(const CrmModel *m, const double *x, double *y)
 {
@@ -35,6 +52,26 @@ crm_model_scale(const CrmModel *m, const double *x, double *y)
 	}
 }
 
+/* Scale a checked row and refuse coordinates beyond the row limit. */
+bool
+crm_model_scale_row(const CrmModel *m, const double *x, double *y, CrmError *err)
+{
+	int			j;
+
+	crm_model_scale(m, x, y);
+	for (j = 0; j < m->dims; j++)
+		if (!(fabs(y[j]) <= CRM_CLUSTER_MAX_ABS))
+		{
+			crm_error_set(err, CRM_ERR_RANGE,
+						  "feature %d is out of range in the model's scaled space: %g", j + 1, y[j]);
+			crm_error_detail(err, "Scaled features must lie within +-1e100 (the model's scale factor is %g).",
+							 crm_model_factor(m)[j]);
+			return false;
+		}
+	return true;
+}
+
+/* y (scaled space) -> original units */
 void
 crm_model_unscale(const CrmModel *m, const double *y, double *x)
 {
@@ -44,7 +81,7 @@ crm_model_unscale(const CrmModel *m, const double *y, double *x)
 	{
 		for (j = 0; j < m->dims; j++)
 		{
-			/* |y| < 1 for every mean of atan values; clamp for safety */
+			/* means of atan values lie in [-1, 1]; the ends are +-infinity */
 			double		t = y[j];
 
 			if (t >= 1.0)
@@ -65,6 +102,7 @@ crm_model_unscale(const CrmModel *m, const double *y, double *x)
 	}
 }
 
+/* Nearest centroid of y (0-based) and its squared distance. */
 int
 crm_model_nearest(const CrmModel *m, const double *y, double *dist2)
 {
@@ -91,6 +129,8 @@ crm_model_nearest(const CrmModel *m, const double *y, double *dist2)
 			bestd = s;
 			best = c;
 		}
+		if ((c & 255) == 255)
+			crm_check_interrupts();
 	}
 	*dist2 = bestd;
 	return best;
@@ -98,6 +138,7 @@ crm_model_nearest(const CrmModel *m, const double *y, double *dist2)
 
 static const CrmModel *sort_model;
 
+/* qsort order of cluster indexes: weight descending, then centroid */
 static int
 cluster_cmp(const void *a, const void *b)
 {
@@ -121,6 +162,7 @@ cluster_cmp(const void *a, const void *b)
 	return (i > j) - (i < j);
 }
 
+/* Reorder the clusters (and their accumulators) canonically. */
 void
 crm_model_canonical_order(CrmModel *m)
 {
@@ -155,72 +197,194 @@ crm_model_canonical_order(CrmModel *m)
 			crm_model_acc_w(m)[c] = acc[(size_t) k * d + o];
 			crm_model_acc_sse(m)[c] = acc[(size_t) k * d + k + o];
 		}
+		if ((c & 255) == 255)
+			crm_check_interrupts();
 	}
 	crm_core_free(copy);
 	crm_core_free(order);
 }
 
+/* bytes of the part that defines the assignment: center, factor, centroids */
+static inline size_t
+defining_bytes(const CrmModel *m)
+{
+	return sizeof(double) * (2 * (size_t) m->dims + (size_t) m->k * m->dims);
+}
+
+/* Hash of k, dims, scale, atan_scale, center, factor and centroids. */
 uint64_t
 crm_model_fingerprint(const CrmModel *m)
 {
 	uint64_t	h = crm_hash_bytes64(&m->k, sizeof(int32_t) * 3, 0);
 
 	h = crm_hash_bytes64(&m->atan_scale, sizeof(double), h);
-	return crm_hash_bytes64(crm_model_center(m),
-							sizeof(double) * (2 * (size_t) m->dims + (size_t) m->k * m->dims), h);
+	return crm_hash_bytes64(crm_model_center(m), defining_bytes(m), h);
 }
 
+/* Same scaling and centroids, byte for byte (what assign depends on). */
+bool
+crm_model_same_assignment(const CrmModel *a, const CrmModel *b)
+{
+	return a->k == b->k && a->dims == b->dims && a->scale == b->scale &&
+		memcmp(&a->atan_scale, &b->atan_scale, sizeof(double)) == 0 &&
+		memcmp(crm_model_center(a), crm_model_center(b), defining_bytes(a)) == 0;
+}
+
+/* ------------------------------------------------------------ checking */
+
+/* k or dims: at least 1, at most the cap (54000 beyond) */
+static bool
+count_check(const char *what, int64_t v, int max, CrmError *err)
+{
+	if (v > max)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT, "crm.clusters %s %lld exceeds the limit of %d",
+					  what, (long long) v, max);
+		return false;
+	}
+	if (v < 1)
+	{
+		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters %s must be at least 1, got %lld",
+					  what, (long long) v);
+		return false;
+	}
+	return true;
+}
+
+/* The header alone: caps, ranges and flags (before anything is allocated). */
+static bool
+model_header_check(const CrmModel *m, CrmError *err)
+{
+	if (m->version != CRM_MODEL_VERSION)
+		crm_error_set(err, CRM_ERR_INVALID, "unsupported crm.clusters version %d", (int) m->version);
+	else if (!count_check("k", m->k, CRM_CLUSTER_MAX_K, err) ||
+			 !count_check("dims", m->dims, CRM_CLUSTER_MAX_DIMS, err))
+		return false;
+	else if ((m->flags & ~CRM_MODEL_PENDING) != 0)
+		crm_error_set(err, CRM_ERR_INVALID, "unknown crm.clusters flags 0x%x", (unsigned) m->flags);
+	else if (m->scale < 0 || m->scale > CRM_SCALE_ATAN)
+		crm_error_set(err, CRM_ERR_INVALID, "unknown crm.clusters scaling %d", (int) m->scale);
+	else if (m->rows < 0 || m->rows > CRM_MODEL_MAX_ROWS)
+		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters rows must be between 0 and 2^53, got %lld",
+					  (long long) m->rows);
+	else if (m->iterations < 0 || m->iterations > 1000000000)
+		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters iterations must be between 0 and 1000000000, got %d",
+					  (int) m->iterations);
+	else if (m->pending_rows < 0 || m->pending_rows > CRM_MODEL_MAX_ROWS ||
+			 (!(m->flags & CRM_MODEL_PENDING) && m->pending_rows != 0))
+		crm_error_set(err, CRM_ERR_INVALID, "invalid crm.clusters pending rows %lld",
+					  (long long) m->pending_rows);
+	else if (!(isfinite(m->total_sse) && m->total_sse >= 0))
+		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters total_sse must be a finite number >= 0");
+	else if (!(isfinite(m->atan_scale) && m->atan_scale > 0))
+		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters atan_scale must be a finite number > 0");
+	else
+		return true;
+	return false;
+}
+
+/* Every double is finite (interrupts checked: up to 2 million of them). */
+static bool
+all_finite(const double *v, size_t n, CrmError *err)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		if (!isfinite(v[i]))
+		{
+			crm_error_set(err, CRM_ERR_INVALID, "crm.clusters values must be finite numbers, got %s",
+						  isnan(v[i]) ? "NaN" : (v[i] > 0 ? "Infinity" : "-Infinity"));
+			return false;
+		}
+		if ((i & 0xFFFF) == 0xFFFF)
+			crm_check_interrupts();
+	}
+	return true;
+}
+
+/* Coordinates within [-limit, limit] (what names them in the message). */
+static bool
+within(const double *v, size_t n, double limit, const char *what, CrmError *err)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		if (!(fabs(v[i]) <= limit))
+		{
+			crm_error_set(err, CRM_ERR_RANGE, "crm.clusters %s value %g is out of range", what, v[i]);
+			crm_error_detail(err, "The limit is +-%g.", limit);
+			return false;
+		}
+		if ((i & 0xFFFF) == 0xFFFF)
+			crm_check_interrupts();
+	}
+	return true;
+}
+
+/* The accumulator: integral counts summing to pending_rows, SSE >= 0. */
+static bool
+accumulator_check(const CrmModel *m, CrmError *err)
+{
+	const double *w = crm_model_acc_w(m);
+	const double *sse = crm_model_acc_sse(m);
+	uint64_t	total = 0;
+	int			c;
+
+	for (c = 0; c < m->k; c++)
+	{
+		if (!(w[c] >= 0 && w[c] <= (double) CRM_MODEL_MAX_ROWS && w[c] == floor(w[c])) ||
+			!(sse[c] >= 0))
+		{
+			crm_error_set(err, CRM_ERR_INVALID,
+						  "crm.clusters pending weight and sse must be whole row counts and sums >= 0");
+			crm_error_detail(err, "Cluster %d has weight %g and sse %g.", c + 1, w[c], sse[c]);
+			return false;
+		}
+		total += (uint64_t) w[c];
+	}
+	if (total != (uint64_t) m->pending_rows)
+	{
+		crm_error_set(err, CRM_ERR_INVALID,
+					  "crm.clusters pending weights sum to %llu rows, but pending rows is %lld",
+					  (unsigned long long) total, (long long) m->pending_rows);
+		return false;
+	}
+	return true;
+}
+
+/* A complete value of size bytes (see cluster_core.h). */
 bool
 crm_model_check(const CrmModel *m, size_t size, CrmError *err)
 {
-	size_t		n;
-	size_t		i;
-	const double *v;
 	bool		pending;
+	size_t		i;
+	size_t		kd;
 
 	if (size < CRM_MODEL_HDRSZ)
 	{
-		crm_error_set(err, CRM_ERR_BINARY, "crm.clusters value is truncated");
+		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters value of %zu bytes is truncated", size);
 		return false;
 	}
-	if (m->version != CRM_MODEL_VERSION)
-	{
-		crm_error_set(err, CRM_ERR_BINARY, "unsupported crm.clusters version %d", (int) m->version);
+	if (!model_header_check(m, err))
 		return false;
-	}
-	if (m->k < 1 || m->k > CRM_CLUSTER_MAX_K || m->dims < 1 || m->dims > CRM_CLUSTER_MAX_DIMS ||
-		m->scale < 0 || m->scale > CRM_SCALE_ATAN || (m->flags & ~CRM_MODEL_PENDING) != 0 ||
-		m->rows < 0 || m->rows > ((int64_t) 1 << 53) ||
-		m->iterations < 0 || m->iterations > 1000000000 ||
-		m->pending_rows < 0 || m->pending_rows > ((int64_t) 1 << 53) ||
-		(!(m->flags & CRM_MODEL_PENDING) && m->pending_rows != 0))
-	{
-		crm_error_set(err, CRM_ERR_INVALID, "invalid crm.clusters header");
-		crm_error_detail(err, "k %d (1..%d), dims %d (1..%d), rows %lld, iterations %d.",
-						 m->k, CRM_CLUSTER_MAX_K, m->dims, CRM_CLUSTER_MAX_DIMS,
-						 (long long) m->rows, m->iterations);
-		return false;
-	}
 	pending = (m->flags & CRM_MODEL_PENDING) != 0;
 	if (size != crm_model_size(m->k, m->dims, pending))
 	{
-		crm_error_set(err, CRM_ERR_BINARY, "crm.clusters size %zu does not match its header", size);
+		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters value of %zu bytes does not match its header",
+					  size);
+		crm_error_detail(err, "k %d, dims %d%s: %zu bytes.", (int) m->k, (int) m->dims,
+						 pending ? " with an accumulator" : "",
+						 crm_model_size(m->k, m->dims, pending));
 		return false;
 	}
-	if (!(isfinite(m->total_sse) && m->total_sse >= 0) ||
-		!(isfinite(m->atan_scale) && m->atan_scale > 0))
-	{
-		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters total_sse must be >= 0 and atan_scale > 0");
+	kd = (size_t) m->k * m->dims;
+	if (!all_finite(crm_model_center(m), (size - CRM_MODEL_HDRSZ) / sizeof(double), err) ||
+		!within(crm_model_center(m), m->dims, CRM_MODEL_MAX_COORD, "center", err) ||
+		!within(crm_model_centroids(m), kd,
+				m->scale == CRM_SCALE_ATAN ? 1.0 : CRM_MODEL_MAX_COORD, "centroid", err))
 		return false;
-	}
-	v = crm_model_center(m);
-	n = (size - CRM_MODEL_HDRSZ) / sizeof(double);
-	for (i = 0; i < n; i++)
-		if (!isfinite(v[i]))
-		{
-			crm_error_set(err, CRM_ERR_INVALID, "crm.clusters values must be finite");
-			return false;
-		}
 	for (i = 0; i < (size_t) m->dims; i++)
 		if (!(crm_model_factor(m)[i] > 0))
 		{
@@ -228,24 +392,101 @@ crm_model_check(const CrmModel *m, size_t size, CrmError *err)
 			return false;
 		}
 	for (i = 0; i < (size_t) m->k; i++)
-		if (crm_model_weight(m)[i] < 0 || crm_model_sse(m)[i] < 0 ||
-			(pending && (crm_model_acc_w(m)[i] < 0 || crm_model_acc_sse(m)[i] < 0)))
+		if (crm_model_weight(m)[i] < 0 || crm_model_sse(m)[i] < 0)
 		{
 			crm_error_set(err, CRM_ERR_INVALID, "crm.clusters weights and sse must be >= 0");
 			return false;
 		}
-	if (m->scale == CRM_SCALE_ATAN)
-		for (i = 0; i < (size_t) m->k * m->dims; i++)
-			if (fabs(crm_model_centroids(m)[i]) >= 1.0)
-			{
-				crm_error_set(err, CRM_ERR_INVALID, "crm.clusters atan centroids must lie in (-1, 1)");
-				return false;
-			}
-	return true;
+	return !pending || accumulator_check(m, err);
 }
 
-/* ------------------------------------------------------------ text form */
+/* ------------------------------------------------------------ binary form */
 
+/*
+ * Binary form, big-endian: version (1 byte), flags (2), k, dims, scale,
+ * iterations (4 each), rows (8), total_sse, atan_scale (8 each),
+ * pending_rows (8), then every double of the body in storage order.
+ */
+size_t
+crm_model_binary_size(const CrmModel *m)
+{
+	return MODEL_BINARY_HDRSZ +
+		crm_model_size(m->k, m->dims, (m->flags & CRM_MODEL_PENDING) != 0) - CRM_MODEL_HDRSZ;
+}
+
+/* Write the binary form into buf (crm_model_binary_size bytes). */
+bool
+crm_model_encode(const CrmModel *m, void *buf)
+{
+	CrmWriter	w;
+	size_t		n = (crm_model_binary_size(m) - MODEL_BINARY_HDRSZ) / sizeof(double);
+
+	crm_wr_init(&w, buf, crm_model_binary_size(m));
+	crm_wr_u8(&w, CRM_MODEL_VERSION);
+	crm_wr_u16(&w, m->flags);
+	crm_wr_u32(&w, (uint32_t) m->k);
+	crm_wr_u32(&w, (uint32_t) m->dims);
+	crm_wr_u32(&w, (uint32_t) m->scale);
+	crm_wr_u32(&w, (uint32_t) m->iterations);
+	crm_wr_u64(&w, (uint64_t) m->rows);
+	crm_wr_f64(&w, m->total_sse);
+	crm_wr_f64(&w, m->atan_scale);
+	crm_wr_u64(&w, (uint64_t) m->pending_rows);
+	crm_wr_f64s(&w, crm_model_center(m), n);
+	return crm_wr_done(&w);
+}
+
+/* Read a binary form (see cluster_core.h). */
+CrmModel *
+crm_model_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *err)
+{
+	CrmReader	r;
+	CrmModel	h;
+	CrmModel   *m;
+	uint8_t		version;
+	uint16_t	flags;
+	size_t		size;
+
+	memset(&h, 0, sizeof(h));
+	crm_rd_init(&r, buf, len, kind, "crm.clusters", err);
+	if (!crm_rd_u8(&r, &version))
+		return NULL;
+	if (version != CRM_MODEL_VERSION)
+	{
+		crm_rd_fail(&r, "unsupported version %d", (int) version);
+		return NULL;
+	}
+	h.version = version;
+	crm_rd_u16(&r, &flags);
+	h.flags = flags;
+	crm_rd_i32(&r, &h.k);
+	crm_rd_i32(&r, &h.dims);
+	crm_rd_i32(&r, &h.scale);
+	crm_rd_i32(&r, &h.iterations);
+	crm_rd_i64(&r, &h.rows);
+	crm_rd_f64(&r, &h.total_sse);
+	crm_rd_f64(&r, &h.atan_scale);
+	crm_rd_i64(&r, &h.pending_rows);
+	if (crm_rd_failed(&r) || !model_header_check(&h, err))
+		return NULL;
+	size = crm_model_size(h.k, h.dims, (h.flags & CRM_MODEL_PENDING) != 0);
+	/* a forged header cannot make us allocate more than the input holds */
+	if (!crm_rd_need(&r, (size - CRM_MODEL_HDRSZ) / sizeof(double), sizeof(double)))
+		return NULL;
+	m = crm_core_alloc(size);
+	*m = h;
+	if (!crm_rd_f64s(&r, crm_model_center(m), (size - CRM_MODEL_HDRSZ) / sizeof(double)) ||
+		!crm_rd_end(&r) || !crm_model_check(m, size, err))
+	{
+		crm_core_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* ------------------------------------------------------------ text forms */
+
+/* rows x cols numbers as a JSON array of arrays */
 static void
 buf_matrix(CrmOut *b, const double *v, int rows, int cols)
 {
@@ -257,14 +498,16 @@ buf_matrix(CrmOut *b, const double *v, int rows, int cols)
 		if (i > 0)
 			crm_out_str(b, ",");
 		crm_json_write_numbers(b, v + (size_t) i * cols, cols);
+		crm_check_interrupts();
 	}
 	crm_out_str(b, "]");
 }
 
-char *
-crm_model_print(const CrmModel *m)
+/* The JSON form (keys in a fixed order, shortest round-trip numbers). */
+static char *
+model_print_json(const CrmModel *m)
 {
-	CrmOut			b = {0};
+	CrmOut		b = {0};
 
 	crm_out_str(&b, "{\"version\":");
 	crm_json_write_int(&b, m->version);
@@ -308,6 +551,24 @@ crm_model_print(const CrmModel *m)
 	return b.data;
 }
 
+/* JSON for small values, the compact crm64: form for large ones. */
+char *
+crm_model_print(const CrmModel *m)
+{
+	size_t		n = crm_model_binary_size(m);
+	uint8_t    *bin;
+	char	   *text;
+
+	if (n <= CRM_WIRE_READABLE_MAX)
+		return model_print_json(m);
+	bin = crm_core_alloc(n);
+	crm_model_encode(m, bin);
+	text = crm_wire_to_text(bin, n);
+	crm_core_free(bin);
+	return text;
+}
+
+/* [[...], ...]: rows arrays of cols numbers */
 static bool
 json_matrix(CrmJson *j, double *v, int rows, int cols)
 {
@@ -321,59 +582,78 @@ json_matrix(CrmJson *j, double *v, int rows, int cols)
 			return false;
 		if (!crm_json_numbers(j, v + (size_t) i * cols, cols))
 			return false;
+		crm_check_interrupts();
 	}
 	return crm_json_expect(j, ']');
 }
 
-CrmModel *
-crm_model_parse(const char *str, CrmError *err)
+/* an integer field of the header; its range is checked with the others */
+static bool
+json_int_field(CrmJson *j, const char *key, bool first, int64_t *out)
+{
+	if (!first && !crm_json_expect(j, ','))
+		return false;
+	return crm_json_key(j, key) &&
+		crm_json_int(j, -((int64_t) 1 << 62), (int64_t) 1 << 62, out);
+}
+
+/* The JSON header, up to total_sse; checked like a binary header. */
+static bool
+json_header(CrmJson *j, CrmModel *h, CrmError *err)
+{
+	int64_t		v;
+	char		name[16];
+
+	if (!crm_json_expect(j, '{') || !crm_json_key(j, "version") ||
+		!crm_json_int(j, CRM_MODEL_VERSION, CRM_MODEL_VERSION, &v))
+		return false;
+	h->version = CRM_MODEL_VERSION;
+	if (!json_int_field(j, "k", false, &v) || !count_check("k", v, CRM_CLUSTER_MAX_K, err))
+		return false;
+	h->k = (int32_t) v;
+	if (!json_int_field(j, "dims", false, &v) ||
+		!count_check("dims", v, CRM_CLUSTER_MAX_DIMS, err))
+		return false;
+	h->dims = (int32_t) v;
+	if (!crm_json_expect(j, ',') || !crm_json_key(j, "scale") ||
+		!crm_json_string(j, name, sizeof(name)))
+		return false;
+	h->scale = crm_scale_parse(name, strlen(name));
+	if (h->scale < 0)
+	{
+		crm_error_set(err, CRM_ERR_INVALID, "unknown scaling \"%s\" in crm.clusters input", name);
+		crm_error_hint(err, "Valid scalings are none, zscore, minmax and atan.");
+		return false;
+	}
+	if (!crm_json_expect(j, ',') || !crm_json_key(j, "atan_scale") ||
+		!crm_json_number(j, &h->atan_scale) ||
+		!json_int_field(j, "rows", false, &h->rows) ||
+		!json_int_field(j, "iterations", false, &v))
+		return false;
+	h->iterations = clamp_int32(v);
+	if (!crm_json_expect(j, ',') || !crm_json_key(j, "total_sse") ||
+		!crm_json_number(j, &h->total_sse))
+		return false;
+	/* the pending part comes later: check the rest now, before allocating */
+	h->flags = 0;
+	h->pending_rows = 0;
+	return model_header_check(h, err);
+}
+
+/* The JSON form (see crm_model_print). */
+static CrmModel *
+model_parse_json(const char *str, CrmError *err)
 {
 	CrmJson		j;
 	CrmModel	h;
-	CrmModel   *m = NULL;
+	CrmModel   *m;
 	int64_t		v;
-	char		name[16];
 	bool		pending;
 
 	memset(&h, 0, sizeof(h));
 	crm_json_init(&j, str, err, "crm.clusters");
-	if (!crm_json_expect(&j, '{') || !crm_json_key(&j, "version") ||
-		!crm_json_int(&j, CRM_MODEL_VERSION, CRM_MODEL_VERSION, &v))
+	if (!json_header(&j, &h, err))
 		return NULL;
-	h.version = CRM_MODEL_VERSION;
-	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "k") ||
-		!crm_json_int(&j, 1, CRM_CLUSTER_MAX_K, &v))
-		return NULL;
-	h.k = (int32_t) v;
-	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "dims") ||
-		!crm_json_int(&j, 1, CRM_CLUSTER_MAX_DIMS, &v))
-		return NULL;
-	h.dims = (int32_t) v;
-	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "scale") ||
-		!crm_json_string(&j, name, sizeof(name)))
-		return NULL;
-	h.scale = crm_scale_parse(name, strlen(name));
-	if (h.scale < 0)
-	{
-		crm_error_set(err, CRM_ERR_INVALID, "unknown scaling \"%s\" in crm.clusters input", name);
-		crm_error_hint(err, "Valid scalings are none, zscore, minmax and atan.");
-		return NULL;
-	}
-	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "atan_scale") ||
-		!crm_json_number(&j, &h.atan_scale))
-		return NULL;
-	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "rows") ||
-		!crm_json_int(&j, 0, (int64_t) 1 << 53, &v))
-		return NULL;
-	h.rows = v;
-	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "iterations") ||
-		!crm_json_int(&j, 0, 1000000000, &v))
-		return NULL;
-	h.iterations = (int32_t) v;
-	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "total_sse") ||
-		!crm_json_number(&j, &h.total_sse))
-		return NULL;
-
 	/* allocate for the pending part too; the size is fixed below */
 	m = crm_core_alloc(crm_model_size(h.k, h.dims, true));
 	*m = h;
@@ -393,7 +673,7 @@ crm_model_parse(const char *str, CrmError *err)
 	{
 		m->flags |= CRM_MODEL_PENDING;
 		if (!crm_json_key(&j, "pending") || !crm_json_expect(&j, '{') ||
-			!crm_json_key(&j, "rows") || !crm_json_int(&j, 0, (int64_t) 1 << 53, &v))
+			!crm_json_key(&j, "rows") || !crm_json_int(&j, -((int64_t) 1 << 62), (int64_t) 1 << 62, &v))
 			goto fail;
 		m->pending_rows = v;
 		if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "weight") ||
@@ -413,4 +693,155 @@ crm_model_parse(const char *str, CrmError *err)
 fail:
 	crm_core_free(m);
 	return NULL;
+}
+
+/* Either text form: compact (crm64:) or JSON. */
+CrmModel *
+crm_model_parse(const char *str, CrmError *err)
+{
+	uint8_t    *bin;
+	size_t		n;
+	CrmModel   *m;
+
+	if (!crm_wire_is_compact(str))
+		return model_parse_json(str, err);
+	bin = crm_wire_from_text(str, &n, "crm.clusters", err);
+	if (bin == NULL)
+		return NULL;
+	m = crm_model_decode(bin, n, CRM_ERR_SYNTAX, err);
+	crm_core_free(bin);
+	return m;
+}
+
+/* ------------------------------------------------------------ kmeans_refine */
+
+/* The empty accumulator of a valid model. */
+CrmModel *
+crm_refine_start(const CrmModel *m)
+{
+	size_t		base = crm_model_size(m->k, m->dims, false);
+	CrmModel   *acc = crm_core_alloc(crm_model_size(m->k, m->dims, true));
+
+	memcpy(acc, m, base);		/* the rest is zeroed */
+	acc->flags = CRM_MODEL_PENDING;
+	acc->pending_rows = 0;
+	return acc;
+}
+
+/* One checked row into the accumulator of its nearest cluster. */
+bool
+crm_refine_add(CrmModel *acc, const double *x, double *y, CrmError *err)
+{
+	int			d = acc->dims;
+	double	   *sum;
+	double		d2;
+	int			c,
+				j;
+
+	if (!crm_model_scale_row(acc, x, y, err))
+		return false;
+	if (acc->pending_rows >= CRM_MODEL_MAX_ROWS)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT, "crm.kmeans_refine counts at most 2^53 rows");
+		return false;
+	}
+	c = crm_model_nearest(acc, y, &d2);
+	sum = crm_model_acc_sum(acc) + (size_t) c * d;
+	for (j = 0; j < d; j++)
+		sum[j] += y[j];
+	crm_model_acc_w(acc)[c] += 1.0;
+	crm_model_acc_sse(acc)[c] += d2;
+	acc->pending_rows++;
+	return true;
+}
+
+/* Add the accumulator of the same model into acc. */
+bool
+crm_refine_combine(CrmModel *acc, const CrmModel *other, CrmError *err)
+{
+	size_t		n,
+				i;
+	double	   *a;
+	const double *b;
+
+	if (!(acc->flags & CRM_MODEL_PENDING) || !(other->flags & CRM_MODEL_PENDING) ||
+		!crm_model_same_assignment(acc, other))
+	{
+		crm_error_set(err, CRM_ERR_INVALID, "cannot combine crm.kmeans_refine states of different models");
+		return false;
+	}
+	if (other->pending_rows > CRM_MODEL_MAX_ROWS - acc->pending_rows)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT, "crm.kmeans_refine counts at most 2^53 rows");
+		return false;
+	}
+	n = (size_t) acc->k * acc->dims + 2 * (size_t) acc->k;
+	a = crm_model_acc_sum(acc);
+	b = crm_model_acc_sum(other);
+	for (i = 0; i < n; i++)
+	{
+		a[i] += b[i];
+		if (!isfinite(a[i]))
+		{
+			crm_error_set(err, CRM_ERR_RANGE, "crm.kmeans_refine sums overflow");
+			return false;
+		}
+		if ((i & 0xFFFF) == 0xFFFF)
+			crm_check_interrupts();
+	}
+	acc->pending_rows += other->pending_rows;
+	return true;
+}
+
+/* The refined model: centroids at the means, exact sizes and SSE. */
+CrmModel *
+crm_refine_finish(const CrmModel *acc, CrmError *err)
+{
+	int			k = acc->k;
+	int			d = acc->dims;
+	size_t		size = crm_model_size(k, d, false);
+	CrmModel   *m = crm_core_alloc(size);
+	int			c,
+				j;
+
+	memcpy(m, acc, size);
+	m->flags &= ~CRM_MODEL_PENDING;
+	m->rows = acc->pending_rows;
+	m->pending_rows = 0;
+	/* saturates: the header allows at most 1e9 */
+	m->iterations = acc->iterations < 1000000000 ? acc->iterations + 1 : acc->iterations;
+	m->total_sse = 0.0;
+	for (c = 0; c < k; c++)
+	{
+		double		w = crm_model_acc_w(acc)[c];
+		double	   *cen = crm_model_centroids(m) + (size_t) c * d;
+		double		shift2 = 0.0;
+		double		sse;
+
+		if (w > 0)
+			for (j = 0; j < d; j++)
+			{
+				double		nc = crm_model_acc_sum(acc)[(size_t) c * d + j] / w;
+
+				/* a mean of atan values lies in [-1, 1]; rounding may step out */
+				if (m->scale == CRM_SCALE_ATAN)
+					nc = nc > 1.0 ? 1.0 : (nc < -1.0 ? -1.0 : nc);
+				shift2 += (nc - cen[j]) * (nc - cen[j]);
+				cen[j] = nc;
+			}
+		/* the SSE of the same rows around their mean (parallel axis theorem) */
+		sse = crm_model_acc_sse(acc)[c] - w * shift2;
+		crm_model_weight(m)[c] = w;
+		crm_model_sse(m)[c] = sse > 0 ? sse : 0.0;
+		m->total_sse += crm_model_sse(m)[c];
+		if ((c & 255) == 255)
+			crm_check_interrupts();
+	}
+	crm_model_canonical_order(m);
+	if (!crm_model_check(m, size, err))
+	{
+		crm_core_free(m);
+		return NULL;
+	}
+	return m;
 }

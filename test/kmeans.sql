@@ -279,9 +279,10 @@ UNION ALL SELECT 5, crm.kmeans(f, 5) FROM (VALUES ('{1,1}'::float8[]), ('{1,1}')
 UNION ALL SELECT 6, m FROM direct
 UNION ALL SELECT 7, r1 FROM refined;
 -- a model carrying a kmeans_refine accumulator, and one with extreme values
+-- (coordinates at the model limit of +-2e100)
 INSERT INTO rt_model VALUES
 	(8, '{"version":1,"k":2,"dims":2,"scale":"none","atan_scale":1,"rows":0,"iterations":0,"total_sse":0,"center":[0,0],"factor":[1,1],"weight":[0,0],"sse":[0,0],"centroids":[[0,0],[1,1]],"pending":{"rows":3,"weight":[2,1],"sse":[0.5,0],"sum":[[0.25,-0],[1,1]]}}'),
-	(9, '{"version":1,"k":1,"dims":3,"scale":"zscore","atan_scale":0.001,"rows":9007199254740992,"iterations":7,"total_sse":1.7976931348623157e308,"center":[-0,5e-324,-1e300],"factor":[1e-300,2.2250738585072014e-308,123.456],"weight":[4.9e-324],"sse":[0],"centroids":[[-1.5e300,3.14159,0]]}');
+	(9, '{"version":1,"k":1,"dims":3,"scale":"zscore","atan_scale":0.001,"rows":9007199254740992,"iterations":7,"total_sse":1.7976931348623157e308,"center":[-0,5e-324,-2e100],"factor":[1e-300,2.2250738585072014e-308,123.456],"weight":[4.9e-324],"sse":[0],"centroids":[[-2e100,3.14159,0]]}');
 
 CREATE TEMP TABLE back_sketch_bin (LIKE rt_sketch);
 CREATE TEMP TABLE back_sketch_txt (LIKE rt_sketch);

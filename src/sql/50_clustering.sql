@@ -52,17 +52,17 @@ CREATE TYPE crm.clusters;
 CREATE FUNCTION crm.clusters_in(cstring) RETURNS crm.clusters
 	AS 'MODULE_PATHNAME', 'clusters_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.clusters_in(cstring) IS
-	'text input for crm.clusters (the JSON its output function writes; validated)';
+	'text input for crm.clusters: the JSON or the compact crm64: form its output function writes (validated like the binary form)';
 
 CREATE FUNCTION crm.clusters_out(crm.clusters) RETURNS cstring
 	AS 'MODULE_PATHNAME', 'clusters_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.clusters_out(crm.clusters) IS
-	'text output for crm.clusters: JSON with k, scaling, centroids (scaled space), weights and SSE (reads back exactly)';
+	'text output for crm.clusters: JSON with k, scaling, centroids (scaled space), weights and SSE, or the compact crm64: form beyond 8 kB of binary (reads back exactly)';
 
 CREATE FUNCTION crm.clusters_recv(internal) RETURNS crm.clusters
 	AS 'MODULE_PATHNAME', 'clusters_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.clusters_recv(internal) IS
-	'binary input for crm.clusters (validated like the text form)';
+	'binary input for crm.clusters (versioned; validated like the text forms)';
 
 CREATE FUNCTION crm.clusters_send(crm.clusters) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'clusters_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -236,24 +236,60 @@ CREATE AGGREGATE crm.kmeans_refine(model crm.clusters, features float8[]) (
 COMMENT ON AGGREGATE crm.kmeans_refine(crm.clusters, float8[]) IS
 	'one exact Lloyd step over all rows: exact sizes and SSE; repeating it converges to exact Lloyd';
 
-CREATE FUNCTION crm.silhouette_sfunc(float8[], crm.clusters, float8[]) RETURNS float8[]
-	AS 'MODULE_PATHNAME', 'clusters_silhouette_sfunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION crm.silhouette_sfunc(float8[], crm.clusters, float8[]) IS
-	'transition function of crm.silhouette (bottom-2000 hash sample, in place)';
+-- the silhouette state: a validated type of its own (a bottom-2000 hash
+-- sample with labels, the model's fingerprint, k and dims)
+CREATE TYPE crm.silhouette_state;
 
-CREATE FUNCTION crm.silhouette_combine(float8[], float8[]) RETURNS float8[]
-	AS 'MODULE_PATHNAME', 'clusters_silhouette_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION crm.silhouette_combine(float8[], float8[]) IS
+CREATE FUNCTION crm.silhouette_state_in(cstring) RETURNS crm.silhouette_state
+	AS 'MODULE_PATHNAME', 'silhouette_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.silhouette_state_in(cstring) IS
+	'text input for crm.silhouette_state: the compact crm64: form only (validated like the binary form)';
+
+CREATE FUNCTION crm.silhouette_state_out(crm.silhouette_state) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'silhouette_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.silhouette_state_out(crm.silhouette_state) IS
+	'text output for crm.silhouette_state: crm64: and the binary form in base64';
+
+CREATE FUNCTION crm.silhouette_state_recv(internal) RETURNS crm.silhouette_state
+	AS 'MODULE_PATHNAME', 'silhouette_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.silhouette_state_recv(internal) IS
+	'binary input for crm.silhouette_state (versioned; every field validated)';
+
+CREATE FUNCTION crm.silhouette_state_send(crm.silhouette_state) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'silhouette_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.silhouette_state_send(crm.silhouette_state) IS
+	'binary output for crm.silhouette_state';
+
+CREATE TYPE crm.silhouette_state (
+	INPUT = crm.silhouette_state_in,
+	OUTPUT = crm.silhouette_state_out,
+	RECEIVE = crm.silhouette_state_recv,
+	SEND = crm.silhouette_state_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE crm.silhouette_state IS
+	'partial state of crm.silhouette: the 2,000 rows with the lowest feature hash, their clusters, and the model''s fingerprint';
+
+CREATE FUNCTION crm.silhouette_transfn(crm.silhouette_state, crm.clusters, float8[]) RETURNS crm.silhouette_state
+	AS 'MODULE_PATHNAME', 'silhouette_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.silhouette_transfn(crm.silhouette_state, crm.clusters, float8[]) IS
+	'transition function of crm.silhouette (bottom-2000 hash sample, in place; rejects a model that changes between rows)';
+
+CREATE FUNCTION crm.silhouette_combinefn(crm.silhouette_state, crm.silhouette_state) RETURNS crm.silhouette_state
+	AS 'MODULE_PATHNAME', 'silhouette_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.silhouette_combinefn(crm.silhouette_state, crm.silhouette_state) IS
 	'combine function of crm.silhouette (rejects states of different models)';
 
-CREATE FUNCTION crm.silhouette_final(float8[]) RETURNS float8
-	AS 'MODULE_PATHNAME', 'clusters_silhouette_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION crm.silhouette_final(float8[]) IS
-	'final function of crm.silhouette';
+CREATE FUNCTION crm.silhouette_finalfn(crm.silhouette_state) RETURNS float8
+	AS 'MODULE_PATHNAME', 'silhouette_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.silhouette_finalfn(crm.silhouette_state) IS
+	'final function of crm.silhouette: the mean silhouette of the sample';
 
 CREATE AGGREGATE crm.silhouette(model crm.clusters, features float8[]) (
-	SFUNC = crm.silhouette_sfunc, STYPE = float8[],
-	COMBINEFUNC = crm.silhouette_combine, FINALFUNC = crm.silhouette_final,
+	SFUNC = crm.silhouette_transfn, STYPE = crm.silhouette_state,
+	COMBINEFUNC = crm.silhouette_combinefn, FINALFUNC = crm.silhouette_finalfn,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE crm.silhouette(crm.clusters, float8[]) IS

@@ -24,3 +24,29 @@ SELECT 0, NULL
 UNION ALL SELECT 1, crm.kmeans(f, 5) FROM dump_check.cluster_points
 UNION ALL SELECT 2, crm.kmeans(f, 3, '{"scale": "minmax", "budget_kb": 64}') FROM dump_check.cluster_points
 UNION ALL SELECT 3, crm.kmeans(f, 4, '{"scale": "atan", "atan_scale": 3}') FROM dump_check.cluster_points;
+
+-- A model large enough to print in the compact crm64: form (20 clusters of
+-- 60 features: more than 8 kB of binary form), kmeans_refine accumulators
+-- (the state form of crm.clusters; JSON and compact) and crm.silhouette_state
+-- values (compact text only), through aggregates without final functions.
+CREATE AGGREGATE dump_check.refine_state(crm.clusters, float8[]) (
+	SFUNC = crm.kmeans_refine_sfunc, STYPE = crm.clusters, COMBINEFUNC = crm.kmeans_refine_combine);
+CREATE AGGREGATE dump_check.silhouette_state(crm.clusters, float8[]) (
+	SFUNC = crm.silhouette_transfn, STYPE = crm.silhouette_state, COMBINEFUNC = crm.silhouette_combinefn);
+CREATE TABLE dump_check.wide_points AS
+SELECT g, ARRAY(SELECT sin(g * j) FROM generate_series(1, 60) j)::float8[] AS f FROM generate_series(1, 200) g;
+INSERT INTO dump_check.model_values
+SELECT 4, crm.kmeans(f, 20, '{"restarts": 1}') FROM dump_check.wide_points;
+INSERT INTO dump_check.model_values
+SELECT 5, dump_check.refine_state((SELECT model FROM dump_check.model_values WHERE id = 1), f)
+          FROM dump_check.cluster_points
+UNION ALL SELECT 6, dump_check.refine_state((SELECT model FROM dump_check.model_values WHERE id = 4), f)
+          FROM dump_check.wide_points;
+
+CREATE TABLE dump_check.silhouette_values (id int PRIMARY KEY, state crm.silhouette_state);
+INSERT INTO dump_check.silhouette_values
+SELECT 0, NULL
+UNION ALL SELECT 1, dump_check.silhouette_state((SELECT model FROM dump_check.model_values WHERE id = 1), f)
+          FROM dump_check.cluster_points WHERE g <= 10
+UNION ALL SELECT 2, dump_check.silhouette_state((SELECT model FROM dump_check.model_values WHERE id = 3), f)
+          FROM dump_check.cluster_points;
