@@ -108,3 +108,9 @@ FROM (SELECT crm.sketch(f, '{"budget_kb": 64}') AS s,
              crm.kmeans(f, 3, '{"budget_kb": 64, "seed": 3}') AS m1,
              crm.kmeans(f, 3, '{"budget_kb": 64, "seed": 3}') AS m2 FROM tiny) x;
 SELECT cluster, size FROM crm.centroids((SELECT crm.kmeans(f, 3, '{"budget_kb": 64}') FROM tiny)) ORDER BY cluster;
+-- and the model assigns those rows (and measures its silhouette) in the
+-- same scaled way: the three groups of 1,000, well separated
+SELECT crm.assign(m, f) AS cluster, count(*)
+FROM tiny, (SELECT crm.kmeans(f, 3, '{"budget_kb": 64}') AS m FROM tiny) x GROUP BY 1 ORDER BY 1;
+SELECT crm.silhouette(m, f) > 0.9 AS separated
+FROM tiny, (SELECT crm.kmeans(f, 3, '{"budget_kb": 64}') AS m FROM tiny) x;

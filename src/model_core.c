@@ -102,7 +102,48 @@ crm_model_unscale(const CrmModel *m, const double *y, double *x)
 	}
 }
 
-/* Nearest centroid of y (0-based) and its squared distance. */
+/*
+ * Nearest centroid of y among points so close together that their squared
+ * distances underflow (coordinates around 1e-200): the differences are
+ * scaled by 2^600 first, which is exact, so the comparison sees them.  A
+ * centroid far away overflows to Infinity, which only loses.
+ */
+static int
+NearestScaled(const CrmModel *m, const double *y)
+{
+	const double *cen = crm_model_centroids(m);
+	int			d = m->dims;
+	int			best = 0;
+	double		bestd = INFINITY;
+	int			c;
+
+	for (c = 0; c < m->k; c++)
+	{
+		const double *z = cen + (size_t) c * d;
+		double		s = 0.0;
+		int			j;
+
+		for (j = 0; j < d && s < bestd; j++)
+		{
+			double		t = (y[j] - z[j]) * 0x1p600;
+
+			s += t * t;
+		}
+		if (s < bestd)
+		{
+			bestd = s;
+			best = c;
+		}
+		if ((c & 255) == 255)
+			crm_check_interrupts();
+	}
+	return best;
+}
+
+/*
+ * Nearest centroid of y (0-based) and its squared distance (which may
+ * underflow to 0 for tiny coordinates; the choice of centroid does not).
+ */
 int
 crm_model_nearest(const CrmModel *m, const double *y, double *dist2)
 {
@@ -132,6 +173,8 @@ crm_model_nearest(const CrmModel *m, const double *y, double *dist2)
 		if ((c & 255) == 255)
 			crm_check_interrupts();
 	}
+	if (bestd < 0x1p-900 && m->k > 1)
+		best = NearestScaled(m, y);
 	*dist2 = bestd;
 	return best;
 }
@@ -276,8 +319,9 @@ model_header_check(const CrmModel *m, CrmError *err)
 					  (long long) m->pending_rows);
 	else if (!(isfinite(m->total_sse) && m->total_sse >= 0))
 		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters total_sse must be a finite number >= 0");
-	else if (!(isfinite(m->atan_scale) && m->atan_scale > 0))
-		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters atan_scale must be a finite number > 0");
+	else if (!(m->atan_scale >= CRM_ATAN_SCALE_MIN && m->atan_scale <= CRM_ATAN_SCALE_MAX))
+		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters atan_scale must be between 1e-100 and 1e100, got %g",
+					  m->atan_scale);
 	else
 		return true;
 	return false;

@@ -692,7 +692,6 @@ sketch_to_model(const CrmSketch *s, int k, const CrmClusterOptions *o)
 	CrmError	err = {0};
 	CrmModel   *m;
 	int			found;
-	size_t		size;
 
 	m = crm_kmeans_sketch(s, k, o, &found, &err);
 	if (m == NULL)
@@ -701,11 +700,7 @@ sketch_to_model(const CrmSketch *s, int k, const CrmClusterOptions *o)
 		ereport(NOTICE,
 				(errmsg("k-means found %d clusters instead of %d", found, k),
 				 errdetail("The input has only %d distinct points.", found)));
-	size = crm_model_size(m->k, m->dims, false);
-	SET_VARSIZE(m, size);
-	if (!crm_model_check(m, size, &err))
-		crm_ereport(&err);
-	return m;
+	return cluster_model_return(m);
 }
 
 PG_FUNCTION_INFO_V1(cluster_kmeans_final);
