@@ -3,6 +3,7 @@
 #   scripts/bootstrap.sh          build + test dependencies
 #   scripts/bootstrap.sh fuzz     plus clang and its libFuzzer runtime
 #   scripts/bootstrap.sh bench    plus python3 with scikit-learn and psycopg2
+#   scripts/bootstrap.sh valgrind plus valgrind (make valgrind)
 # Runs apt-get only when something is missing; as root, or through sudo.
 set -eu
 
@@ -11,6 +12,7 @@ for extra in "$@"; do
 	case "$extra" in
 	fuzz)  pkgs="$pkgs clang libclang-rt-14-dev" ;;
 	bench) pkgs="$pkgs python3 python3-sklearn python3-psycopg2 python3-numpy" ;;
+	valgrind) pkgs="$pkgs valgrind" ;;
 	*) echo "bootstrap: unknown component '$extra'" >&2; exit 2 ;;
 	esac
 done
