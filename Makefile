@@ -5,7 +5,8 @@
 #                pgTAP suite on a throw-away cluster, print both summaries
 #   make demo    same bootstrap, then load the synthetic bank and print the report
 #   make bench   benchmarks (bench/), ratios against plain SQL / Python
-#   make fuzz    libFuzzer harnesses on the text parsers (FUZZ_SECONDS=60)
+#   make fuzz    libFuzzer harnesses on the text parsers (FUZZ_SECONDS=60 each,
+#                FUZZ_TOTAL_SECONDS=N for the whole run), one summary line each
 #   make valgrind  the pg_regress suites in VALGRIND_REGRESS against a server
 #                running under valgrind memcheck; fails on any report
 #
@@ -92,10 +93,13 @@ bench:
 	CRM_CLUSTER_OPTS="-o shared_buffers=2GB -o work_mem=256MB" \
 		scripts/with-cluster.sh bench/run.sh $(BENCH)
 
+# FUZZ_SECONDS per harness; FUZZ_TOTAL_SECONDS caps the whole run (builds
+# included) by shortening each harness's share; FUZZ_JOBS side by side.
 FUZZ_SECONDS ?= 60
+FUZZ_TOTAL_SECONDS ?=
 fuzz:
 	scripts/bootstrap.sh fuzz
-	fuzz/run.sh $(FUZZ_SECONDS)
+	FUZZ_TOTAL_SECONDS=$(FUZZ_TOTAL_SECONDS) fuzz/run.sh $(FUZZ_SECONDS)
 
 # The suites that run under valgrind memcheck (scripts/valgrind-check.sh):
 # the ones that exercise aggregate states, the text/binary parsers and the
