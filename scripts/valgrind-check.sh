@@ -85,13 +85,18 @@ PGHOST=$run/socket
 PGPORT=5432
 export PGHOST PGPORT
 
+# The server user may not be able to read the checkout (a clone under a 0700
+# directory): it gets its own copy of the suppressions and starts in $run.
+cp scripts/valgrind.supp "$run/valgrind.supp"
+chmod a+r "$run/valgrind.supp"
+
 # jit=off: LLVM-generated code would only slow memcheck down and add noise.
 # The other settings are those of scripts/with-cluster.sh that the expected
 # outputs depend on.
 # shellcheck disable=SC2086
-as_server valgrind --tool=memcheck --trace-children=yes \
+(cd "$run" && as_server valgrind --tool=memcheck --trace-children=yes \
 	--leak-check=no --track-origins=yes --num-callers=30 \
-	--suppressions="$top/scripts/valgrind.supp" --gen-suppressions=all \
+	--suppressions="$run/valgrind.supp" --gen-suppressions=all \
 	--error-markers=VALGRINDERROR-BEGIN,VALGRINDERROR-END \
 	--fullpath-after="$top/" --log-file="$run/vg/%p.log" \
 	${VALGRIND_OPTS:-} \
@@ -99,14 +104,14 @@ as_server valgrind --tool=memcheck --trace-children=yes \
 	-c listen_addresses= -c unix_socket_directories="$run/socket" -c port=$PGPORT \
 	-c extension_destdir="$run/stage" -c max_parallel_workers_per_gather=2 \
 	-c jit=off -c fsync=off -c huge_pages=off \
-	>"$run/server.log" 2>&1 &
+	>"$run/server.log" 2>&1) &
 
 i=0
 until "$bindir/pg_isready" -q; do
 	i=$((i + 1))
 	if [ $i -gt 120 ]; then
 		echo "valgrind: the server did not start under valgrind in 120 s" >&2
-		tail -n 30 "$run/server.log" >&2
+		tail -n 30 "$run/server.log" "$run"/vg/*.log >&2 2>/dev/null || true
 		exit 1
 	fi
 	sleep 1
