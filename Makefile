@@ -6,7 +6,10 @@
 #   make demo    same bootstrap, then load the synthetic bank and print the report
 #   make test-large  the heavy dump check of a crm.cluster_sketch at its size cap
 #   make bench   benchmarks (bench/), ratios against plain SQL / Python
-#   make fuzz    libFuzzer harnesses on the text parsers (FUZZ_SECONDS=60)
+#   make fuzz    libFuzzer harnesses on the text parsers (FUZZ_SECONDS=60 each,
+#                FUZZ_TOTAL_SECONDS=N for the whole run), one summary line each
+#   make valgrind  the pg_regress suites in VALGRIND_REGRESS against a server
+#                running under valgrind memcheck; fails on any report
 #   make upgrade-check  every released version (RELEASES) built from git,
 #                created, updated step by step to this one and compared
 #                with a fresh install (catalogue and stored sample data)
@@ -66,7 +69,7 @@ CRM_WERROR ?= -Werror
 PG_CFLAGS  += $(CRM_WERROR) -Isrc
 PG_CPPFLAGS += -Isrc
 
-EXTRA_CLEAN = results regression.diffs regression.out regress.log tap.log test-summary.log fuzz/build
+EXTRA_CLEAN = results regression.diffs regression.out regress.log tap.log test-summary.log valgrind.log fuzz/build
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -97,7 +100,7 @@ $(UPGRADE_SCRIPTS): crm--%.sql: src/upgrade/crm--%.sql $(UPGRADE_WRAP)
 # a temporary prefix, runs a command against a throw-away cluster on a private
 # socket that loads crm from there, and removes both afterwards.
 
-.PHONY: bootstrap test test-large demo bench fuzz check-versions upgrade-check deb
+.PHONY: bootstrap test test-large demo bench fuzz valgrind check-versions upgrade-check deb
 
 
 bootstrap:
@@ -127,10 +130,32 @@ bench:
 	CRM_CLUSTER_OPTS="-o shared_buffers=2GB -o work_mem=256MB" \
 		scripts/with-cluster.sh bench/run.sh $(BENCH)
 
+# FUZZ_SECONDS per harness; FUZZ_TOTAL_SECONDS caps the whole run (builds
+# included) by shortening each harness's share; FUZZ_JOBS side by side.
 FUZZ_SECONDS ?= 60
+FUZZ_TOTAL_SECONDS ?=
 fuzz:
 	scripts/bootstrap.sh fuzz
-	fuzz/run.sh $(FUZZ_SECONDS)
+	FUZZ_TOTAL_SECONDS=$(FUZZ_TOTAL_SECONDS) fuzz/run.sh $(FUZZ_SECONDS)
+
+# The suites that run under valgrind memcheck (scripts/valgrind-check.sh):
+# the ones that exercise aggregate states, the text/binary parsers and the
+# rebalance solver; setup comes first (the others use its helper).  Add
+# suites for one run with VALGRIND_SUITES="name ...", or for good here;
+# VALGRIND_SUITES=all runs every suite in REGRESS (what .ci/run does).
+VALGRIND_REGRESS = setup tiers_type scorecard kmeans policy rebalance \
+	trust_edges_scoring trust_states_workload trust_hangs trust_restore_workload \
+	trust_states_sketch trust_restore_sketch trust_states_model trust_model_identity
+VALGRIND_SUITES ?=
+ifeq ($(strip $(VALGRIND_SUITES)),all)
+valgrind_run = $(REGRESS)
+else
+valgrind_run = $(VALGRIND_REGRESS) $(filter-out $(VALGRIND_REGRESS),$(VALGRIND_SUITES))
+endif
+valgrind:
+	scripts/bootstrap.sh valgrind
+	$(MAKE) all
+	scripts/valgrind-check.sh $(valgrind_run)
 
 check-versions:
 	scripts/check-versions.sh

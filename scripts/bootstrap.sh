@@ -4,6 +4,7 @@
 #   scripts/bootstrap.sh fuzz     plus clang and its libFuzzer runtime
 #   scripts/bootstrap.sh bench    plus python3 with scikit-learn and psycopg2
 #   scripts/bootstrap.sh deb      plus Debian's packaging tools (make deb)
+#   scripts/bootstrap.sh valgrind plus valgrind (make valgrind)
 # Runs apt-get only when something is missing; as root, or through sudo.
 set -eu
 
@@ -13,6 +14,7 @@ for extra in "$@"; do
 	fuzz)  pkgs="$pkgs clang libclang-rt-14-dev" ;;
 	bench) pkgs="$pkgs python3 python3-sklearn python3-psycopg2 python3-numpy" ;;
 	deb)   pkgs="$pkgs debhelper postgresql-server-dev-all dpkg-dev fakeroot" ;;
+	valgrind) pkgs="$pkgs valgrind" ;;
 	*) echo "bootstrap: unknown component '$extra'" >&2; exit 2 ;;
 	esac
 done
