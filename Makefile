@@ -69,7 +69,7 @@ CRM_WERROR ?= -Werror
 PG_CFLAGS  += $(CRM_WERROR) -Isrc
 PG_CPPFLAGS += -Isrc
 
-EXTRA_CLEAN = results regression.diffs regression.out regress.log tap.log test-summary.log valgrind.log fuzz/build
+EXTRA_CLEAN = results regression.diffs regression.out regress.log tap.log unit.log test-summary.log valgrind.log fuzz/build test/unit/build
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

@@ -6,6 +6,13 @@
 set -u
 cd "$(dirname "$0")/.."
 
+echo "== unit tests of the server-free cores (test/unit, ASan + UBSan)"
+test/unit/run.sh > unit.log 2>&1
+unit_rc=$?
+grep -vE "^  ok " unit.log
+unit_line=$(tail -n 1 unit.log | grep -E "^unit: [0-9]+ passed, [0-9]+ failed$" || echo "unit: 0 passed, 1 failed (the unit tests did not build or run: see unit.log)")
+[ $unit_rc -eq 0 ] || case "$unit_line" in *" 0 failed") unit_line="unit: 0 passed, 1 failed (status $unit_rc: see unit.log)" ;; esac
+
 echo "== pg_regress (sql/ + expected/)"
 make -s installcheck > regress.log 2>&1
 regress_rc=$?
@@ -29,21 +36,6 @@ psql -X -q -v ON_ERROR_STOP=1 -d postgres -c 'SET client_min_messages = warning'
 	-c "CREATE ROLE $taprole LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS" &&
 	createdb -O "$taprole" "$tapdb"
 tap_rc=$?
-# Transitional, until every suite copies through the client (\copy, COPY ...
-# TO STDOUT): tiering, scorecard, kmeans and binary_input still round-trip
-# through server-side files (COPY TO/FROM a file, TO PROGRAM 'rm', lo_export)
-# and kmeans finds the bank data with pg_stat_file.  These grants give the
-# role those file functions only; it stays NOSUPERUSER, so crm's functions
-# run without superuser rights.  Remove each one when no suite needs it.
-tap_grants="GRANT pg_read_server_files, pg_write_server_files, pg_execute_server_program TO $taprole;
-GRANT EXECUTE ON FUNCTION pg_catalog.lo_export(oid, text) TO $taprole;
-GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_file(text, boolean) TO $taprole;"
-if [ $tap_rc -eq 0 ] && [ -n "$tap_grants" ]; then
-	echo "$tap_grants" | psql -X -q -v ON_ERROR_STOP=1 -d "$tapdb"
-	tap_rc=$?
-	echo "  transitional grants (server-side files):"
-	echo "$tap_grants" | sed 's/^/    /'
-fi
 if [ $tap_rc -eq 0 ]; then
 	PGUSER=$taprole psql -X -q -v ON_ERROR_STOP=1 -d "$tapdb" \
 		-c 'SET client_min_messages = warning' \
@@ -67,10 +59,17 @@ if [ $tap_rc -eq 0 ]; then
 		CRM_BANK_CSV=$bank_csv
 		export CRM_BANK_CSV
 	fi
-	PGUSER=$taprole pg_prove -d "$tapdb" test/*.sql > tap.log 2>&1
+	# test/superuser/ holds what needs a superuser: crafted binary COPY
+	# files written on the server (lo_export)
+	{ PGUSER=$taprole pg_prove --verbose -d "$tapdb" test/*.sql &&
+	  pg_prove --verbose -d "$tapdb" test/superuser/*.sql; } > tap.log 2>&1
 	tap_rc=$?
-	cat tap.log
+	# the per-file verdicts and any failure, without the per-test lines
+	grep -vE "^(ok [0-9]|# Subtest|[0-9]+\.\.[0-9]+$)" tap.log
 fi
+# checks on ../shared/data (their descriptions start with the file's name)
+real_ran=$(grep -cE "^ok [0-9]+ - bank_churners" tap.log 2>/dev/null)
+real_skip=$(grep -E "^ok [0-9]+ # skip .*bank_churners" tap.log 2>/dev/null | head -n 1 | sed 's/^ok [0-9]* # skip //')
 
 echo "== pg_dump / pg_restore of every type (test/dump/*.sql)"
 scripts/dump-restore-test.sh
@@ -87,7 +86,13 @@ dump_rc=$?
 	grep -E "^(Files=|Result:)" tap.log 2>/dev/null | sed 's/^/  pg_prove:   /'
 	grep -E "^(not ok|# +(Failed|got|expected|Looks))|Dubious|Failed [0-9]" tap.log 2>/dev/null | head -n 40 | sed 's/^/    /'
 	if [ $regress_rc -eq 0 ]; then echo "  pg_regress:   PASS"; else echo "  pg_regress:   FAIL (see regression.diffs above)"; fi
-	if [ $tap_rc -eq 0 ]; then echo "  pgTAP:        PASS (as $taprole, not a superuser)"; else echo "  pgTAP:        FAIL (as $taprole, not a superuser)"; fi
+	if [ $tap_rc -eq 0 ]; then echo "  pgTAP:        PASS (test/ as $taprole, not a superuser; test/superuser/ as a superuser)"; else echo "  pgTAP:        FAIL (as $taprole, not a superuser)"; fi
 	if [ $dump_rc -eq 0 ]; then echo "  dump/restore: PASS"; else echo "  dump/restore: FAIL"; fi
+	echo "  $unit_line"
+	if [ "${real_ran:-0}" -gt 0 ]; then
+		echo "  real data: ran $real_ran checks on bank_churners.csv"
+	else
+		echo "  real data: SKIPPED (${real_skip:-no check on bank_churners.csv ran})"
+	fi
 } | tee test-summary.log
-[ $regress_rc -eq 0 ] && [ $tap_rc -eq 0 ] && [ $dump_rc -eq 0 ]
+[ $unit_rc -eq 0 ] && [ $regress_rc -eq 0 ] && [ $tap_rc -eq 0 ] && [ $dump_rc -eq 0 ]

@@ -128,17 +128,12 @@ SELECT is(count(*) FILTER (WHERE NOT (crm.to_jsonb(card)::crm.scorecard OPERATOR
 
 CREATE TEMP TABLE cards_bin (LIKE cards);
 CREATE TEMP TABLE cards_txt (LIKE cards);
-DO $$
-DECLARE
-	f text := '/tmp/crm_tap_cards_' || pg_backend_pid();
-BEGIN
-	EXECUTE format('COPY cards TO %L WITH (FORMAT binary)', f || '.bin');
-	EXECUTE format('COPY cards_bin FROM %L WITH (FORMAT binary)', f || '.bin');
-	EXECUTE format('COPY cards TO %L', f || '.txt');
-	EXECUTE format('COPY cards_txt FROM %L', f || '.txt');
-	EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'cat > /dev/null; rm -f ' || f || '.bin ' || f || '.txt');
-END
-$$;
+-- client-side \copy through files of this psql's own (named by its process id)
+\copy cards TO PROGRAM 'cat > "${TMPDIR:-/tmp}/crm_tap_cards_${PPID}.bin"' WITH (FORMAT binary)
+\copy cards_bin FROM PROGRAM 'cat "${TMPDIR:-/tmp}/crm_tap_cards_${PPID}.bin"' WITH (FORMAT binary)
+\copy cards TO PROGRAM 'cat > "${TMPDIR:-/tmp}/crm_tap_cards_${PPID}.txt"'
+\copy cards_txt FROM PROGRAM 'cat "${TMPDIR:-/tmp}/crm_tap_cards_${PPID}.txt"'
+\! rm -f "${TMPDIR:-/tmp}"/crm_tap_cards_${PPID}.*
 SELECT is(count(*) FILTER (WHERE a.card OPERATOR(crm.=) b.card AND a.card OPERATOR(crm.=) t.card), 60::bigint,
           'binary and text COPY round trips of 60 random cards')
 FROM cards a JOIN cards_bin b USING (card_id) JOIN cards_txt t USING (card_id);

@@ -135,18 +135,12 @@ GROUP BY k;
 
 CREATE TEMP TABLE back_bin (LIKE rand_schemes);
 CREATE TEMP TABLE back_txt (LIKE rand_schemes);
--- server-side COPY through a file of this backend's own (the suite runs as a superuser)
-DO $$
-DECLARE
-	f text := '/tmp/crm_tap_tiers_' || pg_backend_pid();
-BEGIN
-	EXECUTE format('COPY rand_schemes TO %L WITH (FORMAT binary)', f || '.bin');
-	EXECUTE format('COPY back_bin FROM %L WITH (FORMAT binary)', f || '.bin');
-	EXECUTE format('COPY rand_schemes TO %L', f || '.txt');
-	EXECUTE format('COPY back_txt FROM %L', f || '.txt');
-	EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'cat > /dev/null; rm -f ' || f || '.bin ' || f || '.txt');
-END
-$$;
+-- client-side \copy through files of this psql's own (named by its process id)
+\copy rand_schemes TO PROGRAM 'cat > "${TMPDIR:-/tmp}/crm_tap_tiers_${PPID}.bin"' WITH (FORMAT binary)
+\copy back_bin FROM PROGRAM 'cat "${TMPDIR:-/tmp}/crm_tap_tiers_${PPID}.bin"' WITH (FORMAT binary)
+\copy rand_schemes TO PROGRAM 'cat > "${TMPDIR:-/tmp}/crm_tap_tiers_${PPID}.txt"'
+\copy back_txt FROM PROGRAM 'cat "${TMPDIR:-/tmp}/crm_tap_tiers_${PPID}.txt"'
+\! rm -f "${TMPDIR:-/tmp}"/crm_tap_tiers_${PPID}.*
 SELECT is(count(*) FILTER (WHERE a.s OPERATOR(crm.=) b.s), 500::bigint, 'binary COPY round trip: 500 random schemes equal')
 FROM rand_schemes a JOIN back_bin b USING (k);
 SELECT is(count(*) FILTER (WHERE a.s OPERATOR(crm.=) b.s), 500::bigint, 'text COPY round trip: 500 random schemes equal')
