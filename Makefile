@@ -24,7 +24,9 @@ EXTENSION   = crm
 EXTVERSION  = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" crm.control)
 
 MODULE_big  = crm
-OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+# src/<capability>/: common, tiering, clustering, workload, scoring
+SRC_DIRS    = src/common src/tiering src/clustering src/workload src/scoring
+OBJS        = $(patsubst %.c,%.o,$(sort $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))))
 
 # The install script has one source: the section files in src/sql/, in name
 # order.  Each upgrade script crm--A--B.sql is generated from
@@ -66,8 +68,8 @@ REGRESS_OPTS = --inputdir=. --load-extension=crm
 
 # Warnings are errors by default; CRM_WERROR= (empty) turns that off.
 CRM_WERROR ?= -Werror
-PG_CFLAGS  += $(CRM_WERROR) -Isrc
-PG_CPPFLAGS += -Isrc
+PG_CFLAGS  += $(CRM_WERROR)
+PG_CPPFLAGS += $(addprefix -I,$(SRC_DIRS))
 
 EXTRA_CLEAN = results regression.diffs regression.out regress.log tap.log unit.log test-summary.log valgrind.log fuzz/build test/unit/build
 
@@ -77,7 +79,7 @@ include $(PGXS)
 
 # PGXS does not track header dependencies; every object depends on every
 # header (there are few), so a changed inline function is never stale.
-$(OBJS): $(wildcard src/*.h)
+$(OBJS): $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))
 
 crm--$(EXTVERSION).sql: $(SQL_SECTIONS) crm.control
 	@printf '%s\n' '-- crm $(EXTVERSION): generated from src/sql/*.sql by make; do not edit' > $@

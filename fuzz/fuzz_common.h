@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crm_error.h"
+#include "error_core.h"
 
 #define FUZZ_ASSERT(cond) \
 	do { \

@@ -1,10 +1,10 @@
 /*
  * fuzz_gini.c
- *	  libFuzzer harness for crm.gini_state (src/gini_core.c): its binary and
+ *	  libFuzzer harness for crm.gini_state (src/workload/gini_core.c): its binary and
  *	  compact text decoders, the O(1) header check that lets the transition
  *	  function append in place, and the coefficient.
  *
- * fuzz-sources: src/wire_core.c
+
  *
  * The first byte picks what the rest is: 0 a binary form (recv), 1 a text
  * (in), 2 the raw bytes of a state value handed to an aggregate function

@@ -1,11 +1,11 @@
 /*
  * fuzz_model.c
- *	  libFuzzer harness for crm.clusters (src/model_core.c) and
- *	  crm.silhouette_state (src/silhouette_core.c): text, compact text and
+ *	  libFuzzer harness for crm.clusters (src/clustering/model_core.c) and
+ *	  crm.silhouette_state (src/clustering/silhouette_core.c): text, compact text and
  *	  binary readers, and the kmeans_refine and silhouette state cores fed
  *	  with decoded hostile states.
  *
- * fuzz-sources: src/cluster_core.c src/json_core.c src/wire_core.c src/silhouette_core.c src/kmeans_core.c src/sketch_core.c
+
  *
  * The first byte chooses what the rest is:
  *
@@ -36,7 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cluster_core.h"
+#include "clustering_core.h"
 #include "fuzz_common.h"
 #include "silhouette_core.h"
 #include "wire_core.h"

@@ -1,9 +1,9 @@
 /*
  * fuzz_policy.c
  *	  libFuzzer harness for crm.service_policy: the text parser and the
- *	  binary decoder behind recv (src/policy_core.c).
+ *	  binary decoder behind recv (src/workload/policy_core.c).
  *
- * fuzz-sources: src/wire_core.c
+
  *
  * Text inputs: parsing either fails with a recorded error or yields a
  * policy that passes crm_policy_check; printing it and parsing the output

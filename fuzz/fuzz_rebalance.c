@@ -1,11 +1,11 @@
 /*
  * fuzz_rebalance.c
- *	  libFuzzer harness for the rebalancing solver (src/rebalance_core.c)
+ *	  libFuzzer harness for the rebalancing solver (src/workload/rebalance_core.c)
  *	  fed with hostile states: the solver must finish (libFuzzer's timeout
  *	  catches a search that does not move), refuse bad input with a
  *	  recorded error, and otherwise return a plan that keeps its promises.
  *
- * fuzz-sources: src/rebalance_io_core.c src/wire_core.c src/json_core.c
+
  *
  * Inputs whose first byte is even are a state's binary form, decoded as
  * recv decodes it.  Odd ones are an instance in a denser code, so that the
@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rebalance_io_core.h"
+#include "rebalance_types_core.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

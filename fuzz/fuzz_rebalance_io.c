@@ -1,11 +1,11 @@
 /*
  * fuzz_rebalance_io.c
  *	  libFuzzer harness for the decoders and checks of crm.rebalance_state
- *	  and crm.rebalance_plan (src/rebalance_io_core.c): binary, compact text
+ *	  and crm.rebalance_plan (src/workload/rebalance_types_core.c): binary, compact text
  *	  and JSON forms, and the O(1) header check that lets the aggregate
  *	  functions write into a state in place.
  *
- * fuzz-sources: src/rebalance_core.c src/wire_core.c src/json_core.c
+
  *
  * The first byte picks what the rest is:
  *   0  a state's binary form (recv)        1  a state's text (in: JSON or crm64:)
@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rebalance_io_core.h"
+#include "rebalance_types_core.h"
 #include "wire_core.h"
 #include "fuzz_common.h"
 

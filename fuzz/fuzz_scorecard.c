@@ -1,9 +1,9 @@
 /*
  * fuzz_scorecard.c
  *	  libFuzzer harness for the crm.scorecard text parser and binary decoder
- *	  (src/scorecard_core.c, which embeds src/tiers_core.c for the levels).
+ *	  (src/scoring/scorecard_core.c, which embeds src/tiering/tiers_core.c for the levels).
  *
- * fuzz-sources: src/tiers_core.c src/wire_core.c
+
  *
  * An input starting with a NUL byte is a binary card (the rest of the
  * bytes); any other input is text.  For every input: decoding either fails

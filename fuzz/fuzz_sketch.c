@@ -3,9 +3,9 @@
  *	  libFuzzer harness for crm.cluster_sketch: its text forms (JSON and the
  *	  compact "crm64:" form), its binary decoder, its checker, and the state
  *	  operations the aggregates run on values they did not build
- *	  (src/sketch_core.c, src/kmeans_core.c).
+ *	  (src/clustering/sketch_core.c, src/clustering/kmeans_core.c).
  *
- * fuzz-sources: src/cluster_core.c src/json_core.c src/wire_core.c src/kmeans_core.c src/model_core.c
+
  *
  * Text inputs (anything not starting with a marker byte below) go through
  * crm_sketch_read_text, the input function's reader, so both JSON and
@@ -34,7 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cluster_core.h"
+#include "clustering_core.h"
 #include "fuzz_common.h"
 #include "wire_core.h"
 

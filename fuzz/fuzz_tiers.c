@@ -1,9 +1,9 @@
 /*
  * fuzz_tiers.c
  *	  libFuzzer harness for the crm.tiers text parser and binary decoder
- *	  (src/tiers_core.c).
+ *	  (src/tiering/tiers_core.c).
  *
- * fuzz-sources: src/wire_core.c
+
  *
  * An input starting with a NUL byte is a binary value (the rest of the
  * bytes); any other input is text (parsers stop at a NUL anyway).  For every

@@ -26,20 +26,20 @@ incdir=$(pg_config --includedir-server)
 libdir=$(pg_config --pkglibdir)
 mkdir -p fuzz/build
 
-# Which core sources each harness needs: fuzz_<name>.c links src/<name>_core.c,
-# the shared error helpers, and any sources listed on a "fuzz-sources:" line
-# in the harness.
+# Every harness links every server-free core (src/*/*_core.c, the shared
+# helpers included), so a harness can drive whatever its type uses; the
+# include path has every folder of src/.
+cores=$(find src -name '*_core.c' | sort)
+incs=$(find src -mindepth 1 -type d ! -name sql ! -name upgrade | sort | sed 's/^/-I/')
 names=""
 n=0
 for harness in fuzz/fuzz_*.c; do
 	name=$(basename "$harness" .c)
-	target=${name#fuzz_}
-	extra=$(sed -n 's/.*fuzz-sources:\(.*\)/\1/p' "$harness")
 	echo "== building $name"
 	# shellcheck disable=SC2086
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-Isrc -Ifuzz -I"$incdir" \
-		"$harness" src/"$target"_core.c src/crm_error.c $extra \
+		$incs -Ifuzz -I"$incdir" \
+		"$harness" $cores \
 		"$libdir"/libpgcommon.a "$libdir"/libpgport.a -lm -o "fuzz/build/$name"
 	names="$names $name"
 	n=$((n + 1))

@@ -7,7 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-#include "crm_error.h"
+#include "error_core.h"
 #include "unit.h"
 
 static UnitTest *tests = NULL;

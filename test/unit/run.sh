@@ -1,6 +1,6 @@
 #!/bin/sh
 # Build and run crm's unit tests (test/unit/test_*.c) against the
-# server-free cores (src/**/*_core.c and the shared helpers they use), under
+# server-free cores (src/*/*_core.c), under
 # AddressSanitizer and UndefinedBehaviorSanitizer.  Arguments select tests
 # by name.  The last line of the output is "unit: N passed, N failed".
 set -eu
@@ -11,14 +11,15 @@ libdir=$(pg_config --pkglibdir)
 out=test/unit/build
 mkdir -p "$out"
 
-# every core source, and every folder of src/ as an include path
+# every core source (the shared helpers included), and every folder of src/
+# as an include path
 cores=$(find src -name '*_core.c' | sort)
-incs=$(find src -type d ! -name sql ! -name upgrade | sed 's/^/-I/')
+incs=$(find src -mindepth 1 -type d ! -name sql ! -name upgrade | sort | sed 's/^/-I/')
 # shellcheck disable=SC2086
 ${CC:-gcc} -std=gnu99 -g -O1 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	$incs -Itest/unit -I"$incdir" \
-	test/unit/main.c test/unit/test_*.c $cores src/crm_error.c \
+	test/unit/main.c test/unit/test_*.c $cores \
 	"$libdir"/libpgcommon.a "$libdir"/libpgport.a -lm -o "$out/unit"
 
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 "$out/unit" "$@"

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crm_error.h"
+#include "error_core.h"
 
 /* One input row (32 bytes); its flags are kept in a separate byte array. */
 typedef struct CrmRbRow

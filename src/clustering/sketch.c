@@ -41,7 +41,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
-#include "cluster.h"
+#include "clustering.h"
 #include "validate.h"
 #include "wire_core.h"
 

@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crm_error.h"
+#include "error_core.h"
 #include "wire_core.h"
 
 #define CRM_TIERS_VERSION		1

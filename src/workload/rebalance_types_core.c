@@ -1,7 +1,7 @@
 /*
- * rebalance_io_core.c
+ * rebalance_types_core.c
  *	  Checks and external forms of crm.rebalance_state and crm.rebalance_plan
- *	  (see rebalance_io_core.h).  Server-independent; the fuzzers link it.
+ *	  (see rebalance_types_core.h).  Server-independent; the fuzzers link it.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -12,7 +12,7 @@
 
 #include "json_core.h"
 #include "outbuf_core.h"
-#include "rebalance_io_core.h"
+#include "rebalance_types_core.h"
 #include "wire_core.h"
 
 #define STATE_TYPE	"crm.rebalance_state"

@@ -1,14 +1,14 @@
 /*
  * rebalance.h
  *	  crm.rebalance_state (the aggregate's state) and crm.rebalance_plan
- *	  (its result), server side: the layouts live in rebalance_io_core.h.
+ *	  (its result), server side: the layouts live in rebalance_types_core.h.
  */
 #ifndef CRM_REBALANCE_H
 #define CRM_REBALANCE_H
 
 #include "crm.h"
 
-#include "rebalance_io_core.h"
+#include "rebalance_types_core.h"
 
 typedef CrmRbStateValue RbState;
 typedef CrmRbPlanValue RbPlan;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cluster_core.h"
+#include "clustering_core.h"
 
 static inline double
 dist2(const double *a, const double *b, int d)

@@ -3,8 +3,8 @@
  *	  The cluster sketch: statistics, representatives, reduction, validation,
  *	  text and binary forms.
  *
- * Server-independent (see cluster_core.h for the layout and the reasoning);
- * the server wraps it in src/sketch.c, the fuzzer in fuzz/fuzz_sketch.c.
+ * Server-independent (see clustering_core.h for the layout and the reasoning);
+ * the server wraps it in src/clustering/sketch.c, the fuzzer in fuzz/fuzz_sketch.c.
  *
  * Invariants.  Every sketch crm_sketch_check accepts, and so every value of
  * the type, satisfies (N = rows, span_j = max_j - min_j):
@@ -30,8 +30,6 @@
  * clamp only removes rounding, which over 10^15 rows could otherwise step
  * outside).  The clamps are computed with the same expressions the checker
  * uses, so a produced value always reads back.
- *
- * fuzz-sources (for fuzz/run.sh): cluster_core.c json_core.c wire_core.c
  */
 #include <float.h>
 #include <math.h>
@@ -39,7 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cluster_core.h"
+#include "clustering_core.h"
 #include "json_core.h"
 #include "wire_core.h"
 
@@ -175,7 +173,7 @@ crm_sketch_transform(const CrmSketch *s, const double *x, double *out)
 		memcpy(out, x, sizeof(double) * s->dims);
 }
 
-/* Add one row, keeping the invariants (see cluster_core.h). */
+/* Add one row, keeping the invariants (see clustering_core.h). */
 bool
 crm_sketch_add(CrmSketch *s, const double *x, CrmError *err)
 {
@@ -1583,7 +1581,7 @@ decode_header(CrmReader *r, CrmSketch *h)
 	return true;
 }
 
-/* Read a binary form from untrusted bytes (see cluster_core.h). */
+/* Read a binary form from untrusted bytes (see clustering_core.h). */
 CrmSketch *
 crm_sketch_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *err)
 {

@@ -1,5 +1,5 @@
 /*
- * crm_error.h
+ * error_core.h
  *	  Error reporting and allocation for crm's server-independent cores.
  *
  * Parsers and algorithms that do not need a backend (tiers_core.c, ...)
@@ -8,8 +8,8 @@
  * allocator with palloc and crm_ereport() maps each kind to a SQLSTATE;
  * fuzzers and unit tests link their own malloc-based versions.
  */
-#ifndef CRM_ERROR_H
-#define CRM_ERROR_H
+#ifndef CRM_ERROR_CORE_H
+#define CRM_ERROR_CORE_H
 
 #include <stddef.h>
 
@@ -65,4 +65,4 @@ crm_check_interrupts(void)
 extern void *crm_core_alloc(size_t size);
 extern void crm_core_free(void *ptr);
 
-#endif							/* CRM_ERROR_H */
+#endif							/* CRM_ERROR_CORE_H */

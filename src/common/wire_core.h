@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "crm_error.h"
+#include "error_core.h"
 
 /* prefix of the compact text form */
 #define CRM_WIRE_PREFIX		"crm64:"

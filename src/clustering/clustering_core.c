@@ -1,12 +1,12 @@
 /*
- * cluster_core.c
+ * clustering_core.c
  *	  Options, scaling names, the random generator and hashing shared by the
  *	  clustering cores.
  */
 #include <math.h>
 #include <string.h>
 
-#include "cluster_core.h"
+#include "clustering_core.h"
 
 
 static const char *const scale_names[] = {"none", "zscore", "minmax", "atan"};

@@ -1,7 +1,7 @@
 /*
  * crm.c
  *	  Module entry point, and the server implementation of the core hooks
- *	  declared in crm_error.h.
+ *	  declared in error_core.h.
  */
 #include "crm.h"
 
@@ -18,7 +18,7 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
-/* The cores' interrupt check (crm_error.h): CHECK_FOR_INTERRUPTS(). */
+/* The cores' interrupt check (error_core.h): CHECK_FOR_INTERRUPTS(). */
 static void
 CheckInterrupts(void)
 {

@@ -21,7 +21,7 @@
  * need all rows, so they run in the final function, which hands the rows
  * to the solver in rebalance_core.c.  Layouts, checks and the external
  * forms (binary, compact text, JSON) are server-free, in
- * rebalance_io_core.c; this file moves values between them and the server.
+ * rebalance_types_core.c; this file moves values between them and the server.
  */
 #include "crm.h"
 
@@ -240,7 +240,7 @@ rebalance_state_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(StateFinish(s, &err));
 }
 
-/* Binary form: see rebalance_io_core.h. */
+/* Binary form: see rebalance_types_core.h. */
 PG_FUNCTION_INFO_V1(rebalance_state_send);
 Datum
 rebalance_state_send(PG_FUNCTION_ARGS)
@@ -370,7 +370,7 @@ rebalance_plan_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(PlanFinish(p, size, &err));
 }
 
-/* Binary output (see rebalance_io_core.h). */
+/* Binary output (see rebalance_types_core.h). */
 PG_FUNCTION_INFO_V1(rebalance_plan_send);
 Datum
 rebalance_plan_send(PG_FUNCTION_ARGS)

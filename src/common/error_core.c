@@ -1,12 +1,12 @@
 /*
- * crm_error.c
+ * error_core.c
  *	  CrmError helpers shared by the server-independent cores.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "crm_error.h"
+#include "error_core.h"
 
 /* Set by the server in _PG_init; NULL in fuzzers and unit tests. */
 void		(*crm_interrupt_hook) (void) = NULL;

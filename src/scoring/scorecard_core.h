@@ -37,7 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crm_error.h"
+#include "error_core.h"
 #include "tiers_core.h"
 
 #define CRM_CARD_VERSION		1

@@ -1,5 +1,5 @@
 /*
- * cluster_core.h
+ * clustering_core.h
  *	  Server-independent data layouts and algorithms behind crm's clustering
  *	  aggregates: the cluster sketch (crm.cluster_sketch), the model
  *	  (crm.clusters) and weighted k-means.
@@ -25,14 +25,14 @@
  * from the running statistics while sketching and from the final ones when
  * clustering.
  */
-#ifndef CRM_CLUSTER_CORE_H
-#define CRM_CLUSTER_CORE_H
+#ifndef CRM_CLUSTERING_CORE_H
+#define CRM_CLUSTERING_CORE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crm_error.h"
+#include "error_core.h"
 #include "wire_core.h"
 
 #define CRM_CLUSTER_MAX_DIMS	1000
@@ -424,4 +424,4 @@ crm_rng_double(CrmRng *r)
 
 extern uint64_t crm_hash_bytes64(const void *p, size_t len, uint64_t seed);
 
-#endif							/* CRM_CLUSTER_CORE_H */
+#endif							/* CRM_CLUSTERING_CORE_H */

@@ -1,5 +1,5 @@
 /*
- * workload.c
+ * gini.c
  *	  Spread and score measures for manager workload: the crm.gini
  *	  aggregate (with its state type crm.gini_state) and crm.kpi_score.
  *

@@ -1,5 +1,5 @@
 /*
- * clusters.c
+ * model.c
  *	  crm.clusters (the k-means model): type I/O, crm.assign,
  *	  crm.nearest_distance, crm.centroids, crm.kmeans_refine and
  *	  crm.kmeans_scan.
@@ -37,7 +37,7 @@
 #include "utils/expandeddatum.h"
 #include "utils/memutils.h"
 
-#include "cluster.h"
+#include "clustering.h"
 #include "silhouette_core.h"
 #include "validate.h"
 
@@ -54,7 +54,7 @@ cluster_model_arg(Datum d)
 	return m;
 }
 
-/* The last step of every function returning a model (see cluster.h). */
+/* The last step of every function returning a model (see clustering.h). */
 CrmModel *
 cluster_model_return(CrmModel *m)
 {
@@ -106,7 +106,7 @@ cluster_agg_arg_stable(FunctionCallInfo fcinfo, int argno)
 	return IsA(tle->expr, Const) || IsA(tle->expr, Param);
 }
 
-/* A state that fails its check (see cluster.h). */
+/* A state that fails its check (see clustering.h). */
 void
 cluster_state_error(const char *agg, const CrmError *err)
 {

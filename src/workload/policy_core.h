@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crm_error.h"
+#include "error_core.h"
 
 #define CRM_POLICY_VERSION		1
 #define CRM_POLICY_MAX_ENTRIES	1000

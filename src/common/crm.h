@@ -10,7 +10,7 @@
 #include "common/hashfn.h"
 #include "fmgr.h"
 
-#include "crm_error.h"
+#include "error_core.h"
 
 /* Raise a CrmError from a server-independent core as an ereport(ERROR). */
 extern void crm_ereport(const CrmError *err) pg_attribute_noreturn();

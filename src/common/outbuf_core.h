@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "crm_error.h"
+#include "error_core.h"
 
 typedef struct CrmOut
 {

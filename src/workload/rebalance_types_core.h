@@ -1,5 +1,5 @@
 /*
- * rebalance_io_core.h
+ * rebalance_types_core.h
  *	  crm.rebalance_state (the aggregate's state) and crm.rebalance_plan (its
  *	  result): layouts, size caps, checks, and every external form (binary,
  *	  compact text "crm64:", readable JSON).  No server dependencies: the
@@ -27,14 +27,14 @@
  * every form, with the wording of the aggregate's own argument checks; a
  * value beyond the caps is CRM_ERR_LIMIT.
  */
-#ifndef CRM_REBALANCE_IO_CORE_H
-#define CRM_REBALANCE_IO_CORE_H
+#ifndef CRM_REBALANCE_TYPES_CORE_H
+#define CRM_REBALANCE_TYPES_CORE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crm_error.h"
+#include "error_core.h"
 #include "rebalance_core.h"
 
 #define CRM_RB_STATE_VERSION	1
@@ -217,4 +217,4 @@ extern CrmRbPlanValue *crm_rb_plan_parse(const char *text, size_t *size, CrmErro
 extern CrmRbPlanValue *crm_rb_plan_from_result(const CrmRbPlan *plan, size_t *size,
 											   CrmError *err);
 
-#endif							/* CRM_REBALANCE_IO_CORE_H */
+#endif							/* CRM_REBALANCE_TYPES_CORE_H */

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crm_error.h"
+#include "error_core.h"
 
 #define CRM_GINI_STATE_VERSION	1
 

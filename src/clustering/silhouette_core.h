@@ -19,7 +19,7 @@
 #ifndef CRM_SILHOUETTE_CORE_H
 #define CRM_SILHOUETTE_CORE_H
 
-#include "cluster_core.h"
+#include "clustering_core.h"
 
 #define CRM_SILHOUETTE_VERSION	1
 /* rows the sample keeps */

@@ -1,16 +1,16 @@
 /*
- * cluster.h
- *	  Server-side helpers shared by sketch.c and clusters.c.
+ * clustering.h
+ *	  Server-side helpers shared by sketch.c and model.c.
  */
-#ifndef CRM_CLUSTER_H
-#define CRM_CLUSTER_H
+#ifndef CRM_CLUSTERING_H
+#define CRM_CLUSTERING_H
 
 #include "postgres.h"
 
 #include "utils/array.h"
 #include "utils/jsonb.h"
 
-#include "cluster_core.h"
+#include "clustering_core.h"
 
 /* which options a jsonb set explicitly */
 #define CRM_OPT_SCALE		0x01
@@ -48,7 +48,7 @@ extern bool cluster_model_matches(const CrmModel *ref, Datum d);
 
 /*
  * Whether aggregate argument argno (0-based) is a Const or a Param, so the
- * same value for the whole life of one transition state (see clusters.c).
+ * same value for the whole life of one transition state (see model.c).
  */
 extern bool cluster_agg_arg_stable(FunctionCallInfo fcinfo, int argno);
 
@@ -56,4 +56,4 @@ extern bool cluster_agg_arg_stable(FunctionCallInfo fcinfo, int argno);
 extern void cluster_state_error(const char *agg, const CrmError *err) pg_attribute_noreturn();
 
 
-#endif							/* CRM_CLUSTER_H */
+#endif							/* CRM_CLUSTERING_H */

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crm_error.h"
+#include "error_core.h"
 
 static inline bool
 crm_lex_space(char c)
