@@ -6,7 +6,6 @@
 --   out of float8's range   22003 "<subject> "1e400" is out of range for type double precision"
 --   empty name or label     22023 "... is empty"
 SET search_path = public, crm;
-\getenv abs_builddir PG_ABS_BUILDDIR
 
 -- ---------------------------------------------------------------------------
 -- Size caps.  crm.tiers literals: 1 MB (the largest valid scheme prints in
@@ -85,9 +84,9 @@ FROM (VALUES
 ) v(what, j);
 
 -- ---------------------------------------------------------------------------
--- Binary input: each case is one field of a binary COPY file written by
--- psql, read back by the server with COPY (recv), so the recv function gets
--- exactly these bytes.
+-- Binary input: each case is the one field of a binary COPY file
+-- (crm_test.copy_binary, see setup.sql), so the recv function gets exactly
+-- these bytes.
 -- ---------------------------------------------------------------------------
 CREATE TABLE edge_bin (name text PRIMARY KEY, kind text, bytes bytea);
 INSERT INTO edge_bin VALUES
@@ -122,35 +121,11 @@ INSERT INTO edge_bin VALUES
 	('card_empty_factor_name', 'card', overlay(crm.scorecard_send('x: numeric {1}; levels: {a, b >= 1}') placing int4send(0) from 15 for 5)),
 	('card_missing_1e308_twice', 'card', overlay(overlay(crm.scorecard_send('x: numeric {0}; y: numeric {0}; levels: {a, b >= 1}')
 	                                     placing float8send(1e308) from 25 for 8) placing float8send(1e308) from 51 for 8));
-\copy (SELECT bytes FROM edge_bin WHERE name = 'tiers_version_only') TO 'results/edge_tiers_version_only.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'tiers_header_only') TO 'results/edge_tiers_header_only.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'tiers_in_a_bound') TO 'results/edge_tiers_in_a_bound.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'tiers_in_a_label') TO 'results/edge_tiers_in_a_label.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'tiers_last_byte_cut') TO 'results/edge_tiers_last_byte_cut.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'tiers_trailing_byte') TO 'results/edge_tiers_trailing_byte.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'tiers_count_2147483647') TO 'results/edge_tiers_count_2147483647.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'tiers_label_not_utf8') TO 'results/edge_tiers_label_not_utf8.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'tiers_infinite_bound') TO 'results/edge_tiers_infinite_bound.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'card_version_only') TO 'results/edge_card_version_only.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'card_in_a_factor') TO 'results/edge_card_in_a_factor.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'card_in_the_levels') TO 'results/edge_card_in_the_levels.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'card_last_byte_cut') TO 'results/edge_card_last_byte_cut.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'card_trailing_byte') TO 'results/edge_card_trailing_byte.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'card_257_factors') TO 'results/edge_card_257_factors.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'card_4294967295_factors') TO 'results/edge_card_4294967295_factors.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'card_2147483647_values') TO 'results/edge_card_2147483647_values.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'card_5000_values_no_bytes') TO 'results/edge_card_5000_values_no_bytes.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'card_unknown_kind') TO 'results/edge_card_unknown_kind.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'card_unknown_flags') TO 'results/edge_card_unknown_flags.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'card_nan_points') TO 'results/edge_card_nan_points.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'card_empty_factor_name') TO 'results/edge_card_empty_factor_name.bin' WITH (FORMAT binary)
-\copy (SELECT bytes FROM edge_bin WHERE name = 'card_missing_1e308_twice') TO 'results/edge_card_missing_1e308_twice.bin' WITH (FORMAT binary)
 CREATE TABLE edge_tiers_in (v crm.tiers);
 CREATE TABLE edge_card_in (v crm.scorecard);
 SELECT name, length(bytes) AS bytes,
-       crm_test.error_of(format('COPY %I FROM %L WITH (FORMAT binary)',
-                                CASE kind WHEN 'tiers' THEN 'edge_tiers_in' ELSE 'edge_card_in' END,
-                                :'abs_builddir' || '/results/edge_' || name || '.bin')) AS error
+       crm_test.error_of(format('SELECT crm_test.copy_binary(%L, %L::bytea)',
+                                CASE kind WHEN 'tiers' THEN 'edge_tiers_in' ELSE 'edge_card_in' END, bytes)) AS error
 FROM edge_bin ORDER BY kind DESC, name;
 -- nothing was loaded: every case was refused
 SELECT (SELECT count(*) FROM edge_tiers_in) AS tiers_loaded, (SELECT count(*) FROM edge_card_in) AS cards_loaded;
@@ -165,7 +140,7 @@ FROM (VALUES
 	('text, other points', $$SELECT 'x: category {*: 1e308}; y: category {a: 1, *: 1e308}; levels: {a, b >= 1}'::crm.scorecard$$),
 	('text, lowest points', $$SELECT 'x: numeric {-1e308, 0 >= 1}; y: category {a: -1e308}; levels: {a, b >= 1}'::crm.scorecard$$),
 	('JSON', $$SELECT '{"factors": [{"name": "x", "type": "numeric", "points": [1e308]}, {"name": "y", "type": "numeric", "points": [1e308]}], "levels": "{a, b >= 1}"}'::jsonb::crm.scorecard$$),
-	('binary', format('COPY edge_card_in FROM %L WITH (FORMAT binary)', :'abs_builddir' || '/results/edge_card_missing_1e308_twice.bin'))
+	('binary', format('SELECT crm_test.copy_binary(%L, %L::bytea)', 'edge_card_in', (SELECT bytes FROM edge_bin WHERE name = 'card_missing_1e308_twice')))
 ) v(form, stmt);
 SELECT crm.score(card, '{}') AS largest_total, crm.score_values(card, NULL::float8, 1) AS positional,
        crm.score_level(card, '{"y": 1}') AS level,
@@ -193,7 +168,7 @@ FROM (VALUES
 	('other 1e400', 'text', $$SELECT 'x: category {*: 1e400}; levels: {a, b >= 1}'::crm.scorecard$$),
 	('other 1e400', 'JSON', $$SELECT '{"factors": [{"name": "x", "type": "category", "points": {}, "other": 1e400}], "levels": "{a, b >= 1}"}'::jsonb::crm.scorecard$$),
 	('points NaN', 'text', $$SELECT 'x: numeric {NaN}; levels: {a, b >= 1}'::crm.scorecard$$),
-	('points NaN', 'binary', format('COPY edge_card_in FROM %L WITH (FORMAT binary)', :'abs_builddir' || '/results/edge_card_nan_points.bin')),
+	('points NaN', 'binary', format('SELECT crm_test.copy_binary(%L, %L::bytea)', 'edge_card_in', (SELECT bytes FROM edge_bin WHERE name = 'card_nan_points'))),
 	('edge Infinity', 'text', $$SELECT 'x: numeric {0, 1 >= Infinity}; levels: {a, b >= 1}'::crm.scorecard$$),
 	-- tier bounds, also as a card's levels
 	('bound 1e400', 'text', $$SELECT '{a, b >= 1e400}'::crm.tiers$$),
@@ -201,7 +176,7 @@ FROM (VALUES
 	('bound 1e400', 'card JSON', $$SELECT '{"factors": [{"name": "x", "type": "numeric", "points": [0]}], "levels": {"labels": ["a", "b"], "floors": [1e400]}}'::jsonb::crm.scorecard$$),
 	('bound Infinity', 'text', $$SELECT '{a, b >= Infinity}'::crm.tiers$$),
 	('bound Infinity', 'constructor', $$SELECT crm.tiers(ARRAY['a', 'b'], ARRAY['Infinity'::float8])$$),
-	('bound Infinity', 'binary', format('COPY edge_tiers_in FROM %L WITH (FORMAT binary)', :'abs_builddir' || '/results/edge_tiers_infinite_bound.bin')),
+	('bound Infinity', 'binary', format('SELECT crm_test.copy_binary(%L, %L::bytea)', 'edge_tiers_in', (SELECT bytes FROM edge_bin WHERE name = 'tiers_infinite_bound'))),
 	-- names and labels
 	('empty card name', 'text', $$SELECT 'name ""; x: numeric {0}; levels: {a, b >= 1}'::crm.scorecard$$),
 	('empty card name', 'JSON', $$SELECT '{"name": "", "factors": [{"name": "x", "type": "numeric", "points": [0]}], "levels": "{a, b >= 1}"}'::jsonb::crm.scorecard$$),
@@ -211,7 +186,7 @@ FROM (VALUES
 	('numeric version', 'JSON', $$SELECT '{"version": 2026.1, "factors": [{"name": "x", "type": "numeric", "points": [0]}], "levels": "{a, b >= 1}"}'::jsonb::crm.scorecard$$),
 	('empty factor name', 'text', $$SELECT '"": numeric {0}; levels: {a, b >= 1}'::crm.scorecard$$),
 	('empty factor name', 'JSON', $$SELECT '{"factors": [{"name": "", "type": "numeric", "points": [0]}], "levels": "{a, b >= 1}"}'::jsonb::crm.scorecard$$),
-	('empty factor name', 'binary', format('COPY edge_card_in FROM %L WITH (FORMAT binary)', :'abs_builddir' || '/results/edge_card_empty_factor_name.bin')),
+	('empty factor name', 'binary', format('SELECT crm_test.copy_binary(%L, %L::bytea)', 'edge_card_in', (SELECT bytes FROM edge_bin WHERE name = 'card_empty_factor_name'))),
 	('numeric factor name', 'JSON', $$SELECT '{"factors": [{"name": 5, "type": "numeric", "points": [0]}], "levels": "{a, b >= 1}"}'::jsonb::crm.scorecard$$),
 	('empty value', 'text', $$SELECT 'x: category {"": 1}; levels: {a, b >= 1}'::crm.scorecard$$),
 	('empty value', 'JSON', $$SELECT '{"factors": [{"name": "x", "type": "category", "points": {"": 1}}], "levels": "{a, b >= 1}"}'::jsonb::crm.scorecard$$),

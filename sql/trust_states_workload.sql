@@ -18,26 +18,6 @@ LANGUAGE sql AS $$ SELECT '\x01'::bytea || int8send(n) || coalesce((SELECT strin
 CREATE FUNCTION pg_temp.compact(b bytea) RETURNS text
 LANGUAGE sql AS $$ SELECT 'crm64:' || translate(encode(b, 'base64'), E'\n', '') $$;
 
--- A binary COPY of one field (the bytes given) into a one-column table:
--- what recv is handed.  The file lives in the data directory for the
--- duration of the COPY.
-CREATE FUNCTION pg_temp.copy_binary(tab text, field bytea) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-	f text := 'crm_regress_recv_' || pg_backend_pid() || '.bin';
-	lo oid := lo_from_bytea(0, '\x5047434f50590aff0d0a00'::bytea || '\x0000000000000000'::bytea
-	                            || '\x0001'::bytea || int4send(length(field)) || field || '\xffff'::bytea);
-BEGIN
-	PERFORM lo_export(lo, f);
-	PERFORM lo_unlink(lo);
-	BEGIN
-		EXECUTE format('COPY %I FROM %L WITH (FORMAT binary)', tab, f);
-	EXCEPTION WHEN OTHERS THEN
-		EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'rm -f ' || f);
-		RAISE;
-	END;
-	EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'rm -f ' || f);
-END
-$$;
 CREATE TABLE recv_states (s crm.rebalance_state);
 CREATE TABLE recv_plans (p crm.rebalance_plan);
 CREATE TABLE recv_ginis (g crm.gini_state);
@@ -127,7 +107,7 @@ SELECT c, crm.gini(c::float8) OVER (ORDER BY c ROWS BETWEEN 1 PRECEDING AND CURR
 FROM generate_series(1, 4) c ORDER BY c;
 
 -- 3. Forged and truncated binary values (recv), one per line.
-SELECT crm_test.error_of(format('SELECT pg_temp.copy_binary(%L, %L::bytea)', tab, field)) AS result, what FROM (VALUES
+SELECT crm_test.error_of(format('SELECT crm_test.copy_binary(%L, %L::bytea)', tab, field)) AS result, what FROM (VALUES
 	('recv_states', 'valid', pg_temp.rb_state(2, pg_temp.rb_row(0, 1, 2, 0.5, 1) || pg_temp.rb_row(2, 4, 0, 1.5, 0))),
 	('recv_states', 'empty value', ''::bytea),
 	('recv_states', 'version only', '\x01'::bytea),
@@ -174,18 +154,18 @@ SELECT p FROM recv_policies;
 SELECT form, crm_test.error_of(stmt) AS result FROM (VALUES
 	('text', $$SELECT 'A: {visits_per_year: -4}'::crm.service_policy$$),
 	('json', $$SELECT '{"A": {"visits_per_year": -4}}'::jsonb::crm.service_policy$$),
-	('binary', $$SELECT pg_temp.copy_binary('recv_policies', '\x01'::bytea || convert_to('A: {visits_per_year: -4}', 'UTF8'))$$),
+	('binary', $$SELECT crm_test.copy_binary('recv_policies', '\x01'::bytea || convert_to('A: {visits_per_year: -4}', 'UTF8'))$$),
 	('text', $$SELECT 'A: {visit_minutes: 1e400}'::crm.service_policy$$),
 	('json', $$SELECT '{"A": {"visit_minutes": 1e400}}'::jsonb::crm.service_policy$$),
 	('text', $$SELECT 'A: {call_minutes: Infinity}'::crm.service_policy$$),
-	('binary', $$SELECT pg_temp.copy_binary('recv_policies', '\x01'::bytea || convert_to('A: {call_minutes: Infinity}', 'UTF8'))$$)
+	('binary', $$SELECT crm_test.copy_binary('recv_policies', '\x01'::bytea || convert_to('A: {call_minutes: Infinity}', 'UTF8'))$$)
 ) v(form, stmt);
 -- and crm.rebalance's loads: the aggregate, the JSON form, the binary form
 SELECT form, crm_test.error_of(stmt) AS result FROM (VALUES
 	('aggregate', $$SELECT crm.rebalance(7, 1, 'NaN', 1)$$),
 	('json', $$SELECT crm.rebalance_finalfn('{"rows": [[7, 1, -1, 1, true]]}')$$),
 	('compact', format('SELECT %L::crm.rebalance_state', pg_temp.compact(pg_temp.rb_state(1, pg_temp.rb_row(0, 7, 1, 'NaN', 1))))),
-	('binary', format('SELECT pg_temp.copy_binary(%L, %L::bytea)', 'recv_states', pg_temp.rb_state(1, pg_temp.rb_row(0, 7, 1, 'NaN', 1))))
+	('binary', format('SELECT crm_test.copy_binary(%L, %L::bytea)', 'recv_states', pg_temp.rb_state(1, pg_temp.rb_row(0, 7, 1, 'NaN', 1))))
 ) v(form, stmt);
 
 -- 5. Compact text of the plan, forged.
