@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "error_core.h"
+#include "validate_core.h"
 
 static inline bool
 crm_lex_space(char c)
@@ -130,14 +131,10 @@ crm_lex_write_quoted(char *out, const char *s, size_t len)
 }
 
 /* ----------------------------------------------------------------------
- * Numbers.  One rule for every number crm reads, in every form (text, JSON,
- * binary, SQL arguments):
- *   - a literal too large for float8, or so small that it would read as
- *     zero (1e400, 1e-400), is 22003 "<subject> "1e400" is out of range for
- *     type double precision", as PostgreSQL's float8in says;
- *   - a value that is NaN or +-Infinity where a finite number is required
- *     is 22023 "<subject> must be a finite number, got Infinity".
- * <subject> names the value: "tier bound 2", "factor "x": bin edge 1".
+ * Numbers, read by the rules of validate_core.h: a literal too large for
+ * float8, or so small that it would read as zero, is CRM_NUM_RANGE (22003
+ * through crm_error_out_of_range); NaN and infinities are read, and the
+ * caller decides whether they are allowed (crm_error_not_finite).
  * ---------------------------------------------------------------------- */
 
 typedef enum CrmNumRead
@@ -168,33 +165,6 @@ crm_lex_read_double(const char *p, const char **end, double *out)
 	if (errno == ERANGE && (d == 0.0 || d >= HUGE_VAL || d <= -HUGE_VAL))
 		return CRM_NUM_RANGE;
 	return CRM_NUM_OK;
-}
-
-/* How a non-finite value is named in messages. */
-static inline const char *
-crm_lex_nonfinite_name(double d)
-{
-	return isnan(d) ? "NaN" : (d > 0 ? "Infinity" : "-Infinity");
-}
-
-/* Record 22023 "<subject> must be a finite number, got Infinity". */
-static inline void
-crm_error_not_finite(CrmError *err, const char *subject, double d)
-{
-	crm_error_set(err, CRM_ERR_INVALID, "%s must be a finite number, got %s",
-				  subject, crm_lex_nonfinite_name(d));
-}
-
-/*
- * Record 22003 "<subject> "<literal>" is out of range for type double
- * precision"; a literal longer than 40 bytes is cut, with "..." after it.
- */
-static inline void
-crm_error_out_of_range(CrmError *err, const char *subject, const char *lit, size_t len)
-{
-	crm_error_set(err, CRM_ERR_RANGE,
-				  "%s \"%.*s%s\" is out of range for type double precision",
-				  subject, (int) (len > 40 ? 40 : len), lit, len > 40 ? "..." : "");
 }
 
 #endif							/* CRM_LEX_CORE_H */

@@ -2,9 +2,12 @@
  * validate.h
  *	  Argument checks shared by every crm entry point.
  *
- * Each SQL-callable function validates its arguments with these helpers
+ * Each SQL-callable function (in, recv, casts, transition, combine, final
+ * and the scalar functions) validates its arguments with these helpers
  * before doing any work, so the same bad input gets the same SQLSTATE and
- * wording everywhere.  Messages name the SQL-level parameter.
+ * wording everywhere.  The rules themselves are validate_core.h's, which
+ * the server-free cores apply to the values they read; messages name the
+ * SQL-level parameter.
  */
 #ifndef CRM_VALIDATE_H
 #define CRM_VALIDATE_H
@@ -16,6 +19,9 @@
 #include "fmgr.h"
 #include "utils/float.h"
 #include "utils/jsonb.h"
+
+#include "crm.h"
+#include "validate_core.h"
 
 /*
  * The aggregate memory context of a transition, combine or final function;
@@ -62,15 +68,43 @@ UnknownJsonbKey(JsonbContainer *obj, const char *const *allowed)
 	return NULL;
 }
 
+/* Raise a core rule's error (validate_core.h) as an ereport. */
+static inline void
+RaiseIf(bool ok, const CrmError *err)
+{
+	if (unlikely(!ok))
+		crm_ereport(err);
+}
+
 /* A float8 input that must be a real number (not NaN, not +-Infinity). */
 static inline void
 CheckFinite(double value, const char *what)
 {
 	if (unlikely(!isfinite(value)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a finite number, got %s", what,
-						isnan(value) ? "NaN" : (value > 0 ? "Infinity" : "-Infinity"))));
+	{
+		CrmError	err = {0};
+
+		crm_error_not_finite(&err, what, value);
+		crm_ereport(&err);
+	}
+}
+
+/* k, the number of clusters (validate_core.h's limits). */
+static inline void
+CheckK(int64 k)
+{
+	CrmError	err = {0};
+
+	RaiseIf(crm_check_k(k, &err), &err);
+}
+
+/* The number of features of a feature vector (validate_core.h's limits). */
+static inline void
+CheckDims(int64 dims)
+{
+	CrmError	err = {0};
+
+	RaiseIf(crm_check_dims(dims, &err), &err);
 }
 
 /* A float8 input in [lo, hi) (hi_inclusive: [lo, hi]). */
