@@ -21,6 +21,7 @@
 #include "common/shortest_dec.h"
 
 #include "gini_core.h"
+#include "validate_core.h"
 #include "wire_core.h"
 
 #define STATE_TYPE "crm.gini_state"
@@ -44,7 +45,10 @@ crm_gini_state_alloc(int64_t cap, CrmError *err)
 	return s;
 }
 
-/* A value must be finite and not negative. */
+/*
+ * A value must be finite (crm's rule for numbers, validate_core.h) and not
+ * negative: the one check of a value, whichever way it arrives.
+ */
 int
 crm_gini_value_check(double x, CrmError *err)
 {
@@ -52,13 +56,10 @@ crm_gini_value_check(double x, CrmError *err)
 
 	if (isfinite(x) && x >= 0)
 		return 0;
-	if (!isfinite(x))
-		crm_error_set(err, CRM_ERR_INVALID, "crm.gini value must be a finite number, got %s",
-					  isnan(x) ? "NaN" : (x > 0 ? "Infinity" : "-Infinity"));
-	else
+	if (crm_check_finite(x, "crm.gini: value", err))
 	{
 		double_to_shortest_decimal_buf(x, num);
-		crm_error_set(err, CRM_ERR_INVALID, "crm.gini value must not be negative, got %s", num);
+		crm_error_set(err, CRM_ERR_INVALID, "crm.gini: value must not be negative, got %s", num);
 	}
 	return -1;
 }

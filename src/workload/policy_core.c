@@ -14,6 +14,7 @@
 #include "lex_core.h"
 #include "outbuf_core.h"
 #include "policy_core.h"
+#include "validate_core.h"
 #include "wire_core.h"
 
 const char *const crm_policy_key_names[CRM_POLICY_NKEYS] = {
@@ -89,20 +90,16 @@ CheckValue(const CrmPolicySpec *e, int k, CrmError *err)
 	bool		star = IsStar(e->label, e->label_len);
 	int			len = star ? 1 : (int) (e->label_len > 60 ? 60 : e->label_len);
 	const char *label = star ? "*" : e->label;
+	char		subject[120];
 
 	if (isfinite(v) && v >= 0 && v <= CRM_POLICY_MAX_VALUE)
 		return 0;
-	if (!isfinite(v))
-		crm_error_set(err, CRM_ERR_INVALID,
-					  "service policy entry \"%.*s\": %s must be a finite number, got %s",
-					  len, label, crm_policy_key_names[k],
-					  isnan(v) ? "NaN" : (v > 0 ? "Infinity" : "-Infinity"));
-	else
+	snprintf(subject, sizeof(subject), "service policy entry \"%.*s\": %s",
+			 len, label, crm_policy_key_names[k]);
+	if (crm_check_finite(v, subject, err))
 	{
 		double_to_shortest_decimal_buf(v, num);
-		crm_error_set(err, CRM_ERR_INVALID,
-					  "service policy entry \"%.*s\": %s must be between 0 and 1e9, got %s",
-					  len, label, crm_policy_key_names[k], num);
+		crm_error_set(err, CRM_ERR_INVALID, "%s must be between 0 and 1e9, got %s", subject, num);
 	}
 	return -1;
 }

@@ -52,7 +52,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "common/shortest_dec.h"
+
 #include "rebalance_core.h"
+#include "rebalance_types_core.h"
 
 #if defined(__GNUC__) || defined(__clang__)
 #define RB_PREFETCH(p) __builtin_prefetch(p)
@@ -687,7 +690,11 @@ SearchPeak(Solver *s, double lb, double top, double peak_before, double *best, C
 
 #define ALLOC(type, n) ((type *) crm_core_alloc(sizeof(type) * (size_t) ((n) > 0 ? (n) : 1)))
 
-/* Check every row on its own: flags, numbers, pinned orphans. */
+/*
+ * Check every row on its own, with the state's row check (flags, numbers,
+ * normal form: crm_rb_row_check), so that the solver says what every
+ * state function says about the same row.
+ */
 static int
 CheckRows(const CrmRbRow *rows, const uint8_t *flags, int64_t n, CrmError *err)
 {
@@ -695,37 +702,10 @@ CheckRows(const CrmRbRow *rows, const uint8_t *flags, int64_t n, CrmError *err)
 
 	for (i = 0; i < n; i++)
 	{
-		uint8_t		f = flags[i];
-
-		if ((f & ~CRM_RB_FLAGS_ALL) != 0)
-		{
-			crm_error_set(err, CRM_ERR_BINARY, "crm.rebalance: corrupt state (row flags %d)", f);
+		if (crm_rb_row_check(&rows[i], flags[i], i, CRM_ERR_INVALID, err) != 0)
 			return -1;
-		}
-		if (!(f & CRM_RB_NO_CUSTOMER) && (!isfinite(rows[i].load) || rows[i].load < 0))
-		{
-			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: load of customer %lld must be a non-negative finite number",
-						  (long long) rows[i].customer_id);
-			return -1;
-		}
-		if (!(f & CRM_RB_NO_MANAGER) && (!isfinite(rows[i].capacity) || rows[i].capacity < 0))
-		{
-			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: capacity of manager %lld must be a non-negative finite number",
-						  (long long) rows[i].manager_id);
-			return -1;
-		}
-		if ((f & CRM_RB_NO_MANAGER) && (f & CRM_RB_PINNED) && !(f & CRM_RB_NO_CUSTOMER))
-		{
-			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: orphaned customer %lld cannot be pinned",
-						  (long long) rows[i].customer_id);
-			crm_error_detail(err, "A customer without a manager must be assigned; movable = false keeps a customer with its current manager.");
-			return -1;
-		}
-		if ((f & CRM_RB_NO_CUSTOMER) && (f & CRM_RB_NO_MANAGER))
-		{
-			crm_error_set(err, CRM_ERR_BINARY, "crm.rebalance: corrupt state (a row without customer and manager)");
-			return -1;
-		}
+		if ((i & 0xFFFF) == 0xFFFF)
+			crm_check_interrupts();
 	}
 	return 0;
 }
@@ -776,8 +756,13 @@ LoadManagers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 		}
 		else if (r->capacity != s->cap[j])
 		{
-			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %lld has two capacities, %.17g and %.17g",
-						  (long long) r->manager_id, s->cap[j], r->capacity);
+			char		first[DOUBLE_SHORTEST_DECIMAL_LEN];
+			char		second[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+			double_to_shortest_decimal_buf(s->cap[j], first);
+			double_to_shortest_decimal_buf(r->capacity, second);
+			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %lld has two capacities, %s and %s",
+						  (long long) r->manager_id, first, second);
 			crm_error_detail(err, "A manager's capacity must be the same on all its rows.");
 			return -1;
 		}

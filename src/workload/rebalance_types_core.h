@@ -148,6 +148,15 @@ extern int	crm_rb_state_check_header(const CrmRbStateValue *s, size_t size,
 									  CrmErrorKind kind, CrmError *err);
 
 /*
+ * Check row i (0-based) of a state, with flags f: flags (kind), numbers
+ * (CRM_ERR_INVALID, the wording of crm_rb_row_normalize) and normal form
+ * (kind).  The one check of a row, for every state function and the
+ * solver.  0, or -1 with *err.
+ */
+extern int	crm_rb_row_check(const CrmRbRow *r, int f, int64_t i, CrmErrorKind kind,
+							 CrmError *err);
+
+/*
  * Check rows [from, nrows) of a state whose header passed: flags, and
  * numbers (CRM_ERR_INVALID for those, kind for the flags).  0 or -1.
  */

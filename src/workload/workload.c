@@ -172,12 +172,12 @@ required_fte(PG_FUNCTION_ARGS)
 	double		f = YearFraction(PG_GETARG_INTERVAL_P(1), "crm.required_fte");
 	double		hours = PG_GETARG_FLOAT8(2);
 
-	CheckFinite(minutes, "crm.required_fte minutes");
+	CheckFinite(minutes, "crm.required_fte: minutes");
 	if (minutes < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("crm.required_fte: minutes must not be negative")));
-	CheckFinite(hours, "crm.required_fte hours_per_fte_year");
+	CheckFinite(hours, "crm.required_fte: hours_per_fte_year");
 	if (hours <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -220,11 +220,8 @@ Float8Array(ArrayType *arr, const char *what, int *n)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("crm.kpi_score: %s[%d] is NULL", what, i + 1)));
 		out[i] = DatumGetFloat8(elems[i]);
-		if (!isfinite(out[i]))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("crm.kpi_score: %s[%d] must be a finite number, got %s",
-							what, i + 1, float8out_internal(out[i]))));
+		if (unlikely(!isfinite(out[i])))
+			CheckFinite(out[i], psprintf("crm.kpi_score: %s[%d]", what, i + 1));
 		if ((i & 0xFFFF) == 0xFFFF)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -255,7 +252,7 @@ kpi_score(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("crm.kpi_score: actual, target and weights must have the same length, got %d, %d and %d",
 						na, nt, nw)));
-	CheckFinite(cap, "crm.kpi_score cap");
+	CheckFinite(cap, "crm.kpi_score: cap");
 	if (cap <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
