@@ -156,6 +156,7 @@ service_policy_hash(PG_FUNCTION_ARGS)
  * Keys not given are 0; unknown keys and non-numbers are errors.
  * ---------------------------------------------------------------------- */
 
+/* Raise 22023 for the JSON form: path names the place, problem what is wrong. */
 static void pg_attribute_noreturn()
 JsonError(const char *path, const char *problem)
 {
@@ -165,6 +166,11 @@ JsonError(const char *path, const char *problem)
 			 errhint("A service policy is a JSON object of tier: {visits_per_year, calls_per_year, visit_minutes, call_minutes, travel_minutes}.")));
 }
 
+/*
+ * crm.service_policy(jsonb), the cast from jsonb: each key a tier, each
+ * value an object of numbers, read with the text form's number rule
+ * (crm_policy_number) and checked by the same builder.
+ */
 PG_FUNCTION_INFO_V1(service_policy_from_jsonb);
 Datum
 service_policy_from_jsonb(PG_FUNCTION_ARGS)
@@ -236,6 +242,10 @@ service_policy_from_jsonb(PG_FUNCTION_ARGS)
 	PG_RETURN_SERVICE_POLICY_P(PolicyFinish(p, size, &err));
 }
 
+/*
+ * crm.service_policy_to_jsonb(policy), the cast to jsonb: every entry with
+ * every key, numbers in shortest round-trip form (reads back equal).
+ */
 PG_FUNCTION_INFO_V1(service_policy_to_jsonb);
 Datum
 service_policy_to_jsonb(PG_FUNCTION_ARGS)

@@ -47,6 +47,24 @@
  * assignment).
  * Deterministic: every order has the ids as final tie-breakers, and the
  * floating-point sums run in customer-id order.
+ *
+ * References.  The problem is Q||Cmax in scheduling notation (R. L. Graham,
+ * E. L. Lawler, J. K. Lenstra, A. H. G. Rinnooy Kan, "Optimization and
+ * approximation in deterministic sequencing and scheduling: a survey",
+ * Annals of Discrete Mathematics 5, 1979).  Fixing a target peak and
+ * asking a bin-packing question is the dual approximation approach of
+ * D. S. Hochbaum and D. B. Shmoys ("Using dual approximation algorithms for
+ * scheduling problems: theoretical and practical results", J. ACM 34(1),
+ * 1987).  First-fit decreasing: D. S. Johnson, "Near-optimal bin packing
+ * algorithms", PhD thesis, MIT, 1973, and M. R. Garey and D. S. Johnson,
+ * "Computers and Intractability", 1979.  The search for the peak is an
+ * unbounded (exponential) search: J. L. Bentley and A. C. Yao, "An almost
+ * optimal algorithm for unbounded searching", Information Processing
+ * Letters 5(3), 1976.
+ *
+ * Layout of this file: sorting, the segment tree and the heap; one probe
+ * (ShedExcess, PlaceAll); SendBack; the search (CheckRange, SearchPeak);
+ * the setup of crm_rb_solve (CheckRows ... FillPlan) and crm_rb_solve.
  */
 #include <float.h>
 #include <math.h>
@@ -66,7 +84,7 @@
 /* evictions a probe may make before it gives up (see Evict) */
 #define CRM_RB_MAX_EVICTIONS 16
 
-/* sort item: key, then the index it belongs to */
+/* A sort item: the key, then the index it belongs to. */
 typedef struct KeyIdx
 {
 	uint64_t	key;
@@ -74,6 +92,11 @@ typedef struct KeyIdx
 	uint32_t	pad;
 } KeyIdx;
 
+/*
+ * The solver's state for one group: the managers and customers (both by
+ * id, as indexes), the movable customers of each manager and the orphans
+ * in the orders the probes read them, and the probes' workspace.
+ */
 typedef struct Solver
 {
 	uint64_t	ticks;
@@ -132,6 +155,7 @@ typedef struct Solver
 	double		peak_before;	/* over the customers that had a manager */
 } Solver;
 
+/* One step of a loop that can run long: check for interrupts now and then. */
 static inline void
 Tick(Solver *s)
 {
@@ -139,6 +163,7 @@ Tick(Solver *s)
 		crm_check_interrupts();
 }
 
+/* The sort key of a non-negative double: its bits (-0 as 0). */
 static uint64_t
 DoubleKey(double d)
 {
@@ -154,6 +179,15 @@ DoubleKey(double d)
  * the same in every item are skipped.  One pass counts all eight bytes, so
  * the data is read once plus once per byte that varies.  tmp has room for
  * n items.
+ *
+ * Least-significant-digit radix sorting (D. E. Knuth, The Art of Computer
+ * Programming, vol. 3, section 5.2.5, "Sorting by distribution"): a stable
+ * counting sort on each byte, lowest first, leaves the items sorted by the
+ * whole key, ties in their input order.  That stability is what the
+ * solver's orders rely on: sorting by load, then by manager, gives each
+ * manager's customers by load with the ids (the input order) breaking
+ * ties.  O(n) per byte, with no comparisons, and every pass checks for
+ * interrupts.
  */
 static void
 RadixSort(Solver *s, KeyIdx *a, KeyIdx *tmp, int64_t n)
@@ -209,15 +243,25 @@ RadixSort(Solver *s, KeyIdx *a, KeyIdx *tmp, int64_t n)
 
 /* ----------------------------------------------------------------------
  * Segment tree over the first-fit order: max room in each subtree.
+ *
+ * First fit asks for the first manager, in a fixed order, whose room is at
+ * least w.  A complete binary tree over the managers in that order, each
+ * node holding the largest room below it, answers in O(log m): from the
+ * root, go left when the left subtree's largest room fits, else right.
+ * Changing one room updates its path to the root, also O(log m).  This is
+ * the tree D. S. Johnson used to run first fit in O(n log n) ("Fast
+ * algorithms for bin packing", J. Computer and System Sciences 8, 1974).
+ * The leaves beyond the managers hold -1, which no load fits.
  * ---------------------------------------------------------------------- */
 
-/* rooms are never NaN: a plain maximum, inlined (fmax is a libm call) */
+/* The larger of two rooms (never NaN: a plain maximum; fmax is a libm call). */
 static inline double
 RoomMax(double a, double b)
 {
 	return a >= b ? a : b;
 }
 
+/* Fill the tree from the managers' rooms, leaves first. */
 static void
 TreeBuild(Solver *s)
 {
@@ -229,6 +273,7 @@ TreeBuild(Solver *s)
 		s->tree[i] = RoomMax(s->tree[2 * i], s->tree[2 * i + 1]);
 }
 
+/* Set the room of position p of the first-fit order, and its path to the root. */
 static void
 TreeSet(Solver *s, int32_t p, double v)
 {
@@ -239,7 +284,7 @@ TreeSet(Solver *s, int32_t p, double v)
 		s->tree[i] = RoomMax(s->tree[2 * i], s->tree[2 * i + 1]);
 }
 
-/* first position whose room is >= x, or -1 */
+/* The first position of the first-fit order whose room is >= x, or -1. */
 static int32_t
 TreeFind(const Solver *s, double x)
 {
@@ -252,13 +297,20 @@ TreeFind(const Solver *s, double x)
 	return i - s->treesize;
 }
 
-/* heap order: larger load first, then lower customer index */
+/*
+ * The evicted customers wait in a binary max-heap (J. W. J. Williams,
+ * "Algorithm 232: Heapsort", CACM 7(6), 1964), so that they join the
+ * largest-first placement in order: O(log n) a push or pop.
+ */
+
+/* Heap order: larger load first, then lower customer index. */
 static inline bool
 HeapAbove(const Solver *s, uint32_t a, uint32_t b)
 {
 	return s->cload[a] > s->cload[b] || (s->cload[a] == s->cload[b] && a < b);
 }
 
+/* Add customer c to the evicted heap (sift up). */
 static void
 HeapPush(Solver *s, uint32_t c)
 {
@@ -272,6 +324,7 @@ HeapPush(Solver *s, uint32_t c)
 	s->heap[i] = c;
 }
 
+/* Remove and return the heap's largest customer (sift down). */
 static uint32_t
 HeapPop(Solver *s)
 {
@@ -461,6 +514,17 @@ NextToPlace(Solver *s, int64_t npool, int64_t *a, int64_t *b,
  * Step 2 of a probe: place the pool, the orphans and the evicted, largest
  * first, each back with its own manager when it has room, else first fit
  * (evicting when nothing fits).  False when a customer fits nowhere.
+ *
+ * This is first-fit decreasing bin packing (Johnson 1973; Garey and
+ * Johnson 1979) with bins of unequal sizes, the rooms P * capacity - kept
+ * load, taken in order of capacity: each item, largest first, goes into
+ * the first bin it fits.  Largest first matters: the large items find room
+ * while there is still much of it, and the small ones fill the gaps; for
+ * equal bins FFD never needs more than 11/9 OPT + 6/9 bins (G. Dosa,
+ * "The tight bound of first fit decreasing bin-packing algorithm is
+ * FFD(I) <= 11/9 OPT(I) + 6/9", ESCAPE 2007).  Three sorted sources are
+ * merged on the fly (NextToPlace), so the pool, the orphans and the
+ * evicted are never sorted together.
  */
 static bool
 PlaceAll(Solver *s, int64_t npool, bool write)
@@ -631,12 +695,23 @@ CheckRange(double lb, double hi, double total, double capsum, CrmError *err)
 
 /*
  * The smallest peak P the probe reaches, to a relative 1e-6, when the lower
- * bound lb is not reachable.  top = max(lb, total / largest capacity) is
- * reachable in exact arithmetic (every movable customer on the largest
- * manager) and at most managers x lb; if rounding says otherwise, the peak
- * before (nobody gives anything up) is, and a few nudges of 1e-9 absorb
- * the rest.  Then P grows geometrically from lb (steps of 1e-4 * lb,
- * doubling) until reachable, and bisection closes in.  Every phase ends
+ * bound lb is not reachable.
+ *
+ * The search is an unbounded (exponential) search followed by bisection
+ * (Bentley and Yao 1976): P grows from lb in steps that double (1e-4 * lb,
+ * then twice that, ...) until a probe reaches it, which brackets the peak
+ * in O(log((P - lb) / step)) probes however far above lb it lies; then
+ * bisection closes the bracket.  Most groups are reachable within a few
+ * steps of lb, so the geometric phase costs little where the answer is
+ * near the bound and stays logarithmic where it is not.  Reachability is
+ * not monotone in P in theory (first fit has anomalies: more room can
+ * change its choices for the worse), so the P found is reachable and close
+ * to the smallest, not certainly the smallest.
+ *
+ * top = max(lb, total / largest capacity) is reachable in exact arithmetic
+ * (every movable customer on the largest manager) and at most managers x
+ * lb; if rounding says otherwise, the peak before (nobody gives anything
+ * up) is, and a few nudges of 1e-9 absorb the rest.  Every phase ends
  * whatever the magnitudes, given CheckRange: the step is above zero and
  * doubles, so the geometric phase makes at most log2(top / (1e-4 lb)) + 1
  * <= 46 probes; bisection halves hi - lo from at most top - lb to 1e-6 *
@@ -688,6 +763,12 @@ SearchPeak(Solver *s, double lb, double top, double peak_before, double *best, C
 	return 0;
 }
 
+/* ----------------------------------------------------------------------
+ * Setup: the rows into managers and customers (by id), checked, and the
+ * orders and workspace the probes need.
+ * ---------------------------------------------------------------------- */
+
+/* A zeroed array of n items of type (at least one, so never a NULL). */
 #define ALLOC(type, n) ((type *) crm_core_alloc(sizeof(type) * (size_t) ((n) > 0 ? (n) : 1)))
 
 /*

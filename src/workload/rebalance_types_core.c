@@ -78,6 +78,7 @@ PinnedOrphan(long long customer, CrmError *err)
 
 /* ---------------------------------------------------------------- state */
 
+/* A zeroed state with room for cap rows, or the cap's error. */
 CrmRbStateValue *
 crm_rb_state_alloc(int64_t cap, CrmError *err)
 {
@@ -138,6 +139,7 @@ crm_rb_row_normalize(CrmRbRow *r, bool no_customer, bool no_manager, bool pinned
 	return f;
 }
 
+/* printf-style error helpers, checked by the compiler (defined below) */
 static int	StateInvalid(CrmError *err, CrmErrorKind kind, const char *fmt,...)
 			__attribute__((format(printf, 3, 4)));
 static int	PlanInvalid(CrmError *err, CrmErrorKind kind, const char *fmt,...)
@@ -337,6 +339,8 @@ crm_rb_state_decode(const uint8_t *buf, size_t len, CrmErrorKind kind, CrmError 
  * need: exact 64-bit integers (ids are bigint; a double is exact only to
  * 2^53), null, and an error in the reader's style.
  */
+
+/* Skip JSON white space. */
 static void
 JsonSpace(CrmJson *j)
 {
@@ -411,7 +415,7 @@ JsonInt64(CrmJson *j, const char *what, int64_t *out)
 	return true;
 }
 
-/* Append a JSON integer or number (shortest round-trip form). */
+/* Append a JSON integer (an id or a count, exactly). */
 static void
 WriteInt(CrmOut *o, int64_t v)
 {

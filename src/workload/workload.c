@@ -53,6 +53,11 @@ typedef struct PolicyCache
 	ArgCache	arg;			/* must be first */
 } PolicyCache;
 
+/*
+ * The policy in argument 0, checked once per new value: the argument cache
+ * (argcache.h) keeps it per call site, keyed by the value, so a row-by-row
+ * call does not detoast or check the same policy again.
+ */
 static const CrmPolicy *
 GetPolicy(FunctionCallInfo fcinfo)
 {
@@ -93,7 +98,11 @@ GetEntry(FunctionCallInfo fcinfo, const char *fname)
 	return e;
 }
 
-/* crm.service_minutes(policy, tier [, period]) */
+/*
+ * crm.service_minutes(policy, tier [, period]): the minutes one customer
+ * of the tier needs over the period (crm_policy_minutes_per_year times the
+ * year fraction).
+ */
 PG_FUNCTION_INFO_V1(service_minutes);
 Datum
 service_minutes(PG_FUNCTION_ARGS)
@@ -104,6 +113,7 @@ service_minutes(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(crm_policy_minutes_per_year(e) * f);
 }
 
+/* crm.visits_due(policy, tier [, period]): visits due, fractional. */
 PG_FUNCTION_INFO_V1(visits_due);
 Datum
 visits_due(PG_FUNCTION_ARGS)
@@ -113,6 +123,7 @@ visits_due(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(e->v[CRM_POLICY_VISITS] * YearFraction(PG_GETARG_INTERVAL_P(2), "crm.visits_due"));
 }
 
+/* crm.calls_due(policy, tier [, period]): calls due, fractional. */
 PG_FUNCTION_INFO_V1(calls_due);
 Datum
 calls_due(PG_FUNCTION_ARGS)
@@ -163,7 +174,11 @@ contact_compliance(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(Min(done / due, 1.0));
 }
 
-/* crm.required_fte(minutes, period [, hours_per_fte_year]) */
+/*
+ * crm.required_fte(minutes, period [, hours_per_fte_year]): the full-time
+ * equivalents that minutes of work over the period need,
+ * minutes / 60 / (hours_per_fte_year x the year fraction).
+ */
 PG_FUNCTION_INFO_V1(required_fte);
 Datum
 required_fte(PG_FUNCTION_ARGS)
@@ -198,6 +213,10 @@ required_fte(PG_FUNCTION_ARGS)
 	}
 }
 
+/* ----------------------------------------------------------------------
+ * A manager's score
+ * ---------------------------------------------------------------------- */
+
 /* A float8[] argument as a C array: one-dimensional, no NULLs, finite. */
 static double *
 Float8Array(ArrayType *arr, const char *what, int *n)
@@ -231,6 +250,11 @@ Float8Array(ArrayType *arr, const char *what, int *n)
 /*
  * crm.kpi_score(actual[], target[], weights[] [, cap]) =
  * sum w_i * min(actual_i / target_i, cap) / sum w_i.
+ *
+ * A weighted arithmetic mean of capped achievement ratios: each KPI's
+ * actual over its target, capped so that overshooting one target cannot
+ * make up for missing another by more than the cap allows.  A zero weight
+ * leaves its KPI out entirely.  Sums run in array order.
  */
 PG_FUNCTION_INFO_V1(kpi_score);
 Datum
