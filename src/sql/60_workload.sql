@@ -93,7 +93,7 @@ COMMENT ON FUNCTION crm.policy_entries(crm.service_policy) IS
 	'the entries of a policy (tiers sorted bytewise, * last) with the service minutes a year each implies';
 
 -- ===========================================================================
--- applying a policy
+-- workload functions (per customer and per manager)
 -- ===========================================================================
 
 CREATE FUNCTION crm.service_minutes(policy crm.service_policy, tier text,
@@ -126,8 +126,14 @@ CREATE FUNCTION crm.required_fte(minutes float8, period interval,
 COMMENT ON FUNCTION crm.required_fte(float8, interval, float8) IS
 	'full-time equivalents needed for service minutes over a period: minutes / 60 / (hours_per_fte_year x the period as a fraction of a year)';
 
+CREATE FUNCTION crm.kpi_score(actual float8[], target float8[], weights float8[],
+	cap float8 DEFAULT 1.2) RETURNS float8
+	AS 'MODULE_PATHNAME', 'kpi_score' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.kpi_score(float8[], float8[], float8[], float8) IS
+	'weighted achievement: sum of w x min(actual / target, cap) / sum of w; targets > 0, weights >= 0 with a positive sum';
+
 -- ===========================================================================
--- spread and scores
+-- gini
 -- ===========================================================================
 
 CREATE TYPE crm.gini_state;
@@ -188,12 +194,6 @@ CREATE AGGREGATE crm.gini(float8) (
 );
 COMMENT ON AGGREGATE crm.gini(float8) IS
 	'Gini coefficient of non-negative values (0 = all equal, towards 1 = one has everything); NULLs ignored, NULL for no values, 0 when all are 0';
-
-CREATE FUNCTION crm.kpi_score(actual float8[], target float8[], weights float8[],
-	cap float8 DEFAULT 1.2) RETURNS float8
-	AS 'MODULE_PATHNAME', 'kpi_score' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.kpi_score(float8[], float8[], float8[], float8) IS
-	'weighted achievement: sum of w x min(actual / target, cap) / sum of w; targets > 0, weights >= 0 with a positive sum';
 
 -- ===========================================================================
 -- rebalancing

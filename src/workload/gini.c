@@ -1,7 +1,7 @@
 /*
  * gini.c
- *	  Spread and score measures for manager workload: the crm.gini
- *	  aggregate (with its state type crm.gini_state) and crm.kpi_score.
+ *	  The crm.gini aggregate, the spread of manager workload, with its
+ *	  state type crm.gini_state.
  *
  * crm.gini keeps its inputs in a crm.gini_state (8 bytes a value, see
  * gini_core.h): the exact Gini coefficient needs every value.  The
@@ -17,11 +17,7 @@
 
 #include <math.h>
 
-#include "catalog/pg_type.h"
 #include "libpq/pqformat.h"
-#include "miscadmin.h"
-#include "utils/array.h"
-#include "utils/builtins.h"
 
 #include "aggstate.h"
 #include "gini_core.h"
@@ -228,98 +224,4 @@ gini_state_recv(PG_FUNCTION_ARGS)
 
 	buf->cursor = buf->len;
 	PG_RETURN_POINTER(GiniFinish(s, &err));
-}
-
-/* A float8[] argument as a C array: one-dimensional, no NULLs, finite. */
-static double *
-Float8Array(ArrayType *arr, const char *what, int *n)
-{
-	Datum	   *elems;
-	bool	   *nulls;
-	double	   *out;
-	int			i;
-
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("crm.kpi_score: %s must be a one-dimensional array", what)));
-	deconstruct_array(arr, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, n);
-	out = palloc(sizeof(double) * Max(*n, 1));
-	for (i = 0; i < *n; i++)
-	{
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("crm.kpi_score: %s[%d] is NULL", what, i + 1)));
-		out[i] = DatumGetFloat8(elems[i]);
-		if (!isfinite(out[i]))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("crm.kpi_score: %s[%d] must be a finite number, got %s",
-							what, i + 1, float8out_internal(out[i]))));
-		if ((i & 0xFFFF) == 0xFFFF)
-			CHECK_FOR_INTERRUPTS();
-	}
-	return out;
-}
-
-/*
- * crm.kpi_score(actual[], target[], weights[] [, cap]) =
- * sum w_i * min(actual_i / target_i, cap) / sum w_i.
- */
-PG_FUNCTION_INFO_V1(kpi_score);
-Datum
-kpi_score(PG_FUNCTION_ARGS)
-{
-	int			na;
-	int			nt;
-	int			nw;
-	double	   *actual = Float8Array(PG_GETARG_ARRAYTYPE_P(0), "actual", &na);
-	double	   *target = Float8Array(PG_GETARG_ARRAYTYPE_P(1), "target", &nt);
-	double	   *weights = Float8Array(PG_GETARG_ARRAYTYPE_P(2), "weights", &nw);
-	double		cap = PG_GETARG_FLOAT8(3);
-	double		wsum = 0;
-	double		total = 0;
-	int			i;
-
-	if (na != nt || na != nw)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("crm.kpi_score: actual, target and weights must have the same length, got %d, %d and %d",
-						na, nt, nw)));
-	CheckFinite(cap, "crm.kpi_score cap");
-	if (cap <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("crm.kpi_score: cap must be positive, got %s", float8out_internal(cap))));
-	for (i = 0; i < na; i++)
-	{
-		if (target[i] <= 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("crm.kpi_score: target[%d] must be positive, got %s",
-							i + 1, float8out_internal(target[i]))));
-		if (weights[i] < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("crm.kpi_score: weights[%d] must not be negative, got %s",
-							i + 1, float8out_internal(weights[i]))));
-		/* a zero weight counts for nothing, even next to an infinite ratio */
-		if (weights[i] > 0)
-		{
-			wsum += weights[i];
-			total += weights[i] * Min(actual[i] / target[i], cap);
-		}
-		if ((i & 0xFFFF) == 0xFFFF)
-			CHECK_FOR_INTERRUPTS();
-	}
-	if (!(wsum > 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("crm.kpi_score: the weights must have a positive sum")));
-	if (!isfinite(total) || !isfinite(wsum))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("crm.kpi_score: the result overflows")));
-	PG_RETURN_FLOAT8(total / wsum);
 }

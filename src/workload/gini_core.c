@@ -2,6 +2,11 @@
  * gini_core.c
  *	  crm.gini_state and the Gini coefficient (see gini_core.h).
  *
+ * The Gini coefficient (C. Gini, "Variabilità e mutabilità", 1912) is the
+ * mean absolute difference between all pairs of values, divided by twice
+ * the mean: 0 when every manager carries the same load, towards 1 when one
+ * carries it all.  Over all pairs it costs O(n^2); on sorted values it is
+ * a weighted sum, O(n) after the sort (a radix sort, O(n) too).
  * The coefficient uses the rank form
  *     G = sum_i (2i - n - 1) x_(i) / (n * sum_i x_i)     (x sorted, i = 1..n)
  * which equals the mean absolute difference over all pairs divided by twice
@@ -21,6 +26,7 @@
 #include "common/shortest_dec.h"
 
 #include "gini_core.h"
+#include "validate_core.h"
 #include "wire_core.h"
 
 #define STATE_TYPE "crm.gini_state"
@@ -44,7 +50,10 @@ crm_gini_state_alloc(int64_t cap, CrmError *err)
 	return s;
 }
 
-/* A value must be finite and not negative. */
+/*
+ * A value must be finite (crm's rule for numbers, validate_core.h) and not
+ * negative: the one check of a value, whichever way it arrives.
+ */
 int
 crm_gini_value_check(double x, CrmError *err)
 {
@@ -52,13 +61,10 @@ crm_gini_value_check(double x, CrmError *err)
 
 	if (isfinite(x) && x >= 0)
 		return 0;
-	if (!isfinite(x))
-		crm_error_set(err, CRM_ERR_INVALID, "crm.gini value must be a finite number, got %s",
-					  isnan(x) ? "NaN" : (x > 0 ? "Infinity" : "-Infinity"));
-	else
+	if (crm_check_finite(x, "crm.gini: value", err))
 	{
 		double_to_shortest_decimal_buf(x, num);
-		crm_error_set(err, CRM_ERR_INVALID, "crm.gini value must not be negative, got %s", num);
+		crm_error_set(err, CRM_ERR_INVALID, "crm.gini: value must not be negative, got %s", num);
 	}
 	return -1;
 }
@@ -224,6 +230,14 @@ InsertionSort(uint64_t *a, size_t n)
  * (American flag sort: count the buckets, then move each key into its
  * bucket by following cycles, then sort each bucket by the next byte).
  * At most 8 levels deep; *ticks counts moves for the interrupt checks.
+ *
+ * American flag sort (P. M. McIlroy, K. Bostic and M. D. McIlroy,
+ * "Engineering radix sort", Computing Systems 6(1), 1993) needs no second
+ * buffer, which matters for a state of up to 100 million values (800 MB):
+ * the cycle-following permutation moves each key straight into its
+ * bucket.  Buckets of 32 keys or fewer are finished by insertion sort,
+ * where the 256 counters would cost more than the keys.  The keys are the
+ * values' bits: non-negative doubles order as their bit patterns.
  */
 static void
 RadixSortKeys(uint64_t *a, size_t n, int shift, uint64_t *ticks)
@@ -275,7 +289,10 @@ RadixSortKeys(uint64_t *a, size_t n, int shift, uint64_t *ticks)
 			RadixSortKeys(a + end[b] - count[b], count[b], shift - 8, ticks);
 }
 
-/* The Gini coefficient of n checked values (sorted copy). */
+/*
+ * The Gini coefficient of n checked values (sorted copy): the rank form
+ * with paired terms, scaled by a power of two (see the header comment).
+ */
 double
 crm_gini_coefficient(const double *x, int64_t n)
 {

@@ -46,12 +46,14 @@ typedef struct CrmGiniState
 
 #define CRM_GINI_STATE_HDRSZ	offsetof(CrmGiniState, v)
 
+/* Allocated size of a state with room for cap values. */
 static inline size_t
 crm_gini_state_size(int64_t cap)
 {
 	return CRM_GINI_STATE_HDRSZ + sizeof(double) * (size_t) cap;
 }
 
+/* Bytes of the binary form of a state of n values. */
 static inline uint64_t
 crm_gini_state_wire_size(int64_t n)
 {
@@ -71,12 +73,20 @@ extern int	crm_gini_state_check_header(const CrmGiniState *s, size_t size,
 /* Check the values of a state whose header passed; 0 or -1. */
 extern int	crm_gini_state_check_values(const CrmGiniState *s, CrmError *err);
 
+/* Write the binary form into out (crm_gini_state_wire_size bytes). */
 extern void crm_gini_state_encode(const CrmGiniState *s, uint8_t *out);
+
+/*
+ * Read a binary form (kind: CRM_ERR_BINARY for recv, CRM_ERR_SYNTAX when
+ * it came from compact text), values checked.  NULL and *err on failure.
+ */
 extern CrmGiniState *crm_gini_state_decode(const uint8_t *buf, size_t len,
 										   CrmErrorKind kind, CrmError *err);
 
 /* The compact text of a checked state (crm_core_alloc'd). */
 extern char *crm_gini_state_print(const CrmGiniState *s);
+
+/* Read the compact text form.  NULL and *err on failure. */
 extern CrmGiniState *crm_gini_state_parse(const char *text, CrmError *err);
 
 /*

@@ -1,24 +1,14 @@
 /*
  * policy.c
- *	  crm.service_policy type (text and binary I/O, equality, jsonb casts)
- *	  and the functions that apply a policy: service_minutes, visits_due,
- *	  calls_due, contact_compliance; and required_fte.
+ *	  The crm.service_policy type: text and binary I/O, equality and hash,
+ *	  the jsonb casts and crm.policy_entries.  The functions that apply a
+ *	  policy (crm.service_minutes and the others) are in workload.c.
  *
  * The layout, text parser and printer live in policy_core.c.  The binary
  * form is a version byte and the canonical text form, as for crm.scorecard:
  * one parser and one set of rules for every way a policy can arrive.
- *
- * Periods.  A policy counts contacts per year; a period (an interval) is
- * turned into a fraction of a year as
- *     months / 12 + days / 365.25 + time / (365.25 * 24 h)
- * so '1 month' = 1/12, '3 months' = 1/4, '1 year' = 1 and '7 days' =
- * 7/365.25.  Intervals are kept in months, days and time separately by
- * PostgreSQL, so each part is converted on its own.  Negative periods are
- * errors.
  */
 #include "crm.h"
-
-#include <math.h>
 
 #include "common/shortest_dec.h"
 #include "funcapi.h"
@@ -27,11 +17,8 @@
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
-#include "utils/timestamp.h"
 
-#include "argcache.h"
 #include "policy.h"
-#include "validate.h"
 
 /*
  * A core policy (or the core's error) as a datum-ready varlena, after the
@@ -169,6 +156,7 @@ service_policy_hash(PG_FUNCTION_ARGS)
  * Keys not given are 0; unknown keys and non-numbers are errors.
  * ---------------------------------------------------------------------- */
 
+/* Raise 22023 for the JSON form: path names the place, problem what is wrong. */
 static void pg_attribute_noreturn()
 JsonError(const char *path, const char *problem)
 {
@@ -178,6 +166,11 @@ JsonError(const char *path, const char *problem)
 			 errhint("A service policy is a JSON object of tier: {visits_per_year, calls_per_year, visit_minutes, call_minutes, travel_minutes}.")));
 }
 
+/*
+ * crm.service_policy(jsonb), the cast from jsonb: each key a tier, each
+ * value an object of numbers, read with the text form's number rule
+ * (crm_policy_number) and checked by the same builder.
+ */
 PG_FUNCTION_INFO_V1(service_policy_from_jsonb);
 Datum
 service_policy_from_jsonb(PG_FUNCTION_ARGS)
@@ -249,6 +242,10 @@ service_policy_from_jsonb(PG_FUNCTION_ARGS)
 	PG_RETURN_SERVICE_POLICY_P(PolicyFinish(p, size, &err));
 }
 
+/*
+ * crm.service_policy_to_jsonb(policy), the cast to jsonb: every entry with
+ * every key, numbers in shortest round-trip form (reads back equal).
+ */
 PG_FUNCTION_INFO_V1(service_policy_to_jsonb);
 Datum
 service_policy_to_jsonb(PG_FUNCTION_ARGS)
@@ -306,174 +303,4 @@ service_policy_entries(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
-}
-
-/* ----------------------------------------------------------------------
- * Applying a policy
- * ---------------------------------------------------------------------- */
-
-/* Fraction of a year in a period (see the header comment); >= 0. */
-static double
-YearFraction(const Interval *iv, const char *fname)
-{
-	double		f = iv->month / 12.0 + iv->day / 365.25 +
-		(double) iv->time / (365.25 * (double) USECS_PER_DAY);
-
-	if (f < 0 || iv->month < 0 || iv->day < 0 || iv->time < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: period must not be negative", fname),
-				 errdetail("Months, days and time of the interval must each be zero or positive.")));
-	return f;
-}
-
-/* per call site: the policy, through the argument cache */
-typedef struct PolicyCache
-{
-	ArgCache	arg;			/* must be first */
-} PolicyCache;
-
-static const CrmPolicy *
-GetPolicy(FunctionCallInfo fcinfo)
-{
-	PolicyCache *cache = (PolicyCache *) fcinfo->flinfo->fn_extra;
-
-	if (likely(cache != NULL && arg_cache_current(&cache->arg)))
-		return (const CrmPolicy *) cache->arg.value;
-	if (cache == NULL)
-		cache = (PolicyCache *) arg_cache_init(fcinfo, 0, sizeof(PolicyCache));
-	if (arg_cache_update(&cache->arg, fcinfo, 0))
-	{
-		/* a new value: checked once, before any lookup reads it */
-		CrmError	err = {0};
-
-		if (crm_policy_check((const CrmPolicy *) cache->arg.value, VARSIZE(cache->arg.value), &err) != 0)
-		{
-			cache->arg.valid = false;
-			err.kind = CRM_ERR_INVALID;
-			crm_ereport(&err);
-		}
-	}
-	return (const CrmPolicy *) cache->arg.value;
-}
-
-/* The policy entry of the tier in argument 1; an unknown tier is an error. */
-static const CrmPolicyEntry *
-GetEntry(FunctionCallInfo fcinfo, const char *fname)
-{
-	const CrmPolicy *p = GetPolicy(fcinfo);
-	text	   *tier = PG_GETARG_TEXT_PP(1);
-	const CrmPolicyEntry *e = crm_policy_lookup(p, VARDATA_ANY(tier), VARSIZE_ANY_EXHDR(tier));
-
-	if (unlikely(e == NULL))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: tier \"%s\" is not in the service policy", fname, text_to_cstring(tier)),
-				 errhint("Add the tier, or a \"*\" entry for unlisted tiers.")));
-	return e;
-}
-
-/* crm.service_minutes(policy, tier [, period]) */
-PG_FUNCTION_INFO_V1(service_minutes);
-Datum
-service_minutes(PG_FUNCTION_ARGS)
-{
-	const CrmPolicyEntry *e = GetEntry(fcinfo, "crm.service_minutes");
-	double		f = YearFraction(PG_GETARG_INTERVAL_P(2), "crm.service_minutes");
-
-	PG_RETURN_FLOAT8(crm_policy_minutes_per_year(e) * f);
-}
-
-PG_FUNCTION_INFO_V1(visits_due);
-Datum
-visits_due(PG_FUNCTION_ARGS)
-{
-	const CrmPolicyEntry *e = GetEntry(fcinfo, "crm.visits_due");
-
-	PG_RETURN_FLOAT8(e->v[CRM_POLICY_VISITS] * YearFraction(PG_GETARG_INTERVAL_P(2), "crm.visits_due"));
-}
-
-PG_FUNCTION_INFO_V1(calls_due);
-Datum
-calls_due(PG_FUNCTION_ARGS)
-{
-	const CrmPolicyEntry *e = GetEntry(fcinfo, "crm.calls_due");
-
-	PG_RETURN_FLOAT8(e->v[CRM_POLICY_CALLS] * YearFraction(PG_GETARG_INTERVAL_P(2), "crm.calls_due"));
-}
-
-/*
- * crm.contact_compliance(policy, tier, visits_done, calls_done [, period]):
- * the share of the due contacts' minutes that was done.  A visit weighs
- * visit + travel minutes, a call call minutes; contacts beyond what is due
- * do not count.  When contacts are due but cost no minutes (a policy that
- * lists contacts without their minutes), each contact weighs the same.
- * 1 when nothing is due.
- */
-PG_FUNCTION_INFO_V1(contact_compliance);
-Datum
-contact_compliance(PG_FUNCTION_ARGS)
-{
-	const CrmPolicyEntry *e = GetEntry(fcinfo, "crm.contact_compliance");
-	int32		visits_done = PG_GETARG_INT32(2);
-	int32		calls_done = PG_GETARG_INT32(3);
-	double		f = YearFraction(PG_GETARG_INTERVAL_P(4), "crm.contact_compliance");
-	double		due_v = e->v[CRM_POLICY_VISITS] * f;
-	double		due_c = e->v[CRM_POLICY_CALLS] * f;
-	double		w_v = e->v[CRM_POLICY_VISIT_MIN] + e->v[CRM_POLICY_TRAVEL_MIN];
-	double		w_c = e->v[CRM_POLICY_CALL_MIN];
-	double		due;
-	double		done;
-
-	if (visits_done < 0 || calls_done < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("crm.contact_compliance: visits_done and calls_done must not be negative, got %d and %d",
-						visits_done, calls_done)));
-	due = due_v * w_v + due_c * w_c;
-	if (due <= 0 && due_v + due_c > 0)
-	{
-		w_v = 1;
-		w_c = 1;
-		due = due_v + due_c;
-	}
-	if (due <= 0)
-		PG_RETURN_FLOAT8(1.0);
-	done = Min((double) visits_done, due_v) * w_v + Min((double) calls_done, due_c) * w_c;
-	PG_RETURN_FLOAT8(Min(done / due, 1.0));
-}
-
-/* crm.required_fte(minutes, period [, hours_per_fte_year]) */
-PG_FUNCTION_INFO_V1(required_fte);
-Datum
-required_fte(PG_FUNCTION_ARGS)
-{
-	double		minutes = PG_GETARG_FLOAT8(0);
-	double		f = YearFraction(PG_GETARG_INTERVAL_P(1), "crm.required_fte");
-	double		hours = PG_GETARG_FLOAT8(2);
-
-	CheckFinite(minutes, "crm.required_fte minutes");
-	if (minutes < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("crm.required_fte: minutes must not be negative")));
-	CheckFinite(hours, "crm.required_fte hours_per_fte_year");
-	if (hours <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("crm.required_fte: hours_per_fte_year must be positive, got %s",
-						float8out_internal(hours))));
-	if (f <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("crm.required_fte: period must be longer than zero")));
-	{
-		double		fte = minutes / 60.0 / (hours * f);
-
-		if (!isfinite(fte))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("crm.required_fte: the result is out of range for type double precision")));
-		PG_RETURN_FLOAT8(fte);
-	}
 }

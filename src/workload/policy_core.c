@@ -14,12 +14,14 @@
 #include "lex_core.h"
 #include "outbuf_core.h"
 #include "policy_core.h"
+#include "validate_core.h"
 #include "wire_core.h"
 
 const char *const crm_policy_key_names[CRM_POLICY_NKEYS] = {
 	"visits_per_year", "calls_per_year", "visit_minutes", "call_minutes", "travel_minutes"
 };
 
+/* The index of a key name (CrmPolicyKey), or -1 for an unknown name. */
 int
 crm_policy_key_index(const char *name, size_t len)
 {
@@ -31,6 +33,10 @@ crm_policy_key_index(const char *name, size_t len)
 	return -1;
 }
 
+/*
+ * The entry for a tier: binary search over the listed labels (sorted
+ * bytewise by the builder), else the `*` entry, else NULL.
+ */
 const CrmPolicyEntry *
 crm_policy_lookup(const CrmPolicy *p, const char *label, size_t len)
 {
@@ -60,6 +66,7 @@ crm_policy_lookup(const CrmPolicy *p, const char *label, size_t len)
  * Builder
  * ---------------------------------------------------------------------- */
 
+/* qsort order of entry specs: labels bytewise (the canonical order). */
 static int
 CompareSpecs(const void *a, const void *b)
 {
@@ -69,6 +76,7 @@ CompareSpecs(const void *a, const void *b)
 	return crm_lex_compare_bytes(x->label, x->label_len, y->label, y->label_len);
 }
 
+/* Whether a label is the `*` entry's (NULL, or the one byte "*"). */
 static bool
 IsStar(const char *s, size_t len)
 {
@@ -89,24 +97,25 @@ CheckValue(const CrmPolicySpec *e, int k, CrmError *err)
 	bool		star = IsStar(e->label, e->label_len);
 	int			len = star ? 1 : (int) (e->label_len > 60 ? 60 : e->label_len);
 	const char *label = star ? "*" : e->label;
+	char		subject[120];
 
 	if (isfinite(v) && v >= 0 && v <= CRM_POLICY_MAX_VALUE)
 		return 0;
-	if (!isfinite(v))
-		crm_error_set(err, CRM_ERR_INVALID,
-					  "service policy entry \"%.*s\": %s must be a finite number, got %s",
-					  len, label, crm_policy_key_names[k],
-					  isnan(v) ? "NaN" : (v > 0 ? "Infinity" : "-Infinity"));
-	else
+	snprintf(subject, sizeof(subject), "service policy entry \"%.*s\": %s",
+			 len, label, crm_policy_key_names[k]);
+	if (crm_check_finite(v, subject, err))
 	{
 		double_to_shortest_decimal_buf(v, num);
-		crm_error_set(err, CRM_ERR_INVALID,
-					  "service policy entry \"%.*s\": %s must be between 0 and 1e9, got %s",
-					  len, label, crm_policy_key_names[k], num);
+		crm_error_set(err, CRM_ERR_INVALID, "%s must be between 0 and 1e9, got %s", subject, num);
 	}
 	return -1;
 }
 
+/*
+ * Validate entry specs (numbers, labels, one `*` at most, no tier twice,
+ * the caps) and pack them into the canonical value: listed entries sorted
+ * bytewise, `*` last, labels after the entries, -0 stored as 0.
+ */
 CrmPolicy *
 crm_policy_build(const CrmPolicySpec *entries, int n, size_t *size, CrmError *err)
 {
@@ -225,11 +234,22 @@ fail:
  * CRM_POLICY_MAX_LABEL + 1 bytes are kept (its full length is counted, for
  * the builder's error), so a parse needs about 260 kB besides the input.
  * Every loop over input bytes checks for interrupts.
+ *
+ * A hand-written recursive-descent parser, one function per rule of the
+ * grammar, reading left to right without backtracking:
+ *     policy  := entry (';' entry)* [';']
+ *     entry   := label ':' '{' [key ':' number (',' key ':' number)*] '}'
+ *     label   := bare word | quoted string | '*'
+ * Each function records where the input stopped matching, so an error
+ * names the character (A. V. Aho, M. S. Lam, R. Sethi, J. D. Ullman,
+ * "Compilers: Principles, Techniques, and Tools", section 4.4).  The
+ * values are checked by the builder, as for every other form.
  * ---------------------------------------------------------------------- */
 
 /* room kept for one label: the limit, one byte to tell it was passed, a NUL */
 #define LABEL_SLOT (CRM_POLICY_MAX_LABEL + 2)
 
+/* The parser's position, error and label scratch space. */
 typedef struct PolicyParser
 {
 	const char *str;
@@ -260,6 +280,7 @@ SkipSpace(PolicyParser *ps)
 	}
 }
 
+/* Record a 22P02 syntax error at the parser's position; what says what was expected. */
 static void
 SyntaxError(PolicyParser *ps, const char *what)
 {
@@ -272,6 +293,7 @@ SyntaxError(PolicyParser *ps, const char *what)
 		crm_error_detail(ps->err, "%s at character %ld.", what, (long) (ps->p - ps->str) + 1);
 }
 
+/* Consume ch after white space, or record a syntax error (what) and return false. */
 static bool
 Expect(PolicyParser *ps, char ch, const char *what)
 {
@@ -512,6 +534,7 @@ ReadEntryBody(PolicyParser *ps, CrmPolicySpec *spec)
 	}
 }
 
+/* Parse the text form: entries up to the end of input, then the builder. */
 CrmPolicy *
 crm_policy_parse(const char *str, size_t *size, CrmError *err)
 {
@@ -623,6 +646,10 @@ crm_policy_decode(const uint8_t *buf, size_t len, size_t *size, CrmError *err)
  * Printer
  * ---------------------------------------------------------------------- */
 
+/*
+ * The canonical text form: entries in stored order, labels bare when they
+ * can be, every key, numbers in shortest round-trip form.
+ */
 char *
 crm_policy_print(const CrmPolicy *p)
 {
@@ -669,6 +696,11 @@ crm_policy_print(const CrmPolicy *p)
  * Consistency check of a packed policy
  * ---------------------------------------------------------------------- */
 
+/*
+ * Check a packed policy of unknown origin against everything the builder
+ * guarantees: header, sizes, numbers in range, labels inside the value,
+ * NUL-terminated, sorted and unique, `*` only last.
+ */
 int
 crm_policy_check(const CrmPolicy *p, size_t size, CrmError *err)
 {

@@ -78,6 +78,7 @@ typedef struct CrmPolicy
 	CrmPolicyEntry entries[];
 } CrmPolicy;
 
+/* The label of a listed entry (label_len bytes and a NUL); `*` has label_len 0. */
 static inline const char *
 crm_policy_label(const CrmPolicy *p, const CrmPolicyEntry *e)
 {

@@ -17,11 +17,13 @@
  * Every transition, combine and final function checks the state it is
  * handed before reading or writing it, as recv does (22023): its header on
  * every call, its rows when it arrives (see aggstate.h for how arrival is
- * told in O(1)).  Checks on duplicate customers and conflicting capacities
- * need all rows, so they run in the final function, which hands the rows
- * to the solver in rebalance_core.c.  Layouts, checks and the external
- * forms (binary, compact text, JSON) are server-free, in
- * rebalance_types_core.c; this file moves values between them and the server.
+ * told in O(1)); the final function checks the header and leaves the rows
+ * to the solver in rebalance_core.c, which checks each with the same row
+ * check before it reads it.  Checks on duplicate customers and conflicting
+ * capacities need all rows, so they run there too.  Layouts, checks and
+ * the external forms (binary, compact text, JSON) are server-free, in
+ * rebalance_types_core.c; this file moves values between them and the
+ * server.
  */
 #include "crm.h"
 
@@ -299,8 +301,14 @@ rebalance_finalfn(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	/* read-only: the rows are checked, never sealed here */
-	s = StateChecked(PG_GETARG_DATUM(0), CRM_ERR_INVALID);
+	/*
+	 * Read-only, never sealed here.  The header is checked now; the solver
+	 * checks every row with the state's own row check (crm_rb_row_check)
+	 * before it reads it, so the rows are checked once, in one wording.
+	 */
+	s = (RbState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	if (crm_rb_state_check_header(s, VARSIZE(s), CRM_ERR_INVALID, &err) != 0)
+		crm_ereport(&err);
 
 	work = AllocSetContextCreate(CurrentMemoryContext, "crm.rebalance solver", ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(work);

@@ -47,12 +47,33 @@
  * assignment).
  * Deterministic: every order has the ids as final tie-breakers, and the
  * floating-point sums run in customer-id order.
+ *
+ * References.  The problem is Q||Cmax in scheduling notation (R. L. Graham,
+ * E. L. Lawler, J. K. Lenstra, A. H. G. Rinnooy Kan, "Optimization and
+ * approximation in deterministic sequencing and scheduling: a survey",
+ * Annals of Discrete Mathematics 5, 1979).  Fixing a target peak and
+ * asking a bin-packing question is the dual approximation approach of
+ * D. S. Hochbaum and D. B. Shmoys ("Using dual approximation algorithms for
+ * scheduling problems: theoretical and practical results", J. ACM 34(1),
+ * 1987).  First-fit decreasing: D. S. Johnson, "Near-optimal bin packing
+ * algorithms", PhD thesis, MIT, 1973, and M. R. Garey and D. S. Johnson,
+ * "Computers and Intractability", 1979.  The search for the peak is an
+ * unbounded (exponential) search: J. L. Bentley and A. C. Yao, "An almost
+ * optimal algorithm for unbounded searching", Information Processing
+ * Letters 5(3), 1976.
+ *
+ * Layout of this file: sorting, the segment tree and the heap; one probe
+ * (ShedExcess, PlaceAll); SendBack; the search (CheckRange, SearchPeak);
+ * the setup of crm_rb_solve (CheckRows ... FillPlan) and crm_rb_solve.
  */
 #include <float.h>
 #include <math.h>
 #include <string.h>
 
+#include "common/shortest_dec.h"
+
 #include "rebalance_core.h"
+#include "rebalance_types_core.h"
 
 #if defined(__GNUC__) || defined(__clang__)
 #define RB_PREFETCH(p) __builtin_prefetch(p)
@@ -63,7 +84,7 @@
 /* evictions a probe may make before it gives up (see Evict) */
 #define CRM_RB_MAX_EVICTIONS 16
 
-/* sort item: key, then the index it belongs to */
+/* A sort item: the key, then the index it belongs to. */
 typedef struct KeyIdx
 {
 	uint64_t	key;
@@ -71,6 +92,11 @@ typedef struct KeyIdx
 	uint32_t	pad;
 } KeyIdx;
 
+/*
+ * The solver's state for one group: the managers and customers (both by
+ * id, as indexes), the movable customers of each manager and the orphans
+ * in the orders the probes read them, and the probes' workspace.
+ */
 typedef struct Solver
 {
 	uint64_t	ticks;
@@ -120,8 +146,16 @@ typedef struct Solver
 	int32_t    *poolfrom;		/* their managers */
 	double	   *tree;
 	int32_t		treesize;
+
+	/* totals of the setup (sums in customer-id order) */
+	double		total;			/* load of all customers */
+	double		maxload;		/* the largest customer's load */
+	double		capsum;			/* capacity of all managers */
+	double		maxcap;			/* the largest capacity */
+	double		peak_before;	/* over the customers that had a manager */
 } Solver;
 
+/* One step of a loop that can run long: check for interrupts now and then. */
 static inline void
 Tick(Solver *s)
 {
@@ -129,6 +163,7 @@ Tick(Solver *s)
 		crm_check_interrupts();
 }
 
+/* The sort key of a non-negative double: its bits (-0 as 0). */
 static uint64_t
 DoubleKey(double d)
 {
@@ -144,6 +179,15 @@ DoubleKey(double d)
  * the same in every item are skipped.  One pass counts all eight bytes, so
  * the data is read once plus once per byte that varies.  tmp has room for
  * n items.
+ *
+ * Least-significant-digit radix sorting (D. E. Knuth, The Art of Computer
+ * Programming, vol. 3, section 5.2.5, "Sorting by distribution"): a stable
+ * counting sort on each byte, lowest first, leaves the items sorted by the
+ * whole key, ties in their input order.  That stability is what the
+ * solver's orders rely on: sorting by load, then by manager, gives each
+ * manager's customers by load with the ids (the input order) breaking
+ * ties.  O(n) per byte, with no comparisons, and every pass checks for
+ * interrupts.
  */
 static void
 RadixSort(Solver *s, KeyIdx *a, KeyIdx *tmp, int64_t n)
@@ -199,15 +243,25 @@ RadixSort(Solver *s, KeyIdx *a, KeyIdx *tmp, int64_t n)
 
 /* ----------------------------------------------------------------------
  * Segment tree over the first-fit order: max room in each subtree.
+ *
+ * First fit asks for the first manager, in a fixed order, whose room is at
+ * least w.  A complete binary tree over the managers in that order, each
+ * node holding the largest room below it, answers in O(log m): from the
+ * root, go left when the left subtree's largest room fits, else right.
+ * Changing one room updates its path to the root, also O(log m).  This is
+ * the tree D. S. Johnson used to run first fit in O(n log n) ("Fast
+ * algorithms for bin packing", J. Computer and System Sciences 8, 1974).
+ * The leaves beyond the managers hold -1, which no load fits.
  * ---------------------------------------------------------------------- */
 
-/* rooms are never NaN: a plain maximum, inlined (fmax is a libm call) */
+/* The larger of two rooms (never NaN: a plain maximum; fmax is a libm call). */
 static inline double
 RoomMax(double a, double b)
 {
 	return a >= b ? a : b;
 }
 
+/* Fill the tree from the managers' rooms, leaves first. */
 static void
 TreeBuild(Solver *s)
 {
@@ -219,6 +273,7 @@ TreeBuild(Solver *s)
 		s->tree[i] = RoomMax(s->tree[2 * i], s->tree[2 * i + 1]);
 }
 
+/* Set the room of position p of the first-fit order, and its path to the root. */
 static void
 TreeSet(Solver *s, int32_t p, double v)
 {
@@ -229,7 +284,7 @@ TreeSet(Solver *s, int32_t p, double v)
 		s->tree[i] = RoomMax(s->tree[2 * i], s->tree[2 * i + 1]);
 }
 
-/* first position whose room is >= x, or -1 */
+/* The first position of the first-fit order whose room is >= x, or -1. */
 static int32_t
 TreeFind(const Solver *s, double x)
 {
@@ -242,13 +297,20 @@ TreeFind(const Solver *s, double x)
 	return i - s->treesize;
 }
 
-/* heap order: larger load first, then lower customer index */
+/*
+ * The evicted customers wait in a binary max-heap (J. W. J. Williams,
+ * "Algorithm 232: Heapsort", CACM 7(6), 1964), so that they join the
+ * largest-first placement in order: O(log n) a push or pop.
+ */
+
+/* Heap order: larger load first, then lower customer index. */
 static inline bool
 HeapAbove(const Solver *s, uint32_t a, uint32_t b)
 {
 	return s->cload[a] > s->cload[b] || (s->cload[a] == s->cload[b] && a < b);
 }
 
+/* Add customer c to the evicted heap (sift up). */
 static void
 HeapPush(Solver *s, uint32_t c)
 {
@@ -262,6 +324,7 @@ HeapPush(Solver *s, uint32_t c)
 	s->heap[i] = c;
 }
 
+/* Remove and return the heap's largest customer (sift down). */
 static uint32_t
 HeapPop(Solver *s)
 {
@@ -333,6 +396,174 @@ Evict(Solver *s, double w)
  * One probe: can every manager stay within P * capacity?  With write, the
  * assignment is recorded in s->assign.
  * ---------------------------------------------------------------------- */
+
+/*
+ * Step 1 of a probe for manager j: give up movable customers until its
+ * load is within P * capacity (see the header comment), appending them to
+ * the pool; set its kept customers, kept load and room.  False when its
+ * pinned customers alone exceed the limit.
+ */
+static bool
+ShedExcess(Solver *s, int32_t j, double P, int64_t *npool, double *poolsum)
+{
+	double		limit = P * s->cap[j];
+	double		excess = s->load[j] - limit;
+	int64_t		base = s->mstart[j];
+	int64_t		k = s->mcount[j];
+	double		kept = s->load[j] - s->pinned[j];
+
+	s->midk[j] = -1;
+	s->evicted[j] = 0;
+	while (excess > 0)
+	{
+		int64_t		lo = 0;
+		int64_t		hi = k;
+		int64_t		take;
+
+		if (k == 0)
+			return false;	/* pinned customers alone exceed the limit */
+		/* first of the k smallest whose load covers the excess */
+		while (lo < hi)
+		{
+			int64_t		mid = lo + (hi - lo) / 2;
+
+			if (s->movload[base + mid] >= excess)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		take = lo < k ? lo : k - 1;
+		/*
+		 * The placement loop reads the load and manager from these
+		 * arrays, in pool order, rather than from the customer arrays
+		 * at random: a probe of a million customers is bound by those
+		 * cache misses otherwise.
+		 */
+		s->pool[*npool].key = ~(DoubleKey(s->movload[base + take]) >> 32) & 0xFFFFFFFFu;
+		s->pool[*npool].idx = (uint32_t) *npool;
+		s->poolcust[*npool] = s->mov[base + take];
+		s->poolw[*npool] = s->movload[base + take];
+		s->poolfrom[*npool] = j;
+		(*npool)++;
+		*poolsum += s->movload[base + take];
+		excess -= s->movload[base + take];
+		kept -= s->movload[base + take];
+		if (lo < k)
+		{
+			s->midk[j] = lo;
+			break;
+		}
+		k--;
+		Tick(s);
+	}
+	s->keepk[j] = k;
+	s->keepload[j] = kept;
+	s->room[j] = s->cap[j] > 0 ? -excess : -1.0;
+	return true;
+}
+
+/*
+ * The next customer to place, largest first, from the three sources: the
+ * pool (sorted), the orphans (sorted) and the evicted heap.  *a and *b are
+ * the positions in the first two; sets the customer, its load and the
+ * manager it comes from (-1 for an orphan).
+ */
+static void
+NextToPlace(Solver *s, int64_t npool, int64_t *a, int64_t *b,
+			uint32_t *c, double *w, int32_t *from)
+{
+	int			src = -1;
+	double		bw = -1;
+
+	if (*a < npool)
+	{
+		src = 0;
+		bw = s->poolw[s->pool[*a].idx];
+	}
+	if (*b < s->norph && s->orphw[*b] > bw)
+	{
+		src = 1;
+		bw = s->orphw[*b];
+	}
+	if (s->nheap > 0 && s->cload[s->heap[0]] > bw)
+		src = 2;
+	if (src == 0)
+	{
+		uint32_t	q = s->pool[(*a)++].idx;
+
+		*c = s->poolcust[q];
+		*w = s->poolw[q];
+		*from = s->poolfrom[q];
+	}
+	else if (src == 1)
+	{
+		*c = s->orph[*b];
+		*w = s->orphw[*b];
+		*from = -1;
+		(*b)++;
+	}
+	else
+	{
+		*c = HeapPop(s);
+		*w = s->cload[*c];
+		*from = s->cmgr[*c];
+	}
+}
+
+/*
+ * Step 2 of a probe: place the pool, the orphans and the evicted, largest
+ * first, each back with its own manager when it has room, else first fit
+ * (evicting when nothing fits).  False when a customer fits nowhere.
+ *
+ * This is first-fit decreasing bin packing (Johnson 1973; Garey and
+ * Johnson 1979) with bins of unequal sizes, the rooms P * capacity - kept
+ * load, taken in order of capacity: each item, largest first, goes into
+ * the first bin it fits.  Largest first matters: the large items find room
+ * while there is still much of it, and the small ones fill the gaps; for
+ * equal bins FFD never needs more than 11/9 OPT + 6/9 bins (G. Dosa,
+ * "The tight bound of first fit decreasing bin-packing algorithm is
+ * FFD(I) <= 11/9 OPT(I) + 6/9", ESCAPE 2007).  Three sorted sources are
+ * merged on the fly (NextToPlace), so the pool, the orphans and the
+ * evicted are never sorted together.
+ */
+static bool
+PlaceAll(Solver *s, int64_t npool, bool write)
+{
+	int64_t		a = 0;
+	int64_t		b = 0;
+
+	s->nheap = 0;
+	s->nevict = 0;
+	while (a < npool || b < s->norph || s->nheap > 0)
+	{
+		uint32_t	c;
+		double		w;
+		int32_t		from;
+		int32_t		to;
+
+		NextToPlace(s, npool, &a, &b, &c, &w, &from);
+		if (from >= 0 && s->room[from] >= w)
+			to = from;		/* it fits where it is after all */
+		else
+		{
+			int32_t		p = TreeFind(s, w);
+
+			if (p >= 0)
+				to = s->order[p];
+			else if ((to = Evict(s, w)) < 0)
+				return false;
+		}
+		s->room[to] -= w;
+		if (s->pos[to] >= 0)
+			TreeSet(s, s->pos[to], s->room[to]);
+		if (write)
+			s->assign[c] = to;
+		Tick(s);
+	}
+	return true;
+}
+
+/* Whether peak P is reachable (steps 1 and 2); with write, the assignment. */
 static bool
 Probe(Solver *s, double P, bool write)
 {
@@ -344,61 +575,10 @@ Probe(Solver *s, double P, bool write)
 
 	for (j = 0; j < s->m; j++)
 	{
-		double		limit = P * s->cap[j];
-		double		excess = s->load[j] - limit;
-		int64_t		base = s->mstart[j];
-		int64_t		k = s->mcount[j];
-		double		kept = s->load[j] - s->pinned[j];
-
-		s->midk[j] = -1;
-		s->evicted[j] = 0;
-		while (excess > 0)
-		{
-			int64_t		lo = 0;
-			int64_t		hi = k;
-			int64_t		take;
-
-			if (k == 0)
-				return false;	/* pinned customers alone exceed the limit */
-			/* first of the k smallest whose load covers the excess */
-			while (lo < hi)
-			{
-				int64_t		mid = lo + (hi - lo) / 2;
-
-				if (s->movload[base + mid] >= excess)
-					hi = mid;
-				else
-					lo = mid + 1;
-			}
-			take = lo < k ? lo : k - 1;
-			/*
-			 * The placement loop reads the load and manager from these
-			 * arrays, in pool order, rather than from the customer arrays
-			 * at random: a probe of a million customers is bound by those
-			 * cache misses otherwise.
-			 */
-			s->pool[npool].key = ~(DoubleKey(s->movload[base + take]) >> 32) & 0xFFFFFFFFu;
-			s->pool[npool].idx = (uint32_t) npool;
-			s->poolcust[npool] = s->mov[base + take];
-			s->poolw[npool] = s->movload[base + take];
-			s->poolfrom[npool] = j;
-			npool++;
-			poolsum += s->movload[base + take];
-			excess -= s->movload[base + take];
-			kept -= s->movload[base + take];
-			if (lo < k)
-			{
-				s->midk[j] = lo;
-				break;
-			}
-			k--;
-			Tick(s);
-		}
-		s->keepk[j] = k;
-		s->keepload[j] = kept;
-		s->room[j] = s->cap[j] > 0 ? -excess : -1.0;
+		if (!ShedExcess(s, j, P, &npool, &poolsum))
+			return false;
 		if (s->cap[j] > 0)
-			roomsum += -excess;
+			roomsum += s->room[j];
 		Tick(s);
 	}
 	if (poolsum > 0 && poolsum > roomsum * (1 + 1e-12))
@@ -415,76 +595,7 @@ Probe(Solver *s, double P, bool write)
 	if (write)
 		for (i = 0; i < s->nc; i++)
 			s->assign[i] = s->cmgr[i];
-
-	/* the pool, the orphans and the evicted, largest first */
-	s->nheap = 0;
-	s->nevict = 0;
-	{
-		int64_t		a = 0;
-		int64_t		b = 0;
-
-		while (a < npool || b < s->norph || s->nheap > 0)
-		{
-			uint32_t	c;
-			double		w;
-			int32_t		from;
-			int32_t		to;
-			int			src = -1;
-			double		bw = -1;
-
-			if (a < npool)
-			{
-				src = 0;
-				bw = s->poolw[s->pool[a].idx];
-			}
-			if (b < s->norph && s->orphw[b] > bw)
-			{
-				src = 1;
-				bw = s->orphw[b];
-			}
-			if (s->nheap > 0 && s->cload[s->heap[0]] > bw)
-				src = 2;
-			if (src == 0)
-			{
-				uint32_t	q = s->pool[a++].idx;
-
-				c = s->poolcust[q];
-				w = s->poolw[q];
-				from = s->poolfrom[q];
-			}
-			else if (src == 1)
-			{
-				c = s->orph[b];
-				w = s->orphw[b];
-				from = -1;
-				b++;
-			}
-			else
-			{
-				c = HeapPop(s);
-				w = s->cload[c];
-				from = s->cmgr[c];
-			}
-			if (from >= 0 && s->room[from] >= w)
-				to = from;		/* it fits where it is after all */
-			else
-			{
-				int32_t		p = TreeFind(s, w);
-
-				if (p >= 0)
-					to = s->order[p];
-				else if ((to = Evict(s, w)) < 0)
-					return false;
-			}
-			s->room[to] -= w;
-			if (s->pos[to] >= 0)
-				TreeSet(s, s->pos[to], s->room[to]);
-			if (write)
-				s->assign[c] = to;
-			Tick(s);
-		}
-	}
-	return true;
+	return PlaceAll(s, npool, write);
 }
 
 /*
@@ -584,12 +695,23 @@ CheckRange(double lb, double hi, double total, double capsum, CrmError *err)
 
 /*
  * The smallest peak P the probe reaches, to a relative 1e-6, when the lower
- * bound lb is not reachable.  top = max(lb, total / largest capacity) is
- * reachable in exact arithmetic (every movable customer on the largest
- * manager) and at most managers x lb; if rounding says otherwise, the peak
- * before (nobody gives anything up) is, and a few nudges of 1e-9 absorb
- * the rest.  Then P grows geometrically from lb (steps of 1e-4 * lb,
- * doubling) until reachable, and bisection closes in.  Every phase ends
+ * bound lb is not reachable.
+ *
+ * The search is an unbounded (exponential) search followed by bisection
+ * (Bentley and Yao 1976): P grows from lb in steps that double (1e-4 * lb,
+ * then twice that, ...) until a probe reaches it, which brackets the peak
+ * in O(log((P - lb) / step)) probes however far above lb it lies; then
+ * bisection closes the bracket.  Most groups are reachable within a few
+ * steps of lb, so the geometric phase costs little where the answer is
+ * near the bound and stays logarithmic where it is not.  Reachability is
+ * not monotone in P in theory (first fit has anomalies: more room can
+ * change its choices for the worse), so the P found is reachable and close
+ * to the smallest, not certainly the smallest.
+ *
+ * top = max(lb, total / largest capacity) is reachable in exact arithmetic
+ * (every movable customer on the largest manager) and at most managers x
+ * lb; if rounding says otherwise, the peak before (nobody gives anything
+ * up) is, and a few nudges of 1e-9 absorb the rest.  Every phase ends
  * whatever the magnitudes, given CheckRange: the step is above zero and
  * doubles, so the geometric phase makes at most log2(top / (1e-4 lb)) + 1
  * <= 46 probes; bisection halves hi - lo from at most top - lb to 1e-6 *
@@ -641,78 +763,47 @@ SearchPeak(Solver *s, double lb, double top, double peak_before, double *best, C
 	return 0;
 }
 
+/* ----------------------------------------------------------------------
+ * Setup: the rows into managers and customers (by id), checked, and the
+ * orders and workspace the probes need.
+ * ---------------------------------------------------------------------- */
+
+/* A zeroed array of n items of type (at least one, so never a NULL). */
 #define ALLOC(type, n) ((type *) crm_core_alloc(sizeof(type) * (size_t) ((n) > 0 ? (n) : 1)))
 
-int
-crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
-			 CrmRbPlan *plan, CrmError *err)
+/*
+ * Check every row on its own, with the state's row check (flags, numbers,
+ * normal form: crm_rb_row_check), so that the solver says what every
+ * state function says about the same row.
+ */
+static int
+CheckRows(const CrmRbRow *rows, const uint8_t *flags, int64_t n, CrmError *err)
 {
-	Solver		S;
-	Solver	   *s = &S;
-	KeyIdx	   *keys;
-	KeyIdx	   *tmp;
-	int32_t    *row_mgr;
-	int64_t		nk;
 	int64_t		i;
-	int32_t		j;
-	double		total = 0;
-	double		capsum = 0;
-	double		maxcap = 0;
-	double		maxload = 0;
-	double		lb;
-	double		peak_before = 0;
-	double		best;
 
-	memset(s, 0, sizeof(*s));
-	memset(plan, 0, sizeof(*plan));
-	if (n >= (int64_t) UINT32_MAX)
-	{
-		crm_error_set(err, CRM_ERR_LIMIT, "crm.rebalance: too many rows (%lld)", (long long) n);
-		return -1;
-	}
-
-	/* every row on its own */
 	for (i = 0; i < n; i++)
 	{
-		uint8_t		f = flags[i];
-
-		if ((f & ~CRM_RB_FLAGS_ALL) != 0)
-		{
-			crm_error_set(err, CRM_ERR_BINARY, "crm.rebalance: corrupt state (row flags %d)", f);
+		if (crm_rb_row_check(&rows[i], flags[i], i, CRM_ERR_INVALID, err) != 0)
 			return -1;
-		}
-		if (!(f & CRM_RB_NO_CUSTOMER) && (!isfinite(rows[i].load) || rows[i].load < 0))
-		{
-			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: load of customer %lld must be a non-negative finite number",
-						  (long long) rows[i].customer_id);
-			return -1;
-		}
-		if (!(f & CRM_RB_NO_MANAGER) && (!isfinite(rows[i].capacity) || rows[i].capacity < 0))
-		{
-			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: capacity of manager %lld must be a non-negative finite number",
-						  (long long) rows[i].manager_id);
-			return -1;
-		}
-		if ((f & CRM_RB_NO_MANAGER) && (f & CRM_RB_PINNED) && !(f & CRM_RB_NO_CUSTOMER))
-		{
-			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: orphaned customer %lld cannot be pinned",
-						  (long long) rows[i].customer_id);
-			crm_error_detail(err, "A customer without a manager must be assigned; movable = false keeps a customer with its current manager.");
-			return -1;
-		}
-		if ((f & CRM_RB_NO_CUSTOMER) && (f & CRM_RB_NO_MANAGER))
-		{
-			crm_error_set(err, CRM_ERR_BINARY, "crm.rebalance: corrupt state (a row without customer and manager)");
-			return -1;
-		}
+		if ((i & 0xFFFF) == 0xFFFF)
+			crm_check_interrupts();
 	}
+	return 0;
+}
 
-	keys = ALLOC(KeyIdx, n);
-	tmp = ALLOC(KeyIdx, n);
-	row_mgr = ALLOC(int32_t, n);
+/*
+ * The managers, by id: the rows sorted by manager id (keys, tmp: room for
+ * n items), one capacity per manager; row_mgr[i] is the manager of row i
+ * (-1: none).
+ */
+static int
+LoadManagers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
+			 KeyIdx *keys, KeyIdx *tmp, int32_t *row_mgr, CrmError *err)
+{
+	int64_t		nk = 0;
+	int64_t		i;
+	int32_t		j;
 
-	/* managers: sort rows by manager id, one capacity per manager */
-	nk = 0;
 	for (i = 0; i < n; i++)
 		if (!(flags[i] & CRM_RB_NO_MANAGER))
 		{
@@ -746,16 +837,33 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 		}
 		else if (r->capacity != s->cap[j])
 		{
-			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %lld has two capacities, %.17g and %.17g",
-						  (long long) r->manager_id, s->cap[j], r->capacity);
+			char		first[DOUBLE_SHORTEST_DECIMAL_LEN];
+			char		second[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+			double_to_shortest_decimal_buf(s->cap[j], first);
+			double_to_shortest_decimal_buf(r->capacity, second);
+			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %lld has two capacities, %s and %s",
+						  (long long) r->manager_id, first, second);
 			crm_error_detail(err, "A manager's capacity must be the same on all its rows.");
 			return -1;
 		}
 		row_mgr[keys[i].idx] = j;
 	}
+	return 0;
+}
 
-	/* customers: sort by id, no duplicates */
-	nk = 0;
+/*
+ * The customers, by id (no duplicates), with their managers' loads: keys
+ * are left holding the customers in id order (idx: their rows), which
+ * SortMovable reads.  The load sums run in customer-id order.
+ */
+static int
+LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
+			  KeyIdx *keys, KeyIdx *tmp, const int32_t *row_mgr, CrmError *err)
+{
+	int64_t		nk = 0;
+	int64_t		i;
+
 	for (i = 0; i < n; i++)
 		if (!(flags[i] & CRM_RB_NO_CUSTOMER))
 		{
@@ -792,8 +900,8 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 		s->cid[i] = r->customer_id;
 		s->cload[i] = r->load == 0.0 ? 0.0 : r->load;
 		s->cmgr[i] = row_mgr[keys[i].idx];
-		total += s->cload[i];
-		maxload = fmax(maxload, s->cload[i]);
+		s->total += s->cload[i];
+		s->maxload = fmax(s->maxload, s->cload[i]);
 		if (s->cmgr[i] >= 0)
 		{
 			s->load[s->cmgr[i]] += s->cload[i];
@@ -807,6 +915,19 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 			s->norph++;
 		Tick(s);
 	}
+	return 0;
+}
+
+/*
+ * Capacities against the customers (no customers on a zero capacity, some
+ * positive capacity for the orphans); the total and largest capacity and
+ * the peak before.
+ */
+static int
+CheckCapacities(Solver *s, CrmError *err)
+{
+	int32_t		j;
+
 	for (j = 0; j < s->m; j++)
 	{
 		if (s->cap[j] == 0 && s->ncust[j] > 0)
@@ -816,107 +937,122 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 			crm_error_hint(err, "Give the manager a capacity, or list the customers as orphans (NULL manager_id).");
 			return -1;
 		}
-		capsum += s->cap[j];
-		maxcap = fmax(maxcap, s->cap[j]);
+		s->capsum += s->cap[j];
+		s->maxcap = fmax(s->maxcap, s->cap[j]);
 		if (s->cap[j] > 0)
-			peak_before = fmax(peak_before, s->load[j] / s->cap[j]);
+			s->peak_before = fmax(s->peak_before, s->load[j] / s->cap[j]);
 	}
-	if (s->nc > 0 && maxcap <= 0)
+	if (s->nc > 0 && s->maxcap <= 0)
 	{
 		crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: no manager with a positive capacity to assign %lld orphaned customers to",
 					  (long long) s->norph);
 		return -1;
 	}
+	return 0;
+}
 
-	/*
-	 * Movable customers of each manager, load ascending then id: the keys
-	 * start in id order; a stable sort by load, then a stable sort by
-	 * manager.
-	 */
-	nk = 0;
+/*
+ * Movable customers of each manager, load ascending then id, and the
+ * orphans, load descending then id: keys hold the customers in id order
+ * (LoadCustomers); a stable sort by load, then a stable sort by manager.
+ */
+static void
+SortMovable(Solver *s, const uint8_t *flags, const KeyIdx *keys, KeyIdx *tmp)
+{
+	int64_t		nk = 0;
+	int64_t		i;
+	KeyIdx	   *mk;
+	KeyIdx	   *ok;
+	int64_t		a = 0;
+	int64_t		b = 0;
+
 	for (i = 0; i < s->nc; i++)
 		if (s->cmgr[i] >= 0 && !(flags[keys[i].idx] & CRM_RB_PINNED))
 			nk++;
+	mk = ALLOC(KeyIdx, nk);
+	ok = ALLOC(KeyIdx, s->norph);
+	for (i = 0; i < s->nc; i++)
 	{
-		KeyIdx	   *mk = ALLOC(KeyIdx, nk);
-		KeyIdx	   *ok = ALLOC(KeyIdx, s->norph);
-		int64_t		a = 0;
-		int64_t		b = 0;
-
-		for (i = 0; i < s->nc; i++)
+		if (s->cmgr[i] < 0)
 		{
-			if (s->cmgr[i] < 0)
-			{
-				ok[b].key = ~DoubleKey(s->cload[i]);
-				ok[b].idx = (uint32_t) i;
-				b++;
-			}
-			else if (!(flags[keys[i].idx] & CRM_RB_PINNED))
-			{
-				mk[a].key = DoubleKey(s->cload[i]);
-				mk[a].idx = (uint32_t) i;
-				a++;
-			}
+			ok[b].key = ~DoubleKey(s->cload[i]);
+			ok[b].idx = (uint32_t) i;
+			b++;
 		}
-		RadixSort(s, mk, tmp, a);
-		for (i = 0; i < a; i++)
-			mk[i].key = (uint64_t) s->cmgr[mk[i].idx];
-		RadixSort(s, mk, tmp, a);
-		RadixSort(s, ok, tmp, b);
-		s->mov = ALLOC(uint32_t, a);
-		s->movload = ALLOC(double, a);
-		s->mstart = ALLOC(int64_t, s->m);
-		s->mcount = ALLOC(int64_t, s->m);
-		for (i = 0; i < a; i++)
+		else if (!(flags[keys[i].idx] & CRM_RB_PINNED))
 		{
-			s->mov[i] = mk[i].idx;
-			s->movload[i] = s->cload[mk[i].idx];
-			if (s->mcount[s->cmgr[mk[i].idx]]++ == 0)
-				s->mstart[s->cmgr[mk[i].idx]] = i;
+			mk[a].key = DoubleKey(s->cload[i]);
+			mk[a].idx = (uint32_t) i;
+			a++;
 		}
-		s->orph = ALLOC(uint32_t, b);
-		s->orphw = ALLOC(double, b);
-		for (i = 0; i < b; i++)
-		{
-			s->orph[i] = ok[i].idx;
-			s->orphw[i] = s->cload[ok[i].idx];
-		}
-		crm_core_free(mk);
-		crm_core_free(ok);
 	}
-	crm_core_free(row_mgr);
-	crm_core_free(tmp);
-	crm_core_free(keys);
-
-	/* first-fit order of managers that can take customers */
+	RadixSort(s, mk, tmp, a);
+	for (i = 0; i < a; i++)
+		mk[i].key = (uint64_t) s->cmgr[mk[i].idx];
+	RadixSort(s, mk, tmp, a);
+	RadixSort(s, ok, tmp, b);
+	s->mov = ALLOC(uint32_t, a);
+	s->movload = ALLOC(double, a);
+	s->mstart = ALLOC(int64_t, s->m);
+	s->mcount = ALLOC(int64_t, s->m);
+	for (i = 0; i < a; i++)
 	{
-		KeyIdx	   *mk = ALLOC(KeyIdx, s->m);
-		KeyIdx	   *mt = ALLOC(KeyIdx, s->m);
-
-		for (j = 0; j < s->m; j++)
-			if (s->cap[j] > 0)
-			{
-				mk[s->norder].key = ~DoubleKey(s->cap[j]);
-				mk[s->norder].idx = (uint32_t) j;
-				s->norder++;
-			}
-		RadixSort(s, mk, mt, s->norder);
-		s->order = ALLOC(int32_t, s->norder);
-		s->pos = ALLOC(int32_t, s->m);
-		for (j = 0; j < s->m; j++)
-			s->pos[j] = -1;
-		for (j = 0; j < s->norder; j++)
-		{
-			s->order[j] = (int32_t) mk[j].idx;
-			s->pos[mk[j].idx] = j;
-		}
-		crm_core_free(mk);
-		crm_core_free(mt);
-		s->treesize = 1;
-		while (s->treesize < s->norder)
-			s->treesize *= 2;
-		s->tree = ALLOC(double, 2 * (int64_t) s->treesize);
+		s->mov[i] = mk[i].idx;
+		s->movload[i] = s->cload[mk[i].idx];
+		if (s->mcount[s->cmgr[mk[i].idx]]++ == 0)
+			s->mstart[s->cmgr[mk[i].idx]] = i;
 	}
+	s->orph = ALLOC(uint32_t, b);
+	s->orphw = ALLOC(double, b);
+	for (i = 0; i < b; i++)
+	{
+		s->orph[i] = ok[i].idx;
+		s->orphw[i] = s->cload[ok[i].idx];
+	}
+	crm_core_free(mk);
+	crm_core_free(ok);
+}
+
+/*
+ * The first-fit order of the managers that can take customers (capacity
+ * descending, then id), their positions, and the segment tree over it.
+ */
+static void
+BuildOrder(Solver *s)
+{
+	KeyIdx	   *mk = ALLOC(KeyIdx, s->m);
+	KeyIdx	   *mt = ALLOC(KeyIdx, s->m);
+	int32_t		j;
+
+	for (j = 0; j < s->m; j++)
+		if (s->cap[j] > 0)
+		{
+			mk[s->norder].key = ~DoubleKey(s->cap[j]);
+			mk[s->norder].idx = (uint32_t) j;
+			s->norder++;
+		}
+	RadixSort(s, mk, mt, s->norder);
+	s->order = ALLOC(int32_t, s->norder);
+	s->pos = ALLOC(int32_t, s->m);
+	for (j = 0; j < s->m; j++)
+		s->pos[j] = -1;
+	for (j = 0; j < s->norder; j++)
+	{
+		s->order[j] = (int32_t) mk[j].idx;
+		s->pos[mk[j].idx] = j;
+	}
+	crm_core_free(mk);
+	crm_core_free(mt);
+	s->treesize = 1;
+	while (s->treesize < s->norder)
+		s->treesize *= 2;
+	s->tree = ALLOC(double, 2 * (int64_t) s->treesize);
+}
+
+/* The probes' workspace: per manager, and per movable customer. */
+static void
+AllocWorkspace(Solver *s)
+{
 	s->room = ALLOC(double, s->m);
 	s->keepk = ALLOC(int64_t, s->m);
 	s->midk = ALLOC(int64_t, s->m);
@@ -928,34 +1064,34 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 	s->poolcust = ALLOC(uint32_t, s->nmov);
 	s->poolw = ALLOC(double, s->nmov);
 	s->poolfrom = ALLOC(int32_t, s->nmov);
+}
 
-	/* the lower bound, and the range every utilisation must be in */
-	lb = 0;
-	if (capsum > 0)
-		lb = fmax(total / capsum, maxload / maxcap);
+/* The lower bound LB on any plan's peak (see the header comment). */
+static double
+LowerBound(const Solver *s)
+{
+	double		lb = 0;
+	int32_t		j;
+
+	if (s->capsum > 0)
+		lb = fmax(s->total / s->capsum, s->maxload / s->maxcap);
 	for (j = 0; j < s->m; j++)
 		if (s->cap[j] > 0)
 			lb = fmax(lb, s->pinned[j] / s->cap[j]);
-	if (s->nc > 0 && CheckRange(lb, fmax(peak_before, total / maxcap), total, capsum, err) != 0)
-		return -1;
+	return lb;
+}
 
-	if (s->nc == 0 || Probe(s, lb, false))
-		best = lb;
-	else if (SearchPeak(s, lb, fmax(lb, total / maxcap), peak_before, &best, err) != 0)
-		return -1;
-	if (s->nc > 0 && !Probe(s, best, true))
-	{
-		crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: no plan found, please report a bug");
-		return -1;
-	}
-	if (s->nc > 0)
-		SendBack(s, best);
+/* The plan of the assignment in s->assign: loads, moves, peaks. */
+static void
+FillPlan(const Solver *s, double lb, CrmRbPlan *plan)
+{
+	int64_t		i;
+	int32_t		j;
 
-	/* the plan */
 	plan->nmanagers = s->m;
 	plan->ncustomers = s->nc;
 	plan->norphans = s->norph;
-	plan->peak_before = peak_before;
+	plan->peak_before = s->peak_before;
 	plan->lower_bound = lb;
 	plan->managers = ALLOC(CrmRbManager, s->m);
 	for (j = 0; j < s->m; j++)
@@ -990,5 +1126,61 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 	for (j = 0; j < s->m; j++)
 		if (s->cap[j] > 0)
 			plan->peak_after = fmax(plan->peak_after, plan->managers[j].load_after / s->cap[j]);
+}
+
+/* Solve one group (see rebalance_core.h and the header comment). */
+int
+crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
+			 CrmRbPlan *plan, CrmError *err)
+{
+	Solver		S;
+	Solver	   *s = &S;
+	KeyIdx	   *keys;
+	KeyIdx	   *tmp;
+	int32_t    *row_mgr;
+	double		lb;
+	double		best;
+
+	memset(s, 0, sizeof(*s));
+	memset(plan, 0, sizeof(*plan));
+	if (n >= (int64_t) UINT32_MAX)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT, "crm.rebalance: too many rows (%lld)", (long long) n);
+		return -1;
+	}
+	if (CheckRows(rows, flags, n, err) != 0)
+		return -1;
+
+	keys = ALLOC(KeyIdx, n);
+	tmp = ALLOC(KeyIdx, n);
+	row_mgr = ALLOC(int32_t, n);
+	if (LoadManagers(s, rows, flags, n, keys, tmp, row_mgr, err) != 0 ||
+		LoadCustomers(s, rows, flags, n, keys, tmp, row_mgr, err) != 0 ||
+		CheckCapacities(s, err) != 0)
+		return -1;
+	SortMovable(s, flags, keys, tmp);
+	crm_core_free(row_mgr);
+	crm_core_free(tmp);
+	crm_core_free(keys);
+	BuildOrder(s);
+	AllocWorkspace(s);
+
+	/* the lower bound, and the range every utilisation must be in */
+	lb = LowerBound(s);
+	if (s->nc > 0 && CheckRange(lb, fmax(s->peak_before, s->total / s->maxcap), s->total, s->capsum, err) != 0)
+		return -1;
+
+	if (s->nc == 0 || Probe(s, lb, false))
+		best = lb;
+	else if (SearchPeak(s, lb, fmax(lb, s->total / s->maxcap), s->peak_before, &best, err) != 0)
+		return -1;
+	if (s->nc > 0 && !Probe(s, best, true))
+	{
+		crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: no plan found, please report a bug");
+		return -1;
+	}
+	if (s->nc > 0)
+		SendBack(s, best);
+	FillPlan(s, lb, plan);
 	return 0;
 }

@@ -66,8 +66,9 @@ typedef struct CrmRbPlan
 
 /*
  * Solve one group.  rows[i] with flags[i]; n rows.  Returns 0 and fills
- * *plan (arrays crm_core_alloc'd), or -1 with *err for bad input
- * (duplicate customers, conflicting or zero capacities, ...).
+ * *plan (arrays crm_core_alloc'd), or -1 with *err for bad input: a row
+ * the state's row check refuses (crm_rb_row_check, with its messages),
+ * duplicate customers, conflicting or zero capacities, ...
  */
 extern int	crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 						 CrmRbPlan *plan, CrmError *err);

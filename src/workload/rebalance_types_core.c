@@ -13,6 +13,7 @@
 #include "json_core.h"
 #include "outbuf_core.h"
 #include "rebalance_types_core.h"
+#include "validate_core.h"
 #include "wire_core.h"
 
 #define STATE_TYPE	"crm.rebalance_state"
@@ -34,24 +35,37 @@ FormatNumber(double v, char *buf)
 }
 
 /*
- * A load or capacity must be a non-negative finite number.  The wording is
- * crm's rule for numbers: "<what> must be a finite number, got NaN" for
- * NaN and infinities, then the range.
+ * A load or capacity must be a non-negative finite number: crm's rule for
+ * numbers ("crm.rebalance: load of customer 1 must be a finite number, got
+ * NaN", validate_core.h), then the range.  The one check of a row's
+ * numbers, whichever way the row arrives (transition function, text,
+ * binary, a state handed to an aggregate function, the solver's input).
  */
 static bool
 CheckAmount(double v, const char *field, const char *owner, long long id, CrmError *err)
 {
+	char		subject[80];
 	char		num[DOUBLE_SHORTEST_DECIMAL_LEN];
 
 	if (isfinite(v) && v >= 0)
 		return true;
-	if (!isfinite(v))
-		crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: %s of %s %lld must be a finite number, got %s",
-					  field, owner, id, FormatNumber(v, num));
-	else
-		crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: %s of %s %lld must not be negative, got %s",
-					  field, owner, id, FormatNumber(v, num));
+	snprintf(subject, sizeof(subject), "crm.rebalance: %s of %s %lld", field, owner, id);
+	if (!crm_check_finite(v, subject, err))
+		return false;
+	crm_error_set(err, CRM_ERR_INVALID, "%s must not be negative, got %s", subject, FormatNumber(v, num));
 	return false;
+}
+
+/*
+ * Whether a row's flags byte is one a row can have: known bits only, and a
+ * row without a customer (a manager's declaration) neither orphaned nor
+ * pinned.  The one rule for the flags of every form.
+ */
+static bool
+FlagsValid(int f)
+{
+	return (f & ~CRM_RB_FLAGS_ALL) == 0 &&
+		!((f & CRM_RB_NO_CUSTOMER) && (f & (CRM_RB_NO_MANAGER | CRM_RB_PINNED)));
 }
 
 /* The error for a pinned row without a manager. */
@@ -64,6 +78,7 @@ PinnedOrphan(long long customer, CrmError *err)
 
 /* ---------------------------------------------------------------- state */
 
+/* A zeroed state with room for cap rows, or the cap's error. */
 CrmRbStateValue *
 crm_rb_state_alloc(int64_t cap, CrmError *err)
 {
@@ -124,6 +139,7 @@ crm_rb_row_normalize(CrmRbRow *r, bool no_customer, bool no_manager, bool pinned
 	return f;
 }
 
+/* printf-style error helpers, checked by the compiler (defined below) */
 static int	StateInvalid(CrmError *err, CrmErrorKind kind, const char *fmt,...)
 			__attribute__((format(printf, 3, 4)));
 static int	PlanInvalid(CrmError *err, CrmErrorKind kind, const char *fmt,...)
@@ -175,15 +191,11 @@ IsPlusZero(double d)
 	return u == 0;
 }
 
-/*
- * Check one row's flags and normal form (structure, kind) and numbers
- * (CRM_ERR_INVALID).
- */
-static int
-CheckRow(const CrmRbRow *r, int f, int64_t i, CrmErrorKind kind, CrmError *err)
+/* Check one row of a state: flags, numbers and normal form (see the header). */
+int
+crm_rb_row_check(const CrmRbRow *r, int f, int64_t i, CrmErrorKind kind, CrmError *err)
 {
-	if ((f & ~CRM_RB_FLAGS_ALL) != 0 ||
-		((f & CRM_RB_NO_CUSTOMER) && (f & (CRM_RB_NO_MANAGER | CRM_RB_PINNED))))
+	if (!FlagsValid(f))
 		return StateInvalid(err, kind, "row %lld has invalid flags 0x%02x", (long long) i + 1, f);
 	if ((f & CRM_RB_NO_MANAGER) && (f & CRM_RB_PINNED))
 	{
@@ -214,7 +226,7 @@ crm_rb_state_check_rows(const CrmRbStateValue *s, int64_t from, CrmErrorKind kin
 
 	for (i = from < 0 ? 0 : from; i < s->nrows; i++)
 	{
-		if (CheckRow(&s->rows[i], flags[i], i, kind, err) != 0)
+		if (crm_rb_row_check(&s->rows[i], flags[i], i, kind, err) != 0)
 			return -1;
 		if ((i & CHECK_EVERY) == CHECK_EVERY)
 			crm_check_interrupts();
@@ -264,8 +276,7 @@ DecodeRows(CrmReader *r, CrmRbStateValue *s, int64_t n)
 		crm_rd_f64(r, &row.load);
 		if (!crm_rd_f64(r, &row.capacity))
 			return -1;
-		if ((f & ~CRM_RB_FLAGS_ALL) != 0 ||
-			((f & CRM_RB_NO_CUSTOMER) && (f & (CRM_RB_NO_MANAGER | CRM_RB_PINNED))))
+		if (!FlagsValid(f))
 		{
 			crm_rd_fail(r, "row %lld has invalid flags 0x%02x", (long long) i + 1, f);
 			return -1;
@@ -328,6 +339,8 @@ crm_rb_state_decode(const uint8_t *buf, size_t len, CrmErrorKind kind, CrmError 
  * need: exact 64-bit integers (ids are bigint; a double is exact only to
  * 2^53), null, and an error in the reader's style.
  */
+
+/* Skip JSON white space. */
 static void
 JsonSpace(CrmJson *j)
 {
@@ -402,7 +415,7 @@ JsonInt64(CrmJson *j, const char *what, int64_t *out)
 	return true;
 }
 
-/* Append a JSON integer or number (shortest round-trip form). */
+/* Append a JSON integer (an id or a count, exactly). */
 static void
 WriteInt(CrmOut *o, int64_t v)
 {
@@ -671,17 +684,15 @@ PlanNumber(double v, const char *field, const char *owner, int64_t id,
 {
 	char		num[DOUBLE_SHORTEST_DECIMAL_LEN];
 	char		name[80];
+	char		subject[120];
 
 	if (owner == NULL)
 		snprintf(name, sizeof(name), "%s", field);
 	else
 		snprintf(name, sizeof(name), "%s of %s %lld", field, owner, (long long) id);
-	if (!isfinite(v))
-	{
-		crm_error_set(err, CRM_ERR_INVALID, PLAN_TYPE ": %s must be a finite number, got %s",
-					  name, FormatNumber(v, num));
+	snprintf(subject, sizeof(subject), PLAN_TYPE ": %s", name);
+	if (!crm_check_finite(v, subject, err))
 		return -1;
-	}
 	if (v < 0)
 		return PlanInvalid(err, kind, "The %s is negative (%s).", name, FormatNumber(v, num));
 	return 0;

@@ -148,6 +148,15 @@ extern int	crm_rb_state_check_header(const CrmRbStateValue *s, size_t size,
 									  CrmErrorKind kind, CrmError *err);
 
 /*
+ * Check row i (0-based) of a state, with flags f: flags (kind), numbers
+ * (CRM_ERR_INVALID, the wording of crm_rb_row_normalize) and normal form
+ * (kind).  The one check of a row, for every state function and the
+ * solver.  0, or -1 with *err.
+ */
+extern int	crm_rb_row_check(const CrmRbRow *r, int f, int64_t i, CrmErrorKind kind,
+							 CrmError *err);
+
+/*
  * Check rows [from, nrows) of a state whose header passed: flags, and
  * numbers (CRM_ERR_INVALID for those, kind for the flags).  0 or -1.
  */
@@ -202,11 +211,25 @@ extern int	crm_rb_plan_check_header(const CrmRbPlanValue *p, size_t size,
 extern int	crm_rb_plan_check(const CrmRbPlanValue *p, size_t size, CrmErrorKind kind,
 							  int64_t *nmoves, double *moved_load, CrmError *err);
 
+/* Write the binary form into out (crm_rb_plan_wire_size bytes). */
 extern void crm_rb_plan_encode(const CrmRbPlanValue *p, uint8_t *out);
+
+/*
+ * Read a binary form (kind: CRM_ERR_BINARY for recv, CRM_ERR_SYNTAX when it
+ * came from compact text), checked with crm_rb_plan_check; *size is the
+ * value's size.  NULL and *err on failure.
+ */
 extern CrmRbPlanValue *crm_rb_plan_decode(const uint8_t *buf, size_t len,
 										  CrmErrorKind kind, size_t *size,
 										  CrmError *err);
+
+/*
+ * The text form of a checked plan: JSON up to CRM_WIRE_READABLE_MAX bytes
+ * of binary, compact beyond (crm_core_alloc'd, NUL-terminated).
+ */
 extern char *crm_rb_plan_print(const CrmRbPlanValue *p);
+
+/* Read either text form; *size is the value's size.  NULL and *err on failure. */
 extern CrmRbPlanValue *crm_rb_plan_parse(const char *text, size_t *size, CrmError *err);
 
 /*
