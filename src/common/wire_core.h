@@ -183,6 +183,90 @@ extern bool crm_rd_fail(CrmReader *r, const char *fmt,...)
 /* Nothing may be left: trailing bytes are an error. */
 extern bool crm_rd_end(CrmReader *r);
 
+/* ------------------------------------------------- strings and encoders */
+
+/*
+ * Convert a string between encodings: returns the converted bytes (s itself
+ * when nothing changes) and sets *out_len.  In the server it may raise an
+ * error (an invalid or unconvertible character) and not return.
+ */
+typedef const char *(*CrmConvFn) (const char *s, size_t len, size_t *out_len);
+
+/*
+ * A two-pass binary writer: a first pass with sizing set only counts the
+ * bytes, a second writes them into a buffer of exactly that size.  One
+ * encoding function serves both passes, so size and bytes cannot disagree.
+ */
+typedef struct CrmEnc
+{
+	CrmWriter	w;
+	size_t		size;			/* bytes counted or written */
+	bool		sizing;
+	CrmConvFn	conv;			/* strings to the client encoding, or NULL */
+} CrmEnc;
+
+/* Count or write one byte. */
+static inline void
+crm_enc_u8(CrmEnc *e, uint8_t v)
+{
+	if (!e->sizing)
+		crm_wr_u8(&e->w, v);
+	e->size += 1;
+}
+
+/* Count or write a big-endian 32-bit integer. */
+static inline void
+crm_enc_u32(CrmEnc *e, uint32_t v)
+{
+	if (!e->sizing)
+		crm_wr_u32(&e->w, v);
+	e->size += 4;
+}
+
+/* Count or write a big-endian double. */
+static inline void
+crm_enc_f64(CrmEnc *e, double d)
+{
+	if (!e->sizing)
+		crm_wr_f64(&e->w, d);
+	e->size += 8;
+}
+
+/* Count or write n doubles. */
+static inline void
+crm_enc_f64s(CrmEnc *e, const double *v, size_t n)
+{
+	if (!e->sizing)
+		crm_wr_f64s(&e->w, v, n);
+	e->size += 8 * n;
+}
+
+/* Count or write a string: its byte count (after conversion), then its bytes. */
+static inline void
+crm_enc_str(CrmEnc *e, const char *s, size_t len)
+{
+	if (e->conv && len > 0)
+		s = e->conv(s, len, &len);
+	crm_enc_u32(e, (uint32_t) len);
+	if (!e->sizing)
+		crm_wr_bytes(&e->w, s, len);
+	e->size += len;
+}
+
+/*
+ * Run an encoding function twice (size, then write) and return the bytes
+ * in memory from crm_core_alloc; *len receives their number.  NULL only if
+ * the two passes disagree, which is a bug in fn.
+ */
+typedef void (*CrmEncodeFn) (CrmEnc *e, const void *value);
+extern uint8_t *crm_encode(CrmEncodeFn fn, const void *value, CrmConvFn conv, size_t *len);
+
+/*
+ * Read a string written by crm_enc_str, converted by conv (NULL: as is).
+ * False (error recorded) when the input is short.
+ */
+extern bool crm_rd_str(CrmReader *r, CrmConvFn conv, const char **s, uint32_t *len);
+
 /* ---------------------------------------------------------------- base64 */
 
 /* Whether a text starts with the compact-form prefix. */

@@ -593,57 +593,6 @@ crm_tiers_text_len(const CrmTiers *t)
  * Binary form
  * ---------------------------------------------------------------------- */
 
-/* Size, allocate, write: see tiers_core.h. */
-uint8_t *
-crm_encode(CrmEncodeFn fn, const void *value, CrmConvFn conv, size_t *len)
-{
-	CrmEnc		e;
-	uint8_t    *buf;
-
-	memset(&e, 0, sizeof(e));
-	e.sizing = true;
-	e.conv = conv;
-	fn(&e, value);
-	buf = crm_core_alloc(e.size > 0 ? e.size : 1);
-	crm_wr_init(&e.w, buf, e.size);
-	*len = e.size;
-	e.size = 0;
-	e.sizing = false;
-	fn(&e, value);
-	if (!crm_wr_done(&e.w) || e.size != *len)
-	{
-		/* the two passes disagree: a bug in fn, never a property of the input */
-		crm_core_free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-/* A counted string, converted; see tiers_core.h. */
-bool
-crm_rd_str(CrmReader *r, CrmConvFn conv, const char **s, uint32_t *len)
-{
-	uint32_t	n;
-	const uint8_t *bytes;
-
-	*s = "";
-	*len = 0;
-	if (!crm_rd_u32(r, &n) || !crm_rd_bytes(r, n, &bytes))
-		return false;
-	*s = (const char *) bytes;
-	*len = n;
-	if (conv && n > 0)
-	{
-		size_t		out;
-
-		*s = conv(*s, n, &out);
-		if (out > UINT32_MAX)
-			return crm_rd_fail(r, "string of %zu bytes is too long", out);
-		*len = (uint32_t) out;
-	}
-	return true;
-}
-
 /* Version, count, bounds, counted labels (tiers_core.h). */
 void
 crm_tiers_write(CrmEnc *e, const CrmTiers *t)
