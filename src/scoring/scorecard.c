@@ -20,6 +20,7 @@
 #include "utils/numeric.h"
 
 #include "lex_core.h"
+#include "ruleset.h"
 #include "scorecard.h"
 #include "tiers.h"
 #include "validate.h"
