@@ -4,7 +4,8 @@
  *	  jsonb, accessors.
  *
  * The layout, text parser and printer, and the binary form live in
- * scorecard_core.c; every form (text, binary, JSON) ends in crm_card_build,
+ * scorecard_core.c, the type plumbing shared with the other rule-set types
+ * in ruleset.c; every form (text, binary, JSON) ends in crm_card_build,
  * so a card obeys the same rules whichever way it arrives.
  */
 #include "crm.h"
@@ -12,7 +13,6 @@
 #include "catalog/pg_type.h"
 #include "common/shortest_dec.h"
 #include "funcapi.h"
-#include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
@@ -42,84 +42,106 @@ scorecard_levels_datum(const CrmScorecard *c)
 	return PointerGetDatum(t);
 }
 
-static CrmScorecard *
-ParseOrError(const char *str)
-{
-	CrmError	err = {0};
-	size_t		size;
-	CrmScorecard *c = crm_card_parse(str, &size, &err);
+/* ----------------------------------------------------------------------
+ * Type I/O, equality and hashing: the rule-set plumbing (ruleset.h) with
+ * the core's parser, printer and binary form (scorecard_core.h).
+ * ---------------------------------------------------------------------- */
 
-	if (c == NULL)
-		crm_ereport(&err);
-	return scorecard_finish(c, size);
+/* crm_card_parse for the descriptor. */
+static void *
+CardParse(const char *str, size_t *size, CrmError *err)
+{
+	return crm_card_parse(str, size, err);
 }
 
+/* crm_card_print for the descriptor. */
+static char *
+CardPrint(const void *value)
+{
+	return crm_card_print((const CrmScorecard *) value);
+}
+
+/* crm_card_encode for the descriptor. */
+static uint8_t *
+CardEncode(const void *value, CrmConvFn conv, size_t *len)
+{
+	return crm_card_encode((const CrmScorecard *) value, conv, len);
+}
+
+/* crm_card_decode for the descriptor. */
+static void *
+CardDecode(const void *buf, size_t len, CrmConvFn conv, size_t *size, CrmError *err)
+{
+	return crm_card_decode(buf, len, conv, size, err);
+}
+
+/*
+ * crm.scorecard: values come only from crm_card_build, so they are not
+ * re-checked when read (crm_card_check rebuilds the card).
+ */
+static const RuleSetType ScorecardType = {
+	.name = "crm.scorecard",
+	.parse = CardParse,
+	.print = CardPrint,
+	.encode = CardEncode,
+	.decode = CardDecode,
+	.check = NULL,
+};
+
+/* The text form (scorecard_core.h). */
 PG_FUNCTION_INFO_V1(scorecard_in);
 Datum
 scorecard_in(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_SCORECARD_P(ParseOrError(PG_GETARG_CSTRING(0)));
+	return ruleset_in(&ScorecardType, fcinfo);
 }
 
+/* The canonical text form. */
 PG_FUNCTION_INFO_V1(scorecard_out);
 Datum
 scorecard_out(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_CSTRING(crm_card_print(PG_GETARG_SCORECARD_P(0)));
+	return ruleset_out(&ScorecardType, fcinfo);
 }
 
-/*
- * Binary form (scorecard_core.h): the card's parts, strings in the client
- * encoding.  The core decoder checks every count and length before reading.
- */
+/* The binary form (scorecard_core.h): the card's parts, strings in the client encoding. */
 PG_FUNCTION_INFO_V1(scorecard_recv);
 Datum
 scorecard_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	CrmError	err = {0};
-	size_t		size;
-	CrmScorecard *c = crm_card_decode(buf->data + buf->cursor, buf->len - buf->cursor,
-									  tiers_from_client, &size, &err);
-
-	if (c == NULL)
-		crm_ereport(&err);
-	buf->cursor = buf->len;
-	PG_RETURN_SCORECARD_P(scorecard_finish(c, size));
+	return ruleset_recv(&ScorecardType, fcinfo);
 }
 
+/* The binary form (see scorecard_recv). */
 PG_FUNCTION_INFO_V1(scorecard_send);
 Datum
 scorecard_send(PG_FUNCTION_ARGS)
 {
-	size_t		len;
-	uint8_t    *bin = crm_card_encode(PG_GETARG_SCORECARD_P(0), tiers_to_client, &len);
-
-	PG_RETURN_BYTEA_P(tiers_bytea(bin, len));
+	return ruleset_send(&ScorecardType, fcinfo);
 }
 
-/* Cards are canonical, so bytes decide equality. */
+/* Equal cards: the same factors, points and levels (canonical bytes). */
 PG_FUNCTION_INFO_V1(scorecard_eq);
 Datum
 scorecard_eq(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(crm_canonical_equal((struct varlena *) PG_GETARG_SCORECARD_P(0),
-									   (struct varlena *) PG_GETARG_SCORECARD_P(1)));
+	return ruleset_eq(&ScorecardType, fcinfo);
 }
 
+/* The negation of scorecard_eq. */
 PG_FUNCTION_INFO_V1(scorecard_ne);
 Datum
 scorecard_ne(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(!crm_canonical_equal((struct varlena *) PG_GETARG_SCORECARD_P(0),
-										(struct varlena *) PG_GETARG_SCORECARD_P(1)));
+	return ruleset_ne(&ScorecardType, fcinfo);
 }
 
+/* The hash opclass support function, consistent with scorecard_eq. */
 PG_FUNCTION_INFO_V1(scorecard_hash);
 Datum
 scorecard_hash(PG_FUNCTION_ARGS)
 {
-	return crm_canonical_hash((struct varlena *) PG_GETARG_SCORECARD_P(0));
+	return ruleset_hash(&ScorecardType, fcinfo);
 }
 
 /* ----------------------------------------------------------------------

@@ -3,9 +3,10 @@
  *	  crm.tiers type (I/O, equality, constructor, accessors) and the tier
  *	  lookups crm.tier / crm.tier_index, including hysteresis.
  *
- * The layout, parser and printer live in tiers_core.c; this file adds the
- * fmgr glue, binary I/O, NULL/NaN handling and the per-call-site cache that
- * keeps lookups close to the cost of a hand-written CASE chain.
+ * The layout, parser, printer and binary form live in tiers_core.c, and
+ * the type plumbing shared with the other rule-set types in ruleset.c;
+ * this file adds the fmgr glue, NULL/NaN handling and the per-call-site
+ * cache that keeps lookups close to the cost of a hand-written CASE chain.
  */
 #include "crm.h"
 
@@ -13,8 +14,6 @@
 
 #include "catalog/pg_type.h"
 #include "common/shortest_dec.h"
-#include "libpq/pqformat.h"
-#include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -47,90 +46,109 @@ BuildOrError(int ntiers, const double *bounds, const char *const *labels,
 }
 
 /* ----------------------------------------------------------------------
- * Type I/O
+ * Type I/O, equality and hashing: the rule-set plumbing (ruleset.h) with
+ * the core's parser, printer and binary form (tiers_core.h).
  * ---------------------------------------------------------------------- */
 
+/* crm_tiers_parse for the descriptor. */
+static void *
+TiersParse(const char *str, size_t *size, CrmError *err)
+{
+	return crm_tiers_parse(str, size, err);
+}
+
+/* crm_tiers_print for the descriptor. */
+static char *
+TiersPrint(const void *value)
+{
+	return crm_tiers_print((const CrmTiers *) value);
+}
+
+/* crm_tiers_encode for the descriptor. */
+static uint8_t *
+TiersEncode(const void *value, CrmConvFn conv, size_t *len)
+{
+	return crm_tiers_encode((const CrmTiers *) value, conv, len);
+}
+
+/* crm_tiers_decode for the descriptor. */
+static void *
+TiersDecode(const void *buf, size_t len, CrmConvFn conv, size_t *size, CrmError *err)
+{
+	return crm_tiers_decode(buf, len, conv, size, err);
+}
+
+/*
+ * crm.tiers: values come only from crm_tiers_build, so they are not
+ * re-checked when read (crm_tiers_check rebuilds the value).
+ */
+static const RuleSetType TiersType = {
+	.name = "crm.tiers",
+	.parse = TiersParse,
+	.print = TiersPrint,
+	.encode = TiersEncode,
+	.decode = TiersDecode,
+	.check = NULL,
+};
+
+/* The text form, e.g. {mass, affluent >= 80000}. */
 PG_FUNCTION_INFO_V1(tiers_in);
 Datum
 tiers_in(PG_FUNCTION_ARGS)
 {
-	char	   *str = PG_GETARG_CSTRING(0);
-	CrmError	err = {0};
-	size_t		size;
-	CrmTiers   *t = crm_tiers_parse(str, &size, &err);
-
-	if (t == NULL)
-		crm_ereport(&err);
-	PG_RETURN_TIERS_P(tiers_finish(t, size));
+	return ruleset_in(&TiersType, fcinfo);
 }
 
+/* The canonical text form. */
 PG_FUNCTION_INFO_V1(tiers_out);
 Datum
 tiers_out(PG_FUNCTION_ARGS)
 {
-	CrmTiers   *t = PG_GETARG_TIERS_P(0);
-
-	PG_RETURN_CSTRING(crm_tiers_print(t));
+	return ruleset_out(&TiersType, fcinfo);
 }
 
 /*
- * Binary form (tiers_core.h): uint8 format version, int32 tier count, the
- * bounds as float8, then each label as an int32 byte count and its bytes
- * (client encoding).  Decoded by the core, which checks every length before
- * reading and builds the value with the text form's rules.
+ * The binary form (tiers_core.h): uint8 format version, int32 tier count,
+ * the bounds as float8, then each label as an int32 byte count and its
+ * bytes (client encoding).
  */
 PG_FUNCTION_INFO_V1(tiers_recv);
 Datum
 tiers_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	CrmError	err = {0};
-	size_t		size;
-	CrmTiers   *t = crm_tiers_decode(buf->data + buf->cursor, buf->len - buf->cursor,
-									 tiers_from_client, &size, &err);
-
-	if (t == NULL)
-		crm_ereport(&err);
-	buf->cursor = buf->len;
-	PG_RETURN_TIERS_P(tiers_finish(t, size));
+	return ruleset_recv(&TiersType, fcinfo);
 }
 
+/* The binary form (see tiers_recv). */
 PG_FUNCTION_INFO_V1(tiers_send);
 Datum
 tiers_send(PG_FUNCTION_ARGS)
 {
-	CrmTiers   *t = PG_GETARG_TIERS_P(0);
-	size_t		len;
-	uint8_t    *bin = crm_tiers_encode(t, tiers_to_client, &len);
-
-	PG_RETURN_BYTEA_P(tiers_bytea(bin, len));
+	return ruleset_send(&TiersType, fcinfo);
 }
 
-/* ----------------------------------------------------------------------
- * Equality and hashing: values are canonical, so bytes decide.
- * ---------------------------------------------------------------------- */
-
+/* Equal schemes: the same labels and bounds (canonical bytes). */
 PG_FUNCTION_INFO_V1(tiers_eq);
 Datum
 tiers_eq(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(crm_canonical_equal((struct varlena *) PG_GETARG_TIERS_P(0),
-									   (struct varlena *) PG_GETARG_TIERS_P(1)));
+	return ruleset_eq(&TiersType, fcinfo);
 }
 
+/* The negation of tiers_eq. */
 PG_FUNCTION_INFO_V1(tiers_ne);
 Datum
 tiers_ne(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(!crm_canonical_equal((struct varlena *) PG_GETARG_TIERS_P(0),
-										(struct varlena *) PG_GETARG_TIERS_P(1)));
+	return ruleset_ne(&TiersType, fcinfo);
 }
 
+/* The hash opclass support function, consistent with tiers_eq. */
 PG_FUNCTION_INFO_V1(tiers_hash);
 Datum
 tiers_hash(PG_FUNCTION_ARGS)
 {
-	return crm_canonical_hash((struct varlena *) PG_GETARG_TIERS_P(0));
+	return ruleset_hash(&TiersType, fcinfo);
 }
 
 /* ----------------------------------------------------------------------
