@@ -18,6 +18,7 @@
 
 #include "fmgr.h"
 #include "utils/float.h"
+#include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
 
 #include "crm.h"
@@ -76,15 +77,49 @@ RaiseIf(bool ok, const CrmError *err)
 		crm_ereport(err);
 }
 
+/*
+ * Raise 22023 "<what> must be a finite number, got NaN" for a non-finite
+ * value: every entry point reports a non-finite number through this (or
+ * through crm_error_not_finite, when it adds a detail), so the wording is
+ * written once, in validate_core.h.
+ */
+static inline void pg_attribute_noreturn()
+ErrorNotFinite(double value, const char *what)
+{
+	CrmError	err = {0};
+
+	crm_error_not_finite(&err, what, value);
+	crm_ereport(&err);
+}
+
 /* A float8 input that must be a real number (not NaN, not +-Infinity). */
 static inline void
 CheckFinite(double value, const char *what)
 {
 	if (unlikely(!isfinite(value)))
+		ErrorNotFinite(value, what);
+}
+
+/* A numeric input that must be finite (the numeric NaN and +-Infinity). */
+static inline void
+CheckFiniteNumeric(Numeric value, const char *what)
+{
+	if (unlikely(numeric_is_nan(value)))
+		ErrorNotFinite(get_float8_nan(), what);
+	if (unlikely(numeric_is_inf(value)))
+		ErrorNotFinite(DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+														  NumericGetDatum(value))), what);
+}
+
+/* A float8 input that may be infinite but not NaN (validate_core.h). */
+static inline void
+CheckNotNaN(double value, const char *what)
+{
+	if (unlikely(isnan(value)))
 	{
 		CrmError	err = {0};
 
-		crm_error_not_finite(&err, what, value);
+		crm_error_nan(&err, what);
 		crm_ereport(&err);
 	}
 }

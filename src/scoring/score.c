@@ -47,6 +47,7 @@
 #include "argcache.h"
 #include "lex_core.h"
 #include "scorecard.h"
+#include "validate.h"
 
 /* How a positional argument's SQL type is read. */
 typedef enum ValueKind
@@ -393,14 +394,8 @@ score_level_of_total(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	total = PG_GETARG_FLOAT8(1);
-	if (unlikely(!isfinite(total)))
-	{
-		CrmError	err = {0};
-
-		/* as crm.tier: a total no card can give has no level */
-		crm_error_not_finite(&err, "crm.level: total", total);
-		crm_ereport(&err);
-	}
+	/* as crm.tier: a total no card can give has no level */
+	CheckFinite(total, "crm.level: total");
 	PG_RETURN_TEXT_P(LevelOf(cache, total));
 }
 

@@ -33,10 +33,7 @@ bar_chart(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 	int			i;
 
-	if (isnan(value))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("value must not be NaN")));
+	CheckNotNaN(value, "value");
 	CheckFinite(max, "max");
 	if (max <= 0)
 		ereport(ERROR,

@@ -18,6 +18,7 @@
 #include "utils/memutils.h"
 
 #include "partition.h"
+#include "validate_core.h"
 
 /* qsort specialisations on the value (no NaN by the time we sort) */
 #define ST_SORT sort_entries_asc
@@ -33,6 +34,17 @@
 #define ST_SCOPE static
 #define ST_DEFINE
 #include "lib/sort_template.h"
+
+/* The non-finite error for the value of row i (0-based), naming the row. */
+static void pg_attribute_noreturn()
+NotFiniteRow(const char *fname, double v, int64 i)
+{
+	CrmError	err = {0};
+
+	crm_error_not_finite(&err, psprintf("%s: value", fname), v);
+	crm_error_detail(&err, "Row %lld of the window partition.", (long long) i + 1);
+	crm_ereport(&err);
+}
 
 PartitionState *
 partition_state(WindowObject winobj)
@@ -71,12 +83,8 @@ partition_load_sorted(WindowObject winobj, PartitionState *ps, bool descending,
 		if (isnull || isout)
 			continue;
 		v = DatumGetFloat8(d);
-		if (!isfinite(v))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s: value must be a finite number, got %s", fname,
-							isnan(v) ? "NaN" : (v > 0 ? "Infinity" : "-Infinity")),
-					 errdetail("Row %lld of the window partition.", (long long) i + 1)));
+		if (unlikely(!isfinite(v)))
+			NotFiniteRow(fname, v, i);
 		entries[ps->n].value = v;
 		entries[ps->n].pos = i;
 		ps->n++;

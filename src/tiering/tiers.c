@@ -330,11 +330,11 @@ tiers_cache_numeric_bounds(TiersCache *cache)
 	return cache->numeric_bounds;
 }
 
+/* See tiers.h: out of line, so the inline lookup stays small. */
 void
 tiers_value_error(float8 value)
 {
-	CheckFinite(value, "value");
-	elog(ERROR, "crm: tiers_value_error called with a finite value, please report a bug");
+	ErrorNotFinite(value, "value");
 }
 
 int
@@ -344,13 +344,7 @@ tiers_locate_numeric(TiersCache *cache, Numeric value)
 	int			lo = 0;
 	int			hi = cache->tiers->ntiers - 1;
 
-	if (numeric_is_nan(value) || numeric_is_inf(value))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("value must be a finite number, got %s",
-						numeric_is_nan(value) ? "NaN" :
-						DatumGetCString(DirectFunctionCall1(numeric_out,
-															NumericGetDatum(value))))));
+	CheckFiniteNumeric(value, "value");
 	nb = tiers_cache_numeric_bounds(cache);
 	/* the number of bounds <= value, as in crm_tiers_locate */
 	while (lo < hi)
