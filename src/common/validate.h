@@ -166,4 +166,11 @@ CheckIntRange(int64 value, int64 lo, int64 hi, const char *what)
 						what, lo, hi, value)));
 }
 
+/*
+ * A numeric as float8 by crm's number rule (lex_core.h): NaN and Infinity
+ * come back as such; false when the value is out of float8's range, with
+ * *literal set to its decimal text for the 22003 message.
+ */
+extern bool scorecard_numeric_double(Numeric num, double *out, char **literal);
+
 #endif							/* CRM_VALIDATE_H */
