@@ -46,9 +46,9 @@ ScientificText(const char *s)
 	return out.data;
 }
 
-/* numeric -> float8 by the number rule (scorecard.h). */
+/* numeric -> float8 by the number rule (validate.h). */
 bool
-scorecard_numeric_double(Numeric num, double *out, char **literal)
+crm_numeric_double(Numeric num, double *out, char **literal)
 {
 	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
 	const char *end;

@@ -167,10 +167,13 @@ CheckIntRange(int64 value, int64 lo, int64 hi, const char *what)
 }
 
 /*
- * A numeric as float8 by crm's number rule (lex_core.h): NaN and Infinity
- * come back as such; false when the value is out of float8's range, with
- * *literal set to its decimal text for the 22003 message.
+ * A numeric as float8 by crm's number rule (validate_core.h, read as
+ * lex_core.h reads a literal): NaN and Infinity come back as such, for the
+ * caller to judge; false when the value is beyond float8's range (its
+ * magnitude too large, or so small it would read as zero), with *literal
+ * set to its decimal text, in scientific notation, for the 22003 message
+ * (crm_error_out_of_range).
  */
-extern bool scorecard_numeric_double(Numeric num, double *out, char **literal);
+extern bool crm_numeric_double(Numeric num, double *out, char **literal);
 
 #endif							/* CRM_VALIDATE_H */

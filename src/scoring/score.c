@@ -160,7 +160,7 @@ NumericValue(const CrmScorecard *c, int fi, Numeric num)
 	double		x;
 	char	   *literal;
 
-	if (unlikely(!scorecard_numeric_double(num, &x, &literal)))
+	if (unlikely(!crm_numeric_double(num, &x, &literal)))
 		ValueNumberError(c, fi, 0, literal);
 	return x;
 }
