@@ -11,6 +11,7 @@
 #include "common/shortest_dec.h"
 
 #include "json_core.h"
+#include "lex_core.h"
 
 void
 crm_json_init(CrmJson *j, const char *str, CrmError *err, const char *what)
@@ -157,7 +158,8 @@ bool
 crm_json_number(CrmJson *j, double *out)
 {
 	const char *q;
-	char	   *end;
+	const char *end;
+	CrmNumRead	status;
 
 	if (crm_json_failed(j))
 		return false;
@@ -191,17 +193,17 @@ crm_json_number(CrmJson *j, double *out)
 		while (*q >= '0' && *q <= '9')
 			poll_at(j, q++);
 	}
-	errno = 0;
-	*out = strtod(j->p, &end);
-	if (end != q)
+	/* the number rule (validate_core.h), as every other form reads numbers */
+	status = crm_lex_read_double(j->p, &end, out);
+	if (status == CRM_NUM_NONE || end != q)
 		return fail(j, "a number");
-	if (!isfinite(*out))
+	if (status == CRM_NUM_RANGE)
 	{
-		/* the rule for out-of-range numbers: 22003 "... is out of range: n" */
-		crm_error_set(j->err, CRM_ERR_RANGE, "number at offset %ld of %s input is out of range: %.*s%s",
-					  (long) (j->p - j->start), j->what, (int) (q - j->p < 40 ? q - j->p : 40), j->p,
-					  q - j->p > 40 ? "..." : "");
-		crm_error_detail(j->err, "Numbers must be finite float8 values.");
+		char		subject[96];
+
+		snprintf(subject, sizeof(subject), "number at offset %ld of %s input",
+				 (long) (j->p - j->start), j->what);
+		crm_error_out_of_range(j->err, subject, j->p, (size_t) (q - j->p));
 		return false;
 	}
 	j->p = q;
