@@ -272,6 +272,109 @@ ReadBound(TiersParser *ps, int index, double *bound)
 	return 1;
 }
 
+/*
+ * Read tier n (0-based): its label into out, *len bytes, and for every tier
+ * but the first its ">= bound".  False (error recorded) on a syntax error,
+ * a label over the limit, or a bound on the first tier or none on another.
+ */
+static bool
+ReadTier(TiersParser *ps, int n, char *out, long *len, double *bound)
+{
+	int			has_bound;
+
+	*len = ReadLabel(ps, out);
+	if (*len < 0)
+		return false;
+	if (*len > CRM_TIERS_MAX_LABEL)
+	{
+		crm_error_set(ps->err, CRM_ERR_LIMIT,
+					  "tier label %d is %ld bytes long; the limit is %d",
+					  n + 1, *len, CRM_TIERS_MAX_LABEL);
+		return false;
+	}
+	has_bound = ReadBound(ps, n, bound);
+	if (has_bound < 0)
+		return false;
+	if (n == 0 && has_bound)
+	{
+		crm_error_set(ps->err, CRM_ERR_SYNTAX,
+					  "invalid input syntax for type crm.tiers: \"%.200s\"", ps->str);
+		crm_error_hint(ps->err, "The first tier runs from -Infinity; write it without \">=\", e.g. {mass, affluent >= 80000}.");
+		return false;
+	}
+	if (n > 0 && !has_bound)
+	{
+		SyntaxError(ps, "Expected \">=\" and the tier's lower bound");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Read "{tier, tier, ...}" and nothing after it: the labels (unescaped into
+ * scratch), their lengths and the bounds, at most cap tiers; *n receives
+ * the count.  False (error recorded) on any syntax error.
+ */
+static bool
+ReadScheme(TiersParser *ps, char *scratch, const char **labels, uint32_t *lens,
+		   double *bounds, int cap, int *n)
+{
+	size_t		used = 0;
+
+	SkipSpace(ps);
+	if (*ps->p != '{')
+	{
+		SyntaxError(ps, "Expected \"{\"");
+		return false;
+	}
+	ps->p++;
+
+	for (;;)
+	{
+		long		len;
+		double		b = 0;
+
+		crm_check_interrupts();
+		if (*n == cap)
+		{
+			crm_error_set(ps->err, CRM_ERR_LIMIT,
+						  "a tier scheme can have at most %d tiers",
+						  CRM_TIERS_MAX_TIERS);
+			return false;
+		}
+		if (!ReadTier(ps, *n, scratch + used, &len, &b))
+			return false;
+		labels[*n] = scratch + used;
+		lens[*n] = (uint32_t) len;
+		if (*n > 0)
+			bounds[*n - 1] = b;
+		used += (size_t) len;
+		(*n)++;
+
+		SkipSpace(ps);
+		if (*ps->p == ',')
+		{
+			ps->p++;
+			continue;
+		}
+		if (*ps->p == '}')
+		{
+			ps->p++;
+			break;
+		}
+		SyntaxError(ps, "Expected \",\" or \"}\"");
+		return false;
+	}
+
+	SkipSpace(ps);
+	if (*ps->p != '\0')
+	{
+		SyntaxError(ps, "Junk after closing \"}\"");
+		return false;
+	}
+	return true;
+}
+
 CrmTiers *
 crm_tiers_parse(const char *str, size_t *size, CrmError *err)
 {
@@ -309,89 +412,9 @@ crm_tiers_parse(const char *str, size_t *size, CrmError *err)
 	lens = crm_core_alloc(sizeof(uint32_t) * (size_t) cap);
 	bounds = crm_core_alloc(sizeof(double) * (size_t) cap);
 
-	SkipSpace(&ps);
-	if (*ps.p != '{')
-	{
-		SyntaxError(&ps, "Expected \"{\"");
-		goto done;
-	}
-	ps.p++;
+	if (ReadScheme(&ps, scratch, labels, lens, bounds, cap, &n))
+		result = crm_tiers_build(n, bounds, labels, lens, size, err);
 
-	{
-		size_t		used = 0;
-
-		for (;;)
-		{
-			long		len;
-			int			has_bound;
-			double		b = 0;
-
-			crm_check_interrupts();
-			if (n == cap)
-			{
-				crm_error_set(err, CRM_ERR_LIMIT,
-							  "a tier scheme can have at most %d tiers",
-							  CRM_TIERS_MAX_TIERS);
-				goto done;
-			}
-			len = ReadLabel(&ps, scratch + used);
-			if (len < 0)
-				goto done;
-			if (len > CRM_TIERS_MAX_LABEL)
-			{
-				crm_error_set(err, CRM_ERR_LIMIT,
-							  "tier label %d is %ld bytes long; the limit is %d",
-							  n + 1, len, CRM_TIERS_MAX_LABEL);
-				goto done;
-			}
-			has_bound = ReadBound(&ps, n, &b);
-			if (has_bound < 0)
-				goto done;
-			if (n == 0 && has_bound)
-			{
-				crm_error_set(err, CRM_ERR_SYNTAX,
-							  "invalid input syntax for type crm.tiers: \"%.200s\"", str);
-				crm_error_hint(err, "The first tier runs from -Infinity; write it without \">=\", e.g. {mass, affluent >= 80000}.");
-				goto done;
-			}
-			if (n > 0 && !has_bound)
-			{
-				SyntaxError(&ps, "Expected \">=\" and the tier's lower bound");
-				goto done;
-			}
-			labels[n] = scratch + used;
-			lens[n] = (uint32_t) len;
-			if (n > 0)
-				bounds[n - 1] = b;
-			used += (size_t) len;
-			n++;
-
-			SkipSpace(&ps);
-			if (*ps.p == ',')
-			{
-				ps.p++;
-				continue;
-			}
-			if (*ps.p == '}')
-			{
-				ps.p++;
-				break;
-			}
-			SyntaxError(&ps, "Expected \",\" or \"}\"");
-			goto done;
-		}
-	}
-
-	SkipSpace(&ps);
-	if (*ps.p != '\0')
-	{
-		SyntaxError(&ps, "Junk after closing \"}\"");
-		goto done;
-	}
-
-	result = crm_tiers_build(n, bounds, labels, lens, size, err);
-
-done:
 	crm_core_free(scratch);
 	crm_core_free(labels);
 	crm_core_free(lens);
