@@ -971,24 +971,205 @@ TiersLiteralEnd(const char *p)
 	return NULL;
 }
 
+/* What the clauses of a card have given so far, and the parser's buffers. */
+typedef struct CardClauses
+{
+	CrmCardSpec spec;
+	CrmFactorSpec *factors;		/* cap entries; spec.nfactors used */
+	FactorBuf  *bufs;			/* each factor's growable arrays */
+	int			cap;
+	CrmTiers   *levels;
+	size_t		levels_size;
+	bool		have_name;
+	bool		have_version;
+	bool		have_strict;
+} CardClauses;
+
+/* "name word" or "version word" (is_name tells which). */
+static bool
+ParseNameClause(CardParser *ps, CardClauses *cl, bool is_name, const char *clause_start)
+{
+	const char *v;
+	bool		vq;
+	long		vlen;
+
+	if ((is_name && cl->have_name) || (!is_name && cl->have_version))
+	{
+		ps->p = clause_start;
+		SyntaxError(ps, is_name ? "Duplicate name clause" : "Duplicate version clause");
+		return false;
+	}
+	vlen = ReadWord(ps, &v, &vq);
+	if (vlen == -2)
+		return false;
+	if (vlen == -1)
+	{
+		SyntaxError(ps, is_name ? "Expected the scorecard name" : "Expected the scorecard version");
+		return false;
+	}
+	/* an empty name or version is the builder's error, as in every form */
+	if (is_name)
+	{
+		cl->spec.name = v;
+		cl->spec.name_len = (uint32_t) vlen;
+		cl->have_name = true;
+	}
+	else
+	{
+		cl->spec.version = v;
+		cl->spec.version_len = (uint32_t) vlen;
+		cl->have_version = true;
+	}
+	return true;
+}
+
+/* "levels: {...}", a crm.tiers literal read by the tiers parser. */
+static bool
+ParseLevelsClause(CardParser *ps, CardClauses *cl, const char *clause_start)
+{
+	const char *end;
+	char	   *lit;
+
+	if (cl->levels != NULL)
+	{
+		ps->p = clause_start;
+		SyntaxError(ps, "Duplicate levels clause");
+		return false;
+	}
+	if (!Expect(ps, ':', "Expected \":\" after levels"))
+		return false;
+	SkipSpace(ps);
+	if (*ps->p != '{' || (end = TiersLiteralEnd(ps->p)) == NULL)
+	{
+		SyntaxError(ps, "Expected the level bands, e.g. {low, medium >= 40, high >= 70}");
+		return false;
+	}
+	lit = crm_core_alloc((size_t) (end - ps->p) + 1);
+	memcpy(lit, ps->p, (size_t) (end - ps->p));
+	cl->levels = crm_tiers_parse(lit, &cl->levels_size, ps->err);
+	crm_core_free(lit);
+	if (cl->levels == NULL)
+		return false;
+	ps->p = end;
+	return true;
+}
+
+/* "name: numeric {...}" or "name: category {...}", the factor named w. */
+static bool
+ParseFactorClause(CardParser *ps, CardClauses *cl, const char *w, long len)
+{
+	const char *kind;
+	bool		kq;
+	long		klen;
+	CrmFactorSpec *f;
+
+	if (cl->spec.nfactors == cl->cap)
+	{
+		crm_error_set(ps->err, CRM_ERR_LIMIT, "a scorecard can have at most %d factors",
+					  CRM_CARD_MAX_FACTORS);
+		return false;
+	}
+	f = &cl->factors[cl->spec.nfactors];
+	memset(f, 0, sizeof(*f));
+	f->name = w;
+	f->name_len = (uint32_t) len;
+	cl->spec.nfactors++;
+	if (!Expect(ps, ':', "Expected \":\" after the factor name"))
+		return false;
+	klen = ReadWord(ps, &kind, &kq);
+	if (klen == -2)
+		return false;
+	if (klen >= 0 && IsKeyword(kind, klen, kq, "numeric"))
+		return ParseNumeric(ps, &cl->bufs[cl->spec.nfactors - 1], f);
+	if (klen >= 0 && IsKeyword(kind, klen, kq, "category"))
+		return ParseCategory(ps, &cl->bufs[cl->spec.nfactors - 1], f);
+	SyntaxError(ps, "Expected numeric or category");
+	return false;
+}
+
+/* One clause, whose first word w (len bytes) has been read at clause_start. */
+static bool
+ParseClause(CardParser *ps, CardClauses *cl, const char *w, long len, bool quoted,
+			const char *clause_start)
+{
+	if (IsKeyword(w, len, quoted, "name") || IsKeyword(w, len, quoted, "version"))
+		return ParseNameClause(ps, cl, w[0] == 'n', clause_start);
+	if (IsKeyword(w, len, quoted, "strict"))
+	{
+		if (cl->have_strict)
+		{
+			ps->p = clause_start;
+			SyntaxError(ps, "Duplicate strict clause");
+			return false;
+		}
+		cl->spec.strict = true;
+		cl->have_strict = true;
+		return true;
+	}
+	if (IsKeyword(w, len, quoted, "levels"))
+		return ParseLevelsClause(ps, cl, clause_start);
+	if (IsReserved(w, (size_t) len) && !quoted)
+	{
+		ps->p = clause_start;
+		SyntaxError(ps, "A factor named after a keyword must be double-quoted");
+		return false;
+	}
+	return ParseFactorClause(ps, cl, w, len);
+}
+
+/* The clauses of the whole input, separated by ';'. */
+static bool
+ParseClauses(CardParser *ps, CardClauses *cl)
+{
+	for (;;)
+	{
+		const char *w;
+		bool		quoted;
+		long		len;
+		const char *clause_start;
+
+		crm_check_interrupts();
+		SkipSpace(ps);
+		if (*ps->p == '\0')
+			break;
+		clause_start = ps->p;
+		len = ReadWord(ps, &w, &quoted);
+		if (len == -2)
+			return false;
+		if (len == -1)
+		{
+			SyntaxError(ps, "Expected a clause (name, version, strict, levels or a factor)");
+			if (*ps->p == '{' && clause_start == ps->str + strspn(ps->str, " \t\r\n\v\f"))
+				crm_error_hint(ps->err, "This looks like the JSON form of a card; cast it with '...'::jsonb::crm.scorecard.");
+			return false;
+		}
+		if (!ParseClause(ps, cl, w, len, quoted, clause_start))
+			return false;
+
+		SkipSpace(ps);
+		if (*ps->p == ';')
+		{
+			ps->p++;
+			continue;
+		}
+		if (*ps->p == '\0')
+			break;
+		SyntaxError(ps, "Expected \";\" between clauses");
+		return false;
+	}
+	return true;
+}
+
 CrmScorecard *
 crm_card_parse(const char *str, size_t *size, CrmError *err)
 {
 	CardParser	ps;
+	CardClauses cl;
 	size_t		inlen = strlen(str);
-	CrmCardSpec spec;
-	CrmFactorSpec *factors;
-	FactorBuf  *bufs;
-	int			cap;
-	CrmTiers   *levels = NULL;
-	size_t		levels_size = 0;
-	bool		have_name = false;
-	bool		have_version = false;
-	bool		have_strict = false;
 	CrmScorecard *result = NULL;
 	int			i;
 
-	memset(&spec, 0, sizeof(spec));
+	memset(&cl, 0, sizeof(cl));
 	if (inlen > CRM_CARD_MAX_TEXT)
 	{
 		crm_error_set(err, CRM_ERR_LIMIT,
@@ -1003,178 +1184,26 @@ crm_card_parse(const char *str, size_t *size, CrmError *err)
 	ps.scratch = crm_core_alloc(2 * inlen + 2);
 	ps.used = 0;
 	/* every factor clause takes at least "x:numeric{0}", 12 bytes */
-	cap = (int) (inlen / 12 + 1);
-	if (cap > CRM_CARD_MAX_FACTORS + 1)
-		cap = CRM_CARD_MAX_FACTORS + 1;
-	factors = crm_core_alloc(sizeof(CrmFactorSpec) * (size_t) cap);
-	bufs = crm_core_alloc(sizeof(FactorBuf) * (size_t) cap);
+	cl.cap = (int) (inlen / 12 + 1);
+	if (cl.cap > CRM_CARD_MAX_FACTORS + 1)
+		cl.cap = CRM_CARD_MAX_FACTORS + 1;
+	cl.factors = crm_core_alloc(sizeof(CrmFactorSpec) * (size_t) cl.cap);
+	cl.bufs = crm_core_alloc(sizeof(FactorBuf) * (size_t) cl.cap);
 
-	for (;;)
+	if (ParseClauses(&ps, &cl))
 	{
-		const char *w;
-		bool		quoted;
-		long		len;
-		const char *clause_start;
-
-		crm_check_interrupts();
-		SkipSpace(&ps);
-		if (*ps.p == '\0')
-			break;
-		clause_start = ps.p;
-		len = ReadWord(&ps, &w, &quoted);
-		if (len == -2)
-			goto done;
-		if (len == -1)
-		{
-			SyntaxError(&ps, "Expected a clause (name, version, strict, levels or a factor)");
-			if (*ps.p == '{' && clause_start == str + strspn(str, " \t\r\n\v\f"))
-				crm_error_hint(err, "This looks like the JSON form of a card; cast it with '...'::jsonb::crm.scorecard.");
-			goto done;
-		}
-
-		if (IsKeyword(w, len, quoted, "name") || IsKeyword(w, len, quoted, "version"))
-		{
-			bool		is_name = w[0] == 'n';
-			const char *v;
-			bool		vq;
-			long		vlen;
-
-			if ((is_name && have_name) || (!is_name && have_version))
-			{
-				ps.p = clause_start;
-				SyntaxError(&ps, is_name ? "Duplicate name clause" : "Duplicate version clause");
-				goto done;
-			}
-			vlen = ReadWord(&ps, &v, &vq);
-			if (vlen == -2)
-				goto done;
-			if (vlen == -1)
-			{
-				SyntaxError(&ps, is_name ? "Expected the scorecard name" : "Expected the scorecard version");
-				goto done;
-			}
-			/* an empty name or version is the builder's error, as in every form */
-			if (is_name)
-			{
-				spec.name = v;
-				spec.name_len = (uint32_t) vlen;
-				have_name = true;
-			}
-			else
-			{
-				spec.version = v;
-				spec.version_len = (uint32_t) vlen;
-				have_version = true;
-			}
-		}
-		else if (IsKeyword(w, len, quoted, "strict"))
-		{
-			if (have_strict)
-			{
-				ps.p = clause_start;
-				SyntaxError(&ps, "Duplicate strict clause");
-				goto done;
-			}
-			spec.strict = true;
-			have_strict = true;
-		}
-		else if (IsKeyword(w, len, quoted, "levels"))
-		{
-			const char *end;
-			char	   *lit;
-
-			if (levels != NULL)
-			{
-				ps.p = clause_start;
-				SyntaxError(&ps, "Duplicate levels clause");
-				goto done;
-			}
-			if (!Expect(&ps, ':', "Expected \":\" after levels"))
-				goto done;
-			SkipSpace(&ps);
-			if (*ps.p != '{' || (end = TiersLiteralEnd(ps.p)) == NULL)
-			{
-				SyntaxError(&ps, "Expected the level bands, e.g. {low, medium >= 40, high >= 70}");
-				goto done;
-			}
-			lit = crm_core_alloc((size_t) (end - ps.p) + 1);
-			memcpy(lit, ps.p, (size_t) (end - ps.p));
-			levels = crm_tiers_parse(lit, &levels_size, err);
-			crm_core_free(lit);
-			if (levels == NULL)
-				goto done;
-			ps.p = end;
-		}
-		else if (IsReserved(w, (size_t) len) && !quoted)
-		{
-			ps.p = clause_start;
-			SyntaxError(&ps, "A factor named after a keyword must be double-quoted");
-			goto done;
-		}
-		else
-		{
-			const char *kind;
-			bool		kq;
-			long		klen;
-			CrmFactorSpec *f;
-
-			if (spec.nfactors == cap)
-			{
-				crm_error_set(err, CRM_ERR_LIMIT, "a scorecard can have at most %d factors",
-							  CRM_CARD_MAX_FACTORS);
-				goto done;
-			}
-			f = &factors[spec.nfactors];
-			memset(f, 0, sizeof(*f));
-			f->name = w;
-			f->name_len = (uint32_t) len;
-			spec.nfactors++;
-			if (!Expect(&ps, ':', "Expected \":\" after the factor name"))
-				goto done;
-			klen = ReadWord(&ps, &kind, &kq);
-			if (klen == -2)
-				goto done;
-			if (klen >= 0 && IsKeyword(kind, klen, kq, "numeric"))
-			{
-				if (!ParseNumeric(&ps, &bufs[spec.nfactors - 1], f))
-					goto done;
-			}
-			else if (klen >= 0 && IsKeyword(kind, klen, kq, "category"))
-			{
-				if (!ParseCategory(&ps, &bufs[spec.nfactors - 1], f))
-					goto done;
-			}
-			else
-			{
-				SyntaxError(&ps, "Expected numeric or category");
-				goto done;
-			}
-		}
-
-		SkipSpace(&ps);
-		if (*ps.p == ';')
-		{
-			ps.p++;
-			continue;
-		}
-		if (*ps.p == '\0')
-			break;
-		SyntaxError(&ps, "Expected \";\" between clauses");
-		goto done;
+		cl.spec.factors = cl.factors;
+		cl.spec.levels = cl.levels;
+		cl.spec.levels_size = cl.levels_size;
+		result = crm_card_build(&cl.spec, size, err);
 	}
 
-	spec.factors = factors;
-	spec.levels = levels;
-	spec.levels_size = levels_size;
-	result = crm_card_build(&spec, size, err);
-
-done:
-	for (i = 0; i < cap; i++)
-		FactorFree(&bufs[i]);
-	crm_core_free(bufs);
-	crm_core_free(factors);
-	if (levels)
-		crm_core_free(levels);
+	for (i = 0; i < cl.cap; i++)
+		FactorFree(&cl.bufs[i]);
+	crm_core_free(cl.bufs);
+	crm_core_free(cl.factors);
+	if (cl.levels)
+		crm_core_free(cl.levels);
 	crm_core_free(ps.scratch);
 	return result;
 }
