@@ -1386,27 +1386,27 @@ InRange(size_t off, size_t len, size_t size)
 	return off <= size && len <= size - off;
 }
 
-int
-crm_card_check(const CrmScorecard *c, size_t size, CrmError *err)
+/*
+ * Whether every offset and length of a packed card lies inside size bytes,
+ * with the alignment its arrays need, and the embedded levels pass
+ * crm_tiers_check.  False with the error recorded when not.
+ */
+static bool
+CheckCardLayout(const CrmScorecard *c, size_t size, CrmError *err)
 {
 	size_t		fixed;
-	CrmCardSpec spec;
-	CrmFactorSpec *factors;
-	CrmScorecard *rebuilt;
-	size_t		rebuilt_size;
-	int			ok;
 	int			i;
 	uint32_t	j;
 
 	if (size < sizeof(CrmScorecard))
 	{
 		crm_error_set(err, CRM_ERR_BINARY, "crm.scorecard value is truncated");
-		return -1;
+		return false;
 	}
 	if (c->version != CRM_CARD_VERSION || (c->flags & ~CRM_CARD_FLAG_STRICT) != 0)
 	{
 		crm_error_set(err, CRM_ERR_BINARY, "unsupported crm.scorecard format version %d", c->version);
-		return -1;
+		return false;
 	}
 	fixed = sizeof(CrmScorecard) + sizeof(CrmCardFactor) * (size_t) c->nfactors;
 	if (c->nfactors < 1 || c->nfactors > CRM_CARD_MAX_FACTORS || fixed > size ||
@@ -1417,7 +1417,7 @@ crm_card_check(const CrmScorecard *c, size_t size, CrmError *err)
 		crm_tiers_check(crm_card_levels(c), c->levels_size, err) != 0)
 	{
 		crm_error_set(err, CRM_ERR_BINARY, "crm.scorecard value is corrupt");
-		return -1;
+		return false;
 	}
 	for (i = 0; i < c->nfactors; i++)
 	{
@@ -1435,29 +1435,42 @@ crm_card_check(const CrmScorecard *c, size_t size, CrmError *err)
 			 (f->keys_off % 4 != 0 || !InRange(f->keys_off, n * sizeof(CrmCardStr), size))))
 		{
 			crm_error_set(err, CRM_ERR_BINARY, "crm.scorecard value is corrupt");
-			return -1;
+			return false;
 		}
 		if (f->kind == CRM_FACTOR_CATEGORY)
 			for (j = 0; j < f->n; j++)
 				if (!InRange(crm_card_keys(c, f)[j].off, crm_card_keys(c, f)[j].len + 1, size))
 				{
 					crm_error_set(err, CRM_ERR_BINARY, "crm.scorecard value is corrupt");
-					return -1;
+					return false;
 				}
 	}
+	return true;
+}
 
-	/* semantics: rebuild from the parts and compare bytes */
-	memset(&spec, 0, sizeof(spec));
+/*
+ * The builder's input that describes a packed card (whose layout has been
+ * checked): *spec, and its factors in memory from crm_core_alloc (freed by
+ * FreeCardSpec).
+ */
+static CrmFactorSpec *
+CardSpec(const CrmScorecard *c, CrmCardSpec *spec)
+{
+	CrmFactorSpec *factors;
+	int			i;
+	uint32_t	j;
+
+	memset(spec, 0, sizeof(*spec));
 	factors = crm_core_alloc(sizeof(CrmFactorSpec) * c->nfactors);
-	spec.name = c->name.len ? crm_card_str(c, c->name) : NULL;
-	spec.name_len = c->name.len;
-	spec.version = c->card_version.len ? crm_card_str(c, c->card_version) : NULL;
-	spec.version_len = c->card_version.len;
-	spec.strict = (c->flags & CRM_CARD_FLAG_STRICT) != 0;
-	spec.nfactors = c->nfactors;
-	spec.factors = factors;
-	spec.levels = crm_card_levels(c);
-	spec.levels_size = c->levels_size;
+	spec->name = c->name.len ? crm_card_str(c, c->name) : NULL;
+	spec->name_len = c->name.len;
+	spec->version = c->card_version.len ? crm_card_str(c, c->card_version) : NULL;
+	spec->version_len = c->card_version.len;
+	spec->strict = (c->flags & CRM_CARD_FLAG_STRICT) != 0;
+	spec->nfactors = c->nfactors;
+	spec->factors = factors;
+	spec->levels = crm_card_levels(c);
+	spec->levels_size = c->levels_size;
 	for (i = 0; i < c->nfactors; i++)
 	{
 		const CrmCardFactor *f = &c->factors[i];
@@ -1485,6 +1498,38 @@ crm_card_check(const CrmScorecard *c, size_t size, CrmError *err)
 			factors[i].key_lens = lens;
 		}
 	}
+	return factors;
+}
+
+/* Free what CardSpec allocated for n factors. */
+static void
+FreeCardSpec(CrmFactorSpec *factors, int n)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (factors[i].kind == CRM_FACTOR_CATEGORY && factors[i].n > 0)
+		{
+			crm_core_free((void *) factors[i].keys);
+			crm_core_free((void *) factors[i].key_lens);
+		}
+	crm_core_free(factors);
+}
+
+int
+crm_card_check(const CrmScorecard *c, size_t size, CrmError *err)
+{
+	CrmCardSpec spec;
+	CrmFactorSpec *factors;
+	CrmScorecard *rebuilt;
+	size_t		rebuilt_size;
+	int			ok;
+
+	if (!CheckCardLayout(c, size, err))
+		return -1;
+
+	/* semantics: rebuild from the parts and compare bytes */
+	factors = CardSpec(c, &spec);
 	rebuilt = crm_card_build(&spec, &rebuilt_size, err);
 	ok = rebuilt != NULL && rebuilt_size == size &&
 		memcmp((const char *) rebuilt + sizeof(int32_t), (const char *) c + sizeof(int32_t),
@@ -1493,13 +1538,7 @@ crm_card_check(const CrmScorecard *c, size_t size, CrmError *err)
 		crm_error_set(err, CRM_ERR_BINARY, "crm.scorecard value is not canonical");
 	if (rebuilt)
 		crm_core_free(rebuilt);
-	for (i = 0; i < c->nfactors; i++)
-		if (factors[i].kind == CRM_FACTOR_CATEGORY && factors[i].n > 0)
-		{
-			crm_core_free((void *) factors[i].keys);
-			crm_core_free((void *) factors[i].key_lens);
-		}
-	crm_core_free(factors);
+	FreeCardSpec(factors, c->nfactors);
 	return ok ? 0 : -1;
 }
 
