@@ -603,6 +603,97 @@ PositionalTypeError(const CrmScorecard *c, int fi, const PosArg *pa)
 			 errhint("Pass the value as text in a format of your choosing, or as a number.")));
 }
 
+/* A positional value as a number, for numeric factor fi (by its SQL type). */
+static double
+DatumNumber(const CrmScorecard *c, int fi, PosArg *pa, Datum d)
+{
+	switch (pa->kind)
+	{
+		case VK_FLOAT8:
+			return DatumGetFloat8(d);
+		case VK_FLOAT4:
+			return DatumGetFloat4(d);
+		case VK_INT2:
+			return DatumGetInt16(d);
+		case VK_INT4:
+			return DatumGetInt32(d);
+		case VK_INT8:
+			return (double) DatumGetInt64(d);
+		case VK_NUMERIC:
+			return NumericValue(c, fi, DatumGetNumeric(d));
+		case VK_TEXT:
+		case VK_BPCHAR:
+			{
+				text	   *t = DatumGetTextPP(d);
+
+				return ParseNumber(c, fi, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+			}
+		case VK_UNKNOWN:
+			{
+				char	   *s = DatumGetCString(d);
+
+				return ParseNumber(c, fi, s, strlen(s));
+			}
+		default:
+			PositionalTypeError(c, fi, pa);
+	}
+}
+
+/*
+ * A positional value's text, for a category factor: *len bytes at the
+ * result, which is d's own data, a constant, or written into buf (room for
+ * an int8 or a shortest float8).
+ */
+static const char *
+DatumText(PosArg *pa, Datum d, char *buf, int *len)
+{
+	const char *s;
+
+	switch (pa->kind)
+	{
+		case VK_TEXT:
+		case VK_BPCHAR:
+			{
+				text	   *t = DatumGetTextPP(d);
+
+				s = VARDATA_ANY(t);
+				*len = VARSIZE_ANY_EXHDR(t);
+				if (pa->kind == VK_BPCHAR)
+					while (*len > 0 && s[*len - 1] == ' ')
+						(*len)--;
+				return s;
+			}
+		case VK_UNKNOWN:
+			s = DatumGetCString(d);
+			break;
+		case VK_INT2:
+		case VK_INT4:
+			*len = pg_ltoa(pa->kind == VK_INT2 ? DatumGetInt16(d) : DatumGetInt32(d), buf);
+			return buf;
+		case VK_INT8:
+			*len = pg_lltoa(DatumGetInt64(d), buf);
+			return buf;
+		case VK_BOOL:
+			s = DatumGetBool(d) ? "true" : "false";
+			break;
+		case VK_FLOAT8:
+			*len = FloatText(DatumGetFloat8(d), buf);
+			return buf;
+		case VK_FLOAT4:
+			/* float4out's shortest form, so 0.1::float4 is "0.1" */
+			*len = float_to_shortest_decimal_bufn(DatumGetFloat4(d), buf);
+			return buf;
+		case VK_NUMERIC:
+			s = DatumGetCString(DirectFunctionCall1(numeric_out, d));
+			break;
+		default:
+			s = OutputFunctionCall(&pa->out, d);
+			break;
+	}
+	*len = strlen(s);
+	return s;
+}
+
 /*
  * Points of factor fi for a positional value.  The type is checked before
  * NULL: a type the factor cannot take is an error of the call, whatever the
@@ -622,104 +713,13 @@ DatumFactorPoints(const CrmScorecard *c, int fi, PosArg *pa, Datum d, bool isnul
 		return f->missing;
 	}
 	if (f->kind == CRM_FACTOR_NUMERIC)
-	{
-		double		x;
-
-		switch (pa->kind)
-		{
-			case VK_FLOAT8:
-				x = DatumGetFloat8(d);
-				break;
-			case VK_FLOAT4:
-				x = DatumGetFloat4(d);
-				break;
-			case VK_INT2:
-				x = DatumGetInt16(d);
-				break;
-			case VK_INT4:
-				x = DatumGetInt32(d);
-				break;
-			case VK_INT8:
-				x = (double) DatumGetInt64(d);
-				break;
-			case VK_NUMERIC:
-				x = NumericValue(c, fi, DatumGetNumeric(d));
-				break;
-			case VK_TEXT:
-			case VK_BPCHAR:
-				{
-					text	   *t = DatumGetTextPP(d);
-
-					x = ParseNumber(c, fi, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-					break;
-				}
-			case VK_UNKNOWN:
-				{
-					char	   *s = DatumGetCString(d);
-
-					x = ParseNumber(c, fi, s, strlen(s));
-					break;
-				}
-			default:
-				PositionalTypeError(c, fi, pa);
-		}
-		return NumericPoints(c, fi, x, bin);
-	}
+		return NumericPoints(c, fi, DatumNumber(c, fi, pa, d), bin);
 	else
 	{
 		char		buf[Max(MAXINT8LEN + 1, DOUBLE_SHORTEST_DECIMAL_LEN)];
-		const char *s;
 		int			len;
+		const char *s = DatumText(pa, d, buf, &len);
 
-		switch (pa->kind)
-		{
-			case VK_TEXT:
-			case VK_BPCHAR:
-				{
-					text	   *t = DatumGetTextPP(d);
-
-					s = VARDATA_ANY(t);
-					len = VARSIZE_ANY_EXHDR(t);
-					if (pa->kind == VK_BPCHAR)
-						while (len > 0 && s[len - 1] == ' ')
-							len--;
-					break;
-				}
-			case VK_UNKNOWN:
-				s = DatumGetCString(d);
-				len = strlen(s);
-				break;
-			case VK_INT2:
-			case VK_INT4:
-				len = pg_ltoa(pa->kind == VK_INT2 ? DatumGetInt16(d) : DatumGetInt32(d), buf);
-				s = buf;
-				break;
-			case VK_INT8:
-				len = pg_lltoa(DatumGetInt64(d), buf);
-				s = buf;
-				break;
-			case VK_BOOL:
-				s = DatumGetBool(d) ? "true" : "false";
-				len = strlen(s);
-				break;
-			case VK_FLOAT8:
-				len = FloatText(DatumGetFloat8(d), buf);
-				s = buf;
-				break;
-			case VK_FLOAT4:
-				/* float4out's shortest form, so 0.1::float4 is "0.1" */
-				len = float_to_shortest_decimal_bufn(DatumGetFloat4(d), buf);
-				s = buf;
-				break;
-			case VK_NUMERIC:
-				s = DatumGetCString(DirectFunctionCall1(numeric_out, d));
-				len = strlen(s);
-				break;
-			default:
-				s = OutputFunctionCall(&pa->out, d);
-				len = strlen(s);
-				break;
-		}
 		return CategoryPoints(c, fi, s, len, bin);
 	}
 }
