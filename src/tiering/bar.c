@@ -20,6 +20,10 @@
 
 #define MAX_WIDTH 200
 
+/*
+ * crm.bar(value, max [, width]): the bar of value / max as text (see the
+ * file header).
+ */
 PG_FUNCTION_INFO_V1(bar_chart);
 Datum
 bar_chart(PG_FUNCTION_ARGS)

@@ -20,7 +20,12 @@
 #include "partition.h"
 #include "validate_core.h"
 
-/* qsort specialisations on the value (no NaN by the time we sort) */
+/*
+ * qsort specialisations on the value (no NaN by the time we sort):
+ * PostgreSQL's sort template, the quicksort of J. L. Bentley and M. D.
+ * McIlroy, "Engineering a sort function", Software: Practice and
+ * Experience 23 (1993) 1249-1265, with the comparison inlined.
+ */
 #define ST_SORT sort_entries_asc
 #define ST_ELEMENT_TYPE PartitionEntry
 #define ST_COMPARE(a, b) (((a)->value > (b)->value) - ((a)->value < (b)->value))
@@ -46,12 +51,17 @@ NotFiniteRow(const char *fname, double v, int64 i)
 	crm_ereport(&err);
 }
 
+/* The partition's state (see partition.h). */
 PartitionState *
 partition_state(WindowObject winobj)
 {
 	return (PartitionState *) WinGetPartitionLocalMemory(winobj, sizeof(PartitionState));
 }
 
+/*
+ * One result slot of elemsize bytes per row of the partition (see
+ * partition.h).
+ */
 void *
 partition_alloc_results(PartitionState *ps, Size elemsize)
 {
@@ -59,6 +69,10 @@ partition_alloc_results(PartitionState *ps, Size elemsize)
 								  mul_size(elemsize, Max(ps->rows, 1)));
 }
 
+/*
+ * Read every row's argument, refusing non-finite values, and sort (see
+ * partition.h).
+ */
 PartitionEntry *
 partition_load_sorted(WindowObject winobj, PartitionState *ps, bool descending,
 					  const char *fname)

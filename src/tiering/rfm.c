@@ -27,7 +27,21 @@
 
 #define MAX_SCORE 1000
 
-/* per row: L, the number of values strictly below (-1 for NULL rows) */
+/*
+ * Per row: L, the number of values strictly below (-1 for NULL rows).
+ *
+ * The tie-safe quantile definition.  L / N is the left limit F(v-) of the
+ * empirical distribution function at v, the share of the partition
+ * strictly below the row, and the score is the n-quantile class that share
+ * falls in, floor(n * F(v-)) + 1.  F(v-) depends on v only, so equal values
+ * share a score, where ntile() numbers rows and may split a run of equal
+ * values between two classes.  (Hyndman and Fan, "Sample quantiles in
+ * statistical packages", The American Statistician 50 (1996) 361-365,
+ * review the definitions that interpolate between order statistics
+ * instead; a class needs no interpolation.)  On the partition sorted
+ * ascending, L of a run of equal values is the index of its first element,
+ * so one pass computes every row's L.
+ */
 static void
 ComputeBelow(WindowObject winobj, PartitionState *ps)
 {
@@ -46,6 +60,10 @@ ComputeBelow(WindowObject winobj, PartitionState *ps)
 	ps->ready = true;
 }
 
+/*
+ * crm.quantile_score(value [, n]) OVER (...): min(n, floor(n * L / N) + 1),
+ * NULL for a NULL value.
+ */
 PG_FUNCTION_INFO_V1(quantile_score_window);
 Datum
 quantile_score_window(PG_FUNCTION_ARGS)
@@ -87,6 +105,10 @@ static const char *const rfm_grid[5][5] = {
 	/* fm = 5 */ {"cannot_lose", "at_risk", "loyal", "champions", "champions"},
 };
 
+/*
+ * crm.rfm_segment(r, f, m): the segment of the grid cell (r, floor((f + m)
+ * / 2)).
+ */
 PG_FUNCTION_INFO_V1(rfm_segment);
 Datum
 rfm_segment(PG_FUNCTION_ARGS)

@@ -195,6 +195,10 @@ DeconstructArg(ArrayType *arr, Oid elemtype, const char *argname, int offset,
 					 errdetail("Element %d is NULL.", i + 1)));
 }
 
+/*
+ * crm.tiers(labels, bounds): a scheme from arrays; label i covers
+ * [bounds[i-1], bounds[i]).
+ */
 PG_FUNCTION_INFO_V1(tiers_make);
 Datum
 tiers_make(PG_FUNCTION_ARGS)
@@ -235,6 +239,7 @@ tiers_make(PG_FUNCTION_ARGS)
 	PG_RETURN_TIERS_P(BuildOrError(nlabels, bounds, labels, lens));
 }
 
+/* crm.tiers_labels(scheme): the labels, lowest tier first. */
 PG_FUNCTION_INFO_V1(tiers_labels);
 Datum
 tiers_labels(PG_FUNCTION_ARGS)
@@ -254,6 +259,7 @@ tiers_labels(PG_FUNCTION_ARGS)
 										  TYPALIGN_INT));
 }
 
+/* crm.tiers_bounds(scheme): the lower bounds of tiers 2..n, ascending. */
 PG_FUNCTION_INFO_V1(tiers_bounds);
 Datum
 tiers_bounds(PG_FUNCTION_ARGS)
@@ -337,6 +343,13 @@ tiers_value_error(float8 value)
 	ErrorNotFinite(value, "value");
 }
 
+/*
+ * 0-based tier of a numeric value, compared exactly with the numeric bounds
+ * (see tiers.h).  A binary search (Knuth, The Art of Computer Programming
+ * vol. 3, 6.2.1) for the first bound above the value: the answer always
+ * lies in [lo, hi], and its index is the number of bounds <= value, the
+ * count crm_bounds_locate returns for float8.
+ */
 int
 tiers_locate_numeric(TiersCache *cache, Numeric value)
 {
@@ -365,6 +378,11 @@ tiers_locate_numeric(TiersCache *cache, Numeric value)
  * crm.tier / crm.tier_index
  * ---------------------------------------------------------------------- */
 
+/*
+ * crm.tier(float8, scheme): the label of the tier the value falls in.  The
+ * hot path: the call site's cached scheme, a finiteness test, the
+ * branch-free search and a prebuilt label; nothing is allocated per row.
+ */
 PG_FUNCTION_INFO_V1(tier_float8);
 Datum
 tier_float8(PG_FUNCTION_ARGS)
@@ -375,6 +393,7 @@ tier_float8(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cache->labels[tiers_locate_float8(cache->tiers, value)]);
 }
 
+/* crm.tier(numeric, scheme): the label of the tier the value falls in. */
 PG_FUNCTION_INFO_V1(tier_numeric);
 Datum
 tier_numeric(PG_FUNCTION_ARGS)
@@ -385,6 +404,10 @@ tier_numeric(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cache->labels[tiers_locate_numeric(cache, value)]);
 }
 
+/*
+ * crm.tier_index(float8, scheme): the 1-based number of the tier the value
+ * falls in.
+ */
 PG_FUNCTION_INFO_V1(tier_index_float8);
 Datum
 tier_index_float8(PG_FUNCTION_ARGS)
@@ -395,6 +418,10 @@ tier_index_float8(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(tiers_locate_float8(cache->tiers, value) + 1);
 }
 
+/*
+ * crm.tier_index(numeric, scheme): the 1-based number of the tier the value
+ * falls in.
+ */
 PG_FUNCTION_INFO_V1(tier_index_numeric);
 Datum
 tier_index_numeric(PG_FUNCTION_ARGS)
@@ -408,6 +435,11 @@ tier_index_numeric(PG_FUNCTION_ARGS)
 /*
  * crm.tier(value, scheme, current_tier, grace): tiering with hysteresis.
  *
+ * The hysteresis rule.  As in a Schmitt trigger (O. H. Schmitt, "A
+ * thermionic trigger", Journal of Scientific Instruments 15 (1938) 24-26),
+ * the threshold to enter a state is above the threshold to leave it, so a
+ * value wandering around one threshold does not flip the state at every
+ * step: a customer whose balance hovers at a tier's floor keeps the tier.
  * Upgrades take effect at once.  A customer whose value falls below the
  * floor of current_tier keeps it while value >= floor * (1 - grace) (for a
  * negative floor, floor * (1 + grace): the grace band always lies below the

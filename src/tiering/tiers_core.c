@@ -21,6 +21,15 @@ IsLabelDelimiter(char c)
 		c == '>' || c == '=';
 }
 
+/*
+ * A bound as the shortest decimal that reads back to it (the form the
+ * printer writes).  Shortest round-trip printing: of all decimals that
+ * strtod reads back to exactly this double, the one with the fewest
+ * digits, found by Ryu (U. Adams, "Ryu: fast float-to-string conversion",
+ * PLDI 2018), the algorithm PostgreSQL's float8out uses
+ * (double_to_shortest_decimal_buf), so a bound prints as float8 does with
+ * the default extra_float_digits, and text round-trips exactly.
+ */
 static void
 FormatBound(double d, char *buf)
 {
@@ -67,6 +76,14 @@ crm_tiers_count_ok(int64_t ntiers, CrmError *err)
 	return true;
 }
 
+/*
+ * Validate labels and bounds and pack them into a scheme (tiers_core.h).
+ *
+ * The canonical form: a scheme has one packing only, so equal schemes have
+ * equal bytes, and = and hash compare bytes (ruleset.h).  The builder is
+ * the only writer: -0 is stored as 0, labels are packed back to back in
+ * tier order with their NUL, and the header's reserved fields are zero.
+ */
 CrmTiers *
 crm_tiers_build(int ntiers, const double *bounds, const char *const *labels,
 				const uint32_t *label_lens, size_t *size, CrmError *err)
@@ -178,12 +195,14 @@ typedef struct TiersParser
 	CrmError   *err;
 } TiersParser;
 
+/* Move the cursor past white space (lex_core.h's definition). */
 static void
 SkipSpace(TiersParser *ps)
 {
 	ps->p = crm_lex_skip_space(ps->p);
 }
 
+/* Record 22P02 for the literal, the detail saying what was expected where. */
 static void
 SyntaxError(TiersParser *ps, const char *what)
 {
@@ -375,6 +394,10 @@ ReadScheme(TiersParser *ps, char *scratch, const char **labels, uint32_t *lens,
 	return true;
 }
 
+/*
+ * Parse the text form: bound the work by the input length, read the scheme,
+ * build it.
+ */
 CrmTiers *
 crm_tiers_parse(const char *str, size_t *size, CrmError *err)
 {
@@ -422,6 +445,10 @@ crm_tiers_parse(const char *str, size_t *size, CrmError *err)
 	return result;
 }
 
+/*
+ * Whether a label must be double-quoted to read back as itself
+ * (tiers_core.h).
+ */
 int
 crm_tiers_label_needs_quotes(const char *label, size_t len)
 {
@@ -439,6 +466,7 @@ crm_tiers_label_needs_quotes(const char *label, size_t len)
 	return 0;
 }
 
+/* Print the canonical text form into one allocation of its worst-case size. */
 char *
 crm_tiers_print(const CrmTiers *t)
 {
@@ -488,6 +516,10 @@ crm_tiers_print(const CrmTiers *t)
 	return out;
 }
 
+/*
+ * Index of the tier whose label is these len bytes, or -1 (a linear scan: n
+ * is small).
+ */
 int
 crm_tiers_find_label(const CrmTiers *t, const char *label, size_t len)
 {
@@ -504,6 +536,10 @@ crm_tiers_find_label(const CrmTiers *t, const char *label, size_t len)
 	return -1;
 }
 
+/*
+ * Check a value of unknown origin: layout within size, then rebuild and
+ * compare bytes.
+ */
 int
 crm_tiers_check(const CrmTiers *t, size_t size, CrmError *err)
 {

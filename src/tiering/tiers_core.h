@@ -62,12 +62,14 @@ typedef struct CrmTiers
 
 #define CRM_TIERS_HEADER_SIZE	offsetof(CrmTiers, bounds)
 
+/* The label_end table, which follows the bounds. */
 static inline const uint32_t *
 crm_tiers_label_ends(const CrmTiers *t)
 {
 	return (const uint32_t *) (t->bounds + (t->ntiers - 1));
 }
 
+/* The NUL-terminated labels, which follow the label_end table. */
 static inline const char *
 crm_tiers_label_area(const CrmTiers *t)
 {
@@ -92,10 +94,13 @@ crm_tiers_label(const CrmTiers *t, int i, uint32_t *len)
  * This is the one place crm decides which band a value is in: tiers and the
  * numeric bins of scorecards both call it.
  *
- * A branch-free binary search: each step moves the base by a conditional
- * move rather than a jump, so a random mix of values across the bands costs
- * no branch mispredictions (the common case: customers of all tiers in one
- * scan).  log2(n) + 1 comparisons for any n.
+ * A branch-free binary search (P.-V. Khuong and P. Morin, "Array layouts
+ * for comparison-based searching", ACM Journal of Experimental Algorithmics
+ * 22 (2017)): each step halves the candidate range and moves its base by a
+ * conditional move rather than a jump, so a random mix of values across
+ * the bands costs no branch mispredictions (the common case: customers of
+ * all tiers in one scan).  The invariant is that the answer lies in
+ * [base, base + len]; log2(n) + 1 comparisons for any n.
  */
 static inline int
 crm_bounds_locate(const double *bounds, int nbounds, double x)
@@ -192,7 +197,10 @@ extern CrmTiers *crm_tiers_read(CrmReader *r, CrmConvFn conv, size_t *size);
 /* The binary form of a scheme, in memory from crm_core_alloc. */
 extern uint8_t *crm_tiers_encode(const CrmTiers *t, CrmConvFn conv, size_t *len);
 
-/* Decode a whole binary value (nothing may follow).  NULL and *err on failure. */
+/*
+ * Decode a whole binary value (nothing may follow).  NULL and *err on
+ * failure.
+ */
 extern CrmTiers *crm_tiers_decode(const void *buf, size_t len, CrmConvFn conv,
 								  size_t *size, CrmError *err);
 
