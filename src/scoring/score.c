@@ -121,6 +121,7 @@ GetCard(FunctionCallInfo fcinfo, const char *fname)
 	return cache;
 }
 
+/* The name of factor fi as a palloc'd C string, for messages. */
 static const char *
 FactorName(const CrmScorecard *c, int fi)
 {
@@ -214,7 +215,10 @@ CategoryPoints(const CrmScorecard *c, int fi, const char *s, int len, int *bin)
  * Attributes as jsonb
  * ---------------------------------------------------------------------- */
 
-/* Points of factor fi for a JSON attribute (NULL: absent).  *text gets the value's text. */
+/*
+ * Points of factor fi for a JSON attribute (NULL: absent).  *text gets the
+ * value's text.
+ */
 static double
 JsonbFactorPoints(const CrmScorecard *c, int fi, JsonbValue *v, int *bin, char **text)
 {
@@ -315,6 +319,10 @@ GetAttrs(FunctionCallInfo fcinfo, const CrmScorecard *c, const char *fname)
 	return &jb->root;
 }
 
+/*
+ * The attribute of factor fi in the attributes object (NULL: absent, or no
+ * object).
+ */
 static JsonbValue *
 AttrValue(JsonbContainer *attrs, const CrmScorecard *c, int fi, JsonbValue *buf)
 {
@@ -357,6 +365,10 @@ JsonbTotal(FunctionCallInfo fcinfo, const CrmScorecard *c, const char *fname)
 	return FiniteTotal(total, fname);
 }
 
+/*
+ * The card's level label for a total (the crm.tiers search, prebuilt
+ * labels).
+ */
 static text *
 LevelOf(ScoreCache *cache, double total)
 {
@@ -365,6 +377,7 @@ LevelOf(ScoreCache *cache, double total)
 	return cache->level_labels[crm_tiers_locate(levels, total)];
 }
 
+/* crm.score(card, attributes jsonb): the total points. */
 PG_FUNCTION_INFO_V1(score_jsonb);
 Datum
 score_jsonb(PG_FUNCTION_ARGS)
@@ -374,6 +387,7 @@ score_jsonb(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(JsonbTotal(fcinfo, cache->card, "crm.score"));
 }
 
+/* crm.score_level(card, attributes jsonb): the level band of the total. */
 PG_FUNCTION_INFO_V1(score_level_jsonb);
 Datum
 score_level_jsonb(PG_FUNCTION_ARGS)
@@ -437,6 +451,10 @@ BinText(const CrmScorecard *c, int fi, int bin)
 	}
 }
 
+/*
+ * crm.score_explain(card, attributes jsonb): one row per factor (factor,
+ * value, bin, points).
+ */
 PG_FUNCTION_INFO_V1(score_explain_jsonb);
 Datum
 score_explain_jsonb(PG_FUNCTION_ARGS)
@@ -548,13 +566,20 @@ KindOfType(Oid type)
 	}
 }
 
-/* The shortest decimal that reads back to the same float8: float8out's default. */
+/*
+ * The shortest decimal that reads back to the same float8: float8out's
+ * default.
+ */
 static int
 FloatText(double d, char *buf)
 {
 	return double_to_shortest_decimal_bufn(d, buf);
 }
 
+/*
+ * Decide once per call site how each positional argument's SQL type is read
+ * (PosArg).
+ */
 static void
 SetUpPositional(ScoreCache *cache, FunctionCallInfo fcinfo, Oid *types, int n)
 {
@@ -801,6 +826,10 @@ PositionalTotal(FunctionCallInfo fcinfo, ScoreCache *cache, const char *fname)
 	return FiniteTotal(total, fname);
 }
 
+/*
+ * crm.score_values(card, VARIADIC "any"): the total points, one value per
+ * factor.
+ */
 PG_FUNCTION_INFO_V1(score_positional);
 Datum
 score_positional(PG_FUNCTION_ARGS)
@@ -810,6 +839,10 @@ score_positional(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(PositionalTotal(fcinfo, cache, "crm.score_values"));
 }
 
+/*
+ * crm.score_level_values(card, VARIADIC "any"): the level band of the
+ * total.
+ */
 PG_FUNCTION_INFO_V1(score_level_positional);
 Datum
 score_level_positional(PG_FUNCTION_ARGS)

@@ -25,6 +25,7 @@
 #include "tiers.h"
 #include "validate.h"
 
+/* Wrap a core-built card as a varlena (see scorecard.h). */
 CrmScorecard *
 scorecard_finish(CrmScorecard *c, size_t size)
 {
@@ -32,6 +33,10 @@ scorecard_finish(CrmScorecard *c, size_t size)
 	return c;
 }
 
+/*
+ * The card's embedded levels as a crm.tiers value of their own (see
+ * scorecard.h).
+ */
 Datum
 scorecard_levels_datum(const CrmScorecard *c)
 {
@@ -104,7 +109,10 @@ scorecard_out(PG_FUNCTION_ARGS)
 	return ruleset_out(&ScorecardType, fcinfo);
 }
 
-/* The binary form (scorecard_core.h): the card's parts, strings in the client encoding. */
+/*
+ * The binary form (scorecard_core.h): the card's parts, strings in the
+ * client encoding.
+ */
 PG_FUNCTION_INFO_V1(scorecard_recv);
 Datum
 scorecard_recv(PG_FUNCTION_ARGS)
@@ -434,6 +442,7 @@ scorecard_from_jsonb(PG_FUNCTION_ARGS)
  * crm.scorecard -> jsonb (the same schema)
  * ---------------------------------------------------------------------- */
 
+/* Append a number in shortest round-trip form (as the text form prints it). */
 static void
 AppendJsonNumber(StringInfo buf, double d)
 {
@@ -443,12 +452,17 @@ AppendJsonNumber(StringInfo buf, double d)
 	appendStringInfoString(buf, num);
 }
 
+/* Append len bytes as a JSON string, escaped. */
 static void
 AppendJsonString(StringInfo buf, const char *s, size_t len)
 {
 	escape_json(buf, pnstrdup(s, len));
 }
 
+/*
+ * The cast crm.scorecard -> jsonb: the JSON form, every default written
+ * out.
+ */
 PG_FUNCTION_INFO_V1(scorecard_to_jsonb);
 Datum
 scorecard_to_jsonb(PG_FUNCTION_ARGS)
@@ -541,6 +555,7 @@ scorecard_to_jsonb(PG_FUNCTION_ARGS)
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
 }
 
+/* crm.scorecard_levels(card): the level bands as a crm.tiers value. */
 PG_FUNCTION_INFO_V1(scorecard_levels);
 Datum
 scorecard_levels(PG_FUNCTION_ARGS)

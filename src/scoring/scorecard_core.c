@@ -17,13 +17,20 @@
 #include "outbuf_core.h"
 #include "scorecard_core.h"
 
-/* The whole card is bounded so that offsets fit in 32 bits with room to spare. */
+/*
+ * The whole card is bounded so that offsets fit in 32 bits with room to
+ * spare.
+ */
 #define CRM_CARD_MAX_SIZE	((size_t) 64 * 1024 * 1024)
 
 static const char *const reserved_words[] = {
 	"name", "version", "strict", "levels", "numeric", "category", "null"
 };
 
+/*
+ * Whether a word is a keyword of the text form (it must then be quoted as a
+ * name).
+ */
 static bool
 IsReserved(const char *s, size_t len)
 {
@@ -35,12 +42,22 @@ IsReserved(const char *s, size_t len)
 	return false;
 }
 
+/*
+ * Whether a word must be double-quoted: a keyword, or not a bare word
+ * (scorecard_core.h).
+ */
 bool
 crm_card_needs_quotes(const char *s, size_t len)
 {
 	return IsReserved(s, len) || !crm_lex_is_bare_word(s, len);
 }
 
+/*
+ * Index of a listed category value, or -1.
+ * A binary search (Knuth, The Art of Computer Programming vol. 3, 6.2.1,
+ * Algorithm B) over the factor's values, which the builder stores sorted
+ * by crm_lex_compare_bytes: log2(n) + 1 comparisons, whatever the value.
+ */
 int
 crm_card_category_index(const CrmScorecard *c, const CrmCardFactor *f,
 						const char *value, size_t len)
@@ -64,6 +81,10 @@ crm_card_category_index(const CrmScorecard *c, const CrmCardFactor *f,
 	return -1;
 }
 
+/*
+ * Index of the factor with this name, or -1 (a linear scan: at most 256
+ * factors).
+ */
 int
 crm_card_find_factor(const CrmScorecard *c, const char *name, size_t len)
 {
@@ -87,6 +108,7 @@ typedef struct KeyPoints
 	double		points;
 } KeyPoints;
 
+/* qsort comparator: category values in label order (crm_lex_compare_bytes). */
 static int
 CompareKeyPoints(const void *a, const void *b)
 {
@@ -205,6 +227,7 @@ crm_card_entry_count_ok(const char *factor, uint32_t flen, CrmFactorKind kind,
 	return true;
 }
 
+/* n rounded up to a multiple of 8, for the card's double arrays. */
 static size_t
 Align8(size_t n)
 {
@@ -348,7 +371,10 @@ FreeSorted(KeyPoints **sorted, int nfactors)
 	crm_core_free(sorted);
 }
 
-/* Copy a string into the card's string area (NUL-terminated) and point dst at it. */
+/*
+ * Copy a string into the card's string area (NUL-terminated) and point dst
+ * at it.
+ */
 static void
 PutString(CrmScorecard *c, size_t *spos, CrmCardStr *dst, const char *src, uint32_t len)
 {
@@ -443,9 +469,11 @@ ExtremePoints(const CrmScorecard *c, int i, int sign)
 
 /*
  * Whether every total the card can give is finite.  Scores add the factors'
- * points in factor order; float8 addition is monotonic, so each running
- * total lies between the running totals of the lowest and of the highest
- * points, and it is enough that those two sums are finite.
+ * points in factor order; float8 addition is monotonic (IEEE 754 rounds
+ * correctly, and correct rounding preserves order: a <= b implies
+ * fl(a + c) <= fl(b + c)), so each running total lies between the running
+ * totals of the lowest and of the highest points, and it is enough that
+ * those two sums are finite.
  */
 static bool
 CheckTotals(const CrmScorecard *c, CrmError *err)
@@ -469,6 +497,17 @@ CheckTotals(const CrmScorecard *c, CrmError *err)
 	return false;
 }
 
+/*
+ * Validate a card and pack it (scorecard_core.h).
+ *
+ * The canonical form: equal cards have equal bytes, so = and hash compare
+ * bytes (ruleset.h).  Category values are sorted bytewise, -0 is stored as
+ * 0, the points for other values of a numeric factor are 0, every default
+ * (missing and other points) is stored, the embedded levels' varlena
+ * header is zeroed and padding is left as crm_core_alloc zeroed it.  The
+ * checks come first, with the sizes they add up; one allocation of the
+ * exact size follows, then PackCard.
+ */
 CrmScorecard *
 crm_card_build(const CrmCardSpec *spec, size_t *size, CrmError *err)
 {
@@ -564,12 +603,17 @@ typedef struct FactorBuf
 	uint32_t   *lens;
 } FactorBuf;
 
+/* Move the cursor past white space (lex_core.h's definition). */
 static void
 SkipSpace(CardParser *ps)
 {
 	ps->p = crm_lex_skip_space(ps->p);
 }
 
+/*
+ * Record 22P02 for the literal (cut at 120 bytes), the detail saying what
+ * was expected where.
+ */
 static void
 SyntaxError(CardParser *ps, const char *what)
 {
@@ -621,6 +665,10 @@ ReadWord(CardParser *ps, const char **out, bool *quoted)
 	return n;
 }
 
+/*
+ * Consume the character ch after white space, or record the syntax error
+ * what.
+ */
 static bool
 Expect(CardParser *ps, char ch, const char *what)
 {
@@ -634,7 +682,10 @@ Expect(CardParser *ps, char ch, const char *what)
 	return true;
 }
 
-/* What ReadNumber reads, for an out-of-range message (see crm_card_subject). */
+/*
+ * What ReadNumber reads, for an out-of-range message (see
+ * crm_card_subject).
+ */
 typedef struct NumberRole
 {
 	const CrmFactorSpec *factor;
@@ -691,12 +742,20 @@ ReadNumber(CardParser *ps, double *out, const char *what, NumberRole role)
 	return true;
 }
 
+/*
+ * Whether the word read (w, len bytes, quoted or not) is the bare keyword
+ * kw.
+ */
 static bool
 IsKeyword(const char *w, long len, bool quoted, const char *kw)
 {
 	return !quoted && (size_t) len == strlen(kw) && memcmp(w, kw, (size_t) len) == 0;
 }
 
+/*
+ * Append one entry (edge, points, category value) to a factor's arrays,
+ * doubling them when full.
+ */
 static void
 FactorPush(FactorBuf *fb, double edge, double points, const char *key, uint32_t len)
 {
@@ -732,6 +791,7 @@ FactorPush(FactorBuf *fb, double edge, double points, const char *key, uint32_t 
 	fb->n++;
 }
 
+/* Free a factor's arrays (FactorPush). */
 static void
 FactorFree(FactorBuf *fb)
 {
@@ -1160,6 +1220,10 @@ ParseClauses(CardParser *ps, CardClauses *cl)
 	return true;
 }
 
+/*
+ * Parse the text form: bound the work by the input length, read the
+ * clauses, build the card.
+ */
 CrmScorecard *
 crm_card_parse(const char *str, size_t *size, CrmError *err)
 {
@@ -1212,6 +1276,7 @@ crm_card_parse(const char *str, size_t *size, CrmError *err)
  * Printer
  * ---------------------------------------------------------------------- */
 
+/* Write a word, double-quoted and escaped when it needs quotes. */
 static void
 OutWord(CrmOut *o, const char *s, size_t len)
 {
@@ -1225,6 +1290,10 @@ OutWord(CrmOut *o, const char *s, size_t len)
 	o->data[o->len] = '\0';
 }
 
+/*
+ * Write a number in shortest round-trip form (Ryu, as float8out; see
+ * tiers_core.c).
+ */
 static void
 OutNumber(CrmOut *o, double d)
 {
@@ -1301,6 +1370,10 @@ crm_card_text_len(const CrmScorecard *c)
 	return n + 8 + crm_tiers_text_len(crm_card_levels(c));	/* "levels: " */
 }
 
+/*
+ * Print the canonical text form: clauses in a fixed order, every default
+ * written out.
+ */
 char *
 crm_card_print(const CrmScorecard *c)
 {
@@ -1380,6 +1453,7 @@ crm_card_print(const CrmScorecard *c)
  * Consistency check of a packed card
  * ---------------------------------------------------------------------- */
 
+/* Whether [off, off + len) lies within size bytes (without overflow). */
 static bool
 InRange(size_t off, size_t len, size_t size)
 {
@@ -1516,6 +1590,10 @@ FreeCardSpec(CrmFactorSpec *factors, int n)
 	crm_core_free(factors);
 }
 
+/*
+ * Check a card of unknown origin: layout, then rebuild from its parts and
+ * compare bytes.
+ */
 int
 crm_card_check(const CrmScorecard *c, size_t size, CrmError *err)
 {
@@ -1666,7 +1744,10 @@ FreeDecoded(CrmFactorSpec *factors, int n)
 	crm_core_free(factors);
 }
 
-/* A whole binary value (recv): read the parts, then build like any other form. */
+/*
+ * A whole binary value (recv): read the parts, then build like any other
+ * form.
+ */
 CrmScorecard *
 crm_card_decode(const void *buf, size_t len, CrmConvFn conv, size_t *size, CrmError *err)
 {
