@@ -34,24 +34,24 @@ crm_json_failed(const CrmJson *j)
  * white space, string or digits.
  */
 static inline void
-poll_at(const CrmJson *j, const char *q)
+PollAt(const CrmJson *j, const char *q)
 {
 	if (((q - j->start) & 0xFFFF) == 0xFFFF)
 		crm_check_interrupts();
 }
 
 static void
-skip_space(CrmJson *j)
+SkipSpace(CrmJson *j)
 {
 	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
 	{
-		poll_at(j, j->p);
+		PollAt(j, j->p);
 		j->p++;
 	}
 }
 
 static bool
-fail(CrmJson *j, const char *expected)
+Fail(CrmJson *j, const char *expected)
 {
 	char		near[24];
 	size_t		n = strnlen(j->p, sizeof(near) - 1);
@@ -75,9 +75,9 @@ crm_json_expect(CrmJson *j, char c)
 
 	if (crm_json_failed(j))
 		return false;
-	skip_space(j);
+	SkipSpace(j);
 	if (*j->p != c)
-		return fail(j, what);
+		return Fail(j, what);
 	j->p++;
 	return true;
 }
@@ -87,7 +87,7 @@ crm_json_accept(CrmJson *j, char c)
 {
 	if (crm_json_failed(j))
 		return false;
-	skip_space(j);
+	SkipSpace(j);
 	if (*j->p != c)
 		return false;
 	j->p++;
@@ -101,27 +101,27 @@ crm_json_string(CrmJson *j, char *buf, size_t cap)
 
 	if (crm_json_failed(j))
 		return false;
-	skip_space(j);
+	SkipSpace(j);
 	if (*j->p != '"')
-		return fail(j, "a string");
+		return Fail(j, "a string");
 	j->p++;
 	while (*j->p != '"')
 	{
 		char		c = *j->p;
 
-		poll_at(j, j->p);
+		PollAt(j, j->p);
 
 		if (c == '\0')
-			return fail(j, "a closing quote");
+			return Fail(j, "a closing quote");
 		if (c == '\\')
 		{
 			c = j->p[1];
 			if (c != '"' && c != '\\')
-				return fail(j, "\\\" or \\\\ (no other escapes)");
+				return Fail(j, "\\\" or \\\\ (no other escapes)");
 			j->p++;
 		}
 		if (n + 1 >= cap)
-			return fail(j, "a shorter string");
+			return Fail(j, "a shorter string");
 		buf[n++] = c;
 		j->p++;
 	}
@@ -139,17 +139,17 @@ crm_json_key(CrmJson *j, const char *key)
 
 	if (crm_json_failed(j))
 		return false;
-	skip_space(j);
+	SkipSpace(j);
 	save = j->p;
 	snprintf(expected, sizeof(expected), "key \"%s\"", key);
 	if (*j->p != '"')
-		return fail(j, expected);
+		return Fail(j, expected);
 	if (!crm_json_string(j, buf, sizeof(buf)) || strcmp(buf, key) != 0)
 	{
 		/* report the key we wanted, not the string reader's complaint */
 		j->err->kind = CRM_OK;
 		j->p = save;
-		return fail(j, expected);
+		return Fail(j, expected);
 	}
 	return crm_json_expect(j, ':');
 }
@@ -163,7 +163,7 @@ crm_json_number(CrmJson *j, double *out)
 
 	if (crm_json_failed(j))
 		return false;
-	skip_space(j);
+	SkipSpace(j);
 	/* JSON grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
 	q = j->p;
 	if (*q == '-')
@@ -172,16 +172,16 @@ crm_json_number(CrmJson *j, double *out)
 		q++;
 	else if (*q >= '1' && *q <= '9')
 		while (*q >= '0' && *q <= '9')
-			poll_at(j, q++);
+			PollAt(j, q++);
 	else
-		return fail(j, "a number");
+		return Fail(j, "a number");
 	if (*q == '.')
 	{
 		q++;
 		if (!(*q >= '0' && *q <= '9'))
-			return fail(j, "a number");
+			return Fail(j, "a number");
 		while (*q >= '0' && *q <= '9')
-			poll_at(j, q++);
+			PollAt(j, q++);
 	}
 	if (*q == 'e' || *q == 'E')
 	{
@@ -189,14 +189,14 @@ crm_json_number(CrmJson *j, double *out)
 		if (*q == '+' || *q == '-')
 			q++;
 		if (!(*q >= '0' && *q <= '9'))
-			return fail(j, "a number");
+			return Fail(j, "a number");
 		while (*q >= '0' && *q <= '9')
-			poll_at(j, q++);
+			PollAt(j, q++);
 	}
 	/* the number rule (validate_core.h), as every other form reads numbers */
 	status = crm_lex_read_double(j->p, &end, out);
 	if (status == CRM_NUM_NONE || end != q)
-		return fail(j, "a number");
+		return Fail(j, "a number");
 	if (status == CRM_NUM_RANGE)
 	{
 		char		subject[96];
@@ -217,7 +217,7 @@ crm_json_number(CrmJson *j, double *out)
  * False when it is not; *d is left as strtod read it otherwise.
  */
 static bool
-exact_integer(const char *p, const char *end, double *d)
+ExactInteger(const char *p, const char *end, double *d)
 {
 	const char *q = p;
 	uint64_t	v = 0;
@@ -243,11 +243,11 @@ crm_json_int(CrmJson *j, int64_t lo, int64_t hi, int64_t *out)
 
 	if (crm_json_failed(j))
 		return false;
-	skip_space(j);
+	SkipSpace(j);
 	save = j->p;
 	if (!crm_json_number(j, &d))
 		return false;
-	if (!exact_integer(save, j->p, &d) || d != floor(d) || d < (double) lo || d > (double) hi)
+	if (!ExactInteger(save, j->p, &d) || d != floor(d) || d < (double) lo || d > (double) hi)
 	{
 		j->p = save;
 		crm_error_set(j->err, CRM_ERR_SYNTAX, "invalid input syntax for type %s", j->what);
@@ -267,23 +267,23 @@ crm_json_uint64(CrmJson *j, uint64_t *out)
 
 	if (crm_json_failed(j))
 		return false;
-	skip_space(j);
+	SkipSpace(j);
 	q = j->p;
 	if (!(*q >= '0' && *q <= '9') || (*q == '0' && q[1] >= '0' && q[1] <= '9'))
-		return fail(j, "an unsigned integer");
+		return Fail(j, "an unsigned integer");
 	while (*q >= '0' && *q <= '9')
 	{
 		uint64_t	digit = (uint64_t) (*q - '0');
 
-		poll_at(j, q);
+		PollAt(j, q);
 
 		if (v > (UINT64_MAX - digit) / 10)
-			return fail(j, "an unsigned 64-bit integer");
+			return Fail(j, "an unsigned 64-bit integer");
 		v = v * 10 + digit;
 		q++;
 	}
 	if (*q == '.' || *q == 'e' || *q == 'E')
-		return fail(j, "an unsigned integer");
+		return Fail(j, "an unsigned integer");
 	j->p = q;
 	*out = v;
 	return true;
@@ -294,7 +294,7 @@ crm_json_bool(CrmJson *j, bool *out)
 {
 	if (crm_json_failed(j))
 		return false;
-	skip_space(j);
+	SkipSpace(j);
 	if (strncmp(j->p, "true", 4) == 0)
 	{
 		j->p += 4;
@@ -307,7 +307,7 @@ crm_json_bool(CrmJson *j, bool *out)
 		*out = false;
 		return true;
 	}
-	return fail(j, "true or false");
+	return Fail(j, "true or false");
 }
 
 bool
@@ -330,7 +330,7 @@ crm_json_numbers(CrmJson *j, double *out, int n)
 		char		expected[64];
 
 		snprintf(expected, sizeof(expected), "\"]\" after %d numbers", n);
-		return fail(j, expected);
+		return Fail(j, expected);
 	}
 	return true;
 }
@@ -340,9 +340,9 @@ crm_json_end(CrmJson *j)
 {
 	if (crm_json_failed(j))
 		return false;
-	skip_space(j);
+	SkipSpace(j);
 	if (*j->p != '\0')
-		return fail(j, "the end of the input");
+		return Fail(j, "the end of the input");
 	return true;
 }
 
