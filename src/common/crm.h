@@ -38,6 +38,10 @@ crm_canonical_equal(const struct varlena *a, const struct varlena *b)
 		memcmp(VARDATA(a), VARDATA(b), VARSIZE(a) - VARHDRSZ) == 0;
 }
 
+/*
+ * hash_any (Bob Jenkins' lookup3 hash, as PostgreSQL hashes text) of the
+ * canonical bytes.
+ */
 static inline Datum
 crm_canonical_hash(const struct varlena *a)
 {

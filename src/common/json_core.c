@@ -13,6 +13,7 @@
 #include "json_core.h"
 #include "lex_core.h"
 
+/* Start reading str; errors name the type what. */
 void
 crm_json_init(CrmJson *j, const char *str, CrmError *err, const char *what)
 {
@@ -22,6 +23,7 @@ crm_json_init(CrmJson *j, const char *str, CrmError *err, const char *what)
 	j->what = what;
 }
 
+/* Whether an error has been recorded (every later call then fails). */
 bool
 crm_json_failed(const CrmJson *j)
 {
@@ -40,6 +42,10 @@ PollAt(const CrmJson *j, const char *q)
 		crm_check_interrupts();
 }
 
+/*
+ * Move past JSON white space (RFC 8259: space, tab, line feed, carriage
+ * return).
+ */
 static void
 SkipSpace(CrmJson *j)
 {
@@ -50,6 +56,10 @@ SkipSpace(CrmJson *j)
 	}
 }
 
+/*
+ * Record 22P02 "invalid input syntax", the detail saying what was expected
+ * at which offset.
+ */
 static bool
 Fail(CrmJson *j, const char *expected)
 {
@@ -68,6 +78,7 @@ Fail(CrmJson *j, const char *expected)
 	return false;
 }
 
+/* Consume the punctuation character c after white space, or fail. */
 bool
 crm_json_expect(CrmJson *j, char c)
 {
@@ -82,6 +93,10 @@ crm_json_expect(CrmJson *j, char c)
 	return true;
 }
 
+/*
+ * Consume c if it comes next (after white space); false, with no error, if
+ * not.
+ */
 bool
 crm_json_accept(CrmJson *j, char c)
 {
@@ -94,6 +109,10 @@ crm_json_accept(CrmJson *j, char c)
 	return true;
 }
 
+/*
+ * A string of at most cap - 1 bytes into buf; \" and \\ are the only
+ * escapes.
+ */
 bool
 crm_json_string(CrmJson *j, char *buf, size_t cap)
 {
@@ -130,6 +149,7 @@ crm_json_string(CrmJson *j, char *buf, size_t cap)
 	return true;
 }
 
+/* "key": where the caller expects exactly this key. */
 bool
 crm_json_key(CrmJson *j, const char *key)
 {
@@ -154,6 +174,14 @@ crm_json_key(CrmJson *j, const char *key)
 	return crm_json_expect(j, ':');
 }
 
+/*
+ * A JSON number as float8.
+ *
+ * The grammar is RFC 8259's (section 6): -?(0|[1-9][0-9]*)(.[0-9]+)?
+ * ([eE][+-]?[0-9]+)?, matched first, so strtod never reads what JSON does
+ * not allow (hex, inf, nan, a leading + or .); the value is then read by
+ * the number rule, which refuses a literal beyond float8's range.
+ */
 bool
 crm_json_number(CrmJson *j, double *out)
 {
@@ -235,6 +263,10 @@ ExactInteger(const char *p, const char *end, double *d)
 	return v <= (UINT64_C(1) << 53);
 }
 
+/*
+ * An integer in [lo, hi]: a JSON number whose value is whole and exact in a
+ * double.
+ */
 bool
 crm_json_int(CrmJson *j, int64_t lo, int64_t hi, int64_t *out)
 {
@@ -259,6 +291,7 @@ crm_json_int(CrmJson *j, int64_t lo, int64_t hi, int64_t *out)
 	return true;
 }
 
+/* An unsigned 64-bit integer, digits only, no leading zero. */
 bool
 crm_json_uint64(CrmJson *j, uint64_t *out)
 {
@@ -289,6 +322,7 @@ crm_json_uint64(CrmJson *j, uint64_t *out)
 	return true;
 }
 
+/* true or false. */
 bool
 crm_json_bool(CrmJson *j, bool *out)
 {
@@ -310,6 +344,7 @@ crm_json_bool(CrmJson *j, bool *out)
 	return Fail(j, "true or false");
 }
 
+/* [v1, ..., vn]: exactly n numbers into out. */
 bool
 crm_json_numbers(CrmJson *j, double *out, int n)
 {
@@ -335,6 +370,7 @@ crm_json_numbers(CrmJson *j, double *out, int n)
 	return true;
 }
 
+/* Nothing but white space left. */
 bool
 crm_json_end(CrmJson *j)
 {
@@ -346,6 +382,10 @@ crm_json_end(CrmJson *j)
 	return true;
 }
 
+/*
+ * The shortest decimal that reads back to d (Ryu, as float8out); returns
+ * its length.
+ */
 int
 crm_json_format_double(char *buf, double d)
 {
@@ -353,6 +393,7 @@ crm_json_format_double(char *buf, double d)
 	return double_to_shortest_decimal_buf(d, buf);
 }
 
+/* Append a number in shortest round-trip form. */
 void
 crm_json_write_double(CrmOut *o, double d)
 {
@@ -361,6 +402,7 @@ crm_json_write_double(CrmOut *o, double d)
 	o->data[o->len] = '\0';
 }
 
+/* Append an integer in decimal. */
 void
 crm_json_write_int(CrmOut *o, long long v)
 {
@@ -368,6 +410,7 @@ crm_json_write_int(CrmOut *o, long long v)
 	o->len += snprintf(o->data + o->len, 24, "%lld", v);
 }
 
+/* Append [v1,...,vn]. */
 void
 crm_json_write_numbers(CrmOut *o, const double *v, int n)
 {

@@ -106,7 +106,10 @@ jsonb_form_members(JsonbContainer *obj, int *n)
 	return out;
 }
 
-/* See jsonb_form.h; the range test is the number rule of crm_numeric_double. */
+/*
+ * See jsonb_form.h; the range test is the number rule of
+ * crm_numeric_double.
+ */
 double
 jsonb_form_number(const JsonbForm *form, const JsonbValue *v, const char *path,
 				  const char *subject)

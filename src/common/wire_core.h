@@ -48,13 +48,18 @@
 
 /* ---------------------------------------------------------------- writing */
 
-/* Writes into a buffer of a size computed beforehand. */
+/*
+ * Writes into a buffer of a size computed beforehand.  The writers trust
+ * the size the caller computed; a mismatch is a bug in the caller, caught
+ * by crm_wr_done (and by the sanitizers in the fuzzers).
+ */
 typedef struct CrmWriter
 {
 	uint8_t    *p;
 	uint8_t    *end;
 } CrmWriter;
 
+/* Start writing len bytes at buf. */
 static inline void
 crm_wr_init(CrmWriter *w, void *buf, size_t len)
 {
@@ -62,16 +67,14 @@ crm_wr_init(CrmWriter *w, void *buf, size_t len)
 	w->end = (uint8_t *) buf + len;
 }
 
-/*
- * The writers trust the size the caller computed; a mismatch is a bug in
- * the caller, caught by crm_wr_done (and by the sanitizers in the fuzzers).
- */
+/* Write one byte. */
 static inline void
 crm_wr_u8(CrmWriter *w, uint8_t v)
 {
 	*w->p++ = v;
 }
 
+/* Write a big-endian 16-bit integer. */
 static inline void
 crm_wr_u16(CrmWriter *w, uint16_t v)
 {
@@ -80,6 +83,7 @@ crm_wr_u16(CrmWriter *w, uint16_t v)
 	w->p += 2;
 }
 
+/* Write a big-endian 32-bit integer. */
 static inline void
 crm_wr_u32(CrmWriter *w, uint32_t v)
 {
@@ -90,6 +94,7 @@ crm_wr_u32(CrmWriter *w, uint32_t v)
 	w->p += 4;
 }
 
+/* Write a big-endian 64-bit integer. */
 static inline void
 crm_wr_u64(CrmWriter *w, uint64_t v)
 {
@@ -97,6 +102,7 @@ crm_wr_u64(CrmWriter *w, uint64_t v)
 	crm_wr_u32(w, (uint32_t) v);
 }
 
+/* Write a double: its IEEE 754 bits as a big-endian 64-bit integer. */
 static inline void
 crm_wr_f64(CrmWriter *w, double d)
 {
@@ -106,6 +112,7 @@ crm_wr_f64(CrmWriter *w, double d)
 	crm_wr_u64(w, u);
 }
 
+/* Write n raw bytes. */
 static inline void
 crm_wr_bytes(CrmWriter *w, const void *src, size_t n)
 {
@@ -145,6 +152,7 @@ crm_rd_left(const CrmReader *r)
 	return (size_t) (r->end - r->p);
 }
 
+/* Whether the reader has recorded an error. */
 static inline bool
 crm_rd_failed(const CrmReader *r)
 {
@@ -241,7 +249,10 @@ crm_enc_f64s(CrmEnc *e, const double *v, size_t n)
 	e->size += 8 * n;
 }
 
-/* Count or write a string: its byte count (after conversion), then its bytes. */
+/*
+ * Count or write a string: its byte count (after conversion), then its
+ * bytes.
+ */
 static inline void
 crm_enc_str(CrmEnc *e, const char *s, size_t len)
 {
