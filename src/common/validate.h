@@ -8,6 +8,18 @@
  * wording everywhere.  The rules themselves are validate_core.h's, which
  * the server-free cores apply to the values they read; messages name the
  * SQL-level parameter.
+ *
+ *   CheckFinite, CheckFiniteNumeric  a number that must be finite (22023,
+ *                                    the one wording, through ErrorNotFinite)
+ *   CheckNotNaN                      a number that may be infinite
+ *   CheckRange, CheckIntRange        a number within bounds (22023)
+ *   CheckK, CheckDims                k and the number of features (54000
+ *                                    above the program limits)
+ *   RaiseIf                          a core rule's CrmError as an ereport
+ *   AggregateContext                 transition/combine/final functions
+ *   UnknownJsonbKey                  the JSON forms' unknown keys
+ *   crm_numeric_double               a numeric read by the number rule
+ * The JSON forms read from jsonb build on these in jsonb_form.h.
  */
 #ifndef CRM_VALIDATE_H
 #define CRM_VALIDATE_H

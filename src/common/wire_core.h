@@ -9,7 +9,12 @@
  * CrmReader; the reader never reads past the end and records a CrmError
  * instead (22P03 for binary input, 22P02 when the bytes came from text), so
  * a truncated or padded value is an error with the type's name in it, never
- * a read past the buffer.  No server dependencies: the fuzzers link it.
+ * a read past the buffer.  Strings are a uint32 byte count and the bytes,
+ * converted between the database and the client encoding by a CrmConvFn
+ * the server passes (NULL in the fuzzers); a type whose form is built of
+ * parts writes it with a CrmEnc, one function that sizes and then writes,
+ * so size and bytes cannot disagree.  No server dependencies: the fuzzers
+ * link it.
  *
  * The compact text form is that binary form in base64 (RFC 4648, standard
  * alphabet, with padding) after the prefix "crm64:".  Types whose readable
