@@ -38,7 +38,10 @@ extern void crm_seal_key_init(void);
 /*
  * The seal of a state at this address with these counts (never 0): the
  * fields mixed into the key, then a 64-bit finalizer (xor-shift-multiply),
- * a few nanoseconds per row.
+ * a few nanoseconds per row.  The multipliers are those of SplitMix64's
+ * finalizer (G. L. Steele, D. Lea and C. H. Flood, "Fast splittable
+ * pseudorandom number generators", OOPSLA 2014), whose xor-shifts and odd
+ * multiplies are bijections that spread every input bit over the output.
  */
 static inline uint64
 crm_state_seal(const void *state, int64 count, int64 capacity)

@@ -54,6 +54,7 @@ crm_core_alloc(size_t size)
 	return palloc0(size);
 }
 
+/* The cores' free (error_core.h): pfree. */
 void
 crm_core_free(void *ptr)
 {

@@ -26,10 +26,10 @@ extern char *crm_wire_out(const void *bin, size_t n, const char *what);
 extern uint8 *crm_wire_in(const char *text, size_t *n, const char *what);
 
 /*
- * Equality and hashing for crm's canonical varlena types (crm.tiers,
- * crm.scorecard): builders normalise every value (-0, order of category
- * values, defaults), so equal content means equal bytes.  Arguments are
- * detoasted values with 4-byte headers.
+ * Equality and hashing for crm's canonical varlena types (the rule-set
+ * types of ruleset.h, crm.clusters): builders normalise every value (-0,
+ * order of category values, defaults), so equal content means equal bytes.
+ * Arguments are detoasted values with 4-byte headers.
  */
 static inline bool
 crm_canonical_equal(const struct varlena *a, const struct varlena *b)
@@ -38,6 +38,10 @@ crm_canonical_equal(const struct varlena *a, const struct varlena *b)
 		memcmp(VARDATA(a), VARDATA(b), VARSIZE(a) - VARHDRSZ) == 0;
 }
 
+/*
+ * hash_any (Bob Jenkins' lookup3 hash, as PostgreSQL hashes text) of the
+ * canonical bytes.
+ */
 static inline Datum
 crm_canonical_hash(const struct varlena *a)
 {

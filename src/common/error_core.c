@@ -11,6 +11,7 @@
 /* Set by the server in _PG_init; NULL in fuzzers and unit tests. */
 void		(*crm_interrupt_hook) (void) = NULL;
 
+/* Record an error, the first one only (see error_core.h). */
 void
 crm_error_set(CrmError *err, CrmErrorKind kind, const char *fmt,...)
 {
@@ -39,6 +40,7 @@ crm_error_detail(CrmError *err, const char *fmt,...)
 	va_end(ap);
 }
 
+/* Add a hint to the recorded error (the first hint only). */
 void
 crm_error_hint(CrmError *err, const char *fmt,...)
 {

@@ -54,6 +54,7 @@ extern void crm_error_hint(CrmError *err, const char *fmt,...)
  */
 extern void (*crm_interrupt_hook) (void);
 
+/* The one interrupt check of the cores: the server's hook, when set. */
 static inline void
 crm_check_interrupts(void)
 {

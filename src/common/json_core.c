@@ -11,7 +11,9 @@
 #include "common/shortest_dec.h"
 
 #include "json_core.h"
+#include "lex_core.h"
 
+/* Start reading str; errors name the type what. */
 void
 crm_json_init(CrmJson *j, const char *str, CrmError *err, const char *what)
 {
@@ -21,6 +23,7 @@ crm_json_init(CrmJson *j, const char *str, CrmError *err, const char *what)
 	j->what = what;
 }
 
+/* Whether an error has been recorded (every later call then fails). */
 bool
 crm_json_failed(const CrmJson *j)
 {
@@ -33,24 +36,32 @@ crm_json_failed(const CrmJson *j)
  * white space, string or digits.
  */
 static inline void
-poll_at(const CrmJson *j, const char *q)
+PollAt(const CrmJson *j, const char *q)
 {
 	if (((q - j->start) & 0xFFFF) == 0xFFFF)
 		crm_check_interrupts();
 }
 
+/*
+ * Move past JSON white space (RFC 8259: space, tab, line feed, carriage
+ * return).
+ */
 static void
-skip_space(CrmJson *j)
+SkipSpace(CrmJson *j)
 {
 	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
 	{
-		poll_at(j, j->p);
+		PollAt(j, j->p);
 		j->p++;
 	}
 }
 
+/*
+ * Record 22P02 "invalid input syntax", the detail saying what was expected
+ * at which offset.
+ */
 static bool
-fail(CrmJson *j, const char *expected)
+Fail(CrmJson *j, const char *expected)
 {
 	char		near[24];
 	size_t		n = strnlen(j->p, sizeof(near) - 1);
@@ -67,6 +78,7 @@ fail(CrmJson *j, const char *expected)
 	return false;
 }
 
+/* Consume the punctuation character c after white space, or fail. */
 bool
 crm_json_expect(CrmJson *j, char c)
 {
@@ -74,25 +86,33 @@ crm_json_expect(CrmJson *j, char c)
 
 	if (crm_json_failed(j))
 		return false;
-	skip_space(j);
+	SkipSpace(j);
 	if (*j->p != c)
-		return fail(j, what);
+		return Fail(j, what);
 	j->p++;
 	return true;
 }
 
+/*
+ * Consume c if it comes next (after white space); false, with no error, if
+ * not.
+ */
 bool
 crm_json_accept(CrmJson *j, char c)
 {
 	if (crm_json_failed(j))
 		return false;
-	skip_space(j);
+	SkipSpace(j);
 	if (*j->p != c)
 		return false;
 	j->p++;
 	return true;
 }
 
+/*
+ * A string of at most cap - 1 bytes into buf; \" and \\ are the only
+ * escapes.
+ */
 bool
 crm_json_string(CrmJson *j, char *buf, size_t cap)
 {
@@ -100,27 +120,27 @@ crm_json_string(CrmJson *j, char *buf, size_t cap)
 
 	if (crm_json_failed(j))
 		return false;
-	skip_space(j);
+	SkipSpace(j);
 	if (*j->p != '"')
-		return fail(j, "a string");
+		return Fail(j, "a string");
 	j->p++;
 	while (*j->p != '"')
 	{
 		char		c = *j->p;
 
-		poll_at(j, j->p);
+		PollAt(j, j->p);
 
 		if (c == '\0')
-			return fail(j, "a closing quote");
+			return Fail(j, "a closing quote");
 		if (c == '\\')
 		{
 			c = j->p[1];
 			if (c != '"' && c != '\\')
-				return fail(j, "\\\" or \\\\ (no other escapes)");
+				return Fail(j, "\\\" or \\\\ (no other escapes)");
 			j->p++;
 		}
 		if (n + 1 >= cap)
-			return fail(j, "a shorter string");
+			return Fail(j, "a shorter string");
 		buf[n++] = c;
 		j->p++;
 	}
@@ -129,6 +149,7 @@ crm_json_string(CrmJson *j, char *buf, size_t cap)
 	return true;
 }
 
+/* "key": where the caller expects exactly this key. */
 bool
 crm_json_key(CrmJson *j, const char *key)
 {
@@ -138,30 +159,39 @@ crm_json_key(CrmJson *j, const char *key)
 
 	if (crm_json_failed(j))
 		return false;
-	skip_space(j);
+	SkipSpace(j);
 	save = j->p;
 	snprintf(expected, sizeof(expected), "key \"%s\"", key);
 	if (*j->p != '"')
-		return fail(j, expected);
+		return Fail(j, expected);
 	if (!crm_json_string(j, buf, sizeof(buf)) || strcmp(buf, key) != 0)
 	{
 		/* report the key we wanted, not the string reader's complaint */
 		j->err->kind = CRM_OK;
 		j->p = save;
-		return fail(j, expected);
+		return Fail(j, expected);
 	}
 	return crm_json_expect(j, ':');
 }
 
+/*
+ * A JSON number as float8.
+ *
+ * The grammar is RFC 8259's (section 6): -?(0|[1-9][0-9]*)(.[0-9]+)?
+ * ([eE][+-]?[0-9]+)?, matched first, so strtod never reads what JSON does
+ * not allow (hex, inf, nan, a leading + or .); the value is then read by
+ * the number rule, which refuses a literal beyond float8's range.
+ */
 bool
 crm_json_number(CrmJson *j, double *out)
 {
 	const char *q;
-	char	   *end;
+	const char *end;
+	CrmNumRead	status;
 
 	if (crm_json_failed(j))
 		return false;
-	skip_space(j);
+	SkipSpace(j);
 	/* JSON grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
 	q = j->p;
 	if (*q == '-')
@@ -170,16 +200,16 @@ crm_json_number(CrmJson *j, double *out)
 		q++;
 	else if (*q >= '1' && *q <= '9')
 		while (*q >= '0' && *q <= '9')
-			poll_at(j, q++);
+			PollAt(j, q++);
 	else
-		return fail(j, "a number");
+		return Fail(j, "a number");
 	if (*q == '.')
 	{
 		q++;
 		if (!(*q >= '0' && *q <= '9'))
-			return fail(j, "a number");
+			return Fail(j, "a number");
 		while (*q >= '0' && *q <= '9')
-			poll_at(j, q++);
+			PollAt(j, q++);
 	}
 	if (*q == 'e' || *q == 'E')
 	{
@@ -187,21 +217,21 @@ crm_json_number(CrmJson *j, double *out)
 		if (*q == '+' || *q == '-')
 			q++;
 		if (!(*q >= '0' && *q <= '9'))
-			return fail(j, "a number");
+			return Fail(j, "a number");
 		while (*q >= '0' && *q <= '9')
-			poll_at(j, q++);
+			PollAt(j, q++);
 	}
-	errno = 0;
-	*out = strtod(j->p, &end);
-	if (end != q)
-		return fail(j, "a number");
-	if (!isfinite(*out))
+	/* the number rule (validate_core.h), as every other form reads numbers */
+	status = crm_lex_read_double(j->p, &end, out);
+	if (status == CRM_NUM_NONE || end != q)
+		return Fail(j, "a number");
+	if (status == CRM_NUM_RANGE)
 	{
-		/* the rule for out-of-range numbers: 22003 "... is out of range: n" */
-		crm_error_set(j->err, CRM_ERR_RANGE, "number at offset %ld of %s input is out of range: %.*s%s",
-					  (long) (j->p - j->start), j->what, (int) (q - j->p < 40 ? q - j->p : 40), j->p,
-					  q - j->p > 40 ? "..." : "");
-		crm_error_detail(j->err, "Numbers must be finite float8 values.");
+		char		subject[96];
+
+		snprintf(subject, sizeof(subject), "number at offset %ld of %s input",
+				 (long) (j->p - j->start), j->what);
+		crm_error_out_of_range(j->err, subject, j->p, (size_t) (q - j->p));
 		return false;
 	}
 	j->p = q;
@@ -215,7 +245,7 @@ crm_json_number(CrmJson *j, double *out)
  * False when it is not; *d is left as strtod read it otherwise.
  */
 static bool
-exact_integer(const char *p, const char *end, double *d)
+ExactInteger(const char *p, const char *end, double *d)
 {
 	const char *q = p;
 	uint64_t	v = 0;
@@ -233,6 +263,10 @@ exact_integer(const char *p, const char *end, double *d)
 	return v <= (UINT64_C(1) << 53);
 }
 
+/*
+ * An integer in [lo, hi]: a JSON number whose value is whole and exact in a
+ * double.
+ */
 bool
 crm_json_int(CrmJson *j, int64_t lo, int64_t hi, int64_t *out)
 {
@@ -241,11 +275,11 @@ crm_json_int(CrmJson *j, int64_t lo, int64_t hi, int64_t *out)
 
 	if (crm_json_failed(j))
 		return false;
-	skip_space(j);
+	SkipSpace(j);
 	save = j->p;
 	if (!crm_json_number(j, &d))
 		return false;
-	if (!exact_integer(save, j->p, &d) || d != floor(d) || d < (double) lo || d > (double) hi)
+	if (!ExactInteger(save, j->p, &d) || d != floor(d) || d < (double) lo || d > (double) hi)
 	{
 		j->p = save;
 		crm_error_set(j->err, CRM_ERR_SYNTAX, "invalid input syntax for type %s", j->what);
@@ -257,6 +291,7 @@ crm_json_int(CrmJson *j, int64_t lo, int64_t hi, int64_t *out)
 	return true;
 }
 
+/* An unsigned 64-bit integer, digits only, no leading zero. */
 bool
 crm_json_uint64(CrmJson *j, uint64_t *out)
 {
@@ -265,34 +300,35 @@ crm_json_uint64(CrmJson *j, uint64_t *out)
 
 	if (crm_json_failed(j))
 		return false;
-	skip_space(j);
+	SkipSpace(j);
 	q = j->p;
 	if (!(*q >= '0' && *q <= '9') || (*q == '0' && q[1] >= '0' && q[1] <= '9'))
-		return fail(j, "an unsigned integer");
+		return Fail(j, "an unsigned integer");
 	while (*q >= '0' && *q <= '9')
 	{
 		uint64_t	digit = (uint64_t) (*q - '0');
 
-		poll_at(j, q);
+		PollAt(j, q);
 
 		if (v > (UINT64_MAX - digit) / 10)
-			return fail(j, "an unsigned 64-bit integer");
+			return Fail(j, "an unsigned 64-bit integer");
 		v = v * 10 + digit;
 		q++;
 	}
 	if (*q == '.' || *q == 'e' || *q == 'E')
-		return fail(j, "an unsigned integer");
+		return Fail(j, "an unsigned integer");
 	j->p = q;
 	*out = v;
 	return true;
 }
 
+/* true or false. */
 bool
 crm_json_bool(CrmJson *j, bool *out)
 {
 	if (crm_json_failed(j))
 		return false;
-	skip_space(j);
+	SkipSpace(j);
 	if (strncmp(j->p, "true", 4) == 0)
 	{
 		j->p += 4;
@@ -305,9 +341,10 @@ crm_json_bool(CrmJson *j, bool *out)
 		*out = false;
 		return true;
 	}
-	return fail(j, "true or false");
+	return Fail(j, "true or false");
 }
 
+/* [v1, ..., vn]: exactly n numbers into out. */
 bool
 crm_json_numbers(CrmJson *j, double *out, int n)
 {
@@ -328,22 +365,27 @@ crm_json_numbers(CrmJson *j, double *out, int n)
 		char		expected[64];
 
 		snprintf(expected, sizeof(expected), "\"]\" after %d numbers", n);
-		return fail(j, expected);
+		return Fail(j, expected);
 	}
 	return true;
 }
 
+/* Nothing but white space left. */
 bool
 crm_json_end(CrmJson *j)
 {
 	if (crm_json_failed(j))
 		return false;
-	skip_space(j);
+	SkipSpace(j);
 	if (*j->p != '\0')
-		return fail(j, "the end of the input");
+		return Fail(j, "the end of the input");
 	return true;
 }
 
+/*
+ * The shortest decimal that reads back to d (Ryu, as float8out); returns
+ * its length.
+ */
 int
 crm_json_format_double(char *buf, double d)
 {
@@ -351,6 +393,7 @@ crm_json_format_double(char *buf, double d)
 	return double_to_shortest_decimal_buf(d, buf);
 }
 
+/* Append a number in shortest round-trip form. */
 void
 crm_json_write_double(CrmOut *o, double d)
 {
@@ -359,6 +402,7 @@ crm_json_write_double(CrmOut *o, double d)
 	o->data[o->len] = '\0';
 }
 
+/* Append an integer in decimal. */
 void
 crm_json_write_int(CrmOut *o, long long v)
 {
@@ -366,6 +410,7 @@ crm_json_write_int(CrmOut *o, long long v)
 	o->len += snprintf(o->data + o->len, 24, "%lld", v);
 }
 
+/* Append [v1,...,vn]. */
 void
 crm_json_write_numbers(CrmOut *o, const double *v, int n)
 {

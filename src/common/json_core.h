@@ -1,13 +1,17 @@
 /*
  * json_core.h
- *	  A small pull reader for the JSON text forms of crm.cluster_sketch and
- *	  crm.clusters (server-independent, so the fuzzers can build it).
+ *	  A small pull reader for the JSON text forms of crm.cluster_sketch,
+ *	  crm.clusters and the workload states: the one JSON reader the cores
+ *	  and the fuzzers link (server-independent).
  *
  * The reader walks a document the caller expects, key by key: every call
  * either consumes what it was asked for or records a syntax error saying
  * what was expected where, and all later calls fail.  Numbers are JSON
- * numbers read with strtod (exact for the shortest round-trip forms the
- * printers write); NaN and infinities are not JSON and are rejected.
+ * numbers read by the number rule (validate_core.h, crm_lex_read_double:
+ * strtod, exact for the shortest round-trip forms the printers write); a
+ * literal beyond float8's range, 1e400 or 1e-400, is 22003 "number at
+ * offset N of <type> input "1e400" is out of range for type double
+ * precision".  NaN and infinities are not JSON and are rejected.
  */
 #ifndef CRM_JSON_CORE_H
 #define CRM_JSON_CORE_H

@@ -24,12 +24,14 @@
 #include "error_core.h"
 #include "validate_core.h"
 
+/* Whether c is white space in crm's text forms (the C locale's isspace). */
 static inline bool
 crm_lex_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
+/* The first non-white-space character at or after p. */
 static inline const char *
 crm_lex_skip_space(const char *p)
 {

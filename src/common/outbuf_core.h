@@ -21,7 +21,12 @@ typedef struct CrmOut
 	size_t		cap;
 } CrmOut;
 
-/* Room for more bytes and a terminating NUL after them. */
+/*
+ * Room for more bytes and a terminating NUL after them.  The capacity
+ * doubles, so n appends cost O(n) copying in all (the dynamic table of
+ * Cormen, Leiserson, Rivest and Stein, "Introduction to Algorithms",
+ * section 17.4).
+ */
 static inline void
 crm_out_reserve(CrmOut *o, size_t more)
 {
@@ -42,6 +47,7 @@ crm_out_reserve(CrmOut *o, size_t more)
 	}
 }
 
+/* Append n bytes (NUL-terminated after them). */
 static inline void
 crm_out_bytes(CrmOut *o, const char *s, size_t n)
 {
@@ -51,6 +57,7 @@ crm_out_bytes(CrmOut *o, const char *s, size_t n)
 	o->data[o->len] = '\0';
 }
 
+/* Append a NUL-terminated string. */
 static inline void
 crm_out_str(CrmOut *o, const char *s)
 {

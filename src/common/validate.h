@@ -8,6 +8,18 @@
  * wording everywhere.  The rules themselves are validate_core.h's, which
  * the server-free cores apply to the values they read; messages name the
  * SQL-level parameter.
+ *
+ *   CheckFinite, CheckFiniteNumeric  a number that must be finite (22023,
+ *                                    the one wording, through ErrorNotFinite)
+ *   CheckNotNaN                      a number that may be infinite
+ *   CheckRange, CheckIntRange        a number within bounds (22023)
+ *   CheckK, CheckDims                k and the number of features (54000
+ *                                    above the program limits)
+ *   RaiseIf                          a core rule's CrmError as an ereport
+ *   AggregateContext                 transition/combine/final functions
+ *   UnknownJsonbKey                  the JSON forms' unknown keys
+ *   crm_numeric_double               a numeric read by the number rule
+ * The JSON forms read from jsonb build on these in jsonb_form.h.
  */
 #ifndef CRM_VALIDATE_H
 #define CRM_VALIDATE_H
@@ -18,6 +30,7 @@
 
 #include "fmgr.h"
 #include "utils/float.h"
+#include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
 
 #include "crm.h"
@@ -76,15 +89,49 @@ RaiseIf(bool ok, const CrmError *err)
 		crm_ereport(err);
 }
 
+/*
+ * Raise 22023 "<what> must be a finite number, got NaN" for a non-finite
+ * value: every entry point reports a non-finite number through this (or
+ * through crm_error_not_finite, when it adds a detail), so the wording is
+ * written once, in validate_core.h.
+ */
+static inline void pg_attribute_noreturn()
+ErrorNotFinite(double value, const char *what)
+{
+	CrmError	err = {0};
+
+	crm_error_not_finite(&err, what, value);
+	crm_ereport(&err);
+}
+
 /* A float8 input that must be a real number (not NaN, not +-Infinity). */
 static inline void
 CheckFinite(double value, const char *what)
 {
 	if (unlikely(!isfinite(value)))
+		ErrorNotFinite(value, what);
+}
+
+/* A numeric input that must be finite (the numeric NaN and +-Infinity). */
+static inline void
+CheckFiniteNumeric(Numeric value, const char *what)
+{
+	if (unlikely(numeric_is_nan(value)))
+		ErrorNotFinite(get_float8_nan(), what);
+	if (unlikely(numeric_is_inf(value)))
+		ErrorNotFinite(DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+														  NumericGetDatum(value))), what);
+}
+
+/* A float8 input that may be infinite but not NaN (validate_core.h). */
+static inline void
+CheckNotNaN(double value, const char *what)
+{
+	if (unlikely(isnan(value)))
 	{
 		CrmError	err = {0};
 
-		crm_error_not_finite(&err, what, value);
+		crm_error_nan(&err, what);
 		crm_ereport(&err);
 	}
 }
@@ -130,5 +177,15 @@ CheckIntRange(int64 value, int64 lo, int64 hi, const char *what)
 				 errmsg("%s must be between " INT64_FORMAT " and " INT64_FORMAT ", got " INT64_FORMAT,
 						what, lo, hi, value)));
 }
+
+/*
+ * A numeric as float8 by crm's number rule (validate_core.h, read as
+ * lex_core.h reads a literal): NaN and Infinity come back as such, for the
+ * caller to judge; false when the value is beyond float8's range (its
+ * magnitude too large, or so small it would read as zero), with *literal
+ * set to its decimal text, in scientific notation, for the 22003 message
+ * (crm_error_out_of_range).
+ */
+extern bool crm_numeric_double(Numeric num, double *out, char **literal);
 
 #endif							/* CRM_VALIDATE_H */

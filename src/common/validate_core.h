@@ -6,7 +6,8 @@
  * One rule per value, whatever the form it arrives in (text, JSON, binary,
  * compact text, an SQL argument, an aggregate state):
  *   - a number that is NaN or +-Infinity where a finite one is required is
- *     22023 "<subject> must be a finite number, got Infinity";
+ *     22023 "<subject> must be a finite number, got Infinity" (and NaN,
+ *     where only NaN is refused, 22023 "<subject> must not be NaN");
  *   - a literal beyond float8's range (1e400, 1e-400) is 22003
  *     "<subject> "1e400" is out of range for type double precision", as
  *     PostgreSQL's float8in says; a finite value beyond a type's own range
@@ -42,6 +43,17 @@ crm_error_not_finite(CrmError *err, const char *subject, double d)
 {
 	crm_error_set(err, CRM_ERR_INVALID, "%s must be a finite number, got %s",
 				  subject, crm_nonfinite_name(d));
+}
+
+/*
+ * Record 22023 "<subject> must not be NaN": the rule for a number where
+ * +-Infinity has a meaning (crm.bar clamps it to an end of the bar), so
+ * only NaN is refused.
+ */
+static inline void
+crm_error_nan(CrmError *err, const char *subject)
+{
+	crm_error_set(err, CRM_ERR_INVALID, "%s must not be NaN", subject);
 }
 
 /* A finite number, or false with the non-finite error. */

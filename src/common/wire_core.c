@@ -66,6 +66,7 @@ Have(CrmReader *r, size_t n)
 	return true;
 }
 
+/* A big-endian 32-bit integer at p. */
 static inline uint32_t
 Get32(const uint8_t *p)
 {
@@ -73,12 +74,14 @@ Get32(const uint8_t *p)
 		((uint32_t) p[2] << 8) | (uint32_t) p[3];
 }
 
+/* A big-endian 64-bit integer at p. */
 static inline uint64_t
 Get64(const uint8_t *p)
 {
 	return ((uint64_t) Get32(p) << 32) | Get32(p + 4);
 }
 
+/* Read one byte. */
 bool
 crm_rd_u8(CrmReader *r, uint8_t *v)
 {
@@ -89,6 +92,7 @@ crm_rd_u8(CrmReader *r, uint8_t *v)
 	return true;
 }
 
+/* Read a big-endian 16-bit integer. */
 bool
 crm_rd_u16(CrmReader *r, uint16_t *v)
 {
@@ -100,6 +104,7 @@ crm_rd_u16(CrmReader *r, uint16_t *v)
 	return true;
 }
 
+/* Read a big-endian 32-bit integer. */
 bool
 crm_rd_u32(CrmReader *r, uint32_t *v)
 {
@@ -111,6 +116,7 @@ crm_rd_u32(CrmReader *r, uint32_t *v)
 	return true;
 }
 
+/* Read a big-endian 32-bit signed integer (two's complement). */
 bool
 crm_rd_i32(CrmReader *r, int32_t *v)
 {
@@ -121,6 +127,7 @@ crm_rd_i32(CrmReader *r, int32_t *v)
 	return ok;
 }
 
+/* Read a big-endian 64-bit integer. */
 bool
 crm_rd_u64(CrmReader *r, uint64_t *v)
 {
@@ -132,6 +139,7 @@ crm_rd_u64(CrmReader *r, uint64_t *v)
 	return true;
 }
 
+/* Read a big-endian 64-bit signed integer (two's complement). */
 bool
 crm_rd_i64(CrmReader *r, int64_t *v)
 {
@@ -142,6 +150,7 @@ crm_rd_i64(CrmReader *r, int64_t *v)
 	return ok;
 }
 
+/* Read a double: its IEEE 754 bits as a big-endian 64-bit integer. */
 bool
 crm_rd_f64(CrmReader *r, double *v)
 {
@@ -152,6 +161,7 @@ crm_rd_f64(CrmReader *r, double *v)
 	return ok;
 }
 
+/* Read n doubles, after checking that all of them are there. */
 bool
 crm_rd_f64s(CrmReader *r, double *v, size_t n)
 {
@@ -171,6 +181,7 @@ crm_rd_f64s(CrmReader *r, double *v, size_t n)
 	return true;
 }
 
+/* Point *out at the next n bytes, in place, and skip them. */
 bool
 crm_rd_bytes(CrmReader *r, size_t n, const uint8_t **out)
 {
@@ -181,6 +192,7 @@ crm_rd_bytes(CrmReader *r, size_t n, const uint8_t **out)
 	return true;
 }
 
+/* Whether n items of item_size bytes are left (see wire_core.h). */
 bool
 crm_rd_need(CrmReader *r, uint64_t n, size_t item_size)
 {
@@ -191,6 +203,10 @@ crm_rd_need(CrmReader *r, uint64_t n, size_t item_size)
 	return true;
 }
 
+/*
+ * Record "invalid <what> binary value: <reason>" ("compact text value" for
+ * text) and stop reading.
+ */
 bool
 crm_rd_fail(CrmReader *r, const char *fmt,...)
 {
@@ -206,6 +222,7 @@ crm_rd_fail(CrmReader *r, const char *fmt,...)
 	return false;
 }
 
+/* Whether the value ended exactly here (trailing bytes are an error). */
 bool
 crm_rd_end(CrmReader *r)
 {
@@ -214,6 +231,57 @@ crm_rd_end(CrmReader *r)
 	if (r->p != r->end)
 		return crm_rd_fail(r, "%zu bytes after the end of the value",
 						   (size_t) (r->end - r->p));
+	return true;
+}
+
+/* Size, allocate, write: see wire_core.h. */
+uint8_t *
+crm_encode(CrmEncodeFn fn, const void *value, CrmConvFn conv, size_t *len)
+{
+	CrmEnc		e;
+	uint8_t    *buf;
+
+	memset(&e, 0, sizeof(e));
+	e.sizing = true;
+	e.conv = conv;
+	fn(&e, value);
+	buf = crm_core_alloc(e.size > 0 ? e.size : 1);
+	crm_wr_init(&e.w, buf, e.size);
+	*len = e.size;
+	e.size = 0;
+	e.sizing = false;
+	fn(&e, value);
+	if (!crm_wr_done(&e.w) || e.size != *len)
+	{
+		/* the two passes disagree: a bug in fn, never a property of the input */
+		crm_core_free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* A counted string, converted; see wire_core.h. */
+bool
+crm_rd_str(CrmReader *r, CrmConvFn conv, const char **s, uint32_t *len)
+{
+	uint32_t	n;
+	const uint8_t *bytes;
+
+	*s = "";
+	*len = 0;
+	if (!crm_rd_u32(r, &n) || !crm_rd_bytes(r, n, &bytes))
+		return false;
+	*s = (const char *) bytes;
+	*len = n;
+	if (conv && n > 0)
+	{
+		size_t		out;
+
+		*s = conv(*s, n, &out);
+		if (out > UINT32_MAX)
+			return crm_rd_fail(r, "string of %zu bytes is too long", out);
+		*len = (uint32_t) out;
+	}
 	return true;
 }
 
@@ -226,6 +294,7 @@ static const char b64_alphabet[] =
 static uint8_t b64_value[256];
 static bool b64_ready = false;
 
+/* Fill the decoding table (once per process). */
 static void
 B64Init(void)
 {
@@ -238,6 +307,14 @@ B64Init(void)
 	b64_ready = true;
 }
 
+/*
+ * The compact text of n bytes: the prefix, then base64.
+ *
+ * Base64 (RFC 4648, section 4): each 3 bytes, 24 bits, become 4 characters
+ * of 6 bits each from the standard alphabet; a last group of 1 or 2 bytes
+ * is padded with zero bits to whole characters and with "=" to 4.  The
+ * output is 4 * ceil(n / 3) characters after the prefix.
+ */
 char *
 crm_wire_to_text(const void *bin, size_t n)
 {
@@ -294,6 +371,14 @@ BadText(CrmError *err, const char *what, size_t offset, const char *why)
 	return NULL;
 }
 
+/*
+ * Decode a compact text into the binary form (see wire_core.h).
+ *
+ * Only the canonical encoding is accepted (RFC 4648, section 3.5): no
+ * characters outside the alphabet, no white space, "=" only at the end,
+ * and the pad bits of the last character zero.  So each binary value has
+ * exactly one compact text, and text equality means value equality.
+ */
 uint8_t *
 crm_wire_from_text(const char *text, size_t *n, const char *what, CrmError *err)
 {

@@ -9,7 +9,12 @@
  * CrmReader; the reader never reads past the end and records a CrmError
  * instead (22P03 for binary input, 22P02 when the bytes came from text), so
  * a truncated or padded value is an error with the type's name in it, never
- * a read past the buffer.  No server dependencies: the fuzzers link it.
+ * a read past the buffer.  Strings are a uint32 byte count and the bytes,
+ * converted between the database and the client encoding by a CrmConvFn
+ * the server passes (NULL in the fuzzers); a type whose form is built of
+ * parts writes it with a CrmEnc, one function that sizes and then writes,
+ * so size and bytes cannot disagree.  No server dependencies: the fuzzers
+ * link it.
  *
  * The compact text form is that binary form in base64 (RFC 4648, standard
  * alphabet, with padding) after the prefix "crm64:".  Types whose readable
@@ -48,13 +53,18 @@
 
 /* ---------------------------------------------------------------- writing */
 
-/* Writes into a buffer of a size computed beforehand. */
+/*
+ * Writes into a buffer of a size computed beforehand.  The writers trust
+ * the size the caller computed; a mismatch is a bug in the caller, caught
+ * by crm_wr_done (and by the sanitizers in the fuzzers).
+ */
 typedef struct CrmWriter
 {
 	uint8_t    *p;
 	uint8_t    *end;
 } CrmWriter;
 
+/* Start writing len bytes at buf. */
 static inline void
 crm_wr_init(CrmWriter *w, void *buf, size_t len)
 {
@@ -62,16 +72,14 @@ crm_wr_init(CrmWriter *w, void *buf, size_t len)
 	w->end = (uint8_t *) buf + len;
 }
 
-/*
- * The writers trust the size the caller computed; a mismatch is a bug in
- * the caller, caught by crm_wr_done (and by the sanitizers in the fuzzers).
- */
+/* Write one byte. */
 static inline void
 crm_wr_u8(CrmWriter *w, uint8_t v)
 {
 	*w->p++ = v;
 }
 
+/* Write a big-endian 16-bit integer. */
 static inline void
 crm_wr_u16(CrmWriter *w, uint16_t v)
 {
@@ -80,6 +88,7 @@ crm_wr_u16(CrmWriter *w, uint16_t v)
 	w->p += 2;
 }
 
+/* Write a big-endian 32-bit integer. */
 static inline void
 crm_wr_u32(CrmWriter *w, uint32_t v)
 {
@@ -90,6 +99,7 @@ crm_wr_u32(CrmWriter *w, uint32_t v)
 	w->p += 4;
 }
 
+/* Write a big-endian 64-bit integer. */
 static inline void
 crm_wr_u64(CrmWriter *w, uint64_t v)
 {
@@ -97,6 +107,7 @@ crm_wr_u64(CrmWriter *w, uint64_t v)
 	crm_wr_u32(w, (uint32_t) v);
 }
 
+/* Write a double: its IEEE 754 bits as a big-endian 64-bit integer. */
 static inline void
 crm_wr_f64(CrmWriter *w, double d)
 {
@@ -106,6 +117,7 @@ crm_wr_f64(CrmWriter *w, double d)
 	crm_wr_u64(w, u);
 }
 
+/* Write n raw bytes. */
 static inline void
 crm_wr_bytes(CrmWriter *w, const void *src, size_t n)
 {
@@ -145,6 +157,7 @@ crm_rd_left(const CrmReader *r)
 	return (size_t) (r->end - r->p);
 }
 
+/* Whether the reader has recorded an error. */
 static inline bool
 crm_rd_failed(const CrmReader *r)
 {
@@ -182,6 +195,93 @@ extern bool crm_rd_fail(CrmReader *r, const char *fmt,...)
 
 /* Nothing may be left: trailing bytes are an error. */
 extern bool crm_rd_end(CrmReader *r);
+
+/* ------------------------------------------------- strings and encoders */
+
+/*
+ * Convert a string between encodings: returns the converted bytes (s itself
+ * when nothing changes) and sets *out_len.  In the server it may raise an
+ * error (an invalid or unconvertible character) and not return.
+ */
+typedef const char *(*CrmConvFn) (const char *s, size_t len, size_t *out_len);
+
+/*
+ * A two-pass binary writer: a first pass with sizing set only counts the
+ * bytes, a second writes them into a buffer of exactly that size.  One
+ * encoding function serves both passes, so size and bytes cannot disagree.
+ */
+typedef struct CrmEnc
+{
+	CrmWriter	w;
+	size_t		size;			/* bytes counted or written */
+	bool		sizing;
+	CrmConvFn	conv;			/* strings to the client encoding, or NULL */
+} CrmEnc;
+
+/* Count or write one byte. */
+static inline void
+crm_enc_u8(CrmEnc *e, uint8_t v)
+{
+	if (!e->sizing)
+		crm_wr_u8(&e->w, v);
+	e->size += 1;
+}
+
+/* Count or write a big-endian 32-bit integer. */
+static inline void
+crm_enc_u32(CrmEnc *e, uint32_t v)
+{
+	if (!e->sizing)
+		crm_wr_u32(&e->w, v);
+	e->size += 4;
+}
+
+/* Count or write a big-endian double. */
+static inline void
+crm_enc_f64(CrmEnc *e, double d)
+{
+	if (!e->sizing)
+		crm_wr_f64(&e->w, d);
+	e->size += 8;
+}
+
+/* Count or write n doubles. */
+static inline void
+crm_enc_f64s(CrmEnc *e, const double *v, size_t n)
+{
+	if (!e->sizing)
+		crm_wr_f64s(&e->w, v, n);
+	e->size += 8 * n;
+}
+
+/*
+ * Count or write a string: its byte count (after conversion), then its
+ * bytes.
+ */
+static inline void
+crm_enc_str(CrmEnc *e, const char *s, size_t len)
+{
+	if (e->conv && len > 0)
+		s = e->conv(s, len, &len);
+	crm_enc_u32(e, (uint32_t) len);
+	if (!e->sizing)
+		crm_wr_bytes(&e->w, s, len);
+	e->size += len;
+}
+
+/*
+ * Run an encoding function twice (size, then write) and return the bytes
+ * in memory from crm_core_alloc; *len receives their number.  NULL only if
+ * the two passes disagree, which is a bug in fn.
+ */
+typedef void (*CrmEncodeFn) (CrmEnc *e, const void *value);
+extern uint8_t *crm_encode(CrmEncodeFn fn, const void *value, CrmConvFn conv, size_t *len);
+
+/*
+ * Read a string written by crm_enc_str, converted by conv (NULL: as is).
+ * False (error recorded) when the input is short.
+ */
+extern bool crm_rd_str(CrmReader *r, CrmConvFn conv, const char **s, uint32_t *len);
 
 /* ---------------------------------------------------------------- base64 */
 

@@ -47,6 +47,7 @@
 #include "argcache.h"
 #include "lex_core.h"
 #include "scorecard.h"
+#include "validate.h"
 
 /* How a positional argument's SQL type is read. */
 typedef enum ValueKind
@@ -120,6 +121,7 @@ GetCard(FunctionCallInfo fcinfo, const char *fname)
 	return cache;
 }
 
+/* The name of factor fi as a palloc'd C string, for messages. */
 static const char *
 FactorName(const CrmScorecard *c, int fi)
 {
@@ -159,7 +161,7 @@ NumericValue(const CrmScorecard *c, int fi, Numeric num)
 	double		x;
 	char	   *literal;
 
-	if (unlikely(!scorecard_numeric_double(num, &x, &literal)))
+	if (unlikely(!crm_numeric_double(num, &x, &literal)))
 		ValueNumberError(c, fi, 0, literal);
 	return x;
 }
@@ -213,7 +215,10 @@ CategoryPoints(const CrmScorecard *c, int fi, const char *s, int len, int *bin)
  * Attributes as jsonb
  * ---------------------------------------------------------------------- */
 
-/* Points of factor fi for a JSON attribute (NULL: absent).  *text gets the value's text. */
+/*
+ * Points of factor fi for a JSON attribute (NULL: absent).  *text gets the
+ * value's text.
+ */
 static double
 JsonbFactorPoints(const CrmScorecard *c, int fi, JsonbValue *v, int *bin, char **text)
 {
@@ -314,6 +319,10 @@ GetAttrs(FunctionCallInfo fcinfo, const CrmScorecard *c, const char *fname)
 	return &jb->root;
 }
 
+/*
+ * The attribute of factor fi in the attributes object (NULL: absent, or no
+ * object).
+ */
 static JsonbValue *
 AttrValue(JsonbContainer *attrs, const CrmScorecard *c, int fi, JsonbValue *buf)
 {
@@ -356,6 +365,10 @@ JsonbTotal(FunctionCallInfo fcinfo, const CrmScorecard *c, const char *fname)
 	return FiniteTotal(total, fname);
 }
 
+/*
+ * The card's level label for a total (the crm.tiers search, prebuilt
+ * labels).
+ */
 static text *
 LevelOf(ScoreCache *cache, double total)
 {
@@ -364,6 +377,7 @@ LevelOf(ScoreCache *cache, double total)
 	return cache->level_labels[crm_tiers_locate(levels, total)];
 }
 
+/* crm.score(card, attributes jsonb): the total points. */
 PG_FUNCTION_INFO_V1(score_jsonb);
 Datum
 score_jsonb(PG_FUNCTION_ARGS)
@@ -373,6 +387,7 @@ score_jsonb(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(JsonbTotal(fcinfo, cache->card, "crm.score"));
 }
 
+/* crm.score_level(card, attributes jsonb): the level band of the total. */
 PG_FUNCTION_INFO_V1(score_level_jsonb);
 Datum
 score_level_jsonb(PG_FUNCTION_ARGS)
@@ -393,14 +408,8 @@ score_level_of_total(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	total = PG_GETARG_FLOAT8(1);
-	if (unlikely(!isfinite(total)))
-	{
-		CrmError	err = {0};
-
-		/* as crm.tier: a total no card can give has no level */
-		crm_error_not_finite(&err, "crm.level: total", total);
-		crm_ereport(&err);
-	}
+	/* as crm.tier: a total no card can give has no level */
+	CheckFinite(total, "crm.level: total");
 	PG_RETURN_TEXT_P(LevelOf(cache, total));
 }
 
@@ -442,6 +451,10 @@ BinText(const CrmScorecard *c, int fi, int bin)
 	}
 }
 
+/*
+ * crm.score_explain(card, attributes jsonb): one row per factor (factor,
+ * value, bin, points).
+ */
 PG_FUNCTION_INFO_V1(score_explain_jsonb);
 Datum
 score_explain_jsonb(PG_FUNCTION_ARGS)
@@ -553,13 +566,20 @@ KindOfType(Oid type)
 	}
 }
 
-/* The shortest decimal that reads back to the same float8: float8out's default. */
+/*
+ * The shortest decimal that reads back to the same float8: float8out's
+ * default.
+ */
 static int
 FloatText(double d, char *buf)
 {
 	return double_to_shortest_decimal_bufn(d, buf);
 }
 
+/*
+ * Decide once per call site how each positional argument's SQL type is read
+ * (PosArg).
+ */
 static void
 SetUpPositional(ScoreCache *cache, FunctionCallInfo fcinfo, Oid *types, int n)
 {
@@ -608,6 +628,97 @@ PositionalTypeError(const CrmScorecard *c, int fi, const PosArg *pa)
 			 errhint("Pass the value as text in a format of your choosing, or as a number.")));
 }
 
+/* A positional value as a number, for numeric factor fi (by its SQL type). */
+static double
+DatumNumber(const CrmScorecard *c, int fi, PosArg *pa, Datum d)
+{
+	switch (pa->kind)
+	{
+		case VK_FLOAT8:
+			return DatumGetFloat8(d);
+		case VK_FLOAT4:
+			return DatumGetFloat4(d);
+		case VK_INT2:
+			return DatumGetInt16(d);
+		case VK_INT4:
+			return DatumGetInt32(d);
+		case VK_INT8:
+			return (double) DatumGetInt64(d);
+		case VK_NUMERIC:
+			return NumericValue(c, fi, DatumGetNumeric(d));
+		case VK_TEXT:
+		case VK_BPCHAR:
+			{
+				text	   *t = DatumGetTextPP(d);
+
+				return ParseNumber(c, fi, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+			}
+		case VK_UNKNOWN:
+			{
+				char	   *s = DatumGetCString(d);
+
+				return ParseNumber(c, fi, s, strlen(s));
+			}
+		default:
+			PositionalTypeError(c, fi, pa);
+	}
+}
+
+/*
+ * A positional value's text, for a category factor: *len bytes at the
+ * result, which is d's own data, a constant, or written into buf (room for
+ * an int8 or a shortest float8).
+ */
+static const char *
+DatumText(PosArg *pa, Datum d, char *buf, int *len)
+{
+	const char *s;
+
+	switch (pa->kind)
+	{
+		case VK_TEXT:
+		case VK_BPCHAR:
+			{
+				text	   *t = DatumGetTextPP(d);
+
+				s = VARDATA_ANY(t);
+				*len = VARSIZE_ANY_EXHDR(t);
+				if (pa->kind == VK_BPCHAR)
+					while (*len > 0 && s[*len - 1] == ' ')
+						(*len)--;
+				return s;
+			}
+		case VK_UNKNOWN:
+			s = DatumGetCString(d);
+			break;
+		case VK_INT2:
+		case VK_INT4:
+			*len = pg_ltoa(pa->kind == VK_INT2 ? DatumGetInt16(d) : DatumGetInt32(d), buf);
+			return buf;
+		case VK_INT8:
+			*len = pg_lltoa(DatumGetInt64(d), buf);
+			return buf;
+		case VK_BOOL:
+			s = DatumGetBool(d) ? "true" : "false";
+			break;
+		case VK_FLOAT8:
+			*len = FloatText(DatumGetFloat8(d), buf);
+			return buf;
+		case VK_FLOAT4:
+			/* float4out's shortest form, so 0.1::float4 is "0.1" */
+			*len = float_to_shortest_decimal_bufn(DatumGetFloat4(d), buf);
+			return buf;
+		case VK_NUMERIC:
+			s = DatumGetCString(DirectFunctionCall1(numeric_out, d));
+			break;
+		default:
+			s = OutputFunctionCall(&pa->out, d);
+			break;
+	}
+	*len = strlen(s);
+	return s;
+}
+
 /*
  * Points of factor fi for a positional value.  The type is checked before
  * NULL: a type the factor cannot take is an error of the call, whatever the
@@ -627,104 +738,13 @@ DatumFactorPoints(const CrmScorecard *c, int fi, PosArg *pa, Datum d, bool isnul
 		return f->missing;
 	}
 	if (f->kind == CRM_FACTOR_NUMERIC)
-	{
-		double		x;
-
-		switch (pa->kind)
-		{
-			case VK_FLOAT8:
-				x = DatumGetFloat8(d);
-				break;
-			case VK_FLOAT4:
-				x = DatumGetFloat4(d);
-				break;
-			case VK_INT2:
-				x = DatumGetInt16(d);
-				break;
-			case VK_INT4:
-				x = DatumGetInt32(d);
-				break;
-			case VK_INT8:
-				x = (double) DatumGetInt64(d);
-				break;
-			case VK_NUMERIC:
-				x = NumericValue(c, fi, DatumGetNumeric(d));
-				break;
-			case VK_TEXT:
-			case VK_BPCHAR:
-				{
-					text	   *t = DatumGetTextPP(d);
-
-					x = ParseNumber(c, fi, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-					break;
-				}
-			case VK_UNKNOWN:
-				{
-					char	   *s = DatumGetCString(d);
-
-					x = ParseNumber(c, fi, s, strlen(s));
-					break;
-				}
-			default:
-				PositionalTypeError(c, fi, pa);
-		}
-		return NumericPoints(c, fi, x, bin);
-	}
+		return NumericPoints(c, fi, DatumNumber(c, fi, pa, d), bin);
 	else
 	{
 		char		buf[Max(MAXINT8LEN + 1, DOUBLE_SHORTEST_DECIMAL_LEN)];
-		const char *s;
 		int			len;
+		const char *s = DatumText(pa, d, buf, &len);
 
-		switch (pa->kind)
-		{
-			case VK_TEXT:
-			case VK_BPCHAR:
-				{
-					text	   *t = DatumGetTextPP(d);
-
-					s = VARDATA_ANY(t);
-					len = VARSIZE_ANY_EXHDR(t);
-					if (pa->kind == VK_BPCHAR)
-						while (len > 0 && s[len - 1] == ' ')
-							len--;
-					break;
-				}
-			case VK_UNKNOWN:
-				s = DatumGetCString(d);
-				len = strlen(s);
-				break;
-			case VK_INT2:
-			case VK_INT4:
-				len = pg_ltoa(pa->kind == VK_INT2 ? DatumGetInt16(d) : DatumGetInt32(d), buf);
-				s = buf;
-				break;
-			case VK_INT8:
-				len = pg_lltoa(DatumGetInt64(d), buf);
-				s = buf;
-				break;
-			case VK_BOOL:
-				s = DatumGetBool(d) ? "true" : "false";
-				len = strlen(s);
-				break;
-			case VK_FLOAT8:
-				len = FloatText(DatumGetFloat8(d), buf);
-				s = buf;
-				break;
-			case VK_FLOAT4:
-				/* float4out's shortest form, so 0.1::float4 is "0.1" */
-				len = float_to_shortest_decimal_bufn(DatumGetFloat4(d), buf);
-				s = buf;
-				break;
-			case VK_NUMERIC:
-				s = DatumGetCString(DirectFunctionCall1(numeric_out, d));
-				len = strlen(s);
-				break;
-			default:
-				s = OutputFunctionCall(&pa->out, d);
-				len = strlen(s);
-				break;
-		}
 		return CategoryPoints(c, fi, s, len, bin);
 	}
 }
@@ -806,6 +826,10 @@ PositionalTotal(FunctionCallInfo fcinfo, ScoreCache *cache, const char *fname)
 	return FiniteTotal(total, fname);
 }
 
+/*
+ * crm.score_values(card, VARIADIC "any"): the total points, one value per
+ * factor.
+ */
 PG_FUNCTION_INFO_V1(score_positional);
 Datum
 score_positional(PG_FUNCTION_ARGS)
@@ -815,6 +839,10 @@ score_positional(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(PositionalTotal(fcinfo, cache, "crm.score_values"));
 }
 
+/*
+ * crm.score_level_values(card, VARIADIC "any"): the level band of the
+ * total.
+ */
 PG_FUNCTION_INFO_V1(score_level_positional);
 Datum
 score_level_positional(PG_FUNCTION_ARGS)

@@ -4,7 +4,8 @@
  *	  jsonb, accessors.
  *
  * The layout, text parser and printer, and the binary form live in
- * scorecard_core.c; every form (text, binary, JSON) ends in crm_card_build,
+ * scorecard_core.c, the type plumbing shared with the other rule-set types
+ * in ruleset.c; every form (text, binary, JSON) ends in crm_card_build,
  * so a card obeys the same rules whichever way it arrives.
  */
 #include "crm.h"
@@ -12,18 +13,19 @@
 #include "catalog/pg_type.h"
 #include "common/shortest_dec.h"
 #include "funcapi.h"
-#include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 
-#include "lex_core.h"
+#include "jsonb_form.h"
+#include "ruleset.h"
 #include "scorecard.h"
 #include "tiers.h"
 #include "validate.h"
 
+/* Wrap a core-built card as a varlena (see scorecard.h). */
 CrmScorecard *
 scorecard_finish(CrmScorecard *c, size_t size)
 {
@@ -31,6 +33,10 @@ scorecard_finish(CrmScorecard *c, size_t size)
 	return c;
 }
 
+/*
+ * The card's embedded levels as a crm.tiers value of their own (see
+ * scorecard.h).
+ */
 Datum
 scorecard_levels_datum(const CrmScorecard *c)
 {
@@ -41,84 +47,109 @@ scorecard_levels_datum(const CrmScorecard *c)
 	return PointerGetDatum(t);
 }
 
-static CrmScorecard *
-ParseOrError(const char *str)
-{
-	CrmError	err = {0};
-	size_t		size;
-	CrmScorecard *c = crm_card_parse(str, &size, &err);
+/* ----------------------------------------------------------------------
+ * Type I/O, equality and hashing: the rule-set plumbing (ruleset.h) with
+ * the core's parser, printer and binary form (scorecard_core.h).
+ * ---------------------------------------------------------------------- */
 
-	if (c == NULL)
-		crm_ereport(&err);
-	return scorecard_finish(c, size);
+/* crm_card_parse for the descriptor. */
+static void *
+CardParse(const char *str, size_t *size, CrmError *err)
+{
+	return crm_card_parse(str, size, err);
 }
 
+/* crm_card_print for the descriptor. */
+static char *
+CardPrint(const void *value)
+{
+	return crm_card_print((const CrmScorecard *) value);
+}
+
+/* crm_card_encode for the descriptor. */
+static uint8_t *
+CardEncode(const void *value, CrmConvFn conv, size_t *len)
+{
+	return crm_card_encode((const CrmScorecard *) value, conv, len);
+}
+
+/* crm_card_decode for the descriptor. */
+static void *
+CardDecode(const void *buf, size_t len, CrmConvFn conv, size_t *size, CrmError *err)
+{
+	return crm_card_decode(buf, len, conv, size, err);
+}
+
+/*
+ * crm.scorecard: values come only from crm_card_build, so they are not
+ * re-checked when read (crm_card_check rebuilds the card).
+ */
+static const RuleSetType ScorecardType = {
+	.name = "crm.scorecard",
+	.parse = CardParse,
+	.print = CardPrint,
+	.encode = CardEncode,
+	.decode = CardDecode,
+	.check = NULL,
+};
+
+/* The text form (scorecard_core.h). */
 PG_FUNCTION_INFO_V1(scorecard_in);
 Datum
 scorecard_in(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_SCORECARD_P(ParseOrError(PG_GETARG_CSTRING(0)));
+	return ruleset_in(&ScorecardType, fcinfo);
 }
 
+/* The canonical text form. */
 PG_FUNCTION_INFO_V1(scorecard_out);
 Datum
 scorecard_out(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_CSTRING(crm_card_print(PG_GETARG_SCORECARD_P(0)));
+	return ruleset_out(&ScorecardType, fcinfo);
 }
 
 /*
- * Binary form (scorecard_core.h): the card's parts, strings in the client
- * encoding.  The core decoder checks every count and length before reading.
+ * The binary form (scorecard_core.h): the card's parts, strings in the
+ * client encoding.
  */
 PG_FUNCTION_INFO_V1(scorecard_recv);
 Datum
 scorecard_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	CrmError	err = {0};
-	size_t		size;
-	CrmScorecard *c = crm_card_decode(buf->data + buf->cursor, buf->len - buf->cursor,
-									  tiers_from_client, &size, &err);
-
-	if (c == NULL)
-		crm_ereport(&err);
-	buf->cursor = buf->len;
-	PG_RETURN_SCORECARD_P(scorecard_finish(c, size));
+	return ruleset_recv(&ScorecardType, fcinfo);
 }
 
+/* The binary form (see scorecard_recv). */
 PG_FUNCTION_INFO_V1(scorecard_send);
 Datum
 scorecard_send(PG_FUNCTION_ARGS)
 {
-	size_t		len;
-	uint8_t    *bin = crm_card_encode(PG_GETARG_SCORECARD_P(0), tiers_to_client, &len);
-
-	PG_RETURN_BYTEA_P(tiers_bytea(bin, len));
+	return ruleset_send(&ScorecardType, fcinfo);
 }
 
-/* Cards are canonical, so bytes decide equality. */
+/* Equal cards: the same factors, points and levels (canonical bytes). */
 PG_FUNCTION_INFO_V1(scorecard_eq);
 Datum
 scorecard_eq(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(crm_canonical_equal((struct varlena *) PG_GETARG_SCORECARD_P(0),
-									   (struct varlena *) PG_GETARG_SCORECARD_P(1)));
+	return ruleset_eq(&ScorecardType, fcinfo);
 }
 
+/* The negation of scorecard_eq. */
 PG_FUNCTION_INFO_V1(scorecard_ne);
 Datum
 scorecard_ne(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(!crm_canonical_equal((struct varlena *) PG_GETARG_SCORECARD_P(0),
-										(struct varlena *) PG_GETARG_SCORECARD_P(1)));
+	return ruleset_ne(&ScorecardType, fcinfo);
 }
 
+/* The hash opclass support function, consistent with scorecard_eq. */
 PG_FUNCTION_INFO_V1(scorecard_hash);
 Datum
 scorecard_hash(PG_FUNCTION_ARGS)
 {
-	return crm_canonical_hash((struct varlena *) PG_GETARG_SCORECARD_P(0));
+	return ruleset_hash(&ScorecardType, fcinfo);
 }
 
 /* ----------------------------------------------------------------------
@@ -135,113 +166,11 @@ scorecard_hash(PG_FUNCTION_ARGS)
  * "levels" may also be a crm.tiers literal string.  Unknown keys are errors.
  * ---------------------------------------------------------------------- */
 
-static void pg_attribute_noreturn()
-JsonError(const char *path, const char *problem)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid scorecard JSON: %s %s", path, problem),
-			 errhint("See README.md, \"Scorecards\", for the JSON form of a card.")));
-}
-
-/* Every key of the object must be in `allowed` (NULL-terminated). */
-static void
-JsonCheckKeys(JsonbContainer *obj, const char *const *allowed, const char *path)
-{
-	char	   *key = UnknownJsonbKey(obj, allowed);
-
-	if (key)
-		JsonError(path, psprintf("has an unknown key \"%s\"", key));
-}
-
-static JsonbValue *
-JsonGet(JsonbContainer *obj, const char *key)
-{
-	return getKeyJsonValueFromContainer(obj, key, strlen(key), NULL);
-}
-
-static bool
-JsonIsContainer(JsonbValue *v, bool object)
-{
-	return v->type == jbvBinary &&
-		(object ? JsonContainerIsObject(v->val.binary.data)
-		 : JsonContainerIsArray(v->val.binary.data));
-}
-
-/*
- * A plain decimal as numeric_out prints it ("1000...0", "0.000...01") in
- * scientific notation with up to 17 significant digits, for messages about
- * numbers out of float8's range (whose plain form runs to 300 digits).
- */
-static char *
-ScientificText(const char *s)
-{
-	bool		neg = (*s == '-');
-	const char *p = s + neg;
-	const char *dot = strchr(p, '.');
-	int			intlen = dot ? (int) (dot - p) : (int) strlen(p);
-	StringInfoData digits;
-	StringInfoData out;
-	int			first;
-	int			last;
-
-	initStringInfo(&digits);
-	for (; *p; p++)
-		if (*p != '.')
-			appendStringInfoChar(&digits, *p);
-	for (first = 0; first < digits.len && digits.data[first] == '0'; first++)
-		;
-	if (first == digits.len)
-		return pstrdup(s);		/* zero: never out of range */
-	last = Min(digits.len, first + 17);
-	while (last > first + 1 && digits.data[last - 1] == '0')
-		last--;
-	initStringInfo(&out);
-	appendStringInfo(&out, "%s%c", neg ? "-" : "", digits.data[first]);
-	if (last > first + 1)
-		appendStringInfo(&out, ".%.*s", last - first - 1, digits.data + first + 1);
-	appendStringInfo(&out, "e%+d", intlen - 1 - first);
-	return out.data;
-}
-
-/* numeric -> float8 by the number rule (scorecard.h). */
-bool
-scorecard_numeric_double(Numeric num, double *out, char **literal)
-{
-	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
-	const char *end;
-
-	if (crm_lex_read_double(s, &end, out) == CRM_NUM_RANGE)
-	{
-		*literal = ScientificText(s);
-		return false;
-	}
-	pfree(s);
-	return true;
-}
-
-/*
- * A JSON number as float8.  Not a number: invalid JSON (path names it).  Out
- * of float8's range: 22003 naming the number as the text form does
- * (subject); non-finite values are left to the builder.
- */
-static double
-JsonNumber(JsonbValue *v, const char *path, const char *subject)
-{
-	double		d;
-	char	   *literal;
-
-	if (v == NULL || v->type != jbvNumeric)
-		JsonError(path, "must be a number");
-	if (!scorecard_numeric_double(v->val.numeric, &d, &literal))
-	{
-		CrmError	err = {0};
-
-		crm_error_out_of_range(&err, subject, literal, strlen(literal));
-		crm_ereport(&err);
-	}
-	return d;
-}
+/* How the card's JSON form names itself in errors (jsonb_form.h). */
+static const JsonbForm CardForm = {
+	.what = "scorecard",
+	.hint = "See README.md, \"Scorecards\", for the JSON form of a card.",
+};
 
 /* The subject of a factor's number in messages (crm_card_subject). */
 static char *
@@ -258,60 +187,12 @@ static double
 JsonNumberOr(JsonbContainer *obj, const char *key, double dflt, const char *path,
 			 const CrmFactorSpec *f, CrmCardNumber what)
 {
-	JsonbValue *v = JsonGet(obj, key);
+	JsonbValue *v = jsonb_form_get(obj, key);
 
 	if (v == NULL)
 		return dflt;
-	return JsonNumber(v, psprintf("%s.%s", path, key), FactorSubject(f, what, 0, NULL, 0));
-}
-
-/*
- * An optional string: NULL when absent.  Names, versions and labels must be
- * JSON strings; an empty one is the builder's error, as in the text form.
- */
-static char *
-JsonText(JsonbValue *v, const char *path, int *len)
-{
-	if (v == NULL)
-		return NULL;
-	if (v->type != jbvString)
-		JsonError(path, "must be a string");
-	*len = v->val.string.len;
-	return pnstrdup(v->val.string.val, v->val.string.len);
-}
-
-/* The number of elements of a JSON array (an error when it is not one). */
-static int
-JsonArrayCount(JsonbValue *arr, const char *path)
-{
-	if (arr == NULL || !JsonIsContainer(arr, false))
-		JsonError(path, "must be an array");
-	return JsonContainerSize(arr->val.binary.data);
-}
-
-/*
- * Elements of an array as JsonbValues (scalars; containers as jbvBinary).
- * Callers check JsonArrayCount against their limits first.
- */
-static JsonbValue *
-JsonElements(JsonbValue *arr, const char *path, int *n)
-{
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-	JsonbValue *out;
-	int			cap = JsonArrayCount(arr, path);
-
-	out = palloc(sizeof(JsonbValue) * Max(cap, 1));
-	*n = 0;
-	it = JsonbIteratorInit(arr->val.binary.data);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		CHECK_FOR_INTERRUPTS();
-		if (tok == WJB_ELEM)
-			out[(*n)++] = v;
-	}
-	return out;
+	return jsonb_form_number(&CardForm, v, psprintf("%s.%s", path, key),
+							 FactorSubject(f, what, 0, NULL, 0));
 }
 
 /*
@@ -323,7 +204,7 @@ static double *
 JsonNumbers(JsonbValue *arr, const char *path, const CrmFactorSpec *f, CrmCardNumber what,
 			int *n)
 {
-	JsonbValue *elems = JsonElements(arr, path, n);
+	JsonbValue *elems = jsonb_form_elements(&CardForm, arr, path, n);
 	double	   *out = palloc(sizeof(double) * Max(*n, 1));
 	int			i;
 
@@ -335,19 +216,12 @@ JsonNumbers(JsonbValue *arr, const char *path, const CrmFactorSpec *f, CrmCardNu
 			snprintf(subject, sizeof(subject), "tier bound %d", i + 1);
 		else
 			crm_card_subject(subject, sizeof(subject), f->name, f->name_len, what, i + 1, NULL, 0);
-		out[i] = JsonNumber(&elems[i], psprintf("%s[%d]", path, i), subject);
+		out[i] = jsonb_form_number(&CardForm, &elems[i], psprintf("%s[%d]", path, i), subject);
 	}
 	return out;
 }
 
-/* Raise a core count error (crm_*_count_ok) recorded in err. */
-static void
-CountCheck(bool ok, CrmError *err)
-{
-	if (!ok)
-		crm_ereport(err);
-}
-
+/* "levels": {"labels": [...], "floors": [...]} or a crm.tiers literal. */
 static CrmTiers *
 JsonLevels(JsonbValue *v, size_t *size)
 {
@@ -356,14 +230,14 @@ JsonLevels(JsonbValue *v, size_t *size)
 	CrmTiers   *t;
 
 	if (v == NULL)
-		JsonError("levels", "is required");
+		jsonb_form_error(&CardForm, "levels", "is required");
 	if (v->type == jbvString)
 	{
 		char	   *lit = pnstrdup(v->val.string.val, v->val.string.len);
 
 		t = crm_tiers_parse(lit, size, &err);
 	}
-	else if (JsonIsContainer(v, true))
+	else if (jsonb_form_is_object(v))
 	{
 		JsonbContainer *obj = v->val.binary.data;
 		int			nlabels;
@@ -374,30 +248,33 @@ JsonLevels(JsonbValue *v, size_t *size)
 		uint32	   *ll;
 		int			i;
 
-		JsonCheckKeys(obj, keys, "levels");
+		jsonb_form_check_keys(&CardForm, obj, keys, "levels");
 		/* only the upper limits here (before allocating): the rest is the builder's */
-		nlabels = JsonArrayCount(JsonGet(obj, "labels"), "levels.labels");
-		nfloors = JsonArrayCount(JsonGet(obj, "floors"), "levels.floors");
-		CountCheck(Max(nlabels, nfloors + 1) <= CRM_TIERS_MAX_TIERS ||
-				   crm_tiers_count_ok(Max(nlabels, nfloors + 1), &err), &err);
-		labels = JsonElements(JsonGet(obj, "labels"), "levels.labels", &nlabels);
-		floors = JsonNumbers(JsonGet(obj, "floors"), "levels.floors", NULL, 0, &nfloors);
+		nlabels = jsonb_form_array_length(&CardForm, jsonb_form_get(obj, "labels"), "levels.labels");
+		nfloors = jsonb_form_array_length(&CardForm, jsonb_form_get(obj, "floors"), "levels.floors");
+		RaiseIf(Max(nlabels, nfloors + 1) <= CRM_TIERS_MAX_TIERS ||
+				crm_tiers_count_ok(Max(nlabels, nfloors + 1), &err), &err);
+		labels = jsonb_form_elements(&CardForm, jsonb_form_get(obj, "labels"), "levels.labels",
+									 &nlabels);
+		floors = JsonNumbers(jsonb_form_get(obj, "floors"), "levels.floors", NULL, 0, &nfloors);
 		if (nlabels != nfloors + 1)
-			JsonError("levels", psprintf("needs one more label than floors, got %d labels and %d floors",
-										 nlabels, nfloors));
+			jsonb_form_error(&CardForm, "levels",
+							 psprintf("needs one more label than floors, got %d labels and %d floors",
+									  nlabels, nfloors));
 		lp = palloc(sizeof(char *) * nlabels);
 		ll = palloc(sizeof(uint32) * nlabels);
 		for (i = 0; i < nlabels; i++)
 		{
 			if (labels[i].type != jbvString)
-				JsonError(psprintf("levels.labels[%d]", i), "must be a string");
+				jsonb_form_error(&CardForm, psprintf("levels.labels[%d]", i), "must be a string");
 			lp[i] = labels[i].val.string.val;
 			ll[i] = labels[i].val.string.len;
 		}
 		t = crm_tiers_build(nlabels, floors, lp, ll, size, &err);
 	}
 	else
-		JsonError("levels", "must be an object with labels and floors, or a crm.tiers literal");
+		jsonb_form_error(&CardForm, "levels",
+						 "must be an object with labels and floors, or a crm.tiers literal");
 	if (t == NULL)
 		crm_ereport(&err);
 	return t;
@@ -407,24 +284,25 @@ JsonLevels(JsonbValue *v, size_t *size)
 static void
 JsonNumericFactor(JsonbContainer *obj, const char *path, CrmFactorSpec *f)
 {
-	JsonbValue *edges = JsonGet(obj, "edges");
-	JsonbValue *points = JsonGet(obj, "points");
+	JsonbValue *edges = jsonb_form_get(obj, "edges");
+	JsonbValue *points = jsonb_form_get(obj, "points");
 	int			nedges = 0;
 	int			npoints;
 	CrmError	err = {0};
 
 	/* the bin limit before anything is allocated; the rest is the builder's */
-	npoints = JsonArrayCount(points, psprintf("%s.points", path));
+	npoints = jsonb_form_array_length(&CardForm, points, psprintf("%s.points", path));
 	if (edges)
-		nedges = JsonArrayCount(edges, psprintf("%s.edges", path));
-	CountCheck(Max(npoints, nedges + 1) <= CRM_CARD_MAX_BINS ||
-			   crm_card_entry_count_ok(f->name, f->name_len, CRM_FACTOR_NUMERIC,
-									   Max(npoints, nedges + 1), &err), &err);
+		nedges = jsonb_form_array_length(&CardForm, edges, psprintf("%s.edges", path));
+	RaiseIf(Max(npoints, nedges + 1) <= CRM_CARD_MAX_BINS ||
+			crm_card_entry_count_ok(f->name, f->name_len, CRM_FACTOR_NUMERIC,
+									Max(npoints, nedges + 1), &err), &err);
 	f->edges = edges ? JsonNumbers(edges, psprintf("%s.edges", path), f, CRM_CARD_EDGE, &nedges) : NULL;
 	f->points = JsonNumbers(points, psprintf("%s.points", path), f, CRM_CARD_POINTS, &npoints);
 	if (npoints != nedges + 1)
-		JsonError(path, psprintf("needs one more points than edges, got %d points and %d edges",
-								 npoints, nedges));
+		jsonb_form_error(&CardForm, path,
+						 psprintf("needs one more points than edges, got %d points and %d edges",
+								  npoints, nedges));
 	f->kind = CRM_FACTOR_NUMERIC;
 	f->n = npoints;
 }
@@ -433,42 +311,33 @@ JsonNumericFactor(JsonbContainer *obj, const char *path, CrmFactorSpec *f)
 static void
 JsonCategoryFactor(JsonbContainer *obj, const char *path, CrmFactorSpec *f)
 {
-	JsonbValue *pts = JsonGet(obj, "points");
+	JsonbValue *pts = jsonb_form_get(obj, "points");
 	CrmError	err = {0};
-	int			cap;
-	JsonbIterator *it;
-	JsonbValue	kv;
-	JsonbIteratorToken tok;
+	JsonbPair  *members;
 	const char **keys;
 	uint32	   *lens;
 	double	   *points;
+	int			n;
+	int			i;
 
-	if (pts == NULL || !JsonIsContainer(pts, true))
-		JsonError(psprintf("%s.points", path), "must be an object of value: points");
-	cap = JsonContainerSize(pts->val.binary.data);
-	CountCheck(crm_card_entry_count_ok(f->name, f->name_len, CRM_FACTOR_CATEGORY, cap, &err), &err);
-	keys = palloc(sizeof(char *) * Max(cap, 1));
-	lens = palloc(sizeof(uint32) * Max(cap, 1));
-	points = palloc(sizeof(double) * Max(cap, 1));
-	f->kind = CRM_FACTOR_CATEGORY;
-	f->n = 0;
-	it = JsonbIteratorInit(pts->val.binary.data);
-	while ((tok = JsonbIteratorNext(&it, &kv, true)) != WJB_DONE)
+	if (pts == NULL || !jsonb_form_is_object(pts))
+		jsonb_form_error(&CardForm, psprintf("%s.points", path), "must be an object of value: points");
+	RaiseIf(crm_card_entry_count_ok(f->name, f->name_len, CRM_FACTOR_CATEGORY,
+									JsonContainerSize(pts->val.binary.data), &err), &err);
+	members = jsonb_form_members(pts->val.binary.data, &n);
+	keys = palloc(sizeof(char *) * Max(n, 1));
+	lens = palloc(sizeof(uint32) * Max(n, 1));
+	points = palloc(sizeof(double) * Max(n, 1));
+	for (i = 0; i < n; i++)
 	{
-		CHECK_FOR_INTERRUPTS();
-		if (tok == WJB_KEY)
-		{
-			keys[f->n] = pnstrdup(kv.val.string.val, kv.val.string.len);
-			lens[f->n] = kv.val.string.len;
-		}
-		else if (tok == WJB_VALUE)
-		{
-			points[f->n] = JsonNumber(&kv, psprintf("%s.points.%s", path, keys[f->n]),
-									  FactorSubject(f, CRM_CARD_POINTS, f->n + 1,
-													keys[f->n], lens[f->n]));
-			f->n++;
-		}
+		keys[i] = pnstrdup(members[i].key.val.string.val, members[i].key.val.string.len);
+		lens[i] = members[i].key.val.string.len;
+		points[i] = jsonb_form_number(&CardForm, &members[i].value,
+									  psprintf("%s.points.%s", path, keys[i]),
+									  FactorSubject(f, CRM_CARD_POINTS, i + 1, keys[i], lens[i]));
 	}
+	f->kind = CRM_FACTOR_CATEGORY;
+	f->n = n;
 	f->keys = keys;
 	f->key_lens = lens;
 	f->points = points;
@@ -486,32 +355,36 @@ JsonFactor(JsonbValue *v, int index, CrmFactorSpec *f)
 	JsonbValue *type;
 	int			len;
 
-	if (!JsonIsContainer(v, true))
-		JsonError(path, "must be an object");
+	if (!jsonb_form_is_object(v))
+		jsonb_form_error(&CardForm, path, "must be an object");
 	obj = v->val.binary.data;
-	f->name = JsonText(JsonGet(obj, "name"), psprintf("%s.name", path), &len);
+	f->name = jsonb_form_string(&CardForm, jsonb_form_get(obj, "name"), psprintf("%s.name", path), &len);
 	if (f->name == NULL)
-		JsonError(path, "needs a name");
+		jsonb_form_error(&CardForm, path, "needs a name");
 	f->name_len = len;
-	type = JsonGet(obj, "type");
+	type = jsonb_form_get(obj, "type");
 	if (type == NULL || type->type != jbvString)
-		JsonError(path, "needs a type: \"numeric\" or \"category\"");
+		jsonb_form_error(&CardForm, path, "needs a type: \"numeric\" or \"category\"");
 
 	if (type->val.string.len == 7 && memcmp(type->val.string.val, "numeric", 7) == 0)
 	{
-		JsonCheckKeys(obj, num_keys, path);
+		jsonb_form_check_keys(&CardForm, obj, num_keys, path);
 		JsonNumericFactor(obj, path, f);
 	}
 	else if (type->val.string.len == 8 && memcmp(type->val.string.val, "category", 8) == 0)
 	{
-		JsonCheckKeys(obj, cat_keys, path);
+		jsonb_form_check_keys(&CardForm, obj, cat_keys, path);
 		JsonCategoryFactor(obj, path, f);
 	}
 	else
-		JsonError(psprintf("%s.type", path), "must be \"numeric\" or \"category\"");
+		jsonb_form_error(&CardForm, psprintf("%s.type", path), "must be \"numeric\" or \"category\"");
 	f->missing = JsonNumberOr(obj, "missing", 0, path, f, CRM_CARD_MISSING);
 }
 
+/*
+ * The cast jsonb -> crm.scorecard: the JSON form above, read into a
+ * CrmCardSpec and built by crm_card_build like every other form.
+ */
 PG_FUNCTION_INFO_V1(scorecard_from_jsonb);
 Datum
 scorecard_from_jsonb(PG_FUNCTION_ARGS)
@@ -522,6 +395,7 @@ scorecard_from_jsonb(PG_FUNCTION_ARGS)
 	CrmCardSpec spec;
 	JsonbValue *factors;
 	JsonbValue *strict;
+	JsonbValue *elems;
 	CrmFactorSpec *fs;
 	CrmError	err = {0};
 	size_t		size;
@@ -531,35 +405,32 @@ scorecard_from_jsonb(PG_FUNCTION_ARGS)
 	int			i;
 
 	if (!JsonContainerIsObject(root) || JsonContainerIsScalar(root))
-		JsonError("the card", "must be a JSON object");
-	JsonCheckKeys(root, keys, "the card");
+		jsonb_form_error(&CardForm, "the card", "must be a JSON object");
+	jsonb_form_check_keys(&CardForm, root, keys, "the card");
 	memset(&spec, 0, sizeof(spec));
-	spec.name = JsonText(JsonGet(root, "name"), "name", &len);
+	spec.name = jsonb_form_string(&CardForm, jsonb_form_get(root, "name"), "name", &len);
 	spec.name_len = spec.name ? len : 0;
-	spec.version = JsonText(JsonGet(root, "version"), "version", &len);
+	spec.version = jsonb_form_string(&CardForm, jsonb_form_get(root, "version"), "version", &len);
 	spec.version_len = spec.version ? len : 0;
-	strict = JsonGet(root, "strict");
+	strict = jsonb_form_get(root, "strict");
 	if (strict != NULL && strict->type != jbvBool)
-		JsonError("strict", "must be true or false");
+		jsonb_form_error(&CardForm, "strict", "must be true or false");
 	spec.strict = strict != NULL && strict->val.boolean;
-	factors = JsonGet(root, "factors");
+	factors = jsonb_form_get(root, "factors");
 	if (factors == NULL)
-		JsonError("factors", "is required");
-	n = JsonArrayCount(factors, "factors");
-	CountCheck(n <= CRM_CARD_MAX_FACTORS || crm_card_factor_count_ok(n, &err), &err);
+		jsonb_form_error(&CardForm, "factors", "is required");
+	n = jsonb_form_array_length(&CardForm, factors, "factors");
+	RaiseIf(n <= CRM_CARD_MAX_FACTORS || crm_card_factor_count_ok(n, &err), &err);
+	elems = jsonb_form_elements(&CardForm, factors, "factors", &n);
+	fs = palloc0(sizeof(CrmFactorSpec) * Max(n, 1));
+	for (i = 0; i < n; i++)
 	{
-		JsonbValue *elems = JsonElements(factors, "factors", &n);
-
-		fs = palloc0(sizeof(CrmFactorSpec) * Max(n, 1));
-		for (i = 0; i < n; i++)
-		{
-			CHECK_FOR_INTERRUPTS();
-			JsonFactor(&elems[i], i, &fs[i]);
-		}
+		CHECK_FOR_INTERRUPTS();
+		JsonFactor(&elems[i], i, &fs[i]);
 	}
 	spec.nfactors = n;
 	spec.factors = fs;
-	spec.levels = JsonLevels(JsonGet(root, "levels"), &spec.levels_size);
+	spec.levels = JsonLevels(jsonb_form_get(root, "levels"), &spec.levels_size);
 
 	c = crm_card_build(&spec, &size, &err);
 	if (c == NULL)
@@ -571,6 +442,7 @@ scorecard_from_jsonb(PG_FUNCTION_ARGS)
  * crm.scorecard -> jsonb (the same schema)
  * ---------------------------------------------------------------------- */
 
+/* Append a number in shortest round-trip form (as the text form prints it). */
 static void
 AppendJsonNumber(StringInfo buf, double d)
 {
@@ -580,12 +452,17 @@ AppendJsonNumber(StringInfo buf, double d)
 	appendStringInfoString(buf, num);
 }
 
+/* Append len bytes as a JSON string, escaped. */
 static void
 AppendJsonString(StringInfo buf, const char *s, size_t len)
 {
 	escape_json(buf, pnstrdup(s, len));
 }
 
+/*
+ * The cast crm.scorecard -> jsonb: the JSON form, every default written
+ * out.
+ */
 PG_FUNCTION_INFO_V1(scorecard_to_jsonb);
 Datum
 scorecard_to_jsonb(PG_FUNCTION_ARGS)
@@ -678,6 +555,7 @@ scorecard_to_jsonb(PG_FUNCTION_ARGS)
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
 }
 
+/* crm.scorecard_levels(card): the level bands as a crm.tiers value. */
 PG_FUNCTION_INFO_V1(scorecard_levels);
 Datum
 scorecard_levels(PG_FUNCTION_ARGS)

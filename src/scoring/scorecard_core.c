@@ -17,13 +17,20 @@
 #include "outbuf_core.h"
 #include "scorecard_core.h"
 
-/* The whole card is bounded so that offsets fit in 32 bits with room to spare. */
+/*
+ * The whole card is bounded so that offsets fit in 32 bits with room to
+ * spare.
+ */
 #define CRM_CARD_MAX_SIZE	((size_t) 64 * 1024 * 1024)
 
 static const char *const reserved_words[] = {
 	"name", "version", "strict", "levels", "numeric", "category", "null"
 };
 
+/*
+ * Whether a word is a keyword of the text form (it must then be quoted as a
+ * name).
+ */
 static bool
 IsReserved(const char *s, size_t len)
 {
@@ -35,12 +42,22 @@ IsReserved(const char *s, size_t len)
 	return false;
 }
 
+/*
+ * Whether a word must be double-quoted: a keyword, or not a bare word
+ * (scorecard_core.h).
+ */
 bool
 crm_card_needs_quotes(const char *s, size_t len)
 {
 	return IsReserved(s, len) || !crm_lex_is_bare_word(s, len);
 }
 
+/*
+ * Index of a listed category value, or -1.
+ * A binary search (Knuth, The Art of Computer Programming vol. 3, 6.2.1,
+ * Algorithm B) over the factor's values, which the builder stores sorted
+ * by crm_lex_compare_bytes: log2(n) + 1 comparisons, whatever the value.
+ */
 int
 crm_card_category_index(const CrmScorecard *c, const CrmCardFactor *f,
 						const char *value, size_t len)
@@ -64,6 +81,10 @@ crm_card_category_index(const CrmScorecard *c, const CrmCardFactor *f,
 	return -1;
 }
 
+/*
+ * Index of the factor with this name, or -1 (a linear scan: at most 256
+ * factors).
+ */
 int
 crm_card_find_factor(const CrmScorecard *c, const char *name, size_t len)
 {
@@ -87,6 +108,7 @@ typedef struct KeyPoints
 	double		points;
 } KeyPoints;
 
+/* qsort comparator: category values in label order (crm_lex_compare_bytes). */
 static int
 CompareKeyPoints(const void *a, const void *b)
 {
@@ -205,6 +227,7 @@ crm_card_entry_count_ok(const char *factor, uint32_t flen, CrmFactorKind kind,
 	return true;
 }
 
+/* n rounded up to a multiple of 8, for the card's double arrays. */
 static size_t
 Align8(size_t n)
 {
@@ -348,7 +371,10 @@ FreeSorted(KeyPoints **sorted, int nfactors)
 	crm_core_free(sorted);
 }
 
-/* Copy a string into the card's string area (NUL-terminated) and point dst at it. */
+/*
+ * Copy a string into the card's string area (NUL-terminated) and point dst
+ * at it.
+ */
 static void
 PutString(CrmScorecard *c, size_t *spos, CrmCardStr *dst, const char *src, uint32_t len)
 {
@@ -443,9 +469,11 @@ ExtremePoints(const CrmScorecard *c, int i, int sign)
 
 /*
  * Whether every total the card can give is finite.  Scores add the factors'
- * points in factor order; float8 addition is monotonic, so each running
- * total lies between the running totals of the lowest and of the highest
- * points, and it is enough that those two sums are finite.
+ * points in factor order; float8 addition is monotonic (IEEE 754 rounds
+ * correctly, and correct rounding preserves order: a <= b implies
+ * fl(a + c) <= fl(b + c)), so each running total lies between the running
+ * totals of the lowest and of the highest points, and it is enough that
+ * those two sums are finite.
  */
 static bool
 CheckTotals(const CrmScorecard *c, CrmError *err)
@@ -469,6 +497,17 @@ CheckTotals(const CrmScorecard *c, CrmError *err)
 	return false;
 }
 
+/*
+ * Validate a card and pack it (scorecard_core.h).
+ *
+ * The canonical form: equal cards have equal bytes, so = and hash compare
+ * bytes (ruleset.h).  Category values are sorted bytewise, -0 is stored as
+ * 0, the points for other values of a numeric factor are 0, every default
+ * (missing and other points) is stored, the embedded levels' varlena
+ * header is zeroed and padding is left as crm_core_alloc zeroed it.  The
+ * checks come first, with the sizes they add up; one allocation of the
+ * exact size follows, then PackCard.
+ */
 CrmScorecard *
 crm_card_build(const CrmCardSpec *spec, size_t *size, CrmError *err)
 {
@@ -564,12 +603,17 @@ typedef struct FactorBuf
 	uint32_t   *lens;
 } FactorBuf;
 
+/* Move the cursor past white space (lex_core.h's definition). */
 static void
 SkipSpace(CardParser *ps)
 {
 	ps->p = crm_lex_skip_space(ps->p);
 }
 
+/*
+ * Record 22P02 for the literal (cut at 120 bytes), the detail saying what
+ * was expected where.
+ */
 static void
 SyntaxError(CardParser *ps, const char *what)
 {
@@ -621,6 +665,10 @@ ReadWord(CardParser *ps, const char **out, bool *quoted)
 	return n;
 }
 
+/*
+ * Consume the character ch after white space, or record the syntax error
+ * what.
+ */
 static bool
 Expect(CardParser *ps, char ch, const char *what)
 {
@@ -634,7 +682,10 @@ Expect(CardParser *ps, char ch, const char *what)
 	return true;
 }
 
-/* What ReadNumber reads, for an out-of-range message (see crm_card_subject). */
+/*
+ * What ReadNumber reads, for an out-of-range message (see
+ * crm_card_subject).
+ */
 typedef struct NumberRole
 {
 	const CrmFactorSpec *factor;
@@ -691,12 +742,20 @@ ReadNumber(CardParser *ps, double *out, const char *what, NumberRole role)
 	return true;
 }
 
+/*
+ * Whether the word read (w, len bytes, quoted or not) is the bare keyword
+ * kw.
+ */
 static bool
 IsKeyword(const char *w, long len, bool quoted, const char *kw)
 {
 	return !quoted && (size_t) len == strlen(kw) && memcmp(w, kw, (size_t) len) == 0;
 }
 
+/*
+ * Append one entry (edge, points, category value) to a factor's arrays,
+ * doubling them when full.
+ */
 static void
 FactorPush(FactorBuf *fb, double edge, double points, const char *key, uint32_t len)
 {
@@ -732,6 +791,7 @@ FactorPush(FactorBuf *fb, double edge, double points, const char *key, uint32_t 
 	fb->n++;
 }
 
+/* Free a factor's arrays (FactorPush). */
 static void
 FactorFree(FactorBuf *fb)
 {
@@ -971,24 +1031,209 @@ TiersLiteralEnd(const char *p)
 	return NULL;
 }
 
+/* What the clauses of a card have given so far, and the parser's buffers. */
+typedef struct CardClauses
+{
+	CrmCardSpec spec;
+	CrmFactorSpec *factors;		/* cap entries; spec.nfactors used */
+	FactorBuf  *bufs;			/* each factor's growable arrays */
+	int			cap;
+	CrmTiers   *levels;
+	size_t		levels_size;
+	bool		have_name;
+	bool		have_version;
+	bool		have_strict;
+} CardClauses;
+
+/* "name word" or "version word" (is_name tells which). */
+static bool
+ParseNameClause(CardParser *ps, CardClauses *cl, bool is_name, const char *clause_start)
+{
+	const char *v;
+	bool		vq;
+	long		vlen;
+
+	if ((is_name && cl->have_name) || (!is_name && cl->have_version))
+	{
+		ps->p = clause_start;
+		SyntaxError(ps, is_name ? "Duplicate name clause" : "Duplicate version clause");
+		return false;
+	}
+	vlen = ReadWord(ps, &v, &vq);
+	if (vlen == -2)
+		return false;
+	if (vlen == -1)
+	{
+		SyntaxError(ps, is_name ? "Expected the scorecard name" : "Expected the scorecard version");
+		return false;
+	}
+	/* an empty name or version is the builder's error, as in every form */
+	if (is_name)
+	{
+		cl->spec.name = v;
+		cl->spec.name_len = (uint32_t) vlen;
+		cl->have_name = true;
+	}
+	else
+	{
+		cl->spec.version = v;
+		cl->spec.version_len = (uint32_t) vlen;
+		cl->have_version = true;
+	}
+	return true;
+}
+
+/* "levels: {...}", a crm.tiers literal read by the tiers parser. */
+static bool
+ParseLevelsClause(CardParser *ps, CardClauses *cl, const char *clause_start)
+{
+	const char *end;
+	char	   *lit;
+
+	if (cl->levels != NULL)
+	{
+		ps->p = clause_start;
+		SyntaxError(ps, "Duplicate levels clause");
+		return false;
+	}
+	if (!Expect(ps, ':', "Expected \":\" after levels"))
+		return false;
+	SkipSpace(ps);
+	if (*ps->p != '{' || (end = TiersLiteralEnd(ps->p)) == NULL)
+	{
+		SyntaxError(ps, "Expected the level bands, e.g. {low, medium >= 40, high >= 70}");
+		return false;
+	}
+	lit = crm_core_alloc((size_t) (end - ps->p) + 1);
+	memcpy(lit, ps->p, (size_t) (end - ps->p));
+	cl->levels = crm_tiers_parse(lit, &cl->levels_size, ps->err);
+	crm_core_free(lit);
+	if (cl->levels == NULL)
+		return false;
+	ps->p = end;
+	return true;
+}
+
+/* "name: numeric {...}" or "name: category {...}", the factor named w. */
+static bool
+ParseFactorClause(CardParser *ps, CardClauses *cl, const char *w, long len)
+{
+	const char *kind;
+	bool		kq;
+	long		klen;
+	CrmFactorSpec *f;
+
+	if (cl->spec.nfactors == cl->cap)
+	{
+		crm_error_set(ps->err, CRM_ERR_LIMIT, "a scorecard can have at most %d factors",
+					  CRM_CARD_MAX_FACTORS);
+		return false;
+	}
+	f = &cl->factors[cl->spec.nfactors];
+	memset(f, 0, sizeof(*f));
+	f->name = w;
+	f->name_len = (uint32_t) len;
+	cl->spec.nfactors++;
+	if (!Expect(ps, ':', "Expected \":\" after the factor name"))
+		return false;
+	klen = ReadWord(ps, &kind, &kq);
+	if (klen == -2)
+		return false;
+	if (klen >= 0 && IsKeyword(kind, klen, kq, "numeric"))
+		return ParseNumeric(ps, &cl->bufs[cl->spec.nfactors - 1], f);
+	if (klen >= 0 && IsKeyword(kind, klen, kq, "category"))
+		return ParseCategory(ps, &cl->bufs[cl->spec.nfactors - 1], f);
+	SyntaxError(ps, "Expected numeric or category");
+	return false;
+}
+
+/* One clause, whose first word w (len bytes) has been read at clause_start. */
+static bool
+ParseClause(CardParser *ps, CardClauses *cl, const char *w, long len, bool quoted,
+			const char *clause_start)
+{
+	if (IsKeyword(w, len, quoted, "name") || IsKeyword(w, len, quoted, "version"))
+		return ParseNameClause(ps, cl, w[0] == 'n', clause_start);
+	if (IsKeyword(w, len, quoted, "strict"))
+	{
+		if (cl->have_strict)
+		{
+			ps->p = clause_start;
+			SyntaxError(ps, "Duplicate strict clause");
+			return false;
+		}
+		cl->spec.strict = true;
+		cl->have_strict = true;
+		return true;
+	}
+	if (IsKeyword(w, len, quoted, "levels"))
+		return ParseLevelsClause(ps, cl, clause_start);
+	if (IsReserved(w, (size_t) len) && !quoted)
+	{
+		ps->p = clause_start;
+		SyntaxError(ps, "A factor named after a keyword must be double-quoted");
+		return false;
+	}
+	return ParseFactorClause(ps, cl, w, len);
+}
+
+/* The clauses of the whole input, separated by ';'. */
+static bool
+ParseClauses(CardParser *ps, CardClauses *cl)
+{
+	for (;;)
+	{
+		const char *w;
+		bool		quoted;
+		long		len;
+		const char *clause_start;
+
+		crm_check_interrupts();
+		SkipSpace(ps);
+		if (*ps->p == '\0')
+			break;
+		clause_start = ps->p;
+		len = ReadWord(ps, &w, &quoted);
+		if (len == -2)
+			return false;
+		if (len == -1)
+		{
+			SyntaxError(ps, "Expected a clause (name, version, strict, levels or a factor)");
+			if (*ps->p == '{' && clause_start == ps->str + strspn(ps->str, " \t\r\n\v\f"))
+				crm_error_hint(ps->err, "This looks like the JSON form of a card; cast it with '...'::jsonb::crm.scorecard.");
+			return false;
+		}
+		if (!ParseClause(ps, cl, w, len, quoted, clause_start))
+			return false;
+
+		SkipSpace(ps);
+		if (*ps->p == ';')
+		{
+			ps->p++;
+			continue;
+		}
+		if (*ps->p == '\0')
+			break;
+		SyntaxError(ps, "Expected \";\" between clauses");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Parse the text form: bound the work by the input length, read the
+ * clauses, build the card.
+ */
 CrmScorecard *
 crm_card_parse(const char *str, size_t *size, CrmError *err)
 {
 	CardParser	ps;
+	CardClauses cl;
 	size_t		inlen = strlen(str);
-	CrmCardSpec spec;
-	CrmFactorSpec *factors;
-	FactorBuf  *bufs;
-	int			cap;
-	CrmTiers   *levels = NULL;
-	size_t		levels_size = 0;
-	bool		have_name = false;
-	bool		have_version = false;
-	bool		have_strict = false;
 	CrmScorecard *result = NULL;
 	int			i;
 
-	memset(&spec, 0, sizeof(spec));
+	memset(&cl, 0, sizeof(cl));
 	if (inlen > CRM_CARD_MAX_TEXT)
 	{
 		crm_error_set(err, CRM_ERR_LIMIT,
@@ -1003,178 +1248,26 @@ crm_card_parse(const char *str, size_t *size, CrmError *err)
 	ps.scratch = crm_core_alloc(2 * inlen + 2);
 	ps.used = 0;
 	/* every factor clause takes at least "x:numeric{0}", 12 bytes */
-	cap = (int) (inlen / 12 + 1);
-	if (cap > CRM_CARD_MAX_FACTORS + 1)
-		cap = CRM_CARD_MAX_FACTORS + 1;
-	factors = crm_core_alloc(sizeof(CrmFactorSpec) * (size_t) cap);
-	bufs = crm_core_alloc(sizeof(FactorBuf) * (size_t) cap);
+	cl.cap = (int) (inlen / 12 + 1);
+	if (cl.cap > CRM_CARD_MAX_FACTORS + 1)
+		cl.cap = CRM_CARD_MAX_FACTORS + 1;
+	cl.factors = crm_core_alloc(sizeof(CrmFactorSpec) * (size_t) cl.cap);
+	cl.bufs = crm_core_alloc(sizeof(FactorBuf) * (size_t) cl.cap);
 
-	for (;;)
+	if (ParseClauses(&ps, &cl))
 	{
-		const char *w;
-		bool		quoted;
-		long		len;
-		const char *clause_start;
-
-		crm_check_interrupts();
-		SkipSpace(&ps);
-		if (*ps.p == '\0')
-			break;
-		clause_start = ps.p;
-		len = ReadWord(&ps, &w, &quoted);
-		if (len == -2)
-			goto done;
-		if (len == -1)
-		{
-			SyntaxError(&ps, "Expected a clause (name, version, strict, levels or a factor)");
-			if (*ps.p == '{' && clause_start == str + strspn(str, " \t\r\n\v\f"))
-				crm_error_hint(err, "This looks like the JSON form of a card; cast it with '...'::jsonb::crm.scorecard.");
-			goto done;
-		}
-
-		if (IsKeyword(w, len, quoted, "name") || IsKeyword(w, len, quoted, "version"))
-		{
-			bool		is_name = w[0] == 'n';
-			const char *v;
-			bool		vq;
-			long		vlen;
-
-			if ((is_name && have_name) || (!is_name && have_version))
-			{
-				ps.p = clause_start;
-				SyntaxError(&ps, is_name ? "Duplicate name clause" : "Duplicate version clause");
-				goto done;
-			}
-			vlen = ReadWord(&ps, &v, &vq);
-			if (vlen == -2)
-				goto done;
-			if (vlen == -1)
-			{
-				SyntaxError(&ps, is_name ? "Expected the scorecard name" : "Expected the scorecard version");
-				goto done;
-			}
-			/* an empty name or version is the builder's error, as in every form */
-			if (is_name)
-			{
-				spec.name = v;
-				spec.name_len = (uint32_t) vlen;
-				have_name = true;
-			}
-			else
-			{
-				spec.version = v;
-				spec.version_len = (uint32_t) vlen;
-				have_version = true;
-			}
-		}
-		else if (IsKeyword(w, len, quoted, "strict"))
-		{
-			if (have_strict)
-			{
-				ps.p = clause_start;
-				SyntaxError(&ps, "Duplicate strict clause");
-				goto done;
-			}
-			spec.strict = true;
-			have_strict = true;
-		}
-		else if (IsKeyword(w, len, quoted, "levels"))
-		{
-			const char *end;
-			char	   *lit;
-
-			if (levels != NULL)
-			{
-				ps.p = clause_start;
-				SyntaxError(&ps, "Duplicate levels clause");
-				goto done;
-			}
-			if (!Expect(&ps, ':', "Expected \":\" after levels"))
-				goto done;
-			SkipSpace(&ps);
-			if (*ps.p != '{' || (end = TiersLiteralEnd(ps.p)) == NULL)
-			{
-				SyntaxError(&ps, "Expected the level bands, e.g. {low, medium >= 40, high >= 70}");
-				goto done;
-			}
-			lit = crm_core_alloc((size_t) (end - ps.p) + 1);
-			memcpy(lit, ps.p, (size_t) (end - ps.p));
-			levels = crm_tiers_parse(lit, &levels_size, err);
-			crm_core_free(lit);
-			if (levels == NULL)
-				goto done;
-			ps.p = end;
-		}
-		else if (IsReserved(w, (size_t) len) && !quoted)
-		{
-			ps.p = clause_start;
-			SyntaxError(&ps, "A factor named after a keyword must be double-quoted");
-			goto done;
-		}
-		else
-		{
-			const char *kind;
-			bool		kq;
-			long		klen;
-			CrmFactorSpec *f;
-
-			if (spec.nfactors == cap)
-			{
-				crm_error_set(err, CRM_ERR_LIMIT, "a scorecard can have at most %d factors",
-							  CRM_CARD_MAX_FACTORS);
-				goto done;
-			}
-			f = &factors[spec.nfactors];
-			memset(f, 0, sizeof(*f));
-			f->name = w;
-			f->name_len = (uint32_t) len;
-			spec.nfactors++;
-			if (!Expect(&ps, ':', "Expected \":\" after the factor name"))
-				goto done;
-			klen = ReadWord(&ps, &kind, &kq);
-			if (klen == -2)
-				goto done;
-			if (klen >= 0 && IsKeyword(kind, klen, kq, "numeric"))
-			{
-				if (!ParseNumeric(&ps, &bufs[spec.nfactors - 1], f))
-					goto done;
-			}
-			else if (klen >= 0 && IsKeyword(kind, klen, kq, "category"))
-			{
-				if (!ParseCategory(&ps, &bufs[spec.nfactors - 1], f))
-					goto done;
-			}
-			else
-			{
-				SyntaxError(&ps, "Expected numeric or category");
-				goto done;
-			}
-		}
-
-		SkipSpace(&ps);
-		if (*ps.p == ';')
-		{
-			ps.p++;
-			continue;
-		}
-		if (*ps.p == '\0')
-			break;
-		SyntaxError(&ps, "Expected \";\" between clauses");
-		goto done;
+		cl.spec.factors = cl.factors;
+		cl.spec.levels = cl.levels;
+		cl.spec.levels_size = cl.levels_size;
+		result = crm_card_build(&cl.spec, size, err);
 	}
 
-	spec.factors = factors;
-	spec.levels = levels;
-	spec.levels_size = levels_size;
-	result = crm_card_build(&spec, size, err);
-
-done:
-	for (i = 0; i < cap; i++)
-		FactorFree(&bufs[i]);
-	crm_core_free(bufs);
-	crm_core_free(factors);
-	if (levels)
-		crm_core_free(levels);
+	for (i = 0; i < cl.cap; i++)
+		FactorFree(&cl.bufs[i]);
+	crm_core_free(cl.bufs);
+	crm_core_free(cl.factors);
+	if (cl.levels)
+		crm_core_free(cl.levels);
 	crm_core_free(ps.scratch);
 	return result;
 }
@@ -1183,6 +1276,7 @@ done:
  * Printer
  * ---------------------------------------------------------------------- */
 
+/* Write a word, double-quoted and escaped when it needs quotes. */
 static void
 OutWord(CrmOut *o, const char *s, size_t len)
 {
@@ -1196,6 +1290,10 @@ OutWord(CrmOut *o, const char *s, size_t len)
 	o->data[o->len] = '\0';
 }
 
+/*
+ * Write a number in shortest round-trip form (Ryu, as float8out; see
+ * tiers_core.c).
+ */
 static void
 OutNumber(CrmOut *o, double d)
 {
@@ -1272,6 +1370,10 @@ crm_card_text_len(const CrmScorecard *c)
 	return n + 8 + crm_tiers_text_len(crm_card_levels(c));	/* "levels: " */
 }
 
+/*
+ * Print the canonical text form: clauses in a fixed order, every default
+ * written out.
+ */
 char *
 crm_card_print(const CrmScorecard *c)
 {
@@ -1351,33 +1453,34 @@ crm_card_print(const CrmScorecard *c)
  * Consistency check of a packed card
  * ---------------------------------------------------------------------- */
 
+/* Whether [off, off + len) lies within size bytes (without overflow). */
 static bool
 InRange(size_t off, size_t len, size_t size)
 {
 	return off <= size && len <= size - off;
 }
 
-int
-crm_card_check(const CrmScorecard *c, size_t size, CrmError *err)
+/*
+ * Whether every offset and length of a packed card lies inside size bytes,
+ * with the alignment its arrays need, and the embedded levels pass
+ * crm_tiers_check.  False with the error recorded when not.
+ */
+static bool
+CheckCardLayout(const CrmScorecard *c, size_t size, CrmError *err)
 {
 	size_t		fixed;
-	CrmCardSpec spec;
-	CrmFactorSpec *factors;
-	CrmScorecard *rebuilt;
-	size_t		rebuilt_size;
-	int			ok;
 	int			i;
 	uint32_t	j;
 
 	if (size < sizeof(CrmScorecard))
 	{
 		crm_error_set(err, CRM_ERR_BINARY, "crm.scorecard value is truncated");
-		return -1;
+		return false;
 	}
 	if (c->version != CRM_CARD_VERSION || (c->flags & ~CRM_CARD_FLAG_STRICT) != 0)
 	{
 		crm_error_set(err, CRM_ERR_BINARY, "unsupported crm.scorecard format version %d", c->version);
-		return -1;
+		return false;
 	}
 	fixed = sizeof(CrmScorecard) + sizeof(CrmCardFactor) * (size_t) c->nfactors;
 	if (c->nfactors < 1 || c->nfactors > CRM_CARD_MAX_FACTORS || fixed > size ||
@@ -1388,7 +1491,7 @@ crm_card_check(const CrmScorecard *c, size_t size, CrmError *err)
 		crm_tiers_check(crm_card_levels(c), c->levels_size, err) != 0)
 	{
 		crm_error_set(err, CRM_ERR_BINARY, "crm.scorecard value is corrupt");
-		return -1;
+		return false;
 	}
 	for (i = 0; i < c->nfactors; i++)
 	{
@@ -1406,29 +1509,42 @@ crm_card_check(const CrmScorecard *c, size_t size, CrmError *err)
 			 (f->keys_off % 4 != 0 || !InRange(f->keys_off, n * sizeof(CrmCardStr), size))))
 		{
 			crm_error_set(err, CRM_ERR_BINARY, "crm.scorecard value is corrupt");
-			return -1;
+			return false;
 		}
 		if (f->kind == CRM_FACTOR_CATEGORY)
 			for (j = 0; j < f->n; j++)
 				if (!InRange(crm_card_keys(c, f)[j].off, crm_card_keys(c, f)[j].len + 1, size))
 				{
 					crm_error_set(err, CRM_ERR_BINARY, "crm.scorecard value is corrupt");
-					return -1;
+					return false;
 				}
 	}
+	return true;
+}
 
-	/* semantics: rebuild from the parts and compare bytes */
-	memset(&spec, 0, sizeof(spec));
+/*
+ * The builder's input that describes a packed card (whose layout has been
+ * checked): *spec, and its factors in memory from crm_core_alloc (freed by
+ * FreeCardSpec).
+ */
+static CrmFactorSpec *
+CardSpec(const CrmScorecard *c, CrmCardSpec *spec)
+{
+	CrmFactorSpec *factors;
+	int			i;
+	uint32_t	j;
+
+	memset(spec, 0, sizeof(*spec));
 	factors = crm_core_alloc(sizeof(CrmFactorSpec) * c->nfactors);
-	spec.name = c->name.len ? crm_card_str(c, c->name) : NULL;
-	spec.name_len = c->name.len;
-	spec.version = c->card_version.len ? crm_card_str(c, c->card_version) : NULL;
-	spec.version_len = c->card_version.len;
-	spec.strict = (c->flags & CRM_CARD_FLAG_STRICT) != 0;
-	spec.nfactors = c->nfactors;
-	spec.factors = factors;
-	spec.levels = crm_card_levels(c);
-	spec.levels_size = c->levels_size;
+	spec->name = c->name.len ? crm_card_str(c, c->name) : NULL;
+	spec->name_len = c->name.len;
+	spec->version = c->card_version.len ? crm_card_str(c, c->card_version) : NULL;
+	spec->version_len = c->card_version.len;
+	spec->strict = (c->flags & CRM_CARD_FLAG_STRICT) != 0;
+	spec->nfactors = c->nfactors;
+	spec->factors = factors;
+	spec->levels = crm_card_levels(c);
+	spec->levels_size = c->levels_size;
 	for (i = 0; i < c->nfactors; i++)
 	{
 		const CrmCardFactor *f = &c->factors[i];
@@ -1456,6 +1572,42 @@ crm_card_check(const CrmScorecard *c, size_t size, CrmError *err)
 			factors[i].key_lens = lens;
 		}
 	}
+	return factors;
+}
+
+/* Free what CardSpec allocated for n factors. */
+static void
+FreeCardSpec(CrmFactorSpec *factors, int n)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (factors[i].kind == CRM_FACTOR_CATEGORY && factors[i].n > 0)
+		{
+			crm_core_free((void *) factors[i].keys);
+			crm_core_free((void *) factors[i].key_lens);
+		}
+	crm_core_free(factors);
+}
+
+/*
+ * Check a card of unknown origin: layout, then rebuild from its parts and
+ * compare bytes.
+ */
+int
+crm_card_check(const CrmScorecard *c, size_t size, CrmError *err)
+{
+	CrmCardSpec spec;
+	CrmFactorSpec *factors;
+	CrmScorecard *rebuilt;
+	size_t		rebuilt_size;
+	int			ok;
+
+	if (!CheckCardLayout(c, size, err))
+		return -1;
+
+	/* semantics: rebuild from the parts and compare bytes */
+	factors = CardSpec(c, &spec);
 	rebuilt = crm_card_build(&spec, &rebuilt_size, err);
 	ok = rebuilt != NULL && rebuilt_size == size &&
 		memcmp((const char *) rebuilt + sizeof(int32_t), (const char *) c + sizeof(int32_t),
@@ -1464,13 +1616,7 @@ crm_card_check(const CrmScorecard *c, size_t size, CrmError *err)
 		crm_error_set(err, CRM_ERR_BINARY, "crm.scorecard value is not canonical");
 	if (rebuilt)
 		crm_core_free(rebuilt);
-	for (i = 0; i < c->nfactors; i++)
-		if (factors[i].kind == CRM_FACTOR_CATEGORY && factors[i].n > 0)
-		{
-			crm_core_free((void *) factors[i].keys);
-			crm_core_free((void *) factors[i].key_lens);
-		}
-	crm_core_free(factors);
+	FreeCardSpec(factors, c->nfactors);
 	return ok ? 0 : -1;
 }
 
@@ -1598,7 +1744,10 @@ FreeDecoded(CrmFactorSpec *factors, int n)
 	crm_core_free(factors);
 }
 
-/* A whole binary value (recv): read the parts, then build like any other form. */
+/*
+ * A whole binary value (recv): read the parts, then build like any other
+ * form.
+ */
 CrmScorecard *
 crm_card_decode(const void *buf, size_t len, CrmConvFn conv, size_t *size, CrmError *err)
 {

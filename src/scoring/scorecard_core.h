@@ -3,9 +3,11 @@
  *	  crm.scorecard: layout, builder, text parser and printer, and the
  *	  per-factor scoring rules.  No server dependencies (fuzzed directly).
  *
- * A scorecard is an additive points card: each factor gives points for the
- * customer's attribute, the points add up to a total, and the total falls in
- * a level band.  Factors are
+ * A scorecard is an additive points card, the form credit and AML risk
+ * scorecards take in banking (N. Siddiqi, "Credit Risk Scorecards", Wiley,
+ * 2006: attributes binned, points per bin, the points added): each
+ * factor gives points for the customer's attribute, the points add up to a
+ * total, and the total falls in a level band.  Factors are
  *   numeric   ascending bin edges -> points per bin; a value equal to an
  *             edge falls in the upper bin (crm_bounds_locate, as crm.tiers)
  *   category  value -> points, with points for any unlisted value
@@ -103,30 +105,35 @@ typedef struct CrmScorecard
 	CrmCardFactor factors[];
 } CrmScorecard;
 
+/* The bytes of a string of the card (s.len of them, NUL after). */
 static inline const char *
 crm_card_str(const CrmScorecard *c, CrmCardStr s)
 {
 	return (const char *) c + s.off;
 }
 
+/* A factor's points: one per bin (numeric) or per listed value (category). */
 static inline const double *
 crm_card_points(const CrmScorecard *c, const CrmCardFactor *f)
 {
 	return (const double *) ((const char *) c + f->points_off);
 }
 
+/* A numeric factor's bin edges, n - 1 of them, strictly ascending. */
 static inline const double *
 crm_card_edges(const CrmScorecard *c, const CrmCardFactor *f)
 {
 	return (const double *) ((const char *) c + f->edges_off);
 }
 
+/* A category factor's listed values, sorted bytewise. */
 static inline const CrmCardStr *
 crm_card_keys(const CrmScorecard *c, const CrmCardFactor *f)
 {
 	return (const CrmCardStr *) ((const char *) c + f->keys_off);
 }
 
+/* The card's level bands, a complete crm.tiers value inside the card. */
 static inline const CrmTiers *
 crm_card_levels(const CrmScorecard *c)
 {
@@ -134,7 +141,12 @@ crm_card_levels(const CrmScorecard *c)
 }
 
 /*
- * Bin of a numeric value (0-based; finite x): the same rule as crm.tiers.
+ * Bin of a numeric value (0-based; finite x).
+ *
+ * The interval search: bin i covers [edge i-1, edge i), the first from
+ * -Infinity and the last to +Infinity, so the bin is the number of edges
+ * <= x, found by crm_bounds_locate, the branch-free binary search that
+ * crm.tiers uses (tiers_core.h): one rule decides every band in crm.
  */
 static inline int
 crm_card_numeric_bin(const CrmScorecard *c, const CrmCardFactor *f, double x)

@@ -27,13 +27,23 @@
 #include "partition.h"
 #include "validate.h"
 
-/* compensated running sum */
+/* A compensated running sum: the sum, and the rounding error it has lost. */
 typedef struct NeumaierSum
 {
 	double		sum;
 	double		comp;
 } NeumaierSum;
 
+/*
+ * Add x to a compensated sum.  Neumaier's improvement of Kahan's summation
+ * (A. Neumaier, "Rundungsfehleranalyse einiger Verfahren zur Summation
+ * endlicher Summen", ZAMM 54 (1974) 39-51): t = sum + x loses the low-order
+ * bits of whichever operand is smaller in magnitude, and (sum - t) + x, or
+ * (x - t) + sum, recovers them exactly; they accumulate in comp, which is
+ * added back once at the end.  Unlike Kahan's version this stays accurate
+ * when x is larger than the running sum, so the error of the total is
+ * about one unit in the last place, independent of the number of terms.
+ */
 static inline void
 NeumaierAdd(NeumaierSum *s, double x)
 {
@@ -87,6 +97,10 @@ ComputeAbove(WindowObject winobj, PartitionState *ps)
 	ps->ready = true;
 }
 
+/*
+ * crm.abc(value [, a, b]) OVER (...): the row's class, A, B or C (see the
+ * file header).
+ */
 PG_FUNCTION_INFO_V1(abc_window);
 Datum
 abc_window(PG_FUNCTION_ARGS)

@@ -20,6 +20,10 @@
 
 #define MAX_WIDTH 200
 
+/*
+ * crm.bar(value, max [, width]): the bar of value / max as text (see the
+ * file header).
+ */
 PG_FUNCTION_INFO_V1(bar_chart);
 Datum
 bar_chart(PG_FUNCTION_ARGS)
@@ -33,10 +37,7 @@ bar_chart(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 	int			i;
 
-	if (isnan(value))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("value must not be NaN")));
+	CheckNotNaN(value, "value");
 	CheckFinite(max, "max");
 	if (max <= 0)
 		ereport(ERROR,

@@ -35,7 +35,10 @@ FiniteDate(FunctionCallInfo fcinfo, int argno, const char *what)
 	return d;
 }
 
-/* as_of minus `months` calendar months, clamped to the month's end like date - interval. */
+/*
+ * as_of minus `months` calendar months, clamped to the month's end like
+ * date - interval.
+ */
 static DateADT
 MonthsBefore(DateADT as_of, int months)
 {
@@ -54,6 +57,10 @@ MonthsBefore(DateADT as_of, int months)
 	return date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
 }
 
+/*
+ * crm.lifecycle(first_active, last_active, active_months, as_of, ...): the
+ * stage, by the rules above in order.
+ */
 PG_FUNCTION_INFO_V1(lifecycle_stage);
 Datum
 lifecycle_stage(PG_FUNCTION_ARGS)

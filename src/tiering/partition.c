@@ -18,8 +18,14 @@
 #include "utils/memutils.h"
 
 #include "partition.h"
+#include "validate_core.h"
 
-/* qsort specialisations on the value (no NaN by the time we sort) */
+/*
+ * qsort specialisations on the value (no NaN by the time we sort):
+ * PostgreSQL's sort template, the quicksort of J. L. Bentley and M. D.
+ * McIlroy, "Engineering a sort function", Software: Practice and
+ * Experience 23 (1993) 1249-1265, with the comparison inlined.
+ */
 #define ST_SORT sort_entries_asc
 #define ST_ELEMENT_TYPE PartitionEntry
 #define ST_COMPARE(a, b) (((a)->value > (b)->value) - ((a)->value < (b)->value))
@@ -34,12 +40,28 @@
 #define ST_DEFINE
 #include "lib/sort_template.h"
 
+/* The non-finite error for the value of row i (0-based), naming the row. */
+static void pg_attribute_noreturn()
+NotFiniteRow(const char *fname, double v, int64 i)
+{
+	CrmError	err = {0};
+
+	crm_error_not_finite(&err, psprintf("%s: value", fname), v);
+	crm_error_detail(&err, "Row %lld of the window partition.", (long long) i + 1);
+	crm_ereport(&err);
+}
+
+/* The partition's state (see partition.h). */
 PartitionState *
 partition_state(WindowObject winobj)
 {
 	return (PartitionState *) WinGetPartitionLocalMemory(winobj, sizeof(PartitionState));
 }
 
+/*
+ * One result slot of elemsize bytes per row of the partition (see
+ * partition.h).
+ */
 void *
 partition_alloc_results(PartitionState *ps, Size elemsize)
 {
@@ -47,6 +69,10 @@ partition_alloc_results(PartitionState *ps, Size elemsize)
 								  mul_size(elemsize, Max(ps->rows, 1)));
 }
 
+/*
+ * Read every row's argument, refusing non-finite values, and sort (see
+ * partition.h).
+ */
 PartitionEntry *
 partition_load_sorted(WindowObject winobj, PartitionState *ps, bool descending,
 					  const char *fname)
@@ -71,12 +97,8 @@ partition_load_sorted(WindowObject winobj, PartitionState *ps, bool descending,
 		if (isnull || isout)
 			continue;
 		v = DatumGetFloat8(d);
-		if (!isfinite(v))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s: value must be a finite number, got %s", fname,
-							isnan(v) ? "NaN" : (v > 0 ? "Infinity" : "-Infinity")),
-					 errdetail("Row %lld of the window partition.", (long long) i + 1)));
+		if (unlikely(!isfinite(v)))
+			NotFiniteRow(fname, v, i);
 		entries[ps->n].value = v;
 		entries[ps->n].pos = i;
 		ps->n++;

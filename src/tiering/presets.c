@@ -74,6 +74,7 @@ static const TiersPreset presets[] = {
 
 #define NUM_PRESETS ((int) lengthof(presets))
 
+/* The crm.tiers value of a preset (the table is valid: a failure is a bug). */
 static CrmTiers *
 BuildPreset(const TiersPreset *p)
 {
@@ -92,6 +93,10 @@ BuildPreset(const TiersPreset *p)
 	return tiers_finish(t, size);
 }
 
+/*
+ * crm.tiers_preset(name): the preset's scheme; an unknown name lists the
+ * valid ones.
+ */
 PG_FUNCTION_INFO_V1(tiers_preset);
 Datum
 tiers_preset(PG_FUNCTION_ARGS)
@@ -158,6 +163,10 @@ LocalText(const char *utf8)
 	return CStringGetTextDatum(converted);
 }
 
+/*
+ * crm.tiers_presets(): every preset with its scheme, description and
+ * source.
+ */
 PG_FUNCTION_INFO_V1(tiers_presets);
 Datum
 tiers_presets(PG_FUNCTION_ARGS)

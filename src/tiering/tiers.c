@@ -3,9 +3,10 @@
  *	  crm.tiers type (I/O, equality, constructor, accessors) and the tier
  *	  lookups crm.tier / crm.tier_index, including hysteresis.
  *
- * The layout, parser and printer live in tiers_core.c; this file adds the
- * fmgr glue, binary I/O, NULL/NaN handling and the per-call-site cache that
- * keeps lookups close to the cost of a hand-written CASE chain.
+ * The layout, parser, printer and binary form live in tiers_core.c, and
+ * the type plumbing shared with the other rule-set types in ruleset.c;
+ * this file adds the fmgr glue, NULL/NaN handling and the per-call-site
+ * cache that keeps lookups close to the cost of a hand-written CASE chain.
  */
 #include "crm.h"
 
@@ -13,13 +14,12 @@
 
 #include "catalog/pg_type.h"
 #include "common/shortest_dec.h"
-#include "libpq/pqformat.h"
-#include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
+#include "ruleset.h"
 #include "tiers.h"
 #include "validate.h"
 
@@ -46,128 +46,109 @@ BuildOrError(int ntiers, const double *bounds, const char *const *labels,
 }
 
 /* ----------------------------------------------------------------------
- * Type I/O
+ * Type I/O, equality and hashing: the rule-set plumbing (ruleset.h) with
+ * the core's parser, printer and binary form (tiers_core.h).
  * ---------------------------------------------------------------------- */
 
+/* crm_tiers_parse for the descriptor. */
+static void *
+TiersParse(const char *str, size_t *size, CrmError *err)
+{
+	return crm_tiers_parse(str, size, err);
+}
+
+/* crm_tiers_print for the descriptor. */
+static char *
+TiersPrint(const void *value)
+{
+	return crm_tiers_print((const CrmTiers *) value);
+}
+
+/* crm_tiers_encode for the descriptor. */
+static uint8_t *
+TiersEncode(const void *value, CrmConvFn conv, size_t *len)
+{
+	return crm_tiers_encode((const CrmTiers *) value, conv, len);
+}
+
+/* crm_tiers_decode for the descriptor. */
+static void *
+TiersDecode(const void *buf, size_t len, CrmConvFn conv, size_t *size, CrmError *err)
+{
+	return crm_tiers_decode(buf, len, conv, size, err);
+}
+
+/*
+ * crm.tiers: values come only from crm_tiers_build, so they are not
+ * re-checked when read (crm_tiers_check rebuilds the value).
+ */
+static const RuleSetType TiersType = {
+	.name = "crm.tiers",
+	.parse = TiersParse,
+	.print = TiersPrint,
+	.encode = TiersEncode,
+	.decode = TiersDecode,
+	.check = NULL,
+};
+
+/* The text form, e.g. {mass, affluent >= 80000}. */
 PG_FUNCTION_INFO_V1(tiers_in);
 Datum
 tiers_in(PG_FUNCTION_ARGS)
 {
-	char	   *str = PG_GETARG_CSTRING(0);
-	CrmError	err = {0};
-	size_t		size;
-	CrmTiers   *t = crm_tiers_parse(str, &size, &err);
-
-	if (t == NULL)
-		crm_ereport(&err);
-	PG_RETURN_TIERS_P(tiers_finish(t, size));
+	return ruleset_in(&TiersType, fcinfo);
 }
 
+/* The canonical text form. */
 PG_FUNCTION_INFO_V1(tiers_out);
 Datum
 tiers_out(PG_FUNCTION_ARGS)
 {
-	CrmTiers   *t = PG_GETARG_TIERS_P(0);
-
-	PG_RETURN_CSTRING(crm_tiers_print(t));
+	return ruleset_out(&TiersType, fcinfo);
 }
 
 /*
- * Strings of a binary form arrive in the client's encoding: convert them to
- * the database encoding, verifying them (CrmConvFn for the cores' decoders).
- */
-const char *
-tiers_from_client(const char *s, size_t len, size_t *out_len)
-{
-	char	   *r = pg_client_to_server(s, (int) len);
-
-	*out_len = (r == s) ? len : strlen(r);
-	return r;
-}
-
-/* Strings of a binary form leave in the client's encoding (CrmConvFn). */
-const char *
-tiers_to_client(const char *s, size_t len, size_t *out_len)
-{
-	char	   *r = pg_server_to_client(s, (int) len);
-
-	*out_len = (r == s) ? len : strlen(r);
-	return r;
-}
-
-/* A core-encoded binary form as a bytea. */
-bytea *
-tiers_bytea(uint8_t *bin, size_t len)
-{
-	bytea	   *result;
-
-	if (bin == NULL)
-		elog(ERROR, "crm: binary encoder sized and wrote different lengths, please report a bug");
-	result = palloc(VARHDRSZ + len);
-	SET_VARSIZE(result, VARHDRSZ + len);
-	memcpy(VARDATA(result), bin, len);
-	crm_core_free(bin);
-	return result;
-}
-
-/*
- * Binary form (tiers_core.h): uint8 format version, int32 tier count, the
- * bounds as float8, then each label as an int32 byte count and its bytes
- * (client encoding).  Decoded by the core, which checks every length before
- * reading and builds the value with the text form's rules.
+ * The binary form (tiers_core.h): uint8 format version, int32 tier count,
+ * the bounds as float8, then each label as an int32 byte count and its
+ * bytes (client encoding).
  */
 PG_FUNCTION_INFO_V1(tiers_recv);
 Datum
 tiers_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	CrmError	err = {0};
-	size_t		size;
-	CrmTiers   *t = crm_tiers_decode(buf->data + buf->cursor, buf->len - buf->cursor,
-									 tiers_from_client, &size, &err);
-
-	if (t == NULL)
-		crm_ereport(&err);
-	buf->cursor = buf->len;
-	PG_RETURN_TIERS_P(tiers_finish(t, size));
+	return ruleset_recv(&TiersType, fcinfo);
 }
 
+/* The binary form (see tiers_recv). */
 PG_FUNCTION_INFO_V1(tiers_send);
 Datum
 tiers_send(PG_FUNCTION_ARGS)
 {
-	CrmTiers   *t = PG_GETARG_TIERS_P(0);
-	size_t		len;
-	uint8_t    *bin = crm_tiers_encode(t, tiers_to_client, &len);
-
-	PG_RETURN_BYTEA_P(tiers_bytea(bin, len));
+	return ruleset_send(&TiersType, fcinfo);
 }
 
-/* ----------------------------------------------------------------------
- * Equality and hashing: values are canonical, so bytes decide.
- * ---------------------------------------------------------------------- */
-
+/* Equal schemes: the same labels and bounds (canonical bytes). */
 PG_FUNCTION_INFO_V1(tiers_eq);
 Datum
 tiers_eq(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(crm_canonical_equal((struct varlena *) PG_GETARG_TIERS_P(0),
-									   (struct varlena *) PG_GETARG_TIERS_P(1)));
+	return ruleset_eq(&TiersType, fcinfo);
 }
 
+/* The negation of tiers_eq. */
 PG_FUNCTION_INFO_V1(tiers_ne);
 Datum
 tiers_ne(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(!crm_canonical_equal((struct varlena *) PG_GETARG_TIERS_P(0),
-										(struct varlena *) PG_GETARG_TIERS_P(1)));
+	return ruleset_ne(&TiersType, fcinfo);
 }
 
+/* The hash opclass support function, consistent with tiers_eq. */
 PG_FUNCTION_INFO_V1(tiers_hash);
 Datum
 tiers_hash(PG_FUNCTION_ARGS)
 {
-	return crm_canonical_hash((struct varlena *) PG_GETARG_TIERS_P(0));
+	return ruleset_hash(&TiersType, fcinfo);
 }
 
 /* ----------------------------------------------------------------------
@@ -214,6 +195,10 @@ DeconstructArg(ArrayType *arr, Oid elemtype, const char *argname, int offset,
 					 errdetail("Element %d is NULL.", i + 1)));
 }
 
+/*
+ * crm.tiers(labels, bounds): a scheme from arrays; label i covers
+ * [bounds[i-1], bounds[i]).
+ */
 PG_FUNCTION_INFO_V1(tiers_make);
 Datum
 tiers_make(PG_FUNCTION_ARGS)
@@ -254,6 +239,7 @@ tiers_make(PG_FUNCTION_ARGS)
 	PG_RETURN_TIERS_P(BuildOrError(nlabels, bounds, labels, lens));
 }
 
+/* crm.tiers_labels(scheme): the labels, lowest tier first. */
 PG_FUNCTION_INFO_V1(tiers_labels);
 Datum
 tiers_labels(PG_FUNCTION_ARGS)
@@ -273,6 +259,7 @@ tiers_labels(PG_FUNCTION_ARGS)
 										  TYPALIGN_INT));
 }
 
+/* crm.tiers_bounds(scheme): the lower bounds of tiers 2..n, ascending. */
 PG_FUNCTION_INFO_V1(tiers_bounds);
 Datum
 tiers_bounds(PG_FUNCTION_ARGS)
@@ -349,13 +336,20 @@ tiers_cache_numeric_bounds(TiersCache *cache)
 	return cache->numeric_bounds;
 }
 
+/* See tiers.h: out of line, so the inline lookup stays small. */
 void
 tiers_value_error(float8 value)
 {
-	CheckFinite(value, "value");
-	elog(ERROR, "crm: tiers_value_error called with a finite value, please report a bug");
+	ErrorNotFinite(value, "value");
 }
 
+/*
+ * 0-based tier of a numeric value, compared exactly with the numeric bounds
+ * (see tiers.h).  A binary search (Knuth, The Art of Computer Programming
+ * vol. 3, 6.2.1) for the first bound above the value: the answer always
+ * lies in [lo, hi], and its index is the number of bounds <= value, the
+ * count crm_bounds_locate returns for float8.
+ */
 int
 tiers_locate_numeric(TiersCache *cache, Numeric value)
 {
@@ -363,13 +357,7 @@ tiers_locate_numeric(TiersCache *cache, Numeric value)
 	int			lo = 0;
 	int			hi = cache->tiers->ntiers - 1;
 
-	if (numeric_is_nan(value) || numeric_is_inf(value))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("value must be a finite number, got %s",
-						numeric_is_nan(value) ? "NaN" :
-						DatumGetCString(DirectFunctionCall1(numeric_out,
-															NumericGetDatum(value))))));
+	CheckFiniteNumeric(value, "value");
 	nb = tiers_cache_numeric_bounds(cache);
 	/* the number of bounds <= value, as in crm_tiers_locate */
 	while (lo < hi)
@@ -390,6 +378,11 @@ tiers_locate_numeric(TiersCache *cache, Numeric value)
  * crm.tier / crm.tier_index
  * ---------------------------------------------------------------------- */
 
+/*
+ * crm.tier(float8, scheme): the label of the tier the value falls in.  The
+ * hot path: the call site's cached scheme, a finiteness test, the
+ * branch-free search and a prebuilt label; nothing is allocated per row.
+ */
 PG_FUNCTION_INFO_V1(tier_float8);
 Datum
 tier_float8(PG_FUNCTION_ARGS)
@@ -400,6 +393,7 @@ tier_float8(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cache->labels[tiers_locate_float8(cache->tiers, value)]);
 }
 
+/* crm.tier(numeric, scheme): the label of the tier the value falls in. */
 PG_FUNCTION_INFO_V1(tier_numeric);
 Datum
 tier_numeric(PG_FUNCTION_ARGS)
@@ -410,6 +404,10 @@ tier_numeric(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cache->labels[tiers_locate_numeric(cache, value)]);
 }
 
+/*
+ * crm.tier_index(float8, scheme): the 1-based number of the tier the value
+ * falls in.
+ */
 PG_FUNCTION_INFO_V1(tier_index_float8);
 Datum
 tier_index_float8(PG_FUNCTION_ARGS)
@@ -420,6 +418,10 @@ tier_index_float8(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(tiers_locate_float8(cache->tiers, value) + 1);
 }
 
+/*
+ * crm.tier_index(numeric, scheme): the 1-based number of the tier the value
+ * falls in.
+ */
 PG_FUNCTION_INFO_V1(tier_index_numeric);
 Datum
 tier_index_numeric(PG_FUNCTION_ARGS)
@@ -433,6 +435,11 @@ tier_index_numeric(PG_FUNCTION_ARGS)
 /*
  * crm.tier(value, scheme, current_tier, grace): tiering with hysteresis.
  *
+ * The hysteresis rule.  As in a Schmitt trigger (O. H. Schmitt, "A
+ * thermionic trigger", Journal of Scientific Instruments 15 (1938) 24-26),
+ * the threshold to enter a state is above the threshold to leave it, so a
+ * value wandering around one threshold does not flip the state at every
+ * step: a customer whose balance hovers at a tier's floor keeps the tier.
  * Upgrades take effect at once.  A customer whose value falls below the
  * floor of current_tier keeps it while value >= floor * (1 - grace) (for a
  * negative floor, floor * (1 + grace): the grace band always lies below the

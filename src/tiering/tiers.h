@@ -47,15 +47,6 @@ tiers_cache_get(FunctionCallInfo fcinfo, int argno)
 	return tiers_cache_refresh(fcinfo, argno);
 }
 
-/* String conversion for binary forms (CrmConvFn): client to database encoding, verified. */
-extern const char *tiers_from_client(const char *s, size_t len, size_t *out_len);
-
-/* String conversion for binary forms (CrmConvFn): database to client encoding. */
-extern const char *tiers_to_client(const char *s, size_t len, size_t *out_len);
-
-/* A binary form from the core encoders as a bytea (frees bin). */
-extern bytea *tiers_bytea(uint8_t *bin, size_t len);
-
 /* Wrap a core-built scheme as a varlena (sets the header). */
 extern CrmTiers *tiers_finish(CrmTiers *t, size_t size);
 

@@ -21,6 +21,15 @@ IsLabelDelimiter(char c)
 		c == '>' || c == '=';
 }
 
+/*
+ * A bound as the shortest decimal that reads back to it (the form the
+ * printer writes).  Shortest round-trip printing: of all decimals that
+ * strtod reads back to exactly this double, the one with the fewest
+ * digits, found by Ryu (U. Adams, "Ryu: fast float-to-string conversion",
+ * PLDI 2018), the algorithm PostgreSQL's float8out uses
+ * (double_to_shortest_decimal_buf), so a bound prints as float8 does with
+ * the default extra_float_digits, and text round-trips exactly.
+ */
 static void
 FormatBound(double d, char *buf)
 {
@@ -67,6 +76,14 @@ crm_tiers_count_ok(int64_t ntiers, CrmError *err)
 	return true;
 }
 
+/*
+ * Validate labels and bounds and pack them into a scheme (tiers_core.h).
+ *
+ * The canonical form: a scheme has one packing only, so equal schemes have
+ * equal bytes, and = and hash compare bytes (ruleset.h).  The builder is
+ * the only writer: -0 is stored as 0, labels are packed back to back in
+ * tier order with their NUL, and the header's reserved fields are zero.
+ */
 CrmTiers *
 crm_tiers_build(int ntiers, const double *bounds, const char *const *labels,
 				const uint32_t *label_lens, size_t *size, CrmError *err)
@@ -178,12 +195,14 @@ typedef struct TiersParser
 	CrmError   *err;
 } TiersParser;
 
+/* Move the cursor past white space (lex_core.h's definition). */
 static void
 SkipSpace(TiersParser *ps)
 {
 	ps->p = crm_lex_skip_space(ps->p);
 }
 
+/* Record 22P02 for the literal, the detail saying what was expected where. */
 static void
 SyntaxError(TiersParser *ps, const char *what)
 {
@@ -272,6 +291,113 @@ ReadBound(TiersParser *ps, int index, double *bound)
 	return 1;
 }
 
+/*
+ * Read tier n (0-based): its label into out, *len bytes, and for every tier
+ * but the first its ">= bound".  False (error recorded) on a syntax error,
+ * a label over the limit, or a bound on the first tier or none on another.
+ */
+static bool
+ReadTier(TiersParser *ps, int n, char *out, long *len, double *bound)
+{
+	int			has_bound;
+
+	*len = ReadLabel(ps, out);
+	if (*len < 0)
+		return false;
+	if (*len > CRM_TIERS_MAX_LABEL)
+	{
+		crm_error_set(ps->err, CRM_ERR_LIMIT,
+					  "tier label %d is %ld bytes long; the limit is %d",
+					  n + 1, *len, CRM_TIERS_MAX_LABEL);
+		return false;
+	}
+	has_bound = ReadBound(ps, n, bound);
+	if (has_bound < 0)
+		return false;
+	if (n == 0 && has_bound)
+	{
+		crm_error_set(ps->err, CRM_ERR_SYNTAX,
+					  "invalid input syntax for type crm.tiers: \"%.200s\"", ps->str);
+		crm_error_hint(ps->err, "The first tier runs from -Infinity; write it without \">=\", e.g. {mass, affluent >= 80000}.");
+		return false;
+	}
+	if (n > 0 && !has_bound)
+	{
+		SyntaxError(ps, "Expected \">=\" and the tier's lower bound");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Read "{tier, tier, ...}" and nothing after it: the labels (unescaped into
+ * scratch), their lengths and the bounds, at most cap tiers; *n receives
+ * the count.  False (error recorded) on any syntax error.
+ */
+static bool
+ReadScheme(TiersParser *ps, char *scratch, const char **labels, uint32_t *lens,
+		   double *bounds, int cap, int *n)
+{
+	size_t		used = 0;
+
+	SkipSpace(ps);
+	if (*ps->p != '{')
+	{
+		SyntaxError(ps, "Expected \"{\"");
+		return false;
+	}
+	ps->p++;
+
+	for (;;)
+	{
+		long		len;
+		double		b = 0;
+
+		crm_check_interrupts();
+		if (*n == cap)
+		{
+			crm_error_set(ps->err, CRM_ERR_LIMIT,
+						  "a tier scheme can have at most %d tiers",
+						  CRM_TIERS_MAX_TIERS);
+			return false;
+		}
+		if (!ReadTier(ps, *n, scratch + used, &len, &b))
+			return false;
+		labels[*n] = scratch + used;
+		lens[*n] = (uint32_t) len;
+		if (*n > 0)
+			bounds[*n - 1] = b;
+		used += (size_t) len;
+		(*n)++;
+
+		SkipSpace(ps);
+		if (*ps->p == ',')
+		{
+			ps->p++;
+			continue;
+		}
+		if (*ps->p == '}')
+		{
+			ps->p++;
+			break;
+		}
+		SyntaxError(ps, "Expected \",\" or \"}\"");
+		return false;
+	}
+
+	SkipSpace(ps);
+	if (*ps->p != '\0')
+	{
+		SyntaxError(ps, "Junk after closing \"}\"");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Parse the text form: bound the work by the input length, read the scheme,
+ * build it.
+ */
 CrmTiers *
 crm_tiers_parse(const char *str, size_t *size, CrmError *err)
 {
@@ -309,89 +435,9 @@ crm_tiers_parse(const char *str, size_t *size, CrmError *err)
 	lens = crm_core_alloc(sizeof(uint32_t) * (size_t) cap);
 	bounds = crm_core_alloc(sizeof(double) * (size_t) cap);
 
-	SkipSpace(&ps);
-	if (*ps.p != '{')
-	{
-		SyntaxError(&ps, "Expected \"{\"");
-		goto done;
-	}
-	ps.p++;
+	if (ReadScheme(&ps, scratch, labels, lens, bounds, cap, &n))
+		result = crm_tiers_build(n, bounds, labels, lens, size, err);
 
-	{
-		size_t		used = 0;
-
-		for (;;)
-		{
-			long		len;
-			int			has_bound;
-			double		b = 0;
-
-			crm_check_interrupts();
-			if (n == cap)
-			{
-				crm_error_set(err, CRM_ERR_LIMIT,
-							  "a tier scheme can have at most %d tiers",
-							  CRM_TIERS_MAX_TIERS);
-				goto done;
-			}
-			len = ReadLabel(&ps, scratch + used);
-			if (len < 0)
-				goto done;
-			if (len > CRM_TIERS_MAX_LABEL)
-			{
-				crm_error_set(err, CRM_ERR_LIMIT,
-							  "tier label %d is %ld bytes long; the limit is %d",
-							  n + 1, len, CRM_TIERS_MAX_LABEL);
-				goto done;
-			}
-			has_bound = ReadBound(&ps, n, &b);
-			if (has_bound < 0)
-				goto done;
-			if (n == 0 && has_bound)
-			{
-				crm_error_set(err, CRM_ERR_SYNTAX,
-							  "invalid input syntax for type crm.tiers: \"%.200s\"", str);
-				crm_error_hint(err, "The first tier runs from -Infinity; write it without \">=\", e.g. {mass, affluent >= 80000}.");
-				goto done;
-			}
-			if (n > 0 && !has_bound)
-			{
-				SyntaxError(&ps, "Expected \">=\" and the tier's lower bound");
-				goto done;
-			}
-			labels[n] = scratch + used;
-			lens[n] = (uint32_t) len;
-			if (n > 0)
-				bounds[n - 1] = b;
-			used += (size_t) len;
-			n++;
-
-			SkipSpace(&ps);
-			if (*ps.p == ',')
-			{
-				ps.p++;
-				continue;
-			}
-			if (*ps.p == '}')
-			{
-				ps.p++;
-				break;
-			}
-			SyntaxError(&ps, "Expected \",\" or \"}\"");
-			goto done;
-		}
-	}
-
-	SkipSpace(&ps);
-	if (*ps.p != '\0')
-	{
-		SyntaxError(&ps, "Junk after closing \"}\"");
-		goto done;
-	}
-
-	result = crm_tiers_build(n, bounds, labels, lens, size, err);
-
-done:
 	crm_core_free(scratch);
 	crm_core_free(labels);
 	crm_core_free(lens);
@@ -399,6 +445,10 @@ done:
 	return result;
 }
 
+/*
+ * Whether a label must be double-quoted to read back as itself
+ * (tiers_core.h).
+ */
 int
 crm_tiers_label_needs_quotes(const char *label, size_t len)
 {
@@ -416,6 +466,7 @@ crm_tiers_label_needs_quotes(const char *label, size_t len)
 	return 0;
 }
 
+/* Print the canonical text form into one allocation of its worst-case size. */
 char *
 crm_tiers_print(const CrmTiers *t)
 {
@@ -465,6 +516,10 @@ crm_tiers_print(const CrmTiers *t)
 	return out;
 }
 
+/*
+ * Index of the tier whose label is these len bytes, or -1 (a linear scan: n
+ * is small).
+ */
 int
 crm_tiers_find_label(const CrmTiers *t, const char *label, size_t len)
 {
@@ -481,6 +536,10 @@ crm_tiers_find_label(const CrmTiers *t, const char *label, size_t len)
 	return -1;
 }
 
+/*
+ * Check a value of unknown origin: layout within size, then rebuild and
+ * compare bytes.
+ */
 int
 crm_tiers_check(const CrmTiers *t, size_t size, CrmError *err)
 {
@@ -592,57 +651,6 @@ crm_tiers_text_len(const CrmTiers *t)
 /* ----------------------------------------------------------------------
  * Binary form
  * ---------------------------------------------------------------------- */
-
-/* Size, allocate, write: see tiers_core.h. */
-uint8_t *
-crm_encode(CrmEncodeFn fn, const void *value, CrmConvFn conv, size_t *len)
-{
-	CrmEnc		e;
-	uint8_t    *buf;
-
-	memset(&e, 0, sizeof(e));
-	e.sizing = true;
-	e.conv = conv;
-	fn(&e, value);
-	buf = crm_core_alloc(e.size > 0 ? e.size : 1);
-	crm_wr_init(&e.w, buf, e.size);
-	*len = e.size;
-	e.size = 0;
-	e.sizing = false;
-	fn(&e, value);
-	if (!crm_wr_done(&e.w) || e.size != *len)
-	{
-		/* the two passes disagree: a bug in fn, never a property of the input */
-		crm_core_free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-/* A counted string, converted; see tiers_core.h. */
-bool
-crm_rd_str(CrmReader *r, CrmConvFn conv, const char **s, uint32_t *len)
-{
-	uint32_t	n;
-	const uint8_t *bytes;
-
-	*s = "";
-	*len = 0;
-	if (!crm_rd_u32(r, &n) || !crm_rd_bytes(r, n, &bytes))
-		return false;
-	*s = (const char *) bytes;
-	*len = n;
-	if (conv && n > 0)
-	{
-		size_t		out;
-
-		*s = conv(*s, n, &out);
-		if (out > UINT32_MAX)
-			return crm_rd_fail(r, "string of %zu bytes is too long", out);
-		*len = (uint32_t) out;
-	}
-	return true;
-}
 
 /* Version, count, bounds, counted labels (tiers_core.h). */
 void

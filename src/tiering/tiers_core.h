@@ -62,12 +62,14 @@ typedef struct CrmTiers
 
 #define CRM_TIERS_HEADER_SIZE	offsetof(CrmTiers, bounds)
 
+/* The label_end table, which follows the bounds. */
 static inline const uint32_t *
 crm_tiers_label_ends(const CrmTiers *t)
 {
 	return (const uint32_t *) (t->bounds + (t->ntiers - 1));
 }
 
+/* The NUL-terminated labels, which follow the label_end table. */
 static inline const char *
 crm_tiers_label_area(const CrmTiers *t)
 {
@@ -92,10 +94,13 @@ crm_tiers_label(const CrmTiers *t, int i, uint32_t *len)
  * This is the one place crm decides which band a value is in: tiers and the
  * numeric bins of scorecards both call it.
  *
- * A branch-free binary search: each step moves the base by a conditional
- * move rather than a jump, so a random mix of values across the bands costs
- * no branch mispredictions (the common case: customers of all tiers in one
- * scan).  log2(n) + 1 comparisons for any n.
+ * A branch-free binary search (P.-V. Khuong and P. Morin, "Array layouts
+ * for comparison-based searching", ACM Journal of Experimental Algorithmics
+ * 22 (2017)): each step halves the candidate range and moves its base by a
+ * conditional move rather than a jump, so a random mix of values across
+ * the bands costs no branch mispredictions (the common case: customers of
+ * all tiers in one scan).  The invariant is that the answer lies in
+ * [base, base + len]; log2(n) + 1 comparisons for any n.
  */
 static inline int
 crm_bounds_locate(const double *bounds, int nbounds, double x)
@@ -180,88 +185,6 @@ extern bool crm_tiers_count_ok(int64_t ntiers, CrmError *err);
  * binary input obeys exactly the rules of the text form.
  * ---------------------------------------------------------------------- */
 
-/*
- * Convert a string between encodings: returns the converted bytes (s itself
- * when nothing changes) and sets *out_len.  In the server it may raise an
- * error (an invalid or unconvertible character) and not return.
- */
-typedef const char *(*CrmConvFn) (const char *s, size_t len, size_t *out_len);
-
-/*
- * A two-pass binary writer: a first pass with sizing set only counts the
- * bytes, a second writes them into a buffer of exactly that size.  One
- * encoding function serves both passes, so size and bytes cannot disagree.
- */
-typedef struct CrmEnc
-{
-	CrmWriter	w;
-	size_t		size;			/* bytes counted or written */
-	bool		sizing;
-	CrmConvFn	conv;			/* strings to the client encoding, or NULL */
-} CrmEnc;
-
-/* Count or write one byte. */
-static inline void
-crm_enc_u8(CrmEnc *e, uint8_t v)
-{
-	if (!e->sizing)
-		crm_wr_u8(&e->w, v);
-	e->size += 1;
-}
-
-/* Count or write a big-endian 32-bit integer. */
-static inline void
-crm_enc_u32(CrmEnc *e, uint32_t v)
-{
-	if (!e->sizing)
-		crm_wr_u32(&e->w, v);
-	e->size += 4;
-}
-
-/* Count or write a big-endian double. */
-static inline void
-crm_enc_f64(CrmEnc *e, double d)
-{
-	if (!e->sizing)
-		crm_wr_f64(&e->w, d);
-	e->size += 8;
-}
-
-/* Count or write n doubles. */
-static inline void
-crm_enc_f64s(CrmEnc *e, const double *v, size_t n)
-{
-	if (!e->sizing)
-		crm_wr_f64s(&e->w, v, n);
-	e->size += 8 * n;
-}
-
-/* Count or write a string: its byte count (after conversion), then its bytes. */
-static inline void
-crm_enc_str(CrmEnc *e, const char *s, size_t len)
-{
-	if (e->conv && len > 0)
-		s = e->conv(s, len, &len);
-	crm_enc_u32(e, (uint32_t) len);
-	if (!e->sizing)
-		crm_wr_bytes(&e->w, s, len);
-	e->size += len;
-}
-
-/*
- * Run an encoding function twice (size, then write) and return the bytes
- * in memory from crm_core_alloc; *len receives their number.  NULL only if
- * the two passes disagree, which is a bug in fn.
- */
-typedef void (*CrmEncodeFn) (CrmEnc *e, const void *value);
-extern uint8_t *crm_encode(CrmEncodeFn fn, const void *value, CrmConvFn conv, size_t *len);
-
-/*
- * Read a string written by crm_enc_str, converted by conv (NULL: as is).
- * False (error recorded) when the input is short.
- */
-extern bool crm_rd_str(CrmReader *r, CrmConvFn conv, const char **s, uint32_t *len);
-
 /* Write a scheme's binary form (see CrmEnc). */
 extern void crm_tiers_write(CrmEnc *e, const CrmTiers *t);
 
@@ -274,7 +197,10 @@ extern CrmTiers *crm_tiers_read(CrmReader *r, CrmConvFn conv, size_t *size);
 /* The binary form of a scheme, in memory from crm_core_alloc. */
 extern uint8_t *crm_tiers_encode(const CrmTiers *t, CrmConvFn conv, size_t *len);
 
-/* Decode a whole binary value (nothing may follow).  NULL and *err on failure. */
+/*
+ * Decode a whole binary value (nothing may follow).  NULL and *err on
+ * failure.
+ */
 extern CrmTiers *crm_tiers_decode(const void *buf, size_t len, CrmConvFn conv,
 								  size_t *size, CrmError *err);
 

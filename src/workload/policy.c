@@ -19,6 +19,8 @@
 #include "utils/numeric.h"
 
 #include "policy.h"
+#include "ruleset.h"
+#include "validate.h"
 
 /*
  * A core policy (or the core's error) as a datum-ready varlena, after the
@@ -58,92 +60,141 @@ PolicyArg(FunctionCallInfo fcinfo, int argno)
 	return p;
 }
 
-PG_FUNCTION_INFO_V1(service_policy_in);
-Datum
-service_policy_in(PG_FUNCTION_ARGS)
-{
-	CrmError	err = {0};
-	size_t		size = 0;
-	CrmPolicy  *p = crm_policy_parse(PG_GETARG_CSTRING(0), &size, &err);
+/* ----------------------------------------------------------------------
+ * Type I/O, equality and hashing: the rule-set plumbing (ruleset.h) with
+ * the core's parser, printer, decoder and check (policy_core.h).
+ * ---------------------------------------------------------------------- */
 
-	PG_RETURN_SERVICE_POLICY_P(PolicyFinish(p, size, &err));
+/* crm_policy_parse for the descriptor. */
+static void *
+PolicyParse(const char *str, size_t *size, CrmError *err)
+{
+	return crm_policy_parse(str, size, err);
 }
 
-PG_FUNCTION_INFO_V1(service_policy_out);
-Datum
-service_policy_out(PG_FUNCTION_ARGS)
+/* crm_policy_print for the descriptor. */
+static char *
+PolicyPrint(const void *value)
 {
-	PG_RETURN_CSTRING(crm_policy_print(PolicyArg(fcinfo, 0)));
+	return crm_policy_print((const CrmPolicy *) value);
 }
 
 /*
- * Binary form: a version byte, then the canonical text form in the client
- * encoding.  The text is converted to the server encoding here (invalid
- * bytes are 22021, as for text); everything else, truncation included, is
- * the core decoder's (22P03).
+ * The binary form of a policy: a version byte, then the canonical text
+ * form converted by conv (to the client encoding), without a length.
  */
-PG_FUNCTION_INFO_V1(service_policy_recv);
-Datum
-service_policy_recv(PG_FUNCTION_ARGS)
+static uint8_t *
+PolicyEncode(const void *value, CrmConvFn conv, size_t *len)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	const char *raw = buf->data + buf->cursor;
-	int			len = buf->len - buf->cursor;
-	CrmError	err = {0};
-	size_t		size = 0;
-	CrmPolicy  *p;
+	char	   *str = crm_policy_print((const CrmPolicy *) value);
+	size_t		tlen = strlen(str);
+	const char *text = conv ? conv(str, tlen, &tlen) : str;
+	uint8	   *bin = crm_core_alloc(tlen + 1);
 
-	if (len > 1)
+	bin[0] = CRM_POLICY_BINARY_VERSION;
+	memcpy(bin + 1, text, tlen);
+	*len = tlen + 1;
+	return bin;
+}
+
+/*
+ * A binary value: the text after the version byte is converted by conv
+ * (to the server encoding; invalid bytes are 22021, as for text), then
+ * everything else, truncation included, is the core decoder's (22P03).
+ */
+static void *
+PolicyDecode(const void *buf, size_t len, CrmConvFn conv, size_t *size, CrmError *err)
+{
+	const char *raw = buf;
+
+	if (len > 1 && conv != NULL)
 	{
-		char	   *text = pg_client_to_server(raw + 1, len - 1);
-		int			tlen = text == raw + 1 ? len - 1 : (int) strlen(text);
-		char	   *value = palloc(tlen + 1);
+		size_t		tlen;
+		const char *text = conv(raw + 1, len - 1, &tlen);
+		char	   *value = crm_core_alloc(tlen + 1);
 
 		value[0] = raw[0];
 		memcpy(value + 1, text, tlen);
 		raw = value;
 		len = tlen + 1;
 	}
-	p = crm_policy_decode((const uint8 *) raw, (size_t) len, &size, &err);
-	buf->cursor = buf->len;
-	PG_RETURN_SERVICE_POLICY_P(PolicyFinish(p, size, &err));
+	return crm_policy_decode((const uint8 *) raw, len, size, err);
 }
 
+/* crm_policy_check for the descriptor. */
+static int
+PolicyCheck(const void *value, size_t size, CrmError *err)
+{
+	return crm_policy_check((const CrmPolicy *) value, size, err);
+}
+
+/*
+ * crm.service_policy: every policy argument is checked before it is read,
+ * and every value built is checked before it is returned.
+ */
+static const RuleSetType ServicePolicyType = {
+	.name = "crm.service_policy",
+	.parse = PolicyParse,
+	.print = PolicyPrint,
+	.encode = PolicyEncode,
+	.decode = PolicyDecode,
+	.check = PolicyCheck,
+};
+
+/* The text form (policy_core.h). */
+PG_FUNCTION_INFO_V1(service_policy_in);
+Datum
+service_policy_in(PG_FUNCTION_ARGS)
+{
+	return ruleset_in(&ServicePolicyType, fcinfo);
+}
+
+/* The canonical text form. */
+PG_FUNCTION_INFO_V1(service_policy_out);
+Datum
+service_policy_out(PG_FUNCTION_ARGS)
+{
+	return ruleset_out(&ServicePolicyType, fcinfo);
+}
+
+/* The binary form: a version byte, then the canonical text in the client encoding. */
+PG_FUNCTION_INFO_V1(service_policy_recv);
+Datum
+service_policy_recv(PG_FUNCTION_ARGS)
+{
+	return ruleset_recv(&ServicePolicyType, fcinfo);
+}
+
+/* The binary form (see service_policy_recv). */
 PG_FUNCTION_INFO_V1(service_policy_send);
 Datum
 service_policy_send(PG_FUNCTION_ARGS)
 {
-	char	   *str = crm_policy_print(PolicyArg(fcinfo, 0));
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, CRM_POLICY_BINARY_VERSION);
-	pq_sendtext(&buf, str, strlen(str));
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return ruleset_send(&ServicePolicyType, fcinfo);
 }
 
-/* Policies are canonical, so bytes decide equality. */
+/* Equal policies: the same entries (canonical bytes). */
 PG_FUNCTION_INFO_V1(service_policy_eq);
 Datum
 service_policy_eq(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(crm_canonical_equal((struct varlena *) PG_GETARG_SERVICE_POLICY_P(0),
-									   (struct varlena *) PG_GETARG_SERVICE_POLICY_P(1)));
+	return ruleset_eq(&ServicePolicyType, fcinfo);
 }
 
+/* The negation of service_policy_eq. */
 PG_FUNCTION_INFO_V1(service_policy_ne);
 Datum
 service_policy_ne(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(!crm_canonical_equal((struct varlena *) PG_GETARG_SERVICE_POLICY_P(0),
-										(struct varlena *) PG_GETARG_SERVICE_POLICY_P(1)));
+	return ruleset_ne(&ServicePolicyType, fcinfo);
 }
 
+/* The hash opclass support function, consistent with service_policy_eq. */
 PG_FUNCTION_INFO_V1(service_policy_hash);
 Datum
 service_policy_hash(PG_FUNCTION_ARGS)
 {
-	return crm_canonical_hash((struct varlena *) PG_GETARG_SERVICE_POLICY_P(0));
+	return ruleset_hash(&ServicePolicyType, fcinfo);
 }
 
 /* ----------------------------------------------------------------------
