@@ -435,3 +435,111 @@ UNIT_TEST(scorecard_check_rejects_corruptions)
 		CHECK_ERR(&err, CRM_ERR_BINARY, NULL);
 	}
 }
+
+/*
+ * Random cards built from arbitrary names and category values (any byte
+ * but NUL, keywords included), random points and edges: print -> parse
+ * gives the same bytes, and the printed length is crm_card_text_len.
+ */
+UNIT_TEST(scorecard_random_round_trips)
+{
+	static const char *const words[] = {"null", "name", "version", "strict", "levels", "numeric",
+	"category", "*", "a b", "x;y", "q\"u", "back\\slash", "{", "--", "1e5", "金"};
+	uint64_t	s = 0xA4093822299F31D0u;
+	size_t		lsize;
+	CrmScorecard *lv = parse_ok("levels: {low, high >= 10}; x: numeric {1}", &lsize);
+	int			round;
+
+	if (lv == NULL)
+		return;
+	for (round = 0; round < 200; round++)
+	{
+		CrmFactorSpec f[3];
+		char		names[3][16];
+		const char *keys[6];
+		uint32_t	klen[6];
+		char		kbuf[6][16];
+		double		points[3][6];
+		double		edges[6];
+		CrmCardSpec spec;
+		CrmScorecard *c,
+				   *back;
+		CrmError	err = {0};
+		size_t		size,
+					size2;
+		char	   *text;
+		int			i,
+					j;
+
+#define NEXT() (s ^= s << 13, s ^= s >> 7, s ^= s << 17, s)
+		memset(f, 0, sizeof(f));
+		memset(&spec, 0, sizeof(spec));
+		for (i = 0; i < 6; i++)
+		{
+			if (NEXT() % 2)
+			{
+				keys[i] = words[(s >> 8) % (sizeof(words) / sizeof(words[0]))];
+				klen[i] = (uint32_t) strlen(keys[i]);
+			}
+			else
+			{
+				klen[i] = 1 + (uint32_t) (NEXT() % 7);
+				for (j = 0; j < (int) klen[i]; j++)
+					kbuf[i][j] = (char) (1 + NEXT() % 255);
+				keys[i] = kbuf[i];
+			}
+			edges[i] = i == 0 ? -5 : edges[i - 1] + (double) (NEXT() % 1000) / 7 + 1;
+			for (j = 0; j < 3; j++)
+				points[j][i] = (double) ((int64_t) (NEXT() % 2001) - 1000) / 3;
+		}
+		/* category values must be distinct: give each a distinct last byte */
+		for (i = 0; i < 6; i++)
+		{
+			memmove(kbuf[i], keys[i], klen[i]);
+			kbuf[i][klen[i]] = (char) ('0' + i);
+			keys[i] = kbuf[i];
+			klen[i]++;
+		}
+		for (i = 0; i < 3; i++)
+		{
+			snprintf(names[i], sizeof(names[i]), "%s%d", i == 1 ? "null" : "f", i);
+			f[i].name = i == 2 ? words[round % 16] : names[i];
+			f[i].name_len = (uint32_t) strlen(f[i].name);
+			f[i].kind = i == 0 ? CRM_FACTOR_NUMERIC : CRM_FACTOR_CATEGORY;
+			f[i].n = i == 0 ? 1 + (int) (NEXT() % 6) : (int) (NEXT() % 7);
+			f[i].edges = edges;
+			f[i].points = points[i];
+			f[i].keys = keys;
+			f[i].key_lens = klen;
+			f[i].missing = (double) (NEXT() % 50) / 8;
+			f[i].other = -(double) (NEXT() % 50) / 16;
+		}
+#undef NEXT
+		spec.nfactors = 3;
+		spec.factors = f;
+		spec.strict = round % 2;
+		if (round % 3 == 0)
+		{
+			spec.name = words[(round / 3) % 16];
+			spec.name_len = (uint32_t) strlen(spec.name);
+		}
+		spec.levels = crm_card_levels(lv);
+		spec.levels_size = lv->levels_size;
+		c = crm_card_build(&spec, &size, &err);
+		if (c == NULL)
+		{
+			unit_fail(__FILE__, __LINE__, "build %d: %s", round, err.message);
+			continue;
+		}
+		text = crm_card_print(c);
+		CHECK_INT(strlen(text), crm_card_text_len(c));
+		back = crm_card_parse(text, &size2, &err);
+		if (back == NULL)
+		{
+			unit_fail(__FILE__, __LINE__, "parse of \"%s\": %s (%s)", text, err.message, err.detail);
+			continue;
+		}
+		CHECK(size2 == size && memcmp(back, c, size) == 0);
+		CHECK_INT(crm_card_check(c, size, &err), 0);
+	}
+}

@@ -427,3 +427,76 @@ UNIT_TEST(tiers_check_rejects_corruptions)
 		CHECK_ERR(&err, CRM_ERR_INVALID, "duplicate tier label \"ab\"");
 	}
 }
+
+/*
+ * Random schemes built from arbitrary labels (any byte but NUL, up to 12
+ * of them) and random ascending bounds (denormals, negatives, all 17
+ * digits): print -> parse gives the same bytes, and the printed length is
+ * crm_tiers_text_len.
+ */
+UNIT_TEST(tiers_random_round_trips)
+{
+	uint64_t	s = 0x243F6A8885A308D3u;
+	int			round;
+
+	for (round = 0; round < 400; round++)
+	{
+		int			n = 2 + round % 9;
+		char		buf[16][12];
+		const char *labels[16];
+		uint32_t	lens[16];
+		double		bounds[16];
+		size_t		size,
+					size2;
+		CrmError	err = {0};
+		CrmTiers   *t;
+		CrmTiers   *back;
+		char	   *text;
+		int			i,
+					j;
+
+		for (i = 0; i < n; i++)
+		{
+			s ^= s << 13;
+			s ^= s >> 7;
+			s ^= s << 17;
+			lens[i] = 1 + (uint32_t) (s % 12);
+			for (j = 0; j < (int) lens[i]; j++)
+			{
+				s ^= s << 13;
+				s ^= s >> 7;
+				s ^= s << 17;
+				/* mostly printable, sometimes any byte but NUL */
+				buf[i][j] = (char) (s % 4 ? 32 + (s >> 8) % 95 : 1 + (s >> 8) % 255);
+			}
+			/* a unique prefix keeps the labels distinct */
+			buf[i][0] = (char) ('A' + i);
+			labels[i] = buf[i];
+			s ^= s << 13;
+			s ^= s >> 7;
+			s ^= s << 17;
+			/* adjacent doubles, denormals near 0, or random steps */
+			if (i == 0)
+				bounds[i] = round % 5 == 0 ? -3e-322 : -1e6;
+			else if (round % 5 == 0 || s % 7 == 0)
+				bounds[i] = nextafter(bounds[i - 1], INFINITY);
+			else
+				bounds[i] = bounds[i - 1] + (double) (s >> 11) / 9007199254740992.0 * 1e5 + 1e-3;
+		}
+		t = crm_tiers_build(n, bounds, labels, lens, &size, &err);
+		if (t == NULL)
+		{
+			unit_fail(__FILE__, __LINE__, "build: %s", err.message);
+			continue;
+		}
+		text = crm_tiers_print(t);
+		CHECK_INT(strlen(text), crm_tiers_text_len(t));
+		back = crm_tiers_parse(text, &size2, &err);
+		if (back == NULL)
+		{
+			unit_fail(__FILE__, __LINE__, "parse of \"%s\": %s (%s)", text, err.message, err.detail);
+			continue;
+		}
+		CHECK(size2 == size && memcmp(back, t, size) == 0);
+	}
+}
