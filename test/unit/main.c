@@ -3,6 +3,13 @@
  *	  Runner of crm's unit tests (see unit.h): runs every registered test,
  *	  or those whose names contain one of the arguments, and prints
  *	  "unit: N passed, N failed" (tests, not checks) as its last line.
+ *
+ *	  Tests whose names end in "_known_bug" state a property a core does
+ *	  not have yet (a bug found, reported, and left for its owner to fix):
+ *	  they are skipped, and counted on a line of their own, unless the
+ *	  environment sets CRM_UNIT_KNOWN_BUGS=1:
+ *
+ *		CRM_UNIT_KNOWN_BUGS=1 test/unit/run.sh known_bug
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -101,6 +108,16 @@ FreeAll(void)
 	}
 }
 
+/* Whether a test states a known, reported bug (see the top of the file). */
+static bool
+KnownBug(const char *name)
+{
+	static const char suffix[] = "_known_bug";
+	size_t		n = strlen(name);
+
+	return n >= sizeof(suffix) - 1 && strcmp(name + n - (sizeof(suffix) - 1), suffix) == 0;
+}
+
 /* Whether the test's name contains one of the filters (or there are none). */
 static bool
 Selected(const char *name, int argc, char **argv)
@@ -121,11 +138,20 @@ main(int argc, char **argv)
 	UnitTest   *t;
 	int			passed = 0;
 	int			failed = 0;
+	int			skipped = 0;
+	const char *env = getenv("CRM_UNIT_KNOWN_BUGS");
+	bool		known_bugs = env != NULL && strcmp(env, "1") == 0;
 
 	for (t = tests; t; t = t->next)
 	{
 		if (!Selected(t->name, argc, argv))
 			continue;
+		if (KnownBug(t->name) && !known_bugs)
+		{
+			skipped++;
+			printf("  skip    %s (known bug; CRM_UNIT_KNOWN_BUGS=1 runs it)\n", t->name);
+			continue;
+		}
 		failures_in_test = 0;
 		t->fn();
 		FreeAll();
@@ -140,6 +166,8 @@ main(int argc, char **argv)
 			printf("  FAILED  %s (%d checks)\n", t->name, failures_in_test);
 		}
 	}
+	if (skipped > 0)
+		printf("unit: %d known-bug tests skipped\n", skipped);
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }

@@ -56,4 +56,23 @@ extern void unit_fail(const char *file, int line, const char *fmt,...)
 		 if (!(fabs(a_ - b_) <= (tol) * fmax(1.0, fabs(b_)))) \
 			 unit_fail(__FILE__, __LINE__, "%s ~ %s (%.17g vs %.17g, tol %g)", #a, #b, a_, b_, (double) (tol)); } while (0)
 
+/* |a - b| <= tol * |b|: purely relative, for values far from 1 (1e-200) */
+#define CHECK_REL(a, b, tol) \
+	do { double a_ = (a), b_ = (b); \
+		 if (!(fabs(a_ - b_) <= (tol) * fabs(b_))) \
+			 unit_fail(__FILE__, __LINE__, "%s ~ %s (%.17g vs %.17g, rel tol %g)", #a, #b, a_, b_, (double) (tol)); } while (0)
+
+/*
+ * An error of kind k whose message (or detail) contains frag: errp points
+ * to a CrmError (error_core.h).
+ */
+#define CHECK_ERR(errp, k, frag) \
+	do { const char *f_ = (frag); \
+		 if ((int) (errp)->kind != (int) (k)) \
+			 unit_fail(__FILE__, __LINE__, "error kind of %s: %d, expected %s (%d); message \"%s\"", \
+					   #errp, (int) (errp)->kind, #k, (int) (k), (errp)->message); \
+		 else if (f_ && !strstr((errp)->message, f_) && !strstr((errp)->detail, f_)) \
+			 unit_fail(__FILE__, __LINE__, "error of %s lacks \"%s\": \"%s\" / \"%s\"", \
+					   #errp, f_, (errp)->message, (errp)->detail); } while (0)
+
 #endif							/* CRM_UNIT_H */
