@@ -444,13 +444,18 @@ crm_policy_number(const char *lit, size_t len, const char *label, size_t label_l
 	crm_core_free(buf);
 	if (!ok)
 		return -1;
-	if (errno == ERANGE && fabs(*out) > 1.0)
+	if (errno == ERANGE && (*out == 0.0 || isinf(*out)))
 	{
-		/* beyond float8, as float8in says; underflow rounds (to 0 at worst) */
-		crm_error_set(err, CRM_ERR_RANGE,
-					  "service policy entry \"%.*s\": %s is out of range for type double precision",
-					  label ? (int) (label_len > 60 ? 60 : label_len) : 1, label ? label : "*",
-					  crm_policy_key_names[key]);
+		/*
+		 * beyond float8, or so small it would read as 0: out of range, as
+		 * float8in says (validate_core.h's rule); a subnormal is read
+		 */
+		char		subject[120];
+
+		snprintf(subject, sizeof(subject), "service policy entry \"%.*s\": %s",
+				 label ? (int) (label_len > 60 ? 60 : label_len) : 1, label ? label : "*",
+				 crm_policy_key_names[key]);
+		crm_error_out_of_range(err, subject, lit, len);
 		return -2;
 	}
 	return 0;

@@ -111,7 +111,7 @@ UNIT_TEST(gini_value_check)
 	CHECK_INT(crm_gini_value_check(0, &err), 0);
 	CHECK_INT(crm_gini_value_check(1e308, &err), 0);
 	CHECK_INT(crm_gini_value_check(-1.5, &err), -1);
-	CHECK_ERR(&err, CRM_ERR_INVALID, "crm.gini value must not be negative, got -1.5");
+	CHECK_ERR(&err, CRM_ERR_INVALID, "crm.gini: value must not be negative, got -1.5");
 	memset(&err, 0, sizeof(err));
 	CHECK_INT(crm_gini_value_check(NAN, &err), -1);
 	CHECK_ERR(&err, CRM_ERR_INVALID, "must be a finite number, got NaN");
