@@ -34,8 +34,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clustering_core.h"
 #include "fuzz_common.h"
+#include "kmeans_core.h"
+#include "sketch_core.h"
 #include "wire_core.h"
 
 #define OVERLAY_MARKER 0xB1

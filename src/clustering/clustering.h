@@ -1,6 +1,9 @@
 /*
  * clustering.h
- *	  Server-side helpers shared by sketch.c and model.c.
+ *	  Server-side helpers shared by the clustering files: clustering.c (the
+ *	  options and the feature reader), sketch.c (sketch arguments and the
+ *	  transition crm.sketch and crm.kmeans share) and model.c (model
+ *	  arguments and results).
  */
 #ifndef CRM_CLUSTERING_H
 #define CRM_CLUSTERING_H
@@ -11,6 +14,8 @@
 #include "utils/jsonb.h"
 
 #include "clustering_core.h"
+#include "model_core.h"
+#include "sketch_core.h"
 
 /* which options a jsonb set explicitly */
 #define CRM_OPT_SCALE		0x01
@@ -37,6 +42,15 @@ extern CrmSketch *cluster_sketch_arg(Datum d);
 extern CrmModel *cluster_model_arg(Datum d);
 
 /*
+ * The transition of crm.sketch (k = 0) and crm.kmeans (k >= 1): options in
+ * argument opt_arg, name for messages (sketch.c).
+ */
+extern Datum sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const char *name);
+
+/* The sketch of an aggregate state, checked, to read in place (sketch.c). */
+extern const CrmSketch *cluster_sketch_state_arg(Datum d);
+
+/*
  * Every SQL function that returns a crm.clusters ends with this: sets the
  * varlena size and applies crm_model_check, the input functions' check, so
  * that no function returns a value the input would refuse.
@@ -48,7 +62,7 @@ extern bool cluster_model_matches(const CrmModel *ref, Datum d);
 
 /*
  * Whether aggregate argument argno (0-based) is a Const or a Param, so the
- * same value for the whole life of one transition state (see model.c).
+ * same value for the whole life of one transition state (see clustering.c).
  */
 extern bool cluster_agg_arg_stable(FunctionCallInfo fcinfo, int argno);
 

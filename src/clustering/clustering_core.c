@@ -1,7 +1,7 @@
 /*
  * clustering_core.c
- *	  Options, scaling names, the random generator and hashing shared by the
- *	  clustering cores.
+ *	  Options, scaling names, the tiny-value rule, the random generator and
+ *	  hashing shared by the clustering cores.
  */
 #include <math.h>
 #include <string.h>
@@ -73,6 +73,51 @@ crm_cluster_options_equal(const CrmClusterOptions *a, const CrmClusterOptions *b
 	return a->scale == b->scale && a->budget_kb == b->budget_kb &&
 		a->restarts == b->restarts && a->max_iter == b->max_iter &&
 		a->seed == b->seed && a->tol == b->tol && a->atan_scale == b->atan_scale;
+}
+
+/*
+ * Points whose coordinates are all below 2^-256 in magnitude (features
+ * around 1e-200, or a z-score whose variance underflowed) have squared
+ * distances that underflow to zero: k-means would see one point.  They are
+ * clustered multiplied by 2^k, the power of two that brings the largest
+ * coordinate to [0.5, 1): exact, so the result is deterministic, and
+ * since every step of k-means is homogeneous in the coordinates, for data
+ * that does not underflow it is the same, bit for bit, as without scaling.
+ * Returns k (0: no scaling).
+ */
+int
+crm_tiny_exponent(const double *y, size_t count)
+{
+	double		m = 0.0;
+	size_t		i;
+	int			e;
+
+	for (i = 0; i < count; i++)
+	{
+		if ((i & 0xFFFF) == 0xFFFF)
+			crm_check_interrupts();
+		if (fabs(y[i]) > m)
+			m = fabs(y[i]);
+	}
+	if (!(m > 0.0) || m >= ldexp(1.0, -256))
+		return 0;
+	(void) frexp(m, &e);
+	return -e > 1000 ? 1000 : -e;
+}
+
+/* y[i] *= 2^k for count values (exact: k keeps them in range) */
+void
+crm_scale_pow2(double *y, size_t count, int k)
+{
+	double		f = ldexp(1.0, k);
+	size_t		i;
+
+	for (i = 0; i < count; i++)
+	{
+		if ((i & 0xFFFF) == 0xFFFF)
+			crm_check_interrupts();
+		y[i] *= f;
+	}
 }
 
 static uint64_t

@@ -1,8 +1,7 @@
 /*
  * kmeans_core.c
  *	  Weighted k-means: greedy k-means++ seeding, Lloyd iterations with
- *	  Hamerly's bounds, restarts; clustering a sketch into a model; the
- *	  silhouette of a weighted sample.
+ *	  Hamerly's bounds, restarts; clustering a sketch into a model.
  *
  * Server-independent; loops call crm_check_interrupts().
  */
@@ -10,22 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clustering_core.h"
-
-static inline double
-dist2(const double *a, const double *b, int d)
-{
-	double		s = 0.0;
-	int			j;
-
-	for (j = 0; j < d; j++)
-	{
-		double		t = a[j] - b[j];
-
-		s += t * t;
-	}
-	return s;
-}
+#include "kmeans_core.h"
 
 /* index i with cumulative weight crossing u (u in [0, total)) */
 static int
@@ -76,7 +60,7 @@ seed_plusplus(const double *y, const double *w, int n, int d, int k, CrmRng *rng
 	{
 		if ((i & 4095) == 4095)
 			crm_check_interrupts();
-		d2[i] = dist2(y + (size_t) i * d, centers, d);
+		d2[i] = crm_dist2(y + (size_t) i * d, centers, d);
 	}
 
 	for (c = 1; c < k; c++)
@@ -100,7 +84,7 @@ seed_plusplus(const double *y, const double *w, int n, int d, int k, CrmRng *rng
 			crm_check_interrupts();
 			for (i = 0; i < n; i++)
 			{
-				double		e = dist2(y + (size_t) i * d, yc, d);
+				double		e = crm_dist2(y + (size_t) i * d, yc, d);
 
 				if ((i & 4095) == 4095)
 					crm_check_interrupts();
@@ -115,7 +99,7 @@ seed_plusplus(const double *y, const double *w, int n, int d, int k, CrmRng *rng
 		memcpy(centers + (size_t) c * d, y + (size_t) best * d, sizeof(double) * d);
 		for (i = 0; i < n; i++)
 		{
-			double		e = dist2(y + (size_t) i * d, centers + (size_t) c * d, d);
+			double		e = crm_dist2(y + (size_t) i * d, centers + (size_t) c * d, d);
 
 			if ((i & 4095) == 4095)
 				crm_check_interrupts();
@@ -139,7 +123,7 @@ full_search(const double *p, const double *centers, int k, int d,
 
 	for (c = 0; c < k; c++)
 	{
-		double		e = dist2(p, centers + (size_t) c * d, d);
+		double		e = crm_dist2(p, centers + (size_t) c * d, d);
 
 		if (e < b1)
 		{
@@ -231,7 +215,7 @@ lloyd(const double *y, const double *w, int n, int d, int k, int max_iter,
 				crm_check_interrupts();
 				for (i = 0; i < n; i++)
 				{
-					double		e = w[i] * dist2(y + (size_t) i * d, wk->centers + (size_t) wk->labels[i] * d, d);
+					double		e = w[i] * crm_dist2(y + (size_t) i * d, wk->centers + (size_t) wk->labels[i] * d, d);
 
 					if (e > far)
 					{
@@ -242,7 +226,7 @@ lloyd(const double *y, const double *w, int n, int d, int k, int max_iter,
 				memcpy(nc, y + (size_t) pick * d, sizeof(double) * d);
 				relocated = true;
 			}
-			wk->delta[c] = sqrt(dist2(nc, wk->centers + (size_t) c * d, d));
+			wk->delta[c] = sqrt(crm_dist2(nc, wk->centers + (size_t) c * d, d));
 			shift2 += wk->delta[c] * wk->delta[c];
 			if (wk->delta[c] > dmax)
 			{
@@ -285,7 +269,7 @@ lloyd(const double *y, const double *w, int n, int d, int k, int max_iter,
 			for (c2 = 0; c2 < k; c2++)
 				if (c2 != c)
 				{
-					double		e = dist2(wk->centers + (size_t) c * d, wk->centers + (size_t) c2 * d, d);
+					double		e = crm_dist2(wk->centers + (size_t) c * d, wk->centers + (size_t) c2 * d, d);
 
 					if (e < m)
 						m = e;
@@ -302,7 +286,7 @@ lloyd(const double *y, const double *w, int n, int d, int k, int max_iter,
 				crm_check_interrupts();
 			if (wk->upper[i] <= m)
 				continue;
-			wk->upper[i] = sqrt(dist2(y + (size_t) i * d, wk->centers + (size_t) a * d, d));
+			wk->upper[i] = sqrt(crm_dist2(y + (size_t) i * d, wk->centers + (size_t) a * d, d));
 			if (wk->upper[i] <= m)
 				continue;
 			full_search(y + (size_t) i * d, wk->centers, k, d, &wk->labels[i], &wk->upper[i], &wk->lower[i]);
@@ -414,7 +398,7 @@ crm_kmeans_run(const double *y, const double *w, int n, int d, int k,
 		if ((i & 4095) == 4095)
 			crm_check_interrupts();
 		res->weight[a] += w[i];
-		res->sse_k[a] += w[i] * dist2(y + (size_t) i * d, res->centroids + (size_t) a * d, d);
+		res->sse_k[a] += w[i] * crm_dist2(y + (size_t) i * d, res->centroids + (size_t) a * d, d);
 	}
 	crm_core_free(wk.centers);
 	crm_core_free(wk.newc);
@@ -427,69 +411,24 @@ crm_kmeans_run(const double *y, const double *w, int n, int d, int k,
 	return true;
 }
 
-/*
- * Points whose coordinates are all below 2^-256 in magnitude (features
- * around 1e-200, or a z-score whose variance underflowed) have squared
- * distances that underflow to zero: k-means would see one point.  They are
- * clustered multiplied by 2^k, the power of two that brings the largest
- * coordinate to [0.5, 1): exact, so the result is deterministic, and
- * since every step of k-means is homogeneous in the coordinates, for data
- * that does not underflow it is the same, bit for bit, as without scaling.
- * Returns k (0: no scaling).
- */
-static int
-tiny_exponent(const double *y, size_t count)
-{
-	double		m = 0.0;
-	size_t		i;
-	int			e;
-
-	for (i = 0; i < count; i++)
-	{
-		if ((i & 0xFFFF) == 0xFFFF)
-			crm_check_interrupts();
-		if (fabs(y[i]) > m)
-			m = fabs(y[i]);
-	}
-	if (!(m > 0.0) || m >= ldexp(1.0, -256))
-		return 0;
-	(void) frexp(m, &e);
-	return -e > 1000 ? 1000 : -e;
-}
-
-/* y[i] *= 2^k for count values (exact: k keeps them in range) */
-static void
-scale_pow2(double *y, size_t count, int k)
-{
-	double		f = ldexp(1.0, k);
-	size_t		i;
-
-	for (i = 0; i < count; i++)
-	{
-		if ((i & 0xFFFF) == 0xFFFF)
-			crm_check_interrupts();
-		y[i] *= f;
-	}
-}
-
-/* Run k-means on y, scaled up first when it is tiny (see tiny_exponent). */
+/* Run k-means on y, scaled up first when it is tiny (see crm_tiny_exponent). */
 static bool
 kmeans_scaled(double *y, const double *w, int n, int d, int k, const CrmClusterOptions *o,
 			  CrmKmeansResult *res, CrmError *err)
 {
 	size_t		count = (size_t) n * d;
-	int			e = tiny_exponent(y, count);
+	int			e = crm_tiny_exponent(y, count);
 	int			c;
 
 	if (e != 0)
-		scale_pow2(y, count, e);
+		crm_scale_pow2(y, count, e);
 	if (!crm_kmeans_run(y, w, n, d, k, o->seed, o->restarts, o->max_iter, o->tol, res, err))
 		return false;
 	if (e == 0)
 		return true;
 	/* back to the model's units: y exactly, centroids and SSE rounded */
-	scale_pow2(y, count, -e);
-	scale_pow2(res->centroids, (size_t) res->k * d, -e);
+	crm_scale_pow2(y, count, -e);
+	crm_scale_pow2(res->centroids, (size_t) res->k * d, -e);
 	res->sse = ldexp(res->sse, -2 * e);
 	for (c = 0; c < res->k; c++)
 		res->sse_k[c] = ldexp(res->sse_k[c], -2 * e);
@@ -634,88 +573,4 @@ crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
 	crm_core_free(center);
 	crm_core_free(factor);
 	return m;
-}
-
-/* The mean silhouette itself (crm_silhouette_weighted). */
-static double
-silhouette_plain(const double *y, const double *w, const int *labels,
-				 int n, int d, int k)
-{
-	double	   *dsum = crm_core_alloc(sizeof(double) * k);
-	double	   *wsum = crm_core_alloc(sizeof(double) * k);
-	double		total = 0.0,
-				wtot = 0.0;
-	int			used = 0;
-	int			i,
-				c;
-
-	for (c = 0; c < k; c++)
-		wsum[c] = 0;
-	for (i = 0; i < n; i++)
-		wsum[labels[i]] += w[i];
-	for (c = 0; c < k; c++)
-		if (wsum[c] > 0)
-			used++;
-	if (used < 2)
-	{
-		crm_core_free(dsum);
-		crm_core_free(wsum);
-		return NAN;
-	}
-	for (i = 0; i < n; i++)
-	{
-		int			a = labels[i];
-		double		own_w,
-					ai,
-					bi = INFINITY,
-					si;
-		int			m;
-
-		crm_check_interrupts();
-		memset(dsum, 0, sizeof(double) * k);
-		for (m = 0; m < n; m++)
-			if (m != i)
-				dsum[labels[m]] += w[m] * sqrt(dist2(y + (size_t) i * d, y + (size_t) m * d, d));
-		/* the other rows a representative stands for sit at distance ~0 */
-		own_w = wsum[a] - 1.0;
-		if (own_w <= 0)
-			si = 0.0;			/* a singleton cluster scores 0 (Rousseeuw) */
-		else
-		{
-			ai = dsum[a] / own_w;
-			for (c = 0; c < k; c++)
-				if (c != a && wsum[c] > 0 && dsum[c] / wsum[c] < bi)
-					bi = dsum[c] / wsum[c];
-			si = (ai < bi) ? 1.0 - ai / bi : (ai > bi ? bi / ai - 1.0 : 0.0);
-		}
-		total += w[i] * si;
-		wtot += w[i];
-	}
-	crm_core_free(dsum);
-	crm_core_free(wsum);
-	return total / wtot;
-}
-
-/*
- * Mean silhouette; points too close for their squared distances (below
- * 2^-256, see tiny_exponent) are measured on a copy scaled by a power of
- * two, which leaves every ratio, and so the silhouette, as it is.
- */
-double
-crm_silhouette_weighted(const double *y, const double *w, const int *labels,
-						int n, int d, int k)
-{
-	size_t		count = (size_t) n * d;
-	int			e = tiny_exponent(y, count);
-	double	   *scaled;
-	double		result;
-
-	if (e == 0)
-		return silhouette_plain(y, w, labels, n, d, k);
-	scaled = crm_core_alloc(sizeof(double) * count);
-	memcpy(scaled, y, sizeof(double) * count);
-	scale_pow2(scaled, count, e);
-	result = silhouette_plain(scaled, w, labels, n, d, k);
-	crm_core_free(scaled);
-	return result;
 }

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clustering_core.h"
+#include "model_core.h"
 #include "json_core.h"
 #include "wire_core.h"
 
@@ -398,7 +398,7 @@ accumulator_check(const CrmModel *m, CrmError *err)
 	return true;
 }
 
-/* A complete value of size bytes (see clustering_core.h). */
+/* A complete value of size bytes (see model_core.h). */
 bool
 crm_model_check(const CrmModel *m, size_t size, CrmError *err)
 {
@@ -480,7 +480,7 @@ crm_model_encode(const CrmModel *m, void *buf)
 	return crm_wr_done(&w);
 }
 
-/* Read a binary form (see clustering_core.h). */
+/* Read a binary form (see model_core.h). */
 CrmModel *
 crm_model_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *err)
 {

@@ -7,7 +7,7 @@
  * float8[] with bookkeeping in magic slots.  While aggregating it is held as
  * an expanded object in the aggregate context with room for the whole
  * sample, updated in place; it flattens to the compact stored form when
- * PostgreSQL needs a flat value.  As in kmeans_refine (see model.c), a
+ * PostgreSQL needs a flat value.  As in kmeans_refine (see kmeans.c), a
  * flat state that arrives from outside (INITCOND, a worker's partial state)
  * is checked in full once and copied into our expanded object, which the
  * hot path recognises by its method table, a pointer no SQL value can

@@ -1,8 +1,8 @@
 /*
  * silhouette_core.c
  *	  crm.silhouette's state: the bottom-s hash sample, its checks, its
- *	  binary and compact text forms, and the silhouette of the sample (see
- *	  silhouette_core.h).
+ *	  binary and compact text forms, and the silhouette of the sample and
+ *	  of any weighted points (see silhouette_core.h).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -311,6 +311,90 @@ crm_silhouette_value(const CrmSilhouette *s)
 	crm_core_free(y);
 	crm_core_free(order);
 	return v;
+}
+
+/* The mean silhouette itself (crm_silhouette_weighted). */
+static double
+silhouette_plain(const double *y, const double *w, const int *labels,
+				 int n, int d, int k)
+{
+	double	   *dsum = crm_core_alloc(sizeof(double) * k);
+	double	   *wsum = crm_core_alloc(sizeof(double) * k);
+	double		total = 0.0,
+				wtot = 0.0;
+	int			used = 0;
+	int			i,
+				c;
+
+	for (c = 0; c < k; c++)
+		wsum[c] = 0;
+	for (i = 0; i < n; i++)
+		wsum[labels[i]] += w[i];
+	for (c = 0; c < k; c++)
+		if (wsum[c] > 0)
+			used++;
+	if (used < 2)
+	{
+		crm_core_free(dsum);
+		crm_core_free(wsum);
+		return NAN;
+	}
+	for (i = 0; i < n; i++)
+	{
+		int			a = labels[i];
+		double		own_w,
+					ai,
+					bi = INFINITY,
+					si;
+		int			m;
+
+		crm_check_interrupts();
+		memset(dsum, 0, sizeof(double) * k);
+		for (m = 0; m < n; m++)
+			if (m != i)
+				dsum[labels[m]] += w[m] * sqrt(crm_dist2(y + (size_t) i * d, y + (size_t) m * d, d));
+		/* the other rows a representative stands for sit at distance ~0 */
+		own_w = wsum[a] - 1.0;
+		if (own_w <= 0)
+			si = 0.0;			/* a singleton cluster scores 0 (Rousseeuw) */
+		else
+		{
+			ai = dsum[a] / own_w;
+			for (c = 0; c < k; c++)
+				if (c != a && wsum[c] > 0 && dsum[c] / wsum[c] < bi)
+					bi = dsum[c] / wsum[c];
+			si = (ai < bi) ? 1.0 - ai / bi : (ai > bi ? bi / ai - 1.0 : 0.0);
+		}
+		total += w[i] * si;
+		wtot += w[i];
+	}
+	crm_core_free(dsum);
+	crm_core_free(wsum);
+	return total / wtot;
+}
+
+/*
+ * Mean silhouette; points too close for their squared distances (below
+ * 2^-256, see crm_tiny_exponent) are measured on a copy scaled by a power of
+ * two, which leaves every ratio, and so the silhouette, as it is.
+ */
+double
+crm_silhouette_weighted(const double *y, const double *w, const int *labels,
+						int n, int d, int k)
+{
+	size_t		count = (size_t) n * d;
+	int			e = crm_tiny_exponent(y, count);
+	double	   *scaled;
+	double		result;
+
+	if (e == 0)
+		return silhouette_plain(y, w, labels, n, d, k);
+	scaled = crm_core_alloc(sizeof(double) * count);
+	memcpy(scaled, y, sizeof(double) * count);
+	crm_scale_pow2(scaled, count, e);
+	result = silhouette_plain(scaled, w, labels, n, d, k);
+	crm_core_free(scaled);
+	return result;
 }
 
 /* ------------------------------------------------------------ forms */

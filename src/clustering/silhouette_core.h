@@ -19,7 +19,7 @@
 #ifndef CRM_SILHOUETTE_CORE_H
 #define CRM_SILHOUETTE_CORE_H
 
-#include "clustering_core.h"
+#include "model_core.h"
 
 #define CRM_SILHOUETTE_VERSION	1
 /* rows the sample keeps */
@@ -89,6 +89,10 @@ extern bool crm_silhouette_add(CrmSilhouette *s, int *heap, const CrmModel *m,
 /* Merge the valid state b into a. */
 extern bool crm_silhouette_combine(CrmSilhouette *a, int *heap, const CrmSilhouette *b,
 								   CrmError *err);
+
+/* mean silhouette of weighted points with labels (0-based), NaN if < 2 clusters */
+extern double crm_silhouette_weighted(const double *y, const double *w, const int *labels,
+									  int n, int d, int k);
 
 /* Mean silhouette of the sample (entries in hash order); NaN below 2 clusters. */
 extern double crm_silhouette_value(const CrmSilhouette *s);

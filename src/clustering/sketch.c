@@ -1,7 +1,8 @@
 /*
  * sketch.c
- *	  crm.cluster_sketch: type I/O, the crm.sketch / crm.merge / crm.kmeans
- *	  aggregates' transition, combine and final functions, and the options.
+ *	  crm.cluster_sketch: type I/O and equality, the crm.sketch and
+ *	  crm.merge aggregates (and the transition shared with crm.kmeans, see
+ *	  kmeans.c), crm.sketch_rows and crm.sketch_representatives.
  *
  * The aggregate state is the crm.cluster_sketch type itself (so partial
  * aggregation works in parallel query and on Citus workers), held while
@@ -39,218 +40,12 @@
 #include "utils/builtins.h"
 #include "utils/expandeddatum.h"
 #include "utils/memutils.h"
-#include "utils/numeric.h"
 
 #include "clustering.h"
 #include "validate.h"
 #include "wire_core.h"
 
 #define INITIAL_REPS 1024
-
-/* ------------------------------------------------------------ helpers */
-
-/* A jsonb option's number as a float8 (+-Infinity beyond float8's range). */
-static double
-option_number(JsonbValue *v, const char *key)
-{
-	if (v->type != jbvNumeric)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("option \"%s\" must be a number", key)));
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
-											  NumericGetDatum(v->val.numeric)));
-}
-
-/* An integer option within [lo, hi]. */
-static int
-option_int(JsonbValue *v, const char *key, int lo, int hi)
-{
-	double		d = option_number(v, key);
-
-	if (d != floor(d) || d < lo || d > hi)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("option \"%s\" must be an integer between %d and %d", key, lo, hi)));
-	return (int) d;
-}
-
-/* A numeric in short scientific notation: 1e+400, 1.5e+400 (as %g would). */
-static char *
-numeric_short_sci(Numeric num)
-{
-	char	   *s = numeric_out_sci(num, 16);
-	char	   *e = strchr(s, 'e');
-	char	   *z;
-
-	if (e == NULL)
-		return s;
-	z = e;
-	while (z > s && z[-1] == '0')
-		z--;
-	if (z > s && z[-1] == '.')
-		z--;
-	memmove(z, e, strlen(e) + 1);
-	return s;
-}
-
-/*
- * A float8 option.  A JSON number beyond float8 (1e400) is out of range:
- * 22003 "... is out of range: <number>", the rule for every out-of-range
- * number in crm's clustering inputs (rows, options, sketch text and binary).
- */
-static double
-option_float(JsonbValue *v, const char *key)
-{
-	double		d = option_number(v, key);
-
-	if (!isfinite(d))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("option \"%s\" is out of range: %s", key, numeric_short_sci(v->val.numeric)),
-				 errdetail("It must be a finite float8 number.")));
-	return d;
-}
-
-int
-cluster_parse_options(Jsonb *jb, CrmClusterOptions *o)
-{
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-	int			set = 0;
-	CrmError	err = {0};
-
-	if (jb == NULL)
-		return 0;
-	if (!JB_ROOT_IS_OBJECT(jb) || JB_ROOT_IS_SCALAR(jb))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("clustering options must be a JSON object"),
-				 errhint("For example '{\"scale\": \"zscore\", \"seed\": 7}'.")));
-	it = JsonbIteratorInit(&jb->root);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		char	   *key;
-
-		CHECK_FOR_INTERRUPTS();
-		if (tok != WJB_KEY)
-			continue;
-		key = pnstrdup(v.val.string.val, v.val.string.len);
-		tok = JsonbIteratorNext(&it, &v, true);
-		if (strcmp(key, "scale") == 0)
-		{
-			int			s = -1;
-
-			if (v.type == jbvString)
-				s = crm_scale_parse(v.val.string.val, v.val.string.len);
-			if (s < 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("option \"scale\" must be one of \"none\", \"zscore\", \"minmax\", \"atan\"")));
-			o->scale = s;
-			set |= CRM_OPT_SCALE;
-		}
-		else if (strcmp(key, "budget_kb") == 0)
-		{
-			o->budget_kb = option_int(&v, key, CRM_SKETCH_MIN_BUDGET_KB, CRM_SKETCH_MAX_BUDGET_KB);
-			set |= CRM_OPT_BUDGET;
-		}
-		else if (strcmp(key, "restarts") == 0)
-		{
-			o->restarts = option_int(&v, key, 1, 1000);
-			set |= CRM_OPT_RESTARTS;
-		}
-		else if (strcmp(key, "max_iter") == 0)
-		{
-			o->max_iter = option_int(&v, key, 1, 100000);
-			set |= CRM_OPT_MAX_ITER;
-		}
-		else if (strcmp(key, "seed") == 0)
-		{
-			o->seed = (uint64) option_int(&v, key, 0, PG_INT32_MAX);
-			set |= CRM_OPT_SEED;
-		}
-		else if (strcmp(key, "tol") == 0)
-		{
-			o->tol = option_float(&v, key);
-			if (o->tol < 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("option \"tol\" must be >= 0")));
-			set |= CRM_OPT_TOL;
-		}
-		else if (strcmp(key, "atan_scale") == 0)
-		{
-			o->atan_scale = option_float(&v, key);
-			if (!(o->atan_scale >= CRM_ATAN_SCALE_MIN && o->atan_scale <= CRM_ATAN_SCALE_MAX))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("option \"atan_scale\" must be between 1e-100 and 1e100"),
-						 errdetail("Feature values are divided by it before atan.")));
-			set |= CRM_OPT_ATAN_SCALE;
-		}
-		else
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown clustering option \"%s\"", key),
-					 errhint("Valid options are scale, seed, restarts, max_iter, tol, budget_kb and atan_scale.")));
-		pfree(key);
-	}
-	if (!crm_cluster_options_check(o, &err))
-		crm_ereport(&err);
-	return set;
-}
-
-const double *
-cluster_features(ArrayType *arr, int expected_dims, int *dims, const char *what)
-{
-	int			n;
-	const double *x;
-	int			j;
-
-	if (ARR_ELEMTYPE(arr) != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("%s must be a float8[] array", what)));
-	if (ARR_NDIM(arr) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must not be empty", what)));
-	if (ARR_NDIM(arr) != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("%s must be a one-dimensional array, got %d dimensions", what, ARR_NDIM(arr))));
-	if (ARR_HASNULL(arr) && array_contains_nulls(arr))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not contain NULL elements", what)));
-	n = ARR_DIMS(arr)[0];
-	if (n > CRM_CLUSTER_MAX_DIMS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("%s has %d elements, more than the maximum of %d", what, n, CRM_CLUSTER_MAX_DIMS)));
-	if (expected_dims > 0 && n != expected_dims)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s has %d elements, but %d were expected", what, n, expected_dims),
-				 errdetail("Every row must have as many features as the first one (or as the model).")));
-	x = (const double *) ARR_DATA_PTR(arr);
-	for (j = 0; j < n; j++)
-		if (unlikely(!(fabs(x[j]) <= CRM_CLUSTER_MAX_ABS)))
-		{
-			if (!isfinite(x[j]))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("%s element %d must be a finite number, got %s", what, j + 1,
-								isnan(x[j]) ? "NaN" : (x[j] > 0 ? "Infinity" : "-Infinity"))));
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("%s element %d is out of range: %g", what, j + 1, x[j]),
-					 errdetail("Features must lie within +-1e100, so that sums of squares cannot overflow.")));
-		}
-	*dims = n;
-	return x;
-}
 
 /* ------------------------------------------------------------ expanded */
 
@@ -532,7 +327,7 @@ cluster_sketch_recv(PG_FUNCTION_ARGS)
 /* ------------------------------------------------------------ aggregates */
 
 /* shared by crm.sketch(features, options) and crm.kmeans(features, k, options) */
-static Datum
+Datum
 sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const char *name)
 {
 	MemoryContext aggctx = AggregateContext(fcinfo, name);
@@ -577,26 +372,6 @@ Datum
 cluster_sketch_sfunc(PG_FUNCTION_ARGS)
 {
 	return sketch_transition(fcinfo, 0, 2, "crm.sketch");
-}
-
-PG_FUNCTION_INFO_V1(cluster_kmeans_sfunc);
-Datum
-cluster_kmeans_sfunc(PG_FUNCTION_ARGS)
-{
-	int			k;
-
-	if (PG_ARGISNULL(2))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("k must not be NULL")));
-	if (PG_ARGISNULL(1) && PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	k = PG_GETARG_INT32(2);
-	if (k < 1 || k > CRM_CLUSTER_MAX_K)
-		ereport(ERROR,
-				(errcode(k < 1 ? ERRCODE_INVALID_PARAMETER_VALUE : ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("k must be between 1 and %d, got %d", CRM_CLUSTER_MAX_K, k)));
-	return sketch_transition(fcinfo, k, 3, "crm.kmeans");
 }
 
 /* crm.merge's transition function and the combine function of all three */
@@ -683,105 +458,28 @@ cluster_sketch_final(PG_FUNCTION_ARGS)
 }
 
 /*
- * Cluster a sketch; emits the NOTICE for fewer distinct points than k.  The
- * model is checked as its input functions would check it.
+ * The sketch of an aggregate state, checked, to read in place: our
+ * expanded object's buffer, or the validated argument.
  */
-static CrmModel *
-sketch_to_model(const CrmSketch *s, int k, const CrmClusterOptions *o)
+const CrmSketch *
+cluster_sketch_state_arg(Datum d)
 {
-	CrmError	err = {0};
-	CrmModel   *m;
-	int			found;
+	SketchEOH  *e = SketchOwn(d);
 
-	m = crm_kmeans_sketch(s, k, o, &found, &err);
-	if (m == NULL)
-		crm_ereport(&err);
-	if (found < k)
-		ereport(NOTICE,
-				(errmsg("k-means found %d clusters instead of %d", found, k),
-				 errdetail("The input has only %d distinct points.", found)));
-	return cluster_model_return(m);
+	if (e == NULL)
+		return cluster_sketch_arg(d);
+	/* once per group, cheap next to clustering */
+	sketch_check_or_raise(e->s);
+	return e->s;
 }
 
-PG_FUNCTION_INFO_V1(cluster_kmeans_final);
+/* Equality of sketches: same bytes. */
+PG_FUNCTION_INFO_V1(cluster_sketch_eq);
 Datum
-cluster_kmeans_final(PG_FUNCTION_ARGS)
+cluster_sketch_eq(PG_FUNCTION_ARGS)
 {
-	SketchEOH  *e;
-	const CrmSketch *s;
-
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	e = SketchOwn(PG_GETARG_DATUM(0));
-	if (e != NULL)
-	{
-		s = e->s;
-		/* once per group, cheap next to clustering */
-		sketch_check_or_raise(s);
-	}
-	else
-		s = cluster_sketch_arg(PG_GETARG_DATUM(0));
-	if (s->k < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the final function of crm.kmeans needs a k-means state, got a sketch with k = 0"),
-				 errhint("Cluster a sketch with crm.kmeans(sketch, k).")));
-	if (s->rows == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_POINTER(sketch_to_model(s, s->k, &s->opt));
-}
-
-/* Options for clustering a stored sketch: its own, overridden by opts. */
-static void
-sketch_kmeans_options(const CrmSketch *s, Jsonb *opts, CrmClusterOptions *o)
-{
-	int			set;
-
-	*o = s->opt;
-	set = cluster_parse_options(opts, o);
-	if ((set & CRM_OPT_BUDGET) && o->budget_kb != s->opt.budget_kb)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("budget_kb is a property of the sketch and cannot change when clustering it")));
-	if ((set & CRM_OPT_SCALE) && o->scale != s->opt.scale &&
-		(o->scale == CRM_SCALE_ATAN || s->opt.scale == CRM_SCALE_ATAN))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot cluster a sketch built with scale \"%s\" using scale \"%s\"",
-						crm_scale_name(s->opt.scale), crm_scale_name(o->scale)),
-				 errhint("atan scaling is applied while sketching: build the sketch with {\"scale\": \"atan\"}.")));
-	if ((set & CRM_OPT_ATAN_SCALE) && o->atan_scale != s->opt.atan_scale)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("atan_scale is applied while sketching and cannot change when clustering")));
-}
-
-PG_FUNCTION_INFO_V1(cluster_kmeans_sketch);
-Datum
-cluster_kmeans_sketch(PG_FUNCTION_ARGS)
-{
-	CrmSketch  *s;
-	int			k;
-	CrmClusterOptions o;
-
-	/* not STRICT, so that a NULL options argument means the defaults */
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("k must not be NULL")));
-	s = cluster_sketch_arg(PG_GETARG_DATUM(0));
-	k = PG_GETARG_INT32(1);
-
-	if (k < 1 || k > CRM_CLUSTER_MAX_K)
-		ereport(ERROR,
-				(errcode(k < 1 ? ERRCODE_INVALID_PARAMETER_VALUE : ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("k must be between 1 and %d, got %d", CRM_CLUSTER_MAX_K, k)));
-	sketch_kmeans_options(s, (PG_NARGS() > 2 && !PG_ARGISNULL(2)) ? PG_GETARG_JSONB_P(2) : NULL, &o);
-	if (s->rows == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_POINTER(sketch_to_model(s, k, &o));
+	PG_RETURN_BOOL(crm_canonical_equal(PG_DETOAST_DATUM(PG_GETARG_DATUM(0)),
+									   PG_DETOAST_DATUM(PG_GETARG_DATUM(1))));
 }
 
 /* small accessors */

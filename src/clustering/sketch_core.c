@@ -3,7 +3,7 @@
  *	  The cluster sketch: statistics, representatives, reduction, validation,
  *	  text and binary forms.
  *
- * Server-independent (see clustering_core.h for the layout and the reasoning);
+ * Server-independent (see sketch_core.h for the layout and the reasoning);
  * the server wraps it in src/clustering/sketch.c, the fuzzer in fuzz/fuzz_sketch.c.
  *
  * Invariants.  Every sketch crm_sketch_check accepts, and so every value of
@@ -37,7 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clustering_core.h"
+#include "sketch_core.h"
 #include "json_core.h"
 #include "wire_core.h"
 
@@ -173,7 +173,7 @@ crm_sketch_transform(const CrmSketch *s, const double *x, double *out)
 		memcpy(out, x, sizeof(double) * s->dims);
 }
 
-/* Add one row, keeping the invariants (see clustering_core.h). */
+/* Add one row, keeping the invariants (see the top of this file). */
 bool
 crm_sketch_add(CrmSketch *s, const double *x, CrmError *err)
 {
@@ -1581,7 +1581,7 @@ decode_header(CrmReader *r, CrmSketch *h)
 	return true;
 }
 
-/* Read a binary form from untrusted bytes (see clustering_core.h). */
+/* Read a binary form from untrusted bytes (see sketch_core.h). */
 CrmSketch *
 crm_sketch_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *err)
 {

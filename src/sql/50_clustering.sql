@@ -2,6 +2,8 @@
 -- clustering: crm.cluster_sketch, crm.clusters, k-means aggregates
 -- ===========================================================================
 
+-- ------------------------------------------------------------------ types
+
 CREATE TYPE crm.cluster_sketch;
 
 CREATE FUNCTION crm.cluster_sketch_in(cstring) RETURNS crm.cluster_sketch
@@ -92,7 +94,43 @@ CREATE OPERATOR crm.= (
 );
 COMMENT ON OPERATOR crm.= (crm.clusters, crm.clusters) IS 'identical models';
 
--- --------------------------------------------------------------- sketching
+-- the silhouette state: a validated type of its own (a bottom-2000 hash
+-- sample with labels, the model's fingerprint, k and dims)
+CREATE TYPE crm.silhouette_state;
+
+CREATE FUNCTION crm.silhouette_state_in(cstring) RETURNS crm.silhouette_state
+	AS 'MODULE_PATHNAME', 'silhouette_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.silhouette_state_in(cstring) IS
+	'text input for crm.silhouette_state: the compact crm64: form only (validated like the binary form)';
+
+CREATE FUNCTION crm.silhouette_state_out(crm.silhouette_state) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'silhouette_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.silhouette_state_out(crm.silhouette_state) IS
+	'text output for crm.silhouette_state: crm64: and the binary form in base64';
+
+CREATE FUNCTION crm.silhouette_state_recv(internal) RETURNS crm.silhouette_state
+	AS 'MODULE_PATHNAME', 'silhouette_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.silhouette_state_recv(internal) IS
+	'binary input for crm.silhouette_state (versioned; every field validated)';
+
+CREATE FUNCTION crm.silhouette_state_send(crm.silhouette_state) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'silhouette_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.silhouette_state_send(crm.silhouette_state) IS
+	'binary output for crm.silhouette_state';
+
+CREATE TYPE crm.silhouette_state (
+	INPUT = crm.silhouette_state_in,
+	OUTPUT = crm.silhouette_state_out,
+	RECEIVE = crm.silhouette_state_recv,
+	SEND = crm.silhouette_state_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE crm.silhouette_state IS
+	'partial state of crm.silhouette: the 2,000 rows with the lowest feature hash, their clusters, and the model''s fingerprint';
+
+-- ----------------------------------------------------------------- sketch
 
 CREATE FUNCTION crm.sketch_sfunc(crm.cluster_sketch, float8[], jsonb) RETURNS crm.cluster_sketch
 	AS 'MODULE_PATHNAME', 'cluster_sketch_sfunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -147,7 +185,7 @@ CREATE FUNCTION crm.sketch_representatives(crm.cluster_sketch) RETURNS integer
 COMMENT ON FUNCTION crm.sketch_representatives(crm.cluster_sketch) IS
 	'weighted representatives a sketch holds (equals its rows until the budget forces merging)';
 
--- ------------------------------------------------------------------ k-means
+-- ----------------------------------------------------------------- kmeans
 
 CREATE FUNCTION crm.kmeans_sfunc(crm.cluster_sketch, float8[], integer, jsonb) RETURNS crm.cluster_sketch
 	AS 'MODULE_PATHNAME', 'cluster_kmeans_sfunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -185,7 +223,7 @@ CREATE FUNCTION crm.kmeans(sketch crm.cluster_sketch, k integer, options jsonb D
 COMMENT ON FUNCTION crm.kmeans(crm.cluster_sketch, integer, jsonb) IS
 	'k-means on a stored sketch (options default to the sketch''s own; seed, restarts, max_iter, tol and zscore/minmax scale may be changed)';
 
--- ---------------------------------------------------------------- the model
+-- -------------------------------------------------------- model functions
 
 CREATE FUNCTION crm.assign(model crm.clusters, features float8[]) RETURNS integer
 	AS 'MODULE_PATHNAME', 'clusters_assign' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -213,6 +251,8 @@ CREATE FUNCTION crm.clusters_sse(crm.clusters) RETURNS float8
 COMMENT ON FUNCTION crm.clusters_sse(crm.clusters) IS
 	'total within-cluster sum of squares of a model, in its scaled space';
 
+-- ---------------------------------------------------------- kmeans_refine
+
 CREATE FUNCTION crm.kmeans_refine_sfunc(crm.clusters, crm.clusters, float8[]) RETURNS crm.clusters
 	AS 'MODULE_PATHNAME', 'clusters_refine_sfunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION crm.kmeans_refine_sfunc(crm.clusters, crm.clusters, float8[]) IS
@@ -236,41 +276,7 @@ CREATE AGGREGATE crm.kmeans_refine(model crm.clusters, features float8[]) (
 COMMENT ON AGGREGATE crm.kmeans_refine(crm.clusters, float8[]) IS
 	'one exact Lloyd step over all rows: exact sizes and SSE; repeating it converges to exact Lloyd';
 
--- the silhouette state: a validated type of its own (a bottom-2000 hash
--- sample with labels, the model's fingerprint, k and dims)
-CREATE TYPE crm.silhouette_state;
-
-CREATE FUNCTION crm.silhouette_state_in(cstring) RETURNS crm.silhouette_state
-	AS 'MODULE_PATHNAME', 'silhouette_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.silhouette_state_in(cstring) IS
-	'text input for crm.silhouette_state: the compact crm64: form only (validated like the binary form)';
-
-CREATE FUNCTION crm.silhouette_state_out(crm.silhouette_state) RETURNS cstring
-	AS 'MODULE_PATHNAME', 'silhouette_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.silhouette_state_out(crm.silhouette_state) IS
-	'text output for crm.silhouette_state: crm64: and the binary form in base64';
-
-CREATE FUNCTION crm.silhouette_state_recv(internal) RETURNS crm.silhouette_state
-	AS 'MODULE_PATHNAME', 'silhouette_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.silhouette_state_recv(internal) IS
-	'binary input for crm.silhouette_state (versioned; every field validated)';
-
-CREATE FUNCTION crm.silhouette_state_send(crm.silhouette_state) RETURNS bytea
-	AS 'MODULE_PATHNAME', 'silhouette_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.silhouette_state_send(crm.silhouette_state) IS
-	'binary output for crm.silhouette_state';
-
-CREATE TYPE crm.silhouette_state (
-	INPUT = crm.silhouette_state_in,
-	OUTPUT = crm.silhouette_state_out,
-	RECEIVE = crm.silhouette_state_recv,
-	SEND = crm.silhouette_state_send,
-	INTERNALLENGTH = VARIABLE,
-	ALIGNMENT = double,
-	STORAGE = extended
-);
-COMMENT ON TYPE crm.silhouette_state IS
-	'partial state of crm.silhouette: the 2,000 rows with the lowest feature hash, their clusters, and the model''s fingerprint';
+-- ------------------------------------------------------------- silhouette
 
 CREATE FUNCTION crm.silhouette_transfn(crm.silhouette_state, crm.clusters, float8[]) RETURNS crm.silhouette_state
 	AS 'MODULE_PATHNAME', 'silhouette_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -294,6 +300,8 @@ CREATE AGGREGATE crm.silhouette(model crm.clusters, features float8[]) (
 );
 COMMENT ON AGGREGATE crm.silhouette(crm.clusters, float8[]) IS
 	'mean silhouette of the model''s clustering over a deterministic sample of 2,000 rows (the same whatever the row order)';
+
+-- ------------------------------------------------------------ kmeans_scan
 
 CREATE FUNCTION crm.kmeans_scan(sketch crm.cluster_sketch, kmin integer, kmax integer,
 	OUT k integer, OUT sse float8, OUT silhouette float8)
