@@ -377,42 +377,22 @@ hashidx_cmp(const void *a, const void *b)
 	return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
-/* crm.kmeans_scan: SSE and silhouette for every k in kmin..kmax. */
-PG_FUNCTION_INFO_V1(clusters_kmeans_scan);
-Datum
-clusters_kmeans_scan(PG_FUNCTION_ARGS)
+/*
+ * The silhouette sample of crm.kmeans_scan: every representative when there
+ * are few, else the CRM_SILHOUETTE_SAMPLE with the smallest hash of their
+ * coordinates.  Returns their indexes, *ns their number.
+ */
+static int *
+scan_sample(const CrmSketch *s, int *ns)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	CrmSketch  *s = cluster_sketch_arg(PG_GETARG_DATUM(0));
-	int			kmin = PG_GETARG_INT32(1);
-	int			kmax = PG_GETARG_INT32(2);
 	int			d = s->dims;
 	int			n = s->nreps;
-	int			ns;
-	int		   *pick;
-	double	   *y;
-	double	   *w;
-	int		   *labels;
-	int			k,
-				i;
+	int		   *pick = palloc(sizeof(int) * n);
+	int			i;
 
-	if (kmin < 1 || kmax > CRM_CLUSTER_MAX_K || kmin > kmax)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("kmin and kmax must satisfy 1 <= kmin <= kmax <= %d, got %d and %d",
-						CRM_CLUSTER_MAX_K, kmin, kmax)));
-	InitMaterializedSRF(fcinfo, 0);
-	if (s->rows == 0)
-		return (Datum) 0;
-
-	/*
-	 * The silhouette sample: every representative when there are few, else
-	 * the CRM_SILHOUETTE_SAMPLE with the smallest hash of their coordinates.
-	 */
-	pick = palloc(sizeof(int) * n);
 	for (i = 0; i < n; i++)
 		pick[i] = i;
-	ns = n;
+	*ns = n;
 	if (n > CRM_SILHOUETTE_SAMPLE)
 	{
 		HashIdx    *h = palloc(sizeof(HashIdx) * n);
@@ -428,8 +408,64 @@ clusters_kmeans_scan(PG_FUNCTION_ARGS)
 		qsort(h, n, sizeof(HashIdx), hashidx_cmp);
 		for (i = 0; i < CRM_SILHOUETTE_SAMPLE; i++)
 			pick[i] = h[i].idx;
-		ns = CRM_SILHOUETTE_SAMPLE;
+		*ns = CRM_SILHOUETTE_SAMPLE;
 	}
+	return pick;
+}
+
+/*
+ * The sampled representatives in model m's space (y, ns x dims), their
+ * weights and their clusters.
+ */
+static void
+scan_label_sample(const CrmSketch *s, const CrmModel *m, const int *pick, int ns,
+				  double *y, double *w, int *labels)
+{
+	int			d = s->dims;
+	int			i;
+
+	for (i = 0; i < ns; i++)
+	{
+		const double *r = crm_sketch_reps(s) + (size_t) pick[i] * (d + 2);
+		double		d2;
+		int			j;
+
+		if ((i & 255) == 255)
+			CHECK_FOR_INTERRUPTS();
+		w[i] = r[0];
+		for (j = 0; j < d; j++)
+			y[(size_t) i * d + j] = s->opt.scale == CRM_SCALE_ATAN ? r[2 + j] :
+				(r[2 + j] - crm_model_center(m)[j]) * crm_model_factor(m)[j];
+		labels[i] = crm_model_nearest(m, y + (size_t) i * d, &d2);
+	}
+}
+
+/* crm.kmeans_scan: SSE and silhouette for every k in kmin..kmax. */
+PG_FUNCTION_INFO_V1(clusters_kmeans_scan);
+Datum
+clusters_kmeans_scan(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	CrmSketch  *s = cluster_sketch_arg(PG_GETARG_DATUM(0));
+	int			kmin = PG_GETARG_INT32(1);
+	int			kmax = PG_GETARG_INT32(2);
+	int			d = s->dims;
+	int			ns;
+	int		   *pick;
+	double	   *y;
+	double	   *w;
+	int		   *labels;
+	int			k;
+
+	if (kmin < 1 || kmax > CRM_CLUSTER_MAX_K || kmin > kmax)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("kmin and kmax must satisfy 1 <= kmin <= kmax <= %d, got %d and %d",
+						CRM_CLUSTER_MAX_K, kmin, kmax)));
+	InitMaterializedSRF(fcinfo, 0);
+	if (s->rows == 0)
+		return (Datum) 0;
+	pick = scan_sample(s, &ns);
 	y = palloc(sizeof(double) * (size_t) ns * d);
 	w = palloc(sizeof(double) * ns);
 	labels = palloc(sizeof(int) * ns);
@@ -452,20 +488,7 @@ clusters_kmeans_scan(PG_FUNCTION_ARGS)
 					(errmsg("k-means found only %d clusters; kmeans_scan stops at k = %d", found, k - 1)));
 			break;
 		}
-		for (i = 0; i < ns; i++)
-		{
-			const double *r = crm_sketch_reps(s) + (size_t) pick[i] * (d + 2);
-			double		d2;
-			int			j;
-
-			if ((i & 255) == 255)
-				CHECK_FOR_INTERRUPTS();
-			w[i] = r[0];
-			for (j = 0; j < d; j++)
-				y[(size_t) i * d + j] = s->opt.scale == CRM_SCALE_ATAN ? r[2 + j] :
-					(r[2 + j] - crm_model_center(m)[j]) * crm_model_factor(m)[j];
-			labels[i] = crm_model_nearest(m, y + (size_t) i * d, &d2);
-		}
+		scan_label_sample(s, m, pick, ns, y, w, labels);
 		sil = crm_silhouette_weighted(y, w, labels, ns, d, m->k);
 		values[0] = Int32GetDatum(k);
 		values[1] = Float8GetDatum(m->total_sse);

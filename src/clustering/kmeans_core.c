@@ -152,15 +152,20 @@ typedef struct Work
 	int		   *labels;
 } Work;
 
-/* Lloyd with Hamerly's bounds; returns the iterations done */
-static int
-lloyd(const double *y, const double *w, int n, int d, int k, int max_iter,
-	  double tol_abs, Work *wk)
+/* How far the centres moved in one Lloyd step. */
+typedef struct Shift
 {
-	int			i,
-				c,
-				it;
-	int			iterations = max_iter;
+	double		total2;			/* sum of the squared moves */
+	double		max;			/* the largest move */
+	double		second;			/* the second largest */
+	int			argmax;			/* the centre that moved most */
+} Shift;
+
+/* Label every point with its nearest centre and set its bounds. */
+static void
+assign_all(const double *y, int n, int d, int k, Work *wk)
+{
+	int			i;
 
 	for (i = 0; i < n; i++)
 	{
@@ -168,159 +173,194 @@ lloyd(const double *y, const double *w, int n, int d, int k, int max_iter,
 			crm_check_interrupts();
 		full_search(y + (size_t) i * d, wk->centers, k, d, &wk->labels[i], &wk->upper[i], &wk->lower[i]);
 	}
-
-	for (it = 1; it <= max_iter; it++)
-	{
-		double		shift2 = 0.0;
-		double		dmax = 0.0,
-					dmax2 = 0.0;
-		int			amax = -1;
-		int			changed = 0;
-		bool		relocated = false;
-
-		crm_check_interrupts();
-		/* M step: means of the current labels */
-		memset(wk->newc, 0, sizeof(double) * (size_t) k * d);
-		memset(wk->cw, 0, sizeof(double) * k);
-		for (i = 0; i < n; i++)
-		{
-			double	   *nc = wk->newc + (size_t) wk->labels[i] * d;
-			const double *p = y + (size_t) i * d;
-			double		wi = w[i];
-			int			j;
-
-			if ((i & 4095) == 4095)
-				crm_check_interrupts();
-			wk->cw[wk->labels[i]] += wi;
-			for (j = 0; j < d; j++)
-				nc[j] += wi * p[j];
-		}
-		for (c = 0; c < k; c++)
-		{
-			double	   *nc = wk->newc + (size_t) c * d;
-			int			j;
-
-			if (wk->cw[c] > 0)
-				for (j = 0; j < d; j++)
-					nc[j] /= wk->cw[c];
-			else
-			{
-				/*
-				 * An empty cluster takes the point farthest from its centre
-				 * (weighted), as scikit-learn relocates empty clusters.
-				 */
-				double		far = -1.0;
-				int			pick = 0;
-
-				crm_check_interrupts();
-				for (i = 0; i < n; i++)
-				{
-					double		e = w[i] * crm_dist2(y + (size_t) i * d, wk->centers + (size_t) wk->labels[i] * d, d);
-
-					if (e > far)
-					{
-						far = e;
-						pick = i;
-					}
-				}
-				memcpy(nc, y + (size_t) pick * d, sizeof(double) * d);
-				relocated = true;
-			}
-			wk->delta[c] = sqrt(crm_dist2(nc, wk->centers + (size_t) c * d, d));
-			shift2 += wk->delta[c] * wk->delta[c];
-			if (wk->delta[c] > dmax)
-			{
-				dmax2 = dmax;
-				dmax = wk->delta[c];
-				amax = c;
-			}
-			else if (wk->delta[c] > dmax2)
-				dmax2 = wk->delta[c];
-		}
-		memcpy(wk->centers, wk->newc, sizeof(double) * (size_t) k * d);
-		if (relocated)
-		{
-			for (i = 0; i < n; i++)
-			{
-				if ((i & 4095) == 4095)
-					crm_check_interrupts();
-				full_search(y + (size_t) i * d, wk->centers, k, d, &wk->labels[i], &wk->upper[i], &wk->lower[i]);
-			}
-			continue;
-		}
-		if (shift2 <= tol_abs)
-		{
-			iterations = it;
-			break;
-		}
-		/* bounds follow the centres */
-		crm_check_interrupts();
-		for (i = 0; i < n; i++)
-		{
-			wk->upper[i] += wk->delta[wk->labels[i]];
-			wk->lower[i] -= (wk->labels[i] == amax) ? dmax2 : dmax;
-		}
-		for (c = 0; c < k; c++)
-		{
-			double		m = INFINITY;
-			int			c2;
-
-			crm_check_interrupts();
-			for (c2 = 0; c2 < k; c2++)
-				if (c2 != c)
-				{
-					double		e = crm_dist2(wk->centers + (size_t) c * d, wk->centers + (size_t) c2 * d, d);
-
-					if (e < m)
-						m = e;
-				}
-			wk->half[c] = 0.5 * sqrt(m);
-		}
-		/* E step, skipping points whose bounds prove the label */
-		for (i = 0; i < n; i++)
-		{
-			int			a = wk->labels[i];
-			double		m = wk->half[a] > wk->lower[i] ? wk->half[a] : wk->lower[i];
-
-			if ((i & 4095) == 0)
-				crm_check_interrupts();
-			if (wk->upper[i] <= m)
-				continue;
-			wk->upper[i] = sqrt(crm_dist2(y + (size_t) i * d, wk->centers + (size_t) a * d, d));
-			if (wk->upper[i] <= m)
-				continue;
-			full_search(y + (size_t) i * d, wk->centers, k, d, &wk->labels[i], &wk->upper[i], &wk->lower[i]);
-			if (wk->labels[i] != a)
-				changed++;
-		}
-		if (changed == 0)
-		{
-			iterations = it;
-			break;
-		}
-	}
-	return iterations;
 }
 
-bool
-crm_kmeans_run(const double *y, const double *w, int n, int d, int k,
-			   uint64_t seed, int restarts, int max_iter, double tol,
-			   CrmKmeansResult *res, CrmError *err)
+/* The point farthest (weighted) from its centre. */
+static int
+farthest_point(const double *y, const double *w, int n, int d, const Work *wk)
 {
-	Work		wk;
-	double		best_sse = INFINITY;
+	double		far = -1.0;
+	int			pick = 0;
+	int			i;
+
+	crm_check_interrupts();
+	for (i = 0; i < n; i++)
+	{
+		double		e = w[i] * crm_dist2(y + (size_t) i * d, wk->centers + (size_t) wk->labels[i] * d, d);
+
+		if (e > far)
+		{
+			far = e;
+			pick = i;
+		}
+	}
+	return pick;
+}
+
+/*
+ * M step: the centres move to the weighted means of their points; sh and
+ * wk->delta record how far.  Returns whether an empty cluster was
+ * relocated.
+ */
+static bool
+move_centers(const double *y, const double *w, int n, int d, int k, Work *wk, Shift *sh)
+{
+	bool		relocated = false;
+	int			i,
+				c;
+
+	sh->total2 = 0.0;
+	sh->max = 0.0;
+	sh->second = 0.0;
+	sh->argmax = -1;
+	memset(wk->newc, 0, sizeof(double) * (size_t) k * d);
+	memset(wk->cw, 0, sizeof(double) * k);
+	for (i = 0; i < n; i++)
+	{
+		double	   *nc = wk->newc + (size_t) wk->labels[i] * d;
+		const double *p = y + (size_t) i * d;
+		double		wi = w[i];
+		int			j;
+
+		if ((i & 4095) == 4095)
+			crm_check_interrupts();
+		wk->cw[wk->labels[i]] += wi;
+		for (j = 0; j < d; j++)
+			nc[j] += wi * p[j];
+	}
+	for (c = 0; c < k; c++)
+	{
+		double	   *nc = wk->newc + (size_t) c * d;
+		int			j;
+
+		if (wk->cw[c] > 0)
+			for (j = 0; j < d; j++)
+				nc[j] /= wk->cw[c];
+		else
+		{
+			/*
+			 * An empty cluster takes the point farthest from its centre
+			 * (weighted), as scikit-learn relocates empty clusters.
+			 */
+			memcpy(nc, y + (size_t) farthest_point(y, w, n, d, wk) * d, sizeof(double) * d);
+			relocated = true;
+		}
+		wk->delta[c] = sqrt(crm_dist2(nc, wk->centers + (size_t) c * d, d));
+		sh->total2 += wk->delta[c] * wk->delta[c];
+		if (wk->delta[c] > sh->max)
+		{
+			sh->second = sh->max;
+			sh->max = wk->delta[c];
+			sh->argmax = c;
+		}
+		else if (wk->delta[c] > sh->second)
+			sh->second = wk->delta[c];
+	}
+	memcpy(wk->centers, wk->newc, sizeof(double) * (size_t) k * d);
+	return relocated;
+}
+
+/*
+ * The bounds follow the centres: each upper bound grows by its centre's
+ * move, each lower bound shrinks by the largest move of another centre;
+ * half[c] is half the distance from centre c to its nearest other centre.
+ */
+static void
+update_bounds(int n, int d, int k, Work *wk, const Shift *sh)
+{
+	int			i,
+				c;
+
+	crm_check_interrupts();
+	for (i = 0; i < n; i++)
+	{
+		wk->upper[i] += wk->delta[wk->labels[i]];
+		wk->lower[i] -= (wk->labels[i] == sh->argmax) ? sh->second : sh->max;
+	}
+	for (c = 0; c < k; c++)
+	{
+		double		m = INFINITY;
+		int			c2;
+
+		crm_check_interrupts();
+		for (c2 = 0; c2 < k; c2++)
+			if (c2 != c)
+			{
+				double		e = crm_dist2(wk->centers + (size_t) c * d, wk->centers + (size_t) c2 * d, d);
+
+				if (e < m)
+					m = e;
+			}
+		wk->half[c] = 0.5 * sqrt(m);
+	}
+}
+
+/*
+ * E step, skipping points whose bounds prove the label; returns how many
+ * labels changed.
+ */
+static int
+hamerly_assign(const double *y, int n, int d, int k, Work *wk)
+{
+	int			changed = 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		int			a = wk->labels[i];
+		double		m = wk->half[a] > wk->lower[i] ? wk->half[a] : wk->lower[i];
+
+		if ((i & 4095) == 0)
+			crm_check_interrupts();
+		if (wk->upper[i] <= m)
+			continue;
+		wk->upper[i] = sqrt(crm_dist2(y + (size_t) i * d, wk->centers + (size_t) a * d, d));
+		if (wk->upper[i] <= m)
+			continue;
+		full_search(y + (size_t) i * d, wk->centers, k, d, &wk->labels[i], &wk->upper[i], &wk->lower[i]);
+		if (wk->labels[i] != a)
+			changed++;
+	}
+	return changed;
+}
+
+/* Lloyd with Hamerly's bounds; returns the iterations done */
+static int
+lloyd(const double *y, const double *w, int n, int d, int k, int max_iter,
+	  double tol_abs, Work *wk)
+{
+	int			it;
+
+	assign_all(y, n, d, k, wk);
+	for (it = 1; it <= max_iter; it++)
+	{
+		Shift		sh;
+
+		crm_check_interrupts();
+		if (move_centers(y, w, n, d, k, wk, &sh))
+		{
+			/* a relocated centre: the bounds start again */
+			assign_all(y, n, d, k, wk);
+			continue;
+		}
+		if (sh.total2 <= tol_abs)
+			return it;
+		update_bounds(n, d, k, wk, &sh);
+		if (hamerly_assign(y, n, d, k, wk) == 0)
+			return it;
+	}
+	return max_iter;
+}
+
+/* scikit-learn's tolerance: tol times the mean per-dimension variance */
+static double
+absolute_tolerance(const double *y, const double *w, int n, int d, double tol)
+{
 	double		tol_abs = 0.0;
 	double		wtotal = 0.0;
-	int			r,
-				i,
+	int			i,
 				j;
 
-	if (n < 1 || k < 1)
-	{
-		crm_error_set(err, CRM_ERR_INVALID, "k-means needs at least one point and one cluster");
-		return false;
-	}
-	/* scikit-learn's tolerance: tol times the mean per-dimension variance */
 	for (i = 0; i < n; i++)
 		wtotal += w[i];
 	for (j = 0; j < d; j++)
@@ -340,55 +380,67 @@ crm_kmeans_run(const double *y, const double *w, int n, int d, int k,
 		}
 		tol_abs += var / wtotal;
 	}
-	tol_abs = tol * tol_abs / d;
+	return tol * tol_abs / d;
+}
 
-	wk.centers = crm_core_alloc(sizeof(double) * (size_t) k * d);
-	wk.newc = crm_core_alloc(sizeof(double) * (size_t) k * d);
-	wk.cw = crm_core_alloc(sizeof(double) * k);
-	wk.delta = crm_core_alloc(sizeof(double) * k);
-	wk.half = crm_core_alloc(sizeof(double) * k);
-	wk.upper = crm_core_alloc(sizeof(double) * n);
-	wk.lower = crm_core_alloc(sizeof(double) * n);
-	wk.d2 = wk.lower;			/* seeding's D^2 shares the lower bounds' memory */
-	wk.labels = crm_core_alloc(sizeof(int) * n);
+/* Scratch memory of one k-means run, for n points, k centres, d dimensions. */
+static void
+work_alloc(Work *wk, int n, int d, int k)
+{
+	wk->centers = crm_core_alloc(sizeof(double) * (size_t) k * d);
+	wk->newc = crm_core_alloc(sizeof(double) * (size_t) k * d);
+	wk->cw = crm_core_alloc(sizeof(double) * k);
+	wk->delta = crm_core_alloc(sizeof(double) * k);
+	wk->half = crm_core_alloc(sizeof(double) * k);
+	wk->upper = crm_core_alloc(sizeof(double) * n);
+	wk->lower = crm_core_alloc(sizeof(double) * n);
+	wk->d2 = wk->lower;			/* seeding's D^2 shares the lower bounds' memory */
+	wk->labels = crm_core_alloc(sizeof(int) * n);
+}
 
-	res->centroids = crm_core_alloc(sizeof(double) * (size_t) k * d);
-	res->weight = crm_core_alloc(sizeof(double) * k);
-	res->sse_k = crm_core_alloc(sizeof(double) * k);
-	res->labels = crm_core_alloc(sizeof(int) * n);
-	res->k = 0;
+/* Free what work_alloc allocated. */
+static void
+work_free(Work *wk)
+{
+	crm_core_free(wk->centers);
+	crm_core_free(wk->newc);
+	crm_core_free(wk->cw);
+	crm_core_free(wk->delta);
+	crm_core_free(wk->half);
+	crm_core_free(wk->upper);
+	crm_core_free(wk->lower);
+	crm_core_free(wk->labels);
+}
 
-	for (r = 0; r < restarts; r++)
+/*
+ * The final E step of a restart: exact labels for the final centres, and
+ * the weighted SSE they give.
+ */
+static double
+final_labels(const double *y, const double *w, int n, int d, int k, Work *wk)
+{
+	double		sse = 0.0;
+	int			i;
+
+	for (i = 0; i < n; i++)
 	{
-		CrmRng		rng;
-		int			kk;
-		int			iters;
-		double		sse = 0.0;
+		double		u,
+					l;
 
-		crm_rng_seed(&rng, seed + (uint64_t) r * UINT64_C(0x9E3779B97F4A7C15));
-		kk = seed_plusplus(y, w, n, d, k, &rng, wk.centers, wk.d2, NULL);
-		iters = lloyd(y, w, n, d, kk, max_iter, tol_abs, &wk);
-		/* final E step: exact labels and SSE for the final centres */
-		for (i = 0; i < n; i++)
-		{
-			double		u,
-						l;
-
-			if ((i & 4095) == 0)
-				crm_check_interrupts();
-			full_search(y + (size_t) i * d, wk.centers, kk, d, &wk.labels[i], &u, &l);
-			sse += w[i] * u * u;
-		}
-		if (sse < best_sse)
-		{
-			best_sse = sse;
-			res->k = kk;
-			res->iterations = iters;
-			memcpy(res->centroids, wk.centers, sizeof(double) * (size_t) kk * d);
-			memcpy(res->labels, wk.labels, sizeof(int) * n);
-		}
+		if ((i & 4095) == 0)
+			crm_check_interrupts();
+		full_search(y + (size_t) i * d, wk->centers, k, d, &wk->labels[i], &u, &l);
+		sse += w[i] * u * u;
 	}
-	res->sse = best_sse;
+	return sse;
+}
+
+/* The weight and SSE of each cluster of the result (k slots). */
+static void
+cluster_totals(const double *y, const double *w, int n, int d, int k, CrmKmeansResult *res)
+{
+	int			i;
+
 	memset(res->weight, 0, sizeof(double) * k);
 	memset(res->sse_k, 0, sizeof(double) * k);
 	for (i = 0; i < n; i++)
@@ -400,14 +452,54 @@ crm_kmeans_run(const double *y, const double *w, int n, int d, int k,
 		res->weight[a] += w[i];
 		res->sse_k[a] += w[i] * crm_dist2(y + (size_t) i * d, res->centroids + (size_t) a * d, d);
 	}
-	crm_core_free(wk.centers);
-	crm_core_free(wk.newc);
-	crm_core_free(wk.cw);
-	crm_core_free(wk.delta);
-	crm_core_free(wk.half);
-	crm_core_free(wk.upper);
-	crm_core_free(wk.lower);
-	crm_core_free(wk.labels);
+}
+
+bool
+crm_kmeans_run(const double *y, const double *w, int n, int d, int k,
+			   uint64_t seed, int restarts, int max_iter, double tol,
+			   CrmKmeansResult *res, CrmError *err)
+{
+	Work		wk;
+	double		best_sse = INFINITY;
+	double		tol_abs;
+	int			r;
+
+	if (n < 1 || k < 1)
+	{
+		crm_error_set(err, CRM_ERR_INVALID, "k-means needs at least one point and one cluster");
+		return false;
+	}
+	tol_abs = absolute_tolerance(y, w, n, d, tol);
+	work_alloc(&wk, n, d, k);
+	res->centroids = crm_core_alloc(sizeof(double) * (size_t) k * d);
+	res->weight = crm_core_alloc(sizeof(double) * k);
+	res->sse_k = crm_core_alloc(sizeof(double) * k);
+	res->labels = crm_core_alloc(sizeof(int) * n);
+	res->k = 0;
+
+	for (r = 0; r < restarts; r++)
+	{
+		CrmRng		rng;
+		int			kk;
+		int			iters;
+		double		sse;
+
+		crm_rng_seed(&rng, seed + (uint64_t) r * UINT64_C(0x9E3779B97F4A7C15));
+		kk = seed_plusplus(y, w, n, d, k, &rng, wk.centers, wk.d2, NULL);
+		iters = lloyd(y, w, n, d, kk, max_iter, tol_abs, &wk);
+		sse = final_labels(y, w, n, d, kk, &wk);
+		if (sse < best_sse)
+		{
+			best_sse = sse;
+			res->k = kk;
+			res->iterations = iters;
+			memcpy(res->centroids, wk.centers, sizeof(double) * (size_t) kk * d);
+			memcpy(res->labels, wk.labels, sizeof(int) * n);
+		}
+	}
+	res->sse = best_sse;
+	cluster_totals(y, w, n, d, k, res);
+	work_free(&wk);
 	return true;
 }
 
@@ -435,29 +527,19 @@ kmeans_scaled(double *y, const double *w, int n, int d, int k, const CrmClusterO
 	return true;
 }
 
-CrmModel *
-crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
-				  int *k_found, CrmError *err)
+/*
+ * The model's scaling of a sketch: y = (x - center) * factor, from the
+ * sketch's statistics for zscore and minmax, the identity otherwise (atan
+ * sketches hold scaled coordinates already).  A constant feature, or one
+ * whose inverse spread overflows, keeps factor 1.
+ */
+static void
+model_scaling(const CrmSketch *s, const CrmClusterOptions *o, double *center, double *factor)
 {
-	int			d = s->dims;
-	int			n = s->nreps;
-	int			stride = d + 2;
-	const double *reps = crm_sketch_reps(s);
 	const double *st = crm_sketch_stats(s);
-	double	   *y = crm_core_alloc(sizeof(double) * (size_t) n * d);
-	double	   *w = crm_core_alloc(sizeof(double) * n);
-	double	   *center = crm_core_alloc(sizeof(double) * d);
-	double	   *factor = crm_core_alloc(sizeof(double) * d);
-	double	   *qk;
-	CrmKmeansResult res;
-	CrmModel   *m;
-	double		internal = 0.0;
-	double		qtotal = 0.0;
-	int			i,
-				j,
-				c;
+	int			j;
 
-	for (j = 0; j < d; j++)
+	for (j = 0; j < s->dims; j++)
 	{
 		const double *t = st + j * CRM_ST_COUNT;
 		double		v;
@@ -477,7 +559,20 @@ crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
 			factor[j] = (v > 0 && isfinite(1.0 / v)) ? 1.0 / v : 1.0;
 		}
 	}
-	for (i = 0; i < n; i++)
+}
+
+/* The representatives as weighted points y (n x d) in the model's space. */
+static void
+scaled_points(const CrmSketch *s, const double *center, const double *factor,
+			  double *y, double *w)
+{
+	int			d = s->dims;
+	int			stride = d + 2;
+	const double *reps = crm_sketch_reps(s);
+	int			i,
+				j;
+
+	for (i = 0; i < s->nreps; i++)
 	{
 		const double *r = reps + (size_t) i * stride;
 
@@ -487,7 +582,120 @@ crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
 		for (j = 0; j < d; j++)
 			y[(size_t) i * d + j] = (r[2 + j] - center[j]) * factor[j];
 	}
+}
 
+/*
+ * The scatter inside representatives: total scatter (exact, from the
+ * statistics) minus the scatter between representatives, per dimension;
+ * 0 for a sketch that was never reduced.
+ */
+static double
+internal_scatter(const CrmSketch *s, const CrmClusterOptions *o, const double *factor,
+				 const double *y, const double *w)
+{
+	const double *st = crm_sketch_stats(s);
+	int			d = s->dims;
+	int			n = s->nreps;
+	double		nrows = (double) s->rows;
+	double		internal = 0.0;
+	int			i,
+				j;
+
+	if (!(s->flags & CRM_SKETCH_REDUCED))
+		return 0.0;
+	for (j = 0; j < d; j++)
+	{
+		const double *t = st + j * CRM_ST_COUNT;
+		double		total,
+					mean = 0.0,
+					between = 0.0;
+
+		crm_check_interrupts();
+		if (o->scale == CRM_SCALE_ATAN)
+			total = t[CRM_ST_SSUMSQ] - t[CRM_ST_SSUM] * t[CRM_ST_SSUM] / nrows;
+		else
+			total = (t[CRM_ST_SUMSQ] - t[CRM_ST_SUM] * t[CRM_ST_SUM] / nrows) * factor[j] * factor[j];
+		for (i = 0; i < n; i++)
+			mean += w[i] * y[(size_t) i * d + j];
+		mean /= nrows;
+		for (i = 0; i < n; i++)
+		{
+			double		e = y[(size_t) i * d + j] - mean;
+
+			between += w[i] * e * e;
+		}
+		if (total > between)
+			internal += total - between;
+	}
+	return internal;
+}
+
+/*
+ * The model of a clustering of the sketch's representatives, in canonical
+ * order: the internal scatter goes to each cluster in proportion to its
+ * representatives' scatter (or, when there is none, to its weight).
+ */
+static CrmModel *
+result_model(const CrmSketch *s, const CrmClusterOptions *o, const double *center,
+			 const double *factor, const CrmKmeansResult *res, double internal)
+{
+	int			d = s->dims;
+	int			stride = d + 2;
+	const double *reps = crm_sketch_reps(s);
+	double	   *qk = crm_core_alloc(sizeof(double) * res->k);
+	double		qtotal = 0.0;
+	CrmModel   *m;
+	int			i,
+				c;
+
+	for (i = 0; i < s->nreps; i++)
+	{
+		if ((i & 4095) == 4095)
+			crm_check_interrupts();
+		qk[res->labels[i]] += reps[(size_t) i * stride + 1];
+		qtotal += reps[(size_t) i * stride + 1];
+	}
+	m = crm_core_alloc(crm_model_size(res->k, d, false));
+	m->version = CRM_MODEL_VERSION;
+	m->k = res->k;
+	m->dims = d;
+	m->scale = o->scale;
+	m->atan_scale = o->atan_scale;
+	m->iterations = res->iterations;
+	m->rows = s->rows;
+	memcpy(crm_model_center(m), center, sizeof(double) * d);
+	memcpy(crm_model_factor(m), factor, sizeof(double) * d);
+	memcpy(crm_model_centroids(m), res->centroids, sizeof(double) * (size_t) res->k * d);
+	m->total_sse = 0.0;
+	for (c = 0; c < res->k; c++)
+	{
+		/* internal scatter goes where its representatives went */
+		double		share = qtotal > 0 ? qk[c] / qtotal : res->weight[c] / (double) s->rows;
+
+		crm_model_weight(m)[c] = res->weight[c];
+		crm_model_sse(m)[c] = res->sse_k[c] + internal * share;
+		m->total_sse += crm_model_sse(m)[c];
+	}
+	crm_model_canonical_order(m);
+	crm_core_free(qk);
+	return m;
+}
+
+CrmModel *
+crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
+				  int *k_found, CrmError *err)
+{
+	int			d = s->dims;
+	int			n = s->nreps;
+	double	   *y = crm_core_alloc(sizeof(double) * (size_t) n * d);
+	double	   *w = crm_core_alloc(sizeof(double) * n);
+	double	   *center = crm_core_alloc(sizeof(double) * d);
+	double	   *factor = crm_core_alloc(sizeof(double) * d);
+	CrmKmeansResult res;
+	CrmModel   *m;
+
+	model_scaling(s, o, center, factor);
+	scaled_points(s, center, factor, y, w);
 	if (!kmeans_scaled(y, w, n, d, k, o, &res, err))
 		return NULL;
 	if (!isfinite(res.sse))
@@ -496,74 +704,9 @@ crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
 		crm_error_hint(err, "Rescale the features (or use scale zscore, minmax or atan).");
 		return NULL;
 	}
-
-	/*
-	 * The scatter inside representatives: total scatter (exact, from the
-	 * statistics) minus the scatter between representatives, per dimension.
-	 */
-	if (s->flags & CRM_SKETCH_REDUCED)
-	{
-		double		nrows = (double) s->rows;
-
-		for (j = 0; j < d; j++)
-		{
-			const double *t = st + j * CRM_ST_COUNT;
-			double		total,
-						mean = 0.0,
-						between = 0.0;
-
-			crm_check_interrupts();
-			if (o->scale == CRM_SCALE_ATAN)
-				total = t[CRM_ST_SSUMSQ] - t[CRM_ST_SSUM] * t[CRM_ST_SSUM] / nrows;
-			else
-				total = (t[CRM_ST_SUMSQ] - t[CRM_ST_SUM] * t[CRM_ST_SUM] / nrows) * factor[j] * factor[j];
-			for (i = 0; i < n; i++)
-				mean += w[i] * y[(size_t) i * d + j];
-			mean /= nrows;
-			for (i = 0; i < n; i++)
-			{
-				double		e = y[(size_t) i * d + j] - mean;
-
-				between += w[i] * e * e;
-			}
-			if (total > between)
-				internal += total - between;
-		}
-	}
-	qk = crm_core_alloc(sizeof(double) * k);
-	for (i = 0; i < n; i++)
-	{
-		if ((i & 4095) == 4095)
-			crm_check_interrupts();
-		qk[res.labels[i]] += reps[(size_t) i * stride + 1];
-		qtotal += reps[(size_t) i * stride + 1];
-	}
-
-	m = crm_core_alloc(crm_model_size(res.k, d, false));
-	m->version = CRM_MODEL_VERSION;
-	m->k = res.k;
-	m->dims = d;
-	m->scale = o->scale;
-	m->atan_scale = o->atan_scale;
-	m->iterations = res.iterations;
-	m->rows = s->rows;
-	memcpy(crm_model_center(m), center, sizeof(double) * d);
-	memcpy(crm_model_factor(m), factor, sizeof(double) * d);
-	memcpy(crm_model_centroids(m), res.centroids, sizeof(double) * (size_t) res.k * d);
-	m->total_sse = 0.0;
-	for (c = 0; c < res.k; c++)
-	{
-		/* internal scatter goes where its representatives went */
-		double		share = qtotal > 0 ? qk[c] / qtotal : res.weight[c] / (double) s->rows;
-
-		crm_model_weight(m)[c] = res.weight[c];
-		crm_model_sse(m)[c] = res.sse_k[c] + internal * share;
-		m->total_sse += crm_model_sse(m)[c];
-	}
-	crm_model_canonical_order(m);
+	m = result_model(s, o, center, factor, &res, internal_scatter(s, o, factor, y, w));
 	*k_found = res.k;
 
-	crm_core_free(qk);
 	crm_core_free(res.centroids);
 	crm_core_free(res.weight);
 	crm_core_free(res.sse_k);

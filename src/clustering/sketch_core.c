@@ -632,12 +632,7 @@ coordinate_range(const CrmSketch *s, double *range)
 	}
 }
 
-/*
- * One pass: split the representatives into leaves of at most LEAF_SIZE by
- * median cuts on the widest dimension (in the metric), pair every
- * representative with its cheapest partner in its leaf, and merge pairs
- * cheapest first until `target` remain or the pairs run out.
- */
+/* Scratch memory of a reduction, allocated once for all its passes. */
 typedef struct Scratch
 {
 	double	   *g;
@@ -691,41 +686,25 @@ tiny_scale(const double *box, const double *g, int d, Scratch *sc)
 	return sc->sg_buf;
 }
 
+/*
+ * The bounding box of every representative (box[0, d): mins, box[d, 2d):
+ * maxes), and idx[i] = i.
+ */
 static void
-reduce_pass(CrmSketch *s, int target, Scratch *sc)
+root_box(const CrmSketch *s, int32_t *idx, double *box)
 {
 	int			d = s->dims;
 	int			stride = d + 2;
-	int			n = s->nreps;
-	double	   *reps = crm_sketch_reps(s);
-	int			npairs = 0;
-	int			top = 0;
+	const double *reps = crm_sketch_reps(s);
 	int			i;
-	int			removed = 0;
-	int			w;
 	int			j;
-	const double *g = sc->g;
-	int			nleaves = 0;
-	int			round;
-	int			limit;
-	int32_t    *idx = sc->idx;
-	Pair	   *pairs = sc->pairs;
-	unsigned char *gone = sc->gone;
-	int32_t    *stack = sc->stack;
-	double	   *boxes = sc->boxes;
 
-	/*
-	 * A kd-tree over the representatives, built by median cuts on the
-	 * widest side of each cell (in the metric).  Cells are tracked as
-	 * boxes on a stack (frame f's box at boxes + f * 2d: mins, then maxes)
-	 * rather than measured, so each cut costs one selection pass.
-	 */
 	for (j = 0; j < d; j++)
 	{
-		boxes[j] = INFINITY;
-		boxes[d + j] = -INFINITY;
+		box[j] = INFINITY;
+		box[d + j] = -INFINITY;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < s->nreps; i++)
 	{
 		if ((i & 4095) == 4095)
 			crm_check_interrupts();
@@ -734,46 +713,80 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 		{
 			double		v = reps[(size_t) i * stride + 2 + j];
 
-			if (v < boxes[j])
-				boxes[j] = v;
-			if (v > boxes[d + j])
-				boxes[d + j] = v;
+			if (v < box[j])
+				box[j] = v;
+			if (v > box[d + j])
+				box[d + j] = v;
 		}
 	}
-	sc->sg = tiny_scale(boxes, g, d, sc);
+}
+
+/*
+ * The side to cut a cell on: the widest in the metric g (with sg, the
+ * tiny-spread scaling, see tiny_scale), or -1 when every side is flat.
+ */
+static int
+widest_side(const double *box, const double *g, const double *sg, int d)
+{
+	int			best_j = -1;
+	double		best_spread = 0.0;
+	int			j;
+
+	for (j = 0; j < d; j++)
+	{
+		double		spread;
+
+		if (sg == NULL)
+			spread = (box[d + j] - box[j]) * (box[d + j] - box[j]) * g[j];
+		else
+		{
+			double		u = (box[d + j] - box[j]) * sg[j];
+
+			spread = u * u;
+		}
+		if (spread > best_spread)
+		{
+			best_spread = spread;
+			best_j = j;
+		}
+	}
+	return best_j;
+}
+
+/*
+ * The leaves of a k-d tree over the representatives, into sc->leaves as
+ * (lo, hi) ranges of sc->idx; returns their number.  The tree is built by
+ * median cuts on the widest side of each cell (in the metric).  Cells are
+ * tracked as boxes on a stack (frame f's box at boxes + f * 2d: mins, then
+ * maxes) rather than measured, so each cut costs one selection pass.  Sets
+ * sc->sg for the tiny-spread case (see tiny_scale).
+ */
+static int
+build_leaves(CrmSketch *s, Scratch *sc)
+{
+	int			d = s->dims;
+	int			stride = d + 2;
+	double	   *reps = crm_sketch_reps(s);
+	int32_t    *idx = sc->idx;
+	int32_t    *stack = sc->stack;
+	double	   *boxes = sc->boxes;
+	int			top = 0;
+	int			nleaves = 0;
+
+	root_box(s, idx, boxes);
+	sc->sg = tiny_scale(boxes, sc->g, d, sc);
 	stack[top++] = 0;
-	stack[top++] = n;
+	stack[top++] = s->nreps;
 	while (top > 0)
 	{
 		int			hi = stack[top - 1];
 		int			lo = stack[top - 2];
 		double	   *box = boxes + (size_t) (top / 2 - 1) * 2 * d;
-		int			best_j = -1;
-		double		best_spread = 0.0;
+		int			best_j;
 
 		top -= 2;
 		crm_check_interrupts();
-		if (hi - lo > LEAF_SIZE)
-		{
-			for (j = 0; j < d; j++)
-			{
-				double		spread;
-
-				if (sc->sg == NULL)
-					spread = (box[d + j] - box[j]) * (box[d + j] - box[j]) * g[j];
-				else
-				{
-					double		u = (box[d + j] - box[j]) * sc->sg[j];
-
-					spread = u * u;
-				}
-				if (spread > best_spread)
-				{
-					best_spread = spread;
-					best_j = j;
-				}
-			}
-		}
+		best_j = hi - lo > LEAF_SIZE ? widest_side(box, sc->g, sc->sg, d) : -1;
 		if (best_j >= 0)
 		{
 			int			mid = lo + (hi - lo) / 2;
@@ -806,112 +819,141 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 		sc->leaves[2 * nleaves + 1] = hi;
 		nleaves++;
 	}
+	return nleaves;
+}
 
-	/*
-	 * Rounds on the same leaves: pair every surviving representative with
-	 * its cheapest surviving partner in its leaf, merge pairs cheapest first
-	 * (each representative at most once per round), until `target` remain
-	 * or a round merges nothing.
-	 */
-	memset(gone, 0, n);
-	for (round = 0; round < ROUNDS_PER_TREE && n - removed > target; round++)
+/*
+ * The candidate pairs of one round, into sc->pairs: every surviving
+ * representative of each leaf with its cheapest surviving partner in the
+ * leaf (ties to the lower index).  Returns their number.
+ */
+static int
+leaf_pairs(const CrmSketch *s, const Scratch *sc, int nleaves)
+{
+	int			d = s->dims;
+	int			stride = d + 2;
+	const double *reps = crm_sketch_reps(s);
+	const int32_t *idx = sc->idx;
+	const unsigned char *gone = sc->gone;
+	Pair	   *pairs = sc->pairs;
+	int			npairs = 0;
+	int			leaf;
+
+	for (leaf = 0; leaf < nleaves; leaf++)
 	{
-		int			merged = 0;
-		int			leaf;
+		int			lo = sc->leaves[2 * leaf];
+		int			hi = sc->leaves[2 * leaf + 1];
+		int			i;
 
-		npairs = 0;
-		for (leaf = 0; leaf < nleaves; leaf++)
-		{
-			int			lo = sc->leaves[2 * leaf];
-			int			hi = sc->leaves[2 * leaf + 1];
-
-			crm_check_interrupts();
-			for (i = lo; i < hi; i++)
-			{
-				const double *a;
-				double		best = INFINITY;
-				int			partner = -1;
-				int			m;
-				int			from = lo;
-				int			to = hi;
-
-				if (gone[idx[i]] == 2)
-					continue;
-				a = reps + (size_t) idx[i] * stride;
-				/* identical-point runs can be long: look at neighbours only */
-				if (hi - lo > LEAF_SIZE)
-				{
-					from = i > lo + 2 ? i - 3 : lo;
-					to = i + 4 < hi ? i + 4 : hi;
-				}
-				for (m = from; m < to; m++)
-				{
-					double		c;
-
-					if (m == i || gone[idx[m]] == 2)
-						continue;
-					c = ward_cost(a, reps + (size_t) idx[m] * stride, g, sc->sg, d);
-					if (c < best || (c == best && idx[m] < partner))
-					{
-						best = c;
-						partner = idx[m];
-					}
-				}
-				if (partner < 0)
-					continue;
-				pairs[npairs].cost = best;
-				pairs[npairs].a = idx[i] < partner ? idx[i] : partner;
-				pairs[npairs].b = idx[i] < partner ? partner : idx[i];
-				npairs++;
-			}
-		}
 		crm_check_interrupts();
-		sort_pairs(pairs, sc->tmp, npairs, sc->count);
-		/*
-		 * Only the cheaper part of the candidate pairs is used in one round:
-		 * the dearest candidates are often a lone representative's only
-		 * partner across a cell boundary, which a fresh tree pairs better.
-		 */
-		limit = npairs - npairs / 3;
-		for (i = 0; i < limit && n - removed > target; i++)
+		for (i = lo; i < hi; i++)
 		{
-			double	   *a = reps + (size_t) pairs[i].a * stride;
-			double	   *b = reps + (size_t) pairs[i].b * stride;
-			double		wa,
-						wb,
-						wsum,
-						cost,
-						q;
+			const double *a;
+			double		best = INFINITY;
+			int			partner = -1;
+			int			m;
+			int			from = lo;
+			int			to = hi;
 
-			/* 1: merged this round (may merge again next round); 2: gone */
-			if (gone[pairs[i].a] || gone[pairs[i].b])
+			if (gone[idx[i]] == 2)
 				continue;
-			if ((i & 1023) == 1023)
-				crm_check_interrupts();
-			wa = a[0];
-			wb = b[0];
-			wsum = wa + wb;
-			cost = ward_cost(a, b, g, sc->sg, d);
-			if (sc->sg)
-				cost = ldexp(cost, sc->cost_exp);
-			q = a[1] + (b[1] + cost);
-			a[1] = q < wsum * sc->qrow ? q : wsum * sc->qrow;
-			for (j = 0; j < d; j++)
-				a[2 + j] = merged_coordinate(a[2 + j], wa, b[2 + j], wb, wsum, sc->range, d, j);
-			a[0] = wsum;
-			gone[pairs[i].a] = 1;
-			gone[pairs[i].b] = 2;
-			removed++;
-			merged++;
+			a = reps + (size_t) idx[i] * stride;
+			/* identical-point runs can be long: look at neighbours only */
+			if (hi - lo > LEAF_SIZE)
+			{
+				from = i > lo + 2 ? i - 3 : lo;
+				to = i + 4 < hi ? i + 4 : hi;
+			}
+			for (m = from; m < to; m++)
+			{
+				double		c;
+
+				if (m == i || gone[idx[m]] == 2)
+					continue;
+				c = ward_cost(a, reps + (size_t) idx[m] * stride, sc->g, sc->sg, d);
+				if (c < best || (c == best && idx[m] < partner))
+				{
+					best = c;
+					partner = idx[m];
+				}
+			}
+			if (partner < 0)
+				continue;
+			pairs[npairs].cost = best;
+			pairs[npairs].a = idx[i] < partner ? idx[i] : partner;
+			pairs[npairs].b = idx[i] < partner ? partner : idx[i];
+			npairs++;
 		}
-		if (merged == 0)
-			break;
-		for (i = 0; i < n; i++)
-			if (gone[i] == 1)
-				gone[i] = 0;
 	}
-	/* compact, keeping the survivors' order */
-	w = 0;
+	return npairs;
+}
+
+/*
+ * Merge the first `limit` sorted pairs, cheapest first, each representative
+ * at most once per round (sc->gone: 1 merged this round, 2 gone), while
+ * more than target of the n representatives remain (*removed counts the
+ * gone ones).  Returns the number merged.
+ */
+static int
+merge_pairs(CrmSketch *s, Scratch *sc, int limit, int target, int *removed)
+{
+	int			d = s->dims;
+	int			stride = d + 2;
+	int			n = s->nreps;
+	double	   *reps = crm_sketch_reps(s);
+	const Pair *pairs = sc->pairs;
+	unsigned char *gone = sc->gone;
+	int			merged = 0;
+	int			i;
+	int			j;
+
+	for (i = 0; i < limit && n - *removed > target; i++)
+	{
+		double	   *a = reps + (size_t) pairs[i].a * stride;
+		double	   *b = reps + (size_t) pairs[i].b * stride;
+		double		wa,
+					wb,
+					wsum,
+					cost,
+					q;
+
+		/* 1: merged this round (may merge again next round); 2: gone */
+		if (gone[pairs[i].a] || gone[pairs[i].b])
+			continue;
+		if ((i & 1023) == 1023)
+			crm_check_interrupts();
+		wa = a[0];
+		wb = b[0];
+		wsum = wa + wb;
+		cost = ward_cost(a, b, sc->g, sc->sg, d);
+		if (sc->sg)
+			cost = ldexp(cost, sc->cost_exp);
+		q = a[1] + (b[1] + cost);
+		a[1] = q < wsum * sc->qrow ? q : wsum * sc->qrow;
+		for (j = 0; j < d; j++)
+			a[2 + j] = merged_coordinate(a[2 + j], wa, b[2 + j], wb, wsum, sc->range, d, j);
+		a[0] = wsum;
+		gone[pairs[i].a] = 1;
+		gone[pairs[i].b] = 2;
+		(*removed)++;
+		merged++;
+	}
+	return merged;
+}
+
+/*
+ * Drop the representatives marked gone (2), keeping the survivors' order;
+ * the sketch is reduced when any went.
+ */
+static void
+compact_reps(CrmSketch *s, const unsigned char *gone, int removed)
+{
+	int			stride = s->dims + 2;
+	int			n = s->nreps;
+	double	   *reps = crm_sketch_reps(s);
+	int			w = 0;
+	int			i;
+
 	for (i = 0; i < n; i++)
 	{
 		if ((i & 4095) == 4095)
@@ -925,6 +967,49 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 	s->nreps = w;
 	if (removed > 0)
 		s->flags |= CRM_SKETCH_REDUCED;
+}
+
+/*
+ * One pass: split the representatives into leaves of at most LEAF_SIZE by
+ * median cuts on the widest dimension (in the metric), pair every
+ * representative with its cheapest partner in its leaf, and merge pairs
+ * cheapest first until `target` remain or the pairs run out.
+ *
+ * Rounds on the same leaves: pair every surviving representative with its
+ * cheapest surviving partner in its leaf, merge pairs cheapest first (each
+ * representative at most once per round), until `target` remain or a round
+ * merges nothing.
+ */
+static void
+reduce_pass(CrmSketch *s, int target, Scratch *sc)
+{
+	int			n = s->nreps;
+	int			removed = 0;
+	int			nleaves;
+	int			round;
+	int			i;
+
+	nleaves = build_leaves(s, sc);
+	memset(sc->gone, 0, n);
+	for (round = 0; round < ROUNDS_PER_TREE && n - removed > target; round++)
+	{
+		int			npairs = leaf_pairs(s, sc, nleaves);
+
+		crm_check_interrupts();
+		sort_pairs(sc->pairs, sc->tmp, npairs, sc->count);
+
+		/*
+		 * Only the cheaper part of the candidate pairs is used in one round:
+		 * the dearest candidates are often a lone representative's only
+		 * partner across a cell boundary, which a fresh tree pairs better.
+		 */
+		if (merge_pairs(s, sc, npairs - npairs / 3, target, &removed) == 0)
+			break;
+		for (i = 0; i < n; i++)
+			if (sc->gone[i] == 1)
+				sc->gone[i] = 0;
+	}
+	compact_reps(s, sc->gone, removed);
 }
 
 /*
