@@ -118,7 +118,7 @@ copy_with_room(const CrmSketch *s, int alloc)
 	return c;
 }
 
-/* Room for one more representative, as sketch.c's sketch_make_room. */
+/* Room for one more representative, as sketch.c's SketchMakeRoom. */
 static CrmSketch *
 make_room(CrmSketch *s, int *alloc)
 {

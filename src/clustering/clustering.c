@@ -23,7 +23,7 @@
 
 /* A jsonb option's number as a float8 (+-Infinity beyond float8's range). */
 static double
-option_number(JsonbValue *v, const char *key)
+OptionNumber(JsonbValue *v, const char *key)
 {
 	if (v->type != jbvNumeric)
 		ereport(ERROR,
@@ -35,9 +35,9 @@ option_number(JsonbValue *v, const char *key)
 
 /* An integer option within [lo, hi]. */
 static int
-option_int(JsonbValue *v, const char *key, int lo, int hi)
+OptionInt(JsonbValue *v, const char *key, int lo, int hi)
 {
-	double		d = option_number(v, key);
+	double		d = OptionNumber(v, key);
 
 	if (d != floor(d) || d < lo || d > hi)
 		ereport(ERROR,
@@ -48,7 +48,7 @@ option_int(JsonbValue *v, const char *key, int lo, int hi)
 
 /* A numeric in short scientific notation: 1e+400, 1.5e+400 (as %g would). */
 static char *
-numeric_short_sci(Numeric num)
+NumericShortSci(Numeric num)
 {
 	char	   *s = numeric_out_sci(num, 16);
 	char	   *e = strchr(s, 'e');
@@ -71,14 +71,14 @@ numeric_short_sci(Numeric num)
  * number in crm's clustering inputs (rows, options, sketch text and binary).
  */
 static double
-option_float(JsonbValue *v, const char *key)
+OptionFloat(JsonbValue *v, const char *key)
 {
-	double		d = option_number(v, key);
+	double		d = OptionNumber(v, key);
 
 	if (!isfinite(d))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("option \"%s\" is out of range: %s", key, numeric_short_sci(v->val.numeric)),
+				 errmsg("option \"%s\" is out of range: %s", key, NumericShortSci(v->val.numeric)),
 				 errdetail("It must be a finite float8 number.")));
 	return d;
 }
@@ -124,27 +124,27 @@ cluster_parse_options(Jsonb *jb, CrmClusterOptions *o)
 		}
 		else if (strcmp(key, "budget_kb") == 0)
 		{
-			o->budget_kb = option_int(&v, key, CRM_SKETCH_MIN_BUDGET_KB, CRM_SKETCH_MAX_BUDGET_KB);
+			o->budget_kb = OptionInt(&v, key, CRM_SKETCH_MIN_BUDGET_KB, CRM_SKETCH_MAX_BUDGET_KB);
 			set |= CRM_OPT_BUDGET;
 		}
 		else if (strcmp(key, "restarts") == 0)
 		{
-			o->restarts = option_int(&v, key, 1, 1000);
+			o->restarts = OptionInt(&v, key, 1, 1000);
 			set |= CRM_OPT_RESTARTS;
 		}
 		else if (strcmp(key, "max_iter") == 0)
 		{
-			o->max_iter = option_int(&v, key, 1, 100000);
+			o->max_iter = OptionInt(&v, key, 1, 100000);
 			set |= CRM_OPT_MAX_ITER;
 		}
 		else if (strcmp(key, "seed") == 0)
 		{
-			o->seed = (uint64) option_int(&v, key, 0, PG_INT32_MAX);
+			o->seed = (uint64) OptionInt(&v, key, 0, PG_INT32_MAX);
 			set |= CRM_OPT_SEED;
 		}
 		else if (strcmp(key, "tol") == 0)
 		{
-			o->tol = option_float(&v, key);
+			o->tol = OptionFloat(&v, key);
 			if (o->tol < 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -153,7 +153,7 @@ cluster_parse_options(Jsonb *jb, CrmClusterOptions *o)
 		}
 		else if (strcmp(key, "atan_scale") == 0)
 		{
-			o->atan_scale = option_float(&v, key);
+			o->atan_scale = OptionFloat(&v, key);
 			if (!(o->atan_scale >= CRM_ATAN_SCALE_MIN && o->atan_scale <= CRM_ATAN_SCALE_MAX))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

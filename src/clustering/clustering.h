@@ -45,7 +45,7 @@ extern CrmModel *cluster_model_arg(Datum d);
  * The transition of crm.sketch (k = 0) and crm.kmeans (k >= 1): options in
  * argument opt_arg, name for messages (sketch.c).
  */
-extern Datum sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const char *name);
+extern Datum cluster_sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const char *name);
 
 /* The sketch of an aggregate state, checked, to read in place (sketch.c). */
 extern const CrmSketch *cluster_sketch_state_arg(Datum d);

@@ -121,7 +121,7 @@ crm_scale_pow2(double *y, size_t count, int k)
 }
 
 static uint64_t
-splitmix64(uint64_t *x)
+SplitMix64(uint64_t *x)
 {
 	uint64_t	z = (*x += UINT64_C(0x9E3779B97F4A7C15));
 
@@ -136,11 +136,11 @@ crm_rng_seed(CrmRng *r, uint64_t seed)
 	int			i;
 
 	for (i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&seed);
+		r->s[i] = SplitMix64(&seed);
 }
 
 static inline uint64_t
-rotl(uint64_t x, int k)
+Rotl(uint64_t x, int k)
 {
 	return (x << k) | (x >> (64 - k));
 }
@@ -149,7 +149,7 @@ uint64_t
 crm_rng_next(CrmRng *r)
 {
 	uint64_t   *s = r->s;
-	uint64_t	result = rotl(s[1] * 5, 7) * 9;
+	uint64_t	result = Rotl(s[1] * 5, 7) * 9;
 	uint64_t	t = s[1] << 17;
 
 	s[2] ^= s[0];
@@ -157,7 +157,7 @@ crm_rng_next(CrmRng *r)
 	s[1] ^= s[2];
 	s[0] ^= s[3];
 	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
+	s[3] = Rotl(s[3], 45);
 	return result;
 }
 
@@ -174,5 +174,5 @@ crm_hash_bytes64(const void *p, size_t len, uint64_t seed)
 		h ^= b[i];
 		h *= UINT64_C(0x100000001b3);
 	}
-	return splitmix64(&h);
+	return SplitMix64(&h);
 }

@@ -41,9 +41,9 @@
 
 /* ------------------------------------------------------------ crm.kmeans */
 
-PG_FUNCTION_INFO_V1(cluster_kmeans_sfunc);
+PG_FUNCTION_INFO_V1(kmeans_transfn);
 Datum
-cluster_kmeans_sfunc(PG_FUNCTION_ARGS)
+kmeans_transfn(PG_FUNCTION_ARGS)
 {
 	int			k;
 
@@ -58,7 +58,7 @@ cluster_kmeans_sfunc(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(k < 1 ? ERRCODE_INVALID_PARAMETER_VALUE : ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("k must be between 1 and %d, got %d", CRM_CLUSTER_MAX_K, k)));
-	return sketch_transition(fcinfo, k, 3, "crm.kmeans");
+	return cluster_sketch_transition(fcinfo, k, 3, "crm.kmeans");
 }
 
 /*
@@ -66,7 +66,7 @@ cluster_kmeans_sfunc(PG_FUNCTION_ARGS)
  * model is checked as its input functions would check it.
  */
 static CrmModel *
-sketch_to_model(const CrmSketch *s, int k, const CrmClusterOptions *o)
+SketchToModel(const CrmSketch *s, int k, const CrmClusterOptions *o)
 {
 	CrmError	err = {0};
 	CrmModel   *m;
@@ -82,9 +82,9 @@ sketch_to_model(const CrmSketch *s, int k, const CrmClusterOptions *o)
 	return cluster_model_return(m);
 }
 
-PG_FUNCTION_INFO_V1(cluster_kmeans_final);
+PG_FUNCTION_INFO_V1(kmeans_finalfn);
 Datum
-cluster_kmeans_final(PG_FUNCTION_ARGS)
+kmeans_finalfn(PG_FUNCTION_ARGS)
 {
 	const CrmSketch *s;
 
@@ -98,12 +98,12 @@ cluster_kmeans_final(PG_FUNCTION_ARGS)
 				 errhint("Cluster a sketch with crm.kmeans(sketch, k).")));
 	if (s->rows == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_POINTER(sketch_to_model(s, s->k, &s->opt));
+	PG_RETURN_POINTER(SketchToModel(s, s->k, &s->opt));
 }
 
 /* Options for clustering a stored sketch: its own, overridden by opts. */
 static void
-sketch_kmeans_options(const CrmSketch *s, Jsonb *opts, CrmClusterOptions *o)
+SketchKmeansOptions(const CrmSketch *s, Jsonb *opts, CrmClusterOptions *o)
 {
 	int			set;
 
@@ -126,9 +126,9 @@ sketch_kmeans_options(const CrmSketch *s, Jsonb *opts, CrmClusterOptions *o)
 				 errmsg("atan_scale is applied while sketching and cannot change when clustering")));
 }
 
-PG_FUNCTION_INFO_V1(cluster_kmeans_sketch);
+PG_FUNCTION_INFO_V1(kmeans_sketch);
 Datum
-cluster_kmeans_sketch(PG_FUNCTION_ARGS)
+kmeans_sketch(PG_FUNCTION_ARGS)
 {
 	CrmSketch  *s;
 	int			k;
@@ -148,10 +148,10 @@ cluster_kmeans_sketch(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(k < 1 ? ERRCODE_INVALID_PARAMETER_VALUE : ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("k must be between 1 and %d, got %d", CRM_CLUSTER_MAX_K, k)));
-	sketch_kmeans_options(s, (PG_NARGS() > 2 && !PG_ARGISNULL(2)) ? PG_GETARG_JSONB_P(2) : NULL, &o);
+	SketchKmeansOptions(s, (PG_NARGS() > 2 && !PG_ARGISNULL(2)) ? PG_GETARG_JSONB_P(2) : NULL, &o);
 	if (s->rows == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_POINTER(sketch_to_model(s, k, &o));
+	PG_RETURN_POINTER(SketchToModel(s, k, &o));
 }
 
 /* ------------------------------------------------------------ kmeans_refine */
@@ -169,14 +169,14 @@ typedef struct RefineState
 
 /* Flat size of the state: the accumulator as it is. */
 static Size
-refine_get_flat_size(ExpandedObjectHeader *eohptr)
+RefineGetFlatSize(ExpandedObjectHeader *eohptr)
 {
 	return VARSIZE(((RefineState *) eohptr)->acc);
 }
 
 /* Flatten the state into PostgreSQL's buffer. */
 static void
-refine_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+RefineFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
 	RefineState *st = (RefineState *) eohptr;
 
@@ -185,13 +185,13 @@ refine_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_s
 }
 
 static const ExpandedObjectMethods refine_methods = {
-	refine_get_flat_size,
-	refine_flatten_into
+	RefineGetFlatSize,
+	RefineFlattenInto
 };
 
 /* A new expanded state in the aggregate context holding a copy of acc. */
 static RefineState *
-refine_state_new(MemoryContext aggctx, const CrmModel *acc)
+RefineStateNew(MemoryContext aggctx, const CrmModel *acc)
 {
 	/* small blocks: one state per group, often of a few kB */
 	MemoryContext cxt = AllocSetContextCreate(aggctx, "crm.kmeans_refine state",
@@ -209,7 +209,7 @@ refine_state_new(MemoryContext aggctx, const CrmModel *acc)
 
 /* Our expanded state, if d is one (read-write only when rw is set). */
 static RefineState *
-refine_state_of(Datum d, bool rw)
+RefineStateOf(Datum d, bool rw)
 {
 	Pointer		p = DatumGetPointer(d);
 
@@ -228,9 +228,9 @@ refine_state_of(Datum d, bool rw)
  * in full (a valid crm.clusters that carries an accumulator), 22023.
  */
 static const CrmModel *
-refine_acc_arg(Datum d)
+RefineAccArg(Datum d)
 {
-	RefineState *st = refine_state_of(d, false);
+	RefineState *st = RefineStateOf(d, false);
 	struct varlena *v;
 	CrmModel   *m;
 	CrmError	err = {0};
@@ -251,11 +251,11 @@ refine_acc_arg(Datum d)
 
 /* The state argument to update in place: ours, or a checked private copy. */
 static RefineState *
-refine_state_arg(FunctionCallInfo fcinfo, MemoryContext aggctx)
+RefineStateArg(FunctionCallInfo fcinfo, MemoryContext aggctx)
 {
-	RefineState *st = refine_state_of(PG_GETARG_DATUM(0), true);
+	RefineState *st = RefineStateOf(PG_GETARG_DATUM(0), true);
 
-	return st ? st : refine_state_new(aggctx, refine_acc_arg(PG_GETARG_DATUM(0)));
+	return st ? st : RefineStateNew(aggctx, RefineAccArg(PG_GETARG_DATUM(0)));
 }
 
 /*
@@ -263,7 +263,7 @@ refine_state_arg(FunctionCallInfo fcinfo, MemoryContext aggctx)
  * row: compared on every row, or once per state when it is stable.
  */
 static void
-refine_check_model(FunctionCallInfo fcinfo, RefineState *st)
+RefineCheckModel(FunctionCallInfo fcinfo, RefineState *st)
 {
 	if (st->model_checked)
 		return;
@@ -275,9 +275,9 @@ refine_check_model(FunctionCallInfo fcinfo, RefineState *st)
 }
 
 /* Transition: the row goes into the accumulator of its nearest cluster. */
-PG_FUNCTION_INFO_V1(clusters_refine_sfunc);
+PG_FUNCTION_INFO_V1(kmeans_refine_transfn);
 Datum
-clusters_refine_sfunc(PG_FUNCTION_ARGS)
+kmeans_refine_transfn(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggctx = AggregateContext(fcinfo, REFINE);
 	RefineState *st;
@@ -299,13 +299,13 @@ clusters_refine_sfunc(PG_FUNCTION_ARGS)
 	{
 		CrmModel   *acc = crm_refine_start(cluster_model_arg(PG_GETARG_DATUM(1)));
 
-		st = refine_state_new(aggctx, acc);
+		st = RefineStateNew(aggctx, acc);
 		st->model_checked = cluster_agg_arg_stable(fcinfo, 0);
 	}
 	else
 	{
-		st = refine_state_arg(fcinfo, aggctx);
-		refine_check_model(fcinfo, st);
+		st = RefineStateArg(fcinfo, aggctx);
+		RefineCheckModel(fcinfo, st);
 	}
 	x = cluster_features(PG_GETARG_ARRAYTYPE_P(2), st->acc->dims, &dims, "features");
 	if (!crm_refine_add(st->acc, x, st->y, &err))
@@ -314,9 +314,9 @@ clusters_refine_sfunc(PG_FUNCTION_ARGS)
 }
 
 /* Combine: add the second accumulator into the first (same model). */
-PG_FUNCTION_INFO_V1(clusters_refine_combine);
+PG_FUNCTION_INFO_V1(kmeans_refine_combinefn);
 Datum
-clusters_refine_combine(PG_FUNCTION_ARGS)
+kmeans_refine_combinefn(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggctx = AggregateContext(fcinfo, REFINE);
 	RefineState *st;
@@ -329,12 +329,12 @@ clusters_refine_combine(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	b = refine_acc_arg(PG_GETARG_DATUM(1));
+	b = RefineAccArg(PG_GETARG_DATUM(1));
 	if (PG_ARGISNULL(0))
-		st = refine_state_new(aggctx, b);	/* a private copy to write into */
+		st = RefineStateNew(aggctx, b);	/* a private copy to write into */
 	else
 	{
-		st = refine_state_arg(fcinfo, aggctx);
+		st = RefineStateArg(fcinfo, aggctx);
 		if (!crm_refine_combine(st->acc, b, &err))
 			crm_ereport(&err);
 	}
@@ -342,16 +342,16 @@ clusters_refine_combine(PG_FUNCTION_ARGS)
 }
 
 /* Final: the refined model, checked like input. */
-PG_FUNCTION_INFO_V1(clusters_refine_final);
+PG_FUNCTION_INFO_V1(kmeans_refine_finalfn);
 Datum
-clusters_refine_final(PG_FUNCTION_ARGS)
+kmeans_refine_finalfn(PG_FUNCTION_ARGS)
 {
 	CrmModel   *m;
 	CrmError	err = {0};
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	m = crm_refine_finish(refine_acc_arg(PG_GETARG_DATUM(0)), &err);
+	m = crm_refine_finish(RefineAccArg(PG_GETARG_DATUM(0)), &err);
 	if (m == NULL)
 		crm_ereport(&err);
 	PG_RETURN_POINTER(cluster_model_return(m));
@@ -367,7 +367,7 @@ typedef struct HashIdx
 
 /* qsort order: hash, then index */
 static int
-hashidx_cmp(const void *a, const void *b)
+HashIdxCmp(const void *a, const void *b)
 {
 	const HashIdx *x = a;
 	const HashIdx *y = b;
@@ -383,7 +383,7 @@ hashidx_cmp(const void *a, const void *b)
  * coordinates.  Returns their indexes, *ns their number.
  */
 static int *
-scan_sample(const CrmSketch *s, int *ns)
+ScanSample(const CrmSketch *s, int *ns)
 {
 	int			d = s->dims;
 	int			n = s->nreps;
@@ -405,7 +405,7 @@ scan_sample(const CrmSketch *s, int *ns)
 										 sizeof(double) * (d + 2), 0x5eed);
 			h[i].idx = i;
 		}
-		qsort(h, n, sizeof(HashIdx), hashidx_cmp);
+		qsort(h, n, sizeof(HashIdx), HashIdxCmp);
 		for (i = 0; i < CRM_SILHOUETTE_SAMPLE; i++)
 			pick[i] = h[i].idx;
 		*ns = CRM_SILHOUETTE_SAMPLE;
@@ -418,7 +418,7 @@ scan_sample(const CrmSketch *s, int *ns)
  * weights and their clusters.
  */
 static void
-scan_label_sample(const CrmSketch *s, const CrmModel *m, const int *pick, int ns,
+ScanLabelSample(const CrmSketch *s, const CrmModel *m, const int *pick, int ns,
 				  double *y, double *w, int *labels)
 {
 	int			d = s->dims;
@@ -441,9 +441,9 @@ scan_label_sample(const CrmSketch *s, const CrmModel *m, const int *pick, int ns
 }
 
 /* crm.kmeans_scan: SSE and silhouette for every k in kmin..kmax. */
-PG_FUNCTION_INFO_V1(clusters_kmeans_scan);
+PG_FUNCTION_INFO_V1(kmeans_scan);
 Datum
-clusters_kmeans_scan(PG_FUNCTION_ARGS)
+kmeans_scan(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	CrmSketch  *s = cluster_sketch_arg(PG_GETARG_DATUM(0));
@@ -465,7 +465,7 @@ clusters_kmeans_scan(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	if (s->rows == 0)
 		return (Datum) 0;
-	pick = scan_sample(s, &ns);
+	pick = ScanSample(s, &ns);
 	y = palloc(sizeof(double) * (size_t) ns * d);
 	w = palloc(sizeof(double) * ns);
 	labels = palloc(sizeof(int) * ns);
@@ -488,7 +488,7 @@ clusters_kmeans_scan(PG_FUNCTION_ARGS)
 					(errmsg("k-means found only %d clusters; kmeans_scan stops at k = %d", found, k - 1)));
 			break;
 		}
-		scan_label_sample(s, m, pick, ns, y, w, labels);
+		ScanLabelSample(s, m, pick, ns, y, w, labels);
 		sil = crm_silhouette_weighted(y, w, labels, ns, d, m->k);
 		values[0] = Int32GetDatum(k);
 		values[1] = Float8GetDatum(m->total_sse);

@@ -13,7 +13,7 @@
 
 /* index i with cumulative weight crossing u (u in [0, total)) */
 static int
-pick_weighted(const double *w, const double *d2, int n, double u)
+PickWeighted(const double *w, const double *d2, int n, double u)
 {
 	double		acc = 0.0;
 	int			i;
@@ -43,7 +43,7 @@ pick_weighted(const double *w, const double *d2, int n, double u)
  * than k when every point already coincides with a centre.
  */
 static int
-seed_plusplus(const double *y, const double *w, int n, int d, int k, CrmRng *rng,
+SeedPlusPlus(const double *y, const double *w, int n, int d, int k, CrmRng *rng,
 			  double *centers, double *d2, double *tmp)
 {
 	double		wtotal = 0.0;
@@ -54,7 +54,7 @@ seed_plusplus(const double *y, const double *w, int n, int d, int k, CrmRng *rng
 
 	for (i = 0; i < n; i++)
 		wtotal += w[i];
-	first = pick_weighted(w, NULL, n, crm_rng_double(rng) * wtotal);
+	first = PickWeighted(w, NULL, n, crm_rng_double(rng) * wtotal);
 	memcpy(centers, y + (size_t) first * d, sizeof(double) * d);
 	for (i = 0; i < n; i++)
 	{
@@ -77,7 +77,7 @@ seed_plusplus(const double *y, const double *w, int n, int d, int k, CrmRng *rng
 			return c;
 		for (t = 0; t < ntrials; t++)
 		{
-			int			cand = pick_weighted(w, d2, n, crm_rng_double(rng) * phi);
+			int			cand = PickWeighted(w, d2, n, crm_rng_double(rng) * phi);
 			const double *yc = y + (size_t) cand * d;
 			double		pot = 0.0;
 
@@ -113,7 +113,7 @@ seed_plusplus(const double *y, const double *w, int n, int d, int k, CrmRng *rng
 
 /* nearest and second-nearest centre of point p */
 static inline void
-full_search(const double *p, const double *centers, int k, int d,
+FullSearch(const double *p, const double *centers, int k, int d,
 			int *label, double *u, double *l)
 {
 	double		b1 = INFINITY,
@@ -163,7 +163,7 @@ typedef struct Shift
 
 /* Label every point with its nearest centre and set its bounds. */
 static void
-assign_all(const double *y, int n, int d, int k, Work *wk)
+AssignAll(const double *y, int n, int d, int k, Work *wk)
 {
 	int			i;
 
@@ -171,13 +171,13 @@ assign_all(const double *y, int n, int d, int k, Work *wk)
 	{
 		if ((i & 4095) == 0)
 			crm_check_interrupts();
-		full_search(y + (size_t) i * d, wk->centers, k, d, &wk->labels[i], &wk->upper[i], &wk->lower[i]);
+		FullSearch(y + (size_t) i * d, wk->centers, k, d, &wk->labels[i], &wk->upper[i], &wk->lower[i]);
 	}
 }
 
 /* The point farthest (weighted) from its centre. */
 static int
-farthest_point(const double *y, const double *w, int n, int d, const Work *wk)
+FarthestPoint(const double *y, const double *w, int n, int d, const Work *wk)
 {
 	double		far = -1.0;
 	int			pick = 0;
@@ -203,7 +203,7 @@ farthest_point(const double *y, const double *w, int n, int d, const Work *wk)
  * relocated.
  */
 static bool
-move_centers(const double *y, const double *w, int n, int d, int k, Work *wk, Shift *sh)
+MoveCenters(const double *y, const double *w, int n, int d, int k, Work *wk, Shift *sh)
 {
 	bool		relocated = false;
 	int			i,
@@ -242,7 +242,7 @@ move_centers(const double *y, const double *w, int n, int d, int k, Work *wk, Sh
 			 * An empty cluster takes the point farthest from its centre
 			 * (weighted), as scikit-learn relocates empty clusters.
 			 */
-			memcpy(nc, y + (size_t) farthest_point(y, w, n, d, wk) * d, sizeof(double) * d);
+			memcpy(nc, y + (size_t) FarthestPoint(y, w, n, d, wk) * d, sizeof(double) * d);
 			relocated = true;
 		}
 		wk->delta[c] = sqrt(crm_dist2(nc, wk->centers + (size_t) c * d, d));
@@ -266,7 +266,7 @@ move_centers(const double *y, const double *w, int n, int d, int k, Work *wk, Sh
  * half[c] is half the distance from centre c to its nearest other centre.
  */
 static void
-update_bounds(int n, int d, int k, Work *wk, const Shift *sh)
+UpdateBounds(int n, int d, int k, Work *wk, const Shift *sh)
 {
 	int			i,
 				c;
@@ -300,7 +300,7 @@ update_bounds(int n, int d, int k, Work *wk, const Shift *sh)
  * labels changed.
  */
 static int
-hamerly_assign(const double *y, int n, int d, int k, Work *wk)
+HamerlyAssign(const double *y, int n, int d, int k, Work *wk)
 {
 	int			changed = 0;
 	int			i;
@@ -317,7 +317,7 @@ hamerly_assign(const double *y, int n, int d, int k, Work *wk)
 		wk->upper[i] = sqrt(crm_dist2(y + (size_t) i * d, wk->centers + (size_t) a * d, d));
 		if (wk->upper[i] <= m)
 			continue;
-		full_search(y + (size_t) i * d, wk->centers, k, d, &wk->labels[i], &wk->upper[i], &wk->lower[i]);
+		FullSearch(y + (size_t) i * d, wk->centers, k, d, &wk->labels[i], &wk->upper[i], &wk->lower[i]);
 		if (wk->labels[i] != a)
 			changed++;
 	}
@@ -326,27 +326,27 @@ hamerly_assign(const double *y, int n, int d, int k, Work *wk)
 
 /* Lloyd with Hamerly's bounds; returns the iterations done */
 static int
-lloyd(const double *y, const double *w, int n, int d, int k, int max_iter,
+Lloyd(const double *y, const double *w, int n, int d, int k, int max_iter,
 	  double tol_abs, Work *wk)
 {
 	int			it;
 
-	assign_all(y, n, d, k, wk);
+	AssignAll(y, n, d, k, wk);
 	for (it = 1; it <= max_iter; it++)
 	{
 		Shift		sh;
 
 		crm_check_interrupts();
-		if (move_centers(y, w, n, d, k, wk, &sh))
+		if (MoveCenters(y, w, n, d, k, wk, &sh))
 		{
 			/* a relocated centre: the bounds start again */
-			assign_all(y, n, d, k, wk);
+			AssignAll(y, n, d, k, wk);
 			continue;
 		}
 		if (sh.total2 <= tol_abs)
 			return it;
-		update_bounds(n, d, k, wk, &sh);
-		if (hamerly_assign(y, n, d, k, wk) == 0)
+		UpdateBounds(n, d, k, wk, &sh);
+		if (HamerlyAssign(y, n, d, k, wk) == 0)
 			return it;
 	}
 	return max_iter;
@@ -354,7 +354,7 @@ lloyd(const double *y, const double *w, int n, int d, int k, int max_iter,
 
 /* scikit-learn's tolerance: tol times the mean per-dimension variance */
 static double
-absolute_tolerance(const double *y, const double *w, int n, int d, double tol)
+AbsoluteTolerance(const double *y, const double *w, int n, int d, double tol)
 {
 	double		tol_abs = 0.0;
 	double		wtotal = 0.0;
@@ -385,7 +385,7 @@ absolute_tolerance(const double *y, const double *w, int n, int d, double tol)
 
 /* Scratch memory of one k-means run, for n points, k centres, d dimensions. */
 static void
-work_alloc(Work *wk, int n, int d, int k)
+WorkAlloc(Work *wk, int n, int d, int k)
 {
 	wk->centers = crm_core_alloc(sizeof(double) * (size_t) k * d);
 	wk->newc = crm_core_alloc(sizeof(double) * (size_t) k * d);
@@ -398,9 +398,9 @@ work_alloc(Work *wk, int n, int d, int k)
 	wk->labels = crm_core_alloc(sizeof(int) * n);
 }
 
-/* Free what work_alloc allocated. */
+/* Free what WorkAlloc allocated. */
 static void
-work_free(Work *wk)
+WorkFree(Work *wk)
 {
 	crm_core_free(wk->centers);
 	crm_core_free(wk->newc);
@@ -417,7 +417,7 @@ work_free(Work *wk)
  * the weighted SSE they give.
  */
 static double
-final_labels(const double *y, const double *w, int n, int d, int k, Work *wk)
+FinalLabels(const double *y, const double *w, int n, int d, int k, Work *wk)
 {
 	double		sse = 0.0;
 	int			i;
@@ -429,7 +429,7 @@ final_labels(const double *y, const double *w, int n, int d, int k, Work *wk)
 
 		if ((i & 4095) == 0)
 			crm_check_interrupts();
-		full_search(y + (size_t) i * d, wk->centers, k, d, &wk->labels[i], &u, &l);
+		FullSearch(y + (size_t) i * d, wk->centers, k, d, &wk->labels[i], &u, &l);
 		sse += w[i] * u * u;
 	}
 	return sse;
@@ -437,7 +437,7 @@ final_labels(const double *y, const double *w, int n, int d, int k, Work *wk)
 
 /* The weight and SSE of each cluster of the result (k slots). */
 static void
-cluster_totals(const double *y, const double *w, int n, int d, int k, CrmKmeansResult *res)
+ClusterTotals(const double *y, const double *w, int n, int d, int k, CrmKmeansResult *res)
 {
 	int			i;
 
@@ -469,8 +469,8 @@ crm_kmeans_run(const double *y, const double *w, int n, int d, int k,
 		crm_error_set(err, CRM_ERR_INVALID, "k-means needs at least one point and one cluster");
 		return false;
 	}
-	tol_abs = absolute_tolerance(y, w, n, d, tol);
-	work_alloc(&wk, n, d, k);
+	tol_abs = AbsoluteTolerance(y, w, n, d, tol);
+	WorkAlloc(&wk, n, d, k);
 	res->centroids = crm_core_alloc(sizeof(double) * (size_t) k * d);
 	res->weight = crm_core_alloc(sizeof(double) * k);
 	res->sse_k = crm_core_alloc(sizeof(double) * k);
@@ -485,9 +485,9 @@ crm_kmeans_run(const double *y, const double *w, int n, int d, int k,
 		double		sse;
 
 		crm_rng_seed(&rng, seed + (uint64_t) r * UINT64_C(0x9E3779B97F4A7C15));
-		kk = seed_plusplus(y, w, n, d, k, &rng, wk.centers, wk.d2, NULL);
-		iters = lloyd(y, w, n, d, kk, max_iter, tol_abs, &wk);
-		sse = final_labels(y, w, n, d, kk, &wk);
+		kk = SeedPlusPlus(y, w, n, d, k, &rng, wk.centers, wk.d2, NULL);
+		iters = Lloyd(y, w, n, d, kk, max_iter, tol_abs, &wk);
+		sse = FinalLabels(y, w, n, d, kk, &wk);
 		if (sse < best_sse)
 		{
 			best_sse = sse;
@@ -498,14 +498,14 @@ crm_kmeans_run(const double *y, const double *w, int n, int d, int k,
 		}
 	}
 	res->sse = best_sse;
-	cluster_totals(y, w, n, d, k, res);
-	work_free(&wk);
+	ClusterTotals(y, w, n, d, k, res);
+	WorkFree(&wk);
 	return true;
 }
 
 /* Run k-means on y, scaled up first when it is tiny (see crm_tiny_exponent). */
 static bool
-kmeans_scaled(double *y, const double *w, int n, int d, int k, const CrmClusterOptions *o,
+KmeansScaled(double *y, const double *w, int n, int d, int k, const CrmClusterOptions *o,
 			  CrmKmeansResult *res, CrmError *err)
 {
 	size_t		count = (size_t) n * d;
@@ -534,7 +534,7 @@ kmeans_scaled(double *y, const double *w, int n, int d, int k, const CrmClusterO
  * whose inverse spread overflows, keeps factor 1.
  */
 static void
-model_scaling(const CrmSketch *s, const CrmClusterOptions *o, double *center, double *factor)
+ModelScaling(const CrmSketch *s, const CrmClusterOptions *o, double *center, double *factor)
 {
 	const double *st = crm_sketch_stats(s);
 	int			j;
@@ -563,7 +563,7 @@ model_scaling(const CrmSketch *s, const CrmClusterOptions *o, double *center, do
 
 /* The representatives as weighted points y (n x d) in the model's space. */
 static void
-scaled_points(const CrmSketch *s, const double *center, const double *factor,
+ScaledPoints(const CrmSketch *s, const double *center, const double *factor,
 			  double *y, double *w)
 {
 	int			d = s->dims;
@@ -590,7 +590,7 @@ scaled_points(const CrmSketch *s, const double *center, const double *factor,
  * 0 for a sketch that was never reduced.
  */
 static double
-internal_scatter(const CrmSketch *s, const CrmClusterOptions *o, const double *factor,
+InternalScatter(const CrmSketch *s, const CrmClusterOptions *o, const double *factor,
 				 const double *y, const double *w)
 {
 	const double *st = crm_sketch_stats(s);
@@ -636,7 +636,7 @@ internal_scatter(const CrmSketch *s, const CrmClusterOptions *o, const double *f
  * representatives' scatter (or, when there is none, to its weight).
  */
 static CrmModel *
-result_model(const CrmSketch *s, const CrmClusterOptions *o, const double *center,
+ResultModel(const CrmSketch *s, const CrmClusterOptions *o, const double *center,
 			 const double *factor, const CrmKmeansResult *res, double internal)
 {
 	int			d = s->dims;
@@ -694,9 +694,9 @@ crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
 	CrmKmeansResult res;
 	CrmModel   *m;
 
-	model_scaling(s, o, center, factor);
-	scaled_points(s, center, factor, y, w);
-	if (!kmeans_scaled(y, w, n, d, k, o, &res, err))
+	ModelScaling(s, o, center, factor);
+	ScaledPoints(s, center, factor, y, w);
+	if (!KmeansScaled(y, w, n, d, k, o, &res, err))
 		return NULL;
 	if (!isfinite(res.sse))
 	{
@@ -704,7 +704,7 @@ crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
 		crm_error_hint(err, "Rescale the features (or use scale zscore, minmax or atan).");
 		return NULL;
 	}
-	m = result_model(s, o, center, factor, &res, internal_scatter(s, o, factor, y, w));
+	m = ResultModel(s, o, center, factor, &res, InternalScatter(s, o, factor, y, w));
 	*k_found = res.k;
 
 	crm_core_free(res.centroids);

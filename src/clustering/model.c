@@ -126,7 +126,7 @@ clusters_recv(PG_FUNCTION_ARGS)
  * and the scaled range check are those of the aggregates.
  */
 static CrmModel *
-model_and_row(FunctionCallInfo fcinfo, double **y)
+ModelAndRow(FunctionCallInfo fcinfo, double **y)
 {
 	CrmModel   *m = cluster_model_arg(PG_GETARG_DATUM(0));
 	CrmError	err = {0};
@@ -145,7 +145,7 @@ Datum
 clusters_assign(PG_FUNCTION_ARGS)
 {
 	double	   *y;
-	CrmModel   *m = model_and_row(fcinfo, &y);
+	CrmModel   *m = ModelAndRow(fcinfo, &y);
 	double		d2;
 
 	PG_RETURN_INT32(crm_model_nearest(m, y, &d2) + 1);
@@ -157,7 +157,7 @@ Datum
 clusters_nearest_distance(PG_FUNCTION_ARGS)
 {
 	double	   *y;
-	CrmModel   *m = model_and_row(fcinfo, &y);
+	CrmModel   *m = ModelAndRow(fcinfo, &y);
 	double		d2;
 
 	crm_model_nearest(m, y, &d2);
@@ -166,7 +166,7 @@ clusters_nearest_distance(PG_FUNCTION_ARGS)
 
 /* a float8[] of n values */
 static ArrayType *
-float8_array(const double *v, int n)
+Float8Array(const double *v, int n)
 {
 	Datum	   *d = palloc(sizeof(Datum) * n);
 	int			i;
@@ -204,7 +204,7 @@ clusters_centroids(PG_FUNCTION_ARGS)
 		else
 			nulls[2] = true;
 		values[3] = Float8GetDatum(crm_model_sse(m)[c]);
-		values[4] = PointerGetDatum(float8_array(x, m->dims));
+		values[4] = PointerGetDatum(Float8Array(x, m->dims));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
@@ -228,9 +228,9 @@ clusters_k(PG_FUNCTION_ARGS)
 }
 
 /* crm.clusters_sse: the total SSE. */
-PG_FUNCTION_INFO_V1(clusters_total_sse);
+PG_FUNCTION_INFO_V1(clusters_sse);
 Datum
-clusters_total_sse(PG_FUNCTION_ARGS)
+clusters_sse(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_FLOAT8(cluster_model_arg(PG_GETARG_DATUM(0))->total_sse);
 }

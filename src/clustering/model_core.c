@@ -21,7 +21,7 @@
 
 /* an int64 read from JSON, clamped into int32 (the header check judges it) */
 static inline int32_t
-clamp_int32(int64_t v)
+ClampInt32(int64_t v)
 {
 	return v > INT32_MAX ? INT32_MAX : (v < INT32_MIN ? INT32_MIN : (int32_t) v);
 }
@@ -183,7 +183,7 @@ static const CrmModel *sort_model;
 
 /* qsort order of cluster indexes: weight descending, then centroid */
 static int
-cluster_cmp(const void *a, const void *b)
+ClusterCmp(const void *a, const void *b)
 {
 	int			i = *(const int *) a;
 	int			j = *(const int *) b;
@@ -221,7 +221,7 @@ crm_model_canonical_order(CrmModel *m)
 	for (c = 0; c < k; c++)
 		order[c] = c;
 	sort_model = m;
-	qsort(order, k, sizeof(int), cluster_cmp);
+	qsort(order, k, sizeof(int), ClusterCmp);
 	sort_model = NULL;
 	/* copy: centroids, weight, sse [, acc_sum, acc_w, acc_sse] */
 	memcpy(copy, crm_model_centroids(m), block);
@@ -249,7 +249,7 @@ crm_model_canonical_order(CrmModel *m)
 
 /* bytes of the part that defines the assignment: center, factor, centroids */
 static inline size_t
-defining_bytes(const CrmModel *m)
+DefiningBytes(const CrmModel *m)
 {
 	return sizeof(double) * (2 * (size_t) m->dims + (size_t) m->k * m->dims);
 }
@@ -261,7 +261,7 @@ crm_model_fingerprint(const CrmModel *m)
 	uint64_t	h = crm_hash_bytes64(&m->k, sizeof(int32_t) * 3, 0);
 
 	h = crm_hash_bytes64(&m->atan_scale, sizeof(double), h);
-	return crm_hash_bytes64(crm_model_center(m), defining_bytes(m), h);
+	return crm_hash_bytes64(crm_model_center(m), DefiningBytes(m), h);
 }
 
 /* Same scaling and centroids, byte for byte (what assign depends on). */
@@ -270,14 +270,14 @@ crm_model_same_assignment(const CrmModel *a, const CrmModel *b)
 {
 	return a->k == b->k && a->dims == b->dims && a->scale == b->scale &&
 		memcmp(&a->atan_scale, &b->atan_scale, sizeof(double)) == 0 &&
-		memcmp(crm_model_center(a), crm_model_center(b), defining_bytes(a)) == 0;
+		memcmp(crm_model_center(a), crm_model_center(b), DefiningBytes(a)) == 0;
 }
 
 /* ------------------------------------------------------------ checking */
 
 /* k or dims: at least 1, at most the cap (54000 beyond) */
 static bool
-count_check(const char *what, int64_t v, int max, CrmError *err)
+CountCheck(const char *what, int64_t v, int max, CrmError *err)
 {
 	if (v > max)
 	{
@@ -296,12 +296,12 @@ count_check(const char *what, int64_t v, int max, CrmError *err)
 
 /* The header alone: caps, ranges and flags (before anything is allocated). */
 static bool
-model_header_check(const CrmModel *m, CrmError *err)
+ModelHeaderCheck(const CrmModel *m, CrmError *err)
 {
 	if (m->version != CRM_MODEL_VERSION)
 		crm_error_set(err, CRM_ERR_INVALID, "unsupported crm.clusters version %d", (int) m->version);
-	else if (!count_check("k", m->k, CRM_CLUSTER_MAX_K, err) ||
-			 !count_check("dims", m->dims, CRM_CLUSTER_MAX_DIMS, err))
+	else if (!CountCheck("k", m->k, CRM_CLUSTER_MAX_K, err) ||
+			 !CountCheck("dims", m->dims, CRM_CLUSTER_MAX_DIMS, err))
 		return false;
 	else if ((m->flags & ~CRM_MODEL_PENDING) != 0)
 		crm_error_set(err, CRM_ERR_INVALID, "unknown crm.clusters flags 0x%x", (unsigned) m->flags);
@@ -329,7 +329,7 @@ model_header_check(const CrmModel *m, CrmError *err)
 
 /* Every double is finite (interrupts checked: up to 2 million of them). */
 static bool
-all_finite(const double *v, size_t n, CrmError *err)
+AllFinite(const double *v, size_t n, CrmError *err)
 {
 	size_t		i;
 
@@ -349,7 +349,7 @@ all_finite(const double *v, size_t n, CrmError *err)
 
 /* Coordinates within [-limit, limit] (what names them in the message). */
 static bool
-within(const double *v, size_t n, double limit, const char *what, CrmError *err)
+Within(const double *v, size_t n, double limit, const char *what, CrmError *err)
 {
 	size_t		i;
 
@@ -369,7 +369,7 @@ within(const double *v, size_t n, double limit, const char *what, CrmError *err)
 
 /* The accumulator: integral counts summing to pending_rows, SSE >= 0. */
 static bool
-accumulator_check(const CrmModel *m, CrmError *err)
+AccumulatorCheck(const CrmModel *m, CrmError *err)
 {
 	const double *w = crm_model_acc_w(m);
 	const double *sse = crm_model_acc_sse(m);
@@ -411,7 +411,7 @@ crm_model_check(const CrmModel *m, size_t size, CrmError *err)
 		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters value of %zu bytes is truncated", size);
 		return false;
 	}
-	if (!model_header_check(m, err))
+	if (!ModelHeaderCheck(m, err))
 		return false;
 	pending = (m->flags & CRM_MODEL_PENDING) != 0;
 	if (size != crm_model_size(m->k, m->dims, pending))
@@ -424,9 +424,9 @@ crm_model_check(const CrmModel *m, size_t size, CrmError *err)
 		return false;
 	}
 	kd = (size_t) m->k * m->dims;
-	if (!all_finite(crm_model_center(m), (size - CRM_MODEL_HDRSZ) / sizeof(double), err) ||
-		!within(crm_model_center(m), m->dims, CRM_MODEL_MAX_COORD, "center", err) ||
-		!within(crm_model_centroids(m), kd,
+	if (!AllFinite(crm_model_center(m), (size - CRM_MODEL_HDRSZ) / sizeof(double), err) ||
+		!Within(crm_model_center(m), m->dims, CRM_MODEL_MAX_COORD, "center", err) ||
+		!Within(crm_model_centroids(m), kd,
 				m->scale == CRM_SCALE_ATAN ? 1.0 : CRM_MODEL_MAX_COORD, "centroid", err))
 		return false;
 	for (i = 0; i < (size_t) m->dims; i++)
@@ -441,7 +441,7 @@ crm_model_check(const CrmModel *m, size_t size, CrmError *err)
 			crm_error_set(err, CRM_ERR_INVALID, "crm.clusters weights and sse must be >= 0");
 			return false;
 		}
-	return !pending || accumulator_check(m, err);
+	return !pending || AccumulatorCheck(m, err);
 }
 
 /* ------------------------------------------------------------ binary form */
@@ -511,7 +511,7 @@ crm_model_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *err)
 	crm_rd_f64(&r, &h.total_sse);
 	crm_rd_f64(&r, &h.atan_scale);
 	crm_rd_i64(&r, &h.pending_rows);
-	if (crm_rd_failed(&r) || !model_header_check(&h, err))
+	if (crm_rd_failed(&r) || !ModelHeaderCheck(&h, err))
 		return NULL;
 	size = crm_model_size(h.k, h.dims, (h.flags & CRM_MODEL_PENDING) != 0);
 	/* a forged header cannot make us allocate more than the input holds */
@@ -532,7 +532,7 @@ crm_model_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *err)
 
 /* rows x cols numbers as a JSON array of arrays */
 static void
-buf_matrix(CrmOut *b, const double *v, int rows, int cols)
+WriteJsonMatrix(CrmOut *b, const double *v, int rows, int cols)
 {
 	int			i;
 
@@ -549,7 +549,7 @@ buf_matrix(CrmOut *b, const double *v, int rows, int cols)
 
 /* The JSON form (keys in a fixed order, shortest round-trip numbers). */
 static char *
-model_print_json(const CrmModel *m)
+ModelPrintJson(const CrmModel *m)
 {
 	CrmOut		b = {0};
 
@@ -578,7 +578,7 @@ model_print_json(const CrmModel *m)
 	crm_out_str(&b, ",\"sse\":");
 	crm_json_write_numbers(&b, crm_model_sse(m), m->k);
 	crm_out_str(&b, ",\"centroids\":");
-	buf_matrix(&b, crm_model_centroids(m), m->k, m->dims);
+	WriteJsonMatrix(&b, crm_model_centroids(m), m->k, m->dims);
 	if (m->flags & CRM_MODEL_PENDING)
 	{
 		crm_out_str(&b, ",\"pending\":{\"rows\":");
@@ -588,7 +588,7 @@ model_print_json(const CrmModel *m)
 		crm_out_str(&b, ",\"sse\":");
 		crm_json_write_numbers(&b, crm_model_acc_sse(m), m->k);
 		crm_out_str(&b, ",\"sum\":");
-		buf_matrix(&b, crm_model_acc_sum(m), m->k, m->dims);
+		WriteJsonMatrix(&b, crm_model_acc_sum(m), m->k, m->dims);
 		crm_out_str(&b, "}");
 	}
 	crm_out_str(&b, "}");
@@ -604,7 +604,7 @@ crm_model_print(const CrmModel *m)
 	char	   *text;
 
 	if (n <= CRM_WIRE_READABLE_MAX)
-		return model_print_json(m);
+		return ModelPrintJson(m);
 	bin = crm_core_alloc(n);
 	crm_model_encode(m, bin);
 	text = crm_wire_to_text(bin, n);
@@ -614,7 +614,7 @@ crm_model_print(const CrmModel *m)
 
 /* [[...], ...]: rows arrays of cols numbers */
 static bool
-json_matrix(CrmJson *j, double *v, int rows, int cols)
+ReadJsonMatrix(CrmJson *j, double *v, int rows, int cols)
 {
 	int			i;
 
@@ -633,7 +633,7 @@ json_matrix(CrmJson *j, double *v, int rows, int cols)
 
 /* an integer field of the header; its range is checked with the others */
 static bool
-json_int_field(CrmJson *j, const char *key, bool first, int64_t *out)
+JsonIntField(CrmJson *j, const char *key, bool first, int64_t *out)
 {
 	if (!first && !crm_json_expect(j, ','))
 		return false;
@@ -643,7 +643,7 @@ json_int_field(CrmJson *j, const char *key, bool first, int64_t *out)
 
 /* The JSON header, up to total_sse; checked like a binary header. */
 static bool
-json_header(CrmJson *j, CrmModel *h, CrmError *err)
+JsonHeader(CrmJson *j, CrmModel *h, CrmError *err)
 {
 	int64_t		v;
 	char		name[16];
@@ -652,11 +652,11 @@ json_header(CrmJson *j, CrmModel *h, CrmError *err)
 		!crm_json_int(j, CRM_MODEL_VERSION, CRM_MODEL_VERSION, &v))
 		return false;
 	h->version = CRM_MODEL_VERSION;
-	if (!json_int_field(j, "k", false, &v) || !count_check("k", v, CRM_CLUSTER_MAX_K, err))
+	if (!JsonIntField(j, "k", false, &v) || !CountCheck("k", v, CRM_CLUSTER_MAX_K, err))
 		return false;
 	h->k = (int32_t) v;
-	if (!json_int_field(j, "dims", false, &v) ||
-		!count_check("dims", v, CRM_CLUSTER_MAX_DIMS, err))
+	if (!JsonIntField(j, "dims", false, &v) ||
+		!CountCheck("dims", v, CRM_CLUSTER_MAX_DIMS, err))
 		return false;
 	h->dims = (int32_t) v;
 	if (!crm_json_expect(j, ',') || !crm_json_key(j, "scale") ||
@@ -671,22 +671,22 @@ json_header(CrmJson *j, CrmModel *h, CrmError *err)
 	}
 	if (!crm_json_expect(j, ',') || !crm_json_key(j, "atan_scale") ||
 		!crm_json_number(j, &h->atan_scale) ||
-		!json_int_field(j, "rows", false, &h->rows) ||
-		!json_int_field(j, "iterations", false, &v))
+		!JsonIntField(j, "rows", false, &h->rows) ||
+		!JsonIntField(j, "iterations", false, &v))
 		return false;
-	h->iterations = clamp_int32(v);
+	h->iterations = ClampInt32(v);
 	if (!crm_json_expect(j, ',') || !crm_json_key(j, "total_sse") ||
 		!crm_json_number(j, &h->total_sse))
 		return false;
 	/* the pending part comes later: check the rest now, before allocating */
 	h->flags = 0;
 	h->pending_rows = 0;
-	return model_header_check(h, err);
+	return ModelHeaderCheck(h, err);
 }
 
 /* The JSON form (see crm_model_print). */
 static CrmModel *
-model_parse_json(const char *str, CrmError *err)
+ModelParseJson(const char *str, CrmError *err)
 {
 	CrmJson		j;
 	CrmModel	h;
@@ -696,7 +696,7 @@ model_parse_json(const char *str, CrmError *err)
 
 	memset(&h, 0, sizeof(h));
 	crm_json_init(&j, str, err, "crm.clusters");
-	if (!json_header(&j, &h, err))
+	if (!JsonHeader(&j, &h, err))
 		return NULL;
 	/* allocate for the pending part too; the size is fixed below */
 	m = crm_core_alloc(crm_model_size(h.k, h.dims, true));
@@ -710,7 +710,7 @@ model_parse_json(const char *str, CrmError *err)
 		!crm_json_expect(&j, ',') || !crm_json_key(&j, "sse") ||
 		!crm_json_numbers(&j, crm_model_sse(m), m->k) ||
 		!crm_json_expect(&j, ',') || !crm_json_key(&j, "centroids") ||
-		!json_matrix(&j, crm_model_centroids(m), m->k, m->dims))
+		!ReadJsonMatrix(&j, crm_model_centroids(m), m->k, m->dims))
 		goto fail;
 	pending = crm_json_accept(&j, ',');
 	if (pending)
@@ -725,7 +725,7 @@ model_parse_json(const char *str, CrmError *err)
 			!crm_json_expect(&j, ',') || !crm_json_key(&j, "sse") ||
 			!crm_json_numbers(&j, crm_model_acc_sse(m), m->k) ||
 			!crm_json_expect(&j, ',') || !crm_json_key(&j, "sum") ||
-			!json_matrix(&j, crm_model_acc_sum(m), m->k, m->dims) ||
+			!ReadJsonMatrix(&j, crm_model_acc_sum(m), m->k, m->dims) ||
 			!crm_json_expect(&j, '}'))
 			goto fail;
 	}
@@ -748,7 +748,7 @@ crm_model_parse(const char *str, CrmError *err)
 	CrmModel   *m;
 
 	if (!crm_wire_is_compact(str))
-		return model_parse_json(str, err);
+		return ModelParseJson(str, err);
 	bin = crm_wire_from_text(str, &n, "crm.clusters", err);
 	if (bin == NULL)
 		return NULL;

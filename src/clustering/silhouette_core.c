@@ -33,7 +33,7 @@ crm_silhouette_new(const CrmModel *m)
 
 /* The header alone (before anything is allocated for the entries). */
 static bool
-header_check(const CrmSilhouette *s, CrmError *err)
+HeaderCheck(const CrmSilhouette *s, CrmError *err)
 {
 	if (s->version != CRM_SILHOUETTE_VERSION)
 		crm_error_set(err, CRM_ERR_INVALID, "unsupported crm.silhouette_state version %d",
@@ -64,7 +64,7 @@ header_check(const CrmSilhouette *s, CrmError *err)
 
 /* One entry: integral hash in [0, 2^53), label in [0, k), coordinates in range. */
 static bool
-entry_check(const CrmSilhouette *s, const double *e, int i, CrmError *err)
+EntryCheck(const CrmSilhouette *s, const double *e, int i, CrmError *err)
 {
 	int			j;
 
@@ -102,7 +102,7 @@ crm_silhouette_check(const CrmSilhouette *s, size_t size, CrmError *err)
 		crm_error_set(err, CRM_ERR_INVALID, "crm.silhouette_state value of %zu bytes is truncated", size);
 		return false;
 	}
-	if (!header_check(s, err))
+	if (!HeaderCheck(s, err))
 		return false;
 	if (size != crm_silhouette_size(s->dims, s->used))
 	{
@@ -115,7 +115,7 @@ crm_silhouette_check(const CrmSilhouette *s, size_t size, CrmError *err)
 	stride = (size_t) s->dims + 2;
 	for (i = 0; i < s->used; i++)
 	{
-		if (!entry_check(s, crm_silhouette_entries(s) + (size_t) i * stride, i, err))
+		if (!EntryCheck(s, crm_silhouette_entries(s) + (size_t) i * stride, i, err))
 			return false;
 		if ((i & 63) == 63)
 			crm_check_interrupts();
@@ -125,14 +125,14 @@ crm_silhouette_check(const CrmSilhouette *s, size_t size, CrmError *err)
 
 /* the hash of entry i */
 static inline double
-hash_of(const CrmSilhouette *s, int i)
+HashOf(const CrmSilhouette *s, int i)
 {
 	return crm_silhouette_entries(s)[(size_t) i * ((size_t) s->dims + 2)];
 }
 
 /* Restore the max-heap below position pos (n entries in the heap). */
 static void
-sift_down(const CrmSilhouette *s, int *heap, int n, int pos)
+SiftDown(const CrmSilhouette *s, int *heap, int n, int pos)
 {
 	for (;;)
 	{
@@ -141,9 +141,9 @@ sift_down(const CrmSilhouette *s, int *heap, int n, int pos)
 		int			big = pos;
 		int			t;
 
-		if (l < n && hash_of(s, heap[l]) > hash_of(s, heap[big]))
+		if (l < n && HashOf(s, heap[l]) > HashOf(s, heap[big]))
 			big = l;
-		if (r < n && hash_of(s, heap[r]) > hash_of(s, heap[big]))
+		if (r < n && HashOf(s, heap[r]) > HashOf(s, heap[big]))
 			big = r;
 		if (big == pos)
 			return;
@@ -164,7 +164,7 @@ crm_silhouette_heapify(const CrmSilhouette *s, int *heap)
 		heap[i] = i;
 	for (i = s->used / 2 - 1; i >= 0; i--)
 	{
-		sift_down(s, heap, s->used, i);
+		SiftDown(s, heap, s->used, i);
 		if ((i & 255) == 255)
 			crm_check_interrupts();
 	}
@@ -172,9 +172,9 @@ crm_silhouette_heapify(const CrmSilhouette *s, int *heap)
 
 /* Would an entry with this hash enter the sample? */
 static inline bool
-wants(const CrmSilhouette *s, const int *heap, double hash)
+Wants(const CrmSilhouette *s, const int *heap, double hash)
 {
-	return s->used < s->sample || hash < hash_of(s, heap[0]);
+	return s->used < s->sample || hash < HashOf(s, heap[0]);
 }
 
 /*
@@ -183,12 +183,12 @@ wants(const CrmSilhouette *s, const int *heap, double hash)
  * the largest hash, O(log s).
  */
 static void
-offer(CrmSilhouette *s, int *heap, const double *entry)
+Offer(CrmSilhouette *s, int *heap, const double *entry)
 {
 	size_t		stride = (size_t) s->dims + 2;
 	double	   *base = crm_silhouette_entries(s);
 
-	if (!wants(s, heap, entry[0]))
+	if (!Wants(s, heap, entry[0]))
 		return;
 	if (s->used < s->sample)
 	{
@@ -199,7 +199,7 @@ offer(CrmSilhouette *s, int *heap, const double *entry)
 		return;
 	}
 	memcpy(base + (size_t) heap[0] * stride, entry, sizeof(double) * stride);
-	sift_down(s, heap, s->used, 0);
+	SiftDown(s, heap, s->used, 0);
 }
 
 /* One row (see silhouette_core.h). */
@@ -219,10 +219,10 @@ crm_silhouette_add(CrmSilhouette *s, int *heap, const CrmModel *m, const double 
 	}
 	s->rows++;
 	entry[0] = (double) (crm_hash_bytes64(x, sizeof(double) * (size_t) s->dims, HASH_SEED) >> 11);
-	if (!wants(s, heap, entry[0]))
+	if (!Wants(s, heap, entry[0]))
 		return true;
 	entry[1] = crm_model_nearest(m, entry + 2, &d2);
-	offer(s, heap, entry);
+	Offer(s, heap, entry);
 	return true;
 }
 
@@ -245,7 +245,7 @@ crm_silhouette_combine(CrmSilhouette *a, int *heap, const CrmSilhouette *b, CrmE
 	}
 	for (i = 0; i < b->used; i++)
 	{
-		offer(a, heap, crm_silhouette_entries(b) + (size_t) i * stride);
+		Offer(a, heap, crm_silhouette_entries(b) + (size_t) i * stride);
 		if ((i & 63) == 63)
 			crm_check_interrupts();
 	}
@@ -257,7 +257,7 @@ static const CrmSilhouette *sort_state;
 
 /* qsort order of entry indexes: by hash, then by the entry's numbers */
 static int
-entry_cmp(const void *pa, const void *pb)
+EntryCmp(const void *pa, const void *pb)
 {
 	size_t		stride = (size_t) sort_state->dims + 2;
 	const double *a = crm_silhouette_entries(sort_state) + (size_t) *(const int *) pa * stride;
@@ -293,7 +293,7 @@ crm_silhouette_value(const CrmSilhouette *s)
 	for (i = 0; i < n; i++)
 		order[i] = i;
 	sort_state = s;
-	qsort(order, n, sizeof(int), entry_cmp);
+	qsort(order, n, sizeof(int), EntryCmp);
 	sort_state = NULL;
 	for (i = 0; i < n; i++)
 	{
@@ -315,7 +315,7 @@ crm_silhouette_value(const CrmSilhouette *s)
 
 /* The mean silhouette itself (crm_silhouette_weighted). */
 static double
-silhouette_plain(const double *y, const double *w, const int *labels,
+SilhouettePlain(const double *y, const double *w, const int *labels,
 				 int n, int d, int k)
 {
 	double	   *dsum = crm_core_alloc(sizeof(double) * k);
@@ -388,11 +388,11 @@ crm_silhouette_weighted(const double *y, const double *w, const int *labels,
 	double		result;
 
 	if (e == 0)
-		return silhouette_plain(y, w, labels, n, d, k);
+		return SilhouettePlain(y, w, labels, n, d, k);
 	scaled = crm_core_alloc(sizeof(double) * count);
 	memcpy(scaled, y, sizeof(double) * count);
 	crm_scale_pow2(scaled, count, e);
-	result = silhouette_plain(scaled, w, labels, n, d, k);
+	result = SilhouettePlain(scaled, w, labels, n, d, k);
 	crm_core_free(scaled);
 	return result;
 }
@@ -454,7 +454,7 @@ crm_silhouette_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *
 	crm_rd_i32(&r, &h.used);
 	crm_rd_i64(&r, &h.rows);
 	crm_rd_u64(&r, &h.model);
-	if (crm_rd_failed(&r) || !header_check(&h, err))
+	if (crm_rd_failed(&r) || !HeaderCheck(&h, err))
 		return NULL;
 	n = (size_t) h.used * ((size_t) h.dims + 2);
 	if (!crm_rd_need(&r, n, sizeof(double)))

@@ -57,14 +57,14 @@ typedef struct SketchEOH
 } SketchEOH;
 
 static Size
-sketch_get_flat_size(ExpandedObjectHeader *eohptr)
+SketchGetFlatSize(ExpandedObjectHeader *eohptr)
 {
 	SketchEOH  *e = (SketchEOH *) eohptr;
 
 	return crm_sketch_size(e->s->dims, e->s->nreps);
 }
 
-static void sketch_check_or_raise(const CrmSketch *s);
+static void SketchCheck(const CrmSketch *s);
 
 /*
  * The flat value of our state, whenever PostgreSQL needs one (a stored
@@ -72,7 +72,7 @@ static void sketch_check_or_raise(const CrmSketch *s);
  * function): checked like any sketch we return.
  */
 static void
-sketch_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+SketchFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
 	SketchEOH  *e = (SketchEOH *) eohptr;
 	Size		size = crm_sketch_size(e->s->dims, e->s->nreps);
@@ -80,12 +80,12 @@ sketch_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_s
 	Assert(allocated_size == size);
 	memcpy(result, e->s, size);
 	SET_VARSIZE(result, size);
-	sketch_check_or_raise((const CrmSketch *) result);
+	SketchCheck((const CrmSketch *) result);
 }
 
 static const ExpandedObjectMethods sketch_methods = {
-	sketch_get_flat_size,
-	sketch_flatten_into
+	SketchGetFlatSize,
+	SketchFlattenInto
 };
 
 /*
@@ -94,7 +94,7 @@ static const ExpandedObjectMethods sketch_methods = {
  *
  * This is the only "already validated" memo: it is a property of the
  * object, not of an address.  The methods pointer can only be ours when
- * sketch_eoh_new made the object, which it does from a value that passed
+ * SketchStateNew made the object, which it does from a value that passed
  * crm_sketch_check or from a fresh initialisation.  A memo keyed by a
  * datum's pointer (say, the last flat state checked, kept in fn_extra)
  * would be unsafe: a flat INITCOND or stored value lives in memory that is
@@ -116,7 +116,7 @@ SketchOwn(Datum d)
 
 /* Raise a core error; a sketch we produced that fails its check is one too. */
 static void
-sketch_check_or_raise(const CrmSketch *s)
+SketchCheck(const CrmSketch *s)
 {
 	CrmError	err = {0};
 
@@ -129,7 +129,7 @@ sketch_check_or_raise(const CrmSketch *s)
  * (checked by the caller) or, without it, an empty one for dims and o.
  */
 static SketchEOH *
-sketch_eoh_new(MemoryContext parent, const CrmSketch *from, int dims,
+SketchStateNew(MemoryContext parent, const CrmSketch *from, int dims,
 			   const CrmClusterOptions *o, int k)
 {
 	MemoryContext cxt = AllocSetContextCreate(parent, "crm.cluster_sketch",
@@ -168,13 +168,13 @@ sketch_eoh_new(MemoryContext parent, const CrmSketch *from, int dims,
  * other value is validated (cluster_sketch_arg) and copied into a new one.
  */
 static SketchEOH *
-sketch_state(Datum d, MemoryContext aggctx)
+SketchStateArg(Datum d, MemoryContext aggctx)
 {
 	SketchEOH  *e = SketchOwn(d);
 
 	if (e != NULL && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)))
 		return e;
-	return sketch_eoh_new(aggctx, cluster_sketch_arg(d), 0, NULL, 0);
+	return SketchStateNew(aggctx, cluster_sketch_arg(d), 0, NULL, 0);
 }
 
 /*
@@ -182,7 +182,7 @@ sketch_state(Datum d, MemoryContext aggctx)
  * it reduced (the caller then checks the state once it is whole again).
  */
 static bool
-sketch_make_room(SketchEOH *e)
+SketchMakeRoom(SketchEOH *e)
 {
 	CrmSketch  *s = e->s;
 
@@ -217,7 +217,7 @@ cluster_sketch_arg(Datum d)
 
 /* Refuse to merge src into dst unless the result is a valid sketch. */
 static void
-sketch_check_mergeable(const CrmSketch *dst, const CrmSketch *src)
+CheckMergeable(const CrmSketch *dst, const CrmSketch *src)
 {
 	CrmError	err = {0};
 
@@ -227,7 +227,7 @@ sketch_check_mergeable(const CrmSketch *dst, const CrmSketch *src)
 
 /* The error for a state of the wrong kind: k-means state vs plain sketch. */
 static void
-sketch_check_kind(const CrmSketch *s, int k, const char *name)
+CheckSketchKind(const CrmSketch *s, int k, const char *name)
 {
 	if (s->k == k)
 		return;
@@ -243,7 +243,7 @@ sketch_check_kind(const CrmSketch *s, int k, const char *name)
 /* ------------------------------------------------------------ type I/O */
 
 static CrmSketch *
-sketch_finish(CrmSketch *s)
+SketchFinish(CrmSketch *s)
 {
 	SET_VARSIZE(s, crm_sketch_size(s->dims, s->nreps));
 	return s;
@@ -260,7 +260,7 @@ cluster_sketch_in(PG_FUNCTION_ARGS)
 	s = crm_sketch_read_text(PG_GETARG_CSTRING(0), &err);
 	if (s == NULL)
 		crm_ereport(&err);
-	PG_RETURN_POINTER(sketch_finish(s));
+	PG_RETURN_POINTER(SketchFinish(s));
 }
 
 /*
@@ -321,14 +321,14 @@ cluster_sketch_recv(PG_FUNCTION_ARGS)
 	if (s == NULL)
 		crm_ereport(&err);
 	buf->cursor = buf->len;
-	PG_RETURN_POINTER(sketch_finish(s));
+	PG_RETURN_POINTER(SketchFinish(s));
 }
 
 /* ------------------------------------------------------------ aggregates */
 
 /* shared by crm.sketch(features, options) and crm.kmeans(features, k, options) */
 Datum
-sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const char *name)
+cluster_sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const char *name)
 {
 	MemoryContext aggctx = AggregateContext(fcinfo, name);
 	SketchEOH  *e;
@@ -351,33 +351,33 @@ sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const char *name)
 		if (opt_arg < PG_NARGS() && !PG_ARGISNULL(opt_arg))
 			cluster_parse_options(PG_GETARG_JSONB_P(opt_arg), &o);
 		x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), 0, &dims, "features");
-		e = sketch_eoh_new(aggctx, NULL, dims, &o, k);
+		e = SketchStateNew(aggctx, NULL, dims, &o, k);
 	}
 	else
 	{
-		e = sketch_state(PG_GETARG_DATUM(0), aggctx);
-		sketch_check_kind(e->s, k, name);
+		e = SketchStateArg(PG_GETARG_DATUM(0), aggctx);
+		CheckSketchKind(e->s, k, name);
 		x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), e->s->dims, &dims, "features");
 	}
 	/* after a reduction, once per capacity / 2 rows: amortised O(dims) */
-	if (sketch_make_room(e))
-		sketch_check_or_raise(e->s);
+	if (SketchMakeRoom(e))
+		SketchCheck(e->s);
 	if (!crm_sketch_add(e->s, x, &err))
 		crm_ereport(&err);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 }
 
-PG_FUNCTION_INFO_V1(cluster_sketch_sfunc);
+PG_FUNCTION_INFO_V1(sketch_transfn);
 Datum
-cluster_sketch_sfunc(PG_FUNCTION_ARGS)
+sketch_transfn(PG_FUNCTION_ARGS)
 {
-	return sketch_transition(fcinfo, 0, 2, "crm.sketch");
+	return cluster_sketch_transition(fcinfo, 0, 2, "crm.sketch");
 }
 
 /* crm.merge's transition function and the combine function of all three */
-PG_FUNCTION_INFO_V1(cluster_sketch_combine);
+PG_FUNCTION_INFO_V1(sketch_combinefn);
 Datum
-cluster_sketch_combine(PG_FUNCTION_ARGS)
+sketch_combinefn(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggctx = AggregateContext(fcinfo, "crm.merge");
 	SketchEOH  *e;
@@ -398,11 +398,11 @@ cluster_sketch_combine(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 	{
 		/* a private copy to write into */
-		e = sketch_eoh_new(aggctx, b, 0, NULL, 0);
+		e = SketchStateNew(aggctx, b, 0, NULL, 0);
 		PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 	}
-	e = sketch_state(PG_GETARG_DATUM(0), aggctx);
-	sketch_check_mergeable(e->s, b);
+	e = SketchStateArg(PG_GETARG_DATUM(0), aggctx);
+	CheckMergeable(e->s, b);
 	crm_sketch_merge_stats(e->s, b);
 	e->s->flags |= b->flags & CRM_SKETCH_REDUCED;
 	stride = b->dims + 2;
@@ -413,7 +413,7 @@ cluster_sketch_combine(PG_FUNCTION_ARGS)
 		int			room;
 
 		CHECK_FOR_INTERRUPTS();
-		reduced |= sketch_make_room(e);
+		reduced |= SketchMakeRoom(e);
 		room = Min(e->alloc - e->s->nreps, left);
 		memcpy(crm_sketch_reps(e->s) + (size_t) e->s->nreps * stride, src,
 			   sizeof(double) * (size_t) room * stride);
@@ -423,7 +423,7 @@ cluster_sketch_combine(PG_FUNCTION_ARGS)
 	}
 	/* whole again: after a reduction (amortised, as in the transition) */
 	if (reduced)
-		sketch_check_or_raise(e->s);
+		SketchCheck(e->s);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 }
 
@@ -432,7 +432,7 @@ cluster_sketch_combine(PG_FUNCTION_ARGS)
  * functions must not change it), or the validated argument.
  */
 static CrmSketch *
-sketch_flat_checked(Datum d)
+SketchFlatChecked(Datum d)
 {
 	SketchEOH  *e = SketchOwn(d);
 	Size		size;
@@ -447,14 +447,14 @@ sketch_flat_checked(Datum d)
 	return flat;
 }
 
-PG_FUNCTION_INFO_V1(cluster_sketch_final);
+PG_FUNCTION_INFO_V1(sketch_finalfn);
 Datum
-cluster_sketch_final(PG_FUNCTION_ARGS)
+sketch_finalfn(PG_FUNCTION_ARGS)
 {
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	/* crm.merge of kmeans states keeps k; a plain sketch has k = 0 */
-	PG_RETURN_POINTER(sketch_flat_checked(PG_GETARG_DATUM(0)));
+	PG_RETURN_POINTER(SketchFlatChecked(PG_GETARG_DATUM(0)));
 }
 
 /*
@@ -469,7 +469,7 @@ cluster_sketch_state_arg(Datum d)
 	if (e == NULL)
 		return cluster_sketch_arg(d);
 	/* once per group, cheap next to clustering */
-	sketch_check_or_raise(e->s);
+	SketchCheck(e->s);
 	return e->s;
 }
 
@@ -483,16 +483,16 @@ cluster_sketch_eq(PG_FUNCTION_ARGS)
 }
 
 /* small accessors */
-PG_FUNCTION_INFO_V1(cluster_sketch_rows);
+PG_FUNCTION_INFO_V1(sketch_rows);
 Datum
-cluster_sketch_rows(PG_FUNCTION_ARGS)
+sketch_rows(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_INT64(cluster_sketch_arg(PG_GETARG_DATUM(0))->rows);
 }
 
-PG_FUNCTION_INFO_V1(cluster_sketch_representatives);
+PG_FUNCTION_INFO_V1(sketch_representatives);
 Datum
-cluster_sketch_representatives(PG_FUNCTION_ARGS)
+sketch_representatives(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_INT32(cluster_sketch_arg(PG_GETARG_DATUM(0))->nreps);
 }

@@ -68,7 +68,7 @@ static const char *const stat_names[CRM_ST_COUNT] = {
 
 /* v limited to [lo, hi] */
 static inline double
-clamp_to(double v, double lo, double hi)
+ClampTo(double v, double lo, double hi)
 {
 	return v < lo ? lo : (v > hi ? hi : v);
 }
@@ -79,7 +79,7 @@ clamp_to(double v, double lo, double hi)
  * rows * span^2.  The checker and the clamps use this same expression.
  */
 static inline void
-stat_bounds(const double *t, int64_t rows, double *bsum, double *bsq)
+StatBounds(const double *t, int64_t rows, double *bsum, double *bsq)
 {
 	double		span = t[CRM_ST_MAX] - t[CRM_ST_MIN];
 
@@ -89,20 +89,20 @@ stat_bounds(const double *t, int64_t rows, double *bsum, double *bsq)
 
 /* Keep one dimension's sums within what its rows can give (see above). */
 static inline void
-clamp_stats(double *t, int64_t rows, bool atan_scaled)
+ClampStats(double *t, int64_t rows, bool atan_scaled)
 {
 	double		bsum,
 				bsq;
 
-	stat_bounds(t, rows, &bsum, &bsq);
-	t[CRM_ST_SUM] = clamp_to(t[CRM_ST_SUM], -bsum, bsum);
-	t[CRM_ST_SUMSQ] = clamp_to(t[CRM_ST_SUMSQ], 0.0, bsq);
+	StatBounds(t, rows, &bsum, &bsq);
+	t[CRM_ST_SUM] = ClampTo(t[CRM_ST_SUM], -bsum, bsum);
+	t[CRM_ST_SUMSQ] = ClampTo(t[CRM_ST_SUMSQ], 0.0, bsq);
 	if (atan_scaled)
 	{
 		double		n = (double) rows;
 
-		t[CRM_ST_SSUM] = clamp_to(t[CRM_ST_SSUM], -n, n);
-		t[CRM_ST_SSUMSQ] = clamp_to(t[CRM_ST_SSUMSQ], 0.0, n);
+		t[CRM_ST_SSUM] = ClampTo(t[CRM_ST_SSUM], -n, n);
+		t[CRM_ST_SSUMSQ] = ClampTo(t[CRM_ST_SSUMSQ], 0.0, n);
 	}
 }
 
@@ -112,7 +112,7 @@ clamp_stats(double *t, int64_t rows, bool atan_scaled)
  * under atan).  Grows with the statistics, never shrinks.
  */
 static double
-scatter_per_row(const CrmSketch *s)
+ScatterPerRow(const CrmSketch *s)
 {
 	const double *st = crm_sketch_stats(s);
 	double		b = 0.0;
@@ -216,7 +216,7 @@ crm_sketch_add(CrmSketch *s, const double *x, CrmError *err)
 			t[CRM_ST_SSUM] += rep[2 + j];
 			t[CRM_ST_SSUMSQ] += rep[2 + j] * rep[2 + j];
 		}
-		clamp_stats(t, rows, atan_scaled);
+		ClampStats(t, rows, atan_scaled);
 	}
 	s->rows = rows;
 	s->nreps++;
@@ -289,7 +289,7 @@ crm_sketch_merge_stats(CrmSketch *dst, const CrmSketch *src)
 			ta[CRM_ST_MAX] = tb[CRM_ST_MAX];
 		ta[CRM_ST_SSUM] += tb[CRM_ST_SSUM];
 		ta[CRM_ST_SSUMSQ] += tb[CRM_ST_SSUMSQ];
-		clamp_stats(ta, rows, atan_scaled);
+		ClampStats(ta, rows, atan_scaled);
 	}
 	dst->rows = rows;
 }
@@ -368,14 +368,14 @@ typedef struct Pair
 
 /* (key, index) order: keys, ties by representative index (a total order) */
 static inline bool
-key_before(const double *keys, const int32_t *idx, int a, int b)
+KeyBefore(const double *keys, const int32_t *idx, int a, int b)
 {
 	return keys[a] < keys[b] || (keys[a] == keys[b] && idx[a] < idx[b]);
 }
 
 /* Sift element at of the heap keys/idx[base, base + n) down (max-heap). */
 static void
-sift_down(double *keys, int32_t *idx, int base, int at, int n)
+SiftDown(double *keys, int32_t *idx, int base, int at, int n)
 {
 	for (;;)
 	{
@@ -385,9 +385,9 @@ sift_down(double *keys, int32_t *idx, int base, int at, int n)
 
 		if (child >= n)
 			return;
-		if (child + 1 < n && key_before(keys, idx, base + child, base + child + 1))
+		if (child + 1 < n && KeyBefore(keys, idx, base + child, base + child + 1))
 			child++;
-		if (!key_before(keys, idx, base + at, base + child))
+		if (!KeyBefore(keys, idx, base + at, base + child))
 			return;
 		tk = keys[base + at];
 		keys[base + at] = keys[base + child];
@@ -402,10 +402,10 @@ sift_down(double *keys, int32_t *idx, int base, int at, int n)
 /*
  * Heapsort keys[lo, hi) and idx[lo, hi) together in (key, index) order:
  * O(n log n) whatever the order, in place, deterministic.  The fallback of
- * select_median.
+ * SelectMedian.
  */
 static void
-sort_range(int32_t *idx, double *keys, int lo, int hi)
+SortRange(int32_t *idx, double *keys, int lo, int hi)
 {
 	int			n = hi - lo;
 	int			i;
@@ -414,7 +414,7 @@ sort_range(int32_t *idx, double *keys, int lo, int hi)
 	{
 		if ((i & 4095) == 0)
 			crm_check_interrupts();
-		sift_down(keys, idx, lo, i, n);
+		SiftDown(keys, idx, lo, i, n);
 	}
 	for (i = n - 1; i > 0; i--)
 	{
@@ -427,7 +427,7 @@ sort_range(int32_t *idx, double *keys, int lo, int hi)
 		keys[lo + i] = tk;
 		idx[lo] = idx[lo + i];
 		idx[lo + i] = ti;
-		sift_down(keys, idx, lo, 0, i);
+		SiftDown(keys, idx, lo, 0, i);
 	}
 }
 
@@ -438,11 +438,11 @@ sort_range(int32_t *idx, double *keys, int lo, int hi)
  * together in cache-friendly passes.  Median-of-three quickselect is linear
  * on any order seen in practice, but an order crafted against it (a hostile
  * state) would make it quadratic: after 8 n elements of partitioning the
- * rest of the range is heapsorted instead (sort_range), so the selection
+ * rest of the range is heapsorted instead (SortRange), so the selection
  * stays O(n log n) whatever the order.
  */
 static double
-select_median(int32_t *idx, double *keys, int lo, int hi, int mid,
+SelectMedian(int32_t *idx, double *keys, int lo, int hi, int mid,
 			  const double *reps, int stride, int j)
 {
 	int			i;
@@ -463,7 +463,7 @@ select_median(int32_t *idx, double *keys, int lo, int hi, int mid,
 		work += hi - lo;
 		if (work > limit)
 		{
-			sort_range(idx, keys, lo, hi);
+			SortRange(idx, keys, lo, hi);
 			break;
 		}
 		crm_check_interrupts();
@@ -514,7 +514,7 @@ select_median(int32_t *idx, double *keys, int lo, int hi, int mid,
  * deterministic order the pairs were generated in.
  */
 static void
-sort_pairs(Pair *pairs, Pair *tmp, int n, uint32_t *count)
+SortPairs(Pair *pairs, Pair *tmp, int n, uint32_t *count)
 {
 	int			pass;
 	Pair	   *src = pairs;
@@ -567,11 +567,11 @@ sort_pairs(Pair *pairs, Pair *tmp, int n, uint32_t *count)
 
 /*
  * Ward's merge cost w1 w2 / (w1 + w2) |x1 - x2|^2 in the metric g; with sg
- * (tiny spreads, see tiny_scale) the differences are first multiplied by
+ * (tiny spreads, see TinyScale) the differences are first multiplied by
  * sg[j] = sqrt(g[j]) 2^k, so the cost comes out 2^2k times larger.
  */
 static inline double
-ward_cost(const double *a, const double *b, const double *g, const double *sg, int d)
+WardCost(const double *a, const double *b, const double *g, const double *sg, int d)
 {
 	double		s = 0.0;
 	int			j;
@@ -600,10 +600,10 @@ ward_cost(const double *a, const double *b, const double *g, const double *sg, i
  * weighted mean, bit for bit.
  */
 static inline double
-merged_coordinate(double a, double wa, double b, double wb, double wsum,
+MergedCoordinate(double a, double wa, double b, double wb, double wsum,
 				  const double *range, int d, int j)
 {
-	return clamp_to((wa * a + wb * b) / wsum, range[j], range[d + j]);
+	return ClampTo((wa * a + wb * b) / wsum, range[j], range[d + j]);
 }
 
 /*
@@ -611,7 +611,7 @@ merged_coordinate(double a, double wa, double b, double wb, double wsum,
  * (the statistics' min and max; [-1, 1] under atan).
  */
 static void
-coordinate_range(const CrmSketch *s, double *range)
+CoordinateRange(const CrmSketch *s, double *range)
 {
 	const double *st = crm_sketch_stats(s);
 	int			d = s->dims;
@@ -639,8 +639,8 @@ typedef struct Scratch
 	double	   *sg;				/* scaled sqrt(g) for tiny spreads, else NULL */
 	double	   *sg_buf;
 	int			cost_exp;		/* costs computed with sg are 2^-cost_exp too large */
-	double		qrow;			/* scatter_per_row() of the sketch */
-	double	   *range;			/* coordinate_range() of the sketch */
+	double		qrow;			/* ScatterPerRow() of the sketch */
+	double	   *range;			/* CoordinateRange() of the sketch */
 	int32_t    *idx;
 	double	   *keys;
 	Pair	   *pairs;
@@ -662,7 +662,7 @@ typedef struct Scratch
  * needed (the plain arithmetic, unchanged).
  */
 static double *
-tiny_scale(const double *box, const double *g, int d, Scratch *sc)
+TinyScale(const double *box, const double *g, int d, Scratch *sc)
 {
 	double		m = 0.0;
 	int			e;
@@ -691,7 +691,7 @@ tiny_scale(const double *box, const double *g, int d, Scratch *sc)
  * maxes), and idx[i] = i.
  */
 static void
-root_box(const CrmSketch *s, int32_t *idx, double *box)
+RootBox(const CrmSketch *s, int32_t *idx, double *box)
 {
 	int			d = s->dims;
 	int			stride = d + 2;
@@ -723,10 +723,10 @@ root_box(const CrmSketch *s, int32_t *idx, double *box)
 
 /*
  * The side to cut a cell on: the widest in the metric g (with sg, the
- * tiny-spread scaling, see tiny_scale), or -1 when every side is flat.
+ * tiny-spread scaling, see TinyScale), or -1 when every side is flat.
  */
 static int
-widest_side(const double *box, const double *g, const double *sg, int d)
+WidestSide(const double *box, const double *g, const double *sg, int d)
 {
 	int			best_j = -1;
 	double		best_spread = 0.0;
@@ -759,10 +759,10 @@ widest_side(const double *box, const double *g, const double *sg, int d)
  * median cuts on the widest side of each cell (in the metric).  Cells are
  * tracked as boxes on a stack (frame f's box at boxes + f * 2d: mins, then
  * maxes) rather than measured, so each cut costs one selection pass.  Sets
- * sc->sg for the tiny-spread case (see tiny_scale).
+ * sc->sg for the tiny-spread case (see TinyScale).
  */
 static int
-build_leaves(CrmSketch *s, Scratch *sc)
+BuildLeaves(CrmSketch *s, Scratch *sc)
 {
 	int			d = s->dims;
 	int			stride = d + 2;
@@ -773,8 +773,8 @@ build_leaves(CrmSketch *s, Scratch *sc)
 	int			top = 0;
 	int			nleaves = 0;
 
-	root_box(s, idx, boxes);
-	sc->sg = tiny_scale(boxes, sc->g, d, sc);
+	RootBox(s, idx, boxes);
+	sc->sg = TinyScale(boxes, sc->g, d, sc);
 	stack[top++] = 0;
 	stack[top++] = s->nreps;
 	while (top > 0)
@@ -786,7 +786,7 @@ build_leaves(CrmSketch *s, Scratch *sc)
 
 		top -= 2;
 		crm_check_interrupts();
-		best_j = hi - lo > LEAF_SIZE ? widest_side(box, sc->g, sc->sg, d) : -1;
+		best_j = hi - lo > LEAF_SIZE ? WidestSide(box, sc->g, sc->sg, d) : -1;
 		if (best_j >= 0)
 		{
 			int			mid = lo + (hi - lo) / 2;
@@ -794,7 +794,7 @@ build_leaves(CrmSketch *s, Scratch *sc)
 			double	   *left;
 			double	   *right;
 
-			cut = select_median(idx, sc->keys, lo, hi, mid, reps, stride, 2 + best_j);
+			cut = SelectMedian(idx, sc->keys, lo, hi, mid, reps, stride, 2 + best_j);
 			/* this frame's box becomes the left child's; the right is next */
 			left = boxes + (size_t) (top / 2) * 2 * d;
 			right = left + 2 * d;
@@ -828,7 +828,7 @@ build_leaves(CrmSketch *s, Scratch *sc)
  * leaf (ties to the lower index).  Returns their number.
  */
 static int
-leaf_pairs(const CrmSketch *s, const Scratch *sc, int nleaves)
+LeafPairs(const CrmSketch *s, const Scratch *sc, int nleaves)
 {
 	int			d = s->dims;
 	int			stride = d + 2;
@@ -870,7 +870,7 @@ leaf_pairs(const CrmSketch *s, const Scratch *sc, int nleaves)
 
 				if (m == i || gone[idx[m]] == 2)
 					continue;
-				c = ward_cost(a, reps + (size_t) idx[m] * stride, sc->g, sc->sg, d);
+				c = WardCost(a, reps + (size_t) idx[m] * stride, sc->g, sc->sg, d);
 				if (c < best || (c == best && idx[m] < partner))
 				{
 					best = c;
@@ -895,7 +895,7 @@ leaf_pairs(const CrmSketch *s, const Scratch *sc, int nleaves)
  * gone ones).  Returns the number merged.
  */
 static int
-merge_pairs(CrmSketch *s, Scratch *sc, int limit, int target, int *removed)
+MergePairs(CrmSketch *s, Scratch *sc, int limit, int target, int *removed)
 {
 	int			d = s->dims;
 	int			stride = d + 2;
@@ -925,13 +925,13 @@ merge_pairs(CrmSketch *s, Scratch *sc, int limit, int target, int *removed)
 		wa = a[0];
 		wb = b[0];
 		wsum = wa + wb;
-		cost = ward_cost(a, b, sc->g, sc->sg, d);
+		cost = WardCost(a, b, sc->g, sc->sg, d);
 		if (sc->sg)
 			cost = ldexp(cost, sc->cost_exp);
 		q = a[1] + (b[1] + cost);
 		a[1] = q < wsum * sc->qrow ? q : wsum * sc->qrow;
 		for (j = 0; j < d; j++)
-			a[2 + j] = merged_coordinate(a[2 + j], wa, b[2 + j], wb, wsum, sc->range, d, j);
+			a[2 + j] = MergedCoordinate(a[2 + j], wa, b[2 + j], wb, wsum, sc->range, d, j);
 		a[0] = wsum;
 		gone[pairs[i].a] = 1;
 		gone[pairs[i].b] = 2;
@@ -946,7 +946,7 @@ merge_pairs(CrmSketch *s, Scratch *sc, int limit, int target, int *removed)
  * the sketch is reduced when any went.
  */
 static void
-compact_reps(CrmSketch *s, const unsigned char *gone, int removed)
+CompactReps(CrmSketch *s, const unsigned char *gone, int removed)
 {
 	int			stride = s->dims + 2;
 	int			n = s->nreps;
@@ -981,7 +981,7 @@ compact_reps(CrmSketch *s, const unsigned char *gone, int removed)
  * merges nothing.
  */
 static void
-reduce_pass(CrmSketch *s, int target, Scratch *sc)
+ReducePass(CrmSketch *s, int target, Scratch *sc)
 {
 	int			n = s->nreps;
 	int			removed = 0;
@@ -989,27 +989,27 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 	int			round;
 	int			i;
 
-	nleaves = build_leaves(s, sc);
+	nleaves = BuildLeaves(s, sc);
 	memset(sc->gone, 0, n);
 	for (round = 0; round < ROUNDS_PER_TREE && n - removed > target; round++)
 	{
-		int			npairs = leaf_pairs(s, sc, nleaves);
+		int			npairs = LeafPairs(s, sc, nleaves);
 
 		crm_check_interrupts();
-		sort_pairs(sc->pairs, sc->tmp, npairs, sc->count);
+		SortPairs(sc->pairs, sc->tmp, npairs, sc->count);
 
 		/*
 		 * Only the cheaper part of the candidate pairs is used in one round:
 		 * the dearest candidates are often a lone representative's only
 		 * partner across a cell boundary, which a fresh tree pairs better.
 		 */
-		if (merge_pairs(s, sc, npairs - npairs / 3, target, &removed) == 0)
+		if (MergePairs(s, sc, npairs - npairs / 3, target, &removed) == 0)
 			break;
 		for (i = 0; i < n; i++)
 			if (sc->gone[i] == 1)
 				sc->gone[i] = 0;
 	}
-	compact_reps(s, sc->gone, removed);
+	CompactReps(s, sc->gone, removed);
 }
 
 /*
@@ -1020,7 +1020,7 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
  * scatter.
  */
 static void
-merge_in_order(CrmSketch *s, int target, double qrow, const double *range)
+MergeInOrder(CrmSketch *s, int target, double qrow, const double *range)
 {
 	int			d = s->dims;
 	int			stride = d + 2;
@@ -1054,7 +1054,7 @@ merge_in_order(CrmSketch *s, int target, double qrow, const double *range)
 				q = dst[1] + (b[1] + add);
 				dst[1] = q < wsum * qrow ? q : wsum * qrow;
 				for (j = 0; j < d; j++)
-					dst[2 + j] = merged_coordinate(dst[2 + j], dst[0], b[2 + j], b[0], wsum, range, d, j);
+					dst[2 + j] = MergedCoordinate(dst[2 + j], dst[0], b[2 + j], b[0], wsum, range, d, j);
 				dst[0] = wsum;
 				i += 2;
 			}
@@ -1082,9 +1082,9 @@ crm_sketch_reduce(CrmSketch *s, int target)
 	sc.sg_buf = crm_core_alloc(sizeof(double) * s->dims);
 	sc.sg = NULL;
 	sc.cost_exp = 0;
-	sc.qrow = scatter_per_row(s);
+	sc.qrow = ScatterPerRow(s);
 	sc.range = crm_core_alloc(sizeof(double) * 2 * s->dims);
-	coordinate_range(s, sc.range);
+	CoordinateRange(s, sc.range);
 	sc.idx = crm_core_alloc(sizeof(int32_t) * n);
 	sc.keys = crm_core_alloc(sizeof(double) * n);
 	sc.pairs = crm_core_alloc(sizeof(Pair) * n);
@@ -1101,7 +1101,7 @@ crm_sketch_reduce(CrmSketch *s, int target)
 	{
 		int			before = s->nreps;
 
-		reduce_pass(s, target, &sc);
+		ReducePass(s, target, &sc);
 		if (s->nreps == before)
 		{
 			/*
@@ -1110,7 +1110,7 @@ crm_sketch_reduce(CrmSketch *s, int target)
 			 * kept so that the memory bound never depends on it): merge
 			 * neighbours in index order, which keeps the moments exact.
 			 */
-			merge_in_order(s, target, sc.qrow, sc.range);
+			MergeInOrder(s, target, sc.qrow, sc.range);
 			break;
 		}
 	}
@@ -1132,7 +1132,7 @@ crm_sketch_reduce(CrmSketch *s, int target)
 
 /* "NaN", "Infinity" or "-Infinity" */
 static const char *
-nonfinite_name(double v)
+NonfiniteName(double v)
 {
 	return isnan(v) ? "NaN" : (v > 0 ? "Infinity" : "-Infinity");
 }
@@ -1142,7 +1142,7 @@ nonfinite_name(double v)
  * value, as for a row (the one rule for such values in every form).
  */
 static bool
-out_of_range(CrmError *err, double v, const char *what)
+OutOfRange(CrmError *err, double v, const char *what)
 {
 	char		num[40];
 
@@ -1154,7 +1154,7 @@ out_of_range(CrmError *err, double v, const char *what)
 
 /* The statistics of every dimension (see the invariants at the top). */
 static bool
-check_stats(const CrmSketch *s, CrmError *err)
+CheckStats(const CrmSketch *s, CrmError *err)
 {
 	const double *st = crm_sketch_stats(s);
 	bool		atan_scaled = s->opt.scale == CRM_SCALE_ATAN;
@@ -1174,7 +1174,7 @@ check_stats(const CrmSketch *s, CrmError *err)
 			{
 				crm_error_set(err, CRM_ERR_INVALID,
 							  "crm.cluster_sketch statistic \"%s\" of dimension %d must be a finite number, got %s",
-							  stat_names[i], j + 1, nonfinite_name(t[i]));
+							  stat_names[i], j + 1, NonfiniteName(t[i]));
 				return false;
 			}
 			if (s->rows == 0 && t[i] != 0.0)
@@ -1195,7 +1195,7 @@ check_stats(const CrmSketch *s, CrmError *err)
 				continue;
 			snprintf(what, sizeof(what), "crm.cluster_sketch statistic \"%s\" of dimension %d",
 					 stat_names[i], j + 1);
-			return out_of_range(err, t[i], what);
+			return OutOfRange(err, t[i], what);
 		}
 		if (!(t[CRM_ST_MIN] <= t[CRM_ST_SHIFT] && t[CRM_ST_SHIFT] <= t[CRM_ST_MAX]))
 		{
@@ -1203,7 +1203,7 @@ check_stats(const CrmSketch *s, CrmError *err)
 						  j + 1);
 			return false;
 		}
-		stat_bounds(t, s->rows, &bsum, &bsq);
+		StatBounds(t, s->rows, &bsum, &bsq);
 		if (!(fabs(t[CRM_ST_SUM]) <= bsum) ||
 			!(t[CRM_ST_SUMSQ] >= 0 && t[CRM_ST_SUMSQ] <= bsq) ||
 			(atan_scaled && !(fabs(t[CRM_ST_SSUM]) <= n && t[CRM_ST_SSUMSQ] >= 0 && t[CRM_ST_SSUMSQ] <= n)) ||
@@ -1221,7 +1221,7 @@ check_stats(const CrmSketch *s, CrmError *err)
 
 /* One representative's coordinates (see the invariants at the top). */
 static bool
-check_coordinates(const CrmSketch *s, const double *r, int i, CrmError *err)
+CheckCoordinates(const CrmSketch *s, const double *r, int i, CrmError *err)
 {
 	const double *st = crm_sketch_stats(s);
 	int			j;
@@ -1235,7 +1235,7 @@ check_coordinates(const CrmSketch *s, const double *r, int i, CrmError *err)
 		{
 			crm_error_set(err, CRM_ERR_INVALID,
 						  "crm.cluster_sketch representative %d coordinate %d must be a finite number, got %s",
-						  i + 1, j + 1, nonfinite_name(x));
+						  i + 1, j + 1, NonfiniteName(x));
 			return false;
 		}
 		if (s->opt.scale == CRM_SCALE_ATAN)
@@ -1254,7 +1254,7 @@ check_coordinates(const CrmSketch *s, const double *r, int i, CrmError *err)
 			char		what[80];
 
 			snprintf(what, sizeof(what), "crm.cluster_sketch representative %d coordinate %d", i + 1, j + 1);
-			return out_of_range(err, x, what);
+			return OutOfRange(err, x, what);
 		}
 		if (x < t[CRM_ST_MIN] || x > t[CRM_ST_MAX])
 		{
@@ -1269,10 +1269,10 @@ check_coordinates(const CrmSketch *s, const double *r, int i, CrmError *err)
 
 /* Weights, scatters and coordinates of the representatives. */
 static bool
-check_reps(const CrmSketch *s, CrmError *err)
+CheckReps(const CrmSketch *s, CrmError *err)
 {
 	const double *reps = crm_sketch_reps(s);
-	double		qrow = scatter_per_row(s);
+	double		qrow = ScatterPerRow(s);
 	int64_t		wsum = 0;
 	int			d = s->dims;
 	int			i;
@@ -1297,7 +1297,7 @@ check_reps(const CrmSketch *s, CrmError *err)
 						  i + 1);
 			return false;
 		}
-		if (!check_coordinates(s, r, i, err))
+		if (!CheckCoordinates(s, r, i, err))
 			return false;
 		/* both at most 2^53: no overflow, and a surplus shows at once */
 		wsum += (int64_t) r[0];
@@ -1373,13 +1373,13 @@ crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err)
 					  (long long) s->rows, s->nreps);
 		return false;
 	}
-	return check_stats(s, err) && check_reps(s, err);
+	return CheckStats(s, err) && CheckReps(s, err);
 }
 
 /* ------------------------------------------------------------ text form */
 
 static void
-print_options(CrmOut *b, const CrmClusterOptions *o)
+PrintOptions(CrmOut *b, const CrmClusterOptions *o)
 {
 	char		tmp[32];
 
@@ -1414,7 +1414,7 @@ crm_sketch_print(const CrmSketch *s)
 	crm_out_str(&b, ",\"k\":");
 	crm_json_write_int(&b, s->k);
 	crm_out_str(&b, ",");
-	print_options(&b, &s->opt);
+	PrintOptions(&b, &s->opt);
 	crm_out_str(&b, ",\"rows\":");
 	crm_json_write_int(&b, (long long) s->rows);
 	crm_out_str(&b, (s->flags & CRM_SKETCH_REDUCED) ? ",\"reduced\":true" : ",\"reduced\":false");
@@ -1438,7 +1438,7 @@ crm_sketch_print(const CrmSketch *s)
 }
 
 static bool
-json_options(CrmJson *j, CrmClusterOptions *o)
+JsonOptions(CrmJson *j, CrmClusterOptions *o)
 {
 	char		name[16];
 	int64_t		v;
@@ -1499,7 +1499,7 @@ crm_sketch_parse(const char *str, CrmError *err)
 		!crm_json_int(&j, 0, CRM_CLUSTER_MAX_K, &v))
 		return NULL;
 	hdr.k = (int32_t) v;
-	if (!crm_json_expect(&j, ',') || !json_options(&j, &hdr.opt))
+	if (!crm_json_expect(&j, ',') || !JsonOptions(&j, &hdr.opt))
 		return NULL;
 	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "rows") ||
 		!crm_json_int(&j, 0, (int64_t) 1 << 53, &v))
@@ -1622,7 +1622,7 @@ crm_sketch_encode(const CrmSketch *s, size_t *len)
  * budget) and the representative count against the capacity.
  */
 static bool
-decode_header(CrmReader *r, CrmSketch *h)
+DecodeHeader(CrmReader *r, CrmSketch *h)
 {
 	uint8_t		version;
 	uint16_t	flags;
@@ -1677,7 +1677,7 @@ crm_sketch_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *err)
 	size_t		size;
 
 	crm_rd_init(&r, buf, len, kind, "crm.cluster_sketch", err);
-	if (!decode_header(&r, &h))
+	if (!DecodeHeader(&r, &h))
 		return NULL;
 	n = (size_t) h.dims * CRM_ST_COUNT + (size_t) h.nreps * (h.dims + 2);
 	/* the doubles must be there before memory is allocated for them */
