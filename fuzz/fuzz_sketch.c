@@ -173,7 +173,7 @@ check_add(const CrmSketch *s, const uint8_t *data, size_t size)
 		c = make_room(c, &alloc);
 		if (!crm_sketch_add(c, x, &err))
 		{
-			FUZZ_ASSERT(err.kind == CRM_ERR_LIMIT && c->rows == CRM_SKETCH_MAX_ROWS);
+			FUZZ_ASSERT(err.kind == CRM_ERR_LIMIT && c->rows == CRM_MAX_ROWS);
 			break;
 		}
 		assert_valid(c, "adding a row");
@@ -198,7 +198,7 @@ check_merge(const CrmSketch *s)
 	if (!crm_sketch_mergeable(c, s, &err))
 	{
 		/* same dimensions, k and options: only the row count can refuse */
-		FUZZ_ASSERT(err.kind == CRM_ERR_LIMIT && 2 * s->rows > CRM_SKETCH_MAX_ROWS);
+		FUZZ_ASSERT(err.kind == CRM_ERR_LIMIT && 2 * s->rows > CRM_MAX_ROWS);
 		crm_core_free(c);
 		return;
 	}

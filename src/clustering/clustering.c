@@ -19,7 +19,7 @@
 #include "clustering.h"
 #include "validate.h"
 
-/* ------------------------------------------------------------ helpers */
+/* ------------------------------------------------------------ options */
 
 /* A jsonb option's number as a float8 (+-Infinity beyond float8's range). */
 static double
@@ -31,19 +31,6 @@ OptionNumber(JsonbValue *v, const char *key)
 				 errmsg("option \"%s\" must be a number", key)));
 	return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
 											  NumericGetDatum(v->val.numeric)));
-}
-
-/* An integer option within [lo, hi]. */
-static int
-OptionInt(JsonbValue *v, const char *key, int lo, int hi)
-{
-	double		d = OptionNumber(v, key);
-
-	if (d != floor(d) || d < lo || d > hi)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("option \"%s\" must be an integer between %d and %d", key, lo, hi)));
-	return (int) d;
 }
 
 /* A numeric in short scientific notation: 1e+400, 1.5e+400 (as %g would). */
@@ -65,10 +52,41 @@ NumericShortSci(Numeric num)
 	return s;
 }
 
+/* A jsonb option's number as it reads in a message: 2.5, 1e+30, 1e+400. */
+static char *
+OptionText(JsonbValue *v, double d)
+{
+	if (isfinite(d) && fabs(d) < 1e15)
+		return float8out_internal(d);
+	return NumericShortSci(v->val.numeric);
+}
+
 /*
- * A float8 option.  A JSON number beyond float8 (1e400) is out of range:
- * 22003 "... is out of range: <number>", the rule for every out-of-range
- * number in crm's clustering inputs (rows, options, sketch text and binary).
+ * An integer option: a whole number, within its limits
+ * (crm_check_option_int, the check stored sketches get too).
+ */
+static int
+OptionInt(JsonbValue *v, const char *key)
+{
+	double		d = OptionNumber(v, key);
+	CrmError	err = {0};
+
+	if (d != floor(d))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"%s\" must be an integer, got %s", key, OptionText(v, d))));
+	if (!(fabs(d) < 1e18))
+		crm_error_option_range(&err, key, OptionText(v, d));
+	else
+		crm_check_option_int(key, (int64) d, &err);
+	RaiseIf(err.kind == CRM_OK, &err);
+	return (int) d;
+}
+
+/*
+ * A float8 option.  A JSON number beyond float8 (1e400) is 22003 "option
+ * "tol" "1e+400" is out of range for type double precision", the rule of
+ * validate_core.h; the ranges are crm_cluster_options_check's.
  */
 static double
 OptionFloat(JsonbValue *v, const char *key)
@@ -76,11 +94,92 @@ OptionFloat(JsonbValue *v, const char *key)
 	double		d = OptionNumber(v, key);
 
 	if (!isfinite(d))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("option \"%s\" is out of range: %s", key, NumericShortSci(v->val.numeric)),
-				 errdetail("It must be a finite float8 number.")));
+	{
+		CrmError	err = {0};
+		char	   *subject = psprintf("option \"%s\"", key);
+		char	   *lit = NumericShortSci(v->val.numeric);
+
+		crm_error_out_of_range(&err, subject, lit, strlen(lit));
+		crm_ereport(&err);
+	}
 	return d;
+}
+
+/* The scaling named by option "scale". */
+static int
+OptionScale(JsonbValue *v)
+{
+	int			s = -1;
+
+	if (v->type == jbvString)
+		s = crm_scale_parse(v->val.string.val, v->val.string.len);
+	if (s < 0)
+	{
+		CrmError	err = {0};
+
+		crm_error_scale(&err, "option \"scale\"",
+						v->type == jbvString ?
+						psprintf("\"%.*s\"", Min(v->val.string.len, 40), v->val.string.val) : NULL);
+		crm_ereport(&err);
+	}
+	return s;
+}
+
+/* The options jsonb's keys and the bits cluster_parse_options reports. */
+static const struct
+{
+	const char *key;
+	int			bit;
+}			option_keys[] = {
+	{"scale", CRM_OPT_SCALE},
+	{"budget_kb", CRM_OPT_BUDGET},
+	{"restarts", CRM_OPT_RESTARTS},
+	{"max_iter", CRM_OPT_MAX_ITER},
+	{"seed", CRM_OPT_SEED},
+	{"tol", CRM_OPT_TOL},
+	{"atan_scale", CRM_OPT_ATAN_SCALE},
+};
+
+/* Set option key to the jsonb value v; returns its CRM_OPT_ bit. */
+static int
+ParseOption(const char *key, JsonbValue *v, CrmClusterOptions *o)
+{
+	int			bit = 0;
+	int			i;
+
+	for (i = 0; i < lengthof(option_keys); i++)
+		if (strcmp(key, option_keys[i].key) == 0)
+			bit = option_keys[i].bit;
+	switch (bit)
+	{
+		case CRM_OPT_SCALE:
+			o->scale = OptionScale(v);
+			break;
+		case CRM_OPT_BUDGET:
+			o->budget_kb = OptionInt(v, key);
+			break;
+		case CRM_OPT_RESTARTS:
+			o->restarts = OptionInt(v, key);
+			break;
+		case CRM_OPT_MAX_ITER:
+			o->max_iter = OptionInt(v, key);
+			break;
+		case CRM_OPT_SEED:
+			o->seed = (uint64) OptionInt(v, key);
+			break;
+		case CRM_OPT_TOL:
+			o->tol = OptionFloat(v, key);
+			break;
+		case CRM_OPT_ATAN_SCALE:
+			o->atan_scale = OptionFloat(v, key);
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown clustering option \"%s\"", key),
+					 errhint("Valid options are scale, seed, restarts, max_iter, tol, budget_kb and atan_scale.")));
+	}
+	return bit;
 }
 
 int
@@ -109,72 +208,17 @@ cluster_parse_options(Jsonb *jb, CrmClusterOptions *o)
 			continue;
 		key = pnstrdup(v.val.string.val, v.val.string.len);
 		tok = JsonbIteratorNext(&it, &v, true);
-		if (strcmp(key, "scale") == 0)
-		{
-			int			s = -1;
-
-			if (v.type == jbvString)
-				s = crm_scale_parse(v.val.string.val, v.val.string.len);
-			if (s < 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("option \"scale\" must be one of \"none\", \"zscore\", \"minmax\", \"atan\"")));
-			o->scale = s;
-			set |= CRM_OPT_SCALE;
-		}
-		else if (strcmp(key, "budget_kb") == 0)
-		{
-			o->budget_kb = OptionInt(&v, key, CRM_SKETCH_MIN_BUDGET_KB, CRM_SKETCH_MAX_BUDGET_KB);
-			set |= CRM_OPT_BUDGET;
-		}
-		else if (strcmp(key, "restarts") == 0)
-		{
-			o->restarts = OptionInt(&v, key, 1, 1000);
-			set |= CRM_OPT_RESTARTS;
-		}
-		else if (strcmp(key, "max_iter") == 0)
-		{
-			o->max_iter = OptionInt(&v, key, 1, 100000);
-			set |= CRM_OPT_MAX_ITER;
-		}
-		else if (strcmp(key, "seed") == 0)
-		{
-			o->seed = (uint64) OptionInt(&v, key, 0, PG_INT32_MAX);
-			set |= CRM_OPT_SEED;
-		}
-		else if (strcmp(key, "tol") == 0)
-		{
-			o->tol = OptionFloat(&v, key);
-			if (o->tol < 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("option \"tol\" must be >= 0")));
-			set |= CRM_OPT_TOL;
-		}
-		else if (strcmp(key, "atan_scale") == 0)
-		{
-			o->atan_scale = OptionFloat(&v, key);
-			if (!(o->atan_scale >= CRM_ATAN_SCALE_MIN && o->atan_scale <= CRM_ATAN_SCALE_MAX))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("option \"atan_scale\" must be between 1e-100 and 1e100"),
-						 errdetail("Feature values are divided by it before atan.")));
-			set |= CRM_OPT_ATAN_SCALE;
-		}
-		else
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown clustering option \"%s\"", key),
-					 errhint("Valid options are scale, seed, restarts, max_iter, tol, budget_kb and atan_scale.")));
+		set |= ParseOption(key, &v, o);
 		pfree(key);
 	}
-	if (!crm_cluster_options_check(o, &err))
-		crm_ereport(&err);
+	RaiseIf(crm_cluster_options_check(o, &err), &err);
 	return set;
 }
 
+/* ------------------------------------------------------------ features */
+
 const double *
-cluster_features(ArrayType *arr, int expected_dims, int *dims, const char *what)
+cluster_features(ArrayType *arr, int expected_dims, int *dims)
 {
 	int			n;
 	const double *x;
@@ -183,42 +227,30 @@ cluster_features(ArrayType *arr, int expected_dims, int *dims, const char *what)
 	if (ARR_ELEMTYPE(arr) != FLOAT8OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("%s must be a float8[] array", what)));
-	if (ARR_NDIM(arr) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must not be empty", what)));
-	if (ARR_NDIM(arr) != 1)
+				 errmsg("features must be a float8[] array")));
+	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("%s must be a one-dimensional array, got %d dimensions", what, ARR_NDIM(arr))));
+				 errmsg("features must be a one-dimensional array, got %d dimensions", ARR_NDIM(arr))));
 	if (ARR_HASNULL(arr) && array_contains_nulls(arr))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not contain NULL elements", what)));
-	n = ARR_DIMS(arr)[0];
-	if (n > CRM_CLUSTER_MAX_DIMS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("%s has %d elements, more than the maximum of %d", what, n, CRM_CLUSTER_MAX_DIMS)));
+				 errmsg("features must not contain NULL elements")));
+	n = ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
+	CheckDims(n);
 	if (expected_dims > 0 && n != expected_dims)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s has %d elements, but %d were expected", what, n, expected_dims),
+				 errmsg("features has %d elements, but %d were expected", n, expected_dims),
 				 errdetail("Every row must have as many features as the first one (or as the model).")));
 	x = (const double *) ARR_DATA_PTR(arr);
 	for (j = 0; j < n; j++)
 		if (unlikely(!(fabs(x[j]) <= CRM_CLUSTER_MAX_ABS)))
 		{
-			if (!isfinite(x[j]))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("%s element %d must be a finite number, got %s", what, j + 1,
-								isnan(x[j]) ? "NaN" : (x[j] > 0 ? "Infinity" : "-Infinity"))));
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("%s element %d is out of range: %g", what, j + 1, x[j]),
-					 errdetail("Features must lie within +-1e100, so that sums of squares cannot overflow.")));
+			CrmError	err = {0};
+
+			crm_check_feature(x[j], psprintf("features element %d", j + 1), &err);
+			crm_ereport(&err);
 		}
 	*dims = n;
 	return x;

@@ -30,12 +30,12 @@
 extern int	cluster_parse_options(Jsonb *jb, CrmClusterOptions *o);
 
 /*
- * The feature vector of one row: checks that it is a one-dimensional
- * float8 array without NULLs whose elements are finite, and returns its
- * data and length.  expected_dims > 0 checks the length too.
+ * The one reader of a features argument (float8[]): one-dimensional,
+ * without NULLs, 1 .. CRM_MAX_DIMS elements (CheckDims), each finite and
+ * within +-CRM_CLUSTER_MAX_ABS (crm_check_feature); returns its data and
+ * length.  expected_dims > 0 checks the length too.
  */
-extern const double *cluster_features(ArrayType *arr, int expected_dims, int *dims,
-									  const char *what);
+extern const double *cluster_features(ArrayType *arr, int expected_dims, int *dims);
 
 /* a flat, detoasted sketch / model from an argument (checked sizes) */
 extern CrmSketch *cluster_sketch_arg(Datum d);

@@ -4,9 +4,11 @@
  *	  hashing shared by the clustering cores.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "clustering_core.h"
+#include "json_core.h"
 
 
 static const char *const scale_names[] = {"none", "zscore", "minmax", "atan"};
@@ -43,28 +45,124 @@ crm_cluster_options_default(CrmClusterOptions *o)
 	o->atan_scale = 1.0;
 }
 
+/* The limits of one integer option, by name. */
+typedef struct OptionLimits
+{
+	const char *name;
+	int64_t		lo;
+	int64_t		hi;
+} OptionLimits;
+
+static const OptionLimits int_options[] = {
+	{"budget_kb", CRM_SKETCH_MIN_BUDGET_KB, CRM_SKETCH_MAX_BUDGET_KB},
+	{"restarts", 1, CRM_MAX_RESTARTS},
+	{"max_iter", 1, CRM_MAX_ITERATIONS},
+	/* only the options jsonb limits it; stored sketches may carry any seed */
+	{"seed", 0, INT32_MAX},
+};
+
+/* The limits of integer option name (a bug if it has none). */
+static const OptionLimits *
+IntOption(const char *name)
+{
+	size_t		i;
+
+	for (i = 0; i < sizeof(int_options) / sizeof(int_options[0]); i++)
+		if (strcmp(int_options[i].name, name) == 0)
+			return &int_options[i];
+	return NULL;
+}
+
+void
+crm_error_option_range(CrmError *err, const char *name, const char *got)
+{
+	const OptionLimits *l = IntOption(name);
+
+	crm_error_set(err, CRM_ERR_INVALID, "option \"%s\" must be between %lld and %lld, got %s",
+				  name, (long long) (l ? l->lo : 0), (long long) (l ? l->hi : 0), got);
+}
+
+bool
+crm_check_option_int(const char *name, int64_t v, CrmError *err)
+{
+	const OptionLimits *l = IntOption(name);
+	char		got[24];
+
+	if (l != NULL && v >= l->lo && v <= l->hi)
+		return true;
+	snprintf(got, sizeof(got), "%lld", (long long) v);
+	crm_error_option_range(err, name, got);
+	return false;
+}
+
+void
+crm_error_scale(CrmError *err, const char *subject, const char *got)
+{
+	crm_error_set(err, CRM_ERR_INVALID,
+				  "%s must be one of \"none\", \"zscore\", \"minmax\", \"atan\"%s%s",
+				  subject, got ? ", got " : "", got ? got : "");
+}
+
+bool
+crm_check_atan_scale(double v, const char *subject, CrmError *err)
+{
+	char		got[40];
+
+	if (v >= CRM_ATAN_SCALE_MIN && v <= CRM_ATAN_SCALE_MAX)
+		return true;
+	if (!crm_check_finite(v, subject, err))
+		return false;
+	crm_json_format_double(got, v);
+	crm_error_set(err, CRM_ERR_INVALID, "%s must be between 1e-100 and 1e100, got %s", subject, got);
+	crm_error_detail(err, "Feature values are divided by it before atan.");
+	return false;
+}
+
+bool
+crm_check_feature(double v, const char *subject, CrmError *err)
+{
+	char		got[40];
+
+	if (fabs(v) <= CRM_CLUSTER_MAX_ABS)
+		return true;
+	if (!crm_check_finite(v, subject, err))
+		return false;
+	crm_json_format_double(got, v);
+	crm_error_set(err, CRM_ERR_RANGE, "%s is out of range: %s", subject, got);
+	crm_error_detail(err, "Features must lie within +-1e100, so that sums of squares cannot overflow.");
+	return false;
+}
+
+void
+crm_error_too_many_rows(CrmError *err, const char *what)
+{
+	crm_error_set(err, CRM_ERR_LIMIT, "%s cannot count more than %lld rows", what,
+				  (long long) CRM_MAX_ROWS);
+}
+
 bool
 crm_cluster_options_check(const CrmClusterOptions *o, CrmError *err)
 {
+	char		got[40];
+
 	if (o->scale < 0 || o->scale > CRM_SCALE_ATAN)
-		crm_error_set(err, CRM_ERR_INVALID, "unknown scaling %d", (int) o->scale);
-	else if (o->budget_kb < CRM_SKETCH_MIN_BUDGET_KB || o->budget_kb > CRM_SKETCH_MAX_BUDGET_KB)
-		crm_error_set(err, CRM_ERR_INVALID, "budget_kb must be between %d and %d, got %d",
-					  CRM_SKETCH_MIN_BUDGET_KB, CRM_SKETCH_MAX_BUDGET_KB, (int) o->budget_kb);
-	else if (o->restarts < 1 || o->restarts > 1000)
-		crm_error_set(err, CRM_ERR_INVALID, "restarts must be between 1 and 1000, got %d",
-					  (int) o->restarts);
-	else if (o->max_iter < 1 || o->max_iter > 100000)
-		crm_error_set(err, CRM_ERR_INVALID, "max_iter must be between 1 and 100000, got %d",
-					  (int) o->max_iter);
-	else if (!isfinite(o->tol) || o->tol < 0)
-		crm_error_set(err, CRM_ERR_INVALID, "tol must be a finite number >= 0");
-	else if (!(o->atan_scale >= CRM_ATAN_SCALE_MIN && o->atan_scale <= CRM_ATAN_SCALE_MAX))
-		crm_error_set(err, CRM_ERR_INVALID, "atan_scale must be between 1e-100 and 1e100, got %g",
-					  o->atan_scale);
-	else
-		return true;
-	return false;
+	{
+		snprintf(got, sizeof(got), "%d", (int) o->scale);
+		crm_error_scale(err, "option \"scale\"", got);
+		return false;
+	}
+	if (!crm_check_option_int("budget_kb", o->budget_kb, err) ||
+		!crm_check_option_int("restarts", o->restarts, err) ||
+		!crm_check_option_int("max_iter", o->max_iter, err) ||
+		!crm_check_finite(o->tol, "option \"tol\"", err))
+		return false;
+	if (o->tol < 0)
+	{
+		crm_json_format_double(got, o->tol);
+		crm_error_set(err, CRM_ERR_INVALID, "option \"tol\" must be at least 0, got %s", got);
+		return false;
+	}
+	return crm_check_atan_scale(o->atan_scale, "option \"atan_scale\"", err);
 }
 
 bool

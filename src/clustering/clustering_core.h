@@ -25,17 +25,26 @@
 #include <stdint.h>
 
 #include "error_core.h"
+#include "validate_core.h"
 #include "wire_core.h"
 
-#define CRM_CLUSTER_MAX_DIMS	1000
-#define CRM_CLUSTER_MAX_K		1000
-/* largest absolute feature value: squares and their sums stay finite */
+/*
+ * Limits.  k and the number of features are validate_core.h's CRM_MAX_K and
+ * CRM_MAX_DIMS (crm_check_k, crm_check_dims).  Feature values lie within
+ * +-CRM_CLUSTER_MAX_ABS, so that squares and their sums stay finite
+ * (crm_check_feature); a sketch, model or sample counts at most
+ * CRM_MAX_ROWS rows, so that counts and weights stay exact in a double.
+ */
 #define CRM_CLUSTER_MAX_ABS		1e100
+#define CRM_MAX_ROWS			((int64_t) 1 << 53)
+
+/* The options' limits (crm_cluster_options_check, crm_check_option_int). */
 #define CRM_SKETCH_DEFAULT_BUDGET_KB 16384
 #define CRM_SKETCH_MIN_BUDGET_KB 64
 /* the largest budget: see the size cap in sketch_core.h */
 #define CRM_SKETCH_MAX_BUDGET_KB (512 * 1024)
-
+#define CRM_MAX_RESTARTS		1000
+#define CRM_MAX_ITERATIONS		100000
 /* atan_scale range: x / atan_scale stays finite for every feature value */
 #define CRM_ATAN_SCALE_MIN		1e-100
 #define CRM_ATAN_SCALE_MAX		1e100
@@ -51,6 +60,12 @@ typedef enum CrmScale
 extern const char *crm_scale_name(int scale);
 extern int	crm_scale_parse(const char *s, size_t len);	/* -1 if unknown */
 
+/*
+ * Record 22023 "<subject> must be one of "none", "zscore", "minmax",
+ * "atan", got <got>" (got may be NULL: no "got").
+ */
+extern void crm_error_scale(CrmError *err, const char *subject, const char *got);
+
 /* Options shared by crm.sketch, crm.kmeans and crm.merge. */
 typedef struct CrmClusterOptions
 {
@@ -64,8 +79,34 @@ typedef struct CrmClusterOptions
 } CrmClusterOptions;
 
 extern void crm_cluster_options_default(CrmClusterOptions *o);
+
+/*
+ * The one check of a set of options, whatever it came from (the options
+ * jsonb of an aggregate, a sketch's text or binary form): every value
+ * within its limits, with the messages of the checks below.
+ */
 extern bool crm_cluster_options_check(const CrmClusterOptions *o, CrmError *err);
 extern bool crm_cluster_options_equal(const CrmClusterOptions *a, const CrmClusterOptions *b);
+
+/*
+ * An integer option (budget_kb, restarts, max_iter, seed) within its
+ * limits: 22023 "option "<name>" must be between <lo> and <hi>, got <v>";
+ * crm_error_option_range records the same for a value given as text.
+ */
+extern bool crm_check_option_int(const char *name, int64_t v, CrmError *err);
+extern void crm_error_option_range(CrmError *err, const char *name, const char *got);
+
+/* atan_scale within [CRM_ATAN_SCALE_MIN, CRM_ATAN_SCALE_MAX] (22023). */
+extern bool crm_check_atan_scale(double v, const char *subject, CrmError *err);
+
+/*
+ * A feature value: finite (22023, the one wording of validate_core.h) and
+ * within +-CRM_CLUSTER_MAX_ABS (22003 "<subject> is out of range: v").
+ */
+extern bool crm_check_feature(double v, const char *subject, CrmError *err);
+
+/* Record 54000 "<what> cannot count more than 9007199254740992 rows". */
+extern void crm_error_too_many_rows(CrmError *err, const char *what);
 
 /* squared Euclidean distance between two points of d coordinates */
 static inline double

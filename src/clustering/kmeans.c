@@ -54,10 +54,7 @@ kmeans_transfn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1) && PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	k = PG_GETARG_INT32(2);
-	if (k < 1 || k > CRM_CLUSTER_MAX_K)
-		ereport(ERROR,
-				(errcode(k < 1 ? ERRCODE_INVALID_PARAMETER_VALUE : ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("k must be between 1 and %d, got %d", CRM_CLUSTER_MAX_K, k)));
+	CheckK(k);
 	return cluster_sketch_transition(fcinfo, k, 3, "crm.kmeans");
 }
 
@@ -144,10 +141,7 @@ kmeans_sketch(PG_FUNCTION_ARGS)
 	s = cluster_sketch_arg(PG_GETARG_DATUM(0));
 	k = PG_GETARG_INT32(1);
 
-	if (k < 1 || k > CRM_CLUSTER_MAX_K)
-		ereport(ERROR,
-				(errcode(k < 1 ? ERRCODE_INVALID_PARAMETER_VALUE : ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("k must be between 1 and %d, got %d", CRM_CLUSTER_MAX_K, k)));
+	CheckK(k);
 	SketchKmeansOptions(s, (PG_NARGS() > 2 && !PG_ARGISNULL(2)) ? PG_GETARG_JSONB_P(2) : NULL, &o);
 	if (s->rows == 0)
 		PG_RETURN_NULL();
@@ -307,7 +301,7 @@ kmeans_refine_transfn(PG_FUNCTION_ARGS)
 		st = RefineStateArg(fcinfo, aggctx);
 		RefineCheckModel(fcinfo, st);
 	}
-	x = cluster_features(PG_GETARG_ARRAYTYPE_P(2), st->acc->dims, &dims, "features");
+	x = cluster_features(PG_GETARG_ARRAYTYPE_P(2), st->acc->dims, &dims);
 	if (!crm_refine_add(st->acc, x, st->y, &err))
 		crm_ereport(&err);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&st->hdr));
@@ -457,11 +451,12 @@ kmeans_scan(PG_FUNCTION_ARGS)
 	int		   *labels;
 	int			k;
 
-	if (kmin < 1 || kmax > CRM_CLUSTER_MAX_K || kmin > kmax)
+	CheckK(kmin);
+	CheckK(kmax);
+	if (kmin > kmax)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("kmin and kmax must satisfy 1 <= kmin <= kmax <= %d, got %d and %d",
-						CRM_CLUSTER_MAX_K, kmin, kmax)));
+				 errmsg("kmin must be at most kmax, got %d and %d", kmin, kmax)));
 	InitMaterializedSRF(fcinfo, 0);
 	if (s->rows == 0)
 		return (Datum) 0;

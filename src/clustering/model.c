@@ -131,7 +131,7 @@ ModelAndRow(FunctionCallInfo fcinfo, double **y)
 	CrmModel   *m = cluster_model_arg(PG_GETARG_DATUM(0));
 	CrmError	err = {0};
 	int			dims;
-	const double *x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), m->dims, &dims, "features");
+	const double *x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), m->dims, &dims);
 
 	*y = palloc(sizeof(double) * m->dims);
 	if (!crm_model_scale_row(m, x, *y, &err))

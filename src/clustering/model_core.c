@@ -275,70 +275,96 @@ crm_model_same_assignment(const CrmModel *a, const CrmModel *b)
 
 /* ------------------------------------------------------------ checking */
 
-/* k or dims: at least 1, at most the cap (54000 beyond) */
-static bool
-CountCheck(const char *what, int64_t v, int max, CrmError *err)
-{
-	if (v > max)
-	{
-		crm_error_set(err, CRM_ERR_LIMIT, "crm.clusters %s %lld exceeds the limit of %d",
-					  what, (long long) v, max);
-		return false;
-	}
-	if (v < 1)
-	{
-		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters %s must be at least 1, got %lld",
-					  what, (long long) v);
-		return false;
-	}
-	return true;
-}
-
 /* The header alone: caps, ranges and flags (before anything is allocated). */
 static bool
 ModelHeaderCheck(const CrmModel *m, CrmError *err)
 {
+	char		got[40];
+
 	if (m->version != CRM_MODEL_VERSION)
 		crm_error_set(err, CRM_ERR_INVALID, "unsupported crm.clusters version %d", (int) m->version);
-	else if (!CountCheck("k", m->k, CRM_CLUSTER_MAX_K, err) ||
-			 !CountCheck("dims", m->dims, CRM_CLUSTER_MAX_DIMS, err))
+	else if (!crm_check_k(m->k, err) || !crm_check_dims(m->dims, err))
 		return false;
 	else if ((m->flags & ~CRM_MODEL_PENDING) != 0)
 		crm_error_set(err, CRM_ERR_INVALID, "unknown crm.clusters flags 0x%x", (unsigned) m->flags);
 	else if (m->scale < 0 || m->scale > CRM_SCALE_ATAN)
-		crm_error_set(err, CRM_ERR_INVALID, "unknown crm.clusters scaling %d", (int) m->scale);
-	else if (m->rows < 0 || m->rows > CRM_MODEL_MAX_ROWS)
-		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters rows must be between 0 and 2^53, got %lld",
-					  (long long) m->rows);
+	{
+		snprintf(got, sizeof(got), "%d", (int) m->scale);
+		crm_error_scale(err, "crm.clusters scale", got);
+	}
+	else if (m->rows < 0 || m->rows > CRM_MAX_ROWS)
+		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters rows must be between 0 and %lld, got %lld",
+					  (long long) CRM_MAX_ROWS, (long long) m->rows);
 	else if (m->iterations < 0 || m->iterations > 1000000000)
 		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters iterations must be between 0 and 1000000000, got %d",
 					  (int) m->iterations);
-	else if (m->pending_rows < 0 || m->pending_rows > CRM_MODEL_MAX_ROWS ||
+	else if (m->pending_rows < 0 || m->pending_rows > CRM_MAX_ROWS ||
 			 (!(m->flags & CRM_MODEL_PENDING) && m->pending_rows != 0))
 		crm_error_set(err, CRM_ERR_INVALID, "invalid crm.clusters pending rows %lld",
 					  (long long) m->pending_rows);
-	else if (!(isfinite(m->total_sse) && m->total_sse >= 0))
-		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters total_sse must be a finite number >= 0");
-	else if (!(m->atan_scale >= CRM_ATAN_SCALE_MIN && m->atan_scale <= CRM_ATAN_SCALE_MAX))
-		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters atan_scale must be between 1e-100 and 1e100, got %g",
-					  m->atan_scale);
+	else if (!crm_check_finite(m->total_sse, "crm.clusters total_sse", err))
+		return false;
+	else if (m->total_sse < 0)
+	{
+		crm_json_format_double(got, m->total_sse);
+		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters total_sse must be at least 0, got %s", got);
+	}
 	else
-		return true;
+		return crm_check_atan_scale(m->atan_scale, "crm.clusters atan_scale", err);
 	return false;
 }
 
-/* Every double is finite (interrupts checked: up to 2 million of them). */
-static bool
-AllFinite(const double *v, size_t n, CrmError *err)
+/*
+ * The name of the i-th double of a model's body (center, factor,
+ * centroids, weight, sse, then the accumulator) for messages, such as
+ * "crm.clusters centroid 2 coordinate 1".
+ */
+static void
+ModelValueName(const CrmModel *m, size_t i, char *buf, size_t size)
 {
+	size_t		d = (size_t) m->dims;
+	size_t		k = (size_t) m->k;
+
+	if (i < 2 * d)
+	{
+		snprintf(buf, size, "crm.clusters %s %zu", i < d ? "center" : "factor", i % d + 1);
+		return;
+	}
+	i -= 2 * d;
+	if (i < k * d)
+	{
+		snprintf(buf, size, "crm.clusters centroid %zu coordinate %zu", i / d + 1, i % d + 1);
+		return;
+	}
+	i -= k * d;
+	if (i < 2 * k)
+	{
+		snprintf(buf, size, "crm.clusters %s %zu", i < k ? "weight" : "sse", i % k + 1);
+		return;
+	}
+	i -= 2 * k;
+	if (i < k * d)
+		snprintf(buf, size, "crm.clusters pending sum %zu coordinate %zu", i / d + 1, i % d + 1);
+	else
+		snprintf(buf, size, "crm.clusters pending %s %zu", i - k * d < k ? "weight" : "sse",
+				 (i - k * d) % k + 1);
+}
+
+/* Every double of the body is finite (up to 2 million of them). */
+static bool
+AllFinite(const CrmModel *m, size_t n, CrmError *err)
+{
+	const double *v = crm_model_center(m);
 	size_t		i;
 
 	for (i = 0; i < n; i++)
 	{
 		if (!isfinite(v[i]))
 		{
-			crm_error_set(err, CRM_ERR_INVALID, "crm.clusters values must be finite numbers, got %s",
-						  isnan(v[i]) ? "NaN" : (v[i] > 0 ? "Infinity" : "-Infinity"));
+			char		what[80];
+
+			ModelValueName(m, i, what, sizeof(what));
+			crm_error_not_finite(err, what, v[i]);
 			return false;
 		}
 		if ((i & 0xFFFF) == 0xFFFF)
@@ -347,18 +373,26 @@ AllFinite(const double *v, size_t n, CrmError *err)
 	return true;
 }
 
-/* Coordinates within [-limit, limit] (what names them in the message). */
+/* The n body doubles from index `from` lie within [-limit, limit] (22003). */
 static bool
-Within(const double *v, size_t n, double limit, const char *what, CrmError *err)
+Within(const CrmModel *m, size_t from, size_t n, double limit, CrmError *err)
 {
+	const double *v = crm_model_center(m) + from;
 	size_t		i;
 
 	for (i = 0; i < n; i++)
 	{
 		if (!(fabs(v[i]) <= limit))
 		{
-			crm_error_set(err, CRM_ERR_RANGE, "crm.clusters %s value %g is out of range", what, v[i]);
-			crm_error_detail(err, "The limit is +-%g.", limit);
+			char		what[80];
+			char		got[40];
+			char		lim[40];
+
+			ModelValueName(m, from + i, what, sizeof(what));
+			crm_json_format_double(got, v[i]);
+			crm_json_format_double(lim, limit);
+			crm_error_set(err, CRM_ERR_RANGE, "%s is out of range: %s", what, got);
+			crm_error_detail(err, "The limit is +-%s.", lim);
 			return false;
 		}
 		if ((i & 0xFFFF) == 0xFFFF)
@@ -378,7 +412,7 @@ AccumulatorCheck(const CrmModel *m, CrmError *err)
 
 	for (c = 0; c < m->k; c++)
 	{
-		if (!(w[c] >= 0 && w[c] <= (double) CRM_MODEL_MAX_ROWS && w[c] == floor(w[c])) ||
+		if (!(w[c] >= 0 && w[c] <= (double) CRM_MAX_ROWS && w[c] == floor(w[c])) ||
 			!(sse[c] >= 0))
 		{
 			crm_error_set(err, CRM_ERR_INVALID,
@@ -424,10 +458,10 @@ crm_model_check(const CrmModel *m, size_t size, CrmError *err)
 		return false;
 	}
 	kd = (size_t) m->k * m->dims;
-	if (!AllFinite(crm_model_center(m), (size - CRM_MODEL_HDRSZ) / sizeof(double), err) ||
-		!Within(crm_model_center(m), m->dims, CRM_MODEL_MAX_COORD, "center", err) ||
-		!Within(crm_model_centroids(m), kd,
-				m->scale == CRM_SCALE_ATAN ? 1.0 : CRM_MODEL_MAX_COORD, "centroid", err))
+	if (!AllFinite(m, (size - CRM_MODEL_HDRSZ) / sizeof(double), err) ||
+		!Within(m, 0, m->dims, CRM_MODEL_MAX_COORD, err) ||
+		!Within(m, 2 * (size_t) m->dims, kd,
+				m->scale == CRM_SCALE_ATAN ? 1.0 : CRM_MODEL_MAX_COORD, err))
 		return false;
 	for (i = 0; i < (size_t) m->dims; i++)
 		if (!(crm_model_factor(m)[i] > 0))
@@ -652,11 +686,10 @@ JsonHeader(CrmJson *j, CrmModel *h, CrmError *err)
 		!crm_json_int(j, CRM_MODEL_VERSION, CRM_MODEL_VERSION, &v))
 		return false;
 	h->version = CRM_MODEL_VERSION;
-	if (!JsonIntField(j, "k", false, &v) || !CountCheck("k", v, CRM_CLUSTER_MAX_K, err))
+	if (!JsonIntField(j, "k", false, &v) || !crm_check_k(v, err))
 		return false;
 	h->k = (int32_t) v;
-	if (!JsonIntField(j, "dims", false, &v) ||
-		!CountCheck("dims", v, CRM_CLUSTER_MAX_DIMS, err))
+	if (!JsonIntField(j, "dims", false, &v) || !crm_check_dims(v, err))
 		return false;
 	h->dims = (int32_t) v;
 	if (!crm_json_expect(j, ',') || !crm_json_key(j, "scale") ||
@@ -665,8 +698,10 @@ JsonHeader(CrmJson *j, CrmModel *h, CrmError *err)
 	h->scale = crm_scale_parse(name, strlen(name));
 	if (h->scale < 0)
 	{
-		crm_error_set(err, CRM_ERR_INVALID, "unknown scaling \"%s\" in crm.clusters input", name);
-		crm_error_hint(err, "Valid scalings are none, zscore, minmax and atan.");
+		char		got[20];
+
+		snprintf(got, sizeof(got), "\"%s\"", name);
+		crm_error_scale(err, "crm.clusters scale", got);
 		return false;
 	}
 	if (!crm_json_expect(j, ',') || !crm_json_key(j, "atan_scale") ||
@@ -784,9 +819,9 @@ crm_refine_add(CrmModel *acc, const double *x, double *y, CrmError *err)
 
 	if (!crm_model_scale_row(acc, x, y, err))
 		return false;
-	if (acc->pending_rows >= CRM_MODEL_MAX_ROWS)
+	if (acc->pending_rows >= CRM_MAX_ROWS)
 	{
-		crm_error_set(err, CRM_ERR_LIMIT, "crm.kmeans_refine counts at most 2^53 rows");
+		crm_error_too_many_rows(err, "crm.kmeans_refine");
 		return false;
 	}
 	c = crm_model_nearest(acc, y, &d2);
@@ -814,9 +849,9 @@ crm_refine_combine(CrmModel *acc, const CrmModel *other, CrmError *err)
 		crm_error_set(err, CRM_ERR_INVALID, "cannot combine crm.kmeans_refine states of different models");
 		return false;
 	}
-	if (other->pending_rows > CRM_MODEL_MAX_ROWS - acc->pending_rows)
+	if (other->pending_rows > CRM_MAX_ROWS - acc->pending_rows)
 	{
-		crm_error_set(err, CRM_ERR_LIMIT, "crm.kmeans_refine counts at most 2^53 rows");
+		crm_error_too_many_rows(err, "crm.kmeans_refine");
 		return false;
 	}
 	n = (size_t) acc->k * acc->dims + 2 * (size_t) acc->k;

@@ -16,7 +16,7 @@
  * Limits of crm.clusters, the same in every form (JSON, compact text,
  * binary, aggregate states):
  *
- * - size: k <= CRM_CLUSTER_MAX_K and dims <= CRM_CLUSTER_MAX_DIMS (54000
+ * - size: k <= CRM_MAX_K and dims <= CRM_MAX_DIMS (54000
  *   beyond), so a value holds at most CRM_MODEL_MAX_DOUBLES doubles (about
  *   16 MB with the refine accumulator).  Its text is JSON only up to
  *   CRM_WIRE_READABLE_MAX bytes of binary form and the compact crm64: form
@@ -30,11 +30,9 @@
  *   centroids lie in [-1, 1] (2/pi atan(x) rounds to 1 for huge x).
  */
 #define CRM_MODEL_MAX_COORD		(2 * CRM_CLUSTER_MAX_ABS)
-#define CRM_MODEL_MAX_DOUBLES	((size_t) 2 * CRM_CLUSTER_MAX_DIMS + \
-								 (size_t) 2 * CRM_CLUSTER_MAX_K * CRM_CLUSTER_MAX_DIMS + \
-								 (size_t) 4 * CRM_CLUSTER_MAX_K)
-/* largest row count a model or accumulator records (exact in a double) */
-#define CRM_MODEL_MAX_ROWS		((int64_t) 1 << 53)
+#define CRM_MODEL_MAX_DOUBLES	((size_t) 2 * CRM_MAX_DIMS + \
+								 (size_t) 2 * CRM_MAX_K * CRM_MAX_DIMS + \
+								 (size_t) 4 * CRM_MAX_K)
 
 typedef struct CrmModel
 {

@@ -268,7 +268,7 @@ silhouette_transfn(PG_FUNCTION_ARGS)
 		st = SilStateArg(fcinfo, aggctx);
 		SilCheckModel(fcinfo, st);
 	}
-	x = cluster_features(PG_GETARG_ARRAYTYPE_P(2), st->s->dims, &dims, "features");
+	x = cluster_features(PG_GETARG_ARRAYTYPE_P(2), st->s->dims, &dims);
 	if (!crm_silhouette_add(st->s, st->heap, st->model, x, st->entry, &err))
 		crm_ereport(&err);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&st->hdr));

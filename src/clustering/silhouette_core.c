@@ -5,6 +5,7 @@
  *	  of any weighted points (see silhouette_core.h).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,18 +42,14 @@ HeaderCheck(const CrmSilhouette *s, CrmError *err)
 	else if (s->flags != 0)
 		crm_error_set(err, CRM_ERR_INVALID, "unknown crm.silhouette_state flags 0x%x",
 					  (unsigned) s->flags);
-	else if (s->dims > CRM_CLUSTER_MAX_DIMS || s->k > CRM_CLUSTER_MAX_K)
-		crm_error_set(err, CRM_ERR_LIMIT, "crm.silhouette_state of %d dimensions and %d clusters is too large",
-					  (int) s->dims, (int) s->k);
-	else if (s->dims < 1 || s->k < 1)
-		crm_error_set(err, CRM_ERR_INVALID, "crm.silhouette_state needs at least 1 dimension and 1 cluster, got dims %d, k %d",
-					  (int) s->dims, (int) s->k);
+	else if (!crm_check_dims(s->dims, err) || !crm_check_k(s->k, err))
+		return false;
 	else if (s->sample != CRM_SILHOUETTE_SAMPLE)
 		crm_error_set(err, CRM_ERR_INVALID, "crm.silhouette_state sample size must be %d, got %d",
 					  CRM_SILHOUETTE_SAMPLE, (int) s->sample);
-	else if (s->rows < 0 || s->rows > CRM_MODEL_MAX_ROWS)
-		crm_error_set(err, CRM_ERR_INVALID, "crm.silhouette_state rows must be between 0 and 2^53, got %lld",
-					  (long long) s->rows);
+	else if (s->rows < 0 || s->rows > CRM_MAX_ROWS)
+		crm_error_set(err, CRM_ERR_INVALID, "crm.silhouette_state rows must be between 0 and %lld, got %lld",
+					  (long long) CRM_MAX_ROWS, (long long) s->rows);
 	else if (s->used != (s->rows < s->sample ? s->rows : s->sample))
 		crm_error_set(err, CRM_ERR_INVALID, "crm.silhouette_state holds %d rows of %lld; it must hold %lld",
 					  (int) s->used, (long long) s->rows,
@@ -82,10 +79,10 @@ EntryCheck(const CrmSilhouette *s, const double *e, int i, CrmError *err)
 	for (j = 0; j < s->dims; j++)
 		if (!(fabs(e[2 + j]) <= CRM_CLUSTER_MAX_ABS))
 		{
-			crm_error_set(err, CRM_ERR_INVALID,
-						  "crm.silhouette_state entry %d has a coordinate that is not a number within +-1e100",
-						  i + 1);
-			return false;
+			char		what[80];
+
+			snprintf(what, sizeof(what), "crm.silhouette_state entry %d coordinate %d", i + 1, j + 1);
+			return crm_check_feature(e[2 + j], what, err);
 		}
 	return true;
 }
@@ -212,9 +209,9 @@ crm_silhouette_add(CrmSilhouette *s, int *heap, const CrmModel *m, const double 
 	/* scaled for every row, so that the range check does not depend on order */
 	if (!crm_model_scale_row(m, x, entry + 2, err))
 		return false;
-	if (s->rows >= CRM_MODEL_MAX_ROWS)
+	if (s->rows >= CRM_MAX_ROWS)
 	{
-		crm_error_set(err, CRM_ERR_LIMIT, "crm.silhouette counts at most 2^53 rows");
+		crm_error_too_many_rows(err, "crm.silhouette");
 		return false;
 	}
 	s->rows++;
@@ -238,9 +235,9 @@ crm_silhouette_combine(CrmSilhouette *a, int *heap, const CrmSilhouette *b, CrmE
 		crm_error_set(err, CRM_ERR_INVALID, "cannot combine crm.silhouette states of different models");
 		return false;
 	}
-	if (b->rows > CRM_MODEL_MAX_ROWS - a->rows)
+	if (b->rows > CRM_MAX_ROWS - a->rows)
 	{
-		crm_error_set(err, CRM_ERR_LIMIT, "crm.silhouette counts at most 2^53 rows");
+		crm_error_too_many_rows(err, "crm.silhouette");
 		return false;
 	}
 	for (i = 0; i < b->used; i++)

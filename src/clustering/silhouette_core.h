@@ -26,7 +26,7 @@
 #define CRM_SILHOUETTE_SAMPLE	2000
 
 /*
- * Size cap: dims <= CRM_CLUSTER_MAX_DIMS (54000 beyond), so a state holds
+ * Size cap: dims <= CRM_MAX_DIMS (54000 beyond), so a state holds
  * at most 2,000 x 1,002 doubles (16 MB) and its compact text about 21 MB.
  */
 typedef struct CrmSilhouette

@@ -147,14 +147,10 @@ SketchStateNew(MemoryContext parent, const CrmSketch *from, int dims,
 	}
 	else
 	{
-		capacity = crm_sketch_capacity(dims, o->budget_kb);
-		if (capacity == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("budget_kb %d is too small for %d dimensions", (int) o->budget_kb, dims),
-					 errhint("The sketch needs room for at least %d representatives of %d bytes.",
-							 CRM_SKETCH_MIN_CAPACITY,
-							 (int) ((dims + 2) * sizeof(double) + CRM_SKETCH_SCRATCH_PER_REP))));
+		CrmError	err = {0};
+
+		capacity = crm_sketch_check_budget(dims, o->budget_kb, &err);
+		RaiseIf(capacity > 0, &err);
 		e->alloc = Min(INITIAL_REPS, capacity);
 		e->s = MemoryContextAllocHuge(cxt, crm_sketch_size(dims, e->alloc));
 		memset(e->s, 0, CRM_SKETCH_HDRSZ);
@@ -350,14 +346,14 @@ cluster_sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const cha
 		crm_cluster_options_default(&o);
 		if (opt_arg < PG_NARGS() && !PG_ARGISNULL(opt_arg))
 			cluster_parse_options(PG_GETARG_JSONB_P(opt_arg), &o);
-		x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), 0, &dims, "features");
+		x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), 0, &dims);
 		e = SketchStateNew(aggctx, NULL, dims, &o, k);
 	}
 	else
 	{
 		e = SketchStateArg(PG_GETARG_DATUM(0), aggctx);
 		CheckSketchKind(e->s, k, name);
-		x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), e->s->dims, &dims, "features");
+		x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), e->s->dims, &dims);
 	}
 	/* after a reduction, once per capacity / 2 rows: amortised O(dims) */
 	if (SketchMakeRoom(e))

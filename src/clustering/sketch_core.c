@@ -143,6 +143,22 @@ crm_sketch_capacity(int dims, int budget_kb)
 	return (int) cap;
 }
 
+int
+crm_sketch_check_budget(int dims, int budget_kb, CrmError *err)
+{
+	int			capacity = crm_sketch_capacity(dims, budget_kb);
+
+	if (capacity == 0)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT, "budget_kb %d is too small for %d dimensions",
+					  budget_kb, dims);
+		crm_error_hint(err, "The sketch needs room for at least %d representatives of %d bytes.",
+					   CRM_SKETCH_MIN_CAPACITY,
+					   (int) ((dims + 2) * sizeof(double) + CRM_SKETCH_SCRATCH_PER_REP));
+	}
+	return capacity;
+}
+
 void
 crm_sketch_init(CrmSketch *s, int dims, const CrmClusterOptions *o, int k)
 {
@@ -184,10 +200,9 @@ crm_sketch_add(CrmSketch *s, const double *x, CrmError *err)
 	bool		atan_scaled = s->opt.scale == CRM_SCALE_ATAN;
 	int64_t		rows = s->rows + 1;
 
-	if (s->rows >= CRM_SKETCH_MAX_ROWS)
+	if (s->rows >= CRM_MAX_ROWS)
 	{
-		crm_error_set(err, CRM_ERR_LIMIT, "a crm.cluster_sketch cannot count more than %lld rows",
-					  (long long) CRM_SKETCH_MAX_ROWS);
+		crm_error_too_many_rows(err, "a crm.cluster_sketch");
 		return false;
 	}
 	rep[0] = 1.0;
@@ -241,11 +256,11 @@ crm_sketch_mergeable(const CrmSketch *a, const CrmSketch *b, CrmError *err)
 						 (int) a->opt.budget_kb, (int) b->opt.budget_kb,
 						 (unsigned long long) a->opt.seed, (unsigned long long) b->opt.seed);
 	}
-	else if (b->rows > CRM_SKETCH_MAX_ROWS - a->rows)
+	else if (b->rows > CRM_MAX_ROWS - a->rows)
 	{
 		crm_error_set(err, CRM_ERR_LIMIT,
 					  "cannot merge cluster sketches counting more than %lld rows together",
-					  (long long) CRM_SKETCH_MAX_ROWS);
+					  (long long) CRM_MAX_ROWS);
 		crm_error_detail(err, "The sketches count %lld and %lld rows.",
 						 (long long) a->rows, (long long) b->rows);
 	}
@@ -1130,26 +1145,11 @@ crm_sketch_reduce(CrmSketch *s, int target)
 
 /* ------------------------------------------------------------ checking */
 
-/* "NaN", "Infinity" or "-Infinity" */
-static const char *
-NonfiniteName(double v)
-{
-	return isnan(v) ? "NaN" : (v > 0 ? "Infinity" : "-Infinity");
-}
-
-/*
- * A feature-valued number beyond +-CRM_CLUSTER_MAX_ABS: 22003 with the
- * value, as for a row (the one rule for such values in every form).
- */
+/* A sketch's dims (crm_check_dims) and k: 0 for a plain sketch, else crm_check_k. */
 static bool
-OutOfRange(CrmError *err, double v, const char *what)
+CheckDimsAndK(int64_t dims, int64_t k, CrmError *err)
 {
-	char		num[40];
-
-	crm_json_format_double(num, v);
-	crm_error_set(err, CRM_ERR_RANGE, "%s is out of range: %s", what, num);
-	crm_error_detail(err, "Features must lie within +-1e100, so that sums of squares cannot overflow.");
-	return false;
+	return crm_check_dims(dims, err) && (k == 0 || crm_check_k(k, err));
 }
 
 /* The statistics of every dimension (see the invariants at the top). */
@@ -1172,9 +1172,11 @@ CheckStats(const CrmSketch *s, CrmError *err)
 		{
 			if (!isfinite(t[i]))
 			{
-				crm_error_set(err, CRM_ERR_INVALID,
-							  "crm.cluster_sketch statistic \"%s\" of dimension %d must be a finite number, got %s",
-							  stat_names[i], j + 1, NonfiniteName(t[i]));
+				char		what[80];
+
+				snprintf(what, sizeof(what), "crm.cluster_sketch statistic \"%s\" of dimension %d",
+						 stat_names[i], j + 1);
+				crm_error_not_finite(err, what, t[i]);
 				return false;
 			}
 			if (s->rows == 0 && t[i] != 0.0)
@@ -1195,7 +1197,7 @@ CheckStats(const CrmSketch *s, CrmError *err)
 				continue;
 			snprintf(what, sizeof(what), "crm.cluster_sketch statistic \"%s\" of dimension %d",
 					 stat_names[i], j + 1);
-			return OutOfRange(err, t[i], what);
+			return crm_check_feature(t[i], what, err);
 		}
 		if (!(t[CRM_ST_MIN] <= t[CRM_ST_SHIFT] && t[CRM_ST_SHIFT] <= t[CRM_ST_MAX]))
 		{
@@ -1231,12 +1233,12 @@ CheckCoordinates(const CrmSketch *s, const double *r, int i, CrmError *err)
 		double		x = r[2 + j];
 		const double *t = st + j * CRM_ST_COUNT;
 
-		if (!isfinite(x))
+		if (!(fabs(x) <= CRM_CLUSTER_MAX_ABS))
 		{
-			crm_error_set(err, CRM_ERR_INVALID,
-						  "crm.cluster_sketch representative %d coordinate %d must be a finite number, got %s",
-						  i + 1, j + 1, NonfiniteName(x));
-			return false;
+			char		what[80];
+
+			snprintf(what, sizeof(what), "crm.cluster_sketch representative %d coordinate %d", i + 1, j + 1);
+			return crm_check_feature(x, what, err);
 		}
 		if (s->opt.scale == CRM_SCALE_ATAN)
 		{
@@ -1248,13 +1250,6 @@ CheckCoordinates(const CrmSketch *s, const double *r, int i, CrmError *err)
 				return false;
 			}
 			continue;
-		}
-		if (fabs(x) > CRM_CLUSTER_MAX_ABS)
-		{
-			char		what[80];
-
-			snprintf(what, sizeof(what), "crm.cluster_sketch representative %d coordinate %d", i + 1, j + 1);
-			return OutOfRange(err, x, what);
 		}
 		if (x < t[CRM_ST_MIN] || x > t[CRM_ST_MAX])
 		{
@@ -1283,7 +1278,7 @@ CheckReps(const CrmSketch *s, CrmError *err)
 
 		if ((i & 1023) == 1023)
 			crm_check_interrupts();
-		if (!(r[0] >= 1.0 && r[0] == floor(r[0]) && r[0] <= (double) CRM_SKETCH_MAX_ROWS) ||
+		if (!(r[0] >= 1.0 && r[0] == floor(r[0]) && r[0] <= (double) CRM_MAX_ROWS) ||
 			!(r[1] >= 0 && r[1] <= r[0] * qrow))
 		{
 			crm_error_set(err, CRM_ERR_INVALID,
@@ -1330,19 +1325,20 @@ crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err)
 		return false;
 	}
 	d = s->dims;
-	if (d < 1 || d > CRM_CLUSTER_MAX_DIMS || s->k < 0 || s->k > CRM_CLUSTER_MAX_K ||
-		(s->flags & ~CRM_SKETCH_REDUCED) != 0 || s->rows < 0 || s->rows > CRM_SKETCH_MAX_ROWS ||
+	if (!CheckDimsAndK(d, s->k, err))
+		return false;
+	if ((s->flags & ~CRM_SKETCH_REDUCED) != 0 || s->rows < 0 || s->rows > CRM_MAX_ROWS ||
 		s->nreps < 0)
 	{
 		crm_error_set(err, CRM_ERR_INVALID, "invalid crm.cluster_sketch header");
-		crm_error_detail(err, "dims %d (1..%d), k %d (0..%d), representatives %d, rows %lld (0..%lld).",
-						 d, CRM_CLUSTER_MAX_DIMS, s->k, CRM_CLUSTER_MAX_K, s->nreps,
-						 (long long) s->rows, (long long) CRM_SKETCH_MAX_ROWS);
+		crm_error_detail(err, "flags 0x%x, representatives %d, rows %lld (0..%lld).",
+						 (unsigned) s->flags, s->nreps, (long long) s->rows, (long long) CRM_MAX_ROWS);
 		return false;
 	}
-	if (!crm_cluster_options_check(&s->opt, err))
+	if (!crm_cluster_options_check(&s->opt, err) ||
+		crm_sketch_check_budget(d, s->opt.budget_kb, err) == 0)
 		return false;
-	if (s->capacity != crm_sketch_capacity(d, s->opt.budget_kb) || s->capacity == 0)
+	if (s->capacity != crm_sketch_capacity(d, s->opt.budget_kb))
 	{
 		crm_error_set(err, CRM_ERR_INVALID, "crm.cluster_sketch capacity does not match its budget");
 		return false;
@@ -1437,11 +1433,30 @@ crm_sketch_print(const CrmSketch *s)
 	return b.data;
 }
 
+/* A header integer of the text form, read wide: its limits are checked after. */
+static bool
+JsonWideInt(CrmJson *j, const char *key, int64_t *out)
+{
+	return crm_json_expect(j, ',') && crm_json_key(j, key) &&
+		crm_json_int(j, -((int64_t) 1 << 62), (int64_t) 1 << 62, out);
+}
+
+/* An integer option of the text form within its limits (crm_check_option_int). */
+static bool
+JsonOptionInt(CrmJson *j, const char *name, int32_t *out)
+{
+	int64_t		v;
+
+	if (!JsonWideInt(j, name, &v) || !crm_check_option_int(name, v, j->err))
+		return false;
+	*out = (int32_t) v;
+	return true;
+}
+
 static bool
 JsonOptions(CrmJson *j, CrmClusterOptions *o)
 {
 	char		name[16];
-	int64_t		v;
 	int			scale;
 
 	if (!crm_json_key(j, "scale") || !crm_json_string(j, name, sizeof(name)))
@@ -1449,25 +1464,21 @@ JsonOptions(CrmJson *j, CrmClusterOptions *o)
 	scale = crm_scale_parse(name, strlen(name));
 	if (scale < 0)
 	{
-		crm_error_set(j->err, CRM_ERR_INVALID, "unknown scaling \"%s\" in %s input", name, j->what);
-		crm_error_hint(j->err, "Valid scalings are none, zscore, minmax and atan.");
+		char		got[20];
+
+		snprintf(got, sizeof(got), "\"%s\"", name);
+		crm_error_scale(j->err, "option \"scale\"", got);
 		return false;
 	}
 	o->scale = scale;
 	if (!crm_json_expect(j, ',') || !crm_json_key(j, "atan_scale") || !crm_json_number(j, &o->atan_scale))
 		return false;
-	if (!crm_json_expect(j, ',') || !crm_json_key(j, "budget_kb") ||
-		!crm_json_int(j, CRM_SKETCH_MIN_BUDGET_KB, CRM_SKETCH_MAX_BUDGET_KB, &v))
+	if (!JsonOptionInt(j, "budget_kb", &o->budget_kb))
 		return false;
-	o->budget_kb = (int32_t) v;
 	if (!crm_json_expect(j, ',') || !crm_json_key(j, "seed") || !crm_json_uint64(j, &o->seed))
 		return false;
-	if (!crm_json_expect(j, ',') || !crm_json_key(j, "restarts") || !crm_json_int(j, 1, 1000, &v))
+	if (!JsonOptionInt(j, "restarts", &o->restarts) || !JsonOptionInt(j, "max_iter", &o->max_iter))
 		return false;
-	o->restarts = (int32_t) v;
-	if (!crm_json_expect(j, ',') || !crm_json_key(j, "max_iter") || !crm_json_int(j, 1, 100000, &v))
-		return false;
-	o->max_iter = (int32_t) v;
 	if (!crm_json_expect(j, ',') || !crm_json_key(j, "tol") || !crm_json_number(j, &o->tol))
 		return false;
 	return crm_cluster_options_check(o, j->err);
@@ -1480,6 +1491,7 @@ crm_sketch_parse(const char *str, CrmError *err)
 	CrmSketch	hdr;
 	CrmSketch  *s = NULL;
 	int64_t		v;
+	int64_t		k;
 	int			d;
 	int			i;
 	int			alloc;
@@ -1491,28 +1503,20 @@ crm_sketch_parse(const char *str, CrmError *err)
 		!crm_json_int(&j, CRM_SKETCH_VERSION, CRM_SKETCH_VERSION, &v))
 		return NULL;
 	hdr.version = CRM_SKETCH_VERSION;
-	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "dims") ||
-		!crm_json_int(&j, 1, CRM_CLUSTER_MAX_DIMS, &v))
+	if (!JsonWideInt(&j, "dims", &v) || !JsonWideInt(&j, "k", &k) || !CheckDimsAndK(v, k, err))
 		return NULL;
 	d = (int) v;
-	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "k") ||
-		!crm_json_int(&j, 0, CRM_CLUSTER_MAX_K, &v))
-		return NULL;
-	hdr.k = (int32_t) v;
+	hdr.k = (int32_t) k;
 	if (!crm_json_expect(&j, ',') || !JsonOptions(&j, &hdr.opt))
 		return NULL;
 	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "rows") ||
-		!crm_json_int(&j, 0, (int64_t) 1 << 53, &v))
+		!crm_json_int(&j, 0, CRM_MAX_ROWS, &v))
 		return NULL;
 	hdr.rows = v;
 	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "reduced") || !crm_json_bool(&j, &reduced))
 		return NULL;
-	if (crm_sketch_capacity(d, hdr.opt.budget_kb) == 0)
-	{
-		crm_error_set(err, CRM_ERR_INVALID, "budget_kb %d is too small for %d dimensions",
-					  (int) hdr.opt.budget_kb, d);
+	if (crm_sketch_check_budget(d, hdr.opt.budget_kb, err) == 0)
 		return NULL;
-	}
 
 	alloc = 16;
 	s = crm_core_alloc(crm_sketch_size(d, alloc));
@@ -1649,17 +1653,11 @@ DecodeHeader(CrmReader *r, CrmSketch *h)
 	crm_rd_f64(r, &h->opt.tol);
 	if (!crm_rd_f64(r, &h->opt.atan_scale))
 		return false;
-	if (h->dims < 1 || h->dims > CRM_CLUSTER_MAX_DIMS)
-		return crm_rd_fail(r, "%d dimensions (1..%d)", (int) h->dims, CRM_CLUSTER_MAX_DIMS);
-	if (!crm_cluster_options_check(&h->opt, r->err))
+	if (!CheckDimsAndK(h->dims, h->k, r->err) || !crm_cluster_options_check(&h->opt, r->err))
 		return false;
-	h->capacity = crm_sketch_capacity(h->dims, h->opt.budget_kb);
+	h->capacity = crm_sketch_check_budget(h->dims, h->opt.budget_kb, r->err);
 	if (h->capacity == 0)
-	{
-		crm_error_set(r->err, CRM_ERR_INVALID, "budget_kb %d is too small for %d dimensions",
-					  (int) h->opt.budget_kb, (int) h->dims);
 		return false;
-	}
 	if (h->nreps < 0 || h->nreps > h->capacity)
 		return crm_rd_fail(r, "%d representatives (0..%d for its budget)",
 						   (int) h->nreps, (int) h->capacity);

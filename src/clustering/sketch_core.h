@@ -32,9 +32,6 @@
  */
 #define CRM_SKETCH_MAX_BYTES	((size_t) CRM_SKETCH_MAX_BUDGET_KB * 1024)
 
-/* most rows one sketch counts: counts and weights stay exact in a double */
-#define CRM_SKETCH_MAX_ROWS		((int64_t) 1 << 53)
-
 /* scratch bytes per representative used while reducing or clustering */
 #define CRM_SKETCH_SCRATCH_PER_REP 64
 
@@ -92,6 +89,13 @@ crm_sketch_size(int dims, int nreps)
 /* representatives the budget allows for this many dimensions (0: too few) */
 extern int	crm_sketch_capacity(int dims, int budget_kb);
 
+/*
+ * The capacity of a sketch of dims features and budget_kb, or 0 with 54000
+ * "budget_kb <b> is too small for <d> dimensions" when it would hold fewer
+ * than CRM_SKETCH_MIN_CAPACITY representatives.
+ */
+extern int	crm_sketch_check_budget(int dims, int budget_kb, CrmError *err);
+
 /* Initialise a zeroed buffer of crm_sketch_size(dims, alloc) bytes. */
 extern void crm_sketch_init(CrmSketch *s, int dims, const CrmClusterOptions *o, int k);
 
@@ -103,13 +107,13 @@ extern void crm_sketch_transform(const CrmSketch *s, const double *x, double *ou
  * length).  The caller makes sure there is room for one more representative
  * (nreps < allocated) and calls crm_sketch_reduce when nreps reaches the
  * capacity.  False (54000) when the sketch already counts
- * CRM_SKETCH_MAX_ROWS rows.
+ * CRM_MAX_ROWS rows.
  */
 extern bool crm_sketch_add(CrmSketch *s, const double *x, CrmError *err);
 
 /*
  * Whether src can be merged into dst: same dimensions, k and options, and
- * at most CRM_SKETCH_MAX_ROWS rows together (22023 or 54000 otherwise).
+ * at most CRM_MAX_ROWS rows together (22023 or 54000 otherwise).
  */
 extern bool crm_sketch_mergeable(const CrmSketch *dst, const CrmSketch *src, CrmError *err);
 
