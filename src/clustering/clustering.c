@@ -182,6 +182,12 @@ ParseOption(const char *key, JsonbValue *v, CrmClusterOptions *o)
 	return bit;
 }
 
+/*
+ * Parse an options jsonb over the values already in o (defaults, or a
+ * sketch's own options): each key is read by its kind, then the whole set is
+ * checked once by crm_cluster_options_check. Returns the CRM_OPT_ bits of
+ * the keys given.
+ */
 int
 cluster_parse_options(Jsonb *jb, CrmClusterOptions *o)
 {
@@ -217,6 +223,7 @@ cluster_parse_options(Jsonb *jb, CrmClusterOptions *o)
 
 /* ------------------------------------------------------------ features */
 
+/* The one reader of a features argument (see clustering.h). */
 const double *
 cluster_features(ArrayType *arr, int expected_dims, int *dims)
 {

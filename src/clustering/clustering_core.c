@@ -10,9 +10,10 @@
 #include "clustering_core.h"
 #include "json_core.h"
 
-
+/* the scaling names, indexed by CrmScale */
 static const char *const scale_names[] = {"none", "zscore", "minmax", "atan"};
 
+/* The name of a scaling code, "?" for an unknown one. */
 const char *
 crm_scale_name(int scale)
 {
@@ -21,6 +22,7 @@ crm_scale_name(int scale)
 	return scale_names[scale];
 }
 
+/* The scaling code named by s[0, len), or -1. */
 int
 crm_scale_parse(const char *s, size_t len)
 {
@@ -32,6 +34,7 @@ crm_scale_parse(const char *s, size_t len)
 	return -1;
 }
 
+/* The defaults of every option (what an omitted key means). */
 void
 crm_cluster_options_default(CrmClusterOptions *o)
 {
@@ -61,7 +64,7 @@ static const OptionLimits int_options[] = {
 	{"seed", 0, INT32_MAX},
 };
 
-/* The limits of integer option name (a bug if it has none). */
+/* The limits of integer option name, or NULL when it has none. */
 static const OptionLimits *
 IntOption(const char *name)
 {
@@ -73,6 +76,9 @@ IntOption(const char *name)
 	return NULL;
 }
 
+/*
+ * Record the range error of integer option name for the value got (as text).
+ */
 void
 crm_error_option_range(CrmError *err, const char *name, const char *got)
 {
@@ -82,6 +88,7 @@ crm_error_option_range(CrmError *err, const char *name, const char *got)
 				  name, (long long) (l ? l->lo : 0), (long long) (l ? l->hi : 0), got);
 }
 
+/* Whether integer option name is within its limits; the range error if not. */
 bool
 crm_check_option_int(const char *name, int64_t v, CrmError *err)
 {
@@ -95,6 +102,10 @@ crm_check_option_int(const char *name, int64_t v, CrmError *err)
 	return false;
 }
 
+/*
+ * Record the error for a scaling that is none of the four (see
+ * clustering_core.h).
+ */
 void
 crm_error_scale(CrmError *err, const char *subject, const char *got)
 {
@@ -103,6 +114,9 @@ crm_error_scale(CrmError *err, const char *subject, const char *got)
 				  subject, got ? ", got " : "", got ? got : "");
 }
 
+/*
+ * Whether atan_scale is finite and within [1e-100, 1e100]; the error if not.
+ */
 bool
 crm_check_atan_scale(double v, const char *subject, CrmError *err)
 {
@@ -118,6 +132,7 @@ crm_check_atan_scale(double v, const char *subject, CrmError *err)
 	return false;
 }
 
+/* Whether a feature value is finite and within +-1e100; the error if not. */
 bool
 crm_check_feature(double v, const char *subject, CrmError *err)
 {
@@ -133,6 +148,7 @@ crm_check_feature(double v, const char *subject, CrmError *err)
 	return false;
 }
 
+/* Record the row-limit error of an aggregate or value named what. */
 void
 crm_error_too_many_rows(CrmError *err, const char *what)
 {
@@ -140,6 +156,7 @@ crm_error_too_many_rows(CrmError *err, const char *what)
 				  (long long) CRM_MAX_ROWS);
 }
 
+/* Check every option in a fixed order (see clustering_core.h). */
 bool
 crm_cluster_options_check(const CrmClusterOptions *o, CrmError *err)
 {
@@ -165,6 +182,7 @@ crm_cluster_options_check(const CrmClusterOptions *o, CrmError *err)
 	return crm_check_atan_scale(o->atan_scale, "option \"atan_scale\"", err);
 }
 
+/* Whether two sets of options are the same (merging needs it). */
 bool
 crm_cluster_options_equal(const CrmClusterOptions *a, const CrmClusterOptions *b)
 {
@@ -218,6 +236,12 @@ crm_scale_pow2(double *y, size_t count, int k)
 	}
 }
 
+/*
+ * splitmix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number
+ * generators", OOPSLA 2014; the 64-bit finaliser as published by Vigna):
+ * advance *x by the golden-ratio increment and return its mixed value. It
+ * fills xoshiro's state from one seed, and finishes crm_hash_bytes64.
+ */
 static uint64_t
 SplitMix64(uint64_t *x)
 {
@@ -228,6 +252,7 @@ SplitMix64(uint64_t *x)
 	return z ^ (z >> 31);
 }
 
+/* Seed the generator: four splitmix64 outputs of seed (never all zero). */
 void
 crm_rng_seed(CrmRng *r, uint64_t seed)
 {
@@ -237,12 +262,19 @@ crm_rng_seed(CrmRng *r, uint64_t seed)
 		r->s[i] = SplitMix64(&seed);
 }
 
+/* x rotated left by k bits (0 < k < 64). */
 static inline uint64_t
 Rotl(uint64_t x, int k)
 {
 	return (x << k) | (x >> (64 - k));
 }
 
+/*
+ * xoshiro256** (Blackman and Vigna, "Scrambled linear pseudorandom number
+ * generators", ACM TOMS 47(4), 2021): the next 64 random bits. The same seed
+ * gives the same stream on every platform, so k-means results are
+ * reproducible bit for bit.
+ */
 uint64_t
 crm_rng_next(CrmRng *r)
 {
@@ -259,7 +291,13 @@ crm_rng_next(CrmRng *r)
 	return result;
 }
 
-/* FNV-1a over the bytes, finished with a splitmix round */
+/*
+ * A 64-bit hash of len bytes: FNV-1a (Fowler, Noll and Vo; the 64-bit offset
+ * basis and prime of the published specification) started from the basis xor
+ * seed, finished with a splitmix64 round so that every output bit depends on
+ * every input bit. Not cryptographic: it picks deterministic samples and
+ * fingerprints models.
+ */
 uint64_t
 crm_hash_bytes64(const void *p, size_t len, uint64_t seed)
 {

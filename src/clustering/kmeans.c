@@ -41,6 +41,11 @@
 
 /* ------------------------------------------------------------ crm.kmeans */
 
+/*
+ * Transition of crm.kmeans(features, k [, options]): the rows are sketched
+ * (cluster_sketch_transition) with k recorded in the state; k must not be
+ * NULL, must pass CheckK and must be the same on every row.
+ */
 PG_FUNCTION_INFO_V1(kmeans_transfn);
 Datum
 kmeans_transfn(PG_FUNCTION_ARGS)
@@ -79,6 +84,11 @@ SketchToModel(const CrmSketch *s, int k, const CrmClusterOptions *o)
 	return cluster_model_return(m);
 }
 
+/*
+ * Final function of crm.kmeans: clusters the sketched rows into k clusters
+ * (NULL for no rows). The state must be a k-means state, not a plain sketch
+ * someone handed it.
+ */
 PG_FUNCTION_INFO_V1(kmeans_finalfn);
 Datum
 kmeans_finalfn(PG_FUNCTION_ARGS)
@@ -123,6 +133,10 @@ SketchKmeansOptions(const CrmSketch *s, Jsonb *opts, CrmClusterOptions *o)
 				 errmsg("atan_scale is applied while sketching and cannot change when clustering")));
 }
 
+/*
+ * crm.kmeans(sketch, k, options): k-means on a stored sketch, with the
+ * sketch's options overridden by those given (see SketchKmeansOptions).
+ */
 PG_FUNCTION_INFO_V1(kmeans_sketch);
 Datum
 kmeans_sketch(PG_FUNCTION_ARGS)
@@ -150,6 +164,7 @@ kmeans_sketch(PG_FUNCTION_ARGS)
 
 /* ------------------------------------------------------------ kmeans_refine */
 
+/* the aggregate's name in messages */
 #define REFINE "crm.kmeans_refine"
 
 /* The transition state while aggregating (see the file header). */
@@ -178,6 +193,7 @@ RefineFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_siz
 	memcpy(result, st->acc, VARSIZE(st->acc));
 }
 
+/* its methods; their address identifies our objects (see RefineStateOf) */
 static const ExpandedObjectMethods refine_methods = {
 	RefineGetFlatSize,
 	RefineFlattenInto
@@ -353,13 +369,14 @@ kmeans_refine_finalfn(PG_FUNCTION_ARGS)
 
 /* ------------------------------------------------------------ kmeans_scan */
 
+/* a representative's hash and index, sorted to pick the sample */
 typedef struct HashIdx
 {
 	uint64		hash;
 	int			idx;
 } HashIdx;
 
-/* qsort order: hash, then index */
+/* qsort order of ScanSample's entries: hash, then index (a total order). */
 static int
 HashIdxCmp(const void *a, const void *b)
 {
@@ -413,7 +430,7 @@ ScanSample(const CrmSketch *s, int *ns)
  */
 static void
 ScanLabelSample(const CrmSketch *s, const CrmModel *m, const int *pick, int ns,
-				  double *y, double *w, int *labels)
+				double *y, double *w, int *labels)
 {
 	int			d = s->dims;
 	int			i;
@@ -434,7 +451,12 @@ ScanLabelSample(const CrmSketch *s, const CrmModel *m, const int *pick, int ns,
 	}
 }
 
-/* crm.kmeans_scan: SSE and silhouette for every k in kmin..kmax. */
+/*
+ * crm.kmeans_scan: for every k in kmin..kmax, k-means on the sketch (its own
+ * options) and the mean silhouette of a fixed sample of its representatives
+ * in the model's space, to choose k. Stops with a NOTICE at the first k that
+ * finds fewer clusters than asked.
+ */
 PG_FUNCTION_INFO_V1(kmeans_scan);
 Datum
 kmeans_scan(PG_FUNCTION_ARGS)

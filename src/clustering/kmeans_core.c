@@ -3,6 +3,27 @@
  *	  Weighted k-means: greedy k-means++ seeding, Lloyd iterations with
  *	  Hamerly's bounds, restarts; clustering a sketch into a model.
  *
+ * Each point carries a weight (a sketch representative stands for that many
+ * rows), and every step below is the weighted form of the textbook one, as
+ * in scikit-learn's KMeans with sample_weight, whose choices it follows
+ * where the papers leave one open (greedy seeding, the tolerance, moving an
+ * empty cluster), so results can be compared with it:
+ *
+ *   - seeding: k-means++, D^2 sampling (Arthur and Vassilvitskii,
+ *     "k-means++: the advantages of careful seeding", SODA 2007), in its
+ *     greedy form (SeedPlusPlus);
+ *   - iterations: Lloyd's algorithm (Lloyd, "Least squares quantization in
+ *     PCM", IEEE Trans. Inf. Theory 28(2), 1982), alternating assignment
+ *     and means until the centres stop moving (Lloyd);
+ *   - the assignment skips points whose label is proved by Hamerly's
+ *     bounds (Hamerly, "Making k-means even faster", SDM 2010), which
+ *     gives the labels plain Lloyd would, with far fewer distances;
+ *   - `restarts` runs from seeds derived from one seed, the lowest SSE
+ *     kept (crm_kmeans_run).
+ *
+ * Everything is deterministic: the random numbers come from xoshiro256**
+ * seeded by the options, and ties are broken by index.
+ *
  * Server-independent; loops call crm_check_interrupts().
  */
 #include <math.h>
@@ -11,7 +32,12 @@
 
 #include "kmeans_core.h"
 
-/* index i with cumulative weight crossing u (u in [0, total)) */
+/*
+ * The index whose cumulative weight w[i] (times d2[i] when given) first
+ * exceeds u, for u uniform in [0, total): a draw proportional to weight.
+ * Points of zero weight are never drawn; rounding at the end draws the last
+ * eligible point.
+ */
 static int
 PickWeighted(const double *w, const double *d2, int n, double u)
 {
@@ -37,14 +63,18 @@ PickWeighted(const double *w, const double *d2, int n, double u)
 }
 
 /*
- * Greedy k-means++ (Arthur & Vassilvitskii's D^2 sampling; at each step
- * 2 + ln k candidates are drawn and the one lowering the potential most is
- * kept, as scikit-learn does).  Returns the number of centres chosen: fewer
- * than k when every point already coincides with a centre.
+ * k-means++ seeding (Arthur and Vassilvitskii 2007): the first centre is a
+ * point drawn in proportion to its weight, each next one in proportion to
+ * weight times D^2, its squared distance to the nearest centre chosen so
+ * far, which makes the expected SSE O(log k) times the optimum. The greedy
+ * variant (suggested in the paper, and what scikit-learn runs) draws 2 + ln
+ * k candidates per step and keeps the one that lowers the potential sum w
+ * D^2 most. d2 holds D^2 per point. Returns the number of centres chosen:
+ * fewer than k when every point already coincides with a centre.
  */
 static int
 SeedPlusPlus(const double *y, const double *w, int n, int d, int k, CrmRng *rng,
-			  double *centers, double *d2, double *tmp)
+			 double *centers, double *d2, double *tmp)
 {
 	double		wtotal = 0.0;
 	int			ntrials = 2 + (int) log((double) k);
@@ -111,10 +141,14 @@ SeedPlusPlus(const double *y, const double *w, int n, int d, int k, CrmRng *rng,
 	return k;
 }
 
-/* nearest and second-nearest centre of point p */
+/*
+ * The nearest and second-nearest centre of point p: its label, the distance
+ * to the first (Hamerly's upper bound, exact here) and to the second (its
+ * lower bound).
+ */
 static inline void
 FullSearch(const double *p, const double *centers, int k, int d,
-			int *label, double *u, double *l)
+		   int *label, double *u, double *l)
 {
 	double		b1 = INFINITY,
 				b2 = INFINITY;
@@ -139,6 +173,7 @@ FullSearch(const double *p, const double *centers, int k, int d,
 	*l = sqrt(b2);
 }
 
+/* Scratch memory of one k-means run (see WorkAlloc). */
 typedef struct Work
 {
 	double	   *centers;
@@ -161,7 +196,7 @@ typedef struct Shift
 	int			argmax;			/* the centre that moved most */
 } Shift;
 
-/* Label every point with its nearest centre and set its bounds. */
+/* Label every point by a full search and reset its bounds (exact). */
 static void
 AssignAll(const double *y, int n, int d, int k, Work *wk)
 {
@@ -175,7 +210,10 @@ AssignAll(const double *y, int n, int d, int k, Work *wk)
 	}
 }
 
-/* The point farthest (weighted) from its centre. */
+/*
+ * The point farthest (weighted) from its centre: where an empty cluster
+ * moves, as scikit-learn relocates empty clusters.
+ */
 static int
 FarthestPoint(const double *y, const double *w, int n, int d, const Work *wk)
 {
@@ -198,9 +236,9 @@ FarthestPoint(const double *y, const double *w, int n, int d, const Work *wk)
 }
 
 /*
- * M step: the centres move to the weighted means of their points; sh and
- * wk->delta record how far.  Returns whether an empty cluster was
- * relocated.
+ * Lloyd's update step: each centre moves to the weighted mean of its points;
+ * sh and wk->delta record how far, for the bounds. Returns whether an empty
+ * cluster was relocated.
  */
 static bool
 MoveCenters(const double *y, const double *w, int n, int d, int k, Work *wk, Shift *sh)
@@ -261,9 +299,11 @@ MoveCenters(const double *y, const double *w, int n, int d, int k, Work *wk, Shi
 }
 
 /*
- * The bounds follow the centres: each upper bound grows by its centre's
- * move, each lower bound shrinks by the largest move of another centre;
- * half[c] is half the distance from centre c to its nearest other centre.
+ * Hamerly's bound update after the centres moved: a point's upper bound (on
+ * the distance to its own centre) grows by that centre's move, its lower
+ * bound (on the distance to any other) shrinks by the largest move of
+ * another centre; half[c] is half the distance from centre c to its nearest
+ * other centre, below which no point of c can be closer to another centre.
  */
 static void
 UpdateBounds(int n, int d, int k, Work *wk, const Shift *sh)
@@ -296,8 +336,11 @@ UpdateBounds(int n, int d, int k, Work *wk, const Shift *sh)
 }
 
 /*
- * E step, skipping points whose bounds prove the label; returns how many
- * labels changed.
+ * Lloyd's assignment step with Hamerly's test (Hamerly 2010): a point keeps
+ * its label without computing any distance when its upper bound is below
+ * max(half[label], lower bound); else the upper bound is made exact and
+ * tested again, and only then are all k centres searched. The labels are
+ * those a full search would give. Returns how many changed.
  */
 static int
 HamerlyAssign(const double *y, int n, int d, int k, Work *wk)
@@ -324,7 +367,14 @@ HamerlyAssign(const double *y, int n, int d, int k, Work *wk)
 	return changed;
 }
 
-/* Lloyd with Hamerly's bounds; returns the iterations done */
+/*
+ * Lloyd's algorithm (Lloyd 1982) with Hamerly's bounds: from the seeded
+ * centres, alternate the means of the current labels (MoveCenters) and the
+ * assignment (HamerlyAssign) until no label changes, the centres move less
+ * than tol_abs in total (squared), or max_iter iterations. A relocated empty
+ * cluster invalidates the bounds, so that step searches every point again.
+ * Returns the iterations done.
+ */
 static int
 Lloyd(const double *y, const double *w, int n, int d, int k, int max_iter,
 	  double tol_abs, Work *wk)
@@ -352,7 +402,11 @@ Lloyd(const double *y, const double *w, int n, int d, int k, int max_iter,
 	return max_iter;
 }
 
-/* scikit-learn's tolerance: tol times the mean per-dimension variance */
+/*
+ * scikit-learn's convergence threshold: tol times the mean over dimensions
+ * of the (weighted) variance of the points, so that tol does not depend on
+ * the units of the data.
+ */
 static double
 AbsoluteTolerance(const double *y, const double *w, int n, int d, double tol)
 {
@@ -383,7 +437,10 @@ AbsoluteTolerance(const double *y, const double *w, int n, int d, double tol)
 	return tol * tol_abs / d;
 }
 
-/* Scratch memory of one k-means run, for n points, k centres, d dimensions. */
+/*
+ * Allocate the scratch memory of one k-means run (n points, k centres, d
+ * dimensions).
+ */
 static void
 WorkAlloc(Work *wk, int n, int d, int k)
 {
@@ -454,6 +511,12 @@ ClusterTotals(const double *y, const double *w, int n, int d, int k, CrmKmeansRe
 	}
 }
 
+/*
+ * Weighted k-means with restarts (see kmeans_core.h): each restart seeds
+ * from its own stream (the seed plus r times the golden-ratio constant),
+ * runs Lloyd, labels every point exactly; the lowest SSE wins (the first on
+ * ties).
+ */
 bool
 crm_kmeans_run(const double *y, const double *w, int n, int d, int k,
 			   uint64_t seed, int restarts, int max_iter, double tol,
@@ -506,7 +569,7 @@ crm_kmeans_run(const double *y, const double *w, int n, int d, int k,
 /* Run k-means on y, scaled up first when it is tiny (see crm_tiny_exponent). */
 static bool
 KmeansScaled(double *y, const double *w, int n, int d, int k, const CrmClusterOptions *o,
-			  CrmKmeansResult *res, CrmError *err)
+			 CrmKmeansResult *res, CrmError *err)
 {
 	size_t		count = (size_t) n * d;
 	int			e = crm_tiny_exponent(y, count);
@@ -564,7 +627,7 @@ ModelScaling(const CrmSketch *s, const CrmClusterOptions *o, double *center, dou
 /* The representatives as weighted points y (n x d) in the model's space. */
 static void
 ScaledPoints(const CrmSketch *s, const double *center, const double *factor,
-			  double *y, double *w)
+			 double *y, double *w)
 {
 	int			d = s->dims;
 	int			stride = d + 2;
@@ -585,13 +648,15 @@ ScaledPoints(const CrmSketch *s, const double *center, const double *factor,
 }
 
 /*
- * The scatter inside representatives: total scatter (exact, from the
- * statistics) minus the scatter between representatives, per dimension;
+ * The scatter inside the representatives, which clustering them cannot see:
+ * by the decomposition of the sum of squares (Huygens-Koenig: total = within
+ * + between groups), per dimension the total scatter of the rows, exact from
+ * the sketch's sums, minus the scatter between the weighted representatives.
  * 0 for a sketch that was never reduced.
  */
 static double
 InternalScatter(const CrmSketch *s, const CrmClusterOptions *o, const double *factor,
-				 const double *y, const double *w)
+				const double *y, const double *w)
 {
 	const double *st = crm_sketch_stats(s);
 	int			d = s->dims;
@@ -637,7 +702,7 @@ InternalScatter(const CrmSketch *s, const CrmClusterOptions *o, const double *fa
  */
 static CrmModel *
 ResultModel(const CrmSketch *s, const CrmClusterOptions *o, const double *center,
-			 const double *factor, const CrmKmeansResult *res, double internal)
+			const double *factor, const CrmKmeansResult *res, double internal)
 {
 	int			d = s->dims;
 	int			stride = d + 2;
@@ -681,6 +746,12 @@ ResultModel(const CrmSketch *s, const CrmClusterOptions *o, const double *center
 	return m;
 }
 
+/*
+ * Cluster a sketch into a model: the representatives, scaled as the options
+ * say, are clustered as weighted points, and each cluster's SSE adds the
+ * scatter inside its representatives, so that sizes and SSE describe the
+ * rows, not the representatives.
+ */
 CrmModel *
 crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
 				  int *k_found, CrmError *err)

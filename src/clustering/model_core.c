@@ -179,6 +179,7 @@ crm_model_nearest(const CrmModel *m, const double *y, double *dist2)
 	return best;
 }
 
+/* the model ClusterCmp orders (qsort has no context argument) */
 static const CrmModel *sort_model;
 
 /* qsort order of cluster indexes: weight descending, then centroid */
@@ -807,7 +808,11 @@ crm_refine_start(const CrmModel *m)
 	return acc;
 }
 
-/* One checked row into the accumulator of its nearest cluster. */
+/*
+ * One checked row into the accumulator of its nearest cluster: the row's
+ * scaled coordinates into the cluster's sum, one to its count, its squared
+ * distance to the (old) centroid to its SSE.
+ */
 bool
 crm_refine_add(CrmModel *acc, const double *x, double *y, CrmError *err)
 {
@@ -872,7 +877,14 @@ crm_refine_combine(CrmModel *acc, const CrmModel *other, CrmError *err)
 	return true;
 }
 
-/* The refined model: centroids at the means, exact sizes and SSE. */
+/*
+ * The refined model: one exact step of Lloyd's algorithm (Lloyd 1982) over
+ * all the rows the accumulator saw. Each centroid moves to the mean of its
+ * rows, and each cluster's SSE around the new mean follows from the SSE
+ * around the old centroid by the parallel axis theorem (Huygens-Steiner):
+ * sum |x - m'|^2 = sum |x - m|^2 - w |m' - m|^2. Sizes and SSE are exact,
+ * and repeating the step converges to exact Lloyd.
+ */
 CrmModel *
 crm_refine_finish(const CrmModel *acc, CrmError *err)
 {

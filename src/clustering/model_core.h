@@ -57,6 +57,7 @@ typedef struct CrmModel
 
 #define CRM_MODEL_HDRSZ sizeof(CrmModel)
 
+/* bytes of a model of k clusters and dims features (and its accumulator) */
 static inline size_t
 crm_model_size(int k, int dims, bool pending)
 {
@@ -67,35 +68,58 @@ crm_model_size(int k, int dims, bool pending)
 	return CRM_MODEL_HDRSZ + n * sizeof(double);
 }
 
-static inline double *crm_model_center(const CrmModel *m)
+/* center[dims]: y = (x - center) * factor (non-atan scalings) */
+static inline double *
+crm_model_center(const CrmModel *m)
 {
 	return (double *) ((char *) m + CRM_MODEL_HDRSZ);
 }
-static inline double *crm_model_factor(const CrmModel *m)
+
+/* factor[dims] */
+static inline double *
+crm_model_factor(const CrmModel *m)
 {
 	return crm_model_center(m) + m->dims;
 }
-static inline double *crm_model_centroids(const CrmModel *m)
+
+/* centroids[k][dims], in the scaled space */
+static inline double *
+crm_model_centroids(const CrmModel *m)
 {
 	return crm_model_factor(m) + m->dims;
 }
-static inline double *crm_model_weight(const CrmModel *m)
+
+/* weight[k]: rows per cluster */
+static inline double *
+crm_model_weight(const CrmModel *m)
 {
 	return crm_model_centroids(m) + (size_t) m->k * m->dims;
 }
-static inline double *crm_model_sse(const CrmModel *m)
+
+/* sse[k]: within-cluster sum of squares, scaled space */
+static inline double *
+crm_model_sse(const CrmModel *m)
 {
 	return crm_model_weight(m) + m->k;
 }
-static inline double *crm_model_acc_sum(const CrmModel *m)
+
+/* the accumulator's acc_sum[k][dims] (CRM_MODEL_PENDING only) */
+static inline double *
+crm_model_acc_sum(const CrmModel *m)
 {
 	return crm_model_sse(m) + m->k;
 }
-static inline double *crm_model_acc_w(const CrmModel *m)
+
+/* the accumulator's acc_w[k]: rows per cluster */
+static inline double *
+crm_model_acc_w(const CrmModel *m)
 {
 	return crm_model_acc_sum(m) + (size_t) m->k * m->dims;
 }
-static inline double *crm_model_acc_sse(const CrmModel *m)
+
+/* the accumulator's acc_sse[k]: squared distances to the old centroids */
+static inline double *
+crm_model_acc_sse(const CrmModel *m)
 {
 	return crm_model_acc_w(m) + m->k;
 }

@@ -127,7 +127,10 @@ HashOf(const CrmSilhouette *s, int i)
 	return crm_silhouette_entries(s)[(size_t) i * ((size_t) s->dims + 2)];
 }
 
-/* Restore the max-heap below position pos (n entries in the heap). */
+/*
+ * Restore the max-heap by hash below position pos (n entries): the binary
+ * heap of Williams ("Algorithm 232: Heapsort", CACM 7(6), 1964).
+ */
 static void
 SiftDown(const CrmSilhouette *s, int *heap, int n, int pos)
 {
@@ -175,9 +178,12 @@ Wants(const CrmSilhouette *s, const int *heap, double hash)
 }
 
 /*
- * Put one entry into the sample if its hash is low enough: appended while
- * there is room (the heap is built when the sample fills), else in place of
- * the largest hash, O(log s).
+ * Put one entry into the sample if its hash is low enough: the bottom-s
+ * sample by hash (Cohen and Kaplan, "Summarizing data using bottom-k
+ * sketches", PODC 2007), which keeps the s smallest hashes of all rows
+ * offered, so it is the same whatever the order of rows or of combines.
+ * Appended while there is room (the heap is built when the sample fills),
+ * else in place of the largest hash, O(log s).
  */
 static void
 Offer(CrmSilhouette *s, int *heap, const double *entry)
@@ -250,6 +256,7 @@ crm_silhouette_combine(CrmSilhouette *a, int *heap, const CrmSilhouette *b, CrmE
 	return true;
 }
 
+/* the state EntryCmp orders (qsort has no context argument) */
 static const CrmSilhouette *sort_state;
 
 /* qsort order of entry indexes: by hash, then by the entry's numbers */
@@ -310,10 +317,20 @@ crm_silhouette_value(const CrmSilhouette *s)
 	return v;
 }
 
-/* The mean silhouette itself (crm_silhouette_weighted). */
+/*
+ * The silhouette (Rousseeuw, "Silhouettes: a graphical aid to the
+ * interpretation and validation of cluster analysis", J. Comput. Appl. Math.
+ * 20, 1987), weighted: for point i in cluster A, a(i) is its mean distance
+ * to the other points of A, b(i) the smallest mean distance to the points of
+ * another cluster, s(i) = (b - a) / max(a, b), and a singleton cluster
+ * scores 0, as in the paper. Weights count points: a representative of w
+ * rows stands for w points at its place, the other w - 1 at distance 0.
+ * Returns the weighted mean of s(i), NaN with fewer than two non-empty
+ * clusters. O(n^2 d): n is a sample of at most 2,000.
+ */
 static double
 SilhouettePlain(const double *y, const double *w, const int *labels,
-				 int n, int d, int k)
+				int n, int d, int k)
 {
 	double	   *dsum = crm_core_alloc(sizeof(double) * k);
 	double	   *wsum = crm_core_alloc(sizeof(double) * k);

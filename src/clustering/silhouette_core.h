@@ -45,12 +45,14 @@ typedef struct CrmSilhouette
 
 #define CRM_SILHOUETTE_HDRSZ sizeof(CrmSilhouette)
 
+/* bytes of a state of dims features holding used entries */
 static inline size_t
 crm_silhouette_size(int dims, int used)
 {
 	return CRM_SILHOUETTE_HDRSZ + sizeof(double) * (size_t) used * ((size_t) dims + 2);
 }
 
+/* the entries: used blocks of (hash, label, y[dims]) */
 static inline double *
 crm_silhouette_entries(const CrmSilhouette *s)
 {

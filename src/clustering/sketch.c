@@ -45,10 +45,12 @@
 #include "validate.h"
 #include "wire_core.h"
 
+/* representatives the buffer of a new state holds (it doubles from there) */
 #define INITIAL_REPS 1024
 
 /* ------------------------------------------------------------ expanded */
 
+/* The transition state while aggregating: our expanded object. */
 typedef struct SketchEOH
 {
 	ExpandedObjectHeader hdr;
@@ -56,6 +58,7 @@ typedef struct SketchEOH
 	int			alloc;			/* representatives the buffer holds */
 } SketchEOH;
 
+/* Flat size of our state: the representatives in use, not the buffer. */
 static Size
 SketchGetFlatSize(ExpandedObjectHeader *eohptr)
 {
@@ -83,6 +86,7 @@ SketchFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_siz
 	SketchCheck((const CrmSketch *) result);
 }
 
+/* its methods; their address identifies our objects (see SketchOwn) */
 static const ExpandedObjectMethods sketch_methods = {
 	SketchGetFlatSize,
 	SketchFlattenInto
@@ -199,6 +203,10 @@ SketchMakeRoom(SketchEOH *e)
 	return true;
 }
 
+/*
+ * A valid flat sketch from an argument (detoasted, flattened if expanded):
+ * crm_sketch_check at its size, as the input functions check, or its error.
+ */
 CrmSketch *
 cluster_sketch_arg(Datum d)
 {
@@ -238,6 +246,10 @@ CheckSketchKind(const CrmSketch *s, int k, const char *name)
 
 /* ------------------------------------------------------------ type I/O */
 
+/*
+ * Set the varlena size of a sketch the core built (its representatives in
+ * use).
+ */
 static CrmSketch *
 SketchFinish(CrmSketch *s)
 {
@@ -322,7 +334,12 @@ cluster_sketch_recv(PG_FUNCTION_ARGS)
 
 /* ------------------------------------------------------------ aggregates */
 
-/* shared by crm.sketch(features, options) and crm.kmeans(features, k, options) */
+/*
+ * The transition of crm.sketch (k = 0, options in argument 2) and crm.kmeans
+ * (k >= 1, options in argument 3): the first row makes the state from the
+ * options, later rows must match its kind and dimensions; each row goes into
+ * the sketch in place, after a reduction when the buffer is full.
+ */
 Datum
 cluster_sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const char *name)
 {
@@ -363,6 +380,7 @@ cluster_sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const cha
 	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 }
 
+/* Transition of crm.sketch(features [, options]). */
 PG_FUNCTION_INFO_V1(sketch_transfn);
 Datum
 sketch_transfn(PG_FUNCTION_ARGS)
@@ -370,7 +388,12 @@ sketch_transfn(PG_FUNCTION_ARGS)
 	return cluster_sketch_transition(fcinfo, 0, 2, "crm.sketch");
 }
 
-/* crm.merge's transition function and the combine function of all three */
+/*
+ * crm.merge's transition and the combine function of crm.sketch, crm.kmeans
+ * and crm.merge: the second sketch (validated) is merged into the first,
+ * statistics first, then its representatives, reducing whenever the buffer
+ * is full.
+ */
 PG_FUNCTION_INFO_V1(sketch_combinefn);
 Datum
 sketch_combinefn(PG_FUNCTION_ARGS)
@@ -443,13 +466,16 @@ SketchFlatChecked(Datum d)
 	return flat;
 }
 
+/*
+ * Final function of crm.sketch and crm.merge: the flat, checked sketch (a
+ * merge of k-means states keeps their k).
+ */
 PG_FUNCTION_INFO_V1(sketch_finalfn);
 Datum
 sketch_finalfn(PG_FUNCTION_ARGS)
 {
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	/* crm.merge of kmeans states keeps k; a plain sketch has k = 0 */
 	PG_RETURN_POINTER(SketchFlatChecked(PG_GETARG_DATUM(0)));
 }
 
@@ -478,7 +504,7 @@ cluster_sketch_eq(PG_FUNCTION_ARGS)
 									   PG_DETOAST_DATUM(PG_GETARG_DATUM(1))));
 }
 
-/* small accessors */
+/* crm.sketch_rows: the rows a sketch summarises. */
 PG_FUNCTION_INFO_V1(sketch_rows);
 Datum
 sketch_rows(PG_FUNCTION_ARGS)
@@ -486,6 +512,7 @@ sketch_rows(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(cluster_sketch_arg(PG_GETARG_DATUM(0))->rows);
 }
 
+/* crm.sketch_representatives: the representatives a sketch holds. */
 PG_FUNCTION_INFO_V1(sketch_representatives);
 Datum
 sketch_representatives(PG_FUNCTION_ARGS)

@@ -61,6 +61,7 @@
 /* bytes of the binary form before the doubles */
 #define BINARY_HEADER_SIZE (1 + 2 + 4 * 3 + 8 + 4 * 4 + 8 + 8 + 8)
 
+/* the statistics' names in messages, in CRM_ST_ order */
 static const char *const stat_names[CRM_ST_COUNT] = {
 	"shift", "sum", "sum of squares", "min", "max", "sketch-space sum",
 	"sketch-space sum of squares"
@@ -129,6 +130,12 @@ ScatterPerRow(const CrmSketch *s)
 	return b;
 }
 
+/*
+ * The representatives a budget of budget_kb holds for dims features: what is
+ * left after the header and statistics, divided by each representative's
+ * bytes plus the scratch the reduction needs for it (at most 100 million); 0
+ * when that is below CRM_SKETCH_MIN_CAPACITY.
+ */
 int
 crm_sketch_capacity(int dims, int budget_kb)
 {
@@ -143,6 +150,7 @@ crm_sketch_capacity(int dims, int budget_kb)
 	return (int) cap;
 }
 
+/* The capacity of a new sketch, or 0 and the error (see sketch_core.h). */
 int
 crm_sketch_check_budget(int dims, int budget_kb, CrmError *err)
 {
@@ -159,6 +167,7 @@ crm_sketch_check_budget(int dims, int budget_kb, CrmError *err)
 	return capacity;
 }
 
+/* An empty sketch in a zeroed buffer: header, options, zero statistics. */
 void
 crm_sketch_init(CrmSketch *s, int dims, const CrmClusterOptions *o, int k)
 {
@@ -173,6 +182,10 @@ crm_sketch_init(CrmSketch *s, int dims, const CrmClusterOptions *o, int k)
 	memset(crm_sketch_stats(s), 0, sizeof(double) * (size_t) dims * CRM_ST_COUNT);
 }
 
+/*
+ * A row as it enters the sketch: 2/pi atan(x / atan_scale) under atan, else
+ * x.
+ */
 void
 crm_sketch_transform(const CrmSketch *s, const double *x, double *out)
 {
@@ -269,7 +282,16 @@ crm_sketch_mergeable(const CrmSketch *a, const CrmSketch *b, CrmError *err)
 	return false;
 }
 
-/* Merge src's statistics into dst's, clamped like every change. */
+/*
+ * Merge src's statistics into dst's. Each side's sums are of x - shift for
+ * its own shift; src's are re-centred on dst's shift with the pairwise
+ * update of Chan, Golub and LeVeque ("Updating formulae and a pairwise
+ * algorithm for computing sample variances", Stanford CS-79-773, 1979): with
+ * delta = shift_b - shift_a, sum_a += sum_b + n_b delta and sumsq_a +=
+ * sumsq_b + 2 delta sum_b + n_b delta^2. Shifted sums keep the variance free
+ * of the cancellation a raw sum of squares suffers. Clamped like every
+ * change.
+ */
 void
 crm_sketch_merge_stats(CrmSketch *dst, const CrmSketch *src)
 {
@@ -309,6 +331,7 @@ crm_sketch_merge_stats(CrmSketch *dst, const CrmSketch *src)
 	dst->rows = rows;
 }
 
+/* The mean of dimension j in original units (0 for no rows). */
 double
 crm_sketch_mean(const CrmSketch *s, int j)
 {
@@ -319,6 +342,10 @@ crm_sketch_mean(const CrmSketch *s, int j)
 	return t[CRM_ST_SHIFT] + t[CRM_ST_SUM] / (double) s->rows;
 }
 
+/*
+ * The population variance of dimension j in original units, from the shifted
+ * sums (0 for no rows; rounding below 0 is 0).
+ */
 double
 crm_sketch_var(const CrmSketch *s, int j)
 {
@@ -374,6 +401,7 @@ crm_sketch_metric(const CrmSketch *s, double *g)
 
 /* ------------------------------------------------------------ reduction */
 
+/* A candidate merge: two representatives (a < b) and their Ward cost. */
 typedef struct Pair
 {
 	double		cost;
@@ -388,7 +416,10 @@ KeyBefore(const double *keys, const int32_t *idx, int a, int b)
 	return keys[a] < keys[b] || (keys[a] == keys[b] && idx[a] < idx[b]);
 }
 
-/* Sift element at of the heap keys/idx[base, base + n) down (max-heap). */
+/*
+ * Sift element at of the max-heap keys/idx[base, base + n) down, in (key,
+ * index) order (Williams' binary heap, see SortRange).
+ */
 static void
 SiftDown(double *keys, int32_t *idx, int base, int at, int n)
 {
@@ -415,9 +446,9 @@ SiftDown(double *keys, int32_t *idx, int base, int at, int n)
 }
 
 /*
- * Heapsort keys[lo, hi) and idx[lo, hi) together in (key, index) order:
- * O(n log n) whatever the order, in place, deterministic.  The fallback of
- * SelectMedian.
+ * Heapsort (Williams, "Algorithm 232: Heapsort", CACM 7(6), 1964) of
+ * keys[lo, hi) and idx[lo, hi) together in (key, index) order: O(n log n)
+ * whatever the order, in place, deterministic. The fallback of SelectMedian.
  */
 static void
 SortRange(int32_t *idx, double *keys, int lo, int hi)
@@ -448,17 +479,20 @@ SortRange(int32_t *idx, double *keys, int lo, int hi)
 
 /*
  * Partially order idx[lo, hi) so that idx[mid] holds the median of dimension
- * j.  The keys are gathered into a contiguous array first (one random access
- * per representative), and the selection then swaps keys and indexes
- * together in cache-friendly passes.  Median-of-three quickselect is linear
- * on any order seen in practice, but an order crafted against it (a hostile
- * state) would make it quadratic: after 8 n elements of partitioning the
- * rest of the range is heapsorted instead (SortRange), so the selection
- * stays O(n log n) whatever the order.
+ * j: Hoare's selection ("Algorithm 65: FIND", CACM 4(7), 1961) with a
+ * median-of-three pivot and a three-way partition (runs of equal keys end it
+ * at once). The keys are gathered into a contiguous array first (one random
+ * access per representative), and the selection then swaps keys and indexes
+ * together in cache-friendly passes. Quickselect is linear on any order seen
+ * in practice, but an order crafted against it (a hostile state) would make
+ * it quadratic: after 8 n elements of partitioning the rest of the range is
+ * heapsorted instead (SortRange), as introselect does (Musser,
+ * "Introspective sorting and selection algorithms", Softw. Pract. Exper.
+ * 27(8), 1997), so the selection stays O(n log n) whatever the order.
  */
 static double
 SelectMedian(int32_t *idx, double *keys, int lo, int hi, int mid,
-			  const double *reps, int stride, int j)
+			 const double *reps, int stride, int j)
 {
 	int			i;
 	int64_t		work = 0;
@@ -524,9 +558,12 @@ SelectMedian(int32_t *idx, double *keys, int lo, int hi, int mid,
 }
 
 /*
- * Sort pairs by cost (all >= 0, so the IEEE bit patterns order like the
- * values): LSD radix sort on 16-bit digits, stable, so equal costs keep the
- * deterministic order the pairs were generated in.
+ * Sort pairs by cost: a least-significant-digit radix sort (Knuth, TAOCP
+ * vol. 3, 5.2.5) on the 64-bit IEEE patterns of the costs in four 16-bit
+ * digits. The costs are >= 0, so their bit patterns order like their values.
+ * Each pass is a stable counting sort, so equal costs keep the deterministic
+ * order the pairs were generated in; a digit every pair shares is skipped.
+ * O(n) per pass, where a comparison sort would be O(n log n).
  */
 static void
 SortPairs(Pair *pairs, Pair *tmp, int n, uint32_t *count)
@@ -581,9 +618,12 @@ SortPairs(Pair *pairs, Pair *tmp, int n, uint32_t *count)
 }
 
 /*
- * Ward's merge cost w1 w2 / (w1 + w2) |x1 - x2|^2 in the metric g; with sg
- * (tiny spreads, see TinyScale) the differences are first multiplied by
- * sg[j] = sqrt(g[j]) 2^k, so the cost comes out 2^2k times larger.
+ * Ward's merge cost (Ward, "Hierarchical grouping to optimize an objective
+ * function", JASA 58(301), 1963): merging clusters of weights w1, w2 and
+ * means x1, x2 raises the total within-cluster SSE by exactly w1 w2 / (w1 +
+ * w2) |x1 - x2|^2, here in the metric g. With sg (tiny spreads, see
+ * TinyScale) the differences are first multiplied by sg[j] = sqrt(g[j]) 2^k,
+ * so the cost comes out 2^2k times larger.
  */
 static inline double
 WardCost(const double *a, const double *b, const double *g, const double *sg, int d)
@@ -616,7 +656,7 @@ WardCost(const double *a, const double *b, const double *g, const double *sg, in
  */
 static inline double
 MergedCoordinate(double a, double wa, double b, double wb, double wsum,
-				  const double *range, int d, int j)
+				 const double *range, int d, int j)
 {
 	return ClampTo((wa * a + wb * b) / wsum, range[j], range[d + j]);
 }
@@ -769,12 +809,16 @@ WidestSide(const double *box, const double *g, const double *sg, int d)
 }
 
 /*
- * The leaves of a k-d tree over the representatives, into sc->leaves as
- * (lo, hi) ranges of sc->idx; returns their number.  The tree is built by
- * median cuts on the widest side of each cell (in the metric).  Cells are
- * tracked as boxes on a stack (frame f's box at boxes + f * 2d: mins, then
- * maxes) rather than measured, so each cut costs one selection pass.  Sets
- * sc->sg for the tiny-spread case (see TinyScale).
+ * The leaves of a k-d tree over the representatives (Bentley,
+ * "Multidimensional binary search trees used for associative searching",
+ * CACM 18(9), 1975), into sc->leaves as (lo, hi) ranges of sc->idx; returns
+ * their number. Each cell is cut at the median of its widest side in the
+ * metric, so the leaves hold 8 to 16 representatives that are near one
+ * another, and the cheapest partner of each is looked for in its leaf only:
+ * O(n log n) for the tree and O(n) for the pairs, where all pairs would be
+ * O(n^2). Cells are tracked as boxes on a stack (frame f's box at boxes + f
+ * * 2d: mins, then maxes) rather than measured, so each cut costs one
+ * selection pass. Sets sc->sg for the tiny-spread case (see TinyScale).
  */
 static int
 BuildLeaves(CrmSketch *s, Scratch *sc)
@@ -1082,6 +1126,18 @@ MergeInOrder(CrmSketch *s, int target, double qrow, const double *range)
 	s->flags |= CRM_SKETCH_REDUCED;
 }
 
+/*
+ * Reduce the sketch to at most target representatives by greedy merging with
+ * Ward's criterion, as agglomerative clustering (Ward 1963) does one merge
+ * at a time, but in bulk: each pass builds a k-d tree over the
+ * representatives, pairs each with its cheapest partner in its leaf, and
+ * merges the cheaper two thirds of the pairs, cheapest first, each
+ * representative once (ReducePass). A merge keeps weights, means and scatter
+ * exact (the scatter grows by the Ward cost), so the statistics of the rows
+ * survive any number of reductions; only their grouping is approximated.
+ * Scratch memory stays within CRM_SKETCH_SCRATCH_PER_REP bytes per
+ * representative.
+ */
 void
 crm_sketch_reduce(CrmSketch *s, int target)
 {
@@ -1309,6 +1365,11 @@ CheckReps(const CrmSketch *s, CrmError *err)
 	return true;
 }
 
+/*
+ * The one validation of a sketch (see sketch_core.h): the header, the
+ * options, the capacity and size, then every statistic and representative
+ * against the invariants at the top of this file.
+ */
 bool
 crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err)
 {
@@ -1374,6 +1435,7 @@ crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err)
 
 /* ------------------------------------------------------------ text form */
 
+/* The options as the JSON members of the text form, in their fixed order. */
 static void
 PrintOptions(CrmOut *b, const CrmClusterOptions *o)
 {
@@ -1396,6 +1458,10 @@ PrintOptions(CrmOut *b, const CrmClusterOptions *o)
 	crm_json_write_double(b, o->tol);
 }
 
+/*
+ * The readable JSON text form: keys in a fixed order, shortest round-trip
+ * numbers.
+ */
 char *
 crm_sketch_print(const CrmSketch *s)
 {
@@ -1453,6 +1519,10 @@ JsonOptionInt(CrmJson *j, const char *name, int32_t *out)
 	return true;
 }
 
+/*
+ * The options of the JSON text form, in their fixed order; each integer
+ * within its limits, then the whole set checked like any options.
+ */
 static bool
 JsonOptions(CrmJson *j, CrmClusterOptions *o)
 {
@@ -1484,6 +1554,12 @@ JsonOptions(CrmJson *j, CrmClusterOptions *o)
 	return crm_cluster_options_check(o, j->err);
 }
 
+/*
+ * Read the JSON text form: the header and options (checked before anything
+ * is allocated for the representatives), the statistics, then the
+ * representatives into a buffer that doubles up to the capacity; the result
+ * passes crm_sketch_check or NULL is returned with the error.
+ */
 CrmSketch *
 crm_sketch_parse(const char *str, CrmError *err)
 {

@@ -7,12 +7,18 @@
  * rows seen, where w is the number of rows a representative stands for, x
  * their mean and q their internal scatter (sum of squared distances to x,
  * in the metric in force when they were merged), plus exact per-dimension
- * statistics (count, shifted sum and sum of squares, min, max).  When the
+ * statistics (count, shifted sum and sum of squares, min, max).  A
+ * representative is BIRCH's clustering feature (Zhang, Ramakrishnan and
+ * Livny, "BIRCH: an efficient data clustering method for very large
+ * databases", SIGMOD 1996) in the form (count, mean, scatter).  When the
  * representatives fill the capacity the budget allows, the cheapest pairs
- * (by Ward's merge cost w1 w2 / (w1 + w2) |x1 - x2|^2) are merged until 70%
- * of the capacity is in use: first and second moments are preserved exactly
- * by every merge, so sums, the total scatter and every centroid computed
- * from representatives stay exact aggregates of the rows.
+ * (by Ward's merge cost w1 w2 / (w1 + w2) |x1 - x2|^2, Ward 1963) are
+ * merged until half of the capacity is in use: first and second moments
+ * are preserved exactly by every merge, so sums, the total scatter and
+ * every centroid computed from representatives stay exact aggregates of
+ * the rows.  Sketches of the same options merge by pooling their
+ * representatives and statistics, so a sketch of a union is the merge of
+ * the sketches of its parts (crm.merge, parallel and distributed plans).
  */
 #ifndef CRM_SKETCH_CORE_H
 #define CRM_SKETCH_CORE_H
@@ -67,18 +73,21 @@ typedef struct CrmSketch
 
 #define CRM_SKETCH_HDRSZ	sizeof(CrmSketch)
 
+/* the statistics: dims blocks of CRM_ST_COUNT doubles */
 static inline double *
 crm_sketch_stats(const CrmSketch *s)
 {
 	return (double *) ((char *) s + CRM_SKETCH_HDRSZ);
 }
 
+/* the representatives: nreps blocks of (w, q, x[dims]) */
 static inline double *
 crm_sketch_reps(const CrmSketch *s)
 {
 	return crm_sketch_stats(s) + (size_t) s->dims * CRM_ST_COUNT;
 }
 
+/* bytes of a sketch of dims features holding nreps representatives */
 static inline size_t
 crm_sketch_size(int dims, int nreps)
 {
