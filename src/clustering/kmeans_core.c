@@ -74,7 +74,7 @@ PickWeighted(const double *w, const double *d2, int n, double u)
  */
 static int
 SeedPlusPlus(const double *y, const double *w, int n, int d, int k, CrmRng *rng,
-			 double *centers, double *d2, double *tmp)
+			 double *centers, double *d2)
 {
 	double		wtotal = 0.0;
 	int			ntrials = 2 + (int) log((double) k);
@@ -137,7 +137,6 @@ SeedPlusPlus(const double *y, const double *w, int n, int d, int k, CrmRng *rng,
 				d2[i] = e;
 		}
 	}
-	(void) tmp;
 	return k;
 }
 
@@ -548,7 +547,7 @@ crm_kmeans_run(const double *y, const double *w, int n, int d, int k,
 		double		sse;
 
 		crm_rng_seed(&rng, seed + (uint64_t) r * UINT64_C(0x9E3779B97F4A7C15));
-		kk = SeedPlusPlus(y, w, n, d, k, &rng, wk.centers, wk.d2, NULL);
+		kk = SeedPlusPlus(y, w, n, d, k, &rng, wk.centers, wk.d2);
 		iters = Lloyd(y, w, n, d, kk, max_iter, tol_abs, &wk);
 		sse = FinalLabels(y, w, n, d, kk, &wk);
 		if (sse < best_sse)
