@@ -36,8 +36,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clustering_core.h"
 #include "fuzz_common.h"
+#include "model_core.h"
 #include "silhouette_core.h"
 #include "wire_core.h"
 

@@ -34,8 +34,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clustering_core.h"
 #include "fuzz_common.h"
+#include "kmeans_core.h"
+#include "sketch_core.h"
 #include "wire_core.h"
 
 #define OVERLAY_MARKER 0xB1
@@ -117,7 +118,7 @@ copy_with_room(const CrmSketch *s, int alloc)
 	return c;
 }
 
-/* Room for one more representative, as sketch.c's sketch_make_room. */
+/* Room for one more representative, as sketch.c's SketchMakeRoom. */
 static CrmSketch *
 make_room(CrmSketch *s, int *alloc)
 {
@@ -172,7 +173,7 @@ check_add(const CrmSketch *s, const uint8_t *data, size_t size)
 		c = make_room(c, &alloc);
 		if (!crm_sketch_add(c, x, &err))
 		{
-			FUZZ_ASSERT(err.kind == CRM_ERR_LIMIT && c->rows == CRM_SKETCH_MAX_ROWS);
+			FUZZ_ASSERT(err.kind == CRM_ERR_LIMIT && c->rows == CRM_MAX_ROWS);
 			break;
 		}
 		assert_valid(c, "adding a row");
@@ -197,7 +198,7 @@ check_merge(const CrmSketch *s)
 	if (!crm_sketch_mergeable(c, s, &err))
 	{
 		/* same dimensions, k and options: only the row count can refuse */
-		FUZZ_ASSERT(err.kind == CRM_ERR_LIMIT && 2 * s->rows > CRM_SKETCH_MAX_ROWS);
+		FUZZ_ASSERT(err.kind == CRM_ERR_LIMIT && 2 * s->rows > CRM_MAX_ROWS);
 		crm_core_free(c);
 		return;
 	}

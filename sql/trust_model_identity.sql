@@ -148,7 +148,7 @@ RESET plan_cache_mode;
 -- parameter: accepted for a, refused for b in the next execution, though
 -- the call site is the same
 CREATE AGGREGATE refine_from_a(crm.clusters, float8[]) (
-	SFUNC = crm.kmeans_refine_sfunc, STYPE = crm.clusters, FINALFUNC = crm.kmeans_refine_final,
+	SFUNC = crm.kmeans_refine_transfn, STYPE = crm.clusters, FINALFUNC = crm.kmeans_refine_finalfn,
 	INITCOND = '{"version":1,"k":3,"dims":2,"scale":"none","atan_scale":1,"rows":0,"iterations":0,"total_sse":0,"center":[0,0],"factor":[1,1],"weight":[0,0,0],"sse":[0,0,0],"centroids":[[0,0],[10,10],[20,0]],"pending":{"rows":0,"weight":[0,0,0],"sse":[0,0,0],"sum":[[0,0],[0,0],[0,0]]}}');
 SELECT crm_test.error_of($$SELECT name, (SELECT refine_from_a(im.m, f) FROM ip) FROM im WHERE name IN ('a', 'b') ORDER BY name$$);
 SELECT (SELECT refine_from_a(im.m, f) FROM ip) = :'ref_a'::crm.clusters AS initcond_ok FROM im WHERE name IN ('a', 'a2');

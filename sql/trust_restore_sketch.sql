@@ -50,7 +50,7 @@ SELECT crm.sketch_rows(s), s::text::crm.cluster_sketch OPERATOR(crm.=) s AS read
 FROM (SELECT crm.merge(s ORDER BY id) AS s FROM huge WHERE id IN (1, 3)) x;
 -- one row more than 2^53, through an aggregate continuing the merged sketch
 CREATE AGGREGATE continue_full(float8[]) (
-	SFUNC = crm.sketch_sfunc, STYPE = crm.cluster_sketch, FINALFUNC = crm.sketch_final,
+	SFUNC = crm.sketch_transfn, STYPE = crm.cluster_sketch, FINALFUNC = crm.sketch_finalfn,
 	INITCOND = '{"version":1,"dims":1,"k":0,"scale":"none","atan_scale":1,"budget_kb":64,"seed":42,"restarts":10,"max_iter":300,"tol":0.0001,"rows":9007199254740992,"reduced":true,"stats":[[-1e100,0,9.007199254740992e215,-1e100,1e100,0,0]],"reps":[[9007199254740992,0,0]]}'
 );
 SELECT crm_test.error_of($$SELECT continue_full(ARRAY[1.0::float8])$$);

@@ -25,25 +25,25 @@ SELECT crm.kmeans_refine(m, f) FROM tp, tm;
 --    past its end (heap overrun); an accumulator of another model used to be
 --    refined with rows assigned by the wrong centroids.
 CREATE AGGREGATE refine_plain(crm.clusters, float8[]) (
-	SFUNC = crm.kmeans_refine_sfunc, STYPE = crm.clusters, FINALFUNC = crm.kmeans_refine_final,
+	SFUNC = crm.kmeans_refine_transfn, STYPE = crm.clusters, FINALFUNC = crm.kmeans_refine_finalfn,
 	INITCOND = '{"version":1,"k":1,"dims":1,"scale":"none","atan_scale":1,"rows":0,"iterations":0,"total_sse":0,"center":[0],"factor":[1],"weight":[0],"sse":[0],"centroids":[[0]]}');
 CREATE AGGREGATE refine_plain_same(crm.clusters, float8[]) (
-	SFUNC = crm.kmeans_refine_sfunc, STYPE = crm.clusters, FINALFUNC = crm.kmeans_refine_final,
+	SFUNC = crm.kmeans_refine_transfn, STYPE = crm.clusters, FINALFUNC = crm.kmeans_refine_finalfn,
 	INITCOND = '{"version":1,"k":2,"dims":2,"scale":"none","atan_scale":1,"rows":0,"iterations":0,"total_sse":0,"center":[0,0],"factor":[1,1],"weight":[0,0],"sse":[0,0],"centroids":[[0,0],[10,10]]}');
 CREATE AGGREGATE refine_other(crm.clusters, float8[]) (
-	SFUNC = crm.kmeans_refine_sfunc, STYPE = crm.clusters, FINALFUNC = crm.kmeans_refine_final,
+	SFUNC = crm.kmeans_refine_transfn, STYPE = crm.clusters, FINALFUNC = crm.kmeans_refine_finalfn,
 	INITCOND = '{"version":1,"k":2,"dims":2,"scale":"none","atan_scale":1,"rows":0,"iterations":0,"total_sse":0,"center":[0,0],"factor":[1,1],"weight":[0,0],"sse":[0,0],"centroids":[[0,0],[10,11]],"pending":{"rows":0,"weight":[0,0],"sse":[0,0],"sum":[[0,0],[0,0]]}}');
 CREATE AGGREGATE refine_full(crm.clusters, float8[]) (
-	SFUNC = crm.kmeans_refine_sfunc, STYPE = crm.clusters, FINALFUNC = crm.kmeans_refine_final,
+	SFUNC = crm.kmeans_refine_transfn, STYPE = crm.clusters, FINALFUNC = crm.kmeans_refine_finalfn,
 	INITCOND = '{"version":1,"k":2,"dims":2,"scale":"none","atan_scale":1,"rows":0,"iterations":0,"total_sse":0,"center":[0,0],"factor":[1,1],"weight":[0,0],"sse":[0,0],"centroids":[[0,0],[10,10]],"pending":{"rows":9007199254740992,"weight":[9007199254740992,0],"sse":[0,0],"sum":[[0,0],[0,0]]}}');
 -- the aggregate without its final function: the state itself, to inspect
 CREATE AGGREGATE refine_acc(crm.clusters, float8[]) (
-	SFUNC = crm.kmeans_refine_sfunc, STYPE = crm.clusters, COMBINEFUNC = crm.kmeans_refine_combine);
+	SFUNC = crm.kmeans_refine_transfn, STYPE = crm.clusters, COMBINEFUNC = crm.kmeans_refine_combinefn);
 -- combine as a transition: merges accumulators (a rollup of refine steps)
 CREATE AGGREGATE refine_merge(crm.clusters) (
-	SFUNC = crm.kmeans_refine_combine, STYPE = crm.clusters, FINALFUNC = crm.kmeans_refine_final);
+	SFUNC = crm.kmeans_refine_combinefn, STYPE = crm.clusters, FINALFUNC = crm.kmeans_refine_finalfn);
 CREATE AGGREGATE refine_merge_plain(crm.clusters) (
-	SFUNC = crm.kmeans_refine_combine, STYPE = crm.clusters, FINALFUNC = crm.kmeans_refine_final,
+	SFUNC = crm.kmeans_refine_combinefn, STYPE = crm.clusters, FINALFUNC = crm.kmeans_refine_finalfn,
 	INITCOND = '{"version":1,"k":2,"dims":2,"scale":"none","atan_scale":1,"rows":0,"iterations":0,"total_sse":0,"center":[0,0],"factor":[1,1],"weight":[0,0],"sse":[0,0],"centroids":[[0,0],[10,10]]}');
 
 -- accumulators: per parity of id, of M; of a model with another centroid;
@@ -64,7 +64,7 @@ SELECT crm_test.error_of(q) FROM (VALUES
 	($$SELECT refine_full(m, f) FROM tp, tm$$),
 	-- final, on the INITCOND itself (no rows)
 	($$SELECT refine_plain(m, f) FROM tp, tm WHERE false$$),
-	($$SELECT crm.kmeans_refine_final(m) FROM tm$$),
+	($$SELECT crm.kmeans_refine_finalfn(m) FROM tm$$),
 	-- combine
 	($$SELECT refine_merge(a) FROM (SELECT a FROM accs UNION ALL SELECT a FROM odd_accs WHERE name = 'plain') x$$),
 	($$SELECT refine_merge(a) FROM (SELECT a FROM accs UNION ALL SELECT a FROM odd_accs WHERE name = 'other model') x$$),
@@ -73,8 +73,8 @@ SELECT crm_test.error_of(q) FROM (VALUES
 	-- never return what the input would refuse: a mean at 1e308
 	($$SELECT refine_merge(a) FROM odd_accs WHERE name = 'huge sums'$$),
 	-- support functions outside an aggregate
-	($$SELECT crm.kmeans_refine_sfunc(NULL, m, '{1,1}') FROM tm$$),
-	($$SELECT crm.kmeans_refine_combine(m, m) FROM tm$$)
+	($$SELECT crm.kmeans_refine_transfn(NULL, m, '{1,1}') FROM tm$$),
+	($$SELECT crm.kmeans_refine_combinefn(m, m) FROM tm$$)
 ) v(q);
 
 -- valid states from elsewhere are accepted: merging the per-parity
@@ -82,7 +82,7 @@ SELECT crm_test.error_of(q) FROM (VALUES
 SELECT refine_merge(a) = (SELECT crm.kmeans_refine(m, f) FROM tp, tm) AS rollup_equals_direct FROM accs;
 -- an accumulator of M as INITCOND carries its rows into the result
 CREATE AGGREGATE refine_carry(crm.clusters, float8[]) (
-	SFUNC = crm.kmeans_refine_sfunc, STYPE = crm.clusters, FINALFUNC = crm.kmeans_refine_final,
+	SFUNC = crm.kmeans_refine_transfn, STYPE = crm.clusters, FINALFUNC = crm.kmeans_refine_finalfn,
 	INITCOND = '{"version":1,"k":2,"dims":2,"scale":"none","atan_scale":1,"rows":0,"iterations":0,"total_sse":0,"center":[0,0],"factor":[1,1],"weight":[0,0],"sse":[0,0],"centroids":[[0,0],[10,10]],"pending":{"rows":2,"weight":[0,2],"sse":[0,4],"sum":[[0,0],[20,24]]}}');
 SELECT cluster, size, sse, centroid FROM (SELECT refine_carry(m, f) r FROM tp, tm) x, crm.centroids(r);
 

@@ -21,7 +21,7 @@ SELECT crm.cluster_sketch_send(s) FROM base;
 -- 1. An INITCOND smaller than its capacity: the state grows and reduces in
 --    its own buffer (5,000 rows into a value with room for 2).
 CREATE AGGREGATE my_sketch(float8[]) (
-	SFUNC = crm.sketch_sfunc, STYPE = crm.cluster_sketch, FINALFUNC = crm.sketch_final,
+	SFUNC = crm.sketch_transfn, STYPE = crm.cluster_sketch, FINALFUNC = crm.sketch_finalfn,
 	INITCOND = '{"version":1,"dims":1,"k":0,"scale":"none","atan_scale":1,"budget_kb":64,"seed":42,"restarts":10,"max_iter":300,"tol":0.0001,"rows":2,"reduced":false,"stats":[[1,2,4,1,3,0,0]],"reps":[[1,0,1],[1,0,3]]}'
 );
 SELECT crm.sketch_rows(s) AS rows, crm.sketch_representatives(s) BETWEEN 2 AND 743 AS within_budget,
@@ -29,18 +29,18 @@ SELECT crm.sketch_rows(s) AS rows, crm.sketch_representatives(s) BETWEEN 2 AND 7
 FROM (SELECT my_sketch(ARRAY[(g % 97) * 1.5]::float8[]) AS s FROM generate_series(1, 5000) g) x;
 -- the same as an aggregate without a final function (its result is the flat state)
 CREATE AGGREGATE my_sketch_nofinal(float8[]) (
-	SFUNC = crm.sketch_sfunc, STYPE = crm.cluster_sketch,
+	SFUNC = crm.sketch_transfn, STYPE = crm.cluster_sketch,
 	INITCOND = '{"version":1,"dims":1,"k":0,"scale":"none","atan_scale":1,"budget_kb":64,"seed":42,"restarts":10,"max_iter":300,"tol":0.0001,"rows":2,"reduced":false,"stats":[[1,2,4,1,3,0,0]],"reps":[[1,0,1],[1,0,3]]}'
 );
 SELECT crm.sketch_rows(s) AS rows, s::text::crm.cluster_sketch OPERATOR(crm.=) s AS reads_back
 FROM (SELECT my_sketch_nofinal(ARRAY[g::float8]) AS s FROM generate_series(1, 3000) g) x;
--- crm.sketch_combine as the transition of a merge whose INITCOND is small:
+-- crm.sketch_combinefn as the transition of a merge whose INITCOND is small:
 -- 40 stored sketches of 100 rows go into it, reducing on the way
 CREATE TABLE daily AS
 SELECT d, crm.sketch(ARRAY[(g % 13) * 0.5 + d]::float8[], '{"budget_kb": 64}') AS s
 FROM generate_series(1, 40) d, generate_series(1, 100) g GROUP BY d;
 CREATE AGGREGATE my_merge(crm.cluster_sketch) (
-	SFUNC = crm.sketch_combine, STYPE = crm.cluster_sketch, FINALFUNC = crm.sketch_final,
+	SFUNC = crm.sketch_combinefn, STYPE = crm.cluster_sketch, FINALFUNC = crm.sketch_finalfn,
 	INITCOND = '{"version":1,"dims":1,"k":0,"scale":"none","atan_scale":1,"budget_kb":64,"seed":42,"restarts":10,"max_iter":300,"tol":0.0001,"rows":2,"reduced":false,"stats":[[1,2,4,1,3,0,0]],"reps":[[1,0,1],[1,0,3]]}'
 );
 SELECT crm.sketch_rows(s) AS rows, crm.sketch_representatives(s) < 4000 AS reduced,
@@ -52,19 +52,19 @@ FROM generate_series(1, 4) g ORDER BY g;
 
 -- 2. States of the wrong kind or for another k: 22023 before anything is written
 CREATE AGGREGATE sketch_from_kmeans_state(float8[]) (
-	SFUNC = crm.sketch_sfunc, STYPE = crm.cluster_sketch, FINALFUNC = crm.sketch_final,
+	SFUNC = crm.sketch_transfn, STYPE = crm.cluster_sketch, FINALFUNC = crm.sketch_finalfn,
 	INITCOND = '{"version":1,"dims":1,"k":3,"scale":"none","atan_scale":1,"budget_kb":64,"seed":42,"restarts":10,"max_iter":300,"tol":0.0001,"rows":2,"reduced":false,"stats":[[1,2,4,1,3,0,0]],"reps":[[1,0,1],[1,0,3]]}'
 );
 CREATE AGGREGATE kmeans_from_sketch(float8[], integer) (
-	SFUNC = crm.kmeans_sfunc, STYPE = crm.cluster_sketch, FINALFUNC = crm.kmeans_final,
+	SFUNC = crm.kmeans_transfn, STYPE = crm.cluster_sketch, FINALFUNC = crm.kmeans_finalfn,
 	INITCOND = '{"version":1,"dims":1,"k":0,"scale":"none","atan_scale":1,"budget_kb":64,"seed":42,"restarts":10,"max_iter":300,"tol":0.0001,"rows":2,"reduced":false,"stats":[[1,2,4,1,3,0,0]],"reps":[[1,0,1],[1,0,3]]}'
 );
 CREATE AGGREGATE kmeans3(float8[], integer) (
-	SFUNC = crm.kmeans_sfunc, STYPE = crm.cluster_sketch, FINALFUNC = crm.kmeans_final,
+	SFUNC = crm.kmeans_transfn, STYPE = crm.cluster_sketch, FINALFUNC = crm.kmeans_finalfn,
 	INITCOND = '{"version":1,"dims":1,"k":3,"scale":"none","atan_scale":1,"budget_kb":64,"seed":42,"restarts":10,"max_iter":300,"tol":0.0001,"rows":2,"reduced":false,"stats":[[1,2,4,1,3,0,0]],"reps":[[1,0,1],[1,0,3]]}'
 );
 CREATE AGGREGATE kmeans_of_plain(float8[]) (
-	SFUNC = crm.sketch_sfunc, STYPE = crm.cluster_sketch, FINALFUNC = crm.kmeans_final
+	SFUNC = crm.sketch_transfn, STYPE = crm.cluster_sketch, FINALFUNC = crm.kmeans_finalfn
 );
 SELECT crm_test.error_of(q) FROM (VALUES
 	($$SELECT sketch_from_kmeans_state(ARRAY[1.0::float8])$$),
@@ -72,21 +72,21 @@ SELECT crm_test.error_of(q) FROM (VALUES
 	($$SELECT kmeans3(ARRAY[1.0::float8], 2)$$),
 	($$SELECT kmeans_of_plain(ARRAY[1.0::float8])$$),
 	($$SELECT crm.kmeans(ARRAY[g::float8], 1 + g % 2) FROM generate_series(1, 4) g$$),
-	($$SELECT crm.kmeans_final(s) FROM base$$),
-	($$SELECT crm.sketch_sfunc(s, ARRAY[1.0::float8]) FROM base$$),
-	($$SELECT crm.sketch_combine(s, s) FROM base$$)
+	($$SELECT crm.kmeans_finalfn(s) FROM base$$),
+	($$SELECT crm.sketch_transfn(s, ARRAY[1.0::float8]) FROM base$$),
+	($$SELECT crm.sketch_combinefn(s, s) FROM base$$)
 ) v(q);
 -- the matching k works from the same INITCOND: 3 clusters of 2 + 3 rows
 SELECT crm.clusters_k(kmeans3(ARRAY[x]::float8[], 3)) FROM (VALUES (10.0), (20.0), (21.0)) v(x);
 -- final functions called directly validate their argument like any input
-SELECT crm.sketch_rows(crm.sketch_final(s)) FROM base;
+SELECT crm.sketch_rows(crm.sketch_finalfn(s)) FROM base;
 
 -- 3. Values the input used to accept and an aggregate cannot produce: every
 --    form refuses them now, so they are no INITCOND either (CREATE AGGREGATE
 --    runs the input function on it).  One rule per value: a number beyond
 --    +-1e100 is 22003 "... is out of range", as for a row; a non-finite one
 --    22023 "... must be a finite number".
-SELECT crm_test.error_of(format('CREATE AGGREGATE bad(float8[]) (SFUNC = crm.sketch_sfunc, STYPE = crm.cluster_sketch, INITCOND = %L)', v))
+SELECT crm_test.error_of(format('CREATE AGGREGATE bad(float8[]) (SFUNC = crm.sketch_transfn, STYPE = crm.cluster_sketch, INITCOND = %L)', v))
 FROM (VALUES
 	-- coordinate beyond the row limit
 	('{"version":1,"dims":1,"k":0,"scale":"none","atan_scale":1,"budget_kb":64,"seed":42,"restarts":10,"max_iter":300,"tol":0.0001,"rows":1,"reduced":false,"stats":[[1e200,0,0,1e200,1e200,0,0]],"reps":[[1,0,1e200]]}'),

@@ -1,6 +1,9 @@
 /*
  * clustering.h
- *	  Server-side helpers shared by sketch.c and model.c.
+ *	  Server-side helpers shared by the clustering files: clustering.c (the
+ *	  options and the feature reader), sketch.c (sketch arguments and the
+ *	  transition crm.sketch and crm.kmeans share) and model.c (model
+ *	  arguments and results).
  */
 #ifndef CRM_CLUSTERING_H
 #define CRM_CLUSTERING_H
@@ -11,6 +14,8 @@
 #include "utils/jsonb.h"
 
 #include "clustering_core.h"
+#include "model_core.h"
+#include "sketch_core.h"
 
 /* which options a jsonb set explicitly */
 #define CRM_OPT_SCALE		0x01
@@ -25,16 +30,25 @@
 extern int	cluster_parse_options(Jsonb *jb, CrmClusterOptions *o);
 
 /*
- * The feature vector of one row: checks that it is a one-dimensional
- * float8 array without NULLs whose elements are finite, and returns its
- * data and length.  expected_dims > 0 checks the length too.
+ * The one reader of a features argument (float8[]): one-dimensional,
+ * without NULLs, 1 .. CRM_MAX_DIMS elements (CheckDims), each finite and
+ * within +-CRM_CLUSTER_MAX_ABS (crm_check_feature); returns its data and
+ * length.  expected_dims > 0 checks the length too.
  */
-extern const double *cluster_features(ArrayType *arr, int expected_dims, int *dims,
-									  const char *what);
+extern const double *cluster_features(ArrayType *arr, int expected_dims, int *dims);
 
 /* a flat, detoasted sketch / model from an argument (checked sizes) */
 extern CrmSketch *cluster_sketch_arg(Datum d);
 extern CrmModel *cluster_model_arg(Datum d);
+
+/*
+ * The transition of crm.sketch (k = 0) and crm.kmeans (k >= 1): options in
+ * argument opt_arg, name for messages (sketch.c).
+ */
+extern Datum cluster_sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const char *name);
+
+/* The sketch of an aggregate state, checked, to read in place (sketch.c). */
+extern const CrmSketch *cluster_sketch_state_arg(Datum d);
 
 /*
  * Every SQL function that returns a crm.clusters ends with this: sets the
@@ -48,7 +62,7 @@ extern bool cluster_model_matches(const CrmModel *ref, Datum d);
 
 /*
  * Whether aggregate argument argno (0-based) is a Const or a Param, so the
- * same value for the whole life of one transition state (see model.c).
+ * same value for the whole life of one transition state (see clustering.c).
  */
 extern bool cluster_agg_arg_stable(FunctionCallInfo fcinfo, int argno);
 

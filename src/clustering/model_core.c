@@ -15,13 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clustering_core.h"
+#include "model_core.h"
 #include "json_core.h"
 #include "wire_core.h"
 
 /* an int64 read from JSON, clamped into int32 (the header check judges it) */
 static inline int32_t
-clamp_int32(int64_t v)
+ClampInt32(int64_t v)
 {
 	return v > INT32_MAX ? INT32_MAX : (v < INT32_MIN ? INT32_MIN : (int32_t) v);
 }
@@ -179,11 +179,12 @@ crm_model_nearest(const CrmModel *m, const double *y, double *dist2)
 	return best;
 }
 
+/* the model ClusterCmp orders (qsort has no context argument) */
 static const CrmModel *sort_model;
 
 /* qsort order of cluster indexes: weight descending, then centroid */
 static int
-cluster_cmp(const void *a, const void *b)
+ClusterCmp(const void *a, const void *b)
 {
 	int			i = *(const int *) a;
 	int			j = *(const int *) b;
@@ -221,7 +222,7 @@ crm_model_canonical_order(CrmModel *m)
 	for (c = 0; c < k; c++)
 		order[c] = c;
 	sort_model = m;
-	qsort(order, k, sizeof(int), cluster_cmp);
+	qsort(order, k, sizeof(int), ClusterCmp);
 	sort_model = NULL;
 	/* copy: centroids, weight, sse [, acc_sum, acc_w, acc_sse] */
 	memcpy(copy, crm_model_centroids(m), block);
@@ -249,7 +250,7 @@ crm_model_canonical_order(CrmModel *m)
 
 /* bytes of the part that defines the assignment: center, factor, centroids */
 static inline size_t
-defining_bytes(const CrmModel *m)
+DefiningBytes(const CrmModel *m)
 {
 	return sizeof(double) * (2 * (size_t) m->dims + (size_t) m->k * m->dims);
 }
@@ -261,7 +262,7 @@ crm_model_fingerprint(const CrmModel *m)
 	uint64_t	h = crm_hash_bytes64(&m->k, sizeof(int32_t) * 3, 0);
 
 	h = crm_hash_bytes64(&m->atan_scale, sizeof(double), h);
-	return crm_hash_bytes64(crm_model_center(m), defining_bytes(m), h);
+	return crm_hash_bytes64(crm_model_center(m), DefiningBytes(m), h);
 }
 
 /* Same scaling and centroids, byte for byte (what assign depends on). */
@@ -270,75 +271,101 @@ crm_model_same_assignment(const CrmModel *a, const CrmModel *b)
 {
 	return a->k == b->k && a->dims == b->dims && a->scale == b->scale &&
 		memcmp(&a->atan_scale, &b->atan_scale, sizeof(double)) == 0 &&
-		memcmp(crm_model_center(a), crm_model_center(b), defining_bytes(a)) == 0;
+		memcmp(crm_model_center(a), crm_model_center(b), DefiningBytes(a)) == 0;
 }
 
 /* ------------------------------------------------------------ checking */
 
-/* k or dims: at least 1, at most the cap (54000 beyond) */
-static bool
-count_check(const char *what, int64_t v, int max, CrmError *err)
-{
-	if (v > max)
-	{
-		crm_error_set(err, CRM_ERR_LIMIT, "crm.clusters %s %lld exceeds the limit of %d",
-					  what, (long long) v, max);
-		return false;
-	}
-	if (v < 1)
-	{
-		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters %s must be at least 1, got %lld",
-					  what, (long long) v);
-		return false;
-	}
-	return true;
-}
-
 /* The header alone: caps, ranges and flags (before anything is allocated). */
 static bool
-model_header_check(const CrmModel *m, CrmError *err)
+ModelHeaderCheck(const CrmModel *m, CrmError *err)
 {
+	char		got[40];
+
 	if (m->version != CRM_MODEL_VERSION)
 		crm_error_set(err, CRM_ERR_INVALID, "unsupported crm.clusters version %d", (int) m->version);
-	else if (!count_check("k", m->k, CRM_CLUSTER_MAX_K, err) ||
-			 !count_check("dims", m->dims, CRM_CLUSTER_MAX_DIMS, err))
+	else if (!crm_check_k(m->k, err) || !crm_check_dims(m->dims, err))
 		return false;
 	else if ((m->flags & ~CRM_MODEL_PENDING) != 0)
 		crm_error_set(err, CRM_ERR_INVALID, "unknown crm.clusters flags 0x%x", (unsigned) m->flags);
 	else if (m->scale < 0 || m->scale > CRM_SCALE_ATAN)
-		crm_error_set(err, CRM_ERR_INVALID, "unknown crm.clusters scaling %d", (int) m->scale);
-	else if (m->rows < 0 || m->rows > CRM_MODEL_MAX_ROWS)
-		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters rows must be between 0 and 2^53, got %lld",
-					  (long long) m->rows);
+	{
+		snprintf(got, sizeof(got), "%d", (int) m->scale);
+		crm_error_scale(err, "crm.clusters scale", got);
+	}
+	else if (m->rows < 0 || m->rows > CRM_MAX_ROWS)
+		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters rows must be between 0 and %lld, got %lld",
+					  (long long) CRM_MAX_ROWS, (long long) m->rows);
 	else if (m->iterations < 0 || m->iterations > 1000000000)
 		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters iterations must be between 0 and 1000000000, got %d",
 					  (int) m->iterations);
-	else if (m->pending_rows < 0 || m->pending_rows > CRM_MODEL_MAX_ROWS ||
+	else if (m->pending_rows < 0 || m->pending_rows > CRM_MAX_ROWS ||
 			 (!(m->flags & CRM_MODEL_PENDING) && m->pending_rows != 0))
 		crm_error_set(err, CRM_ERR_INVALID, "invalid crm.clusters pending rows %lld",
 					  (long long) m->pending_rows);
-	else if (!(isfinite(m->total_sse) && m->total_sse >= 0))
-		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters total_sse must be a finite number >= 0");
-	else if (!(m->atan_scale >= CRM_ATAN_SCALE_MIN && m->atan_scale <= CRM_ATAN_SCALE_MAX))
-		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters atan_scale must be between 1e-100 and 1e100, got %g",
-					  m->atan_scale);
+	else if (!crm_check_finite(m->total_sse, "crm.clusters total_sse", err))
+		return false;
+	else if (m->total_sse < 0)
+	{
+		crm_json_format_double(got, m->total_sse);
+		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters total_sse must be at least 0, got %s", got);
+	}
 	else
-		return true;
+		return crm_check_atan_scale(m->atan_scale, "crm.clusters atan_scale", err);
 	return false;
 }
 
-/* Every double is finite (interrupts checked: up to 2 million of them). */
-static bool
-all_finite(const double *v, size_t n, CrmError *err)
+/*
+ * The name of the i-th double of a model's body (center, factor,
+ * centroids, weight, sse, then the accumulator) for messages, such as
+ * "crm.clusters centroid 2 coordinate 1".
+ */
+static void
+ModelValueName(const CrmModel *m, size_t i, char *buf, size_t size)
 {
+	size_t		d = (size_t) m->dims;
+	size_t		k = (size_t) m->k;
+
+	if (i < 2 * d)
+	{
+		snprintf(buf, size, "crm.clusters %s %zu", i < d ? "center" : "factor", i % d + 1);
+		return;
+	}
+	i -= 2 * d;
+	if (i < k * d)
+	{
+		snprintf(buf, size, "crm.clusters centroid %zu coordinate %zu", i / d + 1, i % d + 1);
+		return;
+	}
+	i -= k * d;
+	if (i < 2 * k)
+	{
+		snprintf(buf, size, "crm.clusters %s %zu", i < k ? "weight" : "sse", i % k + 1);
+		return;
+	}
+	i -= 2 * k;
+	if (i < k * d)
+		snprintf(buf, size, "crm.clusters pending sum %zu coordinate %zu", i / d + 1, i % d + 1);
+	else
+		snprintf(buf, size, "crm.clusters pending %s %zu", i - k * d < k ? "weight" : "sse",
+				 (i - k * d) % k + 1);
+}
+
+/* Every double of the body is finite (up to 2 million of them). */
+static bool
+AllFinite(const CrmModel *m, size_t n, CrmError *err)
+{
+	const double *v = crm_model_center(m);
 	size_t		i;
 
 	for (i = 0; i < n; i++)
 	{
 		if (!isfinite(v[i]))
 		{
-			crm_error_set(err, CRM_ERR_INVALID, "crm.clusters values must be finite numbers, got %s",
-						  isnan(v[i]) ? "NaN" : (v[i] > 0 ? "Infinity" : "-Infinity"));
+			char		what[80];
+
+			ModelValueName(m, i, what, sizeof(what));
+			crm_error_not_finite(err, what, v[i]);
 			return false;
 		}
 		if ((i & 0xFFFF) == 0xFFFF)
@@ -347,18 +374,26 @@ all_finite(const double *v, size_t n, CrmError *err)
 	return true;
 }
 
-/* Coordinates within [-limit, limit] (what names them in the message). */
+/* The n body doubles from index `from` lie within [-limit, limit] (22003). */
 static bool
-within(const double *v, size_t n, double limit, const char *what, CrmError *err)
+Within(const CrmModel *m, size_t from, size_t n, double limit, CrmError *err)
 {
+	const double *v = crm_model_center(m) + from;
 	size_t		i;
 
 	for (i = 0; i < n; i++)
 	{
 		if (!(fabs(v[i]) <= limit))
 		{
-			crm_error_set(err, CRM_ERR_RANGE, "crm.clusters %s value %g is out of range", what, v[i]);
-			crm_error_detail(err, "The limit is +-%g.", limit);
+			char		what[80];
+			char		got[40];
+			char		lim[40];
+
+			ModelValueName(m, from + i, what, sizeof(what));
+			crm_json_format_double(got, v[i]);
+			crm_json_format_double(lim, limit);
+			crm_error_set(err, CRM_ERR_RANGE, "%s is out of range: %s", what, got);
+			crm_error_detail(err, "The limit is +-%s.", lim);
 			return false;
 		}
 		if ((i & 0xFFFF) == 0xFFFF)
@@ -369,7 +404,7 @@ within(const double *v, size_t n, double limit, const char *what, CrmError *err)
 
 /* The accumulator: integral counts summing to pending_rows, SSE >= 0. */
 static bool
-accumulator_check(const CrmModel *m, CrmError *err)
+AccumulatorCheck(const CrmModel *m, CrmError *err)
 {
 	const double *w = crm_model_acc_w(m);
 	const double *sse = crm_model_acc_sse(m);
@@ -378,7 +413,7 @@ accumulator_check(const CrmModel *m, CrmError *err)
 
 	for (c = 0; c < m->k; c++)
 	{
-		if (!(w[c] >= 0 && w[c] <= (double) CRM_MODEL_MAX_ROWS && w[c] == floor(w[c])) ||
+		if (!(w[c] >= 0 && w[c] <= (double) CRM_MAX_ROWS && w[c] == floor(w[c])) ||
 			!(sse[c] >= 0))
 		{
 			crm_error_set(err, CRM_ERR_INVALID,
@@ -398,7 +433,7 @@ accumulator_check(const CrmModel *m, CrmError *err)
 	return true;
 }
 
-/* A complete value of size bytes (see clustering_core.h). */
+/* A complete value of size bytes (see model_core.h). */
 bool
 crm_model_check(const CrmModel *m, size_t size, CrmError *err)
 {
@@ -411,7 +446,7 @@ crm_model_check(const CrmModel *m, size_t size, CrmError *err)
 		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters value of %zu bytes is truncated", size);
 		return false;
 	}
-	if (!model_header_check(m, err))
+	if (!ModelHeaderCheck(m, err))
 		return false;
 	pending = (m->flags & CRM_MODEL_PENDING) != 0;
 	if (size != crm_model_size(m->k, m->dims, pending))
@@ -424,10 +459,10 @@ crm_model_check(const CrmModel *m, size_t size, CrmError *err)
 		return false;
 	}
 	kd = (size_t) m->k * m->dims;
-	if (!all_finite(crm_model_center(m), (size - CRM_MODEL_HDRSZ) / sizeof(double), err) ||
-		!within(crm_model_center(m), m->dims, CRM_MODEL_MAX_COORD, "center", err) ||
-		!within(crm_model_centroids(m), kd,
-				m->scale == CRM_SCALE_ATAN ? 1.0 : CRM_MODEL_MAX_COORD, "centroid", err))
+	if (!AllFinite(m, (size - CRM_MODEL_HDRSZ) / sizeof(double), err) ||
+		!Within(m, 0, m->dims, CRM_MODEL_MAX_COORD, err) ||
+		!Within(m, 2 * (size_t) m->dims, kd,
+				m->scale == CRM_SCALE_ATAN ? 1.0 : CRM_MODEL_MAX_COORD, err))
 		return false;
 	for (i = 0; i < (size_t) m->dims; i++)
 		if (!(crm_model_factor(m)[i] > 0))
@@ -441,7 +476,7 @@ crm_model_check(const CrmModel *m, size_t size, CrmError *err)
 			crm_error_set(err, CRM_ERR_INVALID, "crm.clusters weights and sse must be >= 0");
 			return false;
 		}
-	return !pending || accumulator_check(m, err);
+	return !pending || AccumulatorCheck(m, err);
 }
 
 /* ------------------------------------------------------------ binary form */
@@ -480,7 +515,7 @@ crm_model_encode(const CrmModel *m, void *buf)
 	return crm_wr_done(&w);
 }
 
-/* Read a binary form (see clustering_core.h). */
+/* Read a binary form (see model_core.h). */
 CrmModel *
 crm_model_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *err)
 {
@@ -511,7 +546,7 @@ crm_model_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *err)
 	crm_rd_f64(&r, &h.total_sse);
 	crm_rd_f64(&r, &h.atan_scale);
 	crm_rd_i64(&r, &h.pending_rows);
-	if (crm_rd_failed(&r) || !model_header_check(&h, err))
+	if (crm_rd_failed(&r) || !ModelHeaderCheck(&h, err))
 		return NULL;
 	size = crm_model_size(h.k, h.dims, (h.flags & CRM_MODEL_PENDING) != 0);
 	/* a forged header cannot make us allocate more than the input holds */
@@ -532,7 +567,7 @@ crm_model_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *err)
 
 /* rows x cols numbers as a JSON array of arrays */
 static void
-buf_matrix(CrmOut *b, const double *v, int rows, int cols)
+WriteJsonMatrix(CrmOut *b, const double *v, int rows, int cols)
 {
 	int			i;
 
@@ -549,7 +584,7 @@ buf_matrix(CrmOut *b, const double *v, int rows, int cols)
 
 /* The JSON form (keys in a fixed order, shortest round-trip numbers). */
 static char *
-model_print_json(const CrmModel *m)
+ModelPrintJson(const CrmModel *m)
 {
 	CrmOut		b = {0};
 
@@ -578,7 +613,7 @@ model_print_json(const CrmModel *m)
 	crm_out_str(&b, ",\"sse\":");
 	crm_json_write_numbers(&b, crm_model_sse(m), m->k);
 	crm_out_str(&b, ",\"centroids\":");
-	buf_matrix(&b, crm_model_centroids(m), m->k, m->dims);
+	WriteJsonMatrix(&b, crm_model_centroids(m), m->k, m->dims);
 	if (m->flags & CRM_MODEL_PENDING)
 	{
 		crm_out_str(&b, ",\"pending\":{\"rows\":");
@@ -588,7 +623,7 @@ model_print_json(const CrmModel *m)
 		crm_out_str(&b, ",\"sse\":");
 		crm_json_write_numbers(&b, crm_model_acc_sse(m), m->k);
 		crm_out_str(&b, ",\"sum\":");
-		buf_matrix(&b, crm_model_acc_sum(m), m->k, m->dims);
+		WriteJsonMatrix(&b, crm_model_acc_sum(m), m->k, m->dims);
 		crm_out_str(&b, "}");
 	}
 	crm_out_str(&b, "}");
@@ -604,7 +639,7 @@ crm_model_print(const CrmModel *m)
 	char	   *text;
 
 	if (n <= CRM_WIRE_READABLE_MAX)
-		return model_print_json(m);
+		return ModelPrintJson(m);
 	bin = crm_core_alloc(n);
 	crm_model_encode(m, bin);
 	text = crm_wire_to_text(bin, n);
@@ -614,7 +649,7 @@ crm_model_print(const CrmModel *m)
 
 /* [[...], ...]: rows arrays of cols numbers */
 static bool
-json_matrix(CrmJson *j, double *v, int rows, int cols)
+ReadJsonMatrix(CrmJson *j, double *v, int rows, int cols)
 {
 	int			i;
 
@@ -633,7 +668,7 @@ json_matrix(CrmJson *j, double *v, int rows, int cols)
 
 /* an integer field of the header; its range is checked with the others */
 static bool
-json_int_field(CrmJson *j, const char *key, bool first, int64_t *out)
+JsonIntField(CrmJson *j, const char *key, bool first, int64_t *out)
 {
 	if (!first && !crm_json_expect(j, ','))
 		return false;
@@ -643,7 +678,7 @@ json_int_field(CrmJson *j, const char *key, bool first, int64_t *out)
 
 /* The JSON header, up to total_sse; checked like a binary header. */
 static bool
-json_header(CrmJson *j, CrmModel *h, CrmError *err)
+JsonHeader(CrmJson *j, CrmModel *h, CrmError *err)
 {
 	int64_t		v;
 	char		name[16];
@@ -652,11 +687,10 @@ json_header(CrmJson *j, CrmModel *h, CrmError *err)
 		!crm_json_int(j, CRM_MODEL_VERSION, CRM_MODEL_VERSION, &v))
 		return false;
 	h->version = CRM_MODEL_VERSION;
-	if (!json_int_field(j, "k", false, &v) || !count_check("k", v, CRM_CLUSTER_MAX_K, err))
+	if (!JsonIntField(j, "k", false, &v) || !crm_check_k(v, err))
 		return false;
 	h->k = (int32_t) v;
-	if (!json_int_field(j, "dims", false, &v) ||
-		!count_check("dims", v, CRM_CLUSTER_MAX_DIMS, err))
+	if (!JsonIntField(j, "dims", false, &v) || !crm_check_dims(v, err))
 		return false;
 	h->dims = (int32_t) v;
 	if (!crm_json_expect(j, ',') || !crm_json_key(j, "scale") ||
@@ -665,28 +699,30 @@ json_header(CrmJson *j, CrmModel *h, CrmError *err)
 	h->scale = crm_scale_parse(name, strlen(name));
 	if (h->scale < 0)
 	{
-		crm_error_set(err, CRM_ERR_INVALID, "unknown scaling \"%s\" in crm.clusters input", name);
-		crm_error_hint(err, "Valid scalings are none, zscore, minmax and atan.");
+		char		got[20];
+
+		snprintf(got, sizeof(got), "\"%s\"", name);
+		crm_error_scale(err, "crm.clusters scale", got);
 		return false;
 	}
 	if (!crm_json_expect(j, ',') || !crm_json_key(j, "atan_scale") ||
 		!crm_json_number(j, &h->atan_scale) ||
-		!json_int_field(j, "rows", false, &h->rows) ||
-		!json_int_field(j, "iterations", false, &v))
+		!JsonIntField(j, "rows", false, &h->rows) ||
+		!JsonIntField(j, "iterations", false, &v))
 		return false;
-	h->iterations = clamp_int32(v);
+	h->iterations = ClampInt32(v);
 	if (!crm_json_expect(j, ',') || !crm_json_key(j, "total_sse") ||
 		!crm_json_number(j, &h->total_sse))
 		return false;
 	/* the pending part comes later: check the rest now, before allocating */
 	h->flags = 0;
 	h->pending_rows = 0;
-	return model_header_check(h, err);
+	return ModelHeaderCheck(h, err);
 }
 
 /* The JSON form (see crm_model_print). */
 static CrmModel *
-model_parse_json(const char *str, CrmError *err)
+ModelParseJson(const char *str, CrmError *err)
 {
 	CrmJson		j;
 	CrmModel	h;
@@ -696,7 +732,7 @@ model_parse_json(const char *str, CrmError *err)
 
 	memset(&h, 0, sizeof(h));
 	crm_json_init(&j, str, err, "crm.clusters");
-	if (!json_header(&j, &h, err))
+	if (!JsonHeader(&j, &h, err))
 		return NULL;
 	/* allocate for the pending part too; the size is fixed below */
 	m = crm_core_alloc(crm_model_size(h.k, h.dims, true));
@@ -710,7 +746,7 @@ model_parse_json(const char *str, CrmError *err)
 		!crm_json_expect(&j, ',') || !crm_json_key(&j, "sse") ||
 		!crm_json_numbers(&j, crm_model_sse(m), m->k) ||
 		!crm_json_expect(&j, ',') || !crm_json_key(&j, "centroids") ||
-		!json_matrix(&j, crm_model_centroids(m), m->k, m->dims))
+		!ReadJsonMatrix(&j, crm_model_centroids(m), m->k, m->dims))
 		goto fail;
 	pending = crm_json_accept(&j, ',');
 	if (pending)
@@ -725,7 +761,7 @@ model_parse_json(const char *str, CrmError *err)
 			!crm_json_expect(&j, ',') || !crm_json_key(&j, "sse") ||
 			!crm_json_numbers(&j, crm_model_acc_sse(m), m->k) ||
 			!crm_json_expect(&j, ',') || !crm_json_key(&j, "sum") ||
-			!json_matrix(&j, crm_model_acc_sum(m), m->k, m->dims) ||
+			!ReadJsonMatrix(&j, crm_model_acc_sum(m), m->k, m->dims) ||
 			!crm_json_expect(&j, '}'))
 			goto fail;
 	}
@@ -748,7 +784,7 @@ crm_model_parse(const char *str, CrmError *err)
 	CrmModel   *m;
 
 	if (!crm_wire_is_compact(str))
-		return model_parse_json(str, err);
+		return ModelParseJson(str, err);
 	bin = crm_wire_from_text(str, &n, "crm.clusters", err);
 	if (bin == NULL)
 		return NULL;
@@ -772,7 +808,11 @@ crm_refine_start(const CrmModel *m)
 	return acc;
 }
 
-/* One checked row into the accumulator of its nearest cluster. */
+/*
+ * One checked row into the accumulator of its nearest cluster: the row's
+ * scaled coordinates into the cluster's sum, one to its count, its squared
+ * distance to the (old) centroid to its SSE.
+ */
 bool
 crm_refine_add(CrmModel *acc, const double *x, double *y, CrmError *err)
 {
@@ -784,9 +824,9 @@ crm_refine_add(CrmModel *acc, const double *x, double *y, CrmError *err)
 
 	if (!crm_model_scale_row(acc, x, y, err))
 		return false;
-	if (acc->pending_rows >= CRM_MODEL_MAX_ROWS)
+	if (acc->pending_rows >= CRM_MAX_ROWS)
 	{
-		crm_error_set(err, CRM_ERR_LIMIT, "crm.kmeans_refine counts at most 2^53 rows");
+		crm_error_too_many_rows(err, "crm.kmeans_refine");
 		return false;
 	}
 	c = crm_model_nearest(acc, y, &d2);
@@ -814,9 +854,9 @@ crm_refine_combine(CrmModel *acc, const CrmModel *other, CrmError *err)
 		crm_error_set(err, CRM_ERR_INVALID, "cannot combine crm.kmeans_refine states of different models");
 		return false;
 	}
-	if (other->pending_rows > CRM_MODEL_MAX_ROWS - acc->pending_rows)
+	if (other->pending_rows > CRM_MAX_ROWS - acc->pending_rows)
 	{
-		crm_error_set(err, CRM_ERR_LIMIT, "crm.kmeans_refine counts at most 2^53 rows");
+		crm_error_too_many_rows(err, "crm.kmeans_refine");
 		return false;
 	}
 	n = (size_t) acc->k * acc->dims + 2 * (size_t) acc->k;
@@ -837,7 +877,14 @@ crm_refine_combine(CrmModel *acc, const CrmModel *other, CrmError *err)
 	return true;
 }
 
-/* The refined model: centroids at the means, exact sizes and SSE. */
+/*
+ * The refined model: one exact step of Lloyd's algorithm (Lloyd 1982) over
+ * all the rows the accumulator saw. Each centroid moves to the mean of its
+ * rows, and each cluster's SSE around the new mean follows from the SSE
+ * around the old centroid by the parallel axis theorem (Huygens-Steiner):
+ * sum |x - m'|^2 = sum |x - m|^2 - w |m' - m|^2. Sizes and SSE are exact,
+ * and repeating the step converges to exact Lloyd.
+ */
 CrmModel *
 crm_refine_finish(const CrmModel *acc, CrmError *err)
 {

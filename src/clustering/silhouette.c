@@ -7,7 +7,7 @@
  * float8[] with bookkeeping in magic slots.  While aggregating it is held as
  * an expanded object in the aggregate context with room for the whole
  * sample, updated in place; it flattens to the compact stored form when
- * PostgreSQL needs a flat value.  As in kmeans_refine (see model.c), a
+ * PostgreSQL needs a flat value.  As in kmeans_refine (see kmeans.c), a
  * flat state that arrives from outside (INITCOND, a worker's partial state)
  * is checked in full once and copied into our expanded object, which the
  * hot path recognises by its method table, a pointer no SQL value can
@@ -40,7 +40,7 @@
 
 /* A valid flat state from an argument (flattened if expanded), 22023 if not. */
 static CrmSilhouette *
-silhouette_arg(Datum d)
+SilhouetteArg(Datum d)
 {
 	struct varlena *v = PG_DETOAST_DATUM(d);
 	CrmSilhouette *s = (CrmSilhouette *) v;
@@ -70,7 +70,7 @@ PG_FUNCTION_INFO_V1(silhouette_state_out);
 Datum
 silhouette_state_out(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_CSTRING(crm_silhouette_print(silhouette_arg(PG_GETARG_DATUM(0))));
+	PG_RETURN_CSTRING(crm_silhouette_print(SilhouetteArg(PG_GETARG_DATUM(0))));
 }
 
 /* Binary output (crm_silhouette_encode). */
@@ -78,7 +78,7 @@ PG_FUNCTION_INFO_V1(silhouette_state_send);
 Datum
 silhouette_state_send(PG_FUNCTION_ARGS)
 {
-	CrmSilhouette *s = silhouette_arg(PG_GETARG_DATUM(0));
+	CrmSilhouette *s = SilhouetteArg(PG_GETARG_DATUM(0));
 	size_t		n = crm_silhouette_binary_size(s);
 	bytea	   *out = palloc(VARHDRSZ + n);
 
@@ -120,7 +120,7 @@ typedef struct SilState
 
 /* Flat size: the entries in use. */
 static Size
-sil_get_flat_size(ExpandedObjectHeader *eohptr)
+SilGetFlatSize(ExpandedObjectHeader *eohptr)
 {
 	CrmSilhouette *s = ((SilState *) eohptr)->s;
 
@@ -129,7 +129,7 @@ sil_get_flat_size(ExpandedObjectHeader *eohptr)
 
 /* Flatten the state into PostgreSQL's buffer. */
 static void
-sil_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+SilFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
 	CrmSilhouette *s = ((SilState *) eohptr)->s;
 	Size		size = crm_silhouette_size(s->dims, s->used);
@@ -140,13 +140,13 @@ sil_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size
 }
 
 static const ExpandedObjectMethods sil_methods = {
-	sil_get_flat_size,
-	sil_flatten_into
+	SilGetFlatSize,
+	SilFlattenInto
 };
 
 /* A new expanded state holding a copy of the valid state from. */
 static SilState *
-sil_state_new(MemoryContext aggctx, const CrmSilhouette *from)
+SilStateNew(MemoryContext aggctx, const CrmSilhouette *from)
 {
 	MemoryContext cxt = AllocSetContextCreate(aggctx, "crm.silhouette state",
 											  ALLOCSET_DEFAULT_SIZES);
@@ -163,7 +163,7 @@ sil_state_new(MemoryContext aggctx, const CrmSilhouette *from)
 
 /* Keep a copy of the (matching, valid) model in the state. */
 static void
-sil_state_set_model(SilState *st, const CrmModel *m)
+SilStateSetModel(SilState *st, const CrmModel *m)
 {
 	size_t		size = crm_model_size(m->k, m->dims, (m->flags & CRM_MODEL_PENDING) != 0);
 
@@ -173,7 +173,7 @@ sil_state_set_model(SilState *st, const CrmModel *m)
 
 /* Our expanded state, if d is one (read-write only when rw is set). */
 static SilState *
-sil_state_of(Datum d, bool rw)
+SilStateOf(Datum d, bool rw)
 {
 	Pointer		p = DatumGetPointer(d);
 
@@ -189,25 +189,25 @@ sil_state_of(Datum d, bool rw)
 
 /* A state to read: ours as it is, anything else checked in full. */
 static const CrmSilhouette *
-sil_read_arg(Datum d)
+SilReadArg(Datum d)
 {
-	SilState   *st = sil_state_of(d, false);
+	SilState   *st = SilStateOf(d, false);
 
-	return st ? st->s : silhouette_arg(d);
+	return st ? st->s : SilhouetteArg(d);
 }
 
 /* The state argument to update in place: ours, or a checked private copy. */
 static SilState *
-sil_state_arg(FunctionCallInfo fcinfo, MemoryContext aggctx)
+SilStateArg(FunctionCallInfo fcinfo, MemoryContext aggctx)
 {
-	SilState   *st = sil_state_of(PG_GETARG_DATUM(0), true);
+	SilState   *st = SilStateOf(PG_GETARG_DATUM(0), true);
 
-	return st ? st : sil_state_new(aggctx, silhouette_arg(PG_GETARG_DATUM(0)));
+	return st ? st : SilStateNew(aggctx, SilhouetteArg(PG_GETARG_DATUM(0)));
 }
 
 /* The model of this row must be the state's (see the file header). */
 static void
-sil_check_model(FunctionCallInfo fcinfo, SilState *st)
+SilCheckModel(FunctionCallInfo fcinfo, SilState *st)
 {
 	bool		same;
 
@@ -220,7 +220,7 @@ sil_check_model(FunctionCallInfo fcinfo, SilState *st)
 		same = m->k == st->s->k && m->dims == st->s->dims &&
 			crm_model_fingerprint(m) == st->s->model;
 		if (same)
-			sil_state_set_model(st, m);
+			SilStateSetModel(st, m);
 	}
 	else
 		same = cluster_model_matches(st->model, PG_GETARG_DATUM(1));
@@ -259,16 +259,16 @@ silhouette_transfn(PG_FUNCTION_ARGS)
 	{
 		CrmModel   *m = cluster_model_arg(PG_GETARG_DATUM(1));
 
-		st = sil_state_new(aggctx, crm_silhouette_new(m));
-		sil_state_set_model(st, m);
+		st = SilStateNew(aggctx, crm_silhouette_new(m));
+		SilStateSetModel(st, m);
 		st->model_checked = cluster_agg_arg_stable(fcinfo, 0);
 	}
 	else
 	{
-		st = sil_state_arg(fcinfo, aggctx);
-		sil_check_model(fcinfo, st);
+		st = SilStateArg(fcinfo, aggctx);
+		SilCheckModel(fcinfo, st);
 	}
-	x = cluster_features(PG_GETARG_ARRAYTYPE_P(2), st->s->dims, &dims, "features");
+	x = cluster_features(PG_GETARG_ARRAYTYPE_P(2), st->s->dims, &dims);
 	if (!crm_silhouette_add(st->s, st->heap, st->model, x, st->entry, &err))
 		crm_ereport(&err);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&st->hdr));
@@ -290,12 +290,12 @@ silhouette_combinefn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	b = sil_read_arg(PG_GETARG_DATUM(1));
+	b = SilReadArg(PG_GETARG_DATUM(1));
 	if (PG_ARGISNULL(0))
-		st = sil_state_new(aggctx, b);	/* a private copy to write into */
+		st = SilStateNew(aggctx, b);	/* a private copy to write into */
 	else
 	{
-		st = sil_state_arg(fcinfo, aggctx);
+		st = SilStateArg(fcinfo, aggctx);
 		if (!crm_silhouette_combine(st->s, st->heap, b, &err))
 			crm_ereport(&err);
 	}
@@ -311,7 +311,7 @@ silhouette_finalfn(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	v = crm_silhouette_value(sil_read_arg(PG_GETARG_DATUM(0)));
+	v = crm_silhouette_value(SilReadArg(PG_GETARG_DATUM(0)));
 	if (isnan(v))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(v);

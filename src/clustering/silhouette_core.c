@@ -1,10 +1,11 @@
 /*
  * silhouette_core.c
  *	  crm.silhouette's state: the bottom-s hash sample, its checks, its
- *	  binary and compact text forms, and the silhouette of the sample (see
- *	  silhouette_core.h).
+ *	  binary and compact text forms, and the silhouette of the sample and
+ *	  of any weighted points (see silhouette_core.h).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +34,7 @@ crm_silhouette_new(const CrmModel *m)
 
 /* The header alone (before anything is allocated for the entries). */
 static bool
-header_check(const CrmSilhouette *s, CrmError *err)
+HeaderCheck(const CrmSilhouette *s, CrmError *err)
 {
 	if (s->version != CRM_SILHOUETTE_VERSION)
 		crm_error_set(err, CRM_ERR_INVALID, "unsupported crm.silhouette_state version %d",
@@ -41,18 +42,14 @@ header_check(const CrmSilhouette *s, CrmError *err)
 	else if (s->flags != 0)
 		crm_error_set(err, CRM_ERR_INVALID, "unknown crm.silhouette_state flags 0x%x",
 					  (unsigned) s->flags);
-	else if (s->dims > CRM_CLUSTER_MAX_DIMS || s->k > CRM_CLUSTER_MAX_K)
-		crm_error_set(err, CRM_ERR_LIMIT, "crm.silhouette_state of %d dimensions and %d clusters is too large",
-					  (int) s->dims, (int) s->k);
-	else if (s->dims < 1 || s->k < 1)
-		crm_error_set(err, CRM_ERR_INVALID, "crm.silhouette_state needs at least 1 dimension and 1 cluster, got dims %d, k %d",
-					  (int) s->dims, (int) s->k);
+	else if (!crm_check_dims(s->dims, err) || !crm_check_k(s->k, err))
+		return false;
 	else if (s->sample != CRM_SILHOUETTE_SAMPLE)
 		crm_error_set(err, CRM_ERR_INVALID, "crm.silhouette_state sample size must be %d, got %d",
 					  CRM_SILHOUETTE_SAMPLE, (int) s->sample);
-	else if (s->rows < 0 || s->rows > CRM_MODEL_MAX_ROWS)
-		crm_error_set(err, CRM_ERR_INVALID, "crm.silhouette_state rows must be between 0 and 2^53, got %lld",
-					  (long long) s->rows);
+	else if (s->rows < 0 || s->rows > CRM_MAX_ROWS)
+		crm_error_set(err, CRM_ERR_INVALID, "crm.silhouette_state rows must be between 0 and %lld, got %lld",
+					  (long long) CRM_MAX_ROWS, (long long) s->rows);
 	else if (s->used != (s->rows < s->sample ? s->rows : s->sample))
 		crm_error_set(err, CRM_ERR_INVALID, "crm.silhouette_state holds %d rows of %lld; it must hold %lld",
 					  (int) s->used, (long long) s->rows,
@@ -64,7 +61,7 @@ header_check(const CrmSilhouette *s, CrmError *err)
 
 /* One entry: integral hash in [0, 2^53), label in [0, k), coordinates in range. */
 static bool
-entry_check(const CrmSilhouette *s, const double *e, int i, CrmError *err)
+EntryCheck(const CrmSilhouette *s, const double *e, int i, CrmError *err)
 {
 	int			j;
 
@@ -82,10 +79,10 @@ entry_check(const CrmSilhouette *s, const double *e, int i, CrmError *err)
 	for (j = 0; j < s->dims; j++)
 		if (!(fabs(e[2 + j]) <= CRM_CLUSTER_MAX_ABS))
 		{
-			crm_error_set(err, CRM_ERR_INVALID,
-						  "crm.silhouette_state entry %d has a coordinate that is not a number within +-1e100",
-						  i + 1);
-			return false;
+			char		what[80];
+
+			snprintf(what, sizeof(what), "crm.silhouette_state entry %d coordinate %d", i + 1, j + 1);
+			return crm_check_feature(e[2 + j], what, err);
 		}
 	return true;
 }
@@ -102,7 +99,7 @@ crm_silhouette_check(const CrmSilhouette *s, size_t size, CrmError *err)
 		crm_error_set(err, CRM_ERR_INVALID, "crm.silhouette_state value of %zu bytes is truncated", size);
 		return false;
 	}
-	if (!header_check(s, err))
+	if (!HeaderCheck(s, err))
 		return false;
 	if (size != crm_silhouette_size(s->dims, s->used))
 	{
@@ -115,7 +112,7 @@ crm_silhouette_check(const CrmSilhouette *s, size_t size, CrmError *err)
 	stride = (size_t) s->dims + 2;
 	for (i = 0; i < s->used; i++)
 	{
-		if (!entry_check(s, crm_silhouette_entries(s) + (size_t) i * stride, i, err))
+		if (!EntryCheck(s, crm_silhouette_entries(s) + (size_t) i * stride, i, err))
 			return false;
 		if ((i & 63) == 63)
 			crm_check_interrupts();
@@ -125,14 +122,17 @@ crm_silhouette_check(const CrmSilhouette *s, size_t size, CrmError *err)
 
 /* the hash of entry i */
 static inline double
-hash_of(const CrmSilhouette *s, int i)
+HashOf(const CrmSilhouette *s, int i)
 {
 	return crm_silhouette_entries(s)[(size_t) i * ((size_t) s->dims + 2)];
 }
 
-/* Restore the max-heap below position pos (n entries in the heap). */
+/*
+ * Restore the max-heap by hash below position pos (n entries): the binary
+ * heap of Williams ("Algorithm 232: Heapsort", CACM 7(6), 1964).
+ */
 static void
-sift_down(const CrmSilhouette *s, int *heap, int n, int pos)
+SiftDown(const CrmSilhouette *s, int *heap, int n, int pos)
 {
 	for (;;)
 	{
@@ -141,9 +141,9 @@ sift_down(const CrmSilhouette *s, int *heap, int n, int pos)
 		int			big = pos;
 		int			t;
 
-		if (l < n && hash_of(s, heap[l]) > hash_of(s, heap[big]))
+		if (l < n && HashOf(s, heap[l]) > HashOf(s, heap[big]))
 			big = l;
-		if (r < n && hash_of(s, heap[r]) > hash_of(s, heap[big]))
+		if (r < n && HashOf(s, heap[r]) > HashOf(s, heap[big]))
 			big = r;
 		if (big == pos)
 			return;
@@ -164,7 +164,7 @@ crm_silhouette_heapify(const CrmSilhouette *s, int *heap)
 		heap[i] = i;
 	for (i = s->used / 2 - 1; i >= 0; i--)
 	{
-		sift_down(s, heap, s->used, i);
+		SiftDown(s, heap, s->used, i);
 		if ((i & 255) == 255)
 			crm_check_interrupts();
 	}
@@ -172,23 +172,26 @@ crm_silhouette_heapify(const CrmSilhouette *s, int *heap)
 
 /* Would an entry with this hash enter the sample? */
 static inline bool
-wants(const CrmSilhouette *s, const int *heap, double hash)
+Wants(const CrmSilhouette *s, const int *heap, double hash)
 {
-	return s->used < s->sample || hash < hash_of(s, heap[0]);
+	return s->used < s->sample || hash < HashOf(s, heap[0]);
 }
 
 /*
- * Put one entry into the sample if its hash is low enough: appended while
- * there is room (the heap is built when the sample fills), else in place of
- * the largest hash, O(log s).
+ * Put one entry into the sample if its hash is low enough: the bottom-s
+ * sample by hash (Cohen and Kaplan, "Summarizing data using bottom-k
+ * sketches", PODC 2007), which keeps the s smallest hashes of all rows
+ * offered, so it is the same whatever the order of rows or of combines.
+ * Appended while there is room (the heap is built when the sample fills),
+ * else in place of the largest hash, O(log s).
  */
 static void
-offer(CrmSilhouette *s, int *heap, const double *entry)
+Offer(CrmSilhouette *s, int *heap, const double *entry)
 {
 	size_t		stride = (size_t) s->dims + 2;
 	double	   *base = crm_silhouette_entries(s);
 
-	if (!wants(s, heap, entry[0]))
+	if (!Wants(s, heap, entry[0]))
 		return;
 	if (s->used < s->sample)
 	{
@@ -199,7 +202,7 @@ offer(CrmSilhouette *s, int *heap, const double *entry)
 		return;
 	}
 	memcpy(base + (size_t) heap[0] * stride, entry, sizeof(double) * stride);
-	sift_down(s, heap, s->used, 0);
+	SiftDown(s, heap, s->used, 0);
 }
 
 /* One row (see silhouette_core.h). */
@@ -212,17 +215,17 @@ crm_silhouette_add(CrmSilhouette *s, int *heap, const CrmModel *m, const double 
 	/* scaled for every row, so that the range check does not depend on order */
 	if (!crm_model_scale_row(m, x, entry + 2, err))
 		return false;
-	if (s->rows >= CRM_MODEL_MAX_ROWS)
+	if (s->rows >= CRM_MAX_ROWS)
 	{
-		crm_error_set(err, CRM_ERR_LIMIT, "crm.silhouette counts at most 2^53 rows");
+		crm_error_too_many_rows(err, "crm.silhouette");
 		return false;
 	}
 	s->rows++;
 	entry[0] = (double) (crm_hash_bytes64(x, sizeof(double) * (size_t) s->dims, HASH_SEED) >> 11);
-	if (!wants(s, heap, entry[0]))
+	if (!Wants(s, heap, entry[0]))
 		return true;
 	entry[1] = crm_model_nearest(m, entry + 2, &d2);
-	offer(s, heap, entry);
+	Offer(s, heap, entry);
 	return true;
 }
 
@@ -238,14 +241,14 @@ crm_silhouette_combine(CrmSilhouette *a, int *heap, const CrmSilhouette *b, CrmE
 		crm_error_set(err, CRM_ERR_INVALID, "cannot combine crm.silhouette states of different models");
 		return false;
 	}
-	if (b->rows > CRM_MODEL_MAX_ROWS - a->rows)
+	if (b->rows > CRM_MAX_ROWS - a->rows)
 	{
-		crm_error_set(err, CRM_ERR_LIMIT, "crm.silhouette counts at most 2^53 rows");
+		crm_error_too_many_rows(err, "crm.silhouette");
 		return false;
 	}
 	for (i = 0; i < b->used; i++)
 	{
-		offer(a, heap, crm_silhouette_entries(b) + (size_t) i * stride);
+		Offer(a, heap, crm_silhouette_entries(b) + (size_t) i * stride);
 		if ((i & 63) == 63)
 			crm_check_interrupts();
 	}
@@ -253,11 +256,12 @@ crm_silhouette_combine(CrmSilhouette *a, int *heap, const CrmSilhouette *b, CrmE
 	return true;
 }
 
+/* the state EntryCmp orders (qsort has no context argument) */
 static const CrmSilhouette *sort_state;
 
 /* qsort order of entry indexes: by hash, then by the entry's numbers */
 static int
-entry_cmp(const void *pa, const void *pb)
+EntryCmp(const void *pa, const void *pb)
 {
 	size_t		stride = (size_t) sort_state->dims + 2;
 	const double *a = crm_silhouette_entries(sort_state) + (size_t) *(const int *) pa * stride;
@@ -293,7 +297,7 @@ crm_silhouette_value(const CrmSilhouette *s)
 	for (i = 0; i < n; i++)
 		order[i] = i;
 	sort_state = s;
-	qsort(order, n, sizeof(int), entry_cmp);
+	qsort(order, n, sizeof(int), EntryCmp);
 	sort_state = NULL;
 	for (i = 0; i < n; i++)
 	{
@@ -311,6 +315,100 @@ crm_silhouette_value(const CrmSilhouette *s)
 	crm_core_free(y);
 	crm_core_free(order);
 	return v;
+}
+
+/*
+ * The silhouette (Rousseeuw, "Silhouettes: a graphical aid to the
+ * interpretation and validation of cluster analysis", J. Comput. Appl. Math.
+ * 20, 1987), weighted: for point i in cluster A, a(i) is its mean distance
+ * to the other points of A, b(i) the smallest mean distance to the points of
+ * another cluster, s(i) = (b - a) / max(a, b), and a singleton cluster
+ * scores 0, as in the paper. Weights count points: a representative of w
+ * rows stands for w points at its place, the other w - 1 at distance 0.
+ * Returns the weighted mean of s(i), NaN with fewer than two non-empty
+ * clusters. O(n^2 d): n is a sample of at most 2,000.
+ */
+static double
+SilhouettePlain(const double *y, const double *w, const int *labels,
+				int n, int d, int k)
+{
+	double	   *dsum = crm_core_alloc(sizeof(double) * k);
+	double	   *wsum = crm_core_alloc(sizeof(double) * k);
+	double		total = 0.0,
+				wtot = 0.0;
+	int			used = 0;
+	int			i,
+				c;
+
+	for (c = 0; c < k; c++)
+		wsum[c] = 0;
+	for (i = 0; i < n; i++)
+		wsum[labels[i]] += w[i];
+	for (c = 0; c < k; c++)
+		if (wsum[c] > 0)
+			used++;
+	if (used < 2)
+	{
+		crm_core_free(dsum);
+		crm_core_free(wsum);
+		return NAN;
+	}
+	for (i = 0; i < n; i++)
+	{
+		int			a = labels[i];
+		double		own_w,
+					ai,
+					bi = INFINITY,
+					si;
+		int			m;
+
+		crm_check_interrupts();
+		memset(dsum, 0, sizeof(double) * k);
+		for (m = 0; m < n; m++)
+			if (m != i)
+				dsum[labels[m]] += w[m] * sqrt(crm_dist2(y + (size_t) i * d, y + (size_t) m * d, d));
+		/* the other rows a representative stands for sit at distance ~0 */
+		own_w = wsum[a] - 1.0;
+		if (own_w <= 0)
+			si = 0.0;			/* a singleton cluster scores 0 (Rousseeuw) */
+		else
+		{
+			ai = dsum[a] / own_w;
+			for (c = 0; c < k; c++)
+				if (c != a && wsum[c] > 0 && dsum[c] / wsum[c] < bi)
+					bi = dsum[c] / wsum[c];
+			si = (ai < bi) ? 1.0 - ai / bi : (ai > bi ? bi / ai - 1.0 : 0.0);
+		}
+		total += w[i] * si;
+		wtot += w[i];
+	}
+	crm_core_free(dsum);
+	crm_core_free(wsum);
+	return total / wtot;
+}
+
+/*
+ * Mean silhouette; points too close for their squared distances (below
+ * 2^-256, see crm_tiny_exponent) are measured on a copy scaled by a power of
+ * two, which leaves every ratio, and so the silhouette, as it is.
+ */
+double
+crm_silhouette_weighted(const double *y, const double *w, const int *labels,
+						int n, int d, int k)
+{
+	size_t		count = (size_t) n * d;
+	int			e = crm_tiny_exponent(y, count);
+	double	   *scaled;
+	double		result;
+
+	if (e == 0)
+		return SilhouettePlain(y, w, labels, n, d, k);
+	scaled = crm_core_alloc(sizeof(double) * count);
+	memcpy(scaled, y, sizeof(double) * count);
+	crm_scale_pow2(scaled, count, e);
+	result = SilhouettePlain(scaled, w, labels, n, d, k);
+	crm_core_free(scaled);
+	return result;
 }
 
 /* ------------------------------------------------------------ forms */
@@ -370,7 +468,7 @@ crm_silhouette_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *
 	crm_rd_i32(&r, &h.used);
 	crm_rd_i64(&r, &h.rows);
 	crm_rd_u64(&r, &h.model);
-	if (crm_rd_failed(&r) || !header_check(&h, err))
+	if (crm_rd_failed(&r) || !HeaderCheck(&h, err))
 		return NULL;
 	n = (size_t) h.used * ((size_t) h.dims + 2);
 	if (!crm_rd_need(&r, n, sizeof(double)))

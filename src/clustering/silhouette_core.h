@@ -19,14 +19,14 @@
 #ifndef CRM_SILHOUETTE_CORE_H
 #define CRM_SILHOUETTE_CORE_H
 
-#include "clustering_core.h"
+#include "model_core.h"
 
 #define CRM_SILHOUETTE_VERSION	1
 /* rows the sample keeps */
 #define CRM_SILHOUETTE_SAMPLE	2000
 
 /*
- * Size cap: dims <= CRM_CLUSTER_MAX_DIMS (54000 beyond), so a state holds
+ * Size cap: dims <= CRM_MAX_DIMS (54000 beyond), so a state holds
  * at most 2,000 x 1,002 doubles (16 MB) and its compact text about 21 MB.
  */
 typedef struct CrmSilhouette
@@ -45,12 +45,14 @@ typedef struct CrmSilhouette
 
 #define CRM_SILHOUETTE_HDRSZ sizeof(CrmSilhouette)
 
+/* bytes of a state of dims features holding used entries */
 static inline size_t
 crm_silhouette_size(int dims, int used)
 {
 	return CRM_SILHOUETTE_HDRSZ + sizeof(double) * (size_t) used * ((size_t) dims + 2);
 }
 
+/* the entries: used blocks of (hash, label, y[dims]) */
 static inline double *
 crm_silhouette_entries(const CrmSilhouette *s)
 {
@@ -89,6 +91,10 @@ extern bool crm_silhouette_add(CrmSilhouette *s, int *heap, const CrmModel *m,
 /* Merge the valid state b into a. */
 extern bool crm_silhouette_combine(CrmSilhouette *a, int *heap, const CrmSilhouette *b,
 								   CrmError *err);
+
+/* mean silhouette of weighted points with labels (0-based), NaN if < 2 clusters */
+extern double crm_silhouette_weighted(const double *y, const double *w, const int *labels,
+									  int n, int d, int k);
 
 /* Mean silhouette of the sample (entries in hash order); NaN below 2 clusters. */
 extern double crm_silhouette_value(const CrmSilhouette *s);

@@ -1,7 +1,8 @@
 /*
  * sketch.c
- *	  crm.cluster_sketch: type I/O, the crm.sketch / crm.merge / crm.kmeans
- *	  aggregates' transition, combine and final functions, and the options.
+ *	  crm.cluster_sketch: type I/O and equality, the crm.sketch and
+ *	  crm.merge aggregates (and the transition shared with crm.kmeans, see
+ *	  kmeans.c), crm.sketch_rows and crm.sketch_representatives.
  *
  * The aggregate state is the crm.cluster_sketch type itself (so partial
  * aggregation works in parallel query and on Citus workers), held while
@@ -39,221 +40,17 @@
 #include "utils/builtins.h"
 #include "utils/expandeddatum.h"
 #include "utils/memutils.h"
-#include "utils/numeric.h"
 
 #include "clustering.h"
 #include "validate.h"
 #include "wire_core.h"
 
+/* representatives the buffer of a new state holds (it doubles from there) */
 #define INITIAL_REPS 1024
-
-/* ------------------------------------------------------------ helpers */
-
-/* A jsonb option's number as a float8 (+-Infinity beyond float8's range). */
-static double
-option_number(JsonbValue *v, const char *key)
-{
-	if (v->type != jbvNumeric)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("option \"%s\" must be a number", key)));
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
-											  NumericGetDatum(v->val.numeric)));
-}
-
-/* An integer option within [lo, hi]. */
-static int
-option_int(JsonbValue *v, const char *key, int lo, int hi)
-{
-	double		d = option_number(v, key);
-
-	if (d != floor(d) || d < lo || d > hi)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("option \"%s\" must be an integer between %d and %d", key, lo, hi)));
-	return (int) d;
-}
-
-/* A numeric in short scientific notation: 1e+400, 1.5e+400 (as %g would). */
-static char *
-numeric_short_sci(Numeric num)
-{
-	char	   *s = numeric_out_sci(num, 16);
-	char	   *e = strchr(s, 'e');
-	char	   *z;
-
-	if (e == NULL)
-		return s;
-	z = e;
-	while (z > s && z[-1] == '0')
-		z--;
-	if (z > s && z[-1] == '.')
-		z--;
-	memmove(z, e, strlen(e) + 1);
-	return s;
-}
-
-/*
- * A float8 option.  A JSON number beyond float8 (1e400) is out of range:
- * 22003 "... is out of range: <number>", the rule for every out-of-range
- * number in crm's clustering inputs (rows, options, sketch text and binary).
- */
-static double
-option_float(JsonbValue *v, const char *key)
-{
-	double		d = option_number(v, key);
-
-	if (!isfinite(d))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("option \"%s\" is out of range: %s", key, numeric_short_sci(v->val.numeric)),
-				 errdetail("It must be a finite float8 number.")));
-	return d;
-}
-
-int
-cluster_parse_options(Jsonb *jb, CrmClusterOptions *o)
-{
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-	int			set = 0;
-	CrmError	err = {0};
-
-	if (jb == NULL)
-		return 0;
-	if (!JB_ROOT_IS_OBJECT(jb) || JB_ROOT_IS_SCALAR(jb))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("clustering options must be a JSON object"),
-				 errhint("For example '{\"scale\": \"zscore\", \"seed\": 7}'.")));
-	it = JsonbIteratorInit(&jb->root);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		char	   *key;
-
-		CHECK_FOR_INTERRUPTS();
-		if (tok != WJB_KEY)
-			continue;
-		key = pnstrdup(v.val.string.val, v.val.string.len);
-		tok = JsonbIteratorNext(&it, &v, true);
-		if (strcmp(key, "scale") == 0)
-		{
-			int			s = -1;
-
-			if (v.type == jbvString)
-				s = crm_scale_parse(v.val.string.val, v.val.string.len);
-			if (s < 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("option \"scale\" must be one of \"none\", \"zscore\", \"minmax\", \"atan\"")));
-			o->scale = s;
-			set |= CRM_OPT_SCALE;
-		}
-		else if (strcmp(key, "budget_kb") == 0)
-		{
-			o->budget_kb = option_int(&v, key, CRM_SKETCH_MIN_BUDGET_KB, CRM_SKETCH_MAX_BUDGET_KB);
-			set |= CRM_OPT_BUDGET;
-		}
-		else if (strcmp(key, "restarts") == 0)
-		{
-			o->restarts = option_int(&v, key, 1, 1000);
-			set |= CRM_OPT_RESTARTS;
-		}
-		else if (strcmp(key, "max_iter") == 0)
-		{
-			o->max_iter = option_int(&v, key, 1, 100000);
-			set |= CRM_OPT_MAX_ITER;
-		}
-		else if (strcmp(key, "seed") == 0)
-		{
-			o->seed = (uint64) option_int(&v, key, 0, PG_INT32_MAX);
-			set |= CRM_OPT_SEED;
-		}
-		else if (strcmp(key, "tol") == 0)
-		{
-			o->tol = option_float(&v, key);
-			if (o->tol < 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("option \"tol\" must be >= 0")));
-			set |= CRM_OPT_TOL;
-		}
-		else if (strcmp(key, "atan_scale") == 0)
-		{
-			o->atan_scale = option_float(&v, key);
-			if (!(o->atan_scale >= CRM_ATAN_SCALE_MIN && o->atan_scale <= CRM_ATAN_SCALE_MAX))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("option \"atan_scale\" must be between 1e-100 and 1e100"),
-						 errdetail("Feature values are divided by it before atan.")));
-			set |= CRM_OPT_ATAN_SCALE;
-		}
-		else
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown clustering option \"%s\"", key),
-					 errhint("Valid options are scale, seed, restarts, max_iter, tol, budget_kb and atan_scale.")));
-		pfree(key);
-	}
-	if (!crm_cluster_options_check(o, &err))
-		crm_ereport(&err);
-	return set;
-}
-
-const double *
-cluster_features(ArrayType *arr, int expected_dims, int *dims, const char *what)
-{
-	int			n;
-	const double *x;
-	int			j;
-
-	if (ARR_ELEMTYPE(arr) != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("%s must be a float8[] array", what)));
-	if (ARR_NDIM(arr) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must not be empty", what)));
-	if (ARR_NDIM(arr) != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("%s must be a one-dimensional array, got %d dimensions", what, ARR_NDIM(arr))));
-	if (ARR_HASNULL(arr) && array_contains_nulls(arr))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not contain NULL elements", what)));
-	n = ARR_DIMS(arr)[0];
-	if (n > CRM_CLUSTER_MAX_DIMS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("%s has %d elements, more than the maximum of %d", what, n, CRM_CLUSTER_MAX_DIMS)));
-	if (expected_dims > 0 && n != expected_dims)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s has %d elements, but %d were expected", what, n, expected_dims),
-				 errdetail("Every row must have as many features as the first one (or as the model).")));
-	x = (const double *) ARR_DATA_PTR(arr);
-	for (j = 0; j < n; j++)
-		if (unlikely(!(fabs(x[j]) <= CRM_CLUSTER_MAX_ABS)))
-		{
-			if (!isfinite(x[j]))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("%s element %d must be a finite number, got %s", what, j + 1,
-								isnan(x[j]) ? "NaN" : (x[j] > 0 ? "Infinity" : "-Infinity"))));
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("%s element %d is out of range: %g", what, j + 1, x[j]),
-					 errdetail("Features must lie within +-1e100, so that sums of squares cannot overflow.")));
-		}
-	*dims = n;
-	return x;
-}
 
 /* ------------------------------------------------------------ expanded */
 
+/* The transition state while aggregating: our expanded object. */
 typedef struct SketchEOH
 {
 	ExpandedObjectHeader hdr;
@@ -261,15 +58,16 @@ typedef struct SketchEOH
 	int			alloc;			/* representatives the buffer holds */
 } SketchEOH;
 
+/* Flat size of our state: the representatives in use, not the buffer. */
 static Size
-sketch_get_flat_size(ExpandedObjectHeader *eohptr)
+SketchGetFlatSize(ExpandedObjectHeader *eohptr)
 {
 	SketchEOH  *e = (SketchEOH *) eohptr;
 
 	return crm_sketch_size(e->s->dims, e->s->nreps);
 }
 
-static void sketch_check_or_raise(const CrmSketch *s);
+static void SketchCheck(const CrmSketch *s);
 
 /*
  * The flat value of our state, whenever PostgreSQL needs one (a stored
@@ -277,7 +75,7 @@ static void sketch_check_or_raise(const CrmSketch *s);
  * function): checked like any sketch we return.
  */
 static void
-sketch_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+SketchFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
 	SketchEOH  *e = (SketchEOH *) eohptr;
 	Size		size = crm_sketch_size(e->s->dims, e->s->nreps);
@@ -285,12 +83,13 @@ sketch_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_s
 	Assert(allocated_size == size);
 	memcpy(result, e->s, size);
 	SET_VARSIZE(result, size);
-	sketch_check_or_raise((const CrmSketch *) result);
+	SketchCheck((const CrmSketch *) result);
 }
 
+/* its methods; their address identifies our objects (see SketchOwn) */
 static const ExpandedObjectMethods sketch_methods = {
-	sketch_get_flat_size,
-	sketch_flatten_into
+	SketchGetFlatSize,
+	SketchFlattenInto
 };
 
 /*
@@ -299,7 +98,7 @@ static const ExpandedObjectMethods sketch_methods = {
  *
  * This is the only "already validated" memo: it is a property of the
  * object, not of an address.  The methods pointer can only be ours when
- * sketch_eoh_new made the object, which it does from a value that passed
+ * SketchStateNew made the object, which it does from a value that passed
  * crm_sketch_check or from a fresh initialisation.  A memo keyed by a
  * datum's pointer (say, the last flat state checked, kept in fn_extra)
  * would be unsafe: a flat INITCOND or stored value lives in memory that is
@@ -321,7 +120,7 @@ SketchOwn(Datum d)
 
 /* Raise a core error; a sketch we produced that fails its check is one too. */
 static void
-sketch_check_or_raise(const CrmSketch *s)
+SketchCheck(const CrmSketch *s)
 {
 	CrmError	err = {0};
 
@@ -334,7 +133,7 @@ sketch_check_or_raise(const CrmSketch *s)
  * (checked by the caller) or, without it, an empty one for dims and o.
  */
 static SketchEOH *
-sketch_eoh_new(MemoryContext parent, const CrmSketch *from, int dims,
+SketchStateNew(MemoryContext parent, const CrmSketch *from, int dims,
 			   const CrmClusterOptions *o, int k)
 {
 	MemoryContext cxt = AllocSetContextCreate(parent, "crm.cluster_sketch",
@@ -352,14 +151,10 @@ sketch_eoh_new(MemoryContext parent, const CrmSketch *from, int dims,
 	}
 	else
 	{
-		capacity = crm_sketch_capacity(dims, o->budget_kb);
-		if (capacity == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("budget_kb %d is too small for %d dimensions", (int) o->budget_kb, dims),
-					 errhint("The sketch needs room for at least %d representatives of %d bytes.",
-							 CRM_SKETCH_MIN_CAPACITY,
-							 (int) ((dims + 2) * sizeof(double) + CRM_SKETCH_SCRATCH_PER_REP))));
+		CrmError	err = {0};
+
+		capacity = crm_sketch_check_budget(dims, o->budget_kb, &err);
+		RaiseIf(capacity > 0, &err);
 		e->alloc = Min(INITIAL_REPS, capacity);
 		e->s = MemoryContextAllocHuge(cxt, crm_sketch_size(dims, e->alloc));
 		memset(e->s, 0, CRM_SKETCH_HDRSZ);
@@ -373,13 +168,13 @@ sketch_eoh_new(MemoryContext parent, const CrmSketch *from, int dims,
  * other value is validated (cluster_sketch_arg) and copied into a new one.
  */
 static SketchEOH *
-sketch_state(Datum d, MemoryContext aggctx)
+SketchStateArg(Datum d, MemoryContext aggctx)
 {
 	SketchEOH  *e = SketchOwn(d);
 
 	if (e != NULL && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)))
 		return e;
-	return sketch_eoh_new(aggctx, cluster_sketch_arg(d), 0, NULL, 0);
+	return SketchStateNew(aggctx, cluster_sketch_arg(d), 0, NULL, 0);
 }
 
 /*
@@ -387,7 +182,7 @@ sketch_state(Datum d, MemoryContext aggctx)
  * it reduced (the caller then checks the state once it is whole again).
  */
 static bool
-sketch_make_room(SketchEOH *e)
+SketchMakeRoom(SketchEOH *e)
 {
 	CrmSketch  *s = e->s;
 
@@ -408,6 +203,10 @@ sketch_make_room(SketchEOH *e)
 	return true;
 }
 
+/*
+ * A valid flat sketch from an argument (detoasted, flattened if expanded):
+ * crm_sketch_check at its size, as the input functions check, or its error.
+ */
 CrmSketch *
 cluster_sketch_arg(Datum d)
 {
@@ -422,7 +221,7 @@ cluster_sketch_arg(Datum d)
 
 /* Refuse to merge src into dst unless the result is a valid sketch. */
 static void
-sketch_check_mergeable(const CrmSketch *dst, const CrmSketch *src)
+CheckMergeable(const CrmSketch *dst, const CrmSketch *src)
 {
 	CrmError	err = {0};
 
@@ -432,7 +231,7 @@ sketch_check_mergeable(const CrmSketch *dst, const CrmSketch *src)
 
 /* The error for a state of the wrong kind: k-means state vs plain sketch. */
 static void
-sketch_check_kind(const CrmSketch *s, int k, const char *name)
+CheckSketchKind(const CrmSketch *s, int k, const char *name)
 {
 	if (s->k == k)
 		return;
@@ -447,8 +246,12 @@ sketch_check_kind(const CrmSketch *s, int k, const char *name)
 
 /* ------------------------------------------------------------ type I/O */
 
+/*
+ * Set the varlena size of a sketch the core built (its representatives in
+ * use).
+ */
 static CrmSketch *
-sketch_finish(CrmSketch *s)
+SketchFinish(CrmSketch *s)
 {
 	SET_VARSIZE(s, crm_sketch_size(s->dims, s->nreps));
 	return s;
@@ -465,7 +268,7 @@ cluster_sketch_in(PG_FUNCTION_ARGS)
 	s = crm_sketch_read_text(PG_GETARG_CSTRING(0), &err);
 	if (s == NULL)
 		crm_ereport(&err);
-	PG_RETURN_POINTER(sketch_finish(s));
+	PG_RETURN_POINTER(SketchFinish(s));
 }
 
 /*
@@ -526,14 +329,19 @@ cluster_sketch_recv(PG_FUNCTION_ARGS)
 	if (s == NULL)
 		crm_ereport(&err);
 	buf->cursor = buf->len;
-	PG_RETURN_POINTER(sketch_finish(s));
+	PG_RETURN_POINTER(SketchFinish(s));
 }
 
 /* ------------------------------------------------------------ aggregates */
 
-/* shared by crm.sketch(features, options) and crm.kmeans(features, k, options) */
-static Datum
-sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const char *name)
+/*
+ * The transition of crm.sketch (k = 0, options in argument 2) and crm.kmeans
+ * (k >= 1, options in argument 3): the first row makes the state from the
+ * options, later rows must match its kind and dimensions; each row goes into
+ * the sketch in place, after a reduction when the buffer is full.
+ */
+Datum
+cluster_sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const char *name)
 {
 	MemoryContext aggctx = AggregateContext(fcinfo, name);
 	SketchEOH  *e;
@@ -555,54 +363,40 @@ sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const char *name)
 		crm_cluster_options_default(&o);
 		if (opt_arg < PG_NARGS() && !PG_ARGISNULL(opt_arg))
 			cluster_parse_options(PG_GETARG_JSONB_P(opt_arg), &o);
-		x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), 0, &dims, "features");
-		e = sketch_eoh_new(aggctx, NULL, dims, &o, k);
+		x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), 0, &dims);
+		e = SketchStateNew(aggctx, NULL, dims, &o, k);
 	}
 	else
 	{
-		e = sketch_state(PG_GETARG_DATUM(0), aggctx);
-		sketch_check_kind(e->s, k, name);
-		x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), e->s->dims, &dims, "features");
+		e = SketchStateArg(PG_GETARG_DATUM(0), aggctx);
+		CheckSketchKind(e->s, k, name);
+		x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), e->s->dims, &dims);
 	}
 	/* after a reduction, once per capacity / 2 rows: amortised O(dims) */
-	if (sketch_make_room(e))
-		sketch_check_or_raise(e->s);
+	if (SketchMakeRoom(e))
+		SketchCheck(e->s);
 	if (!crm_sketch_add(e->s, x, &err))
 		crm_ereport(&err);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 }
 
-PG_FUNCTION_INFO_V1(cluster_sketch_sfunc);
+/* Transition of crm.sketch(features [, options]). */
+PG_FUNCTION_INFO_V1(sketch_transfn);
 Datum
-cluster_sketch_sfunc(PG_FUNCTION_ARGS)
+sketch_transfn(PG_FUNCTION_ARGS)
 {
-	return sketch_transition(fcinfo, 0, 2, "crm.sketch");
+	return cluster_sketch_transition(fcinfo, 0, 2, "crm.sketch");
 }
 
-PG_FUNCTION_INFO_V1(cluster_kmeans_sfunc);
+/*
+ * crm.merge's transition and the combine function of crm.sketch, crm.kmeans
+ * and crm.merge: the second sketch (validated) is merged into the first,
+ * statistics first, then its representatives, reducing whenever the buffer
+ * is full.
+ */
+PG_FUNCTION_INFO_V1(sketch_combinefn);
 Datum
-cluster_kmeans_sfunc(PG_FUNCTION_ARGS)
-{
-	int			k;
-
-	if (PG_ARGISNULL(2))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("k must not be NULL")));
-	if (PG_ARGISNULL(1) && PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	k = PG_GETARG_INT32(2);
-	if (k < 1 || k > CRM_CLUSTER_MAX_K)
-		ereport(ERROR,
-				(errcode(k < 1 ? ERRCODE_INVALID_PARAMETER_VALUE : ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("k must be between 1 and %d, got %d", CRM_CLUSTER_MAX_K, k)));
-	return sketch_transition(fcinfo, k, 3, "crm.kmeans");
-}
-
-/* crm.merge's transition function and the combine function of all three */
-PG_FUNCTION_INFO_V1(cluster_sketch_combine);
-Datum
-cluster_sketch_combine(PG_FUNCTION_ARGS)
+sketch_combinefn(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggctx = AggregateContext(fcinfo, "crm.merge");
 	SketchEOH  *e;
@@ -623,11 +417,11 @@ cluster_sketch_combine(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 	{
 		/* a private copy to write into */
-		e = sketch_eoh_new(aggctx, b, 0, NULL, 0);
+		e = SketchStateNew(aggctx, b, 0, NULL, 0);
 		PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 	}
-	e = sketch_state(PG_GETARG_DATUM(0), aggctx);
-	sketch_check_mergeable(e->s, b);
+	e = SketchStateArg(PG_GETARG_DATUM(0), aggctx);
+	CheckMergeable(e->s, b);
 	crm_sketch_merge_stats(e->s, b);
 	e->s->flags |= b->flags & CRM_SKETCH_REDUCED;
 	stride = b->dims + 2;
@@ -638,7 +432,7 @@ cluster_sketch_combine(PG_FUNCTION_ARGS)
 		int			room;
 
 		CHECK_FOR_INTERRUPTS();
-		reduced |= sketch_make_room(e);
+		reduced |= SketchMakeRoom(e);
 		room = Min(e->alloc - e->s->nreps, left);
 		memcpy(crm_sketch_reps(e->s) + (size_t) e->s->nreps * stride, src,
 			   sizeof(double) * (size_t) room * stride);
@@ -648,7 +442,7 @@ cluster_sketch_combine(PG_FUNCTION_ARGS)
 	}
 	/* whole again: after a reduction (amortised, as in the transition) */
 	if (reduced)
-		sketch_check_or_raise(e->s);
+		SketchCheck(e->s);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 }
 
@@ -657,7 +451,7 @@ cluster_sketch_combine(PG_FUNCTION_ARGS)
  * functions must not change it), or the validated argument.
  */
 static CrmSketch *
-sketch_flat_checked(Datum d)
+SketchFlatChecked(Datum d)
 {
 	SketchEOH  *e = SketchOwn(d);
 	Size		size;
@@ -672,129 +466,56 @@ sketch_flat_checked(Datum d)
 	return flat;
 }
 
-PG_FUNCTION_INFO_V1(cluster_sketch_final);
+/*
+ * Final function of crm.sketch and crm.merge: the flat, checked sketch (a
+ * merge of k-means states keeps their k).
+ */
+PG_FUNCTION_INFO_V1(sketch_finalfn);
 Datum
-cluster_sketch_final(PG_FUNCTION_ARGS)
+sketch_finalfn(PG_FUNCTION_ARGS)
 {
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	/* crm.merge of kmeans states keeps k; a plain sketch has k = 0 */
-	PG_RETURN_POINTER(sketch_flat_checked(PG_GETARG_DATUM(0)));
+	PG_RETURN_POINTER(SketchFlatChecked(PG_GETARG_DATUM(0)));
 }
 
 /*
- * Cluster a sketch; emits the NOTICE for fewer distinct points than k.  The
- * model is checked as its input functions would check it.
+ * The sketch of an aggregate state, checked, to read in place: our
+ * expanded object's buffer, or the validated argument.
  */
-static CrmModel *
-sketch_to_model(const CrmSketch *s, int k, const CrmClusterOptions *o)
+const CrmSketch *
+cluster_sketch_state_arg(Datum d)
 {
-	CrmError	err = {0};
-	CrmModel   *m;
-	int			found;
+	SketchEOH  *e = SketchOwn(d);
 
-	m = crm_kmeans_sketch(s, k, o, &found, &err);
-	if (m == NULL)
-		crm_ereport(&err);
-	if (found < k)
-		ereport(NOTICE,
-				(errmsg("k-means found %d clusters instead of %d", found, k),
-				 errdetail("The input has only %d distinct points.", found)));
-	return cluster_model_return(m);
+	if (e == NULL)
+		return cluster_sketch_arg(d);
+	/* once per group, cheap next to clustering */
+	SketchCheck(e->s);
+	return e->s;
 }
 
-PG_FUNCTION_INFO_V1(cluster_kmeans_final);
+/* Equality of sketches: same bytes. */
+PG_FUNCTION_INFO_V1(cluster_sketch_eq);
 Datum
-cluster_kmeans_final(PG_FUNCTION_ARGS)
+cluster_sketch_eq(PG_FUNCTION_ARGS)
 {
-	SketchEOH  *e;
-	const CrmSketch *s;
-
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	e = SketchOwn(PG_GETARG_DATUM(0));
-	if (e != NULL)
-	{
-		s = e->s;
-		/* once per group, cheap next to clustering */
-		sketch_check_or_raise(s);
-	}
-	else
-		s = cluster_sketch_arg(PG_GETARG_DATUM(0));
-	if (s->k < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the final function of crm.kmeans needs a k-means state, got a sketch with k = 0"),
-				 errhint("Cluster a sketch with crm.kmeans(sketch, k).")));
-	if (s->rows == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_POINTER(sketch_to_model(s, s->k, &s->opt));
+	PG_RETURN_BOOL(crm_canonical_equal(PG_DETOAST_DATUM(PG_GETARG_DATUM(0)),
+									   PG_DETOAST_DATUM(PG_GETARG_DATUM(1))));
 }
 
-/* Options for clustering a stored sketch: its own, overridden by opts. */
-static void
-sketch_kmeans_options(const CrmSketch *s, Jsonb *opts, CrmClusterOptions *o)
-{
-	int			set;
-
-	*o = s->opt;
-	set = cluster_parse_options(opts, o);
-	if ((set & CRM_OPT_BUDGET) && o->budget_kb != s->opt.budget_kb)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("budget_kb is a property of the sketch and cannot change when clustering it")));
-	if ((set & CRM_OPT_SCALE) && o->scale != s->opt.scale &&
-		(o->scale == CRM_SCALE_ATAN || s->opt.scale == CRM_SCALE_ATAN))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot cluster a sketch built with scale \"%s\" using scale \"%s\"",
-						crm_scale_name(s->opt.scale), crm_scale_name(o->scale)),
-				 errhint("atan scaling is applied while sketching: build the sketch with {\"scale\": \"atan\"}.")));
-	if ((set & CRM_OPT_ATAN_SCALE) && o->atan_scale != s->opt.atan_scale)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("atan_scale is applied while sketching and cannot change when clustering")));
-}
-
-PG_FUNCTION_INFO_V1(cluster_kmeans_sketch);
+/* crm.sketch_rows: the rows a sketch summarises. */
+PG_FUNCTION_INFO_V1(sketch_rows);
 Datum
-cluster_kmeans_sketch(PG_FUNCTION_ARGS)
-{
-	CrmSketch  *s;
-	int			k;
-	CrmClusterOptions o;
-
-	/* not STRICT, so that a NULL options argument means the defaults */
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("k must not be NULL")));
-	s = cluster_sketch_arg(PG_GETARG_DATUM(0));
-	k = PG_GETARG_INT32(1);
-
-	if (k < 1 || k > CRM_CLUSTER_MAX_K)
-		ereport(ERROR,
-				(errcode(k < 1 ? ERRCODE_INVALID_PARAMETER_VALUE : ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("k must be between 1 and %d, got %d", CRM_CLUSTER_MAX_K, k)));
-	sketch_kmeans_options(s, (PG_NARGS() > 2 && !PG_ARGISNULL(2)) ? PG_GETARG_JSONB_P(2) : NULL, &o);
-	if (s->rows == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_POINTER(sketch_to_model(s, k, &o));
-}
-
-/* small accessors */
-PG_FUNCTION_INFO_V1(cluster_sketch_rows);
-Datum
-cluster_sketch_rows(PG_FUNCTION_ARGS)
+sketch_rows(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_INT64(cluster_sketch_arg(PG_GETARG_DATUM(0))->rows);
 }
 
-PG_FUNCTION_INFO_V1(cluster_sketch_representatives);
+/* crm.sketch_representatives: the representatives a sketch holds. */
+PG_FUNCTION_INFO_V1(sketch_representatives);
 Datum
-cluster_sketch_representatives(PG_FUNCTION_ARGS)
+sketch_representatives(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_INT32(cluster_sketch_arg(PG_GETARG_DATUM(0))->nreps);
 }

@@ -3,7 +3,7 @@
  *	  The cluster sketch: statistics, representatives, reduction, validation,
  *	  text and binary forms.
  *
- * Server-independent (see clustering_core.h for the layout and the reasoning);
+ * Server-independent (see sketch_core.h for the layout and the reasoning);
  * the server wraps it in src/clustering/sketch.c, the fuzzer in fuzz/fuzz_sketch.c.
  *
  * Invariants.  Every sketch crm_sketch_check accepts, and so every value of
@@ -37,7 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clustering_core.h"
+#include "sketch_core.h"
 #include "json_core.h"
 #include "wire_core.h"
 
@@ -61,6 +61,7 @@
 /* bytes of the binary form before the doubles */
 #define BINARY_HEADER_SIZE (1 + 2 + 4 * 3 + 8 + 4 * 4 + 8 + 8 + 8)
 
+/* the statistics' names in messages, in CRM_ST_ order */
 static const char *const stat_names[CRM_ST_COUNT] = {
 	"shift", "sum", "sum of squares", "min", "max", "sketch-space sum",
 	"sketch-space sum of squares"
@@ -68,7 +69,7 @@ static const char *const stat_names[CRM_ST_COUNT] = {
 
 /* v limited to [lo, hi] */
 static inline double
-clamp_to(double v, double lo, double hi)
+ClampTo(double v, double lo, double hi)
 {
 	return v < lo ? lo : (v > hi ? hi : v);
 }
@@ -79,7 +80,7 @@ clamp_to(double v, double lo, double hi)
  * rows * span^2.  The checker and the clamps use this same expression.
  */
 static inline void
-stat_bounds(const double *t, int64_t rows, double *bsum, double *bsq)
+StatBounds(const double *t, int64_t rows, double *bsum, double *bsq)
 {
 	double		span = t[CRM_ST_MAX] - t[CRM_ST_MIN];
 
@@ -89,20 +90,20 @@ stat_bounds(const double *t, int64_t rows, double *bsum, double *bsq)
 
 /* Keep one dimension's sums within what its rows can give (see above). */
 static inline void
-clamp_stats(double *t, int64_t rows, bool atan_scaled)
+ClampStats(double *t, int64_t rows, bool atan_scaled)
 {
 	double		bsum,
 				bsq;
 
-	stat_bounds(t, rows, &bsum, &bsq);
-	t[CRM_ST_SUM] = clamp_to(t[CRM_ST_SUM], -bsum, bsum);
-	t[CRM_ST_SUMSQ] = clamp_to(t[CRM_ST_SUMSQ], 0.0, bsq);
+	StatBounds(t, rows, &bsum, &bsq);
+	t[CRM_ST_SUM] = ClampTo(t[CRM_ST_SUM], -bsum, bsum);
+	t[CRM_ST_SUMSQ] = ClampTo(t[CRM_ST_SUMSQ], 0.0, bsq);
 	if (atan_scaled)
 	{
 		double		n = (double) rows;
 
-		t[CRM_ST_SSUM] = clamp_to(t[CRM_ST_SSUM], -n, n);
-		t[CRM_ST_SSUMSQ] = clamp_to(t[CRM_ST_SSUMSQ], 0.0, n);
+		t[CRM_ST_SSUM] = ClampTo(t[CRM_ST_SSUM], -n, n);
+		t[CRM_ST_SSUMSQ] = ClampTo(t[CRM_ST_SSUMSQ], 0.0, n);
 	}
 }
 
@@ -112,7 +113,7 @@ clamp_stats(double *t, int64_t rows, bool atan_scaled)
  * under atan).  Grows with the statistics, never shrinks.
  */
 static double
-scatter_per_row(const CrmSketch *s)
+ScatterPerRow(const CrmSketch *s)
 {
 	const double *st = crm_sketch_stats(s);
 	double		b = 0.0;
@@ -129,6 +130,12 @@ scatter_per_row(const CrmSketch *s)
 	return b;
 }
 
+/*
+ * The representatives a budget of budget_kb holds for dims features: what is
+ * left after the header and statistics, divided by each representative's
+ * bytes plus the scratch the reduction needs for it (at most 100 million); 0
+ * when that is below CRM_SKETCH_MIN_CAPACITY.
+ */
 int
 crm_sketch_capacity(int dims, int budget_kb)
 {
@@ -143,6 +150,24 @@ crm_sketch_capacity(int dims, int budget_kb)
 	return (int) cap;
 }
 
+/* The capacity of a new sketch, or 0 and the error (see sketch_core.h). */
+int
+crm_sketch_check_budget(int dims, int budget_kb, CrmError *err)
+{
+	int			capacity = crm_sketch_capacity(dims, budget_kb);
+
+	if (capacity == 0)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT, "budget_kb %d is too small for %d dimensions",
+					  budget_kb, dims);
+		crm_error_hint(err, "The sketch needs room for at least %d representatives of %d bytes.",
+					   CRM_SKETCH_MIN_CAPACITY,
+					   (int) ((dims + 2) * sizeof(double) + CRM_SKETCH_SCRATCH_PER_REP));
+	}
+	return capacity;
+}
+
+/* An empty sketch in a zeroed buffer: header, options, zero statistics. */
 void
 crm_sketch_init(CrmSketch *s, int dims, const CrmClusterOptions *o, int k)
 {
@@ -157,6 +182,10 @@ crm_sketch_init(CrmSketch *s, int dims, const CrmClusterOptions *o, int k)
 	memset(crm_sketch_stats(s), 0, sizeof(double) * (size_t) dims * CRM_ST_COUNT);
 }
 
+/*
+ * A row as it enters the sketch: 2/pi atan(x / atan_scale) under atan, else
+ * x.
+ */
 void
 crm_sketch_transform(const CrmSketch *s, const double *x, double *out)
 {
@@ -173,7 +202,7 @@ crm_sketch_transform(const CrmSketch *s, const double *x, double *out)
 		memcpy(out, x, sizeof(double) * s->dims);
 }
 
-/* Add one row, keeping the invariants (see clustering_core.h). */
+/* Add one row, keeping the invariants (see the top of this file). */
 bool
 crm_sketch_add(CrmSketch *s, const double *x, CrmError *err)
 {
@@ -184,10 +213,9 @@ crm_sketch_add(CrmSketch *s, const double *x, CrmError *err)
 	bool		atan_scaled = s->opt.scale == CRM_SCALE_ATAN;
 	int64_t		rows = s->rows + 1;
 
-	if (s->rows >= CRM_SKETCH_MAX_ROWS)
+	if (s->rows >= CRM_MAX_ROWS)
 	{
-		crm_error_set(err, CRM_ERR_LIMIT, "a crm.cluster_sketch cannot count more than %lld rows",
-					  (long long) CRM_SKETCH_MAX_ROWS);
+		crm_error_too_many_rows(err, "a crm.cluster_sketch");
 		return false;
 	}
 	rep[0] = 1.0;
@@ -216,7 +244,7 @@ crm_sketch_add(CrmSketch *s, const double *x, CrmError *err)
 			t[CRM_ST_SSUM] += rep[2 + j];
 			t[CRM_ST_SSUMSQ] += rep[2 + j] * rep[2 + j];
 		}
-		clamp_stats(t, rows, atan_scaled);
+		ClampStats(t, rows, atan_scaled);
 	}
 	s->rows = rows;
 	s->nreps++;
@@ -241,11 +269,11 @@ crm_sketch_mergeable(const CrmSketch *a, const CrmSketch *b, CrmError *err)
 						 (int) a->opt.budget_kb, (int) b->opt.budget_kb,
 						 (unsigned long long) a->opt.seed, (unsigned long long) b->opt.seed);
 	}
-	else if (b->rows > CRM_SKETCH_MAX_ROWS - a->rows)
+	else if (b->rows > CRM_MAX_ROWS - a->rows)
 	{
 		crm_error_set(err, CRM_ERR_LIMIT,
 					  "cannot merge cluster sketches counting more than %lld rows together",
-					  (long long) CRM_SKETCH_MAX_ROWS);
+					  (long long) CRM_MAX_ROWS);
 		crm_error_detail(err, "The sketches count %lld and %lld rows.",
 						 (long long) a->rows, (long long) b->rows);
 	}
@@ -254,7 +282,16 @@ crm_sketch_mergeable(const CrmSketch *a, const CrmSketch *b, CrmError *err)
 	return false;
 }
 
-/* Merge src's statistics into dst's, clamped like every change. */
+/*
+ * Merge src's statistics into dst's. Each side's sums are of x - shift for
+ * its own shift; src's are re-centred on dst's shift with the pairwise
+ * update of Chan, Golub and LeVeque ("Updating formulae and a pairwise
+ * algorithm for computing sample variances", Stanford CS-79-773, 1979): with
+ * delta = shift_b - shift_a, sum_a += sum_b + n_b delta and sumsq_a +=
+ * sumsq_b + 2 delta sum_b + n_b delta^2. Shifted sums keep the variance free
+ * of the cancellation a raw sum of squares suffers. Clamped like every
+ * change.
+ */
 void
 crm_sketch_merge_stats(CrmSketch *dst, const CrmSketch *src)
 {
@@ -289,11 +326,12 @@ crm_sketch_merge_stats(CrmSketch *dst, const CrmSketch *src)
 			ta[CRM_ST_MAX] = tb[CRM_ST_MAX];
 		ta[CRM_ST_SSUM] += tb[CRM_ST_SSUM];
 		ta[CRM_ST_SSUMSQ] += tb[CRM_ST_SSUMSQ];
-		clamp_stats(ta, rows, atan_scaled);
+		ClampStats(ta, rows, atan_scaled);
 	}
 	dst->rows = rows;
 }
 
+/* The mean of dimension j in original units (0 for no rows). */
 double
 crm_sketch_mean(const CrmSketch *s, int j)
 {
@@ -304,6 +342,10 @@ crm_sketch_mean(const CrmSketch *s, int j)
 	return t[CRM_ST_SHIFT] + t[CRM_ST_SUM] / (double) s->rows;
 }
 
+/*
+ * The population variance of dimension j in original units, from the shifted
+ * sums (0 for no rows; rounding below 0 is 0).
+ */
 double
 crm_sketch_var(const CrmSketch *s, int j)
 {
@@ -359,6 +401,7 @@ crm_sketch_metric(const CrmSketch *s, double *g)
 
 /* ------------------------------------------------------------ reduction */
 
+/* A candidate merge: two representatives (a < b) and their Ward cost. */
 typedef struct Pair
 {
 	double		cost;
@@ -368,14 +411,17 @@ typedef struct Pair
 
 /* (key, index) order: keys, ties by representative index (a total order) */
 static inline bool
-key_before(const double *keys, const int32_t *idx, int a, int b)
+KeyBefore(const double *keys, const int32_t *idx, int a, int b)
 {
 	return keys[a] < keys[b] || (keys[a] == keys[b] && idx[a] < idx[b]);
 }
 
-/* Sift element at of the heap keys/idx[base, base + n) down (max-heap). */
+/*
+ * Sift element at of the max-heap keys/idx[base, base + n) down, in (key,
+ * index) order (Williams' binary heap, see SortRange).
+ */
 static void
-sift_down(double *keys, int32_t *idx, int base, int at, int n)
+SiftDown(double *keys, int32_t *idx, int base, int at, int n)
 {
 	for (;;)
 	{
@@ -385,9 +431,9 @@ sift_down(double *keys, int32_t *idx, int base, int at, int n)
 
 		if (child >= n)
 			return;
-		if (child + 1 < n && key_before(keys, idx, base + child, base + child + 1))
+		if (child + 1 < n && KeyBefore(keys, idx, base + child, base + child + 1))
 			child++;
-		if (!key_before(keys, idx, base + at, base + child))
+		if (!KeyBefore(keys, idx, base + at, base + child))
 			return;
 		tk = keys[base + at];
 		keys[base + at] = keys[base + child];
@@ -400,12 +446,12 @@ sift_down(double *keys, int32_t *idx, int base, int at, int n)
 }
 
 /*
- * Heapsort keys[lo, hi) and idx[lo, hi) together in (key, index) order:
- * O(n log n) whatever the order, in place, deterministic.  The fallback of
- * select_median.
+ * Heapsort (Williams, "Algorithm 232: Heapsort", CACM 7(6), 1964) of
+ * keys[lo, hi) and idx[lo, hi) together in (key, index) order: O(n log n)
+ * whatever the order, in place, deterministic. The fallback of SelectMedian.
  */
 static void
-sort_range(int32_t *idx, double *keys, int lo, int hi)
+SortRange(int32_t *idx, double *keys, int lo, int hi)
 {
 	int			n = hi - lo;
 	int			i;
@@ -414,7 +460,7 @@ sort_range(int32_t *idx, double *keys, int lo, int hi)
 	{
 		if ((i & 4095) == 0)
 			crm_check_interrupts();
-		sift_down(keys, idx, lo, i, n);
+		SiftDown(keys, idx, lo, i, n);
 	}
 	for (i = n - 1; i > 0; i--)
 	{
@@ -427,23 +473,26 @@ sort_range(int32_t *idx, double *keys, int lo, int hi)
 		keys[lo + i] = tk;
 		idx[lo] = idx[lo + i];
 		idx[lo + i] = ti;
-		sift_down(keys, idx, lo, 0, i);
+		SiftDown(keys, idx, lo, 0, i);
 	}
 }
 
 /*
  * Partially order idx[lo, hi) so that idx[mid] holds the median of dimension
- * j.  The keys are gathered into a contiguous array first (one random access
- * per representative), and the selection then swaps keys and indexes
- * together in cache-friendly passes.  Median-of-three quickselect is linear
- * on any order seen in practice, but an order crafted against it (a hostile
- * state) would make it quadratic: after 8 n elements of partitioning the
- * rest of the range is heapsorted instead (sort_range), so the selection
- * stays O(n log n) whatever the order.
+ * j: Hoare's selection ("Algorithm 65: FIND", CACM 4(7), 1961) with a
+ * median-of-three pivot and a three-way partition (runs of equal keys end it
+ * at once). The keys are gathered into a contiguous array first (one random
+ * access per representative), and the selection then swaps keys and indexes
+ * together in cache-friendly passes. Quickselect is linear on any order seen
+ * in practice, but an order crafted against it (a hostile state) would make
+ * it quadratic: after 8 n elements of partitioning the rest of the range is
+ * heapsorted instead (SortRange), as introselect does (Musser,
+ * "Introspective sorting and selection algorithms", Softw. Pract. Exper.
+ * 27(8), 1997), so the selection stays O(n log n) whatever the order.
  */
 static double
-select_median(int32_t *idx, double *keys, int lo, int hi, int mid,
-			  const double *reps, int stride, int j)
+SelectMedian(int32_t *idx, double *keys, int lo, int hi, int mid,
+			 const double *reps, int stride, int j)
 {
 	int			i;
 	int64_t		work = 0;
@@ -463,7 +512,7 @@ select_median(int32_t *idx, double *keys, int lo, int hi, int mid,
 		work += hi - lo;
 		if (work > limit)
 		{
-			sort_range(idx, keys, lo, hi);
+			SortRange(idx, keys, lo, hi);
 			break;
 		}
 		crm_check_interrupts();
@@ -509,12 +558,15 @@ select_median(int32_t *idx, double *keys, int lo, int hi, int mid,
 }
 
 /*
- * Sort pairs by cost (all >= 0, so the IEEE bit patterns order like the
- * values): LSD radix sort on 16-bit digits, stable, so equal costs keep the
- * deterministic order the pairs were generated in.
+ * Sort pairs by cost: a least-significant-digit radix sort (Knuth, TAOCP
+ * vol. 3, 5.2.5) on the 64-bit IEEE patterns of the costs in four 16-bit
+ * digits. The costs are >= 0, so their bit patterns order like their values.
+ * Each pass is a stable counting sort, so equal costs keep the deterministic
+ * order the pairs were generated in; a digit every pair shares is skipped.
+ * O(n) per pass, where a comparison sort would be O(n log n).
  */
 static void
-sort_pairs(Pair *pairs, Pair *tmp, int n, uint32_t *count)
+SortPairs(Pair *pairs, Pair *tmp, int n, uint32_t *count)
 {
 	int			pass;
 	Pair	   *src = pairs;
@@ -566,12 +618,15 @@ sort_pairs(Pair *pairs, Pair *tmp, int n, uint32_t *count)
 }
 
 /*
- * Ward's merge cost w1 w2 / (w1 + w2) |x1 - x2|^2 in the metric g; with sg
- * (tiny spreads, see tiny_scale) the differences are first multiplied by
- * sg[j] = sqrt(g[j]) 2^k, so the cost comes out 2^2k times larger.
+ * Ward's merge cost (Ward, "Hierarchical grouping to optimize an objective
+ * function", JASA 58(301), 1963): merging clusters of weights w1, w2 and
+ * means x1, x2 raises the total within-cluster SSE by exactly w1 w2 / (w1 +
+ * w2) |x1 - x2|^2, here in the metric g. With sg (tiny spreads, see
+ * TinyScale) the differences are first multiplied by sg[j] = sqrt(g[j]) 2^k,
+ * so the cost comes out 2^2k times larger.
  */
 static inline double
-ward_cost(const double *a, const double *b, const double *g, const double *sg, int d)
+WardCost(const double *a, const double *b, const double *g, const double *sg, int d)
 {
 	double		s = 0.0;
 	int			j;
@@ -600,10 +655,10 @@ ward_cost(const double *a, const double *b, const double *g, const double *sg, i
  * weighted mean, bit for bit.
  */
 static inline double
-merged_coordinate(double a, double wa, double b, double wb, double wsum,
-				  const double *range, int d, int j)
+MergedCoordinate(double a, double wa, double b, double wb, double wsum,
+				 const double *range, int d, int j)
 {
-	return clamp_to((wa * a + wb * b) / wsum, range[j], range[d + j]);
+	return ClampTo((wa * a + wb * b) / wsum, range[j], range[d + j]);
 }
 
 /*
@@ -611,7 +666,7 @@ merged_coordinate(double a, double wa, double b, double wb, double wsum,
  * (the statistics' min and max; [-1, 1] under atan).
  */
 static void
-coordinate_range(const CrmSketch *s, double *range)
+CoordinateRange(const CrmSketch *s, double *range)
 {
 	const double *st = crm_sketch_stats(s);
 	int			d = s->dims;
@@ -632,20 +687,15 @@ coordinate_range(const CrmSketch *s, double *range)
 	}
 }
 
-/*
- * One pass: split the representatives into leaves of at most LEAF_SIZE by
- * median cuts on the widest dimension (in the metric), pair every
- * representative with its cheapest partner in its leaf, and merge pairs
- * cheapest first until `target` remain or the pairs run out.
- */
+/* Scratch memory of a reduction, allocated once for all its passes. */
 typedef struct Scratch
 {
 	double	   *g;
 	double	   *sg;				/* scaled sqrt(g) for tiny spreads, else NULL */
 	double	   *sg_buf;
 	int			cost_exp;		/* costs computed with sg are 2^-cost_exp too large */
-	double		qrow;			/* scatter_per_row() of the sketch */
-	double	   *range;			/* coordinate_range() of the sketch */
+	double		qrow;			/* ScatterPerRow() of the sketch */
+	double	   *range;			/* CoordinateRange() of the sketch */
 	int32_t    *idx;
 	double	   *keys;
 	Pair	   *pairs;
@@ -667,7 +717,7 @@ typedef struct Scratch
  * needed (the plain arithmetic, unchanged).
  */
 static double *
-tiny_scale(const double *box, const double *g, int d, Scratch *sc)
+TinyScale(const double *box, const double *g, int d, Scratch *sc)
 {
 	double		m = 0.0;
 	int			e;
@@ -691,41 +741,25 @@ tiny_scale(const double *box, const double *g, int d, Scratch *sc)
 	return sc->sg_buf;
 }
 
+/*
+ * The bounding box of every representative (box[0, d): mins, box[d, 2d):
+ * maxes), and idx[i] = i.
+ */
 static void
-reduce_pass(CrmSketch *s, int target, Scratch *sc)
+RootBox(const CrmSketch *s, int32_t *idx, double *box)
 {
 	int			d = s->dims;
 	int			stride = d + 2;
-	int			n = s->nreps;
-	double	   *reps = crm_sketch_reps(s);
-	int			npairs = 0;
-	int			top = 0;
+	const double *reps = crm_sketch_reps(s);
 	int			i;
-	int			removed = 0;
-	int			w;
 	int			j;
-	const double *g = sc->g;
-	int			nleaves = 0;
-	int			round;
-	int			limit;
-	int32_t    *idx = sc->idx;
-	Pair	   *pairs = sc->pairs;
-	unsigned char *gone = sc->gone;
-	int32_t    *stack = sc->stack;
-	double	   *boxes = sc->boxes;
 
-	/*
-	 * A kd-tree over the representatives, built by median cuts on the
-	 * widest side of each cell (in the metric).  Cells are tracked as
-	 * boxes on a stack (frame f's box at boxes + f * 2d: mins, then maxes)
-	 * rather than measured, so each cut costs one selection pass.
-	 */
 	for (j = 0; j < d; j++)
 	{
-		boxes[j] = INFINITY;
-		boxes[d + j] = -INFINITY;
+		box[j] = INFINITY;
+		box[d + j] = -INFINITY;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < s->nreps; i++)
 	{
 		if ((i & 4095) == 4095)
 			crm_check_interrupts();
@@ -734,46 +768,84 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 		{
 			double		v = reps[(size_t) i * stride + 2 + j];
 
-			if (v < boxes[j])
-				boxes[j] = v;
-			if (v > boxes[d + j])
-				boxes[d + j] = v;
+			if (v < box[j])
+				box[j] = v;
+			if (v > box[d + j])
+				box[d + j] = v;
 		}
 	}
-	sc->sg = tiny_scale(boxes, g, d, sc);
+}
+
+/*
+ * The side to cut a cell on: the widest in the metric g (with sg, the
+ * tiny-spread scaling, see TinyScale), or -1 when every side is flat.
+ */
+static int
+WidestSide(const double *box, const double *g, const double *sg, int d)
+{
+	int			best_j = -1;
+	double		best_spread = 0.0;
+	int			j;
+
+	for (j = 0; j < d; j++)
+	{
+		double		spread;
+
+		if (sg == NULL)
+			spread = (box[d + j] - box[j]) * (box[d + j] - box[j]) * g[j];
+		else
+		{
+			double		u = (box[d + j] - box[j]) * sg[j];
+
+			spread = u * u;
+		}
+		if (spread > best_spread)
+		{
+			best_spread = spread;
+			best_j = j;
+		}
+	}
+	return best_j;
+}
+
+/*
+ * The leaves of a k-d tree over the representatives (Bentley,
+ * "Multidimensional binary search trees used for associative searching",
+ * CACM 18(9), 1975), into sc->leaves as (lo, hi) ranges of sc->idx; returns
+ * their number. Each cell is cut at the median of its widest side in the
+ * metric, so the leaves hold 8 to 16 representatives that are near one
+ * another, and the cheapest partner of each is looked for in its leaf only:
+ * O(n log n) for the tree and O(n) for the pairs, where all pairs would be
+ * O(n^2). Cells are tracked as boxes on a stack (frame f's box at boxes + f
+ * * 2d: mins, then maxes) rather than measured, so each cut costs one
+ * selection pass. Sets sc->sg for the tiny-spread case (see TinyScale).
+ */
+static int
+BuildLeaves(CrmSketch *s, Scratch *sc)
+{
+	int			d = s->dims;
+	int			stride = d + 2;
+	double	   *reps = crm_sketch_reps(s);
+	int32_t    *idx = sc->idx;
+	int32_t    *stack = sc->stack;
+	double	   *boxes = sc->boxes;
+	int			top = 0;
+	int			nleaves = 0;
+
+	RootBox(s, idx, boxes);
+	sc->sg = TinyScale(boxes, sc->g, d, sc);
 	stack[top++] = 0;
-	stack[top++] = n;
+	stack[top++] = s->nreps;
 	while (top > 0)
 	{
 		int			hi = stack[top - 1];
 		int			lo = stack[top - 2];
 		double	   *box = boxes + (size_t) (top / 2 - 1) * 2 * d;
-		int			best_j = -1;
-		double		best_spread = 0.0;
+		int			best_j;
 
 		top -= 2;
 		crm_check_interrupts();
-		if (hi - lo > LEAF_SIZE)
-		{
-			for (j = 0; j < d; j++)
-			{
-				double		spread;
-
-				if (sc->sg == NULL)
-					spread = (box[d + j] - box[j]) * (box[d + j] - box[j]) * g[j];
-				else
-				{
-					double		u = (box[d + j] - box[j]) * sc->sg[j];
-
-					spread = u * u;
-				}
-				if (spread > best_spread)
-				{
-					best_spread = spread;
-					best_j = j;
-				}
-			}
-		}
+		best_j = hi - lo > LEAF_SIZE ? WidestSide(box, sc->g, sc->sg, d) : -1;
 		if (best_j >= 0)
 		{
 			int			mid = lo + (hi - lo) / 2;
@@ -781,7 +853,7 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 			double	   *left;
 			double	   *right;
 
-			cut = select_median(idx, sc->keys, lo, hi, mid, reps, stride, 2 + best_j);
+			cut = SelectMedian(idx, sc->keys, lo, hi, mid, reps, stride, 2 + best_j);
 			/* this frame's box becomes the left child's; the right is next */
 			left = boxes + (size_t) (top / 2) * 2 * d;
 			right = left + 2 * d;
@@ -806,112 +878,141 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 		sc->leaves[2 * nleaves + 1] = hi;
 		nleaves++;
 	}
+	return nleaves;
+}
 
-	/*
-	 * Rounds on the same leaves: pair every surviving representative with
-	 * its cheapest surviving partner in its leaf, merge pairs cheapest first
-	 * (each representative at most once per round), until `target` remain
-	 * or a round merges nothing.
-	 */
-	memset(gone, 0, n);
-	for (round = 0; round < ROUNDS_PER_TREE && n - removed > target; round++)
+/*
+ * The candidate pairs of one round, into sc->pairs: every surviving
+ * representative of each leaf with its cheapest surviving partner in the
+ * leaf (ties to the lower index).  Returns their number.
+ */
+static int
+LeafPairs(const CrmSketch *s, const Scratch *sc, int nleaves)
+{
+	int			d = s->dims;
+	int			stride = d + 2;
+	const double *reps = crm_sketch_reps(s);
+	const int32_t *idx = sc->idx;
+	const unsigned char *gone = sc->gone;
+	Pair	   *pairs = sc->pairs;
+	int			npairs = 0;
+	int			leaf;
+
+	for (leaf = 0; leaf < nleaves; leaf++)
 	{
-		int			merged = 0;
-		int			leaf;
+		int			lo = sc->leaves[2 * leaf];
+		int			hi = sc->leaves[2 * leaf + 1];
+		int			i;
 
-		npairs = 0;
-		for (leaf = 0; leaf < nleaves; leaf++)
-		{
-			int			lo = sc->leaves[2 * leaf];
-			int			hi = sc->leaves[2 * leaf + 1];
-
-			crm_check_interrupts();
-			for (i = lo; i < hi; i++)
-			{
-				const double *a;
-				double		best = INFINITY;
-				int			partner = -1;
-				int			m;
-				int			from = lo;
-				int			to = hi;
-
-				if (gone[idx[i]] == 2)
-					continue;
-				a = reps + (size_t) idx[i] * stride;
-				/* identical-point runs can be long: look at neighbours only */
-				if (hi - lo > LEAF_SIZE)
-				{
-					from = i > lo + 2 ? i - 3 : lo;
-					to = i + 4 < hi ? i + 4 : hi;
-				}
-				for (m = from; m < to; m++)
-				{
-					double		c;
-
-					if (m == i || gone[idx[m]] == 2)
-						continue;
-					c = ward_cost(a, reps + (size_t) idx[m] * stride, g, sc->sg, d);
-					if (c < best || (c == best && idx[m] < partner))
-					{
-						best = c;
-						partner = idx[m];
-					}
-				}
-				if (partner < 0)
-					continue;
-				pairs[npairs].cost = best;
-				pairs[npairs].a = idx[i] < partner ? idx[i] : partner;
-				pairs[npairs].b = idx[i] < partner ? partner : idx[i];
-				npairs++;
-			}
-		}
 		crm_check_interrupts();
-		sort_pairs(pairs, sc->tmp, npairs, sc->count);
-		/*
-		 * Only the cheaper part of the candidate pairs is used in one round:
-		 * the dearest candidates are often a lone representative's only
-		 * partner across a cell boundary, which a fresh tree pairs better.
-		 */
-		limit = npairs - npairs / 3;
-		for (i = 0; i < limit && n - removed > target; i++)
+		for (i = lo; i < hi; i++)
 		{
-			double	   *a = reps + (size_t) pairs[i].a * stride;
-			double	   *b = reps + (size_t) pairs[i].b * stride;
-			double		wa,
-						wb,
-						wsum,
-						cost,
-						q;
+			const double *a;
+			double		best = INFINITY;
+			int			partner = -1;
+			int			m;
+			int			from = lo;
+			int			to = hi;
 
-			/* 1: merged this round (may merge again next round); 2: gone */
-			if (gone[pairs[i].a] || gone[pairs[i].b])
+			if (gone[idx[i]] == 2)
 				continue;
-			if ((i & 1023) == 1023)
-				crm_check_interrupts();
-			wa = a[0];
-			wb = b[0];
-			wsum = wa + wb;
-			cost = ward_cost(a, b, g, sc->sg, d);
-			if (sc->sg)
-				cost = ldexp(cost, sc->cost_exp);
-			q = a[1] + (b[1] + cost);
-			a[1] = q < wsum * sc->qrow ? q : wsum * sc->qrow;
-			for (j = 0; j < d; j++)
-				a[2 + j] = merged_coordinate(a[2 + j], wa, b[2 + j], wb, wsum, sc->range, d, j);
-			a[0] = wsum;
-			gone[pairs[i].a] = 1;
-			gone[pairs[i].b] = 2;
-			removed++;
-			merged++;
+			a = reps + (size_t) idx[i] * stride;
+			/* identical-point runs can be long: look at neighbours only */
+			if (hi - lo > LEAF_SIZE)
+			{
+				from = i > lo + 2 ? i - 3 : lo;
+				to = i + 4 < hi ? i + 4 : hi;
+			}
+			for (m = from; m < to; m++)
+			{
+				double		c;
+
+				if (m == i || gone[idx[m]] == 2)
+					continue;
+				c = WardCost(a, reps + (size_t) idx[m] * stride, sc->g, sc->sg, d);
+				if (c < best || (c == best && idx[m] < partner))
+				{
+					best = c;
+					partner = idx[m];
+				}
+			}
+			if (partner < 0)
+				continue;
+			pairs[npairs].cost = best;
+			pairs[npairs].a = idx[i] < partner ? idx[i] : partner;
+			pairs[npairs].b = idx[i] < partner ? partner : idx[i];
+			npairs++;
 		}
-		if (merged == 0)
-			break;
-		for (i = 0; i < n; i++)
-			if (gone[i] == 1)
-				gone[i] = 0;
 	}
-	/* compact, keeping the survivors' order */
-	w = 0;
+	return npairs;
+}
+
+/*
+ * Merge the first `limit` sorted pairs, cheapest first, each representative
+ * at most once per round (sc->gone: 1 merged this round, 2 gone), while
+ * more than target of the n representatives remain (*removed counts the
+ * gone ones).  Returns the number merged.
+ */
+static int
+MergePairs(CrmSketch *s, Scratch *sc, int limit, int target, int *removed)
+{
+	int			d = s->dims;
+	int			stride = d + 2;
+	int			n = s->nreps;
+	double	   *reps = crm_sketch_reps(s);
+	const Pair *pairs = sc->pairs;
+	unsigned char *gone = sc->gone;
+	int			merged = 0;
+	int			i;
+	int			j;
+
+	for (i = 0; i < limit && n - *removed > target; i++)
+	{
+		double	   *a = reps + (size_t) pairs[i].a * stride;
+		double	   *b = reps + (size_t) pairs[i].b * stride;
+		double		wa,
+					wb,
+					wsum,
+					cost,
+					q;
+
+		/* 1: merged this round (may merge again next round); 2: gone */
+		if (gone[pairs[i].a] || gone[pairs[i].b])
+			continue;
+		if ((i & 1023) == 1023)
+			crm_check_interrupts();
+		wa = a[0];
+		wb = b[0];
+		wsum = wa + wb;
+		cost = WardCost(a, b, sc->g, sc->sg, d);
+		if (sc->sg)
+			cost = ldexp(cost, sc->cost_exp);
+		q = a[1] + (b[1] + cost);
+		a[1] = q < wsum * sc->qrow ? q : wsum * sc->qrow;
+		for (j = 0; j < d; j++)
+			a[2 + j] = MergedCoordinate(a[2 + j], wa, b[2 + j], wb, wsum, sc->range, d, j);
+		a[0] = wsum;
+		gone[pairs[i].a] = 1;
+		gone[pairs[i].b] = 2;
+		(*removed)++;
+		merged++;
+	}
+	return merged;
+}
+
+/*
+ * Drop the representatives marked gone (2), keeping the survivors' order;
+ * the sketch is reduced when any went.
+ */
+static void
+CompactReps(CrmSketch *s, const unsigned char *gone, int removed)
+{
+	int			stride = s->dims + 2;
+	int			n = s->nreps;
+	double	   *reps = crm_sketch_reps(s);
+	int			w = 0;
+	int			i;
+
 	for (i = 0; i < n; i++)
 	{
 		if ((i & 4095) == 4095)
@@ -928,6 +1029,49 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
 }
 
 /*
+ * One pass: split the representatives into leaves of at most LEAF_SIZE by
+ * median cuts on the widest dimension (in the metric), pair every
+ * representative with its cheapest partner in its leaf, and merge pairs
+ * cheapest first until `target` remain or the pairs run out.
+ *
+ * Rounds on the same leaves: pair every surviving representative with its
+ * cheapest surviving partner in its leaf, merge pairs cheapest first (each
+ * representative at most once per round), until `target` remain or a round
+ * merges nothing.
+ */
+static void
+ReducePass(CrmSketch *s, int target, Scratch *sc)
+{
+	int			n = s->nreps;
+	int			removed = 0;
+	int			nleaves;
+	int			round;
+	int			i;
+
+	nleaves = BuildLeaves(s, sc);
+	memset(sc->gone, 0, n);
+	for (round = 0; round < ROUNDS_PER_TREE && n - removed > target; round++)
+	{
+		int			npairs = LeafPairs(s, sc, nleaves);
+
+		crm_check_interrupts();
+		SortPairs(sc->pairs, sc->tmp, npairs, sc->count);
+
+		/*
+		 * Only the cheaper part of the candidate pairs is used in one round:
+		 * the dearest candidates are often a lone representative's only
+		 * partner across a cell boundary, which a fresh tree pairs better.
+		 */
+		if (MergePairs(s, sc, npairs - npairs / 3, target, &removed) == 0)
+			break;
+		for (i = 0; i < n; i++)
+			if (sc->gone[i] == 1)
+				sc->gone[i] = 0;
+	}
+	CompactReps(s, sc->gone, removed);
+}
+
+/*
  * The fallback when a pass merges nothing: merge neighbours in index order,
  * pass after pass, until at most target remain (each pass halves the
  * count).  Moments stay exact; the scatter added is the unweighted Ward cost
@@ -935,7 +1079,7 @@ reduce_pass(CrmSketch *s, int target, Scratch *sc)
  * scatter.
  */
 static void
-merge_in_order(CrmSketch *s, int target, double qrow, const double *range)
+MergeInOrder(CrmSketch *s, int target, double qrow, const double *range)
 {
 	int			d = s->dims;
 	int			stride = d + 2;
@@ -969,7 +1113,7 @@ merge_in_order(CrmSketch *s, int target, double qrow, const double *range)
 				q = dst[1] + (b[1] + add);
 				dst[1] = q < wsum * qrow ? q : wsum * qrow;
 				for (j = 0; j < d; j++)
-					dst[2 + j] = merged_coordinate(dst[2 + j], dst[0], b[2 + j], b[0], wsum, range, d, j);
+					dst[2 + j] = MergedCoordinate(dst[2 + j], dst[0], b[2 + j], b[0], wsum, range, d, j);
 				dst[0] = wsum;
 				i += 2;
 			}
@@ -982,6 +1126,18 @@ merge_in_order(CrmSketch *s, int target, double qrow, const double *range)
 	s->flags |= CRM_SKETCH_REDUCED;
 }
 
+/*
+ * Reduce the sketch to at most target representatives by greedy merging with
+ * Ward's criterion, as agglomerative clustering (Ward 1963) does one merge
+ * at a time, but in bulk: each pass builds a k-d tree over the
+ * representatives, pairs each with its cheapest partner in its leaf, and
+ * merges the cheaper two thirds of the pairs, cheapest first, each
+ * representative once (ReducePass). A merge keeps weights, means and scatter
+ * exact (the scatter grows by the Ward cost), so the statistics of the rows
+ * survive any number of reductions; only their grouping is approximated.
+ * Scratch memory stays within CRM_SKETCH_SCRATCH_PER_REP bytes per
+ * representative.
+ */
 void
 crm_sketch_reduce(CrmSketch *s, int target)
 {
@@ -997,9 +1153,9 @@ crm_sketch_reduce(CrmSketch *s, int target)
 	sc.sg_buf = crm_core_alloc(sizeof(double) * s->dims);
 	sc.sg = NULL;
 	sc.cost_exp = 0;
-	sc.qrow = scatter_per_row(s);
+	sc.qrow = ScatterPerRow(s);
 	sc.range = crm_core_alloc(sizeof(double) * 2 * s->dims);
-	coordinate_range(s, sc.range);
+	CoordinateRange(s, sc.range);
 	sc.idx = crm_core_alloc(sizeof(int32_t) * n);
 	sc.keys = crm_core_alloc(sizeof(double) * n);
 	sc.pairs = crm_core_alloc(sizeof(Pair) * n);
@@ -1016,7 +1172,7 @@ crm_sketch_reduce(CrmSketch *s, int target)
 	{
 		int			before = s->nreps;
 
-		reduce_pass(s, target, &sc);
+		ReducePass(s, target, &sc);
 		if (s->nreps == before)
 		{
 			/*
@@ -1025,7 +1181,7 @@ crm_sketch_reduce(CrmSketch *s, int target)
 			 * kept so that the memory bound never depends on it): merge
 			 * neighbours in index order, which keeps the moments exact.
 			 */
-			merge_in_order(s, target, sc.qrow, sc.range);
+			MergeInOrder(s, target, sc.qrow, sc.range);
 			break;
 		}
 	}
@@ -1045,31 +1201,16 @@ crm_sketch_reduce(CrmSketch *s, int target)
 
 /* ------------------------------------------------------------ checking */
 
-/* "NaN", "Infinity" or "-Infinity" */
-static const char *
-nonfinite_name(double v)
-{
-	return isnan(v) ? "NaN" : (v > 0 ? "Infinity" : "-Infinity");
-}
-
-/*
- * A feature-valued number beyond +-CRM_CLUSTER_MAX_ABS: 22003 with the
- * value, as for a row (the one rule for such values in every form).
- */
+/* A sketch's dims (crm_check_dims) and k: 0 for a plain sketch, else crm_check_k. */
 static bool
-out_of_range(CrmError *err, double v, const char *what)
+CheckDimsAndK(int64_t dims, int64_t k, CrmError *err)
 {
-	char		num[40];
-
-	crm_json_format_double(num, v);
-	crm_error_set(err, CRM_ERR_RANGE, "%s is out of range: %s", what, num);
-	crm_error_detail(err, "Features must lie within +-1e100, so that sums of squares cannot overflow.");
-	return false;
+	return crm_check_dims(dims, err) && (k == 0 || crm_check_k(k, err));
 }
 
 /* The statistics of every dimension (see the invariants at the top). */
 static bool
-check_stats(const CrmSketch *s, CrmError *err)
+CheckStats(const CrmSketch *s, CrmError *err)
 {
 	const double *st = crm_sketch_stats(s);
 	bool		atan_scaled = s->opt.scale == CRM_SCALE_ATAN;
@@ -1087,9 +1228,11 @@ check_stats(const CrmSketch *s, CrmError *err)
 		{
 			if (!isfinite(t[i]))
 			{
-				crm_error_set(err, CRM_ERR_INVALID,
-							  "crm.cluster_sketch statistic \"%s\" of dimension %d must be a finite number, got %s",
-							  stat_names[i], j + 1, nonfinite_name(t[i]));
+				char		what[80];
+
+				snprintf(what, sizeof(what), "crm.cluster_sketch statistic \"%s\" of dimension %d",
+						 stat_names[i], j + 1);
+				crm_error_not_finite(err, what, t[i]);
 				return false;
 			}
 			if (s->rows == 0 && t[i] != 0.0)
@@ -1110,7 +1253,7 @@ check_stats(const CrmSketch *s, CrmError *err)
 				continue;
 			snprintf(what, sizeof(what), "crm.cluster_sketch statistic \"%s\" of dimension %d",
 					 stat_names[i], j + 1);
-			return out_of_range(err, t[i], what);
+			return crm_check_feature(t[i], what, err);
 		}
 		if (!(t[CRM_ST_MIN] <= t[CRM_ST_SHIFT] && t[CRM_ST_SHIFT] <= t[CRM_ST_MAX]))
 		{
@@ -1118,7 +1261,7 @@ check_stats(const CrmSketch *s, CrmError *err)
 						  j + 1);
 			return false;
 		}
-		stat_bounds(t, s->rows, &bsum, &bsq);
+		StatBounds(t, s->rows, &bsum, &bsq);
 		if (!(fabs(t[CRM_ST_SUM]) <= bsum) ||
 			!(t[CRM_ST_SUMSQ] >= 0 && t[CRM_ST_SUMSQ] <= bsq) ||
 			(atan_scaled && !(fabs(t[CRM_ST_SSUM]) <= n && t[CRM_ST_SSUMSQ] >= 0 && t[CRM_ST_SSUMSQ] <= n)) ||
@@ -1136,7 +1279,7 @@ check_stats(const CrmSketch *s, CrmError *err)
 
 /* One representative's coordinates (see the invariants at the top). */
 static bool
-check_coordinates(const CrmSketch *s, const double *r, int i, CrmError *err)
+CheckCoordinates(const CrmSketch *s, const double *r, int i, CrmError *err)
 {
 	const double *st = crm_sketch_stats(s);
 	int			j;
@@ -1146,12 +1289,12 @@ check_coordinates(const CrmSketch *s, const double *r, int i, CrmError *err)
 		double		x = r[2 + j];
 		const double *t = st + j * CRM_ST_COUNT;
 
-		if (!isfinite(x))
+		if (!(fabs(x) <= CRM_CLUSTER_MAX_ABS))
 		{
-			crm_error_set(err, CRM_ERR_INVALID,
-						  "crm.cluster_sketch representative %d coordinate %d must be a finite number, got %s",
-						  i + 1, j + 1, nonfinite_name(x));
-			return false;
+			char		what[80];
+
+			snprintf(what, sizeof(what), "crm.cluster_sketch representative %d coordinate %d", i + 1, j + 1);
+			return crm_check_feature(x, what, err);
 		}
 		if (s->opt.scale == CRM_SCALE_ATAN)
 		{
@@ -1163,13 +1306,6 @@ check_coordinates(const CrmSketch *s, const double *r, int i, CrmError *err)
 				return false;
 			}
 			continue;
-		}
-		if (fabs(x) > CRM_CLUSTER_MAX_ABS)
-		{
-			char		what[80];
-
-			snprintf(what, sizeof(what), "crm.cluster_sketch representative %d coordinate %d", i + 1, j + 1);
-			return out_of_range(err, x, what);
 		}
 		if (x < t[CRM_ST_MIN] || x > t[CRM_ST_MAX])
 		{
@@ -1184,10 +1320,10 @@ check_coordinates(const CrmSketch *s, const double *r, int i, CrmError *err)
 
 /* Weights, scatters and coordinates of the representatives. */
 static bool
-check_reps(const CrmSketch *s, CrmError *err)
+CheckReps(const CrmSketch *s, CrmError *err)
 {
 	const double *reps = crm_sketch_reps(s);
-	double		qrow = scatter_per_row(s);
+	double		qrow = ScatterPerRow(s);
 	int64_t		wsum = 0;
 	int			d = s->dims;
 	int			i;
@@ -1198,7 +1334,7 @@ check_reps(const CrmSketch *s, CrmError *err)
 
 		if ((i & 1023) == 1023)
 			crm_check_interrupts();
-		if (!(r[0] >= 1.0 && r[0] == floor(r[0]) && r[0] <= (double) CRM_SKETCH_MAX_ROWS) ||
+		if (!(r[0] >= 1.0 && r[0] == floor(r[0]) && r[0] <= (double) CRM_MAX_ROWS) ||
 			!(r[1] >= 0 && r[1] <= r[0] * qrow))
 		{
 			crm_error_set(err, CRM_ERR_INVALID,
@@ -1212,7 +1348,7 @@ check_reps(const CrmSketch *s, CrmError *err)
 						  i + 1);
 			return false;
 		}
-		if (!check_coordinates(s, r, i, err))
+		if (!CheckCoordinates(s, r, i, err))
 			return false;
 		/* both at most 2^53: no overflow, and a surplus shows at once */
 		wsum += (int64_t) r[0];
@@ -1229,6 +1365,11 @@ check_reps(const CrmSketch *s, CrmError *err)
 	return true;
 }
 
+/*
+ * The one validation of a sketch (see sketch_core.h): the header, the
+ * options, the capacity and size, then every statistic and representative
+ * against the invariants at the top of this file.
+ */
 bool
 crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err)
 {
@@ -1245,19 +1386,20 @@ crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err)
 		return false;
 	}
 	d = s->dims;
-	if (d < 1 || d > CRM_CLUSTER_MAX_DIMS || s->k < 0 || s->k > CRM_CLUSTER_MAX_K ||
-		(s->flags & ~CRM_SKETCH_REDUCED) != 0 || s->rows < 0 || s->rows > CRM_SKETCH_MAX_ROWS ||
+	if (!CheckDimsAndK(d, s->k, err))
+		return false;
+	if ((s->flags & ~CRM_SKETCH_REDUCED) != 0 || s->rows < 0 || s->rows > CRM_MAX_ROWS ||
 		s->nreps < 0)
 	{
 		crm_error_set(err, CRM_ERR_INVALID, "invalid crm.cluster_sketch header");
-		crm_error_detail(err, "dims %d (1..%d), k %d (0..%d), representatives %d, rows %lld (0..%lld).",
-						 d, CRM_CLUSTER_MAX_DIMS, s->k, CRM_CLUSTER_MAX_K, s->nreps,
-						 (long long) s->rows, (long long) CRM_SKETCH_MAX_ROWS);
+		crm_error_detail(err, "flags 0x%x, representatives %d, rows %lld (0..%lld).",
+						 (unsigned) s->flags, s->nreps, (long long) s->rows, (long long) CRM_MAX_ROWS);
 		return false;
 	}
-	if (!crm_cluster_options_check(&s->opt, err))
+	if (!crm_cluster_options_check(&s->opt, err) ||
+		crm_sketch_check_budget(d, s->opt.budget_kb, err) == 0)
 		return false;
-	if (s->capacity != crm_sketch_capacity(d, s->opt.budget_kb) || s->capacity == 0)
+	if (s->capacity != crm_sketch_capacity(d, s->opt.budget_kb))
 	{
 		crm_error_set(err, CRM_ERR_INVALID, "crm.cluster_sketch capacity does not match its budget");
 		return false;
@@ -1288,13 +1430,14 @@ crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err)
 					  (long long) s->rows, s->nreps);
 		return false;
 	}
-	return check_stats(s, err) && check_reps(s, err);
+	return CheckStats(s, err) && CheckReps(s, err);
 }
 
 /* ------------------------------------------------------------ text form */
 
+/* The options as the JSON members of the text form, in their fixed order. */
 static void
-print_options(CrmOut *b, const CrmClusterOptions *o)
+PrintOptions(CrmOut *b, const CrmClusterOptions *o)
 {
 	char		tmp[32];
 
@@ -1315,6 +1458,10 @@ print_options(CrmOut *b, const CrmClusterOptions *o)
 	crm_json_write_double(b, o->tol);
 }
 
+/*
+ * The readable JSON text form: keys in a fixed order, shortest round-trip
+ * numbers.
+ */
 char *
 crm_sketch_print(const CrmSketch *s)
 {
@@ -1329,7 +1476,7 @@ crm_sketch_print(const CrmSketch *s)
 	crm_out_str(&b, ",\"k\":");
 	crm_json_write_int(&b, s->k);
 	crm_out_str(&b, ",");
-	print_options(&b, &s->opt);
+	PrintOptions(&b, &s->opt);
 	crm_out_str(&b, ",\"rows\":");
 	crm_json_write_int(&b, (long long) s->rows);
 	crm_out_str(&b, (s->flags & CRM_SKETCH_REDUCED) ? ",\"reduced\":true" : ",\"reduced\":false");
@@ -1352,11 +1499,34 @@ crm_sketch_print(const CrmSketch *s)
 	return b.data;
 }
 
+/* A header integer of the text form, read wide: its limits are checked after. */
 static bool
-json_options(CrmJson *j, CrmClusterOptions *o)
+JsonWideInt(CrmJson *j, const char *key, int64_t *out)
+{
+	return crm_json_expect(j, ',') && crm_json_key(j, key) &&
+		crm_json_int(j, -((int64_t) 1 << 62), (int64_t) 1 << 62, out);
+}
+
+/* An integer option of the text form within its limits (crm_check_option_int). */
+static bool
+JsonOptionInt(CrmJson *j, const char *name, int32_t *out)
+{
+	int64_t		v;
+
+	if (!JsonWideInt(j, name, &v) || !crm_check_option_int(name, v, j->err))
+		return false;
+	*out = (int32_t) v;
+	return true;
+}
+
+/*
+ * The options of the JSON text form, in their fixed order; each integer
+ * within its limits, then the whole set checked like any options.
+ */
+static bool
+JsonOptions(CrmJson *j, CrmClusterOptions *o)
 {
 	char		name[16];
-	int64_t		v;
 	int			scale;
 
 	if (!crm_json_key(j, "scale") || !crm_json_string(j, name, sizeof(name)))
@@ -1364,30 +1534,32 @@ json_options(CrmJson *j, CrmClusterOptions *o)
 	scale = crm_scale_parse(name, strlen(name));
 	if (scale < 0)
 	{
-		crm_error_set(j->err, CRM_ERR_INVALID, "unknown scaling \"%s\" in %s input", name, j->what);
-		crm_error_hint(j->err, "Valid scalings are none, zscore, minmax and atan.");
+		char		got[20];
+
+		snprintf(got, sizeof(got), "\"%s\"", name);
+		crm_error_scale(j->err, "option \"scale\"", got);
 		return false;
 	}
 	o->scale = scale;
 	if (!crm_json_expect(j, ',') || !crm_json_key(j, "atan_scale") || !crm_json_number(j, &o->atan_scale))
 		return false;
-	if (!crm_json_expect(j, ',') || !crm_json_key(j, "budget_kb") ||
-		!crm_json_int(j, CRM_SKETCH_MIN_BUDGET_KB, CRM_SKETCH_MAX_BUDGET_KB, &v))
+	if (!JsonOptionInt(j, "budget_kb", &o->budget_kb))
 		return false;
-	o->budget_kb = (int32_t) v;
 	if (!crm_json_expect(j, ',') || !crm_json_key(j, "seed") || !crm_json_uint64(j, &o->seed))
 		return false;
-	if (!crm_json_expect(j, ',') || !crm_json_key(j, "restarts") || !crm_json_int(j, 1, 1000, &v))
+	if (!JsonOptionInt(j, "restarts", &o->restarts) || !JsonOptionInt(j, "max_iter", &o->max_iter))
 		return false;
-	o->restarts = (int32_t) v;
-	if (!crm_json_expect(j, ',') || !crm_json_key(j, "max_iter") || !crm_json_int(j, 1, 100000, &v))
-		return false;
-	o->max_iter = (int32_t) v;
 	if (!crm_json_expect(j, ',') || !crm_json_key(j, "tol") || !crm_json_number(j, &o->tol))
 		return false;
 	return crm_cluster_options_check(o, j->err);
 }
 
+/*
+ * Read the JSON text form: the header and options (checked before anything
+ * is allocated for the representatives), the statistics, then the
+ * representatives into a buffer that doubles up to the capacity; the result
+ * passes crm_sketch_check or NULL is returned with the error.
+ */
 CrmSketch *
 crm_sketch_parse(const char *str, CrmError *err)
 {
@@ -1395,6 +1567,7 @@ crm_sketch_parse(const char *str, CrmError *err)
 	CrmSketch	hdr;
 	CrmSketch  *s = NULL;
 	int64_t		v;
+	int64_t		k;
 	int			d;
 	int			i;
 	int			alloc;
@@ -1406,28 +1579,20 @@ crm_sketch_parse(const char *str, CrmError *err)
 		!crm_json_int(&j, CRM_SKETCH_VERSION, CRM_SKETCH_VERSION, &v))
 		return NULL;
 	hdr.version = CRM_SKETCH_VERSION;
-	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "dims") ||
-		!crm_json_int(&j, 1, CRM_CLUSTER_MAX_DIMS, &v))
+	if (!JsonWideInt(&j, "dims", &v) || !JsonWideInt(&j, "k", &k) || !CheckDimsAndK(v, k, err))
 		return NULL;
 	d = (int) v;
-	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "k") ||
-		!crm_json_int(&j, 0, CRM_CLUSTER_MAX_K, &v))
-		return NULL;
-	hdr.k = (int32_t) v;
-	if (!crm_json_expect(&j, ',') || !json_options(&j, &hdr.opt))
+	hdr.k = (int32_t) k;
+	if (!crm_json_expect(&j, ',') || !JsonOptions(&j, &hdr.opt))
 		return NULL;
 	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "rows") ||
-		!crm_json_int(&j, 0, (int64_t) 1 << 53, &v))
+		!crm_json_int(&j, 0, CRM_MAX_ROWS, &v))
 		return NULL;
 	hdr.rows = v;
 	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "reduced") || !crm_json_bool(&j, &reduced))
 		return NULL;
-	if (crm_sketch_capacity(d, hdr.opt.budget_kb) == 0)
-	{
-		crm_error_set(err, CRM_ERR_INVALID, "budget_kb %d is too small for %d dimensions",
-					  (int) hdr.opt.budget_kb, d);
+	if (crm_sketch_check_budget(d, hdr.opt.budget_kb, err) == 0)
 		return NULL;
-	}
 
 	alloc = 16;
 	s = crm_core_alloc(crm_sketch_size(d, alloc));
@@ -1537,7 +1702,7 @@ crm_sketch_encode(const CrmSketch *s, size_t *len)
  * budget) and the representative count against the capacity.
  */
 static bool
-decode_header(CrmReader *r, CrmSketch *h)
+DecodeHeader(CrmReader *r, CrmSketch *h)
 {
 	uint8_t		version;
 	uint16_t	flags;
@@ -1564,24 +1729,18 @@ decode_header(CrmReader *r, CrmSketch *h)
 	crm_rd_f64(r, &h->opt.tol);
 	if (!crm_rd_f64(r, &h->opt.atan_scale))
 		return false;
-	if (h->dims < 1 || h->dims > CRM_CLUSTER_MAX_DIMS)
-		return crm_rd_fail(r, "%d dimensions (1..%d)", (int) h->dims, CRM_CLUSTER_MAX_DIMS);
-	if (!crm_cluster_options_check(&h->opt, r->err))
+	if (!CheckDimsAndK(h->dims, h->k, r->err) || !crm_cluster_options_check(&h->opt, r->err))
 		return false;
-	h->capacity = crm_sketch_capacity(h->dims, h->opt.budget_kb);
+	h->capacity = crm_sketch_check_budget(h->dims, h->opt.budget_kb, r->err);
 	if (h->capacity == 0)
-	{
-		crm_error_set(r->err, CRM_ERR_INVALID, "budget_kb %d is too small for %d dimensions",
-					  (int) h->opt.budget_kb, (int) h->dims);
 		return false;
-	}
 	if (h->nreps < 0 || h->nreps > h->capacity)
 		return crm_rd_fail(r, "%d representatives (0..%d for its budget)",
 						   (int) h->nreps, (int) h->capacity);
 	return true;
 }
 
-/* Read a binary form from untrusted bytes (see clustering_core.h). */
+/* Read a binary form from untrusted bytes (see sketch_core.h). */
 CrmSketch *
 crm_sketch_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *err)
 {
@@ -1592,7 +1751,7 @@ crm_sketch_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *err)
 	size_t		size;
 
 	crm_rd_init(&r, buf, len, kind, "crm.cluster_sketch", err);
-	if (!decode_header(&r, &h))
+	if (!DecodeHeader(&r, &h))
 		return NULL;
 	n = (size_t) h.dims * CRM_ST_COUNT + (size_t) h.nreps * (h.dims + 2);
 	/* the doubles must be there before memory is allocated for them */

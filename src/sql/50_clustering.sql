@@ -2,6 +2,8 @@
 -- clustering: crm.cluster_sketch, crm.clusters, k-means aggregates
 -- ===========================================================================
 
+-- ------------------------------------------------------------------ types
+
 CREATE TYPE crm.cluster_sketch;
 
 CREATE FUNCTION crm.cluster_sketch_in(cstring) RETURNS crm.cluster_sketch
@@ -92,150 +94,6 @@ CREATE OPERATOR crm.= (
 );
 COMMENT ON OPERATOR crm.= (crm.clusters, crm.clusters) IS 'identical models';
 
--- --------------------------------------------------------------- sketching
-
-CREATE FUNCTION crm.sketch_sfunc(crm.cluster_sketch, float8[], jsonb) RETURNS crm.cluster_sketch
-	AS 'MODULE_PATHNAME', 'cluster_sketch_sfunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION crm.sketch_sfunc(crm.cluster_sketch, float8[], jsonb) IS
-	'transition function of crm.sketch (updates the state in place)';
-
-CREATE FUNCTION crm.sketch_sfunc(crm.cluster_sketch, float8[]) RETURNS crm.cluster_sketch
-	AS 'MODULE_PATHNAME', 'cluster_sketch_sfunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION crm.sketch_sfunc(crm.cluster_sketch, float8[]) IS
-	'transition function of crm.sketch without options';
-
-CREATE FUNCTION crm.sketch_combine(crm.cluster_sketch, crm.cluster_sketch) RETURNS crm.cluster_sketch
-	AS 'MODULE_PATHNAME', 'cluster_sketch_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION crm.sketch_combine(crm.cluster_sketch, crm.cluster_sketch) IS
-	'merges two sketches (combine function of crm.sketch, crm.kmeans and crm.merge; rejects different dimensions, k or options)';
-
-CREATE FUNCTION crm.sketch_final(crm.cluster_sketch) RETURNS crm.cluster_sketch
-	AS 'MODULE_PATHNAME', 'cluster_sketch_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION crm.sketch_final(crm.cluster_sketch) IS
-	'final function of crm.sketch and crm.merge (the compact sketch)';
-
-CREATE AGGREGATE crm.sketch(features float8[], options jsonb) (
-	SFUNC = crm.sketch_sfunc, STYPE = crm.cluster_sketch,
-	COMBINEFUNC = crm.sketch_combine, FINALFUNC = crm.sketch_final,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE crm.sketch(float8[], jsonb) IS
-	'bounded-memory, mergeable summary of the feature vectors (options: scale, budget_kb, atan_scale, seed, restarts, max_iter, tol)';
-
-CREATE AGGREGATE crm.sketch(features float8[]) (
-	SFUNC = crm.sketch_sfunc, STYPE = crm.cluster_sketch,
-	COMBINEFUNC = crm.sketch_combine, FINALFUNC = crm.sketch_final,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE crm.sketch(float8[]) IS
-	'bounded-memory, mergeable summary of the feature vectors (default options)';
-
-CREATE AGGREGATE crm.merge(crm.cluster_sketch) (
-	SFUNC = crm.sketch_combine, STYPE = crm.cluster_sketch,
-	COMBINEFUNC = crm.sketch_combine, FINALFUNC = crm.sketch_final,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE crm.merge(crm.cluster_sketch) IS
-	'merges sketches built with the same options (rollups: per day -> per month -> whole bank); refuses to count more than 2^53 rows';
-
-CREATE FUNCTION crm.sketch_rows(crm.cluster_sketch) RETURNS bigint
-	AS 'MODULE_PATHNAME', 'cluster_sketch_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.sketch_rows(crm.cluster_sketch) IS 'rows summarised by a sketch';
-
-CREATE FUNCTION crm.sketch_representatives(crm.cluster_sketch) RETURNS integer
-	AS 'MODULE_PATHNAME', 'cluster_sketch_representatives' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.sketch_representatives(crm.cluster_sketch) IS
-	'weighted representatives a sketch holds (equals its rows until the budget forces merging)';
-
--- ------------------------------------------------------------------ k-means
-
-CREATE FUNCTION crm.kmeans_sfunc(crm.cluster_sketch, float8[], integer, jsonb) RETURNS crm.cluster_sketch
-	AS 'MODULE_PATHNAME', 'cluster_kmeans_sfunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION crm.kmeans_sfunc(crm.cluster_sketch, float8[], integer, jsonb) IS
-	'transition function of crm.kmeans (sketches the rows in place)';
-
-CREATE FUNCTION crm.kmeans_sfunc(crm.cluster_sketch, float8[], integer) RETURNS crm.cluster_sketch
-	AS 'MODULE_PATHNAME', 'cluster_kmeans_sfunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION crm.kmeans_sfunc(crm.cluster_sketch, float8[], integer) IS
-	'transition function of crm.kmeans without options';
-
-CREATE FUNCTION crm.kmeans_final(crm.cluster_sketch) RETURNS crm.clusters
-	AS 'MODULE_PATHNAME', 'cluster_kmeans_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION crm.kmeans_final(crm.cluster_sketch) IS
-	'final function of crm.kmeans: clusters the sketch';
-
-CREATE AGGREGATE crm.kmeans(features float8[], k integer, options jsonb) (
-	SFUNC = crm.kmeans_sfunc, STYPE = crm.cluster_sketch,
-	COMBINEFUNC = crm.sketch_combine, FINALFUNC = crm.kmeans_final,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE crm.kmeans(float8[], integer, jsonb) IS
-	'k-means in one scan with bounded memory: k-means++ seeding, Lloyd, restarts; options scale, seed, restarts, max_iter, tol, budget_kb, atan_scale';
-
-CREATE AGGREGATE crm.kmeans(features float8[], k integer) (
-	SFUNC = crm.kmeans_sfunc, STYPE = crm.cluster_sketch,
-	COMBINEFUNC = crm.sketch_combine, FINALFUNC = crm.kmeans_final,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE crm.kmeans(float8[], integer) IS
-	'k-means in one scan with bounded memory (default options)';
-
-CREATE FUNCTION crm.kmeans(sketch crm.cluster_sketch, k integer, options jsonb DEFAULT NULL) RETURNS crm.clusters
-	AS 'MODULE_PATHNAME', 'cluster_kmeans_sketch' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION crm.kmeans(crm.cluster_sketch, integer, jsonb) IS
-	'k-means on a stored sketch (options default to the sketch''s own; seed, restarts, max_iter, tol and zscore/minmax scale may be changed)';
-
--- ---------------------------------------------------------------- the model
-
-CREATE FUNCTION crm.assign(model crm.clusters, features float8[]) RETURNS integer
-	AS 'MODULE_PATHNAME', 'clusters_assign' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.assign(crm.clusters, float8[]) IS
-	'the nearest cluster, 1..k (cluster 1 is the largest)';
-
-CREATE FUNCTION crm.nearest_distance(model crm.clusters, features float8[]) RETURNS float8
-	AS 'MODULE_PATHNAME', 'clusters_nearest_distance' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.nearest_distance(crm.clusters, float8[]) IS
-	'Euclidean distance to the nearest centroid, in the model''s scaled space';
-
-CREATE FUNCTION crm.centroids(model crm.clusters,
-	OUT cluster integer, OUT size float8, OUT share float8, OUT sse float8, OUT centroid float8[])
-	RETURNS SETOF record
-	AS 'MODULE_PATHNAME', 'clusters_centroids' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 8;
-COMMENT ON FUNCTION crm.centroids(crm.clusters) IS
-	'one row per cluster: size (rows), share of rows, SSE (scaled space) and centroid in original units';
-
-CREATE FUNCTION crm.clusters_k(crm.clusters) RETURNS integer
-	AS 'MODULE_PATHNAME', 'clusters_k' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.clusters_k(crm.clusters) IS 'the number of clusters of a model';
-
-CREATE FUNCTION crm.clusters_sse(crm.clusters) RETURNS float8
-	AS 'MODULE_PATHNAME', 'clusters_total_sse' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.clusters_sse(crm.clusters) IS
-	'total within-cluster sum of squares of a model, in its scaled space';
-
-CREATE FUNCTION crm.kmeans_refine_sfunc(crm.clusters, crm.clusters, float8[]) RETURNS crm.clusters
-	AS 'MODULE_PATHNAME', 'clusters_refine_sfunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION crm.kmeans_refine_sfunc(crm.clusters, crm.clusters, float8[]) IS
-	'transition function of crm.kmeans_refine (accumulates one Lloyd step in place)';
-
-CREATE FUNCTION crm.kmeans_refine_combine(crm.clusters, crm.clusters) RETURNS crm.clusters
-	AS 'MODULE_PATHNAME', 'clusters_refine_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION crm.kmeans_refine_combine(crm.clusters, crm.clusters) IS
-	'combine function of crm.kmeans_refine (rejects states of different models)';
-
-CREATE FUNCTION crm.kmeans_refine_final(crm.clusters) RETURNS crm.clusters
-	AS 'MODULE_PATHNAME', 'clusters_refine_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION crm.kmeans_refine_final(crm.clusters) IS
-	'final function of crm.kmeans_refine: the moved centroids with exact sizes and SSE';
-
-CREATE AGGREGATE crm.kmeans_refine(model crm.clusters, features float8[]) (
-	SFUNC = crm.kmeans_refine_sfunc, STYPE = crm.clusters,
-	COMBINEFUNC = crm.kmeans_refine_combine, FINALFUNC = crm.kmeans_refine_final,
-	PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE crm.kmeans_refine(crm.clusters, float8[]) IS
-	'one exact Lloyd step over all rows: exact sizes and SSE; repeating it converges to exact Lloyd';
-
 -- the silhouette state: a validated type of its own (a bottom-2000 hash
 -- sample with labels, the model's fingerprint, k and dims)
 CREATE TYPE crm.silhouette_state;
@@ -272,6 +130,154 @@ CREATE TYPE crm.silhouette_state (
 COMMENT ON TYPE crm.silhouette_state IS
 	'partial state of crm.silhouette: the 2,000 rows with the lowest feature hash, their clusters, and the model''s fingerprint';
 
+-- ----------------------------------------------------------------- sketch
+
+CREATE FUNCTION crm.sketch_transfn(crm.cluster_sketch, float8[], jsonb) RETURNS crm.cluster_sketch
+	AS 'MODULE_PATHNAME', 'sketch_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.sketch_transfn(crm.cluster_sketch, float8[], jsonb) IS
+	'transition function of crm.sketch (updates the state in place)';
+
+CREATE FUNCTION crm.sketch_transfn(crm.cluster_sketch, float8[]) RETURNS crm.cluster_sketch
+	AS 'MODULE_PATHNAME', 'sketch_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.sketch_transfn(crm.cluster_sketch, float8[]) IS
+	'transition function of crm.sketch without options';
+
+CREATE FUNCTION crm.sketch_combinefn(crm.cluster_sketch, crm.cluster_sketch) RETURNS crm.cluster_sketch
+	AS 'MODULE_PATHNAME', 'sketch_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.sketch_combinefn(crm.cluster_sketch, crm.cluster_sketch) IS
+	'merges two sketches (combine function of crm.sketch, crm.kmeans and crm.merge; rejects different dimensions, k or options)';
+
+CREATE FUNCTION crm.sketch_finalfn(crm.cluster_sketch) RETURNS crm.cluster_sketch
+	AS 'MODULE_PATHNAME', 'sketch_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.sketch_finalfn(crm.cluster_sketch) IS
+	'final function of crm.sketch and crm.merge (the compact sketch)';
+
+CREATE AGGREGATE crm.sketch(features float8[], options jsonb) (
+	SFUNC = crm.sketch_transfn, STYPE = crm.cluster_sketch,
+	COMBINEFUNC = crm.sketch_combinefn, FINALFUNC = crm.sketch_finalfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE crm.sketch(float8[], jsonb) IS
+	'bounded-memory, mergeable summary of the feature vectors (options: scale, budget_kb, atan_scale, seed, restarts, max_iter, tol)';
+
+CREATE AGGREGATE crm.sketch(features float8[]) (
+	SFUNC = crm.sketch_transfn, STYPE = crm.cluster_sketch,
+	COMBINEFUNC = crm.sketch_combinefn, FINALFUNC = crm.sketch_finalfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE crm.sketch(float8[]) IS
+	'bounded-memory, mergeable summary of the feature vectors (default options)';
+
+CREATE AGGREGATE crm.merge(crm.cluster_sketch) (
+	SFUNC = crm.sketch_combinefn, STYPE = crm.cluster_sketch,
+	COMBINEFUNC = crm.sketch_combinefn, FINALFUNC = crm.sketch_finalfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE crm.merge(crm.cluster_sketch) IS
+	'merges sketches built with the same options (rollups: per day -> per month -> whole bank); refuses to count more than 2^53 rows';
+
+CREATE FUNCTION crm.sketch_rows(crm.cluster_sketch) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'sketch_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.sketch_rows(crm.cluster_sketch) IS 'rows summarised by a sketch';
+
+CREATE FUNCTION crm.sketch_representatives(crm.cluster_sketch) RETURNS integer
+	AS 'MODULE_PATHNAME', 'sketch_representatives' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.sketch_representatives(crm.cluster_sketch) IS
+	'weighted representatives a sketch holds (equals its rows until the budget forces merging)';
+
+-- ----------------------------------------------------------------- kmeans
+
+CREATE FUNCTION crm.kmeans_transfn(crm.cluster_sketch, float8[], integer, jsonb) RETURNS crm.cluster_sketch
+	AS 'MODULE_PATHNAME', 'kmeans_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.kmeans_transfn(crm.cluster_sketch, float8[], integer, jsonb) IS
+	'transition function of crm.kmeans (sketches the rows in place)';
+
+CREATE FUNCTION crm.kmeans_transfn(crm.cluster_sketch, float8[], integer) RETURNS crm.cluster_sketch
+	AS 'MODULE_PATHNAME', 'kmeans_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.kmeans_transfn(crm.cluster_sketch, float8[], integer) IS
+	'transition function of crm.kmeans without options';
+
+CREATE FUNCTION crm.kmeans_finalfn(crm.cluster_sketch) RETURNS crm.clusters
+	AS 'MODULE_PATHNAME', 'kmeans_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.kmeans_finalfn(crm.cluster_sketch) IS
+	'final function of crm.kmeans: clusters the sketch';
+
+CREATE AGGREGATE crm.kmeans(features float8[], k integer, options jsonb) (
+	SFUNC = crm.kmeans_transfn, STYPE = crm.cluster_sketch,
+	COMBINEFUNC = crm.sketch_combinefn, FINALFUNC = crm.kmeans_finalfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE crm.kmeans(float8[], integer, jsonb) IS
+	'k-means in one scan with bounded memory: k-means++ seeding, Lloyd, restarts; options scale, seed, restarts, max_iter, tol, budget_kb, atan_scale';
+
+CREATE AGGREGATE crm.kmeans(features float8[], k integer) (
+	SFUNC = crm.kmeans_transfn, STYPE = crm.cluster_sketch,
+	COMBINEFUNC = crm.sketch_combinefn, FINALFUNC = crm.kmeans_finalfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE crm.kmeans(float8[], integer) IS
+	'k-means in one scan with bounded memory (default options)';
+
+CREATE FUNCTION crm.kmeans(sketch crm.cluster_sketch, k integer, options jsonb DEFAULT NULL) RETURNS crm.clusters
+	AS 'MODULE_PATHNAME', 'kmeans_sketch' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.kmeans(crm.cluster_sketch, integer, jsonb) IS
+	'k-means on a stored sketch (options default to the sketch''s own; seed, restarts, max_iter, tol and zscore/minmax scale may be changed)';
+
+-- -------------------------------------------------------- model functions
+
+CREATE FUNCTION crm.assign(model crm.clusters, features float8[]) RETURNS integer
+	AS 'MODULE_PATHNAME', 'clusters_assign' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.assign(crm.clusters, float8[]) IS
+	'the nearest cluster, 1..k (cluster 1 is the largest)';
+
+CREATE FUNCTION crm.nearest_distance(model crm.clusters, features float8[]) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clusters_nearest_distance' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.nearest_distance(crm.clusters, float8[]) IS
+	'Euclidean distance to the nearest centroid, in the model''s scaled space';
+
+CREATE FUNCTION crm.centroids(model crm.clusters,
+	OUT cluster integer, OUT size float8, OUT share float8, OUT sse float8, OUT centroid float8[])
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'clusters_centroids' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 8;
+COMMENT ON FUNCTION crm.centroids(crm.clusters) IS
+	'one row per cluster: size (rows), share of rows, SSE (scaled space) and centroid in original units';
+
+CREATE FUNCTION crm.clusters_k(crm.clusters) RETURNS integer
+	AS 'MODULE_PATHNAME', 'clusters_k' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clusters_k(crm.clusters) IS 'the number of clusters of a model';
+
+CREATE FUNCTION crm.clusters_sse(crm.clusters) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clusters_sse' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.clusters_sse(crm.clusters) IS
+	'total within-cluster sum of squares of a model, in its scaled space';
+
+-- ---------------------------------------------------------- kmeans_refine
+
+CREATE FUNCTION crm.kmeans_refine_transfn(crm.clusters, crm.clusters, float8[]) RETURNS crm.clusters
+	AS 'MODULE_PATHNAME', 'kmeans_refine_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.kmeans_refine_transfn(crm.clusters, crm.clusters, float8[]) IS
+	'transition function of crm.kmeans_refine (accumulates one Lloyd step in place)';
+
+CREATE FUNCTION crm.kmeans_refine_combinefn(crm.clusters, crm.clusters) RETURNS crm.clusters
+	AS 'MODULE_PATHNAME', 'kmeans_refine_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.kmeans_refine_combinefn(crm.clusters, crm.clusters) IS
+	'combine function of crm.kmeans_refine (rejects states of different models)';
+
+CREATE FUNCTION crm.kmeans_refine_finalfn(crm.clusters) RETURNS crm.clusters
+	AS 'MODULE_PATHNAME', 'kmeans_refine_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.kmeans_refine_finalfn(crm.clusters) IS
+	'final function of crm.kmeans_refine: the moved centroids with exact sizes and SSE';
+
+CREATE AGGREGATE crm.kmeans_refine(model crm.clusters, features float8[]) (
+	SFUNC = crm.kmeans_refine_transfn, STYPE = crm.clusters,
+	COMBINEFUNC = crm.kmeans_refine_combinefn, FINALFUNC = crm.kmeans_refine_finalfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE crm.kmeans_refine(crm.clusters, float8[]) IS
+	'one exact Lloyd step over all rows: exact sizes and SSE; repeating it converges to exact Lloyd';
+
+-- ------------------------------------------------------------- silhouette
+
 CREATE FUNCTION crm.silhouette_transfn(crm.silhouette_state, crm.clusters, float8[]) RETURNS crm.silhouette_state
 	AS 'MODULE_PATHNAME', 'silhouette_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION crm.silhouette_transfn(crm.silhouette_state, crm.clusters, float8[]) IS
@@ -295,9 +301,11 @@ CREATE AGGREGATE crm.silhouette(model crm.clusters, features float8[]) (
 COMMENT ON AGGREGATE crm.silhouette(crm.clusters, float8[]) IS
 	'mean silhouette of the model''s clustering over a deterministic sample of 2,000 rows (the same whatever the row order)';
 
+-- ------------------------------------------------------------ kmeans_scan
+
 CREATE FUNCTION crm.kmeans_scan(sketch crm.cluster_sketch, kmin integer, kmax integer,
 	OUT k integer, OUT sse float8, OUT silhouette float8)
 	RETURNS SETOF record
-	AS 'MODULE_PATHNAME', 'clusters_kmeans_scan' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'kmeans_scan' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.kmeans_scan(crm.cluster_sketch, integer, integer) IS
 	'k-means for every k in kmin..kmax on one sketch: total SSE and silhouette, to choose k';

@@ -30,7 +30,7 @@ UNION ALL SELECT 3, crm.kmeans(f, 4, '{"scale": "atan", "atan_scale": 3}') FROM 
 -- (the state form of crm.clusters; JSON and compact) and crm.silhouette_state
 -- values (compact text only), through aggregates without final functions.
 CREATE AGGREGATE dump_check.refine_state(crm.clusters, float8[]) (
-	SFUNC = crm.kmeans_refine_sfunc, STYPE = crm.clusters, COMBINEFUNC = crm.kmeans_refine_combine);
+	SFUNC = crm.kmeans_refine_transfn, STYPE = crm.clusters, COMBINEFUNC = crm.kmeans_refine_combinefn);
 CREATE AGGREGATE dump_check.silhouette_state(crm.clusters, float8[]) (
 	SFUNC = crm.silhouette_transfn, STYPE = crm.silhouette_state, COMBINEFUNC = crm.silhouette_combinefn);
 CREATE TABLE dump_check.wide_points AS

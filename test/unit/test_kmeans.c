@@ -12,6 +12,9 @@
 #include <stdlib.h>
 
 #include "clustering_core.h"
+#include "kmeans_core.h"
+#include "model_core.h"
+#include "sketch_core.h"
 #include "unit.h"
 
 /* Tolerance for sums of a few hundred doubles of similar magnitude: each

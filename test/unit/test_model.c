@@ -8,6 +8,9 @@
 #include <stdlib.h>
 
 #include "clustering_core.h"
+#include "kmeans_core.h"
+#include "model_core.h"
+#include "sketch_core.h"
 #include "unit.h"
 #include "wire_core.h"
 
@@ -483,15 +486,15 @@ UNIT_TEST(model_refine_row_limit)
 	double		x = 1,
 				y;
 
-	acc->pending_rows = CRM_MODEL_MAX_ROWS;
-	crm_model_acc_w(acc)[0] = (double) CRM_MODEL_MAX_ROWS;
+	acc->pending_rows = CRM_MAX_ROWS;
+	crm_model_acc_w(acc)[0] = (double) CRM_MAX_ROWS;
 	CHECK(!crm_refine_add(acc, &x, &y, &err));
-	CHECK_ERR(&err, CRM_ERR_LIMIT, "2^53");
+	CHECK_ERR(&err, CRM_ERR_LIMIT, "cannot count more than 9007199254740992 rows");
 	memset(&err, 0, sizeof(err));
 	acc2->pending_rows = 1;
 	crm_model_acc_w(acc2)[0] = 1;
 	CHECK(!crm_refine_combine(acc, acc2, &err));
-	CHECK_ERR(&err, CRM_ERR_LIMIT, "2^53");
+	CHECK_ERR(&err, CRM_ERR_LIMIT, "cannot count more than 9007199254740992 rows");
 }
 
 /* Models for the round trips: plain, atan, with an accumulator, and large. */
@@ -615,10 +618,10 @@ UNIT_TEST(model_check_rejects_corruptions)
 	}			cases[] = {
 		{"version", CRM_ERR_INVALID, "version"},
 		{"k 0", CRM_ERR_INVALID, "k must be at least 1"},
-		{"k 1001", CRM_ERR_LIMIT, "exceeds the limit"},
-		{"dims 1001", CRM_ERR_LIMIT, "exceeds the limit"},
+		{"k 1001", CRM_ERR_LIMIT, "k must be at most 1000"},
+		{"dims 1001", CRM_ERR_LIMIT, "at most 1000 features"},
 		{"flags", CRM_ERR_INVALID, "flags"},
-		{"scale 4", CRM_ERR_INVALID, "scaling"},
+		{"scale 4", CRM_ERR_INVALID, "scale must be one of"},
 		{"rows -1", CRM_ERR_INVALID, "rows"},
 		{"iterations -1", CRM_ERR_INVALID, "iterations"},
 		{"pending rows without flag", CRM_ERR_INVALID, "pending rows"},
@@ -750,9 +753,9 @@ UNIT_TEST(model_parse_rejects_bad_text)
 		{"", CRM_ERR_SYNTAX, "invalid input syntax"},
 		{"[]", CRM_ERR_SYNTAX, "invalid input syntax"},
 		{"{\"version\":1,\"k\":0", CRM_ERR_INVALID, "at least 1"},
-		{"{\"version\":1,\"k\":1001", CRM_ERR_LIMIT, "exceeds the limit"},
-		{"{\"version\":1,\"k\":1,\"dims\":100000000", CRM_ERR_LIMIT, "exceeds the limit"},
-		{"{\"version\":1,\"k\":1,\"dims\":1,\"scale\":\"log\"", CRM_ERR_INVALID, "unknown scaling"},
+		{"{\"version\":1,\"k\":1001", CRM_ERR_LIMIT, "k must be at most 1000"},
+		{"{\"version\":1,\"k\":1,\"dims\":100000000", CRM_ERR_LIMIT, "at most 1000 features"},
+		{"{\"version\":1,\"k\":1,\"dims\":1,\"scale\":\"log\"", CRM_ERR_INVALID, "scale must be one of"},
 		{"{\"version\":1,\"k\":1,\"dims\":1,\"scale\":\"none\",\"atan_scale\":1,\"rows\":1,"
 			"\"iterations\":1,\"total_sse\":0,\"center\":[0],\"factor\":[1],\"weight\":[1],"
 			"\"sse\":[0],\"centroids\":[[5]]}", CRM_OK, NULL},

@@ -12,6 +12,9 @@
 #include <stdlib.h>
 
 #include "clustering_core.h"
+#include "kmeans_core.h"
+#include "model_core.h"
+#include "sketch_core.h"
 #include "unit.h"
 #include "wire_core.h"
 
@@ -443,12 +446,12 @@ UNIT_TEST(sketch_mergeable_errors)
 	CHECK(!crm_sketch_mergeable(&h1, &h2, &err));
 	CHECK_ERR(&err, CRM_ERR_INVALID, "k = 0 and k = 3");
 	memset(&err, 0, sizeof(err));
-	h1.rows = CRM_SKETCH_MAX_ROWS / 2 + 1;
+	h1.rows = CRM_MAX_ROWS / 2 + 1;
 	h2 = h1;
 	CHECK(!crm_sketch_mergeable(&h1, &h2, &err));
 	CHECK_ERR(&err, CRM_ERR_LIMIT, "more than");
 	memset(&err, 0, sizeof(err));
-	h2.rows = CRM_SKETCH_MAX_ROWS / 2 - 1;
+	h2.rows = CRM_MAX_ROWS / 2 - 1;
 	CHECK(crm_sketch_mergeable(&h1, &h2, &err));
 }
 
@@ -459,7 +462,7 @@ UNIT_TEST(sketch_add_row_limit)
 	CrmError	err = {0};
 	double		x = 1;
 
-	s->rows = CRM_SKETCH_MAX_ROWS;
+	s->rows = CRM_MAX_ROWS;
 	CHECK(!crm_sketch_add(s, &x, &err));
 	CHECK_ERR(&err, CRM_ERR_LIMIT, "rows");
 	CHECK_INT(s->nreps, 0);
@@ -590,11 +593,11 @@ UNIT_TEST(sketch_check_rejects_corruptions)
 {
 	static const Corruption cases[] = {
 		{"version", CRM_ERR_BINARY, "version"},
-		{"dims 0", CRM_ERR_INVALID, "header"},
-		{"k -1", CRM_ERR_INVALID, "header"},
+		{"dims 0", CRM_ERR_INVALID, "needs at least 1 feature"},
+		{"k -1", CRM_ERR_INVALID, "k must be at least 1"},
 		{"unknown flag", CRM_ERR_INVALID, "header"},
 		{"rows -1", CRM_ERR_INVALID, "header"},
-		{"scale 9", CRM_ERR_INVALID, "unknown scaling"},
+		{"scale 9", CRM_ERR_INVALID, "must be one of \"none\""},
 		{"restarts 0", CRM_ERR_INVALID, "restarts"},
 		{"capacity", CRM_ERR_INVALID, "capacity"},
 		{"stat NaN", CRM_ERR_INVALID, "finite"},
@@ -721,7 +724,7 @@ UNIT_TEST(sketch_parse_rejects_bad_text)
 		{"{}", CRM_ERR_SYNTAX, "invalid input syntax"},
 		{"{\"version\":2}", CRM_ERR_SYNTAX, NULL},
 		{"{\"version\":1,\"dims\":0}", CRM_ERR_SYNTAX, NULL},
-		{"{\"version\":1,\"dims\":1,\"k\":0,\"scale\":\"log\"}", CRM_ERR_INVALID, "unknown scaling"},
+		{"{\"version\":1,\"dims\":1,\"k\":0,\"scale\":\"log\"}", CRM_ERR_INVALID, "must be one of \"none\""},
 		{"{\"version\":1,\"dims\":1,\"k\":0,\"scale\":\"none\",\"atan_scale\":1,\"budget_kb\":64,"
 			"\"seed\":42,\"restarts\":10,\"max_iter\":300,\"tol\":0.0001,\"rows\":1,\"reduced\":false,"
 			"\"stats\":[[1,0,0,1,1,0,0]],\"reps\":[[1,0,1]]}", CRM_OK, NULL},

@@ -1,0 +1,177 @@
+/*
+ * sketch_core.h
+ *	  The cluster sketch (crm.cluster_sketch): its layout and what the
+ *	  server, the fuzzer and the k-means core do with it (sketch_core.c).
+ *
+ * Sketch: a bounded set of weighted representatives (w, q, x[d]) of the
+ * rows seen, where w is the number of rows a representative stands for, x
+ * their mean and q their internal scatter (sum of squared distances to x,
+ * in the metric in force when they were merged), plus exact per-dimension
+ * statistics (count, shifted sum and sum of squares, min, max).  A
+ * representative is BIRCH's clustering feature (Zhang, Ramakrishnan and
+ * Livny, "BIRCH: an efficient data clustering method for very large
+ * databases", SIGMOD 1996) in the form (count, mean, scatter).  When the
+ * representatives fill the capacity the budget allows, the cheapest pairs
+ * (by Ward's merge cost w1 w2 / (w1 + w2) |x1 - x2|^2, Ward 1963) are
+ * merged until half of the capacity is in use: first and second moments
+ * are preserved exactly by every merge, so sums, the total scatter and
+ * every centroid computed from representatives stay exact aggregates of
+ * the rows.  Sketches of the same options merge by pooling their
+ * representatives and statistics, so a sketch of a union is the merge of
+ * the sketches of its parts (crm.merge, parallel and distributed plans).
+ */
+#ifndef CRM_SKETCH_CORE_H
+#define CRM_SKETCH_CORE_H
+
+#include "clustering_core.h"
+
+#define CRM_SKETCH_MIN_CAPACITY 64
+
+/*
+ * Size cap.  A sketch never holds more representatives than its budget
+ * allows (crm_sketch_capacity counts the bytes of each one), so no sketch is
+ * larger than its budget, and the largest budget is 512 MB: every
+ * crm.cluster_sketch value, and its binary form, is under CRM_SKETCH_MAX_BYTES,
+ * and its text (the compact form beyond CRM_WIRE_READABLE_MAX, 4/3 of the
+ * binary form) is under 700 MB, within PostgreSQL's 1 GB limit on a value,
+ * so every sketch that can be stored can be dumped, restored and copied.
+ */
+#define CRM_SKETCH_MAX_BYTES	((size_t) CRM_SKETCH_MAX_BUDGET_KB * 1024)
+
+/* scratch bytes per representative used while reducing or clustering */
+#define CRM_SKETCH_SCRATCH_PER_REP 64
+
+#define CRM_SKETCH_VERSION 1
+#define CRM_SKETCH_REDUCED 0x01	/* some representatives stand for >1 row */
+
+/* per-dimension statistics, in this order */
+enum
+{
+	CRM_ST_SHIFT,				/* first value seen: sums are of x - shift */
+	CRM_ST_SUM,
+	CRM_ST_SUMSQ,
+	CRM_ST_MIN,
+	CRM_ST_MAX,
+	CRM_ST_SSUM,				/* sketch space (atan) sums; else 0 */
+	CRM_ST_SSUMSQ,
+	CRM_ST_COUNT
+};
+
+typedef struct CrmSketch
+{
+	int32_t		vl_len_;		/* varlena header: the allocated size */
+	uint16_t	version;
+	uint16_t	flags;
+	int32_t		dims;
+	int32_t		k;				/* clusters asked of crm.kmeans(); 0 = plain */
+	int32_t		nreps;			/* representatives in use */
+	int32_t		capacity;		/* most the budget allows */
+	int64_t		rows;
+	CrmClusterOptions opt;
+	/* double stats[dims][CRM_ST_COUNT]; double reps[nreps][dims + 2]; */
+} CrmSketch;
+
+#define CRM_SKETCH_HDRSZ	sizeof(CrmSketch)
+
+/* the statistics: dims blocks of CRM_ST_COUNT doubles */
+static inline double *
+crm_sketch_stats(const CrmSketch *s)
+{
+	return (double *) ((char *) s + CRM_SKETCH_HDRSZ);
+}
+
+/* the representatives: nreps blocks of (w, q, x[dims]) */
+static inline double *
+crm_sketch_reps(const CrmSketch *s)
+{
+	return crm_sketch_stats(s) + (size_t) s->dims * CRM_ST_COUNT;
+}
+
+/* bytes of a sketch of dims features holding nreps representatives */
+static inline size_t
+crm_sketch_size(int dims, int nreps)
+{
+	return CRM_SKETCH_HDRSZ + sizeof(double) * ((size_t) dims * CRM_ST_COUNT +
+												(size_t) nreps * (dims + 2));
+}
+
+/* representatives the budget allows for this many dimensions (0: too few) */
+extern int	crm_sketch_capacity(int dims, int budget_kb);
+
+/*
+ * The capacity of a sketch of dims features and budget_kb, or 0 with 54000
+ * "budget_kb <b> is too small for <d> dimensions" when it would hold fewer
+ * than CRM_SKETCH_MIN_CAPACITY representatives.
+ */
+extern int	crm_sketch_check_budget(int dims, int budget_kb, CrmError *err);
+
+/* Initialise a zeroed buffer of crm_sketch_size(dims, alloc) bytes. */
+extern void crm_sketch_init(CrmSketch *s, int dims, const CrmClusterOptions *o, int k);
+
+/* the point as it enters the sketch (atan applied) */
+extern void crm_sketch_transform(const CrmSketch *s, const double *x, double *out);
+
+/*
+ * Add one row (already checked: finite, within +-CRM_CLUSTER_MAX_ABS, right
+ * length).  The caller makes sure there is room for one more representative
+ * (nreps < allocated) and calls crm_sketch_reduce when nreps reaches the
+ * capacity.  False (54000) when the sketch already counts
+ * CRM_MAX_ROWS rows.
+ */
+extern bool crm_sketch_add(CrmSketch *s, const double *x, CrmError *err);
+
+/*
+ * Whether src can be merged into dst: same dimensions, k and options, and
+ * at most CRM_MAX_ROWS rows together (22023 or 54000 otherwise).
+ */
+extern bool crm_sketch_mergeable(const CrmSketch *dst, const CrmSketch *src, CrmError *err);
+
+/* Merge the statistics of src into dst (crm_sketch_mergeable holds). */
+extern void crm_sketch_merge_stats(CrmSketch *dst, const CrmSketch *src);
+
+/* Reduce to at most target representatives. */
+extern void crm_sketch_reduce(CrmSketch *s, int target);
+
+/* the representative count reduction aims for */
+static inline int
+crm_sketch_reduce_target(const CrmSketch *s)
+{
+	return (int) (s->capacity * 0.5);
+}
+
+/* metric weights g[d] from the current statistics */
+extern void crm_sketch_metric(const CrmSketch *s, double *g);
+
+/* mean, variance (population) of dimension j in original units */
+extern double crm_sketch_mean(const CrmSketch *s, int j);
+extern double crm_sketch_var(const CrmSketch *s, int j);
+
+/*
+ * The one validation of a sketch, applied to every value the text, compact
+ * and binary input read, to every aggregate state that did not come from
+ * crm's own initialisation, and to every sketch crm returns.  See
+ * sketch_core.c for the invariants it enforces.
+ */
+extern bool crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err);
+
+/* the readable JSON text form */
+extern char *crm_sketch_print(const CrmSketch *s);
+extern CrmSketch *crm_sketch_parse(const char *str, CrmError *err);
+
+/*
+ * The binary form (send/recv, and the compact text "crm64:" + base64 of it):
+ * big-endian header fields, then every double of the statistics and the
+ * representatives.  crm_sketch_decode reads it from untrusted bytes, errors
+ * in its structure of kind `kind` (CRM_ERR_BINARY for recv, CRM_ERR_SYNTAX
+ * for compact text), then applies crm_sketch_check.
+ */
+extern size_t crm_sketch_binary_size(const CrmSketch *s);
+extern void crm_sketch_write(const CrmSketch *s, CrmWriter *w);
+extern uint8_t *crm_sketch_encode(const CrmSketch *s, size_t *len);
+extern CrmSketch *crm_sketch_decode(const void *buf, size_t len, CrmErrorKind kind,
+									CrmError *err);
+
+/* Text input in either form: JSON, or the compact "crm64:" form. */
+extern CrmSketch *crm_sketch_read_text(const char *str, CrmError *err);
+
+#endif							/* CRM_SKETCH_CORE_H */
