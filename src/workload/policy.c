@@ -274,11 +274,17 @@ service_policy_from_jsonb(PG_FUNCTION_ARGS)
 			else if (etok == WJB_VALUE)
 			{
 				char	   *lit;
+				double		d;
 
 				if (ev.type != jbvNumeric)
 					JsonError(psprintf("%s.%s", path, crm_policy_key_names[key]), "must be a number");
-				/* the text form's number rule, so both forms say the same */
-				lit = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(ev.val.numeric)));
+
+				/*
+				 * the text form's number rule, so both forms say the same; a
+				 * number beyond float8 is quoted in scientific notation
+				 */
+				if (crm_numeric_double(ev.val.numeric, &d, &lit))
+					lit = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(ev.val.numeric)));
 				if (crm_policy_number(lit, strlen(lit), s->label, s->label_len, key, &s->v[key], &err) != 0)
 				{
 					if (err.kind == CRM_OK)
