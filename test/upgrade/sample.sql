@@ -37,8 +37,16 @@ CREATE TABLE upgrade_sample.value_of_every_type (
 	model crm.clusters,
 	policy crm.service_policy,
 	plan crm.rebalance_plan,
-	state crm.rebalance_state
+	state crm.rebalance_state,
+	gini crm.gini_state,
+	silhouette crm.silhouette_state
 );
+
+-- the aggregate states of crm.gini and crm.silhouette, as their transition
+-- functions leave them (aggregates without a final function)
+CREATE AGGREGATE pg_temp.gini_state_of(float8) (SFUNC = crm.gini_transfn, STYPE = crm.gini_state);
+CREATE AGGREGATE pg_temp.silhouette_state_of(crm.clusters, float8[]) (
+	SFUNC = crm.silhouette_transfn, STYPE = crm.silhouette_state);
 
 -- row 0: every column NULL
 INSERT INTO upgrade_sample.value_of_every_type (id) VALUES (0);
@@ -70,6 +78,12 @@ INSERT INTO upgrade_sample.value_of_every_type (id, tiers, sketch, model) VALUES
 	crm.tiers_preset('cn_retail_aum'),
 	(SELECT crm.sketch(f, '{"scale": "atan", "atan_scale": 0.5}') FROM upgrade_sample.points WHERE g <= 100),
 	(SELECT crm.kmeans(f, 4, '{"scale": "atan", "atan_scale": 3}') FROM upgrade_sample.points));
+
+-- row 4: aggregate states: a few loads, and a silhouette sample
+INSERT INTO upgrade_sample.value_of_every_type (id, gini, silhouette) VALUES (4,
+	(SELECT pg_temp.gini_state_of(x) FROM (VALUES (0.5::float8), (0), (1e300), (2.5e-300)) v(x)),
+	(SELECT pg_temp.silhouette_state_of(m, f)
+	 FROM upgrade_sample.points, (SELECT crm.kmeans(f, 3) AS m FROM upgrade_sample.points) k WHERE g <= 300));
 
 -- every type of the installed version has a column in upgrade_sample
 DO $$
