@@ -1,0 +1,5 @@
+-- crm 0.1.0 -> 0.2.0: the SQL changes of 0.2.0 (see CHANGELOG.md).
+--
+-- make wraps this file with the schema checks every upgrade runs (see the
+-- Makefile's UPGRADE_WRAP); each change below comes with its COMMENT, as in
+-- the install script.  A changed result type is a DROP and a CREATE.
