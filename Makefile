@@ -49,6 +49,7 @@ REGRESS = setup \
 	lifecycle \
 	bar \
 	scorecard \
+	score_rows \
 	kmeans \
 	policy \
 	rebalance \

@@ -193,7 +193,7 @@ CREATE AGGREGATE crm.gini(float8) (
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE crm.gini(float8) IS
-	'Gini coefficient of non-negative values (0 = all equal, towards 1 = one has everything); NULLs ignored, NULL for no values, 0 when all are 0';
+	'load inequality: Gini coefficient of non-negative values such as manager loads (0 = all equal, towards 1 = one has everything), not the credit-scoring Gini 2 AUC - 1; NULLs ignored, NULL for no values, 0 when all are 0';
 
 -- ===========================================================================
 -- rebalancing

@@ -3,3 +3,38 @@
 -- make wraps this file with the schema checks every upgrade runs (see the
 -- Makefile's UPGRADE_WRAP); each change below comes with its COMMENT, as in
 -- the install script.  A changed result type is a DROP and a CREATE.
+
+-- ===========================================================================
+-- issue 13, items 5-8 (tiering, workload rules, scoring): RFM segment maps,
+-- tier order, small traps, customer value, staffing checks, contact quotas
+-- ===========================================================================
+
+-- crm.bar: a max of 0 draws an empty bar (was an error); same function
+COMMENT ON FUNCTION crm.bar(float8, float8, integer) IS
+	'text bar of value / max over width cells in Unicode block characters (eighth-cell resolution), value clamped to [0, max]; a max of 0 gives an empty bar';
+
+-- crm.gini: documented as load inequality
+COMMENT ON AGGREGATE crm.gini(float8) IS
+	'load inequality: Gini coefficient of non-negative values such as manager loads (0 = all equal, towards 1 = one has everything), not the credit-scoring Gini 2 AUC - 1; NULLs ignored, NULL for no values, 0 when all are 0';
+
+-- scoring rows with strict cards: ignore_unknown
+CREATE FUNCTION crm.score(card crm.scorecard, attrs jsonb, ignore_unknown boolean) RETURNS float8
+	AS 'MODULE_PATHNAME', 'score_jsonb' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.score(crm.scorecard, jsonb, boolean) IS
+	'total points of a JSON object of attributes; with ignore_unknown, keys that are not factors are ignored even by a strict card (crm.score(card, to_jsonb(row), ignore_unknown => true))';
+
+CREATE FUNCTION crm.score_level(card crm.scorecard, attrs jsonb, ignore_unknown boolean) RETURNS text
+	AS 'MODULE_PATHNAME', 'score_level_jsonb' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.score_level(crm.scorecard, jsonb, boolean) IS
+	'level band of the total points of a JSON object of attributes; with ignore_unknown, keys that are not factors are ignored even by a strict card';
+
+CREATE FUNCTION crm.score_explain(card crm.scorecard, attrs jsonb, ignore_unknown boolean,
+	OUT factor text, OUT value text, OUT bin text, OUT points float8)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'score_explain_jsonb' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.score_explain(crm.scorecard, jsonb, boolean) IS
+	'one row per factor, summing to crm.score; with ignore_unknown, keys that are not factors are ignored even by a strict card';
+
+-- ===========================================================================
+-- end of issue 13, items 5-8
+-- ===========================================================================
