@@ -48,6 +48,7 @@ REGRESS = setup \
 	quantile_rfm \
 	lifecycle \
 	bar \
+	tier_order \
 	scorecard \
 	score_rows \
 	kmeans \

@@ -109,6 +109,11 @@ CREATE FUNCTION crm.tier_index(value numeric, scheme crm.tiers) RETURNS integer
 COMMENT ON FUNCTION crm.tier_index(numeric, crm.tiers) IS
 	'1-based index of the tier a numeric value falls in, compared exactly';
 
+CREATE FUNCTION crm.tier_rank(label text, scheme crm.tiers) RETURNS integer
+	AS 'MODULE_PATHNAME', 'tier_rank' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.tier_rank(text, crm.tiers) IS
+	'1-based position of a label in the scheme (1 = lowest tier), to ORDER BY tiers in their order instead of alphabetically; NULL for a label the scheme does not have';
+
 CREATE FUNCTION crm.tier(value float8, scheme crm.tiers, current_tier text, grace float8)
 	RETURNS text
 	AS 'MODULE_PATHNAME', 'tier_hysteresis' LANGUAGE C IMMUTABLE PARALLEL SAFE;

@@ -92,6 +92,15 @@ CREATE FUNCTION crm.policy_entries(policy crm.service_policy,
 COMMENT ON FUNCTION crm.policy_entries(crm.service_policy) IS
 	'the entries of a policy (tiers sorted bytewise, * last) with the service minutes a year each implies';
 
+CREATE FUNCTION crm.policy_entries(policy crm.service_policy, scheme crm.tiers,
+	OUT tier text, OUT visits_per_year float8, OUT calls_per_year float8,
+	OUT visit_minutes float8, OUT call_minutes float8, OUT travel_minutes float8,
+	OUT minutes_per_year float8)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'service_policy_entries' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.policy_entries(crm.service_policy, crm.tiers) IS
+	'the entries of a policy in the order of a tier scheme (its tiers lowest first, then tiers it does not have, bytewise, then *) with the service minutes a year each implies';
+
 -- ===========================================================================
 -- workload functions (per customer and per manager)
 -- ===========================================================================

@@ -17,6 +17,21 @@ COMMENT ON FUNCTION crm.bar(float8, float8, integer) IS
 COMMENT ON AGGREGATE crm.gini(float8) IS
 	'load inequality: Gini coefficient of non-negative values such as manager loads (0 = all equal, towards 1 = one has everything), not the credit-scoring Gini 2 AUC - 1; NULLs ignored, NULL for no values, 0 when all are 0';
 
+-- tier order
+CREATE FUNCTION crm.tier_rank(label text, scheme crm.tiers) RETURNS integer
+	AS 'MODULE_PATHNAME', 'tier_rank' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.tier_rank(text, crm.tiers) IS
+	'1-based position of a label in the scheme (1 = lowest tier), to ORDER BY tiers in their order instead of alphabetically; NULL for a label the scheme does not have';
+
+CREATE FUNCTION crm.policy_entries(policy crm.service_policy, scheme crm.tiers,
+	OUT tier text, OUT visits_per_year float8, OUT calls_per_year float8,
+	OUT visit_minutes float8, OUT call_minutes float8, OUT travel_minutes float8,
+	OUT minutes_per_year float8)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'service_policy_entries' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.policy_entries(crm.service_policy, crm.tiers) IS
+	'the entries of a policy in the order of a tier scheme (its tiers lowest first, then tiers it does not have, bytewise, then *) with the service minutes a year each implies';
+
 -- scoring rows with strict cards: ignore_unknown
 CREATE FUNCTION crm.score(card crm.scorecard, attrs jsonb, ignore_unknown boolean) RETURNS float8
 	AS 'MODULE_PATHNAME', 'score_jsonb' LANGUAGE C IMMUTABLE PARALLEL SAFE;
