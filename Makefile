@@ -49,6 +49,7 @@ REGRESS = setup \
 	lifecycle \
 	bar \
 	tier_order \
+	rfm_map \
 	scorecard \
 	score_rows \
 	kmeans \

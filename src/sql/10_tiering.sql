@@ -162,6 +162,23 @@ CREATE FUNCTION crm.rfm_segment(r integer, f integer, m integer) RETURNS text
 COMMENT ON FUNCTION crm.rfm_segment(integer, integer, integer) IS
 	'RFM segment for recency, frequency and monetary scores 1..5: champions, loyal, potential_loyalist, new, promising, need_attention, about_to_sleep, at_risk, cannot_lose, hibernating or lost';
 
+CREATE FUNCTION crm.rfm_segment(r integer, f integer, m integer, map jsonb) RETURNS text
+	AS 'MODULE_PATHNAME', 'rfm_segment_map' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rfm_segment(integer, integer, integer, jsonb) IS
+	'RFM segment from a segment map: {"scale": n, "segments": [{"segment": ..., "r": [lo, hi], "fm": [lo, hi]}, ...]}, rules over scores 1..n tried in order (first match wins; fm = floor((f + m) / 2)); {"scale": n} alone is the standard map scaled to n-point scores';
+
+CREATE FUNCTION crm.rfm_standard_map(scale integer DEFAULT 5) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'rfm_standard_map' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rfm_standard_map(integer) IS
+	'the standard eleven-segment RFM map for scores 1..scale as a map document: each n-point score read as the 5-point class ceil(5 s / n)';
+
+CREATE FUNCTION crm.rfm_grid(map jsonb, OUT r integer, OUT fm integer, OUT segment text)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'rfm_grid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	ROWS 25;
+COMMENT ON FUNCTION crm.rfm_grid(jsonb) IS
+	'the segment of every (r, fm) cell of a map whose rules bound only r and fm (checked like crm.rfm_segment reads it); \crosstabview prints it as a grid';
+
 -- ===========================================================================
 -- lifecycle
 -- ===========================================================================

@@ -32,6 +32,24 @@ CREATE FUNCTION crm.policy_entries(policy crm.service_policy, scheme crm.tiers,
 COMMENT ON FUNCTION crm.policy_entries(crm.service_policy, crm.tiers) IS
 	'the entries of a policy in the order of a tier scheme (its tiers lowest first, then tiers it does not have, bytewise, then *) with the service minutes a year each implies';
 
+-- RFM segment maps
+CREATE FUNCTION crm.rfm_segment(r integer, f integer, m integer, map jsonb) RETURNS text
+	AS 'MODULE_PATHNAME', 'rfm_segment_map' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rfm_segment(integer, integer, integer, jsonb) IS
+	'RFM segment from a segment map: {"scale": n, "segments": [{"segment": ..., "r": [lo, hi], "fm": [lo, hi]}, ...]}, rules over scores 1..n tried in order (first match wins; fm = floor((f + m) / 2)); {"scale": n} alone is the standard map scaled to n-point scores';
+
+CREATE FUNCTION crm.rfm_standard_map(scale integer DEFAULT 5) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'rfm_standard_map' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rfm_standard_map(integer) IS
+	'the standard eleven-segment RFM map for scores 1..scale as a map document: each n-point score read as the 5-point class ceil(5 s / n)';
+
+CREATE FUNCTION crm.rfm_grid(map jsonb, OUT r integer, OUT fm integer, OUT segment text)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'rfm_grid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	ROWS 25;
+COMMENT ON FUNCTION crm.rfm_grid(jsonb) IS
+	'the segment of every (r, fm) cell of a map whose rules bound only r and fm (checked like crm.rfm_segment reads it); \crosstabview prints it as a grid';
+
 -- scoring rows with strict cards: ignore_unknown
 CREATE FUNCTION crm.score(card crm.scorecard, attrs jsonb, ignore_unknown boolean) RETURNS float8
 	AS 'MODULE_PATHNAME', 'score_jsonb' LANGUAGE C IMMUTABLE PARALLEL SAFE;
