@@ -52,6 +52,7 @@ REGRESS = setup \
 	rfm_map \
 	scorecard \
 	score_rows \
+	customer_value \
 	kmeans \
 	policy \
 	rebalance \

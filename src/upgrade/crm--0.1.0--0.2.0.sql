@@ -68,6 +68,33 @@ CREATE FUNCTION crm.score_explain(card crm.scorecard, attrs jsonb, ignore_unknow
 COMMENT ON FUNCTION crm.score_explain(crm.scorecard, jsonb, boolean) IS
 	'one row per factor, summing to crm.score; with ignore_unknown, keys that are not factors are ignored even by a strict card';
 
+-- customer value
+CREATE FUNCTION crm.customer_value(avg_deposits float8, deposit_spread float8,
+	loan_interest float8, fees float8, stage text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'customer_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.customer_value(float8, float8, float8, float8, text) IS
+	'customer value: (average daily deposits x deposit spread + loan interest + fees) x the lifecycle stage''s multiplier (potential, new, active 1; loyal 3.5; dormant 0.5; lost 0)';
+
+CREATE FUNCTION crm.customer_value(avg_deposits float8, deposit_spread float8,
+	loan_interest float8, fees float8, stage text, multipliers jsonb) RETURNS float8
+	AS 'MODULE_PATHNAME', 'customer_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.customer_value(float8, float8, float8, float8, text, jsonb) IS
+	'customer value with custom multipliers: a JSON object of stage: multiplier (0..1000) overriding the defaults of the stages it names';
+
+CREATE FUNCTION crm.value_multipliers(OUT stage text, OUT multiplier float8)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'value_multipliers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	ROWS 6;
+COMMENT ON FUNCTION crm.value_multipliers() IS
+	'the default lifecycle multipliers of crm.customer_value, in crm.lifecycle''s order';
+
+CREATE FUNCTION crm.value_multipliers(multipliers jsonb, OUT stage text, OUT multiplier float8)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'value_multipliers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	ROWS 6;
+COMMENT ON FUNCTION crm.value_multipliers(jsonb) IS
+	'the lifecycle multipliers in force with custom ones merged over the defaults, checked as crm.customer_value reads them';
+
 -- ===========================================================================
 -- end of issue 13, items 5-8
 -- ===========================================================================
