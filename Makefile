@@ -55,6 +55,7 @@ REGRESS = setup \
 	customer_value \
 	kmeans \
 	policy \
+	staffing \
 	rebalance \
 	trust_privileges \
 	trust_cache \

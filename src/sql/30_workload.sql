@@ -142,6 +142,48 @@ COMMENT ON FUNCTION crm.kpi_score(float8[], float8[], float8[], float8) IS
 	'weighted achievement: sum of w x min(actual / target, cap) / sum of w; targets > 0, weights >= 0 with a positive sum';
 
 -- ===========================================================================
+-- staffing checks and daily contact quotas
+-- ===========================================================================
+
+CREATE FUNCTION crm.staffing_gap(unit_kind text, managers bigint, cash_specialists bigint,
+	credit_specialists bigint,
+	OUT role text, OUT staffed bigint, OUT minimum bigint, OUT target bigint,
+	OUT short_of_minimum bigint, OUT short_of_target bigint)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'staffing_gap' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	ROWS 3;
+COMMENT ON FUNCTION crm.staffing_gap(text, bigint, bigint, bigint) IS
+	'per role (manager, cash_management_specialist, credit_specialist): staffed, minimum and target for the unit kind, and what is missing of each; default rules: settlement_department >= 3 managers, corporate_outlet >= 1 (target 2), managers : cash : credit specialists 1:1:1 large, 2-3:1:1 mid, 10:1:1 sme_face_to_face, 25-30:1:1 sme_phone';
+
+CREATE FUNCTION crm.staffing_gap(unit_kind text, managers bigint, cash_specialists bigint,
+	credit_specialists bigint, rules jsonb,
+	OUT role text, OUT staffed bigint, OUT minimum bigint, OUT target bigint,
+	OUT short_of_minimum bigint, OUT short_of_target bigint)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'staffing_gap' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	ROWS 3;
+COMMENT ON FUNCTION crm.staffing_gap(text, bigint, bigint, bigint, jsonb) IS
+	'staffing gap per role under custom rules: {"kind": {"managers": [minimum, target], "managers_per_cash_specialist": [low, high], "managers_per_credit_specialist": [low, high]}}, merged over the defaults (a kind named replaces its default rule)';
+
+CREATE FUNCTION crm.staffing_rules(
+	OUT unit_kind text, OUT min_managers bigint, OUT target_managers bigint,
+	OUT managers_per_cash_specialist float8[], OUT managers_per_credit_specialist float8[])
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'staffing_rules' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	ROWS 6;
+COMMENT ON FUNCTION crm.staffing_rules() IS
+	'the default staffing rules per unit kind: managers [minimum, target] and managers per cash-management and per credit specialist [low, high] (NULL: no requirement)';
+
+CREATE FUNCTION crm.staffing_rules(rules jsonb,
+	OUT unit_kind text, OUT min_managers bigint, OUT target_managers bigint,
+	OUT managers_per_cash_specialist float8[], OUT managers_per_credit_specialist float8[])
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'staffing_rules' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	ROWS 6;
+COMMENT ON FUNCTION crm.staffing_rules(jsonb) IS
+	'the staffing rules in force with custom rules merged over the defaults, checked as crm.staffing_gap reads them';
+
+-- ===========================================================================
 -- gini
 -- ===========================================================================
 
