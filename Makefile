@@ -56,6 +56,7 @@ REGRESS = setup \
 	kmeans \
 	policy \
 	staffing \
+	contact_quota \
 	rebalance \
 	trust_privileges \
 	trust_cache \

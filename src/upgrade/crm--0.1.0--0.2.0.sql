@@ -134,6 +134,12 @@ CREATE FUNCTION crm.staffing_rules(rules jsonb,
 COMMENT ON FUNCTION crm.staffing_rules(jsonb) IS
 	'the staffing rules in force with custom rules merged over the defaults, checked as crm.staffing_gap reads them';
 
+CREATE FUNCTION crm.quota_met(contacts bigint, sales bigint, reasons bigint,
+	quota text DEFAULT '511') RETURNS boolean
+	AS 'MODULE_PATHNAME', 'quota_met' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.quota_met(bigint, bigint, bigint, text) IS
+	'whether a manager''s day meets a daily contact quota such as 511: at least 5 effective contacts and 1 sale or 1 written reason ("10-2-1" beyond 9); NULL counts are 0 (a working day without a record is missed); compliance = avg(crm.quota_met(...)::int)';
+
 -- ===========================================================================
 -- end of issue 13, items 5-8
 -- ===========================================================================
