@@ -322,7 +322,7 @@ staffing_rules(PG_FUNCTION_ARGS)
 		const CrmStaffingRule *r = &rules.rules[i];
 		Datum		values[5];
 		bool		nulls[5] = {false, !r->has_managers, !r->has_managers,
-		!r->has_ratio[0], !r->has_ratio[1]};
+								!r->has_ratio[0], !r->has_ratio[1]};
 
 		values[0] = PointerGetDatum(cstring_to_text_with_len(r->kind, r->kind_len));
 		values[1] = Int64GetDatum(r->managers[0]);

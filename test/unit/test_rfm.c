@@ -161,12 +161,13 @@ UNIT_TEST(rfm_map_limits)
 	CHECK(crm_rfm_map_build(5, &one, 0, &err) == NULL);
 	CHECK_ERR(&err, CRM_ERR_INVALID, "at least one rule");
 
-	/* 255 rules compile (all but the last shadowed? no: each gets its own r at scale 100) */
+	/* 256 rules: the limit, raised before any rule is looked at */
 	for (i = 0; i < CRM_RFM_MAX_RULES + 1; i++)
 		many[i] = rule_rfm("s", 1 + i % 100, 1 + i % 100, 1, 100);
 	memset(&err, 0, sizeof(err));
 	CHECK(crm_rfm_map_build(5, many, CRM_RFM_MAX_RULES + 1, &err) == NULL);
 	CHECK_ERR(&err, CRM_ERR_LIMIT, "at most 255 rules, got 256");
+	/* 100 rules, one per recency score, compile at scale 100 */
 	for (i = 0; i < 100; i++)
 		many[i] = rule_rfm("s", i + 1, i + 1, 1, 100);
 	memset(&err, 0, sizeof(err));
