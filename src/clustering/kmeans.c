@@ -68,13 +68,13 @@ kmeans_transfn(PG_FUNCTION_ARGS)
  * model is checked as its input functions would check it.
  */
 static CrmModel *
-SketchToModel(const CrmSketch *s, int k, const CrmClusterOptions *o)
+SketchToModel(const CrmSketch *s, int k, const CrmClusterOptions *o, const void *names)
 {
 	CrmError	err = {0};
 	CrmModel   *m;
 	int			found;
 
-	m = crm_kmeans_sketch(s, k, o, &found, &err);
+	m = crm_kmeans_sketch(s, k, o, names, &found, &err);
 	if (m == NULL)
 		crm_ereport(&err);
 	if (found < k)
@@ -105,17 +105,39 @@ kmeans_finalfn(PG_FUNCTION_ARGS)
 				 errhint("Cluster a sketch with crm.kmeans(sketch, k).")));
 	if (s->rows == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_POINTER(SketchToModel(s, s->k, &s->opt));
+	PG_RETURN_POINTER(SketchToModel(s, s->k, &s->opt, NULL));
 }
 
-/* Options for clustering a stored sketch: its own, overridden by opts. */
+/*
+ * Options for clustering a stored sketch: its own, overridden by opts.
+ * Option "names" names the features of a sketch without names (*names gets
+ * the block), or must repeat the sketch's own (*names is left NULL: the
+ * model takes the sketch's).
+ */
 static void
-SketchKmeansOptions(const CrmSketch *s, Jsonb *opts, CrmClusterOptions *o)
+SketchKmeansOptions(const CrmSketch *s, Jsonb *opts, CrmClusterOptions *o, void **names)
 {
 	int			set;
+	void	   *given = NULL;
 
 	*o = s->opt;
-	set = cluster_parse_options(opts, o);
+	*names = NULL;
+	set = cluster_parse_options(opts, o, &given);
+	if (set & CRM_OPT_NAMES)
+	{
+		cluster_check_names(given, s->dims);
+		if (crm_names_count(crm_sketch_names(s)) == 0)
+			*names = given;
+		else if (!crm_names_equal(crm_sketch_names(s), given))
+		{
+			CrmError	err = {0};
+
+			crm_names_error_differ(&err, crm_sketch_names(s), given,
+								   "option \"names\" differs from the feature names of the sketch");
+			crm_error_hint(&err, "Feature names are a property of the sketch: give the same ones, or none.");
+			crm_ereport(&err);
+		}
+	}
 	if ((set & CRM_OPT_BUDGET) && o->budget_kb != s->opt.budget_kb)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -144,6 +166,7 @@ kmeans_sketch(PG_FUNCTION_ARGS)
 	CrmSketch  *s;
 	int			k;
 	CrmClusterOptions o;
+	void	   *names;
 
 	/* not STRICT, so that a NULL options argument means the defaults */
 	if (PG_ARGISNULL(0))
@@ -156,10 +179,11 @@ kmeans_sketch(PG_FUNCTION_ARGS)
 	k = PG_GETARG_INT32(1);
 
 	CheckK(k);
-	SketchKmeansOptions(s, (PG_NARGS() > 2 && !PG_ARGISNULL(2)) ? PG_GETARG_JSONB_P(2) : NULL, &o);
+	SketchKmeansOptions(s, (PG_NARGS() > 2 && !PG_ARGISNULL(2)) ? PG_GETARG_JSONB_P(2) : NULL, &o,
+						&names);
 	if (s->rows == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_POINTER(SketchToModel(s, k, &o));
+	PG_RETURN_POINTER(SketchToModel(s, k, &o, names));
 }
 
 /* ------------------------------------------------------------ kmeans_refine */
@@ -207,7 +231,7 @@ RefineStateNew(MemoryContext aggctx, const CrmModel *acc)
 	MemoryContext cxt = AllocSetContextCreate(aggctx, "crm.kmeans_refine state",
 											  ALLOCSET_SMALL_SIZES);
 	RefineState *st = MemoryContextAllocZero(cxt, sizeof(RefineState));
-	size_t		size = crm_model_size(acc->k, acc->dims, true);
+	size_t		size = crm_model_value_size(acc);
 
 	EOH_init_header(&st->hdr, &refine_methods, cxt);
 	st->acc = MemoryContextAllocHuge(cxt, size);
@@ -445,7 +469,7 @@ ScanLabelSample(const CrmSketch *s, const CrmModel *m, const int *pick, int ns,
 			CHECK_FOR_INTERRUPTS();
 		w[i] = r[0];
 		for (j = 0; j < d; j++)
-			y[(size_t) i * d + j] = s->opt.scale == CRM_SCALE_ATAN ? r[2 + j] :
+			y[(size_t) i * d + j] = m->scale == CRM_SCALE_ATAN ? r[2 + j] :
 				(r[2 + j] - crm_model_center(m)[j]) * crm_model_factor(m)[j];
 		labels[i] = crm_model_nearest(m, y + (size_t) i * d, &d2);
 	}
@@ -491,7 +515,7 @@ kmeans_scan(PG_FUNCTION_ARGS)
 	{
 		CrmError	err = {0};
 		int			found;
-		CrmModel   *m = crm_kmeans_sketch(s, k, &s->opt, &found, &err);
+		CrmModel   *m = crm_kmeans_sketch(s, k, &s->opt, NULL, &found, &err);
 		Datum		values[3];
 		bool		nulls[3] = {false, false, false};
 		double		sil;

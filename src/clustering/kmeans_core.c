@@ -704,8 +704,9 @@ InternalScatter(const CrmSketch *s, const CrmClusterOptions *o, const double *fa
  * representatives' scatter (or, when there is none, to its weight).
  */
 static CrmModel *
-ResultModel(const CrmSketch *s, const CrmClusterOptions *o, const double *center,
-			const double *factor, const CrmKmeansResult *res, double internal)
+ResultModel(const CrmSketch *s, const CrmClusterOptions *o, const void *names,
+			const double *center, const double *factor, const CrmKmeansResult *res,
+			double internal)
 {
 	int			d = s->dims;
 	int			stride = d + 2;
@@ -723,10 +724,7 @@ ResultModel(const CrmSketch *s, const CrmClusterOptions *o, const double *center
 		qk[res->labels[i]] += reps[(size_t) i * stride + 1];
 		qtotal += reps[(size_t) i * stride + 1];
 	}
-	m = crm_core_alloc(crm_model_size(res->k, d, false));
-	m->version = CRM_MODEL_VERSION;
-	m->k = res->k;
-	m->dims = d;
+	m = crm_model_new(res->k, d, false, names);
 	m->scale = o->scale;
 	m->atan_scale = o->atan_scale;
 	m->iterations = res->iterations;
@@ -756,7 +754,7 @@ ResultModel(const CrmSketch *s, const CrmClusterOptions *o, const double *center
  * rows, not the representatives.
  */
 CrmModel *
-crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
+crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o, const void *names,
 				  int *k_found, CrmError *err)
 {
 	int			d = s->dims;
@@ -778,14 +776,15 @@ crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
 		crm_error_hint(err, "Rescale the features (or use scale zscore, minmax or atan).");
 		return NULL;
 	}
-	m = ResultModel(s, o, center, factor, &res, InternalScatter(s, o, factor, y, w));
+	m = ResultModel(s, o, names ? names : crm_sketch_names(s), center, factor, &res,
+					InternalScatter(s, o, factor, y, w));
 	*k_found = res.k;
 	/*
 	 * The model must read back: a sketch whose statistics disagree with its
 	 * representatives (a tiny variance next to spread-out points, which no
 	 * rows produce) can scale a centroid beyond the model's range.
 	 */
-	if (!crm_model_check(m, crm_model_size(m->k, m->dims, false), err))
+	if (!crm_model_check(m, crm_model_value_size(m), err))
 	{
 		crm_core_free(m);
 		m = NULL;

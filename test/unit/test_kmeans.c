@@ -587,14 +587,14 @@ UNIT_TEST(kmeans_rejects_no_points)
 static CrmSketch *
 sketch_of(const double *x, int n, int d, const CrmClusterOptions *o, int k)
 {
-	CrmSketch  *s = crm_core_alloc(crm_sketch_size(d, n));
+	CrmSketch  *s = crm_core_alloc(crm_sketch_size(CRM_NAMES_EMPTY_SIZE, d, n));
 	CrmError	err = {0};
 	int			i;
 
-	crm_sketch_init(s, d, o, k);
+	crm_sketch_init(s, d, o, k, NULL);
 	for (i = 0; i < n; i++)
 		CHECK(crm_sketch_add(s, x + (size_t) i * d, &err));
-	CHECK(crm_sketch_check(s, crm_sketch_size(d, s->nreps), &err));
+	CHECK(crm_sketch_check(s, crm_sketch_value_size(s), &err));
 	return s;
 }
 
@@ -616,7 +616,7 @@ two_groups(double unit, CrmClusterOptions *o)
 	for (i = 0; i < 6; i++)
 		x[i] = ((i < 3) ? i : 97 + i) * unit;
 	s = sketch_of(x, 6, 1, o, 2);
-	m = crm_kmeans_sketch(s, 2, o, &found, &err);
+	m = crm_kmeans_sketch(s, 2, o, NULL, &found, &err);
 	CHECK(m != NULL);
 	if (m == NULL)
 	{
@@ -625,7 +625,7 @@ two_groups(double unit, CrmClusterOptions *o)
 	}
 	CHECK_INT(found, 2);
 	CHECK_INT(m->k, 2);
-	CHECK(crm_model_check(m, crm_model_size(m->k, m->dims, false), &err));
+	CHECK(crm_model_check(m, crm_model_value_size(m), &err));
 	return m;
 }
 
@@ -704,7 +704,7 @@ UNIT_TEST(kmeans_sketch_matches_run)
 	ones(w, N);
 	crm_cluster_options_default(&o);
 	s = sketch_of(x, N, D, &o, K);
-	m = crm_kmeans_sketch(s, K, &o, &found, &err);
+	m = crm_kmeans_sketch(s, K, &o, NULL, &found, &err);
 	if (!run(x, w, N, D, K, o.seed, o.restarts, o.max_iter, o.tol, &r))
 		return;
 	CHECK(m != NULL);
@@ -729,7 +729,7 @@ UNIT_TEST(kmeans_sketch_matches_run)
 	/* zscore: center = mean, factor = 1 / population standard deviation */
 	o.scale = CRM_SCALE_ZSCORE;
 	s = sketch_of(x, N, D, &o, K);
-	m = crm_kmeans_sketch(s, K, &o, &found, &err);
+	m = crm_kmeans_sketch(s, K, &o, NULL, &found, &err);
 	CHECK(m != NULL);
 	if (m == NULL)
 		return;
