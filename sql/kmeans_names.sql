@@ -57,13 +57,13 @@ FROM (SELECT m FROM named UNION ALL
       SELECT crm.kmeans(ARRAY[balance, tenure], 2, '{"names": ["b", "t"]}') FROM people) x;
 
 -- 4. Sketches keep their names: stored, merged, clustered
-CREATE TABLE daily AS
+CREATE TABLE named_daily AS
 SELECT id % 3 AS day, crm.sketch(ARRAY[balance, tenure], '{"names": ["balance", "tenure"]}') AS s
 FROM people GROUP BY id % 3;
-SELECT crm.feature_names(crm.merge(s)) AS merged_names, crm.sketch_rows(crm.merge(s)) FROM daily;
-SELECT crm.kmeans(crm.merge(s), 3) = (SELECT m FROM named) AS same_model FROM daily;
+SELECT crm.feature_names(crm.merge(s)) AS merged_names, crm.sketch_rows(crm.merge(s)) FROM named_daily;
+SELECT crm.kmeans(crm.merge(s), 3) = (SELECT m FROM named) AS same_model FROM named_daily;
 -- crm.kmeans(sketch, k, options) keeps the sketch's names; repeating them is fine
-SELECT crm.feature_names(crm.kmeans(crm.merge(s), 2, '{"names": ["balance", "tenure"], "seed": 3}')) FROM daily;
+SELECT crm.feature_names(crm.kmeans(crm.merge(s), 2, '{"names": ["balance", "tenure"], "seed": 3}')) FROM named_daily;
 -- and names a sketch that has none
 SELECT crm.feature_names(crm.kmeans(crm.sketch(ARRAY[balance, tenure]), 2, '{"names": ["x", "y"]}')) FROM people;
 -- names reach every model a refine step makes
@@ -90,9 +90,9 @@ FROM (SELECT crm.sketch(f, jsonb_build_object('names',
 CREATE TABLE names_recv_model (v crm.clusters);
 CREATE TABLE names_recv_sketch (v crm.cluster_sketch);
 SELECT crm_test.copy_binary('names_recv_model', crm.clusters_send(m)) FROM named;
-SELECT crm_test.copy_binary('names_recv_sketch', crm.cluster_sketch_send(s)) FROM daily WHERE day = 1;
+SELECT crm_test.copy_binary('names_recv_sketch', crm.cluster_sketch_send(s)) FROM named_daily WHERE day = 1;
 SELECT v = (SELECT m FROM named) AS model_back, crm.feature_names(v) FROM names_recv_model;
-SELECT v = (SELECT s FROM daily WHERE day = 1) AS sketch_back, crm.feature_names(v) FROM names_recv_sketch;
+SELECT v = (SELECT s FROM named_daily WHERE day = 1) AS sketch_back, crm.feature_names(v) FROM names_recv_sketch;
 
 -- 6. Version 1 values (crm 0.1.0) read back as they were and work everywhere
 CREATE TABLE v1 AS SELECT
@@ -145,11 +145,11 @@ SELECT crm_test.error_of(q) FROM (VALUES
 	($$SELECT crm.sketch(ARRAY[balance, tenure], '{"names": ["balance"]}') FROM people$$),
 	($$SELECT crm.kmeans(ARRAY[balance, tenure], 2, '{"name": ["balance", "tenure"]}') FROM people$$),
 	-- on a stored sketch: other names than the sketch's, or a wrong count
-	($$SELECT crm.kmeans(crm.merge(s), 2, '{"names": ["balance", "age"]}') FROM daily$$),
+	($$SELECT crm.kmeans(crm.merge(s), 2, '{"names": ["balance", "age"]}') FROM named_daily$$),
 	($$SELECT crm.kmeans(crm.sketch(ARRAY[balance, tenure]), 2, '{"names": ["x"]}') FROM people$$),
 	-- merging sketches of other names, or named with unnamed
-	($$SELECT crm.merge(x) FROM (SELECT s FROM daily UNION ALL SELECT crm.sketch(ARRAY[balance, tenure], '{"names": ["balance", "age"]}') FROM people) y(x)$$),
-	($$SELECT crm.merge(x) FROM (SELECT s FROM daily UNION ALL SELECT crm.sketch(ARRAY[balance, tenure]) FROM people) y(x)$$),
+	($$SELECT crm.merge(x) FROM (SELECT s FROM named_daily UNION ALL SELECT crm.sketch(ARRAY[balance, tenure], '{"names": ["balance", "age"]}') FROM people) y(x)$$),
+	($$SELECT crm.merge(x) FROM (SELECT s FROM named_daily UNION ALL SELECT crm.sketch(ARRAY[balance, tenure]) FROM people) y(x)$$),
 	-- crm.assign_named and crm.nearest_distance_named
 	($$SELECT crm.assign_named(m, '[0, 0]') FROM named$$),
 	($$SELECT crm.assign_named(m, '0') FROM named$$),

@@ -36,8 +36,9 @@ CREATE AGGREGATE my_sketch_nofinal(float8[]) (
 SELECT crm.sketch_rows(s) AS rows, s::text::crm.cluster_sketch OPERATOR(crm.=) s AS reads_back
 FROM (SELECT my_sketch_nofinal(ARRAY[g::float8]) AS s FROM generate_series(1, 3000) g) x;
 -- crm.sketch_combinefn as the transition of a merge whose INITCOND is small:
--- 40 stored sketches of 100 rows go into it, reducing on the way
-CREATE TABLE daily AS
+-- 40 stored sketches of 100 rows go into it, reducing on the way (a table
+-- of its own name: the kmeans suite, earlier in the run, has a "daily")
+CREATE TABLE merge_days AS
 SELECT d, crm.sketch(ARRAY[(g % 13) * 0.5 + d]::float8[], '{"budget_kb": 64}') AS s
 FROM generate_series(1, 40) d, generate_series(1, 100) g GROUP BY d;
 CREATE AGGREGATE my_merge(crm.cluster_sketch) (
@@ -46,7 +47,7 @@ CREATE AGGREGATE my_merge(crm.cluster_sketch) (
 );
 SELECT crm.sketch_rows(s) AS rows, crm.sketch_representatives(s) < 4000 AS reduced,
        s::text::crm.cluster_sketch OPERATOR(crm.=) s AS reads_back
-FROM (SELECT my_merge(s ORDER BY d) AS s FROM daily) x;
+FROM (SELECT my_merge(s ORDER BY d) AS s FROM merge_days) x;
 -- final functions called on a state many times (a window aggregate) leave it unchanged
 SELECT g, crm.sketch_rows(crm.sketch(ARRAY[g::float8]) OVER (ORDER BY g)) AS rows
 FROM generate_series(1, 4) g ORDER BY g;
