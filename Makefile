@@ -51,6 +51,7 @@ REGRESS = setup \
 	scorecard \
 	kmeans \
 	kmeans_names \
+	kmeans_scan \
 	policy \
 	rebalance \
 	trust_privileges \

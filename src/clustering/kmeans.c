@@ -28,6 +28,7 @@
 
 #include "fmgr.h"
 #include "funcapi.h"
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -36,6 +37,7 @@
 
 #include "clustering.h"
 #include "kmeans_core.h"
+#include "kmeans_scan_core.h"
 #include "silhouette_core.h"
 #include "validate.h"
 
@@ -475,28 +477,98 @@ ScanLabelSample(const CrmSketch *s, const CrmModel *m, const int *pick, int ns,
 	}
 }
 
+/* Why the scan recommends its k, for the reason column (see kmeans_scan_core.h). */
+static char *
+ScanReason(const CrmScanChoice *ch, const int *ks, const double *sil, const CrmSketch *s, int ns)
+{
+	StringInfoData r;
+
+	initStringInfo(&r);
+	switch (ch->reason)
+	{
+		case CRM_SCAN_NONE:
+			return NULL;
+		case CRM_SCAN_SILHOUETTE:
+			appendStringInfo(&r, "highest silhouette (%.3f)", sil[ch->pick]);
+			if (ch->elbow == ch->pick)
+				appendStringInfoString(&r, ", also the elbow of the SSE curve");
+			else if (ch->elbow >= 0)
+				appendStringInfo(&r, "; the elbow of the SSE curve is at k = %d", ks[ch->elbow]);
+			break;
+		case CRM_SCAN_SILHOUETTE_TIE:
+			if (ch->pick == ch->best)
+				appendStringInfo(&r, "highest silhouette (%.3f), ", sil[ch->pick]);
+			else
+				appendStringInfo(&r, "silhouette %.3f, tied with the highest (%.3f at k = %d), ",
+								 sil[ch->pick], sil[ch->best], ks[ch->best]);
+			appendStringInfo(&r, "and nearest the elbow of the SSE curve among the %d k with a silhouette within %.2f of the highest",
+							 ch->tied, CRM_SCAN_TIE);
+			break;
+		case CRM_SCAN_ELBOW_WEAK:
+			appendStringInfo(&r, "elbow of the SSE curve (Kneedle): the highest silhouette, %.3f at k = %d, "
+							 "is at most %.2f (no substantial cluster structure), so it cannot choose",
+							 sil[ch->best], ks[ch->best], CRM_SCAN_STRUCTURE);
+			break;
+		case CRM_SCAN_ELBOW_NO_SILHOUETTE:
+			appendStringInfoString(&r, "elbow of the SSE curve (Kneedle); no silhouette (fewer than two clusters)");
+			break;
+		case CRM_SCAN_SILHOUETTE_NO_ELBOW:
+			appendStringInfo(&r, "highest silhouette (%.3f), though at most %.2f (no substantial cluster structure); "
+							 "no elbow (fewer than three k, or an SSE curve without a bend)",
+							 sil[ch->pick], CRM_SCAN_STRUCTURE);
+			break;
+	}
+	if (ch->best >= 0)
+	{
+		if (s->flags & CRM_SKETCH_REDUCED)
+			appendStringInfo(&r, "; silhouettes over %d of the sketch's %d representatives (of " INT64_FORMAT " rows)",
+							 ns, s->nreps, s->rows);
+		else
+			appendStringInfo(&r, "; silhouettes over %d of the " INT64_FORMAT " rows", ns, s->rows);
+	}
+	return r.data;
+}
+
 /*
- * crm.kmeans_scan: for every k in kmin..kmax, k-means on the sketch (its own
- * options) and the mean silhouette of a fixed sample of its representatives
- * in the model's space, to choose k. Stops with a NOTICE at the first k that
- * finds fewer clusters than asked.
+ * crm.kmeans_scan(sketch, kmin, kmax [, options]): for every k in
+ * kmin..kmax, k-means on the sketch (its options, overridden by those given,
+ * as crm.kmeans(sketch, k, options) takes them) and the mean silhouette of a
+ * fixed sample of its representatives in the model's space; then the
+ * recommended k and why (kmeans_scan_core.h).  Stops with a NOTICE at the
+ * first k that finds fewer clusters than asked.  Not STRICT: a NULL sketch
+ * gives no rows, NULL options the sketch's own.
  */
 PG_FUNCTION_INFO_V1(kmeans_scan);
 Datum
 kmeans_scan(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	CrmSketch  *s = cluster_sketch_arg(PG_GETARG_DATUM(0));
-	int			kmin = PG_GETARG_INT32(1);
-	int			kmax = PG_GETARG_INT32(2);
-	int			d = s->dims;
+	CrmSketch  *s;
+	int			kmin;
+	int			kmax;
+	int			d;
 	int			ns;
 	int		   *pick;
 	double	   *y;
 	double	   *w;
 	int		   *labels;
 	int			k;
+	int			n = 0;
+	int		   *ks;
+	double	   *sse;
+	double	   *sil;
+	CrmClusterOptions o;
+	void	   *names;
+	CrmScanChoice choice;
+	char	   *reason;
+	int			i;
 
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be NULL", PG_ARGISNULL(1) ? "kmin" : "kmax")));
+	kmin = PG_GETARG_INT32(1);
+	kmax = PG_GETARG_INT32(2);
 	CheckK(kmin);
 	CheckK(kmax);
 	if (kmin > kmax)
@@ -504,21 +576,27 @@ kmeans_scan(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("kmin must be at most kmax, got %d and %d", kmin, kmax)));
 	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	s = cluster_sketch_arg(PG_GETARG_DATUM(0));
+	SketchKmeansOptions(s, (PG_NARGS() > 3 && !PG_ARGISNULL(3)) ? PG_GETARG_JSONB_P(3) : NULL, &o,
+						&names);
 	if (s->rows == 0)
 		return (Datum) 0;
+	d = s->dims;
 	pick = ScanSample(s, &ns);
 	y = palloc(sizeof(double) * (size_t) ns * d);
 	w = palloc(sizeof(double) * ns);
 	labels = palloc(sizeof(int) * ns);
+	ks = palloc(sizeof(int) * (kmax - kmin + 1));
+	sse = palloc(sizeof(double) * (kmax - kmin + 1));
+	sil = palloc(sizeof(double) * (kmax - kmin + 1));
 
 	for (k = kmin; k <= kmax; k++)
 	{
 		CrmError	err = {0};
 		int			found;
-		CrmModel   *m = crm_kmeans_sketch(s, k, &s->opt, NULL, &found, &err);
-		Datum		values[3];
-		bool		nulls[3] = {false, false, false};
-		double		sil;
+		CrmModel   *m = crm_kmeans_sketch(s, k, &o, NULL, &found, &err);
 
 		CHECK_FOR_INTERRUPTS();
 		if (m == NULL)
@@ -530,13 +608,30 @@ kmeans_scan(PG_FUNCTION_ARGS)
 			break;
 		}
 		ScanLabelSample(s, m, pick, ns, y, w, labels);
-		sil = crm_silhouette_weighted(y, w, labels, ns, d, m->k);
-		values[0] = Int32GetDatum(k);
-		values[1] = Float8GetDatum(m->total_sse);
-		values[2] = Float8GetDatum(sil);
-		nulls[2] = isnan(sil);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		ks[n] = k;
+		sse[n] = m->total_sse;
+		sil[n] = crm_silhouette_weighted(y, w, labels, ns, d, m->k);
+		n++;
 		pfree(m);
+	}
+	crm_scan_choose(ks, sse, sil, n, &choice);
+	reason = ScanReason(&choice, ks, sil, s, ns);
+	for (i = 0; i < n; i++)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, true};
+
+		values[0] = Int32GetDatum(ks[i]);
+		values[1] = Float8GetDatum(sse[i]);
+		values[2] = Float8GetDatum(sil[i]);
+		nulls[2] = isnan(sil[i]);
+		values[3] = BoolGetDatum(i == choice.pick);
+		if (i == choice.pick)
+		{
+			values[4] = CStringGetTextDatum(reason);
+			nulls[4] = false;
+		}
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
 }

@@ -332,9 +332,9 @@ COMMENT ON AGGREGATE crm.silhouette(crm.clusters, float8[]) IS
 
 -- ------------------------------------------------------------ kmeans_scan
 
-CREATE FUNCTION crm.kmeans_scan(sketch crm.cluster_sketch, kmin integer, kmax integer,
-	OUT k integer, OUT sse float8, OUT silhouette float8)
+CREATE FUNCTION crm.kmeans_scan(sketch crm.cluster_sketch, kmin integer, kmax integer, options jsonb DEFAULT NULL,
+	OUT k integer, OUT sse float8, OUT silhouette float8, OUT recommended boolean, OUT reason text)
 	RETURNS SETOF record
-	AS 'MODULE_PATHNAME', 'kmeans_scan' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.kmeans_scan(crm.cluster_sketch, integer, integer) IS
-	'k-means for every k in kmin..kmax on one sketch: total SSE and silhouette, to choose k';
+	AS 'MODULE_PATHNAME', 'kmeans_scan' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.kmeans_scan(crm.cluster_sketch, integer, integer, jsonb) IS
+	'k-means for every k in kmin..kmax on one sketch (options as crm.kmeans on a sketch): total SSE, silhouette over a sample of at most 2,000 of the sketch''s points, and the recommended k with the reason (best silhouette above 0.25, else the Kneedle elbow of the SSE curve)';

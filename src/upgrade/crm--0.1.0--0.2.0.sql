@@ -5,10 +5,12 @@
 -- the install script.  A changed result type is a DROP and a CREATE.
 
 -- ===================================================== clustering (issue 13)
--- Named features.  crm.cluster_sketch and crm.clusters change format
--- (version 2: feature names); the new .so reads version 1 values as they
--- are, so nothing stored needs rewriting.  crm.centroids keeps its 0.1.0
--- columns; the names come from crm.feature_names and crm.centroid_values.
+-- Named features and a recommended k.  crm.cluster_sketch and crm.clusters
+-- change format (version 2: feature names); the new .so reads version 1
+-- values as they are, so nothing stored needs rewriting.  crm.centroids
+-- keeps its 0.1.0 columns; the names come from crm.feature_names and
+-- crm.centroid_values.  crm.kmeans_scan gains options and two result
+-- columns: a DROP and a CREATE (a view over it must be dropped first).
 
 COMMENT ON TYPE crm.cluster_sketch IS
 	'bounded-size, mergeable summary of a point set: weighted representatives plus exact count, sums, sums of squares, min and max per dimension, and the feature names if given (at most 512 MB and 2^53 rows)';
@@ -54,4 +56,11 @@ CREATE FUNCTION crm.nearest_distance_named(model crm.clusters, attrs jsonb) RETU
 COMMENT ON FUNCTION crm.nearest_distance_named(crm.clusters, jsonb) IS
 	'Euclidean distance to the nearest centroid, in the model''s scaled space, of a row given as a JSON object keyed by feature name';
 
+DROP FUNCTION crm.kmeans_scan(crm.cluster_sketch, integer, integer);
+CREATE FUNCTION crm.kmeans_scan(sketch crm.cluster_sketch, kmin integer, kmax integer, options jsonb DEFAULT NULL,
+	OUT k integer, OUT sse float8, OUT silhouette float8, OUT recommended boolean, OUT reason text)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'kmeans_scan' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.kmeans_scan(crm.cluster_sketch, integer, integer, jsonb) IS
+	'k-means for every k in kmin..kmax on one sketch (options as crm.kmeans on a sketch): total SSE, silhouette over a sample of at most 2,000 of the sketch''s points, and the recommended k with the reason (best silhouette above 0.25, else the Kneedle elbow of the SSE curve)';
 -- ================================================= end clustering (issue 13)
