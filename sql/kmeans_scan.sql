@@ -38,6 +38,12 @@ SELECT count(DISTINCT sse) > 1 AS options_matter FROM (
 SELECT bool_and(abs(s.sse - crm.clusters_sse(crm.kmeans(x.sk, s.k, '{"scale": "minmax", "seed": 5}'))) = 0) AS same_sse
 FROM (SELECT crm.sketch(f) AS sk FROM groups) x,
      crm.kmeans_scan(x.sk, 2, 5, '{"scale": "minmax", "seed": 5}') s;
+-- the rows' order does not matter while the sketch holds them all: the
+-- representatives are clustered in a canonical order
+SELECT (SELECT array_agg(row(k, sse, silhouette, recommended) ORDER BY k)
+        FROM crm.kmeans_scan((SELECT crm.sketch(flat ORDER BY g) FROM groups), 2, 6))
+     = (SELECT array_agg(row(k, sse, silhouette, recommended) ORDER BY k)
+        FROM crm.kmeans_scan((SELECT crm.sketch(flat ORDER BY g DESC) FROM groups), 2, 6)) AS order_independent;
 -- a NULL options argument means the sketch's own options
 SELECT count(*) FROM crm.kmeans_scan((SELECT crm.sketch(f) FROM groups), 2, 3, NULL);
 

@@ -415,38 +415,35 @@ HashIdxCmp(const void *a, const void *b)
 }
 
 /*
- * The silhouette sample of crm.kmeans_scan: every representative when there
- * are few, else the CRM_SILHOUETTE_SAMPLE with the smallest hash of their
- * coordinates.  Returns their indexes, *ns their number.
+ * The silhouette sample of crm.kmeans_scan: the CRM_SILHOUETTE_SAMPLE
+ * representatives with the smallest hash of their bytes (weight, scatter,
+ * coordinates), all of them when there are fewer, in hash order.  So the
+ * sample, and the order of the silhouette's sums, depend on the set of
+ * representatives, not on the order the rows arrived in.  Returns their
+ * indexes, *ns their number.
  */
 static int *
 ScanSample(const CrmSketch *s, int *ns)
 {
 	int			d = s->dims;
 	int			n = s->nreps;
-	int		   *pick = palloc(sizeof(int) * n);
+	int		   *pick = palloc(sizeof(int) * Max(n, 1));
+	HashIdx    *h = palloc(sizeof(HashIdx) * Max(n, 1));
 	int			i;
 
 	for (i = 0; i < n; i++)
-		pick[i] = i;
-	*ns = n;
-	if (n > CRM_SILHOUETTE_SAMPLE)
 	{
-		HashIdx    *h = palloc(sizeof(HashIdx) * n);
-
-		for (i = 0; i < n; i++)
-		{
-			if ((i & 1023) == 1023)
-				CHECK_FOR_INTERRUPTS();
-			h[i].hash = crm_hash_bytes64(crm_sketch_reps(s) + (size_t) i * (d + 2),
-										 sizeof(double) * (d + 2), 0x5eed);
-			h[i].idx = i;
-		}
-		qsort(h, n, sizeof(HashIdx), HashIdxCmp);
-		for (i = 0; i < CRM_SILHOUETTE_SAMPLE; i++)
-			pick[i] = h[i].idx;
-		*ns = CRM_SILHOUETTE_SAMPLE;
+		if ((i & 1023) == 1023)
+			CHECK_FOR_INTERRUPTS();
+		h[i].hash = crm_hash_bytes64(crm_sketch_reps(s) + (size_t) i * (d + 2),
+									 sizeof(double) * (d + 2), 0x5eed);
+		h[i].idx = i;
 	}
+	qsort(h, n, sizeof(HashIdx), HashIdxCmp);
+	*ns = Min(n, CRM_SILHOUETTE_SAMPLE);
+	for (i = 0; i < *ns; i++)
+		pick[i] = h[i].idx;
+	pfree(h);
 	return pick;
 }
 
@@ -497,12 +494,12 @@ ScanReason(const CrmScanChoice *ch, const int *ks, const double *sil, const CrmS
 			break;
 		case CRM_SCAN_SILHOUETTE_TIE:
 			if (ch->pick == ch->best)
-				appendStringInfo(&r, "highest silhouette (%.3f), ", sil[ch->pick]);
+				appendStringInfo(&r, "highest silhouette (%.3f)", sil[ch->pick]);
 			else
-				appendStringInfo(&r, "silhouette %.3f, tied with the highest (%.3f at k = %d), ",
+				appendStringInfo(&r, "silhouette %.3f, tied with the highest (%.3f at k = %d)",
 								 sil[ch->pick], sil[ch->best], ks[ch->best]);
-			appendStringInfo(&r, "and nearest the elbow of the SSE curve among the %d k with a silhouette within %.2f of the highest",
-							 ch->tied, CRM_SCAN_TIE);
+			appendStringInfo(&r, "; of the %d k within %.2f of the highest silhouette, "
+							 "the SSE curve bends most here (Kneedle)", ch->tied, CRM_SCAN_TIE);
 			break;
 		case CRM_SCAN_ELBOW_WEAK:
 			appendStringInfo(&r, "elbow of the SSE curve (Kneedle): the highest silhouette, %.3f at k = %d, "
