@@ -19,6 +19,10 @@
  * the rows.  Sketches of the same options merge by pooling their
  * representatives and statistics, so a sketch of a union is the merge of
  * the sketches of its parts (crm.merge, parallel and distributed plans).
+ *
+ * From format version 2 a sketch also carries its feature names (one per
+ * dimension, or none: feature_names_core.h), in a block between the header
+ * and the statistics; sketches merge only with sketches of the same names.
  */
 #ifndef CRM_SKETCH_CORE_H
 #define CRM_SKETCH_CORE_H
