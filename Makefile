@@ -54,6 +54,8 @@ REGRESS = setup \
 	score_rows \
 	customer_value \
 	kmeans \
+	kmeans_names \
+	kmeans_scan \
 	policy \
 	staffing \
 	contact_quota \
@@ -151,7 +153,7 @@ fuzz:
 # rebalance solver; setup comes first (the others use its helper).  Add
 # suites for one run with VALGRIND_SUITES="name ...", or for good here;
 # VALGRIND_SUITES=all runs every suite in REGRESS (what .ci/run does).
-VALGRIND_REGRESS = setup tiers_type scorecard kmeans policy rebalance \
+VALGRIND_REGRESS = setup tiers_type scorecard kmeans kmeans_names policy rebalance \
 	trust_edges_scoring trust_states_workload trust_hangs trust_restore_workload \
 	trust_states_sketch trust_restore_sketch trust_states_model trust_model_identity
 VALGRIND_SUITES ?=
