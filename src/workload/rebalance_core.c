@@ -985,7 +985,8 @@ typedef struct Exact
 	int			pass;			/* 1: target and least peak; 2: at the least peak */
 	bool		found_target;	/* an assignment within max(t, pu) exists */
 	double		best_w;
-	double		best_w2;		/* the tie-break: load moved, or moves for "load" */
+	double		best_over;		/* the first tie-break: load above max(t, pu) x capacity */
+	double		best_w2;		/* the next: load moved, or moves for "load" */
 	double		min_peak;
 	bool		found_hold;		/* pass 2: one holding the managers at or below t */
 	bool		found;
@@ -1000,6 +1001,7 @@ ExactLeaf(Exact *e)
 	double		peak = 0;
 	double		w = 0;
 	double		w2 = 0;
+	double		over = 0;
 	bool		within_t = true;
 	bool		hold = true;
 	int			i;
@@ -1013,7 +1015,10 @@ ExactLeaf(Exact *e)
 			continue;
 		peak = fmax(peak, e->loadnow[j] / c);
 		if (e->loadnow[j] > fmax(t * c, s->pinned[j]))
+		{
 			within_t = false;
+			over += e->loadnow[j] - fmax(t * c, s->pinned[j]);
+		}
 		if (t > 0 && s->load[j] <= t * c && e->loadnow[j] > t * c)
 			hold = false;
 	}
@@ -1034,6 +1039,7 @@ ExactLeaf(Exact *e)
 		{
 			e->found_target = true;
 			e->best_w = w;
+			e->best_over = 0;
 			e->best_w2 = w2;
 			memcpy(e->best, e->choice, sizeof(int32_t) * (size_t) e->k);
 		}
@@ -1049,10 +1055,12 @@ ExactLeaf(Exact *e)
 	}
 	if (e->found_hold && !hold)
 		return;
-	if (!e->found || w < e->best_w || (w == e->best_w && w2 < e->best_w2))
+	if (!e->found || w < e->best_w ||
+		(w == e->best_w && (over < e->best_over || (over == e->best_over && w2 < e->best_w2))))
 	{
 		e->found = true;
 		e->best_w = w;
+		e->best_over = over;
 		e->best_w2 = w2;
 		memcpy(e->best, e->choice, sizeof(int32_t) * (size_t) e->k);
 	}
@@ -1091,8 +1099,10 @@ ExactDfs(Exact *e, int i)
  * max(t, pu) * capacity, and the least peak; if none is within, pass 2
  * finds the least moved weight at the least peak, among those that hold
  * the managers at or below t before at t when any does.  Ties go to the
- * least load moved (the fewest moves when the objective is load), then to
- * the first assignment enumerated (customers and managers in id order).  Sets
+ * least load above max(t, pu) x capacity (pass 2: nobody pushed further
+ * over the target than needed), then the least load moved (the fewest
+ * moves when the objective is load), then the first assignment enumerated
+ * (customers and managers in id order).  Sets
  * s->assign and s->limit (the limits the plan reaches).  False when the
  * group has too many assignments.
  */
