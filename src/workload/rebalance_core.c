@@ -85,6 +85,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/shortest_dec.h"
@@ -152,6 +153,7 @@ typedef struct Solver
 	double	   *cload;
 	double	   *ccost;			/* move cost (1 without costs) */
 	int32_t    *cmgr;			/* -1: orphan */
+	uint8_t    *cpinned;		/* movable = false */
 	int32_t    *assign;
 
 	/* movable customers of managers, by manager, shedding priority ascending */
@@ -171,6 +173,7 @@ typedef struct Solver
 	uint32_t   *heap;			/* evicted customers, largest first */
 	int64_t		nheap;
 	int			nevict;			/* evictions in this probe */
+	bool		evict_whole;	/* evict whole books (crm 0.1.0's rule; see Evict) */
 	KeyIdx	   *pool;			/* idx: position in the three arrays below */
 	KeyIdx	   *pooltmp;
 	uint32_t   *poolcust;		/* customers given up, in the order given up */
@@ -479,40 +482,77 @@ HeapPop(Solver *s)
 }
 
 /*
- * A customer of load w fits nowhere: make room with the first manager (in
- * first-fit order) that would have room for it after giving up the movable
- * customers it still has from its own book.  Those go to the evicted heap
- * and are placed again (most of them back where they were).  Each manager
- * is evicted at most once a probe, so this ends; a probe gives up after
- * CRM_RB_MAX_EVICTIONS, which leaves room for a few customers heavier than
- * anyone's free room without letting a probe near the infeasible boundary
- * shuffle every book.  Returns the manager or -1.
+ * A customer of load w fits nowhere: make room with the manager that needs
+ * to give up least of its remaining movable customers for w to fit (best
+ * fit: the smallest w - room; ties to the first-fit order), giving up its
+ * largest first until it has room.  They go to the evicted heap and are
+ * placed again (most of them back where they were, or into small rooms
+ * elsewhere).  Each manager is evicted from at most once a probe, so this
+ * ends; a probe gives up after CRM_RB_MAX_EVICTIONS, which leaves room for
+ * a few customers heavier than anyone's free room without letting a probe
+ * near the infeasible boundary shuffle every book.  crm 0.1.0 gave up the
+ * whole book of the first manager with room, which moved many small
+ * customers between managers that only received (measured on books of 20
+ * customers a manager: twice the least load for the peak); it sometimes
+ * reaches a peak the partial rule does not, so a probe that fails with the
+ * partial rule is tried again with it (evict_whole; see Probe).  Returns
+ * the manager or -1.
  */
 static int32_t
 Evict(Solver *s, double w)
 {
 	int32_t		p;
+	int32_t		best = -1;
+	double		bestneed = 0;
+	int32_t		j;
+	int64_t		base;
+	int64_t		k;
 
 	if (++s->nevict > CRM_RB_MAX_EVICTIONS)
 		return -1;
 	for (p = 0; p < s->norder; p++)
 	{
-		int32_t		j = s->order[p];
-		int64_t		i;
-
+		j = s->order[p];
 		if (s->evicted[j] || s->keepk[j] == 0 || s->room[j] + s->keepload[j] < w)
 			continue;
-		for (i = 0; i < s->keepk[j]; i++)
-			if (i != s->midk[j])
-				HeapPush(s, s->mov[s->mstart[j] + i]);
-		s->room[j] += s->keepload[j];
-		s->keepload[j] = 0;
-		s->keepk[j] = 0;
-		s->evicted[j] = 1;
-		TreeSet(s, p, s->room[j]);
-		return j;
+		if (best < 0 || w - s->room[j] < bestneed)
+		{
+			best = p;
+			bestneed = w - s->room[j];
+		}
 	}
-	return -1;
+	if (best < 0)
+		return -1;
+	if (s->evict_whole)
+	{
+		/* the first in first-fit order, its whole book */
+		for (p = 0; p < s->norder; p++)
+		{
+			j = s->order[p];
+			if (!s->evicted[j] && s->keepk[j] > 0 && s->room[j] + s->keepload[j] >= w)
+				break;
+		}
+		best = p;
+		bestneed = INFINITY;
+	}
+	j = s->order[best];
+	base = s->mstart[j];
+	k = s->keepk[j];
+	while ((s->room[j] < w || bestneed == INFINITY) && k > 0)
+	{
+		k--;
+		if (k == s->midk[j])
+			continue;			/* already given up by ShedExcess */
+		HeapPush(s, s->mov[base + k]);
+		s->room[j] += s->movload[base + k];
+		s->keepload[j] -= s->movload[base + k];
+	}
+	if (s->midk[j] >= k)
+		s->midk[j] = -1;
+	s->keepk[j] = k;
+	s->evicted[j] = 1;
+	TreeSet(s, best, s->room[j]);
+	return j;
 }
 
 
@@ -749,9 +789,9 @@ Limit(const Solver *s, int32_t j, double T, LimitMode mode)
 	return T * c;
 }
 
-/* Whether the limits at level T are reachable (steps 1 and 2); with write, the assignment. */
+/* One probe with the current eviction rule (see Probe). */
 static bool
-Probe(Solver *s, double T, LimitMode mode, bool write)
+ProbeOnce(Solver *s, double T, LimitMode mode, bool write)
 {
 	int64_t		npool = 0;
 	double		poolsum = 0;
@@ -783,6 +823,26 @@ Probe(Solver *s, double T, LimitMode mode, bool write)
 		for (i = 0; i < s->nc; i++)
 			s->assign[i] = s->cmgr[i];
 	return PlaceAll(s, npool, write);
+}
+
+/*
+ * Whether the limits at level T are reachable (steps 1 and 2); with write,
+ * the assignment.  The search's probes evict whole books (crm 0.1.0's
+ * rule, which reaches the tightest peaks); the plan's own probe (write)
+ * first tries to give up as little as it can, and falls back to whole
+ * books when that fails (see Evict).
+ */
+static bool
+Probe(Solver *s, double T, LimitMode mode, bool write)
+{
+	if (write)
+	{
+		s->evict_whole = false;
+		if (ProbeOnce(s, T, mode, true))
+			return true;
+	}
+	s->evict_whole = true;
+	return ProbeOnce(s, T, mode, write);
 }
 
 /* The weight a move of customer c counts for in the objective. */
@@ -852,6 +912,237 @@ SendBack(Solver *s)
 	crm_core_free(tmp);
 	crm_core_free(back);
 	crm_core_free(after);
+}
+
+/*
+ * Exchanges that lower the moved load at the same limits: a customer c
+ * that left manager h for d goes back home, and a smaller movable customer
+ * x still at h goes to d in its place, when h's room then still holds
+ * (x >= c - room of h) and the objective's weight does not grow (x's move
+ * counts no more than c's: the same count of relationships, or a move
+ * cost no higher).  d's load falls by c - x, so no limit is exceeded; the
+ * smallest such x gains most.  Largest c first, a few passes (each
+ * exchange lowers the moved load, so this ends).  The shedding step gives
+ * up a manager's largest customers, which is right for the number of
+ * relationships and can be far from the least load where receivers must
+ * be filled exactly; this is a 2-exchange local search in the sense of
+ * C. H. Papadimitriou and K. Steiglitz, "Combinatorial Optimization:
+ * Algorithms and Complexity", 1982, chapter 19.
+ */
+static void
+ImproveLoad(Solver *s)
+{
+	double	   *room = crm_core_alloc(sizeof(double) * (size_t) (s->m > 0 ? s->m : 1));
+	KeyIdx	   *moved;
+	KeyIdx	   *tmp;
+	int64_t		nmoved = 0;
+	int64_t		i;
+	int32_t		j;
+	int			pass;
+
+	for (j = 0; j < s->m; j++)
+		room[j] = s->limit[j];
+	for (i = 0; i < s->nc; i++)
+	{
+		room[s->assign[i]] -= s->cload[i];
+		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
+			nmoved++;
+	}
+	moved = crm_core_alloc(sizeof(KeyIdx) * (size_t) (nmoved > 0 ? nmoved : 1));
+	tmp = crm_core_alloc(sizeof(KeyIdx) * (size_t) (nmoved > 0 ? nmoved : 1));
+	nmoved = 0;
+	for (i = 0; i < s->nc; i++)
+		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
+		{
+			moved[nmoved].key = ~DoubleKey(s->cload[i]);
+			moved[nmoved].idx = (uint32_t) i;
+			nmoved++;
+		}
+	RadixSort(s, moved, tmp, nmoved);
+	for (pass = 0; pass < 4; pass++)
+	{
+		bool		improved = false;
+
+		for (i = 0; i < nmoved; i++)
+		{
+			uint32_t	c = moved[i].idx;
+			int32_t		h = s->cmgr[c];
+			int32_t		d = s->assign[c];
+			double		w = s->cload[c];
+			double		need;
+			int64_t		base = s->mstart[h];
+			int64_t		lo = 0;
+			int64_t		hi = s->mcount[h];
+			int64_t		k;
+
+			if (d == h)
+				continue;
+			if (room[h] >= w)
+			{
+				/* a return home (the room may have grown since SendBack) */
+				room[h] -= w;
+				room[d] += w;
+				s->assign[c] = h;
+				improved = true;
+				continue;
+			}
+			need = w - room[h];
+			if (s->has_cost)
+				continue;		/* mov[] is in load-per-cost order: no search by load */
+			/* the first of h's movable customers (load ascending) with load >= need */
+			while (lo < hi)
+			{
+				int64_t		mid = lo + (hi - lo) / 2;
+
+				if (s->movload[base + mid] >= need)
+					hi = mid;
+				else
+					lo = mid + 1;
+			}
+			for (k = lo; k < s->mcount[h] && k < lo + 64 && s->movload[base + k] < w; k++)
+			{
+				uint32_t	x = s->mov[base + k];
+
+				if (s->assign[x] != h || x == c)
+					continue;
+				room[h] -= w - s->cload[x];
+				room[d] += w - s->cload[x];
+				s->assign[c] = h;
+				s->assign[x] = d;
+				improved = true;
+				break;
+			}
+			Tick(s);
+		}
+		if (!improved)
+			break;
+	}
+	crm_core_free(tmp);
+	crm_core_free(moved);
+	crm_core_free(room);
+}
+
+/* Order of moved customers for CancelCycles: by source, then destination, then load descending. */
+static int
+CycleCmp(const void *a, const void *b)
+{
+	const double *x = a;
+	const double *y = b;
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	if (x[1] != y[1])
+		return x[1] < y[1] ? -1 : 1;
+	if (x[2] != y[2])
+		return x[2] > y[2] ? -1 : 1;
+	return (x[3] > y[3]) - (x[3] < y[3]);
+}
+
+/*
+ * Undo moves that cancel each other: a customer x that went from manager a
+ * to b and a customer y that went from b to a both go home when the rooms
+ * of a and b allow it (the loads of a and b change by y - x and x - y;
+ * equal loads always do).  Such pairs come from evictions, when a full
+ * receiver's book is placed again: with no slack left (a peak at the
+ * lower bound) they are most of the load a plan moves beyond what the
+ * overloaded managers must give up.  Every step lowers the moved load and
+ * the number of moves, and keeps every manager within its limit: the
+ * 2-cycle case of cancelling cycles in the move graph (the transfers
+ * between managers form a flow; a cycle in it moves load round for
+ * nothing; R. K. Ahuja, T. L. Magnanti and J. B. Orlin, "Network Flows",
+ * 1993, section 9.6, cycle cancelling).  O(moves log moves).
+ */
+static void
+CancelCycles(Solver *s)
+{
+	double	   *room = crm_core_alloc(sizeof(double) * (size_t) (s->m > 0 ? s->m : 1));
+	double	   *e;				/* per move: from, to, load, customer */
+	int64_t		n = 0;
+	int64_t		i;
+	int32_t		j;
+
+	for (j = 0; j < s->m; j++)
+		room[j] = s->limit[j];
+	for (i = 0; i < s->nc; i++)
+	{
+		room[s->assign[i]] -= s->cload[i];
+		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
+			n++;
+	}
+	e = crm_core_alloc(sizeof(double) * 4 * (size_t) (n > 0 ? n : 1));
+	n = 0;
+	for (i = 0; i < s->nc; i++)
+		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
+		{
+			e[4 * n] = s->cmgr[i];
+			e[4 * n + 1] = s->assign[i];
+			e[4 * n + 2] = s->cload[i];
+			e[4 * n + 3] = (double) i;
+			n++;
+		}
+	qsort(e, (size_t) n, 4 * sizeof(double), CycleCmp);
+	/* for each run a->b with a < b, the run b->a, matched largest first */
+	for (i = 0; i < n;)
+	{
+		int64_t		end = i;
+		int32_t		a = (int32_t) e[4 * i];
+		int32_t		b = (int32_t) e[4 * i + 1];
+		int64_t		lo = 0,
+					hi = n - 1,
+					rs = -1,
+					re;
+
+		while (end < n && e[4 * end] == a && e[4 * end + 1] == b)
+			end++;
+		if (a < b)
+		{
+			/* the run b->a, by binary search */
+			while (lo <= hi)
+			{
+				int64_t		mid = (lo + hi) / 2;
+
+				if (e[4 * mid] < b || (e[4 * mid] == b && e[4 * mid + 1] < a))
+					lo = mid + 1;
+				else
+					hi = mid - 1;
+			}
+			if (lo < n && e[4 * lo] == b && e[4 * lo + 1] == a)
+				rs = lo;
+		}
+		if (rs >= 0)
+		{
+			int64_t		x = i,
+						y = rs;
+
+			for (re = rs; re < n && e[4 * re] == b && e[4 * re + 1] == a; re++)
+				;
+			while (x < end && y < re)
+			{
+				uint32_t	cx = (uint32_t) e[4 * x + 3];
+				uint32_t	cy = (uint32_t) e[4 * y + 3];
+				double		wx = s->cload[cx];
+				double		wy = s->cload[cy];
+
+				if (room[a] + wy - wx >= 0 && room[b] + wx - wy >= 0)
+				{
+					room[a] += wy - wx;
+					room[b] += wx - wy;
+					s->assign[cx] = a;
+					s->assign[cy] = b;
+					x++;
+					y++;
+				}
+				else if (wx > wy)
+					x++;		/* x too heavy for a's room: try the next, smaller one */
+				else
+					y++;
+				Tick(s);
+			}
+		}
+		i = end;
+	}
+	crm_core_free(e);
+	crm_core_free(room);
 }
 
 /*
@@ -1313,7 +1604,18 @@ CheckRows(const CrmRbRow *rows, const uint8_t *flags, const double *costs, int64
 
 	for (i = 0; i < n; i++)
 	{
-		if (crm_rb_row_check(&rows[i], flags[i], costs ? &costs[i] : NULL, ids, i,
+		const CrmRbRow *r = &rows[i];
+
+		/*
+		 * The common row (a customer with a manager and a capacity, numbers
+		 * positive and finite, bigint ids) passes the check below; the rest
+		 * get the full check, which also words the errors.
+		 */
+		if ((flags[i] & ~CRM_RB_PINNED) == 0 && ids->kind == CRM_RB_IDS_BIGINT &&
+			r->load > 0 && r->load <= DBL_MAX && r->capacity > 0 && r->capacity <= DBL_MAX &&
+			(costs == NULL || (costs[i] > 0 && costs[i] <= DBL_MAX)))
+			continue;
+		if (crm_rb_row_check(r, flags[i], costs ? &costs[i] : NULL, ids, i,
 							 CRM_ERR_INVALID, err) != 0)
 			return -1;
 		if ((i & 0xFFFF) == 0xFFFF)
@@ -1455,76 +1757,153 @@ RankedRows(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 	return out;
 }
 
+/* A 64-bit hash of a key (Fibonacci hashing: Knuth, TAOCP vol. 3, 6.4). */
+static inline uint64_t
+KeyHash(uint64_t k)
+{
+	k ^= k >> 29;
+	return k * UINT64_C(0x9E3779B97F4A7C15);
+}
+
 /*
- * The managers, by id: the rows sorted by manager id (keys, tmp: room for
- * n items), one capacity per manager, given on at least one of its rows;
- * row_mgr[i] is the manager of row i (-1: none).  mkey maps a manager's
- * key in the rows to the key of its id (ranks for text and uuid ids).
+ * The managers, by id, one capacity each, given on at least one of its
+ * rows; row_mgr[i] is the manager of row i (-1: none).  mkey maps a
+ * manager's key in the rows to the key of its id (ranks for text and uuid
+ * ids).  One pass over the rows with an open-addressing hash table of the
+ * managers (there are few: it stays in cache), then the distinct managers
+ * sorted by id and the rows' indexes renumbered, rather than a sort of
+ * every row.  Conflicting capacities are reported as the least and the
+ * largest given, whatever the row order.
  */
 static int
 LoadManagers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 			 const CrmRbIds *ids, const int64_t *mkey,
 			 KeyIdx *keys, KeyIdx *tmp, int32_t *row_mgr, CrmError *err)
 {
-	int64_t		nk = 0;
+	int64_t		tsize = 64;
+	int64_t    *tkey;
+	int32_t    *tidx;
+	int64_t		nd = 0;			/* distinct managers, in first-seen order */
+	int64_t    *dkey = NULL;
+	double	   *cmin = NULL;
+	double	   *cmax = NULL;
+	int64_t		dcap = 0;
+	int32_t    *renum;
 	int64_t		i;
 	int32_t		j;
-	uint8_t    *hascap;
 
+	tkey = ALLOC(int64_t, tsize);
+	tidx = ALLOC(int32_t, tsize);
+	for (i = 0; i < tsize; i++)
+		tidx[i] = -1;
 	for (i = 0; i < n; i++)
-		if (!(flags[i] & CRM_RB_NO_MANAGER))
-		{
-			keys[nk].key = (uint64_t) rows[i].manager_id ^ ((uint64_t) 1 << 63);
-			keys[nk].idx = (uint32_t) i;
-			nk++;
-		}
-		else
-			row_mgr[i] = -1;
-	RadixSort(s, keys, tmp, nk);
-	for (i = 0; i < nk; i++)
-		if (i == 0 || keys[i].key != keys[i - 1].key)
-			s->m++;
-	if (s->m > INT32_MAX - 1)
 	{
-		crm_error_set(err, CRM_ERR_LIMIT, "crm.rebalance: too many managers");
-		return -1;
+		int64_t		k;
+		uint64_t	h;
+		int32_t		d;
+
+		if (flags[i] & CRM_RB_NO_MANAGER)
+		{
+			row_mgr[i] = -1;
+			continue;
+		}
+		k = rows[i].manager_id;
+		h = KeyHash((uint64_t) k) & (uint64_t) (tsize - 1);
+		while (tidx[h] >= 0 && tkey[h] != k)
+			h = (h + 1) & (uint64_t) (tsize - 1);
+		if (tidx[h] < 0)
+		{
+			if (nd == dcap)
+			{
+				int64_t		nc = dcap ? dcap * 2 : 64;
+				int64_t    *k2 = ALLOC(int64_t, nc);
+				double	   *a2 = ALLOC(double, nc);
+				double	   *b2 = ALLOC(double, nc);
+
+				if (nd > 0)
+				{
+					memcpy(k2, dkey, sizeof(int64_t) * (size_t) nd);
+					memcpy(a2, cmin, sizeof(double) * (size_t) nd);
+					memcpy(b2, cmax, sizeof(double) * (size_t) nd);
+					crm_core_free(dkey);
+					crm_core_free(cmin);
+					crm_core_free(cmax);
+				}
+				dkey = k2;
+				cmin = a2;
+				cmax = b2;
+				dcap = nc;
+			}
+			if (nd >= INT32_MAX - 1)
+			{
+				crm_error_set(err, CRM_ERR_LIMIT, "crm.rebalance: too many managers");
+				return -1;
+			}
+			tkey[h] = k;
+			tidx[h] = (int32_t) nd;
+			dkey[nd] = k;
+			cmin[nd] = INFINITY;
+			cmax[nd] = -INFINITY;
+			nd++;
+			if (2 * nd > tsize)
+			{
+				/* grow the table to keep it at most half full */
+				int64_t		t2 = tsize * 2;
+				int64_t    *k2 = ALLOC(int64_t, t2);
+				int32_t    *x2 = ALLOC(int32_t, t2);
+				int64_t		q;
+
+				for (q = 0; q < t2; q++)
+					x2[q] = -1;
+				for (q = 0; q < tsize; q++)
+					if (tidx[q] >= 0)
+					{
+						uint64_t	g = KeyHash((uint64_t) tkey[q]) & (uint64_t) (t2 - 1);
+
+						while (x2[g] >= 0)
+							g = (g + 1) & (uint64_t) (t2 - 1);
+						k2[g] = tkey[q];
+						x2[g] = tidx[q];
+					}
+				crm_core_free(tkey);
+				crm_core_free(tidx);
+				tkey = k2;
+				tidx = x2;
+				tsize = t2;
+				h = KeyHash((uint64_t) k) & (uint64_t) (tsize - 1);
+				while (tkey[h] != k || tidx[h] < 0)
+					h = (h + 1) & (uint64_t) (tsize - 1);
+			}
+		}
+		d = tidx[h];
+		row_mgr[i] = d;
+		if (!(flags[i] & CRM_RB_NO_CAPACITY))
+		{
+			double		c = rows[i].capacity == 0.0 ? 0.0 : rows[i].capacity;
+
+			cmin[d] = fmin(cmin[d], c);
+			cmax[d] = fmax(cmax[d], c);
+		}
+		Tick(s);
 	}
+	/* the distinct managers by id */
+	for (i = 0; i < nd; i++)
+	{
+		keys[i].key = (uint64_t) dkey[i] ^ ((uint64_t) 1 << 63);
+		keys[i].idx = (uint32_t) i;
+	}
+	RadixSort(s, keys, tmp, nd);
+	s->m = (int32_t) nd;
 	s->mgr_id = ALLOC(int64_t, s->m);
 	s->cap = ALLOC(double, s->m);
-	hascap = ALLOC(uint8_t, s->m);
-	j = -1;
-	for (i = 0; i < nk; i++)
-	{
-		const CrmRbRow *r = &rows[keys[i].idx];
-		bool		cap = !(flags[keys[i].idx] & CRM_RB_NO_CAPACITY);
-
-		if (i == 0 || keys[i].key != keys[i - 1].key)
-		{
-			j++;
-			s->mgr_id[j] = mkey ? mkey[r->manager_id] : r->manager_id;
-		}
-		if (cap && !hascap[j])
-		{
-			hascap[j] = 1;
-			s->cap[j] = r->capacity == 0.0 ? 0.0 : r->capacity;
-		}
-		else if (cap && r->capacity != s->cap[j])
-		{
-			char		first[DOUBLE_SHORTEST_DECIMAL_LEN];
-			char		second[DOUBLE_SHORTEST_DECIMAL_LEN];
-			char		id[CRM_RB_ID_TEXT_LEN];
-
-			double_to_shortest_decimal_buf(s->cap[j], first);
-			double_to_shortest_decimal_buf(r->capacity, second);
-			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %s has two capacities, %s and %s",
-						  crm_rb_id_text(ids, s->mgr_id[j], id), first, second);
-			crm_error_detail(err, "A manager's capacity must be the same on all its rows that give one.");
-			return -1;
-		}
-		row_mgr[keys[i].idx] = j;
-	}
+	renum = ALLOC(int32_t, nd);
 	for (j = 0; j < s->m; j++)
-		if (!hascap[j])
+	{
+		int64_t		d = keys[j].idx;
+
+		renum[d] = j;
+		s->mgr_id[j] = mkey ? mkey[dkey[d]] : dkey[d];
+		if (cmin[d] > cmax[d])
 		{
 			char		id[CRM_RB_ID_TEXT_LEN];
 
@@ -1534,7 +1913,33 @@ LoadManagers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 			crm_error_hint(err, "Give the capacity once, on a manager row (NULL customer), or on its customers' rows.");
 			return -1;
 		}
-	crm_core_free(hascap);
+		if (cmin[d] != cmax[d])
+		{
+			char		first[DOUBLE_SHORTEST_DECIMAL_LEN];
+			char		second[DOUBLE_SHORTEST_DECIMAL_LEN];
+			char		id[CRM_RB_ID_TEXT_LEN];
+
+			double_to_shortest_decimal_buf(cmin[d], first);
+			double_to_shortest_decimal_buf(cmax[d], second);
+			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %s has two capacities, %s and %s",
+						  crm_rb_id_text(ids, s->mgr_id[j], id), first, second);
+			crm_error_detail(err, "A manager's capacity must be the same on all its rows that give one.");
+			return -1;
+		}
+		s->cap[j] = cmin[d];
+	}
+	for (i = 0; i < n; i++)
+		if (row_mgr[i] >= 0)
+			row_mgr[i] = renum[row_mgr[i]];
+	crm_core_free(renum);
+	crm_core_free(tkey);
+	crm_core_free(tidx);
+	if (dkey)
+	{
+		crm_core_free(dkey);
+		crm_core_free(cmin);
+		crm_core_free(cmax);
+	}
 	return 0;
 }
 
@@ -1558,12 +1963,17 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const doubl
 			keys[nk].idx = (uint32_t) i;
 			nk++;
 		}
-	RadixSort(s, keys, tmp, nk);
+	/* rows often arrive in id order (a table in insertion order): no sort then */
+	for (i = 1; i < nk && keys[i].key >= keys[i - 1].key; i++)
+		;
+	if (i < nk)
+		RadixSort(s, keys, tmp, nk);
 	s->nc = nk;
 	s->cid = ALLOC(int64_t, nk);
 	s->cload = ALLOC(double, nk);
 	s->ccost = ALLOC(double, nk);
 	s->cmgr = ALLOC(int32_t, nk);
+	s->cpinned = ALLOC(uint8_t, nk);
 	s->assign = ALLOC(int32_t, nk);
 	s->load = ALLOC(double, s->m);
 	s->pinned = ALLOC(double, s->m);
@@ -1577,6 +1987,9 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const doubl
 		{
 			RB_PREFETCH(&rows[keys[i + 16].idx]);
 			RB_PREFETCH(&row_mgr[keys[i + 16].idx]);
+			RB_PREFETCH(&flags[keys[i + 16].idx]);
+			if (costs)
+				RB_PREFETCH(&costs[keys[i + 16].idx]);
 		}
 		if (i > 0 && keys[i].key == keys[i - 1].key)
 		{
@@ -1598,7 +2011,10 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const doubl
 			s->load[s->cmgr[i]] += s->cload[i];
 			s->ncust[s->cmgr[i]]++;
 			if (flags[keys[i].idx] & CRM_RB_PINNED)
+			{
 				s->pinned[s->cmgr[i]] += s->cload[i];
+				s->cpinned[i] = 1;
+			}
 			else
 				s->nmov++;
 		}
@@ -1662,7 +2078,7 @@ SortMovable(Solver *s, const uint8_t *flags, const KeyIdx *keys, KeyIdx *tmp)
 	int64_t		b = 0;
 
 	for (i = 0; i < s->nc; i++)
-		if (s->cmgr[i] >= 0 && !(flags[keys[i].idx] & CRM_RB_PINNED))
+		if (s->cmgr[i] >= 0 && !s->cpinned[i])
 			nk++;
 	mk = ALLOC(KeyIdx, nk);
 	ok = ALLOC(KeyIdx, s->norph);
@@ -1674,7 +2090,7 @@ SortMovable(Solver *s, const uint8_t *flags, const KeyIdx *keys, KeyIdx *tmp)
 			ok[b].idx = (uint32_t) i;
 			b++;
 		}
-		else if (!(flags[keys[i].idx] & CRM_RB_PINNED))
+		else if (!s->cpinned[i])
 		{
 			double		prio = s->cload[i];
 
@@ -1685,12 +2101,13 @@ SortMovable(Solver *s, const uint8_t *flags, const KeyIdx *keys, KeyIdx *tmp)
 				prio = DBL_MAX;
 			mk[a].key = DoubleKey(prio);
 			mk[a].idx = (uint32_t) i;
+			mk[a].pad = (uint32_t) s->cmgr[i];	/* the manager travels along */
 			a++;
 		}
 	}
 	RadixSort(s, mk, tmp, a);
 	for (i = 0; i < a; i++)
-		mk[i].key = (uint64_t) s->cmgr[mk[i].idx];
+		mk[i].key = (uint64_t) mk[i].pad;
 	RadixSort(s, mk, tmp, a);
 	RadixSort(s, ok, tmp, b);
 	s->mov = ALLOC(uint32_t, a);
@@ -1699,10 +2116,12 @@ SortMovable(Solver *s, const uint8_t *flags, const KeyIdx *keys, KeyIdx *tmp)
 	s->mcount = ALLOC(int64_t, s->m);
 	for (i = 0; i < a; i++)
 	{
+		if (i + 16 < a)
+			RB_PREFETCH(&s->cload[mk[i + 16].idx]);
 		s->mov[i] = mk[i].idx;
 		s->movload[i] = s->cload[mk[i].idx];
-		if (s->mcount[s->cmgr[mk[i].idx]]++ == 0)
-			s->mstart[s->cmgr[mk[i].idx]] = i;
+		if (s->mcount[mk[i].pad]++ == 0)
+			s->mstart[mk[i].pad] = i;
 	}
 	s->orph = ALLOC(uint32_t, b);
 	s->orphw = ALLOC(double, b);
@@ -1866,6 +2285,8 @@ Solve(Solver *s, double lb, CrmError *err)
 		return -1;
 	}
 	SendBack(s);
+	CancelCycles(s);
+	ImproveLoad(s);
 	return 0;
 }
 
