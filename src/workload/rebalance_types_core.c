@@ -213,23 +213,32 @@ crm_rb_id_store(CrmRbIdKind kind, uint8_t *dst, const uint8_t *src, int len)
 	return h + len;
 }
 
-/* Bytes of the zigzag varint of v. */
-static int
+/* Bytes of the zigzag varint of v: 7 bits a byte. */
+static inline int
 VarintSize(int64_t v)
 {
 	uint64_t	z = ((uint64_t) v << 1) ^ (uint64_t) (v >> 63);
-	int			n = 1;
 
-	while (z >= 0x80)
+	if (z < 0x80)
+		return 1;
+#if defined(__GNUC__) || defined(__clang__)
+	return (64 - __builtin_clzll(z) + 6) / 7;
+#else
 	{
-		z >>= 7;
-		n++;
+		int			n = 1;
+
+		while (z >= 0x80)
+		{
+			z >>= 7;
+			n++;
+		}
+		return n;
 	}
-	return n;
+#endif
 }
 
 /* Bytes of an id in the binary form. */
-static int64_t
+static inline int64_t
 IdWireSize(const CrmRbIds *ids, int64_t key)
 {
 	int			len;
