@@ -174,6 +174,7 @@ typedef struct Solver
 	int64_t		nheap;
 	int			nevict;			/* evictions in this probe */
 	bool		evict_whole;	/* evict whole books (crm 0.1.0's rule; see Evict) */
+	bool		worst_fit;		/* place into the largest room (see Probe) */
 	KeyIdx	   *pool;			/* idx: position in the three arrays below */
 	KeyIdx	   *pooltmp;
 	uint32_t   *poolcust;		/* customers given up, in the order given up */
@@ -420,6 +421,19 @@ TreeFind(const Solver *s, double x)
 		return -1;
 	while (i < s->treesize)
 		i = s->tree[2 * i] >= x ? 2 * i : 2 * i + 1;
+	return i - s->treesize;
+}
+
+/* The position with the largest room, if it is >= x (ties: the first), or -1. */
+static int32_t
+TreeFindMax(const Solver *s, double x)
+{
+	int32_t		i = 1;
+
+	if (s->treesize == 0 || !(s->tree[1] >= x))
+		return -1;
+	while (i < s->treesize)
+		i = s->tree[2 * i] >= s->tree[2 * i + 1] ? 2 * i : 2 * i + 1;
 	return i - s->treesize;
 }
 
@@ -750,7 +764,7 @@ PlaceAll(Solver *s, int64_t npool, bool write)
 			to = from;		/* it fits where it is after all */
 		else
 		{
-			int32_t		p = TreeFind(s, w);
+			int32_t		p = s->worst_fit ? TreeFindMax(s, w) : TreeFind(s, w);
 
 			if (p >= 0)
 				to = s->order[p];
@@ -827,16 +841,33 @@ ProbeOnce(Solver *s, double T, LimitMode mode, bool write)
 
 /*
  * Whether the limits at level T are reachable (steps 1 and 2); with write,
- * the assignment.  The search's probes evict whole books (crm 0.1.0's
- * rule, which reaches the tightest peaks); the plan's own probe (write)
- * first tries to give up as little as it can, and falls back to whole
- * books when that fails (see Evict).
+ * the assignment.  The search's probes place first fit and evict whole
+ * books (crm 0.1.0's rules, which reach the tightest peaks).  The plan's
+ * own probe tries gentler rules first and keeps the first that succeeds:
+ * within the target's limits (modes other than the least peak), worst fit
+ * (each customer to the manager with the most room left: the
+ * relationships moved are the same, and they are spread over the managers
+ * with slack instead of filling the first one to its limit); then first
+ * fit with evictions that give up as little as they can (see Evict); then
+ * the search's rules.
  */
 static bool
 Probe(Solver *s, double T, LimitMode mode, bool write)
 {
+	bool		ok;
+
+	s->worst_fit = false;
 	if (write)
 	{
+		if (mode != LIMIT_PEAK)
+		{
+			s->worst_fit = true;
+			s->evict_whole = false;
+			ok = ProbeOnce(s, T, mode, true);
+			s->worst_fit = false;
+			if (ok)
+				return true;
+		}
 		s->evict_whole = false;
 		if (ProbeOnce(s, T, mode, true))
 			return true;
