@@ -85,6 +85,24 @@ INSERT INTO upgrade_sample.value_of_every_type (id, gini, silhouette) VALUES (4,
 	(SELECT pg_temp.silhouette_state_of(m, f)
 	 FROM upgrade_sample.points, (SELECT crm.kmeans(f, 3) AS m FROM upgrade_sample.points) k WHERE g <= 300));
 
+-- since 0.2.0: plans of text and uuid ids, and a state of 0.2.0's form
+-- (text ids, options, move costs)
+SELECT :crm_version >= 200 AS crm_0_2 \gset
+\if :crm_0_2
+ALTER TABLE upgrade_sample.value_of_every_type
+	ADD COLUMN plan_text crm.rebalance_plan_text, ADD COLUMN plan_uuid crm.rebalance_plan_uuid;
+UPDATE upgrade_sample.value_of_every_type SET
+	plan_text = (SELECT crm.rebalance(c, m, l, cap, true, '{"target": 0.8}') FROM (VALUES
+		('c-1', 'rm "a"', 0.5::float8, NULL::float8), ('c-2', 'rm "a"', 0.7, NULL), (NULL, 'rm "a"', NULL, 1),
+		('c-3', NULL, 0.2, NULL), (NULL, '金葵花', NULL, 0.8)) v(c, m, l, cap)),
+	plan_uuid = (SELECT crm.rebalance(c::uuid, m::uuid, l, cap, true, 2, '{"max_moves": 5}') FROM (VALUES
+		('00000000-0000-0000-0000-000000000001', 'ffffffff-0000-0000-0000-000000000001', 0.9::float8, 1::float8),
+		('00000000-0000-0000-0000-000000000002', 'ffffffff-0000-0000-0000-000000000001', 0.6, 1),
+		(NULL, 'ffffffff-0000-0000-0000-000000000002', NULL, 1)) v(c, m, l, cap)),
+	state = '{"ids": "text", "options": {"target": 0.9, "minimise": "relationships", "max_moves": 3}, "costs": true, "rows": [["a", "m", 1, null, true, 2.5], [null, "m", null, 10, true, null]]}'
+WHERE id = 2;
+\endif
+
 -- every type of the installed version has a column in upgrade_sample
 DO $$
 DECLARE
