@@ -134,7 +134,7 @@ WITH g AS (
 	SELECT g.g, j AS manager_id, 10 + (g.g * 31 + j * 17) % 20 AS capacity FROM g, generate_series(1, g.nm) j
 ), c AS (
 	SELECT g.g, g.g * 1000 + i AS customer_id,
-	       CASE WHEN (g.g + i) % 17 = 0 THEN NULL
+	       CASE WHEN (g.g + i) % 17 = 0 AND NOT g.calm THEN NULL
 	            WHEN g.calm THEN 1 + (i % g.nm) ELSE 1 + ((i * i + g.g) % g.nm) % GREATEST(1, g.nm / 2) END AS manager_id,
 	       0.05 + ((g.g * 13 + i * 29) % 97) / 97.0 AS load, (g.g + i) % 23 = 0 AS pinned
 	FROM g, generate_series(1, g.nc) i
@@ -143,9 +143,15 @@ SELECT c.g, c.customer_id, c.manager_id, c.load, NULL::float8 AS capacity, NOT c
 UNION ALL SELECT g, NULL, manager_id, NULL, capacity, NULL FROM m
 UNION ALL SELECT g, NULL, 99, NULL, 12, NULL FROM g;
 -- scale the loads to the slack described above: total <= 0.7 x t x capacity
-UPDATE rg SET load = load * (SELECT 0.7 * g.t * (SELECT sum(capacity) FROM rg r2 WHERE r2.g = rg.g) / (SELECT sum(load) FROM rg r3 WHERE r3.g = rg.g)
-                            FROM (SELECT g, 0.5 + 0.7 * ((g * 7919) % 100) / 100.0 AS t FROM generate_series(1, 2000) g) g WHERE g.g = rg.g)
-WHERE load IS NOT NULL AND g % 5 <> 0;
+-- and every load <= a tenth of the smallest manager's room at t (only ever
+-- scaled down, so the calm groups stay calm).  Without the second bound a
+-- group of 5 customers can hold one that fits no manager under t, and
+-- rules (1) and (2) then give way to rule (3) (least peak) by design.
+UPDATE rg SET load = load * s.f
+FROM (SELECT g, least(1.0, 0.7 * (0.5 + 0.7 * ((g * 7919) % 100) / 100.0) * sum(capacity) / sum(load),
+                      0.1 * (0.5 + 0.7 * ((g * 7919) % 100) / 100.0) * min(capacity) / max(load)) AS f
+      FROM rg GROUP BY g) s
+WHERE rg.g = s.g AND rg.load IS NOT NULL;
 CREATE TEMP TABLE rg_t AS SELECT g, 0.5 + 0.7 * ((g * 7919) % 100) / 100.0 AS t, CASE WHEN g % 7 = 0 THEN 2 ELSE NULL END AS max_moves FROM generate_series(1, 2000) g;
 CREATE TEMP TABLE rg_plans AS
 SELECT rg.g, crm.rebalance(customer_id, manager_id, load, capacity, movable,
