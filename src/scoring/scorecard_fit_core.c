@@ -1293,12 +1293,25 @@ crm_fit_row_begin(CrmFitState *s)
 		s->row[j] = CRM_FIT_MISSING;
 }
 
+/* A factor has one value in a row (JSON objects have unique keys). */
+static bool
+CheckOnce(const CrmFitState *s, int fi, CrmError *err)
+{
+	if (s->row[fi] == CRM_FIT_MISSING)
+		return true;
+	crm_error_set(err, CRM_ERR_INVALID, "crm.scorecard_fit: factor \"%.60s\" has two values in one row",
+				  s->factors[fi].name);
+	return false;
+}
+
 /* A numeric value of factor fi (see the header). */
 bool
 crm_fit_value_numeric(CrmFitState *s, int fi, double x, bool target, CrmError *err)
 {
 	CrmFitFactor *f = &s->factors[fi];
 
+	if (!CheckOnce(s, fi, err))
+		return false;
 	if (f->kind == CRM_FACTOR_CATEGORY)
 	{
 		crm_error_set(err, CRM_ERR_INVALID,
@@ -1330,6 +1343,8 @@ crm_fit_value_category(CrmFitState *s, int fi, const char *v, uint32_t len, bool
 	CrmFitFactor *f = &s->factors[fi];
 	uint64_t	h = crm_fit_value_hash(v, len);
 
+	if (!CheckOnce(s, fi, err))
+		return false;
 	if (f->kind == CRM_FACTOR_NUMERIC)
 	{
 		crm_error_set(err, CRM_ERR_INVALID,
@@ -1421,6 +1436,8 @@ crm_fit_combine(CrmFitState *a, CrmFitState *b, CrmError *err)
 				crm_error_set(err, CRM_ERR_LIMIT,
 							  "crm.scorecard_fit: the rows have more than %d attributes",
 							  CRM_CARD_MAX_FACTORS);
+				crm_core_free(map);
+				crm_core_free(seen);
 				return false;
 			}
 			fi = AddFactor(a, fb->name, fb->name_len, fb->name_hash);
@@ -1432,6 +1449,8 @@ crm_fit_combine(CrmFitState *a, CrmFitState *b, CrmError *err)
 						  fb->name);
 			crm_error_hint(err, "Make it a category factor with the option {\"categorical\": [\"%.60s\"]}, or pass numbers only.",
 						   fb->name);
+			crm_core_free(map);
+			crm_core_free(seen);
 			return false;
 		}
 		map[j] = fi;
