@@ -2382,10 +2382,14 @@ crm_card_decode(const void *buf, size_t len, CrmConvFn conv, size_t *size, CrmEr
 		return NULL;
 	}
 	/* version 1 has no fit statistics, version 2 always has them */
-	if ((flags & ~(CRM_CARD_FLAG_STRICT | CRM_CARD_FLAG_FIT)) != 0 ||
-		((flags & CRM_CARD_FLAG_FIT) != 0) != (version == CRM_CARD_VERSION_FIT))
+	if ((flags & ~(CRM_CARD_FLAG_STRICT | CRM_CARD_FLAG_FIT)) != 0)
 	{
 		crm_rd_fail(&r, "unknown flags 0x%02x", flags);
+		return NULL;
+	}
+	if (((flags & CRM_CARD_FLAG_FIT) != 0) != (version == CRM_CARD_VERSION_FIT))
+	{
+		crm_rd_fail(&r, "flags 0x%02x do not match format version %d", flags, version);
 		return NULL;
 	}
 	spec.strict = (flags & CRM_CARD_FLAG_STRICT) != 0;

@@ -872,12 +872,19 @@ scorecard_fit_finalfn(PG_FUNCTION_ARGS)
 						rep.iterations),
 				 errhint("Raise the option max_iter, or use fewer bins.")));
 	if (rep.approximate)
+	{
+		bool		sampled = rep.sampled_rows < e->s->rows;
+		bool		summarised = (e->s->flags & CRM_FIT_FLAG_APPROX) != 0;
+
 		ereport(NOTICE,
 				(errmsg(FIT ": the fit is approximate"),
-				 errdetail("The regression used a sample of " INT64_FORMAT " of the " INT64_FORMAT " rows%s.",
+				 sampled ?
+				 errdetail("The regression used a sample of " INT64_FORMAT " of the " INT64_FORMAT " rows (the rows have more distinct combinations of values than sample_rows)%s.",
 						   rep.sampled_rows, e->s->rows,
-						   (e->s->flags & CRM_FIT_FLAG_APPROX) ?
-						   ", and the bins summaries of the values (see README.md, Fitting a card)" : "")));
+						   summarised ? "; the bins come from summaries of the values" : "") :
+				 errdetail("The bins come from summaries of the values: a numeric factor has more than %d distinct values, or a category factor more than %d.",
+						   CRM_FIT_MAX_INTERVALS, CRM_FIT_MAX_CATEGORIES)));
+	}
 	PG_RETURN_SCORECARD_P(scorecard_finish(card, size));
 }
 

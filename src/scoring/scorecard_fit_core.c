@@ -169,11 +169,24 @@ CheckIntOption(int64_t v, int64_t lo, int64_t hi, const char *what, CrmError *er
 	return false;
 }
 
+/* Whether name is in the list. */
+static bool
+InNames(const CrmFitNames *l, const char *name, uint32_t len)
+{
+	int			i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->lens[i] == len && memcmp(l->names[i], name, len) == 0)
+			return true;
+	return false;
+}
+
 /* The whole set of options, once given (also every state's). */
 bool
 crm_fit_options_check(const CrmFitOptions *o, CrmError *err)
 {
 	char		num[DOUBLE_SHORTEST_DECIMAL_LEN];
+	int			i;
 
 	if (!CheckIntOption(o->max_bins, 2, CRM_CARD_MAX_BINS, "max_bins", err) ||
 		!CheckIntOption(o->prebins, o->max_bins, CRM_CARD_MAX_BINS, "prebins", err) ||
@@ -220,21 +233,20 @@ crm_fit_options_check(const CrmFitOptions *o, CrmError *err)
 		crm_error_set(err, CRM_ERR_INVALID, "crm.scorecard_fit: option \"include\" lists no factor");
 		return false;
 	}
-	return CheckNames(&o->include, "include", err) && CheckNames(&o->exclude, "exclude", err) &&
-		CheckNames(&o->categorical, "categorical", err);
+	if (!CheckNames(&o->include, "include", err) || !CheckNames(&o->exclude, "exclude", err) ||
+		!CheckNames(&o->categorical, "categorical", err))
+		return false;
+	for (i = 0; i < o->include.n; i++)
+		if (InNames(&o->exclude, o->include.names[i], o->include.lens[i]))
+		{
+			crm_error_set(err, CRM_ERR_INVALID,
+						  "crm.scorecard_fit: factor \"%.60s\" is in both options \"include\" and \"exclude\"",
+						  o->include.names[i]);
+			return false;
+		}
+	return true;
 }
 
-/* Whether name is in the list. */
-static bool
-InNames(const CrmFitNames *l, const char *name, uint32_t len)
-{
-	int			i;
-
-	for (i = 0; i < l->n; i++)
-		if (l->lens[i] == len && memcmp(l->names[i], name, len) == 0)
-			return true;
-	return false;
-}
 
 /* A copy of a name list (into memory from crm_core_alloc). */
 static void
@@ -608,8 +620,8 @@ crm_fit_factor(CrmFitState *s, const char *name, uint32_t len, CrmError *err)
 	if (len == 0 || len > CRM_CARD_MAX_NAME || memchr(name, '\0', len) != NULL)
 	{
 		crm_error_set(err, len > CRM_CARD_MAX_NAME ? CRM_ERR_LIMIT : CRM_ERR_INVALID,
-					  "crm.scorecard_fit: attribute name \"%.40s%s\" is not a factor name (1 to %d bytes)",
-					  name, len > 40 ? "..." : "", CRM_CARD_MAX_NAME);
+					  "crm.scorecard_fit: attribute name \"%.*s%s\" is not a factor name (1 to %d bytes, no NUL)",
+					  (int) (len > 40 ? 40 : len), name, len > 40 ? "..." : "", CRM_CARD_MAX_NAME);
 		crm_error_hint(err, "Leave the attribute out with the option \"exclude\".");
 		return -2;
 	}
@@ -2457,10 +2469,11 @@ CheckFittable(const CrmFitState *s, CrmError *err)
 		for (j = 0; j < s->nfactors; j++)
 			if (s->factors[j].miss_pos + s->factors[j].miss_neg > 0)
 			{
+				int64_t		n = s->factors[j].miss_pos + s->factors[j].miss_neg;
+
 				crm_error_set(err, CRM_ERR_INVALID,
-							  "crm.scorecard_fit: factor \"%.60s\" is missing in %lld rows",
-							  s->factors[j].name,
-							  (long long) (s->factors[j].miss_pos + s->factors[j].miss_neg));
+							  "crm.scorecard_fit: factor \"%.60s\" is missing in %lld row%s",
+							  s->factors[j].name, (long long) n, n == 1 ? "" : "s");
 				crm_error_hint(err, "The option {\"missing\": \"error\"} refuses absent and null values; \"bin\" and \"neutral\" score them.");
 				return false;
 			}

@@ -119,17 +119,16 @@ RocRoom(CrmRocState *s, int64 need)
 	return t;
 }
 
-/* Transition of crm.auc and crm.ks: (score, target); NULLs skipped. */
-PG_FUNCTION_INFO_V1(roc_transfn);
-Datum
-roc_transfn(PG_FUNCTION_ARGS)
+/* The transition of crm.auc and crm.ks (name: the aggregate's): (score, target); NULLs skipped. */
+static Datum
+RocTransition(FunctionCallInfo fcinfo, const char *name)
 {
 	CrmRocState *s;
 	CrmError	err = {0};
 	double		score;
 	bool		target;
 
-	(void) AggregateContext(fcinfo, "crm.auc");
+	(void) AggregateContext(fcinfo, name);
 	s = PG_ARGISNULL(0) ? NULL : RocArg(fcinfo, 0);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 	{
@@ -139,7 +138,7 @@ roc_transfn(PG_FUNCTION_ARGS)
 	}
 	score = PG_GETARG_FLOAT8(1);
 	target = PG_GETARG_BOOL(2);
-	if (crm_roc_score_check(score, "crm.auc: score", &err) != 0)
+	if (crm_roc_score_check(score, psprintf("%s: score", name), &err) != 0)
 		crm_ereport(&err);
 	if (s == NULL)
 		s = RocFinish(crm_roc_alloc(ROC_INITIAL, &err), &err);
@@ -152,15 +151,14 @@ roc_transfn(PG_FUNCTION_ARGS)
 	return RocReturn(s);
 }
 
-/* Combine of crm.auc and crm.ks: the entries of both states. */
-PG_FUNCTION_INFO_V1(roc_combinefn);
-Datum
-roc_combinefn(PG_FUNCTION_ARGS)
+/* The combine of crm.auc and crm.ks: the entries of both states. */
+static Datum
+RocCombine(FunctionCallInfo fcinfo, const char *name)
 {
 	CrmRocState *a;
 	CrmRocState *b;
 
-	(void) AggregateContext(fcinfo, "crm.auc");
+	(void) AggregateContext(fcinfo, name);
 	a = PG_ARGISNULL(0) ? NULL : RocArg(fcinfo, 0);
 	if (PG_ARGISNULL(1))
 	{
@@ -182,6 +180,38 @@ roc_combinefn(PG_FUNCTION_ARGS)
 	memcpy(a->e + a->n, b->e, sizeof(CrmRocEntry) * b->n);
 	a->n += b->n;
 	return RocReturn(a);
+}
+
+/* crm.auc transition. */
+PG_FUNCTION_INFO_V1(auc_transfn);
+Datum
+auc_transfn(PG_FUNCTION_ARGS)
+{
+	return RocTransition(fcinfo, "crm.auc");
+}
+
+/* crm.auc combine. */
+PG_FUNCTION_INFO_V1(auc_combinefn);
+Datum
+auc_combinefn(PG_FUNCTION_ARGS)
+{
+	return RocCombine(fcinfo, "crm.auc");
+}
+
+/* crm.ks transition (the same state as crm.auc). */
+PG_FUNCTION_INFO_V1(ks_transfn);
+Datum
+ks_transfn(PG_FUNCTION_ARGS)
+{
+	return RocTransition(fcinfo, "crm.ks");
+}
+
+/* crm.ks combine. */
+PG_FUNCTION_INFO_V1(ks_combinefn);
+Datum
+ks_combinefn(PG_FUNCTION_ARGS)
+{
+	return RocCombine(fcinfo, "crm.ks");
 }
 
 /* Final of crm.auc: the exact AUC, NULL without both classes. */
@@ -634,7 +664,11 @@ psi_card_transfn(PG_FUNCTION_ARGS)
 	cache = PsiCard(fcinfo);
 	card = (const CrmScorecard *) cache->card;
 	s = PG_ARGISNULL(0) ? PsiCardState(card, cache->fingerprint) : PsiArg(fcinfo, 0);
-	if (s->kind != CRM_PSI_CARD || s->fingerprint != cache->fingerprint ||
+	if (s->kind != CRM_PSI_CARD)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("crm.psi: the state counts the bins of cut points, not of a card")));
+	if (s->fingerprint != cache->fingerprint ||
 		s->ngroups != card->nfactors)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

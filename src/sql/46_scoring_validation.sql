@@ -37,12 +37,12 @@ COMMENT ON TYPE crm.roc_state IS
 	'state of crm.auc and crm.ks: every score with its rows with and without the target, 16 bytes a distinct score (equal scores merged), at most 50 million';
 
 CREATE FUNCTION crm.auc_transfn(crm.roc_state, float8, boolean) RETURNS crm.roc_state
-	AS 'MODULE_PATHNAME', 'roc_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'auc_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION crm.auc_transfn(crm.roc_state, float8, boolean) IS
 	'crm.auc transition: adds (score, target) to the state; rows with a NULL score or target are skipped';
 
 CREATE FUNCTION crm.auc_combinefn(crm.roc_state, crm.roc_state) RETURNS crm.roc_state
-	AS 'MODULE_PATHNAME', 'roc_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'auc_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION crm.auc_combinefn(crm.roc_state, crm.roc_state) IS
 	'crm.auc combine: the scores of both partial states';
 
@@ -60,12 +60,12 @@ COMMENT ON AGGREGATE crm.auc(float8, boolean) IS
 	'area under the ROC curve: the probability that a row with the target (true) scores above one without, ties counted half; exact; never folded to max(AUC, 1 - AUC); Gini = 2 AUC - 1';
 
 CREATE FUNCTION crm.ks_transfn(crm.roc_state, float8, boolean) RETURNS crm.roc_state
-	AS 'MODULE_PATHNAME', 'roc_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ks_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION crm.ks_transfn(crm.roc_state, float8, boolean) IS
 	'crm.ks transition: adds (score, target) to the state; rows with a NULL score or target are skipped';
 
 CREATE FUNCTION crm.ks_combinefn(crm.roc_state, crm.roc_state) RETURNS crm.roc_state
-	AS 'MODULE_PATHNAME', 'roc_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ks_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION crm.ks_combinefn(crm.roc_state, crm.roc_state) IS
 	'crm.ks combine: the scores of both partial states';
 
