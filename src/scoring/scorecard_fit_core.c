@@ -647,25 +647,45 @@ crm_fit_factor_kind(const CrmFitState *s, int fi)
  * Numeric summaries: sorted, disjoint intervals
  * ---------------------------------------------------------------------- */
 
-/* Index of the interval holding x, or -1 (binary search). */
+/*
+ * The interval that counts x, or -1 (a new value, pending): the one holding
+ * x, found by the branch-free search over the lower ends that crm.tiers
+ * uses; once the intervals are merged (absorb), a value between two
+ * intervals widens the lower one, as the bins could not start there anyway.
+ */
 static int32_t
-FindInterval(const CrmFitFactor *f, double x)
+LocateInterval(CrmFitFactor *f, double x)
 {
-	int32_t		lo = 0;
-	int32_t		hi = f->niv - 1;
+	int32_t		i = crm_bounds_locate(f->ivlo, f->niv, x) - 1;
 
-	while (lo <= hi)
+	if (i < 0)
+		return -1;
+	if (x <= f->iv[i].hi)
+		return i;
+	if (f->absorb && i < f->niv - 1)
 	{
-		int32_t		mid = lo + (hi - lo) / 2;
-
-		if (x < f->iv[mid].lo)
-			hi = mid - 1;
-		else if (x > f->iv[mid].hi)
-			lo = mid + 1;
-		else
-			return mid;
+		f->iv[i].hi = x;		/* still below the next interval's lower end */
+		return i;
 	}
 	return -1;
+}
+
+/* Rebuild the search array of the lower ends and the absorb flag. */
+static void
+IndexIntervals(CrmFitFactor *f)
+{
+	int32_t		i;
+
+	if (f->ivlo)
+		crm_core_free(f->ivlo);
+	f->ivlo = crm_core_alloc(sizeof(double) * (size_t) (f->iv_alloc > 0 ? f->iv_alloc : 1));
+	f->absorb = false;
+	for (i = 0; i < f->niv; i++)
+	{
+		f->ivlo[i] = f->iv[i].lo;
+		if (f->iv[i].lo < f->iv[i].hi)
+			f->absorb = true;
+	}
 }
 
 /*
@@ -746,6 +766,7 @@ AddIntervals(CrmFitState *s, CrmFitFactor *f, const CrmFitInterval *b, int32_t n
 	f->iv_alloc = cap;
 	if (f->niv > CRM_FIT_MAX_INTERVALS)
 		CompressIntervals(s, f);
+	IndexIntervals(f);
 }
 
 /* qsort order of intervals: by their lower end. */
@@ -796,7 +817,7 @@ FlushPending(CrmFitState *s, CrmFitFactor *f)
 static void
 AddNumeric(CrmFitState *s, CrmFitFactor *f, double x, bool target)
 {
-	int32_t		i = FindInterval(f, x);
+	int32_t		i = LocateInterval(f, x);
 
 	if (i >= 0)
 	{
@@ -1746,6 +1767,7 @@ DecodeFactor(CrmReader *r, CrmFitState *s)
 				return crm_rd_fail(r, "invalid interval %u of factor \"%.60s\"", i + 1, name);
 			f->niv++;
 		}
+		IndexIntervals(f);
 	}
 	else if (kind == CRM_FACTOR_CATEGORY)
 	{
@@ -1874,6 +1896,7 @@ crm_fit_free(CrmFitState *s)
 
 		FreeIf(f->name);
 		FreeIf(f->iv);
+		FreeIf(f->ivlo);
 		FreeIf(f->pend);
 		FreeIf(f->pend_t);
 		FreeIf(f->cat);

@@ -15,9 +15,12 @@
  *                 their rows with and without the target.  Every distinct
  *                 value is an interval of its own while a factor has at
  *                 most CRM_FIT_MAX_INTERVALS of them; beyond, neighbouring
- *                 intervals are merged so that each holds about the same
- *                 number of rows (about 1/2,048 of them): the counts stay
- *                 exact, only the places a bin can start get fewer;
+ *                 intervals are merged so that each holds at most 1/1,024
+ *                 of the rows (a single value may hold more), and from then
+ *                 on a new value between two intervals joins the lower one:
+ *                 the counts stay exact, only the places a bin can start
+ *                 get fewer (at most 4,096, a few hundred rows apart in a
+ *                 million);
  *       category: each value with its rows with and without the target,
  *                 up to CRM_FIT_MAX_CATEGORIES values (and 1 MB of them);
  *                 beyond, the less frequent half is moved to "other values"
@@ -161,6 +164,8 @@ typedef struct CrmFitFactor
 	CrmFitInterval *iv;
 	int32_t		niv;
 	int32_t		iv_alloc;
+	double	   *ivlo;			/* the intervals' lower ends, for the search */
+	bool		absorb;			/* merged intervals: a value between two joins the lower */
 	double	   *pend;			/* values not in an interval yet */
 	uint8_t    *pend_t;			/* their targets */
 	int32_t		npend;
