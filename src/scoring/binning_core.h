@@ -14,8 +14,9 @@
  * of T targets and N non-targets in all:
  *     WOE = ln((t / T) / (n / N))
  * positive where the target is more frequent than on average (some texts,
- * e.g. N. Siddiqi, "Credit Risk Scorecards", Wiley 2006, write the
- * reciprocal, ln(%good / %bad), with "bad" the target).  A bin without
+ * e.g. N. Siddiqi, "Credit Risk Scorecards", Wiley 2006, use
+ * ln(%good / %bad) with "bad" the target: the same values with the opposite
+ * sign).  A bin without
  * targets or without non-targets has 0.5 added to both its counts (the
  * Haldane-Anscombe correction), so its WOE stays finite.  Information
  * value: IV = sum over bins of (t / T - n / N) * WOE (S. Kullback,

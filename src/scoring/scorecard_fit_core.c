@@ -1113,7 +1113,11 @@ TableRebuild(CrmFitState *s)
 	for (i = 0; i < s->s_slots; i++)
 		s->s_table[i] = -1;
 	for (i = 0; i < s->ns; i++)
+	{
+		if ((i & 65535) == 65535)
+			crm_check_interrupts();
 		TableInsert(s, i);
+	}
 }
 
 /* Heap order: a larger hash is higher. */
@@ -1173,7 +1177,11 @@ Heapify(CrmFitState *s)
 	for (i = 0; i < s->ns; i++)
 		s->heap[i] = i;
 	for (i = s->ns / 2 - 1; i >= 0; i--)
+	{
+		if ((i & 65535) == 65535)
+			crm_check_interrupts();
 		SiftDown(s, i);
+	}
 }
 
 /* Room for cap slots in every sample array and column. */
@@ -1267,6 +1275,8 @@ SampleShrink(CrmFitState *s, int32_t k)
 	/* pop the largest until k remain; a popped slot is marked by pos -1 */
 	while (s->ns > k)
 	{
+		if ((s->ns & 65535) == 0)
+			crm_check_interrupts();
 		e = s->heap[0];
 		s->s_pos[e] = -1;
 		s->heap[0] = s->heap[--s->ns];
@@ -1274,6 +1284,8 @@ SampleShrink(CrmFitState *s, int32_t k)
 	}
 	for (e = 0; e < old; e++)
 	{
+		if ((e & 65535) == 65535)
+			crm_check_interrupts();
 		if (s->s_pos[e] < 0)
 			continue;
 		s->s_hash[n] = s->s_hash[e];
