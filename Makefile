@@ -53,6 +53,8 @@ REGRESS = setup \
 	scorecard \
 	score_rows \
 	customer_value \
+	scorecard_fit \
+	validation \
 	kmeans \
 	kmeans_names \
 	kmeans_scan \
@@ -153,7 +155,7 @@ fuzz:
 # rebalance solver; setup comes first (the others use its helper).  Add
 # suites for one run with VALGRIND_SUITES="name ...", or for good here;
 # VALGRIND_SUITES=all runs every suite in REGRESS (what .ci/run does).
-VALGRIND_REGRESS = setup tiers_type scorecard kmeans kmeans_names policy rebalance \
+VALGRIND_REGRESS = setup tiers_type scorecard scorecard_fit validation kmeans kmeans_names policy rebalance \
 	trust_edges_scoring trust_states_workload trust_hangs trust_restore_workload \
 	trust_states_sketch trust_restore_sketch trust_states_model trust_model_identity
 VALGRIND_SUITES ?=

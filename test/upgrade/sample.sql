@@ -101,6 +101,27 @@ UPDATE upgrade_sample.value_of_every_type SET
 		(NULL, 'ffffffff-0000-0000-0000-000000000002', NULL, 1)) v(c, m, l, cap)),
 	state = '{"ids": "text", "options": {"target": 0.9, "minimise": "relationships", "max_moves": 3}, "costs": true, "rows": [["a", "m", 1, null, true, 2.5], [null, "m", null, 10, true, null]]}'
 WHERE id = 2;
+-- 0.2.0: the states of crm.scorecard_fit, crm.auc / crm.ks and crm.psi, and
+-- a fitted card (crm.scorecard format version 2, with its fit statistics)
+ALTER TABLE upgrade_sample.value_of_every_type
+	ADD COLUMN fit_state crm.scorecard_fit_state,
+	ADD COLUMN roc crm.roc_state,
+	ADD COLUMN psi crm.psi_state;
+CREATE AGGREGATE pg_temp.fit_state_of(boolean, jsonb, jsonb) (
+	SFUNC = crm.scorecard_fit_transfn, STYPE = crm.scorecard_fit_state);
+CREATE AGGREGATE pg_temp.roc_state_of(float8, boolean) (SFUNC = crm.auc_transfn, STYPE = crm.roc_state);
+CREATE AGGREGATE pg_temp.psi_state_of(float8, boolean, float8[]) (SFUNC = crm.psi_transfn, STYPE = crm.psi_state);
+CREATE TEMP VIEW fit_rows AS
+SELECT g % 5 = 0 OR (g % 3 = 0 AND g % 2 = 0) AS target,
+       jsonb_build_object('x', g % 17, 'c', 'v' || g % 4, 'y', (g * 0.618) % 1,
+                          'm', CASE WHEN g % 11 = 0 THEN NULL ELSE g % 9 END) AS attrs
+FROM generate_series(1, 500) g;
+INSERT INTO upgrade_sample.value_of_every_type (id, card, fit_state, roc, psi) VALUES (5,
+	(SELECT crm.scorecard_fit(target, attrs, '{"max_bins": 4, "name": "sample"}') FROM fit_rows),
+	(SELECT pg_temp.fit_state_of(target, attrs, '{"sample_rows": 100, "categorical": ["m"]}') FROM fit_rows),
+	(SELECT pg_temp.roc_state_of((g % 13)::float8 / 4, g % 3 = 0) FROM generate_series(1, 300) g),
+	(SELECT pg_temp.psi_state_of(CASE WHEN g % 10 = 0 THEN NULL ELSE (g % 7)::float8 END, g > 150, '{1, 2.5, 4}')
+	 FROM generate_series(1, 300) g));
 \endif
 
 -- every type of the installed version has a column in upgrade_sample
