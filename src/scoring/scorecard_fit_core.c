@@ -906,9 +906,10 @@ IndexCategories(CrmFitFactor *f)
 	}
 }
 
-/* qsort order for eviction: fewest rows first, then value bytes. */
+/* qsort context of CompareEvict */
 static const CrmFitFactor *evict_factor;
 
+/* qsort order for eviction: fewest rows first, then value bytes. */
 static int
 CompareEvict(const void *a, const void *b)
 {
@@ -2127,10 +2128,11 @@ ReportDropped(CrmFitReport *rep, const CrmFitFactor *f, const char *why)
 	rep->ndropped++;
 }
 
-/* qsort context and order: categories by target rate, then value bytes. */
+/* qsort context of CompareAtomRate */
 static const FitModel *rate_model;
 static const CrmFitFactor *rate_factor;
 
+/* qsort context and order: categories by target rate, then value bytes. */
 static int
 CompareAtomRate(const void *a, const void *b)
 {
@@ -2460,9 +2462,10 @@ FreeModel(FitModel *m)
 	FreeIf(m->edges);
 }
 
-/* qsort context and order: factor indexes by name bytes. */
+/* qsort context of CompareFactorNames */
 static const CrmFitState *name_state;
 
+/* qsort context and order: factor indexes by name bytes. */
 static int
 CompareFactorNames(const void *a, const void *b)
 {

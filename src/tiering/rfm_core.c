@@ -168,13 +168,14 @@ CellName(char *buf, size_t cap, bool cube, const int64_t *score)
 				 (long long) score[CRM_RFM_FM]);
 }
 
+/* A visitor of cells: false stops the visit. */
+typedef bool (*CellVisitor) (void *arg, size_t index, const int64_t *score);
+
 /*
  * Visit the cells of the table in order (r, then fm, or r, f, m), with
  * their scores in score[] and their index; returns false from the visitor
  * to stop.
  */
-typedef bool (*CellVisitor) (void *arg, size_t index, const int64_t *score);
-
 static bool
 VisitCells(int n, bool cube, CellVisitor visit, void *arg)
 {
