@@ -81,7 +81,7 @@ CRM_WERROR ?= -Werror
 PG_CFLAGS  += $(CRM_WERROR)
 PG_CPPFLAGS += $(addprefix -I,$(SRC_DIRS))
 
-EXTRA_CLEAN = results regression.diffs regression.out regress.log tap.log unit.log test-summary.log valgrind.log fuzz/build test/unit/build
+EXTRA_CLEAN = results regression.diffs regression.out regress.log tap.log unit.log readme.log test-summary.log valgrind.log fuzz/build test/unit/build
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

@@ -13,7 +13,8 @@
 --                   a small private-banking tier, Pareto-shaped annual
 --                   contribution (80/20), corporate sales, activity dates and
 --                   12-month activity; 1.5% orphaned (their manager left),
---                   key accounts pinned to their manager; last month's tier
+--                   key accounts pinned to their manager; last month's tier;
+--                   attrition over the next 12 months (a target to fit)
 --   accounts        1-3 accounts a customer ('AC-...'), summing to its balance
 --   transactions    12 months of transactions (day, amount, channel, cash)
 --   contacts        visits and calls of the last 12 months
@@ -132,8 +133,8 @@ UPDATE bank.customers SET
 	                   ELSE greatest(first_active, bank.as_of() - (u_recency ^ 3 * 60)::int) END;
 
 -- last month's tier (preset cn_retail_aum), for hysteresis
-ALTER TABLE bank.customers ADD COLUMN tier text;
-UPDATE bank.customers SET tier = crm.tier(balance_prev, crm.tiers_preset('cn_retail_aum'));
+ALTER TABLE bank.customers ADD COLUMN last_month_tier text;
+UPDATE bank.customers SET last_month_tier = crm.tier(balance_prev, crm.tiers_preset('cn_retail_aum'));
 
 -- accounts: 1-3 a customer, the balance split between them
 CREATE TABLE bank.accounts AS
@@ -188,6 +189,16 @@ UPDATE bank.customers c SET active_months = a.n, transactions_12m = a.t, amount_
 FROM (SELECT customer_id, count(DISTINCT date_trunc('month', day)) AS n, count(*) AS t, sum(amount) AS amt
       FROM bank.transactions GROUP BY customer_id) a
 WHERE a.customer_id = c.customer_id;
+
+-- attrition over the next 12 months (the target of the scorecard_fit
+-- example): likelier for disengaged, idle and small customers; drawn from a
+-- hash of the customer id, so it leaves the random() stream alone
+ALTER TABLE bank.customers ADD COLUMN attrited boolean;
+UPDATE bank.customers SET attrited =
+	(hashint8(customer_id * 7919 + 13) & 2147483647)::float8 / 2147483648
+	< 1 / (1 + exp(-(-2.2 + 4 * (0.4 - engagement)
+	                 + CASE WHEN last_active IS NULL OR last_active < bank.as_of() - 90 THEN 1.2 ELSE 0 END
+	                 - 0.25 * ln(greatest(balance, 1) / 30000))));
 
 -- service tiers: corporate A+ (balance >= 5M) and A, retail B (>= 500k) and C
 CREATE TABLE bank.service_policies (valid_from date PRIMARY KEY, policy crm.service_policy NOT NULL);
