@@ -2,7 +2,8 @@
 #
 # Developer entry points (see README.md, "Contributing"):
 #   make test    install missing packages, build, run every pg_regress and
-#                pgTAP suite on a throw-away cluster, print both summaries
+#                pgTAP suite and the README's doc test (scripts/readme-test.py)
+#                on a throw-away cluster, print the summaries
 #   make demo    same bootstrap, then load the synthetic bank and print the report
 #   make test-large  the heavy dump check of a crm.cluster_sketch at its size cap
 #   make bench   benchmarks (bench/), ratios against plain SQL / Python
