@@ -73,7 +73,8 @@ def main():
     script.append('\\echo ' + MARK % len(runs))
 
     db = os.environ.get('CRM_README_DB', 'crm_readme')
-    subprocess.run(['dropdb', '--if-exists', db], check=True)
+    quiet = dict(os.environ, PGOPTIONS=os.environ.get('PGOPTIONS', '') + ' -c client_min_messages=warning')
+    subprocess.run(['dropdb', '--if-exists', db], check=True, env=quiet)
     subprocess.run(['createdb', db], check=True)
     p = subprocess.run(['psql', '-X', '-q', '-d', db, '-f', '-'], input='\n'.join(script) + '\n',
                        capture_output=True, text=True)
