@@ -2,7 +2,8 @@
 #
 # Developer entry points (see README.md, "Contributing"):
 #   make test    install missing packages, build, run every pg_regress and
-#                pgTAP suite on a throw-away cluster, print both summaries
+#                pgTAP suite and the README's doc test (scripts/readme-test.py)
+#                on a throw-away cluster, print the summaries
 #   make demo    same bootstrap, then load the synthetic bank and print the report
 #   make test-large  the heavy dump check of a crm.cluster_sketch at its size cap
 #   make bench   benchmarks (bench/), ratios against plain SQL / Python
@@ -81,7 +82,7 @@ CRM_WERROR ?= -Werror
 PG_CFLAGS  += $(CRM_WERROR)
 PG_CPPFLAGS += $(addprefix -I,$(SRC_DIRS))
 
-EXTRA_CLEAN = results regression.diffs regression.out regress.log tap.log unit.log test-summary.log valgrind.log fuzz/build test/unit/build
+EXTRA_CLEAN = results regression.diffs regression.out regress.log tap.log unit.log readme.log test-summary.log valgrind.log fuzz/build test/unit/build
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

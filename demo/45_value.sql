@@ -3,23 +3,7 @@
 -- lifecycle stage (a loyal client is worth about 3.5 times an ordinary one).
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
--- (\gset swallows the empty result row)
-SELECT setseed(0.45) \gset
-
--- loans and fees of the demo customers (seeded draws in customer_id order):
--- a third of retail customers and most corporate ones borrow; fees follow
--- card spend and services
-DROP TABLE IF EXISTS bank.customer_finance;
-CREATE TABLE bank.customer_finance AS
-SELECT customer_id,
-       CASE WHEN segment = 'corporate' THEN 0.012 ELSE 0.018 END AS deposit_spread,
-       CASE WHEN u_loan < CASE WHEN segment = 'corporate' THEN 0.7 ELSE 0.33 END
-            THEN round((balance * (0.5 + 3 * u_size) * CASE WHEN segment = 'corporate' THEN 0.025 ELSE 0.035 END)::numeric, 2)
-            ELSE 0 END AS loan_interest,
-       round((monthly_spend * 12 * 0.004 + CASE WHEN u_fee < 0.2 THEN 120 ELSE 0 END)::numeric, 2) AS fees
-FROM (SELECT c.*, random() AS u_loan, random() AS u_size, random() AS u_fee
-      FROM (SELECT customer_id, segment, balance, monthly_spend FROM bank.customers ORDER BY customer_id) c) c;
-ALTER TABLE bank.customer_finance ADD PRIMARY KEY (customer_id);
+-- bank.customer_finance (demo/bank.sql): deposit spread, loan interest, fees
 
 CREATE TEMP VIEW customer_values AS
 SELECT c.customer_id, c.segment, f.loan_interest, f.fees,

@@ -3,30 +3,18 @@
 -- branch, contact compliance, and a rebalancing plan per branch.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
-SELECT setseed(0.6) \gset
-
--- Service tiers: corporate A+ (balance >= 5M) and A, retail B (>= 500k) and C
-DROP TABLE IF EXISTS bank.service_policies;
-CREATE TABLE bank.service_policies (valid_from date PRIMARY KEY, policy crm.service_policy NOT NULL);
-INSERT INTO bank.service_policies VALUES ('2026-01-01', $$
-	A+: {visits_per_year: 12, calls_per_year: 24, visit_minutes: 90, call_minutes: 15, travel_minutes: 60};
-	A:  {visits_per_year: 6, calls_per_year: 12, visit_minutes: 60, call_minutes: 15, travel_minutes: 40};
-	B:  {visits_per_year: 2, calls_per_year: 12, visit_minutes: 45, call_minutes: 10, travel_minutes: 30};
-	*:  {calls_per_year: 4, call_minutes: 10}
-$$);
+-- the service policy (bank.service_policies) and the customers' service tiers
+-- (bank.customers.service_tier): demo/bank.sql
 
 DROP TABLE IF EXISTS bank.service_book;
 CREATE TABLE bank.service_book AS
-SELECT c.customer_id, c.branch_id, c.manager_id,
-       CASE WHEN c.segment = 'corporate' THEN CASE WHEN c.balance >= 5000000 THEN 'A+' ELSE 'A' END
-            WHEN c.balance >= 500000 THEN 'B' ELSE 'C' END AS tier,
-       crm.service_minutes(p.policy, CASE WHEN c.segment = 'corporate' THEN CASE WHEN c.balance >= 5000000 THEN 'A+' ELSE 'A' END
-                                          WHEN c.balance >= 500000 THEN 'B' ELSE 'C' END) AS minutes_per_month
+SELECT c.customer_id, c.branch_id, c.manager_id, c.key_account, c.service_tier AS tier,
+       crm.service_minutes(p.policy, c.service_tier) AS minutes_per_month
 FROM bank.customers c, (SELECT policy FROM bank.service_policies ORDER BY valid_from DESC LIMIT 1) p;
 
--- a manager's capacity in service minutes a month: FTE x 1650 h / 12 x 60
+-- a manager's capacity: client minutes a month (bank.managers.capacity)
 CREATE TEMP VIEW manager_load AS
-SELECT m.manager_id, m.name, m.branch_id, m.fte, m.fte * 8250 AS capacity,
+SELECT m.manager_id, m.name, m.branch_id, m.fte, m.capacity,
        count(b.customer_id) AS customers, coalesce(sum(b.minutes_per_month), 0) AS load
 FROM bank.managers m LEFT JOIN bank.service_book b USING (manager_id)
 GROUP BY m.manager_id;
@@ -48,27 +36,28 @@ SELECT name, fte, customers, round(load::numeric) AS minutes,
        crm.bar(load / capacity, (SELECT max(load / capacity) FROM manager_load), 30) AS chart
 FROM manager_load ORDER BY load / capacity DESC, manager_id LIMIT 15;
 
-\echo '== Staffing per branch: required FTE vs headcount (>= 1 manager per outlet, target 2)'
+\echo '== Staffing per branch: required FTE (550 client hours a year an FTE) vs headcount (>= 1 manager per outlet, target 2)'
 SELECT br.name AS branch, br.outlets, count(*) AS managers, round(sum(ml.fte)::numeric, 1) AS fte,
        round(crm.required_fte(sum(ml.load) + coalesce((SELECT sum(minutes_per_month) FROM bank.service_book o
                                                        WHERE o.branch_id = br.branch_id AND o.manager_id IS NULL), 0),
-                              '1 month')::numeric, 1) AS required_fte,
+                              '1 month', 550)::numeric, 1) AS required_fte,
        round((crm.required_fte(sum(ml.load) + coalesce((SELECT sum(minutes_per_month) FROM bank.service_book o
                                                         WHERE o.branch_id = br.branch_id AND o.manager_id IS NULL), 0),
-                               '1 month') - sum(ml.fte))::numeric, 1) AS gap,
+                               '1 month', 550) - sum(ml.fte))::numeric, 1) AS gap,
        CASE WHEN count(*) < br.outlets THEN 'below 1 per outlet'
             WHEN count(*) < 2 * br.outlets THEN 'below target 2 per outlet' ELSE 'ok' END AS minimum
 FROM bank.branches br JOIN manager_load ml USING (branch_id)
 GROUP BY br.branch_id ORDER BY gap DESC, br.branch_id LIMIT 10;
 
--- contacts done in the last 12 months (seeded draws in customer_id order)
+-- contacts done in the last 12 months (bank.contacts), per customer
 DROP TABLE IF EXISTS bank.contacts_12m;
 CREATE TABLE bank.contacts_12m AS
 SELECT b.customer_id, b.tier,
-       floor(crm.visits_due(p.policy, b.tier, '1 year') * (0.2 + 1.1 * random()))::int AS visits_done,
-       floor(crm.calls_due(p.policy, b.tier, '1 year') * (0.3 + 1.0 * random()))::int AS calls_done
-FROM (SELECT * FROM bank.service_book ORDER BY customer_id) b,
-     (SELECT policy FROM bank.service_policies ORDER BY valid_from DESC LIMIT 1) p;
+       count(k.contact_id) FILTER (WHERE k.kind = 'visit')::int AS visits_done,
+       count(k.contact_id) FILTER (WHERE k.kind = 'call')::int AS calls_done
+FROM bank.service_book b LEFT JOIN bank.contacts k USING (customer_id)
+WHERE b.manager_id IS NOT NULL
+GROUP BY b.customer_id, b.tier;
 
 \echo '== Contact compliance per tier (minutes-weighted share of due visits and calls done, 12 months)'
 SELECT c.tier, count(*) AS customers,
@@ -77,15 +66,18 @@ SELECT c.tier, count(*) AS customers,
 FROM bank.contacts_12m c, (SELECT policy FROM bank.service_policies ORDER BY valid_from DESC LIMIT 1) p
 GROUP BY c.tier ORDER BY c.tier;
 
--- rebalancing plan per branch: moves stay inside the branch; orphans are
--- assigned; every manager takes part (also those without customers)
+-- rebalancing plan per branch (text ids): moves stay inside the branch;
+-- orphans are assigned; key accounts stay; every manager takes part with
+-- its capacity on a manager row (also those without customers); the 0.2.0
+-- objective: every manager at or below 100% where it can be, fewest moves
 DROP TABLE IF EXISTS bank.rebalance_plans;
 CREATE TABLE bank.rebalance_plans AS
-SELECT branch_id, crm.rebalance(customer_id, manager_id, load, capacity) AS plan
-FROM (SELECT b.branch_id, b.customer_id::bigint, b.manager_id::bigint, b.minutes_per_month AS load, m.fte * 8250 AS capacity
-      FROM bank.service_book b LEFT JOIN bank.managers m USING (manager_id)
+SELECT branch_id, crm.rebalance(customer_id, manager_id, load, capacity, movable, '{"target": 1}') AS plan
+FROM (SELECT b.branch_id, b.customer_id::text, b.manager_id, b.minutes_per_month AS load, NULL::float8 AS capacity,
+             NOT b.key_account AS movable
+      FROM bank.service_book b
       UNION ALL
-      SELECT branch_id, NULL, manager_id, NULL, fte * 8250 FROM bank.managers) rows
+      SELECT branch_id, NULL, manager_id, NULL, capacity, NULL FROM bank.managers) rows
 GROUP BY branch_id;
 
 \echo '== Rebalancing per branch (one plan each; moves stay in the branch): the ten most loaded branches'
@@ -112,7 +104,7 @@ FROM bank.rebalance_plans, crm.plan_loads(plan) l;
 \echo '== Largest moves'
 SELECT mv.customer_id, b.tier, fm.name AS from_manager, tm.name AS to_manager, round(mv.load::numeric, 1) AS minutes
 FROM bank.rebalance_plans, crm.moves(plan) mv
-JOIN bank.service_book b USING (customer_id)
+JOIN bank.service_book b ON b.customer_id::text = mv.customer_id
 LEFT JOIN bank.managers fm ON fm.manager_id = mv.from_manager
 JOIN bank.managers tm ON tm.manager_id = mv.to_manager
 WHERE mv.from_manager IS NOT NULL

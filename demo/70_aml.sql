@@ -2,27 +2,7 @@
 -- The card's points are an illustration; each institution sets its own.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
--- (\gset swallows the empty result row)
-SELECT setseed(0.7) \gset
-
--- AML attributes of the demo customers (seeded): region, industry,
--- identity, yearly funds (from the balance), cash share and cash frequency
-DROP TABLE IF EXISTS bank.aml_attributes;
-CREATE TABLE bank.aml_attributes AS
-SELECT customer_id,
-       CASE WHEN u1 < 0.03 THEN NULL WHEN u1 < 0.05 THEN 'high_risk' WHEN u1 < 0.08 THEN 'offshore'
-            WHEN u1 < 0.20 THEN 'medium' ELSE 'domestic' END AS region,
-       CASE WHEN segment = 'retail' THEN NULL
-            ELSE (ARRAY['manufacturing', 'trade', 'it', 'restaurant', 'real_estate', 'casino',
-                        'precious_metals', 'money_services', 'transport', 'construction'])[1 + floor(u2 * 10)::int] END AS industry,
-       CASE WHEN u3 < 0.02 THEN 'pep' WHEN u3 < 0.07 THEN 'non_resident' WHEN u3 < 0.09 THEN NULL ELSE 'resident' END AS identity,
-       round(balance * 12, 2) AS fund_size,
-       round((u4 ^ 3)::numeric, 3) AS cash_share,
-       floor(u5 ^ 4 * 60)::int AS cash_tx_per_month
-FROM (SELECT c.*, random() AS u1, random() AS u2, random() AS u3, random() AS u4, random() AS u5
-      -- draws in customer_id order, whatever the physical order of the rows
-      FROM (SELECT customer_id, segment, balance FROM bank.customers ORDER BY customer_id) c) c;
-ALTER TABLE bank.aml_attributes ADD PRIMARY KEY (customer_id);
+-- the AML attributes of the customers: bank.aml_attributes (demo/bank.sql)
 
 -- cards are values: a table of cards with the date each came into force
 DROP TABLE IF EXISTS bank.aml_cards;

@@ -10,9 +10,11 @@ ignored).  ```sql-error blocks must each raise an error (they run too, so
 that the error they show stays true); other fences (```sh, ```sql-citus,
 ```json, ...) are not run.
 
-Usage: scripts/readme-test.py [README.md]   (PGHOST/PGPORT/PGUSER from the
-environment, e.g. under scripts/with-cluster.sh).  Exit status 0 when every
-block ran and every shown output matched.
+Usage: scripts/readme-test.py [--update] [README.md]   (PGHOST/PGPORT/PGUSER
+from the environment, e.g. under scripts/with-cluster.sh).  Exit status 0
+when every block ran and every shown output matched.  --update (for writing
+the README, never in make test) replaces each shown output that differs by
+what psql printed, in place; read the diff before committing it.
 """
 import os
 import re
@@ -41,7 +43,10 @@ def blocks(path):
 
 
 def main():
-    readme = sys.argv[1] if len(sys.argv) > 1 else 'README.md'
+    args = sys.argv[1:]
+    update = '--update' in args
+    args = [a for a in args if a != '--update']
+    readme = args[0] if args else 'README.md'
     found, lines = blocks(readme)
     script = ['\\set ON_ERROR_STOP 1', '\\pset footer off', '\\pset pager off',
               'SET client_min_messages = warning;']
@@ -56,7 +61,7 @@ def main():
             if all(not l.strip() for l in between):
                 expected = found[n + 1][2]
         k = len(runs)
-        runs.append((info, start, expected))
+        runs.append((info, start, expected, (found[n + 1][1], found[n + 1][3]) if expected is not None else None))
         script.append('\\echo ' + MARK % k)
         if info == 'sql-error':
             script.append('\\set ON_ERROR_STOP 0')
@@ -68,14 +73,16 @@ def main():
     script.append('\\echo ' + MARK % len(runs))
 
     db = os.environ.get('CRM_README_DB', 'crm_readme')
-    subprocess.run(['dropdb', '--if-exists', db], check=True)
+    quiet = dict(os.environ, PGOPTIONS=os.environ.get('PGOPTIONS', '') + ' -c client_min_messages=warning')
+    subprocess.run(['dropdb', '--if-exists', db], check=True, env=quiet)
     subprocess.run(['createdb', db], check=True)
     p = subprocess.run(['psql', '-X', '-q', '-d', db, '-f', '-'], input='\n'.join(script) + '\n',
                        capture_output=True, text=True)
     out = p.stdout
     failures = 0
     checked = 0
-    for k, (info, line, expected) in enumerate(runs):
+    replace = []        # (first line, closing fence line, new text) of outputs to update
+    for k, (info, line, expected, span) in enumerate(runs):
         a = out.find(MARK % k + '\n')
         b = out.find(MARK % (k + 1) + '\n')
         if a < 0:
@@ -95,15 +102,22 @@ def main():
             e = [l.rstrip() for l in expected.strip('\n').split('\n')]
             if g != e:
                 failures += 1
+                replace.append((span[0], span[1], g))
                 print('README.md:%d: shown output differs from what the block prints:' % line)
                 import difflib
                 for d in difflib.unified_diff(e, g, 'README (shown)', 'psql (actual)', lineterm=''):
                     print('    ' + d)
+    if update and replace:
+        for first, close, new in sorted(replace, reverse=True):
+            lines[first:close] = new
+        with open(readme, 'w', encoding='utf-8') as f:
+            f.write('\n'.join(lines))
+        print('%s: %d shown outputs updated' % (readme, len(replace)))
     if p.returncode != 0:
         failures += 1
         err = p.stderr.strip().split('\n')
         print('psql stopped with an error:\n    ' + '\n    '.join(err[-8:]))
-    print('readme: %d sql blocks ran, %d shown outputs compared, %d failures'
+    print('README: %d blocks ran, %d outputs compared, %d failures'
           % (len(runs), checked, failures))
     return 0 if failures == 0 else 1
 

@@ -75,6 +75,16 @@ echo "== pg_dump / pg_restore of every type (test/dump/*.sql)"
 scripts/dump-restore-test.sh
 dump_rc=$?
 
+# The README's doc test: every ```sql block of README.md, in order, in one
+# psql session started in the checkout's root, against a fresh database; the
+# outputs it shows must be what the blocks print (scripts/readme-test.py).
+echo "== README doc test (scripts/readme-test.py)"
+scripts/readme-test.py README.md > readme.log 2>&1
+readme_rc=$?
+cat readme.log
+readme_line=$(grep -E "^README: " readme.log | tail -n 1)
+[ -n "$readme_line" ] || readme_line="README: the doc test did not run (see readme.log)"
+
 # The summary goes to the terminal and to test-summary.log, which make test
 # prints again after the cluster is gone: on a failure pg_virtualenv dumps the
 # whole server log, and the reason must not scroll away under it.
@@ -89,10 +99,11 @@ dump_rc=$?
 	if [ $tap_rc -eq 0 ]; then echo "  pgTAP:        PASS (test/ as $taprole, not a superuser; test/superuser/ as a superuser)"; else echo "  pgTAP:        FAIL (as $taprole, not a superuser)"; fi
 	if [ $dump_rc -eq 0 ]; then echo "  dump/restore: PASS"; else echo "  dump/restore: FAIL"; fi
 	echo "  $unit_line"
+	if [ $readme_rc -eq 0 ]; then echo "  $readme_line: PASS"; else echo "  $readme_line: FAIL (see above)"; fi
 	if [ "${real_ran:-0}" -gt 0 ]; then
 		echo "  real data: ran $real_ran checks on bank_churners.csv"
 	else
 		echo "  real data: SKIPPED (${real_skip:-no check on bank_churners.csv ran})"
 	fi
 } | tee test-summary.log
-[ $unit_rc -eq 0 ] && [ $regress_rc -eq 0 ] && [ $tap_rc -eq 0 ] && [ $dump_rc -eq 0 ]
+[ $unit_rc -eq 0 ] && [ $regress_rc -eq 0 ] && [ $tap_rc -eq 0 ] && [ $dump_rc -eq 0 ] && [ $readme_rc -eq 0 ]
