@@ -71,7 +71,8 @@ CRM_WERROR ?= -Werror
 PG_CFLAGS  += $(CRM_WERROR)
 PG_CPPFLAGS += $(addprefix -I,$(SRC_DIRS))
 
-EXTRA_CLEAN = results regression.diffs regression.out regress.log tap.log unit.log test-summary.log valgrind.log fuzz/build test/unit/build
+EXTRA_CLEAN = results regression.diffs regression.out regress.log tap.log unit.log test-summary.log valgrind.log fuzz/build test/unit/build \
+	citus_emul.log citus-regression.diffs $(addprefix test/citus_emul/,citus_emul.so citus_emul.o citus_emul.bc results regression.diffs regression.out)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
