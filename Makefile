@@ -49,9 +49,19 @@ REGRESS = setup \
 	quantile_rfm \
 	lifecycle \
 	bar \
+	tier_order \
+	rfm_map \
 	scorecard \
+	score_rows \
+	customer_value \
+	scorecard_fit \
+	validation \
 	kmeans \
+	kmeans_names \
+	kmeans_scan \
 	policy \
+	staffing \
+	contact_quota \
 	rebalance \
 	trust_privileges \
 	trust_cache \
@@ -150,7 +160,7 @@ fuzz:
 # rebalance solver; setup comes first (the others use its helper).  Add
 # suites for one run with VALGRIND_SUITES="name ...", or for good here;
 # VALGRIND_SUITES=all runs every suite in REGRESS (what .ci/run does).
-VALGRIND_REGRESS = setup tiers_type scorecard kmeans policy rebalance \
+VALGRIND_REGRESS = setup tiers_type scorecard scorecard_fit validation kmeans kmeans_names policy rebalance \
 	trust_edges_scoring trust_states_workload trust_hangs trust_restore_workload \
 	trust_states_sketch trust_restore_sketch trust_states_model trust_model_identity
 VALGRIND_SUITES ?=

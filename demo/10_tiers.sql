@@ -4,34 +4,30 @@
 \echo '== Tiers: retail customers by daily combined balance (preset cn_retail_aum, RMB)'
 SELECT tier, customers, round(100.0 * customers / sum(customers) OVER (), 2) AS pct,
        crm.bar(customers, max(customers) OVER (), 30) AS chart
-FROM (SELECT crm.tier(balance, crm.tiers_preset('cn_retail_aum')) AS tier,
-             crm.tier_index(balance, crm.tiers_preset('cn_retail_aum')) AS idx, count(*) AS customers
-      FROM bank.customers WHERE segment = 'retail' GROUP BY 1, 2) t
-ORDER BY idx;
+FROM (SELECT crm.tier(balance, crm.tiers_preset('cn_retail_aum')) AS tier, count(*) AS customers
+      FROM bank.customers WHERE segment = 'retail' GROUP BY 1) t
+ORDER BY crm.tier_rank(tier, crm.tiers_preset('cn_retail_aum'));
 
 \echo '== Tiers: all customers by balance in USD (preset us_wealth, RMB 7.2 = USD 1)'
 SELECT tier, customers, round(100.0 * customers / sum(customers) OVER (), 2) AS pct,
        crm.bar(customers, max(customers) OVER (), 30) AS chart
-FROM (SELECT crm.tier(balance / 7.2, crm.tiers_preset('us_wealth')) AS tier,
-             crm.tier_index(balance / 7.2, crm.tiers_preset('us_wealth')) AS idx, count(*) AS customers
-      FROM bank.customers GROUP BY 1, 2) t
-ORDER BY idx;
+FROM (SELECT crm.tier(balance / 7.2, crm.tiers_preset('us_wealth')) AS tier, count(*) AS customers
+      FROM bank.customers GROUP BY 1) t
+ORDER BY crm.tier_rank(tier, crm.tiers_preset('us_wealth'));
 
 \echo '== Tiers: corporate customers by annual sales (preset corporate_sales_usd); micro gets no dedicated manager'
 SELECT tier, customers, round(100.0 * customers / sum(customers) OVER (), 2) AS pct,
        crm.bar(customers, max(customers) OVER (), 30) AS chart
-FROM (SELECT crm.tier(annual_sales_usd, crm.tiers_preset('corporate_sales_usd')) AS tier,
-             crm.tier_index(annual_sales_usd, crm.tiers_preset('corporate_sales_usd')) AS idx, count(*) AS customers
-      FROM bank.customers WHERE segment = 'corporate' GROUP BY 1, 2) t
-ORDER BY idx;
+FROM (SELECT crm.tier(annual_sales_usd, crm.tiers_preset('corporate_sales_usd')) AS tier, count(*) AS customers
+      FROM bank.customers WHERE segment = 'corporate' GROUP BY 1) t
+ORDER BY crm.tier_rank(tier, crm.tiers_preset('corporate_sales_usd'));
 
 \echo '== Key-account list by monthly spend (preset telecom_monthly_spend), corporate customers'
 SELECT tier, customers, round(100.0 * customers / sum(customers) OVER (), 2) AS pct,
        crm.bar(customers, max(customers) OVER (), 30) AS chart
-FROM (SELECT crm.tier(monthly_spend, crm.tiers_preset('telecom_monthly_spend')) AS tier,
-             crm.tier_index(monthly_spend, crm.tiers_preset('telecom_monthly_spend')) AS idx, count(*) AS customers
-      FROM bank.customers WHERE segment = 'corporate' GROUP BY 1, 2) t
-ORDER BY idx;
+FROM (SELECT crm.tier(monthly_spend, crm.tiers_preset('telecom_monthly_spend')) AS tier, count(*) AS customers
+      FROM bank.customers WHERE segment = 'corporate' GROUP BY 1) t
+ORDER BY crm.tier_rank(tier, crm.tiers_preset('telecom_monthly_spend'));
 
 \echo '== Hysteresis: retail tier changes from last month to this month, plain vs 5% grace'
 WITH t AS (

@@ -53,7 +53,7 @@ int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static size_t
 model_size(const CrmModel *m)
 {
-	return crm_model_size(m->k, m->dims, (m->flags & CRM_MODEL_PENDING) != 0);
+	return crm_model_value_size(m);
 }
 
 /* print -> parse -> same bytes; print -> parse -> print is the same text */
@@ -61,8 +61,8 @@ static void
 check_round_trip(const CrmModel *m1, size_t size1)
 {
 	CrmError	err = {0};
-	char	   *text1 = crm_model_print(m1);
-	CrmModel   *m2 = crm_model_parse(text1, &err);
+	char	   *text1 = crm_model_print(m1, NULL);
+	CrmModel   *m2 = crm_model_parse(text1, NULL, &err);
 	char	   *text2;
 
 	if (m2 == NULL)
@@ -73,7 +73,7 @@ check_round_trip(const CrmModel *m1, size_t size1)
 	FUZZ_ASSERT(crm_wire_is_compact(text1) == (crm_model_binary_size(m1) > CRM_WIRE_READABLE_MAX));
 	m2->vl_len_ = m1->vl_len_;
 	FUZZ_ASSERT(memcmp(m1, m2, size1) == 0);
-	text2 = crm_model_print(m2);
+	text2 = crm_model_print(m2, NULL);
 	FUZZ_ASSERT(strcmp(text1, text2) == 0);
 	crm_core_free(text2);
 	crm_core_free(m2);
@@ -85,19 +85,19 @@ static void
 check_binary(const CrmModel *m, size_t size)
 {
 	CrmError	err = {0};
-	size_t		n = crm_model_binary_size(m);
-	uint8_t    *bin = crm_core_alloc(n);
+	size_t		n;
+	uint8_t    *bin = crm_model_encode(m, NULL, &n);
 	CrmModel   *m2;
 	char	   *text;
 
-	FUZZ_ASSERT(crm_model_encode(m, bin));
-	m2 = crm_model_decode(bin, n, CRM_ERR_BINARY, &err);
+	FUZZ_ASSERT(bin != NULL && n == crm_model_binary_size(m));
+	m2 = crm_model_decode(bin, n, CRM_ERR_BINARY, NULL, &err);
 	FUZZ_ASSERT(m2 != NULL);
 	m2->vl_len_ = m->vl_len_;
 	FUZZ_ASSERT(memcmp(m, m2, size) == 0);
 	crm_core_free(m2);
 	text = crm_wire_to_text(bin, n);
-	m2 = crm_model_parse(text, &err);
+	m2 = crm_model_parse(text, NULL, &err);
 	FUZZ_ASSERT(m2 != NULL);
 	m2->vl_len_ = m->vl_len_;
 	FUZZ_ASSERT(memcmp(m, m2, size) == 0);
@@ -153,10 +153,26 @@ check_canonical(const CrmModel *m, size_t size)
 	crm_core_free(a);
 }
 
+/* a version 1 model equals its copy in the current version (crm_model_equal) */
+static void
+check_equal_versions(const CrmModel *m)
+{
+	CrmModel   *c;
+
+	if (m->flags & CRM_MODEL_PENDING)
+		return;
+	c = crm_refine_start(m);
+	c->flags = 0;
+	FUZZ_ASSERT(c->version == CRM_MODEL_VERSION);
+	FUZZ_ASSERT(crm_model_equal(m, c) && crm_model_equal(c, m));
+	crm_core_free(c);
+}
+
 /* every property of a valid model */
 static void
 check_valid(const CrmModel *m, size_t size)
 {
+	check_equal_versions(m);
 	check_round_trip(m, size);
 	check_binary(m, size);
 	check_nearest(m);
@@ -176,7 +192,7 @@ fuzz_text(const uint8_t *data, size_t size)
 {
 	char	   *input = fuzz_cstring(data, size);
 	CrmError	err = {0};
-	CrmModel   *m = crm_model_parse(input, &err);
+	CrmModel   *m = crm_model_parse(input, NULL, &err);
 
 	if (m == NULL)
 		check_failed(&err);
@@ -198,7 +214,7 @@ static void
 fuzz_binary(const uint8_t *data, size_t size)
 {
 	CrmError	err = {0};
-	CrmModel   *m = crm_model_decode(data, size, CRM_ERR_BINARY, &err);
+	CrmModel   *m = crm_model_decode(data, size, CRM_ERR_BINARY, NULL, &err);
 
 	if (m == NULL)
 	{
@@ -207,11 +223,10 @@ fuzz_binary(const uint8_t *data, size_t size)
 	}
 	/* the binary form is canonical: what was read writes back the same */
 	{
-		size_t		n = crm_model_binary_size(m);
-		uint8_t    *bin = crm_core_alloc(n);
+		size_t		n;
+		uint8_t    *bin = crm_model_encode(m, NULL, &n);
 
-		FUZZ_ASSERT(n == size);
-		FUZZ_ASSERT(crm_model_encode(m, bin));
+		FUZZ_ASSERT(bin != NULL && n == size);
 		FUZZ_ASSERT(memcmp(bin, data, n) == 0);
 		crm_core_free(bin);
 	}
@@ -281,7 +296,7 @@ fuzz_refine(const uint8_t *data, size_t size)
 
 	if (!take_part(&data, &size, &part, &len))
 		return;
-	m = crm_model_decode(part, len, CRM_ERR_BINARY, &err);
+	m = crm_model_decode(part, len, CRM_ERR_BINARY, NULL, &err);
 	if (m == NULL)
 	{
 		check_failed(&err);
@@ -327,6 +342,9 @@ fuzz_refine(const uint8_t *data, size_t size)
 		{
 			FUZZ_ASSERT(!(done->flags & CRM_MODEL_PENDING));
 			FUZZ_ASSERT(done->rows == acc->pending_rows);
+			/* the refined model keeps the accumulator's feature names */
+			FUZZ_ASSERT(done->version == CRM_MODEL_VERSION &&
+						crm_names_equal(crm_model_names(done), crm_model_names(acc)));
 			check_valid(done, model_size(done));
 			crm_core_free(done);
 		}
@@ -436,7 +454,7 @@ fuzz_silhouette(const uint8_t *data, size_t size)
 		check_silhouette(decoded);
 	memset(&err, 0, sizeof(err));
 	if (!take_part(&data, &size, &part, &len) ||
-		(m = crm_model_decode(part, len, CRM_ERR_BINARY, &err)) == NULL ||
+		(m = crm_model_decode(part, len, CRM_ERR_BINARY, NULL, &err)) == NULL ||
 		m->dims > MAX_ADD_DIMS)
 	{
 		if (decoded)

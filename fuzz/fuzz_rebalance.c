@@ -32,6 +32,8 @@
 
 #include "rebalance_types_core.h"
 
+static const CrmRbIds BIG = {CRM_RB_IDS_BIGINT, NULL, 0};
+
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FUZZ_ASSERT(cond) \
@@ -109,7 +111,7 @@ dense_state(const uint8_t *data, size_t size)
 {
 	CrmError	err = {0};
 	int64_t		n = (int64_t) (size / 4);
-	CrmRbStateValue *s = crm_rb_state_alloc(n > 0 ? n : 1, &err);
+	CrmRbStateValue *s = crm_rb_state_alloc(CRM_RB_IDS_BIGINT, 0, n > 0 ? n : 1, 0, &err);
 	double		caps[64];
 	bool		capset[64] = {false};
 	int64_t		i;
@@ -132,12 +134,11 @@ dense_state(const uint8_t *data, size_t size)
 		r.manager_id = mgr;
 		r.load = magnitude(d[2]);
 		r.capacity = caps[mgr];
-		f = crm_rb_row_normalize(&r, kind == 2, kind == 1, kind == 3, &rerr);
+		f = crm_rb_row_normalize(&r, kind == 2, kind == 1, kind == 3, false, NULL, &BIG, &rerr);
 		if (f < 0)
 			continue;			/* the transition function refuses it */
-		s->rows[s->nrows] = r;
-		CRM_RB_STATE_FLAGS(s)[s->nrows] = (uint8_t) f;
-		s->nrows++;
+		if (crm_rb_state_push(&s, &r, (uint8_t) f, 0, NULL, 0, NULL, 0, &rerr) != 0)
+			break;
 	}
 	return s;
 }
@@ -255,21 +256,49 @@ check_plan(const CrmRbStateValue *s, const CrmRbPlan *plan)
 	crm_core_free(cust);
 }
 
-/* The same rows, reversed. */
+/* The same rows, reversed (costs and id bytes along). */
 static CrmRbStateValue *
 reversed(const CrmRbStateValue *s)
 {
 	CrmError	err = {0};
-	CrmRbStateValue *t = crm_rb_state_alloc(s->caprows, &err);
+	CrmRbStateValue *t = crm_rb_state_alloc((CrmRbIdKind) s->idkind, s->sflags, s->caprows, s->capbytes, &err);
 	int64_t		i;
 
 	for (i = 0; i < s->nrows; i++)
 	{
 		t->rows[i] = s->rows[s->nrows - 1 - i];
 		CRM_RB_STATE_FLAGS(t)[i] = CRM_RB_STATE_FLAGS(s)[s->nrows - 1 - i];
+		if (s->sflags & CRM_RB_STATE_COSTS)
+			CRM_RB_STATE_COSTV(t)[i] = CRM_RB_STATE_COSTV(s)[s->nrows - 1 - i];
 	}
+	if (s->nbytes > 0)
+		memcpy(CRM_RB_STATE_IDBYTES(t), CRM_RB_STATE_IDBYTES(s), (size_t) s->nbytes);
+	t->nbytes = s->nbytes;
+	t->wirebytes = s->wirebytes;
+	t->opts = s->opts;
 	t->nrows = s->nrows;
 	return t;
+}
+
+/*
+ * The options of a dense input, from bits 1..5 of its first byte: target
+ * 0, 0.5, 1 or 1.5, minimise relationships or load, max_moves 3 or none.
+ * A decoded state keeps its own (defaults without).
+ */
+static CrmRbOptions
+input_options(const CrmRbStateValue *s, uint8_t b)
+{
+	static const double targets[4] = {0, 0.5, 1, 1.5};
+	CrmRbOptions o = CRM_RB_OPTIONS_DEFAULT;
+
+	if (s->sflags & CRM_RB_STATE_OPTIONS)
+		return s->opts;
+	if ((b & 1) == 0)
+		return o;
+	o.target = targets[(b >> 1) & 3];
+	o.minimise = ((b >> 3) & 1) && !(s->sflags & CRM_RB_STATE_COSTS) ? CRM_RB_MIN_LOAD : CRM_RB_MIN_RELATIONSHIPS;
+	o.max_moves = (b >> 4) & 1 ? 3 : -1;
+	return o;
 }
 
 int
@@ -278,6 +307,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CrmError	err = {0};
 	CrmRbStateValue *s;
 	CrmRbPlan	plan;
+	CrmRbOptions opts;
+	CrmRbIds	ids;
+	const double *costs;
 
 	if (size == 0)
 		return 0;
@@ -290,32 +322,46 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		arena_reset();
 		return 0;
 	}
-	if (crm_rb_solve(s->rows, CRM_RB_STATE_FLAGS(s), s->nrows, &plan, &err) != 0)
+	opts = input_options(s, data[0]);
+	ids = crm_rb_state_ids(s);
+	costs = (s->sflags & CRM_RB_STATE_COSTS) ? CRM_RB_STATE_COSTV(s) : NULL;
+	if (crm_rb_solve(s->rows, CRM_RB_STATE_FLAGS(s), costs, s->nrows, &ids, &opts, &plan, &err) != 0)
 		FUZZ_ASSERT(err.kind != CRM_OK && err.message[0] != '\0');
 	else
 	{
 		CrmError	err2 = {0};
 		CrmRbStateValue *t = reversed(s);
+		CrmRbIds	tids = crm_rb_state_ids(t);
 		CrmRbPlan	plan2;
 		size_t		psize;
 		CrmRbPlanValue *p;
 		int32_t		j;
 		int64_t		i;
 
-		check_plan(s, &plan);
+		if (s->idkind == CRM_RB_IDS_BIGINT)
+			check_plan(s, &plan);
+		/* 0 moves when everyone is within the target and nobody is orphaned */
+		if (plan.norphans == 0 && plan.peak_before <= opts.target)
+			FUZZ_ASSERT(plan.nentries == 0);
+		if (opts.max_moves >= 0)
+			FUZZ_ASSERT(plan.nmoves <= opts.max_moves);
 		/* never a value the plan's input would refuse */
-		p = crm_rb_plan_from_result(&plan, &psize, &err2);
+		p = crm_rb_plan_from_result(&plan, &ids, &psize, &err2);
 		if (p == NULL)
 			fprintf(stderr, "plan refused: %s (%s)\n", err2.message, err2.detail);
 		FUZZ_ASSERT(p != NULL);
 		/* the same rows in another order, the same plan */
-		FUZZ_ASSERT(crm_rb_solve(t->rows, CRM_RB_STATE_FLAGS(t), t->nrows, &plan2, &err2) == 0);
+		FUZZ_ASSERT(crm_rb_solve(t->rows, CRM_RB_STATE_FLAGS(t), costs ? CRM_RB_STATE_COSTV(t) : NULL,
+								 t->nrows, &tids, &opts, &plan2, &err2) == 0);
 		FUZZ_ASSERT(plan2.nmanagers == plan.nmanagers && plan2.nentries == plan.nentries &&
 					plan2.peak_after == plan.peak_after && plan2.lower_bound == plan.lower_bound);
 		for (j = 0; j < plan.nmanagers; j++)
-			FUZZ_ASSERT(memcmp(&plan.managers[j], &plan2.managers[j], sizeof(CrmRbManager)) == 0);
+			FUZZ_ASSERT(crm_rb_id_cmp(&ids, plan.managers[j].id, plan2.managers[j].id) == 0 &&
+						memcmp(&plan.managers[j].capacity, &plan2.managers[j].capacity, 4 * sizeof(double)) == 0);
 		for (i = 0; i < plan.nentries; i++)
-			FUZZ_ASSERT(memcmp(&plan.moves[i], &plan2.moves[i], sizeof(CrmRbMove)) == 0);
+			FUZZ_ASSERT(crm_rb_id_cmp(&ids, plan.moves[i].customer_id, plan2.moves[i].customer_id) == 0 &&
+						plan.moves[i].from == plan2.moves[i].from && plan.moves[i].to == plan2.moves[i].to &&
+						memcmp(&plan.moves[i].load, &plan2.moves[i].load, 2 * sizeof(double)) == 0);
 	}
 	arena_reset();
 	return 0;

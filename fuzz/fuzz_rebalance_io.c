@@ -30,15 +30,50 @@
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* same rows, flags and count */
+/* same kind, options, rows (ids compared as ids), flags, costs and count */
 static void
 assert_same_state(const CrmRbStateValue *a, const CrmRbStateValue *b)
 {
-	FUZZ_ASSERT(a->nrows == b->nrows);
-	FUZZ_ASSERT(a->nrows == 0 ||
-				memcmp(a->rows, b->rows, sizeof(CrmRbRow) * (size_t) a->nrows) == 0);
-	FUZZ_ASSERT(a->nrows == 0 ||
-				memcmp(CRM_RB_STATE_FLAGS(a), CRM_RB_STATE_FLAGS(b), (size_t) a->nrows) == 0);
+	CrmRbIds	ia = crm_rb_state_ids(a);
+	CrmRbIds	ib = crm_rb_state_ids(b);
+	int64_t		i;
+
+	FUZZ_ASSERT(a->nrows == b->nrows && a->idkind == b->idkind && a->sflags == b->sflags);
+	FUZZ_ASSERT(!(a->sflags & CRM_RB_STATE_OPTIONS) || memcmp(&a->opts, &b->opts, sizeof(a->opts)) == 0);
+	FUZZ_ASSERT(a->wirebytes == b->wirebytes);
+	for (i = 0; i < a->nrows; i++)
+	{
+		uint8_t		f = CRM_RB_STATE_FLAGS(a)[i];
+		const CrmRbRow *x = &a->rows[i];
+		const CrmRbRow *y = &b->rows[i];
+
+		FUZZ_ASSERT(f == CRM_RB_STATE_FLAGS(b)[i]);
+		FUZZ_ASSERT(memcmp(&x->load, &y->load, 2 * sizeof(double)) == 0);
+		if (a->idkind == CRM_RB_IDS_BIGINT)
+			FUZZ_ASSERT(x->customer_id == y->customer_id && x->manager_id == y->manager_id);
+		else
+		{
+			int			la,
+						lb;
+			const uint8_t *pa,
+					   *pb;
+
+			if (!(f & CRM_RB_NO_CUSTOMER))
+			{
+				pa = crm_rb_id_bytes(&ia, x->customer_id, &la);
+				pb = crm_rb_id_bytes(&ib, y->customer_id, &lb);
+				FUZZ_ASSERT(la == lb && memcmp(pa, pb, (size_t) la) == 0);
+			}
+			if (!(f & CRM_RB_NO_MANAGER))
+			{
+				pa = crm_rb_id_bytes(&ia, x->manager_id, &la);
+				pb = crm_rb_id_bytes(&ib, y->manager_id, &lb);
+				FUZZ_ASSERT(la == lb && memcmp(pa, pb, (size_t) la) == 0);
+			}
+		}
+		if (a->sflags & CRM_RB_STATE_COSTS)
+			FUZZ_ASSERT(memcmp(&CRM_RB_STATE_COSTV(a)[i], &CRM_RB_STATE_COSTV(b)[i], sizeof(double)) == 0);
+	}
 }
 
 /* A state that was accepted: checks pass; binary and text read back equal. */
@@ -46,24 +81,24 @@ static void
 check_state(const CrmRbStateValue *s)
 {
 	CrmError	err = {0};
-	uint64_t	n = crm_rb_state_wire_size(s->nrows);
+	uint64_t	n = crm_rb_state_wire_size(s, false);
 	uint8_t    *bin;
 	CrmRbStateValue *t;
 	char	   *text;
 
-	FUZZ_ASSERT(crm_rb_state_check_header(s, crm_rb_state_size(s->caprows), CRM_ERR_INVALID, &err) == 0);
+	FUZZ_ASSERT(crm_rb_state_check_header(s, crm_rb_state_size(s->caprows, s->capbytes, s->sflags & CRM_RB_STATE_COSTS), CRM_ERR_INVALID, &err) == 0);
 	FUZZ_ASSERT(crm_rb_state_check_rows(s, 0, CRM_ERR_INVALID, &err) == 0);
 	FUZZ_ASSERT(n <= CRM_WIRE_MAX_BINARY);
 
 	bin = crm_core_alloc((size_t) n);
-	crm_rb_state_encode(s, bin);
+	crm_rb_state_encode(s, false, bin);
 	t = crm_rb_state_decode(bin, (size_t) n, CRM_ERR_BINARY, &err);
 	FUZZ_ASSERT(t != NULL);
 	assert_same_state(s, t);
 	crm_core_free(t);
 	crm_core_free(bin);
 
-	text = crm_rb_state_print(s);
+	text = crm_rb_state_print(s, false);
 	t = crm_rb_state_parse(text, &err);
 	if (t == NULL)
 		fprintf(stderr, "re-parse failed: %s (%s)\ntext: %.300s\n", err.message, err.detail, text);
@@ -78,26 +113,27 @@ static void
 check_plan(const CrmRbPlanValue *p, size_t size)
 {
 	CrmError	err = {0};
-	uint64_t	n = crm_rb_plan_wire_size(p->nmanagers, p->nentries);
+	uint64_t	n = crm_rb_plan_wire_size(p, false);
 	int64_t		nmoves;
 	double		moved;
+	double		mcost;
 	uint8_t    *bin;
 	CrmRbPlanValue *q;
 	size_t		qsize;
 	char	   *text;
 
-	FUZZ_ASSERT(crm_rb_plan_check(p, size, CRM_ERR_INVALID, &nmoves, &moved, &err) == 0);
-	FUZZ_ASSERT(nmoves == p->nmoves && moved == p->moved_load);
+	FUZZ_ASSERT(crm_rb_plan_check(p, size, CRM_ERR_INVALID, &nmoves, &moved, &mcost, &err) == 0);
+	FUZZ_ASSERT(nmoves == p->nmoves && moved == p->moved_load && mcost == p->moved_cost);
 
 	bin = crm_core_alloc((size_t) n);
-	crm_rb_plan_encode(p, bin);
+	crm_rb_plan_encode(p, false, bin);
 	q = crm_rb_plan_decode(bin, (size_t) n, CRM_ERR_BINARY, &qsize, &err);
 	FUZZ_ASSERT(q != NULL && qsize == size);
 	FUZZ_ASSERT(memcmp((const char *) p + 4, (const char *) q + 4, size - 4) == 0);
 	crm_core_free(q);
 	crm_core_free(bin);
 
-	text = crm_rb_plan_print(p);
+	text = crm_rb_plan_print(p, false);
 	q = crm_rb_plan_parse(text, &qsize, &err);
 	if (q == NULL)
 		fprintf(stderr, "re-parse failed: %s (%s)\ntext: %.300s\n", err.message, err.detail, text);
@@ -124,13 +160,18 @@ raw_state(const uint8_t *data, size_t size)
 		return;
 	}
 	/* the transition function's in-place append */
-	if (s->nrows < s->caprows)
+	if (s->nrows < s->caprows && s->idkind == CRM_RB_IDS_BIGINT)
 	{
 		CrmRbRow	r = {1, 2, 3.0, 4.0};
+		CrmRbStateValue *before = s;
 
-		s->rows[s->nrows] = r;
-		CRM_RB_STATE_FLAGS(s)[s->nrows] = 0;
-		s->nrows++;
+		if (crm_rb_state_push(&s, &r, 0, 0, NULL, 0, NULL, 0, &err) != 0)
+		{
+			FUZZ_ASSERT(err.kind == CRM_ERR_LIMIT);
+			crm_core_free(s);
+			return;
+		}
+		FUZZ_ASSERT(s == before);	/* in place: there was room */
 	}
 	if (crm_rb_state_check_rows(s, 0, CRM_ERR_INVALID, &err) == 0)
 		check_state(s);
@@ -147,10 +188,11 @@ raw_plan(const uint8_t *data, size_t size)
 	CrmRbPlanValue *p = crm_core_alloc(size ? size : 1);
 	int64_t		nmoves;
 	double		moved;
+	double		mcost;
 
 	if (size)
 		memcpy(p, data, size);
-	if (crm_rb_plan_check(p, size, CRM_ERR_INVALID, &nmoves, &moved, &err) == 0)
+	if (crm_rb_plan_check(p, size, CRM_ERR_INVALID, &nmoves, &moved, &mcost, &err) == 0)
 	{
 		const CrmRbMove *mv = CRM_RB_PLAN_MOVES(p);
 		int64_t		i;
@@ -163,6 +205,7 @@ raw_plan(const uint8_t *data, size_t size)
 		}
 		p->nmoves = nmoves;
 		p->moved_load = moved;
+		p->moved_cost = mcost;
 		check_plan(p, size);
 	}
 	else

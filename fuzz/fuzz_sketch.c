@@ -53,7 +53,7 @@ assert_valid(const CrmSketch *s, const char *after)
 {
 	CrmError	err = {0};
 
-	if (!crm_sketch_check(s, crm_sketch_size(s->dims, s->nreps), &err))
+	if (!crm_sketch_check(s, crm_sketch_value_size(s), &err))
 	{
 		fprintf(stderr, "sketch fails its check after %s: %s (%s)\n", after, err.message, err.detail);
 		FUZZ_ASSERT(!"sketch passes crm_sketch_check");
@@ -64,9 +64,10 @@ assert_valid(const CrmSketch *s, const char *after)
 static bool
 same_sketch(const CrmSketch *a, const CrmSketch *b)
 {
-	size_t		size = crm_sketch_size(a->dims, a->nreps);
+	size_t		size = crm_sketch_value_size(a);
 
-	return a->dims == b->dims && a->nreps == b->nreps &&
+	return a->dims == b->dims && a->nreps == b->nreps && a->version == b->version &&
+		size == crm_sketch_value_size(b) &&
 		memcmp((const char *) a + sizeof(int32_t), (const char *) b + sizeof(int32_t),
 			   size - sizeof(int32_t)) == 0;
 }
@@ -77,10 +78,10 @@ check_round_trips(const CrmSketch *s1)
 {
 	CrmError	err = {0};
 	char	   *json = crm_sketch_print(s1);
-	CrmSketch  *s2 = crm_sketch_read_text(json, &err);
+	CrmSketch  *s2 = crm_sketch_read_text(json, NULL, &err);
 	char	   *json2;
 	size_t		n;
-	uint8_t    *bin = crm_sketch_encode(s1, &n);
+	uint8_t    *bin = crm_sketch_encode(s1, NULL, &n);
 	char	   *compact;
 	CrmSketch  *s3;
 
@@ -92,7 +93,7 @@ check_round_trips(const CrmSketch *s1)
 
 	FUZZ_ASSERT(n == crm_sketch_binary_size(s1));
 	compact = crm_wire_to_text(bin, n);
-	s3 = crm_sketch_read_text(compact, &err);
+	s3 = crm_sketch_read_text(compact, NULL, &err);
 	if (s3 == NULL)
 		fprintf(stderr, "compact re-read failed: %s (%s)\n", err.message, err.detail);
 	FUZZ_ASSERT(s3 != NULL && same_sketch(s1, s3));
@@ -107,14 +108,17 @@ check_round_trips(const CrmSketch *s1)
 
 /*
  * A private copy of s with room for `alloc` representatives, as the
- * aggregates' expanded state holds it.
+ * aggregates' expanded state holds it (in the current version, as
+ * sketch.c's SketchStateNew copies it).
  */
 static CrmSketch *
 copy_with_room(const CrmSketch *s, int alloc)
 {
-	CrmSketch  *c = crm_core_alloc(crm_sketch_size(s->dims, alloc));
+	CrmSketch  *c = crm_core_alloc(crm_sketch_size(crm_sketch_current_names_size(s), s->dims,
+												   alloc > s->nreps ? alloc : s->nreps));
 
-	memcpy(c, s, crm_sketch_size(s->dims, s->nreps));
+	crm_sketch_copy_current(c, s);
+	FUZZ_ASSERT(c->version == CRM_SKETCH_VERSION && crm_sketch_equal(c, s));
 	return c;
 }
 
@@ -197,7 +201,7 @@ check_merge(const CrmSketch *s)
 		alloc = 1;
 	if (!crm_sketch_mergeable(c, s, &err))
 	{
-		/* same dimensions, k and options: only the row count can refuse */
+		/* same dimensions, k, options and names: only the row count can refuse */
 		FUZZ_ASSERT(err.kind == CRM_ERR_LIMIT && 2 * s->rows > CRM_MAX_ROWS);
 		crm_core_free(c);
 		return;
@@ -269,14 +273,16 @@ check_kmeans(const CrmSketch *s, uint8_t knob)
 	/* the scalings a stored sketch may be clustered with */
 	if (s->opt.scale != CRM_SCALE_ATAN)
 		o.scale = knob % 3;
-	m = crm_kmeans_sketch(s, 1 + (knob >> 2) % 4, &o, &found, &err);
+	m = crm_kmeans_sketch(s, 1 + (knob >> 2) % 4, &o, NULL, &found, &err);
 	if (m == NULL)
 	{
 		FUZZ_ASSERT(err.kind != CRM_OK && err.message[0] != '\0');
 		return;
 	}
 	FUZZ_ASSERT(found >= 1 && found == m->k);
-	if (!crm_model_check(m, crm_model_size(m->k, m->dims, false), &err))
+	/* the model carries the sketch's names */
+	FUZZ_ASSERT(crm_names_equal(crm_model_names(m), crm_sketch_names(s)));
+	if (!crm_model_check(m, crm_model_value_size(m), &err))
 	{
 		fprintf(stderr, "model of a valid sketch fails its check: %s (%s)\n", err.message, err.detail);
 		FUZZ_ASSERT(!"model passes crm_model_check");
@@ -301,7 +307,7 @@ fuzz_text(const uint8_t *data, size_t size)
 {
 	char	   *input = fuzz_cstring(data, size);
 	CrmError	err = {0};
-	CrmSketch  *s = crm_sketch_read_text(input, &err);
+	CrmSketch  *s = crm_sketch_read_text(input, NULL, &err);
 
 	if (s == NULL)
 		FUZZ_ASSERT(err.kind != CRM_OK && err.message[0] != '\0');
@@ -318,7 +324,7 @@ static void
 fuzz_binary(const uint8_t *data, size_t size)
 {
 	CrmError	err = {0};
-	CrmSketch  *s = crm_sketch_decode(data, size, CRM_ERR_BINARY, &err);
+	CrmSketch  *s = crm_sketch_decode(data, size, CRM_ERR_BINARY, NULL, &err);
 	uint8_t    *bin;
 	size_t		n;
 
@@ -327,11 +333,30 @@ fuzz_binary(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(err.kind != CRM_OK && err.message[0] != '\0');
 		return;
 	}
-	bin = crm_sketch_encode(s, &n);
+	bin = crm_sketch_encode(s, NULL, &n);
 	FUZZ_ASSERT(n == size && memcmp(bin, data, n) == 0);
 	crm_core_free(bin);
 	check_accepted(s, data, size);
 	crm_core_free(s);
+}
+
+/*
+ * The names block of an overlay: none (version 1), or in version 2 no names
+ * or the names "a", "b", ... (the version field's low bits choose).
+ */
+static void *
+overlay_names(const CrmSketch *h, int choice)
+{
+	static const char *const letters[] = {"a", "b", "c", "d"};
+	uint32_t	lens[4] = {1, 1, 1, 1};
+	void	   *block;
+	int			count = choice == 2 ? h->dims : 0;
+
+	if (choice == 0)
+		return NULL;
+	block = crm_core_alloc(crm_names_block_size(count, lens));
+	crm_names_block_write(block, count, letters, lens);
+	return block;
 }
 
 static void
@@ -342,6 +367,9 @@ fuzz_overlay(const uint8_t *data, size_t size)
 	CrmError	err = {0};
 	size_t		total;
 	size_t		n;
+	size_t		names_size;
+	void	   *names;
+	int			choice;
 
 	memset(&h, 0, sizeof(h));
 	n = size < sizeof(h) ? size : sizeof(h);
@@ -349,17 +377,25 @@ fuzz_overlay(const uint8_t *data, size_t size)
 	data += n;
 	size -= n;
 	h.vl_len_ = 0;
-	h.version = CRM_SKETCH_VERSION;
+	choice = h.version % 3;
+	h.version = choice == 0 ? CRM_SKETCH_VERSION_1 : CRM_SKETCH_VERSION_2;
 	h.dims = 1 + (int) (((uint32_t) h.dims - 1) % 4);
 	h.nreps = (int) ((uint32_t) h.nreps % 33);
 	if (!crm_cluster_options_check(&h.opt, &err))
 		return;
-	h.capacity = crm_sketch_capacity(h.dims, h.opt.budget_kb);
-	total = crm_sketch_size(h.dims, h.nreps);
+	names = overlay_names(&h, choice);
+	names_size = names ? crm_names_block_bytes(names) : 0;
+	h.capacity = crm_sketch_capacity(h.dims, crm_sketch_names_cost(names), h.opt.budget_kb);
+	total = crm_sketch_size(names_size, h.dims, h.nreps);
 	s = crm_core_alloc(total);
 	memcpy(s, &h, sizeof(h));
-	n = total - sizeof(h) < size ? total - sizeof(h) : size;
-	memcpy((char *) s + sizeof(h), data, n);
+	if (names)
+	{
+		memcpy((char *) s + sizeof(h), names, names_size);
+		crm_core_free(names);
+	}
+	n = total - sizeof(h) - names_size < size ? total - sizeof(h) - names_size : size;
+	memcpy((char *) s + sizeof(h) + names_size, data, n);
 	if (crm_sketch_check(s, total, &err))
 		check_accepted(s, data, size);
 	else

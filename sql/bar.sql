@@ -13,6 +13,14 @@ SELECT length(crm.bar(1, 1)) AS full_width, crm.bar(1, 1);
 SELECT tier, n, crm.bar(n, max(n) OVER (), 30) AS chart
 FROM (VALUES ('mass', 8000), ('priority', 1500), ('sunflower', 300), ('citigold', 150), ('private_banking', 10)) t(tier, n);
 
+-- a maximum of 0 draws an empty bar: crm.bar(x, max(x) OVER ()) over a
+-- region without load (every value 0) gives empty bars, not an error
+SELECT region, manager, load, '|' || crm.bar(load, max(load) OVER (PARTITION BY region), 10) || '|' AS chart
+FROM (VALUES ('North', 'a', 0::float8), ('North', 'b', 0), ('South', 'c', 30), ('South', 'd', 60)) t(region, manager, load)
+ORDER BY region, manager;
+SELECT '|' || crm.bar(5, 0) || '|' AS positive_value, '|' || crm.bar(0, -0.0) || '|' AS minus_zero_max,
+       '|' || crm.bar('Infinity', 0) || '|' AS infinite_value, '|' || crm.bar(-1, 0, 200) || '|' AS negative_value;
+
 -- NULL in, NULL out
 SELECT crm.bar(NULL, 1) IS NULL AS null_value, crm.bar(1, NULL) IS NULL AS null_max;
 
@@ -20,8 +28,9 @@ SELECT crm.bar(NULL, 1) IS NULL AS null_value, crm.bar(1, NULL) IS NULL AS null_
 SELECT call, crm_test.error_of('SELECT ' || call) AS error
 FROM (VALUES
 	('crm.bar(''NaN'', 10)'),
-	('crm.bar(1, 0)'),
 	('crm.bar(1, -1)'),
+	('crm.bar(0, -1e-300)'),
+	('crm.bar(1, ''-Infinity'')'),
 	('crm.bar(1, ''NaN'')'),
 	('crm.bar(1, ''Infinity'')'),
 	('crm.bar(1, 10, 0)'),

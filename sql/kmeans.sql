@@ -125,7 +125,7 @@ SELECT crm_test.error_of(q) FROM (VALUES
 	($$SELECT * FROM crm.kmeans_scan((SELECT crm.sketch(f) FROM pts), 3, 2)$$),
 	($$SELECT * FROM crm.kmeans_scan((SELECT crm.sketch(f) FROM pts), 0, 2)$$),
 	($$SELECT 'not json'::crm.clusters$$),
-	($$SELECT '{"version":2}'::crm.clusters$$),
+	($$SELECT '{"version":3}'::crm.clusters$$),
 	($$SELECT '{"version":1,"k":0}'::crm.clusters$$),
 	($$SELECT '{"version":1,"k":1,"dims":1,"scale":"none","atan_scale":1,"rows":0,"iterations":0,"total_sse":0,"center":[0],"factor":[0],"weight":[0],"sse":[0],"centroids":[[0]]}'::crm.clusters$$),
 	($$SELECT '{"version":1,"k":1,"dims":2,"scale":"none","atan_scale":1,"rows":0,"iterations":0,"total_sse":0,"center":[0,0],"factor":[1,1],"weight":[0],"sse":[0],"centroids":[[0]]}'::crm.clusters$$),

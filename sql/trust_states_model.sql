@@ -184,7 +184,7 @@ FROM (SELECT m::text AS j, :'bin'::bytea AS b0 FROM tm) base, LATERAL (VALUES
 	('trailing byte', NULL, b0 || '\x00'::bytea),
 	('header only', NULL, substr(b0, 1, 51)),
 	('empty', NULL, ''::bytea),
-	('version 2', replace(j, '"version":1', '"version":2'), crm_test.poke(b0, 0, '\x02')),
+	('version 3', replace(j, '"version":1', '"version":3'), crm_test.poke(b0, 0, '\x03')),
 	('unknown flag', NULL, crm_test.poke(b0, 1, '\x0002')),
 	('k 0', replace(j, '"k":2', '"k":0'), crm_test.poke(b0, 3, int4send(0))),
 	('k 1001', replace(j, '"k":2', '"k":1001'), crm_test.poke(b0, 3, int4send(1001))),
@@ -207,6 +207,7 @@ FROM (SELECT m::text AS j, :'bin'::bytea AS b0 FROM tm) base, LATERAL (VALUES
 ) d(defect, json, b);
 
 -- the refine accumulator form: counts must be whole and sum to its rows
+-- (a version 2 value: the names count, 4 bytes, follows the header)
 SELECT crm.clusters_send(a) AS abin FROM accs WHERE part = 1 \gset
 SELECT (SELECT a::text FROM accs WHERE part = 1) AS acc_text;
 SELECT defect, CASE WHEN json IS NOT NULL THEN crm_test.sqlstate_of(format('SELECT %L::crm.clusters', json)) END AS json,
@@ -215,10 +216,10 @@ SELECT defect, CASE WHEN json IS NOT NULL THEN crm_test.sqlstate_of(format('SELE
 FROM (SELECT a::text AS j, :'abin'::bytea AS b0 FROM accs WHERE part = 1) base, LATERAL (VALUES
 	('valid', j, b0),
 	('pending rows 4 (weights sum to 3)', replace(j, '"pending":{"rows":3', '"pending":{"rows":4'), crm_test.poke(b0, 43, int8send(4))),
-	('pending weight 0.5', replace(j, '"weight":[2,1]', '"weight":[2.5,0.5]'), crm_test.poke(crm_test.poke(b0, 179, float8send(2.5)), 187, float8send(0.5))),
-	('pending sse -1', replace(j, '"sse":[1,1]', '"sse":[-1,1]'), crm_test.poke(b0, 195, float8send(-1))),
-	('pending sum NaN', NULL, crm_test.poke(b0, 147, float8send('NaN'))),
-	('accumulator cut off', NULL, substr(b0, 1, 147))
+	('pending weight 0.5', replace(j, '"weight":[2,1]', '"weight":[2.5,0.5]'), crm_test.poke(crm_test.poke(b0, 183, float8send(2.5)), 191, float8send(0.5))),
+	('pending sse -1', replace(j, '"sse":[1,1]', '"sse":[-1,1]'), crm_test.poke(b0, 199, float8send(-1))),
+	('pending sum NaN', NULL, crm_test.poke(b0, 151, float8send('NaN'))),
+	('accumulator cut off', NULL, substr(b0, 1, 151))
 ) d(defect, json, b);
 
 -- the silhouette state, byte by byte: version 01, flags 0000, dims, k,

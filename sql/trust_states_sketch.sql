@@ -15,7 +15,8 @@ SELECT crm.sketch(ARRAY[x]::float8[], '{"budget_kb": 64}') AS s FROM (VALUES (1.
 SELECT s FROM base;
 -- its binary form, the bytes the forgeries below edit:
 -- version | flags | dims | k | nreps | rows | scale | budget_kb | restarts | max_iter | seed | tol | atan_scale
--- then 7 statistics, then (weight, scatter, x) per representative
+-- then the feature names (a count: 0), 7 statistics, then (weight,
+-- scatter, x) per representative
 SELECT crm.cluster_sketch_send(s) FROM base;
 
 -- 1. An INITCOND smaller than its capacity: the state grows and reduces in
@@ -35,8 +36,9 @@ CREATE AGGREGATE my_sketch_nofinal(float8[]) (
 SELECT crm.sketch_rows(s) AS rows, s::text::crm.cluster_sketch OPERATOR(crm.=) s AS reads_back
 FROM (SELECT my_sketch_nofinal(ARRAY[g::float8]) AS s FROM generate_series(1, 3000) g) x;
 -- crm.sketch_combinefn as the transition of a merge whose INITCOND is small:
--- 40 stored sketches of 100 rows go into it, reducing on the way
-CREATE TABLE daily AS
+-- 40 stored sketches of 100 rows go into it, reducing on the way (a table
+-- of its own name: the kmeans suite, earlier in the run, has a "daily")
+CREATE TABLE merge_days AS
 SELECT d, crm.sketch(ARRAY[(g % 13) * 0.5 + d]::float8[], '{"budget_kb": 64}') AS s
 FROM generate_series(1, 40) d, generate_series(1, 100) g GROUP BY d;
 CREATE AGGREGATE my_merge(crm.cluster_sketch) (
@@ -45,7 +47,7 @@ CREATE AGGREGATE my_merge(crm.cluster_sketch) (
 );
 SELECT crm.sketch_rows(s) AS rows, crm.sketch_representatives(s) < 4000 AS reduced,
        s::text::crm.cluster_sketch OPERATOR(crm.=) s AS reads_back
-FROM (SELECT my_merge(s ORDER BY d) AS s FROM daily) x;
+FROM (SELECT my_merge(s ORDER BY d) AS s FROM merge_days) x;
 -- final functions called on a state many times (a window aggregate) leave it unchanged
 SELECT g, crm.sketch_rows(crm.sketch(ARRAY[g::float8]) OVER (ORDER BY g)) AS rows
 FROM generate_series(1, 4) g ORDER BY g;
@@ -158,14 +160,14 @@ SELECT name, b FROM base, LATERAL (VALUES
 	('truncated', substring(crm.cluster_sketch_send(s) FROM 1 FOR 100)),
 	('header only', substring(crm.cluster_sketch_send(s) FROM 1 FOR 40)),
 	('trailing byte', crm.cluster_sketch_send(s) || '\x00'::bytea),
-	('version 2', overlay(crm.cluster_sketch_send(s) PLACING '\x02'::bytea FROM 1 FOR 1)),
+	('version 3', overlay(crm.cluster_sketch_send(s) PLACING '\x03'::bytea FROM 1 FOR 1)),
 	('100000 representatives', overlay(crm.cluster_sketch_send(s) PLACING int4send(100000) FROM 12 FOR 4)),
 	('3 representatives', overlay(crm.cluster_sketch_send(s) PLACING int4send(3) FROM 12 FOR 4)),
 	('0 dimensions', overlay(crm.cluster_sketch_send(s) PLACING int4send(0) FROM 4 FOR 4)),
 	('budget_kb 1048576', overlay(crm.cluster_sketch_send(s) PLACING int4send(1048576) FROM 28 FOR 4)),
-	('NaN coordinate', overlay(crm.cluster_sketch_send(s) PLACING '\x7ff8000000000000'::bytea FROM 136 FOR 8)),
-	('coordinate 1e200', overlay(crm.cluster_sketch_send(s) PLACING float8send(1e200) FROM 136 FOR 8)),
-	('Infinity sum', overlay(crm.cluster_sketch_send(s) PLACING float8send('Infinity') FROM 72 FOR 8)),
+	('NaN coordinate', overlay(crm.cluster_sketch_send(s) PLACING '\x7ff8000000000000'::bytea FROM 140 FOR 8)),
+	('coordinate 1e200', overlay(crm.cluster_sketch_send(s) PLACING float8send(1e200) FROM 140 FOR 8)),
+	('Infinity sum', overlay(crm.cluster_sketch_send(s) PLACING float8send('Infinity') FROM 76 FOR 8)),
 	('rows 3', overlay(crm.cluster_sketch_send(s) PLACING int8send(3) FROM 16 FOR 8)),
 	('k 3', overlay(crm.cluster_sketch_send(s) PLACING int4send(3) FROM 8 FOR 4))
 ) f(name, b);

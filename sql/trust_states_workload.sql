@@ -8,7 +8,9 @@
 SET search_path = public, crm;
 
 -- binary forms, built by hand: a row of a state (flags, customer, manager,
--- load, capacity), a state, a plan, a gini state, and the compact text
+-- load, capacity), a state, a plan, a gini state, and the compact text.
+-- The state and plan forms are crm 0.1.0's (format version 1), which
+-- 0.2.0 still reads and checks as 0.1.0 did.
 CREATE FUNCTION pg_temp.rb_row(flags int, c bigint, m bigint, l float8, cap float8) RETURNS bytea
 LANGUAGE sql AS $$ SELECT set_byte('\x00'::bytea, 0, flags) || int8send(c) || int8send(m) || float8send(l) || float8send(cap) $$;
 CREATE FUNCTION pg_temp.rb_state(n bigint, rows bytea, version int DEFAULT 1) RETURNS bytea
@@ -23,9 +25,10 @@ CREATE TABLE recv_plans (p crm.rebalance_plan);
 CREATE TABLE recv_ginis (g crm.gini_state);
 CREATE TABLE recv_policies (p crm.service_policy);
 
--- the hand-built forms are the real ones: send() gives the same bytes
-SELECT crm.rebalance_state_send(pg_temp.compact(pg_temp.rb_state(2, pg_temp.rb_row(0, 1, 2, 0.5, 1) || pg_temp.rb_row(1, 0, 3, 0, 2)))::crm.rebalance_state)
-     = pg_temp.rb_state(2, pg_temp.rb_row(0, 1, 2, 0.5, 1) || pg_temp.rb_row(1, 0, 3, 0, 2)) AS state_form,
+-- the hand-built forms are real ones: a version-1 state reads as the same
+-- rows (its JSON), and the gini state's send() gives the same bytes
+SELECT pg_temp.compact(pg_temp.rb_state(2, pg_temp.rb_row(0, 1, 2, 0.5, 1) || pg_temp.rb_row(1, 0, 3, 0, 2)))::crm.rebalance_state::text
+     = '{"rows": [[1, 2, 0.5, 1, true], [null, 3, null, 2, true]]}' AS state_form,
        crm.gini_state_send(pg_temp.compact(pg_temp.gini_state(2, '{1, 2}'))::crm.gini_state)
      = pg_temp.gini_state(2, '{1, 2}') AS gini_form;
 
@@ -47,7 +50,7 @@ SELECT crm_test.error_of(format(
 	('negative count', pg_temp.compact(pg_temp.rb_state(-1, ''))),
 	('truncated row', pg_temp.compact(substr(pg_temp.rb_state(1, pg_temp.rb_row(0, 1, 1, 1, 1)), 1, 30))),
 	('trailing bytes', pg_temp.compact(pg_temp.rb_state(1, pg_temp.rb_row(0, 1, 1, 1, 1)) || '\x00'::bytea)),
-	('version 2', pg_temp.compact(pg_temp.rb_state(0, '', 2))),
+	('version 3', pg_temp.compact(pg_temp.rb_state(0, '', 3))),
 	('no bytes at all', 'crm64:'),
 	('not base64', 'crm64:AQ!AAAAAAAAAAAAA'),
 	('JSON with NaN', '{"rows": [[1, 1, NaN, 1, true]]}'),
@@ -115,7 +118,7 @@ SELECT crm_test.error_of(format('SELECT crm_test.copy_binary(%L, %L::bytea)', ta
 	('recv_states', 'count beyond the rows', pg_temp.rb_state(2, pg_temp.rb_row(0, 1, 2, 0.5, 1))),
 	('recv_states', 'cut in a row', substr(pg_temp.rb_state(1, pg_temp.rb_row(0, 1, 2, 0.5, 1)), 1, 40)),
 	('recv_states', 'trailing byte', pg_temp.rb_state(1, pg_temp.rb_row(0, 1, 2, 0.5, 1)) || '\x00'::bytea),
-	('recv_states', 'version 2', pg_temp.rb_state(0, '', 2)),
+	('recv_states', 'version 3', pg_temp.rb_state(0, '', 3)),
 	('recv_states', 'flags 0x40', pg_temp.rb_state(1, pg_temp.rb_row(64, 1, 2, 0.5, 1))),
 	('recv_states', 'NaN capacity', pg_temp.rb_state(1, pg_temp.rb_row(0, 1, 2, 0.5, 'NaN'))),
 	('recv_states', 'negative load', pg_temp.rb_state(1, pg_temp.rb_row(0, 1, 2, -0.5, 1))),

@@ -38,7 +38,7 @@ INSERT INTO crm_tap_book SELECT g, NULL, g * 1000 + 999, NULL, false, 0.8 FROM g
 ANALYZE crm_tap_book;
 
 BEGIN;
-SELECT plan(16);
+SELECT plan(24);
 
 CREATE TEMP TABLE plans AS
 SELECT g, crm.rebalance(customer_id, manager_id, load, capacity, NOT pinned) AS p FROM crm_tap_book GROUP BY g;
@@ -116,6 +116,76 @@ SELECT is((SELECT crm.rebalance(customer_id, manager_id, load, capacity, NOT pin
 CREATE TEMP TABLE gini_parallel AS SELECT crm.gini(load) AS gp FROM crm_tap_book;
 SET LOCAL max_parallel_workers_per_gather = 0;
 SELECT is((SELECT gp FROM gini_parallel), (SELECT crm.gini(load) FROM crm_tap_book), 'parallel crm.gini = serial');
+
+
+-- the objective of 0.2.0 on 2,000 small random groups (seeded): 3-8
+-- managers, 5-60 customers with loads of at most a tenth of a manager's
+-- room at the target, pinned and orphaned customers, a new joiner, random
+-- targets 0.5-1.2, capacities given once on manager rows, some groups
+-- within the target already, some with a cap on moves.  With that much
+-- slack (total load at most 70% of target x capacity), the target can be
+-- met in every group, so rules (1) and (2) must hold exactly.
+CREATE TEMP TABLE rg AS
+WITH g AS (
+	SELECT g, 3 + (g % 6) AS nm, 5 + (g * 37) % 56 AS nc, 0.5 + 0.7 * ((g * 7919) % 100) / 100.0 AS t,
+	       (g % 5 = 0) AS calm, CASE WHEN g % 7 = 0 THEN 2 ELSE NULL END AS max_moves
+	FROM generate_series(1, 2000) g
+), m AS (
+	SELECT g.g, j AS manager_id, 10 + (g.g * 31 + j * 17) % 20 AS capacity FROM g, generate_series(1, g.nm) j
+), c AS (
+	SELECT g.g, g.g * 1000 + i AS customer_id,
+	       CASE WHEN (g.g + i) % 17 = 0 AND NOT g.calm THEN NULL
+	            WHEN g.calm THEN 1 + (i % g.nm) ELSE 1 + ((i * i + g.g) % g.nm) % GREATEST(1, g.nm / 2) END AS manager_id,
+	       0.05 + ((g.g * 13 + i * 29) % 97) / 97.0 AS load, (g.g + i) % 23 = 0 AS pinned
+	FROM g, generate_series(1, g.nc) i
+)
+SELECT c.g, c.customer_id, c.manager_id, c.load, NULL::float8 AS capacity, NOT c.pinned OR c.manager_id IS NULL AS movable FROM c
+UNION ALL SELECT g, NULL, manager_id, NULL, capacity, NULL FROM m
+UNION ALL SELECT g, NULL, 99, NULL, 12, NULL FROM g;
+-- scale the loads to the slack described above: total <= 0.7 x t x capacity
+-- and every load <= a tenth of the smallest manager's room at t (only ever
+-- scaled down, so the calm groups stay calm).  Without the second bound a
+-- group of 5 customers can hold one that fits no manager under t, and
+-- rules (1) and (2) then give way to rule (3) (least peak) by design.
+UPDATE rg SET load = load * s.f
+FROM (SELECT g, least(1.0, 0.7 * (0.5 + 0.7 * ((g * 7919) % 100) / 100.0) * sum(capacity) / sum(load),
+                      0.1 * (0.5 + 0.7 * ((g * 7919) % 100) / 100.0) * min(capacity) / max(load)) AS f
+      FROM rg GROUP BY g) s
+WHERE rg.g = s.g AND rg.load IS NOT NULL;
+CREATE TEMP TABLE rg_t AS SELECT g, 0.5 + 0.7 * ((g * 7919) % 100) / 100.0 AS t, CASE WHEN g % 7 = 0 THEN 2 ELSE NULL END AS max_moves FROM generate_series(1, 2000) g;
+CREATE TEMP TABLE rg_plans AS
+SELECT rg.g, crm.rebalance(customer_id, manager_id, load, capacity, movable,
+                           jsonb_build_object('target', t.t, 'max_moves', t.max_moves)) AS p
+FROM rg JOIN rg_t t USING (g) GROUP BY rg.g;
+CREATE TEMP TABLE rg_mgr AS SELECT g, m.* FROM rg_plans, crm.plan_managers(p) m;
+CREATE TEMP TABLE rg_moves AS SELECT g, mv.* FROM rg_plans, crm.moves(p) mv;
+CREATE TEMP TABLE rg_rep AS SELECT g, r.* FROM rg_plans, crm.plan_report(p) r;
+
+SELECT is((SELECT count(*) FROM rg_mgr m JOIN rg_t t USING (g) JOIN rg_rep r USING (g)
+           WHERE r.max_moves IS NULL AND m.load_after > greatest(t.t * m.capacity, m.pinned_utilisation * m.capacity) * (1 + 1e-12)),
+          0::bigint, 'random groups, rule (1): every manager ends at or below max(t, its pinned utilisation)');
+SELECT is((SELECT count(*) FROM rg_mgr m JOIN rg_t t USING (g)
+           WHERE m.load_before <= t.t * m.capacity AND m.load_after > t.t * m.capacity * (1 + 1e-12)),
+          0::bigint, 'random groups, rule (2): nobody at or below t before is above it after (max_moves groups too)');
+SELECT is((SELECT count(*) FROM rg_rep r JOIN rg_t t USING (g)
+           WHERE r.orphans = 0 AND NOT EXISTS (SELECT 1 FROM rg_mgr m WHERE m.g = r.g AND m.load_before > t.t * m.capacity)
+             AND r.moves > 0), 0::bigint,
+          'random groups, rule (6): a group within t and without orphans gets no moves');
+SELECT ok((SELECT count(*) FROM rg_rep r WHERE r.orphans = 0 AND r.over_target_before = 0) >= 300,
+          'random groups: at least 300 groups are within their target already (rule (6) is exercised)');
+SELECT is((SELECT count(*) FROM rg_rep r WHERE r.max_moves IS NOT NULL AND r.moves > r.max_moves), 0::bigint,
+          'random groups: max_moves caps the moves');
+SELECT is((SELECT count(*) FROM rg r LEFT JOIN rg_moves mv USING (g, customer_id)
+           WHERE r.customer_id IS NOT NULL AND ((r.manager_id IS NULL AND mv.customer_id IS NULL)
+              OR (NOT r.movable AND mv.customer_id IS NOT NULL)
+              OR (mv.customer_id IS NOT NULL AND mv.from_manager IS DISTINCT FROM r.manager_id))), 0::bigint,
+          'random groups: orphans assigned, pinned customers stay, moves leave from the customer''s manager');
+SELECT is((SELECT count(*) FROM rg_rep r WHERE r.peak_after < r.lower_bound * (1 - 1e-12)
+              OR (r.orphans = 0 AND r.peak_after > r.peak_before * (1 + 1e-12))), 0::bigint,
+          'random groups: the peak is at least the lower bound, and never worse than before without orphans');
+SELECT is((SELECT count(*) FROM rg_rep r WHERE abs((SELECT sum(load_after) FROM rg_mgr m WHERE m.g = r.g)
+              - (SELECT sum(load) FROM rg x WHERE x.g = r.g)) > 1e-9 * (SELECT sum(load) FROM rg x WHERE x.g = r.g)), 0::bigint,
+          'random groups: loads add up');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -12,6 +12,7 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "nodes/primnodes.h"
+#include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/numeric.h"
@@ -138,11 +139,78 @@ static const struct
 	{"seed", CRM_OPT_SEED},
 	{"tol", CRM_OPT_TOL},
 	{"atan_scale", CRM_OPT_ATAN_SCALE},
+	{"names", CRM_OPT_NAMES},
 };
+
+/*
+ * Option "names": a non-empty JSON array of strings, each a valid feature
+ * name, all distinct (crm_names_validate), as a palloc'd names block.
+ */
+static void *
+OptionNames(JsonbValue *v)
+{
+	JsonbIterator *it;
+	JsonbValue	e;
+	JsonbIteratorToken tok;
+	int			n;
+	int			i = 0;
+	const char **names;
+	uint32	   *lens;
+	CrmError	err = {0};
+	void	   *block;
+
+	if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data) ||
+		JsonContainerIsScalar(v->val.binary.data))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"names\" must be an array of strings, one name per feature"),
+				 errhint("For example '{\"names\": [\"balance\", \"tenure\"]}'.")));
+	n = JsonContainerSize(v->val.binary.data);
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"names\" must not be empty"),
+				 errhint("Leave the option out for features without names.")));
+	/* before reading them: at most one name per feature */
+	if (n > CRM_MAX_DIMS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("there can be at most %d feature names, got %d", CRM_MAX_DIMS, n)));
+	names = palloc(sizeof(char *) * n);
+	lens = palloc(sizeof(uint32) * n);
+	it = JsonbIteratorInit(v->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &e, true)) != WJB_DONE)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (tok != WJB_ELEM)
+			continue;
+		if (e.type != jbvString)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"names\" element %d must be a string", i + 1)));
+		names[i] = e.val.string.val;
+		lens[i] = (uint32) e.val.string.len;
+		i++;
+	}
+	RaiseIf(crm_names_validate(n, names, lens, &err), &err);
+	block = palloc(crm_names_block_size(n, lens));
+	crm_names_block_write(block, n, names, lens);
+	return block;
+}
+
+/* The names of option "names" must be one per feature. */
+void
+cluster_check_names(const void *names, int dims)
+{
+	CrmError	err = {0};
+
+	if (names != NULL)
+		RaiseIf(crm_names_check_count(crm_names_count(names), dims, "option \"names\"", &err), &err);
+}
 
 /* Set option key to the jsonb value v; returns its CRM_OPT_ bit. */
 static int
-ParseOption(const char *key, JsonbValue *v, CrmClusterOptions *o)
+ParseOption(const char *key, JsonbValue *v, CrmClusterOptions *o, void **names)
 {
 	int			bit = 0;
 	int			i;
@@ -173,11 +241,14 @@ ParseOption(const char *key, JsonbValue *v, CrmClusterOptions *o)
 		case CRM_OPT_ATAN_SCALE:
 			o->atan_scale = OptionFloat(v, key);
 			break;
+		case CRM_OPT_NAMES:
+			*names = OptionNames(v);
+			break;
 		default:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unknown clustering option \"%s\"", key),
-					 errhint("Valid options are scale, seed, restarts, max_iter, tol, budget_kb and atan_scale.")));
+					 errhint("Valid options are scale, seed, restarts, max_iter, tol, budget_kb, atan_scale and names.")));
 	}
 	return bit;
 }
@@ -189,7 +260,7 @@ ParseOption(const char *key, JsonbValue *v, CrmClusterOptions *o)
  * the keys given.
  */
 int
-cluster_parse_options(Jsonb *jb, CrmClusterOptions *o)
+cluster_parse_options(Jsonb *jb, CrmClusterOptions *o, void **names)
 {
 	JsonbIterator *it;
 	JsonbValue	v;
@@ -214,11 +285,73 @@ cluster_parse_options(Jsonb *jb, CrmClusterOptions *o)
 			continue;
 		key = pnstrdup(v.val.string.val, v.val.string.len);
 		tok = JsonbIteratorNext(&it, &v, true);
-		set |= ParseOption(key, &v, o);
+		set |= ParseOption(key, &v, o, names);
 		pfree(key);
 	}
 	RaiseIf(crm_cluster_options_check(o, &err), &err);
 	return set;
+}
+
+/* ------------------------------------------------------------ encodings */
+
+/* Names of a binary form leave in the client's encoding. */
+const char *
+cluster_names_to_client(const char *s, size_t len, size_t *out_len)
+{
+	char	   *r = pg_server_to_client(s, (int) len);
+
+	*out_len = (r == s) ? len : strlen(r);
+	return r;
+}
+
+/* Names of a binary form arrive in the client's encoding (verified). */
+const char *
+cluster_names_from_client(const char *s, size_t len, size_t *out_len)
+{
+	char	   *r = pg_client_to_server(s, (int) len);
+
+	*out_len = (r == s) ? len : strlen(r);
+	return r;
+}
+
+/* Names of the compact text form are UTF-8. */
+const char *
+cluster_names_to_utf8(const char *s, size_t len, size_t *out_len)
+{
+	char	   *r = pg_server_to_any(s, (int) len, PG_UTF8);
+
+	*out_len = (r == s) ? len : strlen(r);
+	return r;
+}
+
+/* Names of the compact text form are UTF-8 (verified). */
+const char *
+cluster_names_from_utf8(const char *s, size_t len, size_t *out_len)
+{
+	char	   *r = pg_any_to_server(s, (int) len, PG_UTF8);
+
+	*out_len = (r == s) ? len : strlen(r);
+	return r;
+}
+
+/* ------------------------------------------------------------ names */
+
+/* The names as a text[] (see clustering.h). */
+ArrayType *
+cluster_names_array(const void *names, int dims)
+{
+	Datum	   *d = palloc(sizeof(Datum) * dims);
+	int			j;
+
+	for (j = 0; j < dims; j++)
+	{
+		char		buf[16];
+		uint32		len;
+		const char *name = crm_names_display(names, j, buf, &len);
+
+		d[j] = PointerGetDatum(cstring_to_text_with_len(name, (int) len));
+	}
+	return construct_array(d, dims, TEXTOID, -1, false, TYPALIGN_INT);
 }
 
 /* ------------------------------------------------------------ features */

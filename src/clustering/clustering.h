@@ -14,6 +14,7 @@
 #include "utils/jsonb.h"
 
 #include "clustering_core.h"
+#include "feature_names_core.h"
 #include "model_core.h"
 #include "sketch_core.h"
 
@@ -25,9 +26,29 @@
 #define CRM_OPT_SEED		0x10
 #define CRM_OPT_TOL			0x20
 #define CRM_OPT_ATAN_SCALE	0x40
+#define CRM_OPT_NAMES		0x80
 
-/* Parse options jsonb over the values already in o; returns the keys set. */
-extern int	cluster_parse_options(Jsonb *jb, CrmClusterOptions *o);
+/*
+ * Parse options jsonb over the values already in o; returns the keys set.
+ * Option "names" (a non-empty array of distinct valid names) goes to
+ * *names as a palloc'd names block; *names is left alone when it is not
+ * given.  Whether the names fit the features is the caller's check
+ * (cluster_check_names).
+ */
+extern int	cluster_parse_options(Jsonb *jb, CrmClusterOptions *o, void **names);
+
+/* The names of option "names" must be one per feature (22023). */
+extern void cluster_check_names(const void *names, int dims);
+
+/*
+ * Encoding conversions of feature names (CrmConvFn): binary forms carry
+ * them in the client encoding (as text's send and receive do), the
+ * compact text form in UTF-8 whatever the database encoding.
+ */
+extern const char *cluster_names_to_client(const char *s, size_t len, size_t *out_len);
+extern const char *cluster_names_from_client(const char *s, size_t len, size_t *out_len);
+extern const char *cluster_names_to_utf8(const char *s, size_t len, size_t *out_len);
+extern const char *cluster_names_from_utf8(const char *s, size_t len, size_t *out_len);
 
 /*
  * The one reader of a features argument (float8[]): one-dimensional,
@@ -36,6 +57,12 @@ extern int	cluster_parse_options(Jsonb *jb, CrmClusterOptions *o);
  * length.  expected_dims > 0 checks the length too.
  */
 extern const double *cluster_features(ArrayType *arr, int expected_dims, int *dims);
+
+/*
+ * The names of dims features as a text[]: the block's, or f1, f2, ... when
+ * it has none (or is NULL).
+ */
+extern ArrayType *cluster_names_array(const void *names, int dims);
 
 /* a flat, detoasted sketch / model from an argument (checked sizes) */
 extern CrmSketch *cluster_sketch_arg(Datum d);

@@ -5,7 +5,9 @@
  *	  crm.merge, the deterministic random generator and the hash.  The
  *	  layouts and algorithms are in sketch_core.h (crm.cluster_sketch),
  *	  model_core.h (crm.clusters and the kmeans_refine accumulator),
- *	  kmeans_core.h (weighted k-means) and silhouette_core.h.
+ *	  feature_names_core.h (the feature names both carry), kmeans_core.h
+ *	  (weighted k-means), kmeans_scan_core.h (choosing k) and
+ *	  silhouette_core.h.
  *
  * The types are flat varlenas whose header is followed by double arrays, so
  * the same bytes are the on-disk form, the aggregate state and what the

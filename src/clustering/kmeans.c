@@ -28,6 +28,7 @@
 
 #include "fmgr.h"
 #include "funcapi.h"
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -36,6 +37,7 @@
 
 #include "clustering.h"
 #include "kmeans_core.h"
+#include "kmeans_scan_core.h"
 #include "silhouette_core.h"
 #include "validate.h"
 
@@ -68,13 +70,13 @@ kmeans_transfn(PG_FUNCTION_ARGS)
  * model is checked as its input functions would check it.
  */
 static CrmModel *
-SketchToModel(const CrmSketch *s, int k, const CrmClusterOptions *o)
+SketchToModel(const CrmSketch *s, int k, const CrmClusterOptions *o, const void *names)
 {
 	CrmError	err = {0};
 	CrmModel   *m;
 	int			found;
 
-	m = crm_kmeans_sketch(s, k, o, &found, &err);
+	m = crm_kmeans_sketch(s, k, o, names, &found, &err);
 	if (m == NULL)
 		crm_ereport(&err);
 	if (found < k)
@@ -105,17 +107,39 @@ kmeans_finalfn(PG_FUNCTION_ARGS)
 				 errhint("Cluster a sketch with crm.kmeans(sketch, k).")));
 	if (s->rows == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_POINTER(SketchToModel(s, s->k, &s->opt));
+	PG_RETURN_POINTER(SketchToModel(s, s->k, &s->opt, NULL));
 }
 
-/* Options for clustering a stored sketch: its own, overridden by opts. */
+/*
+ * Options for clustering a stored sketch: its own, overridden by opts.
+ * Option "names" names the features of a sketch without names (*names gets
+ * the block), or must repeat the sketch's own (*names is left NULL: the
+ * model takes the sketch's).
+ */
 static void
-SketchKmeansOptions(const CrmSketch *s, Jsonb *opts, CrmClusterOptions *o)
+SketchKmeansOptions(const CrmSketch *s, Jsonb *opts, CrmClusterOptions *o, void **names)
 {
 	int			set;
+	void	   *given = NULL;
 
 	*o = s->opt;
-	set = cluster_parse_options(opts, o);
+	*names = NULL;
+	set = cluster_parse_options(opts, o, &given);
+	if (set & CRM_OPT_NAMES)
+	{
+		cluster_check_names(given, s->dims);
+		if (crm_names_count(crm_sketch_names(s)) == 0)
+			*names = given;
+		else if (!crm_names_equal(crm_sketch_names(s), given))
+		{
+			CrmError	err = {0};
+
+			crm_names_error_differ(&err, crm_sketch_names(s), given,
+								   "option \"names\" differs from the feature names of the sketch");
+			crm_error_hint(&err, "Feature names are a property of the sketch: give the same ones, or none.");
+			crm_ereport(&err);
+		}
+	}
 	if ((set & CRM_OPT_BUDGET) && o->budget_kb != s->opt.budget_kb)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -144,6 +168,7 @@ kmeans_sketch(PG_FUNCTION_ARGS)
 	CrmSketch  *s;
 	int			k;
 	CrmClusterOptions o;
+	void	   *names;
 
 	/* not STRICT, so that a NULL options argument means the defaults */
 	if (PG_ARGISNULL(0))
@@ -156,10 +181,11 @@ kmeans_sketch(PG_FUNCTION_ARGS)
 	k = PG_GETARG_INT32(1);
 
 	CheckK(k);
-	SketchKmeansOptions(s, (PG_NARGS() > 2 && !PG_ARGISNULL(2)) ? PG_GETARG_JSONB_P(2) : NULL, &o);
+	SketchKmeansOptions(s, (PG_NARGS() > 2 && !PG_ARGISNULL(2)) ? PG_GETARG_JSONB_P(2) : NULL, &o,
+						&names);
 	if (s->rows == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_POINTER(SketchToModel(s, k, &o));
+	PG_RETURN_POINTER(SketchToModel(s, k, &o, names));
 }
 
 /* ------------------------------------------------------------ kmeans_refine */
@@ -207,7 +233,7 @@ RefineStateNew(MemoryContext aggctx, const CrmModel *acc)
 	MemoryContext cxt = AllocSetContextCreate(aggctx, "crm.kmeans_refine state",
 											  ALLOCSET_SMALL_SIZES);
 	RefineState *st = MemoryContextAllocZero(cxt, sizeof(RefineState));
-	size_t		size = crm_model_size(acc->k, acc->dims, true);
+	size_t		size = crm_model_value_size(acc);
 
 	EOH_init_header(&st->hdr, &refine_methods, cxt);
 	st->acc = MemoryContextAllocHuge(cxt, size);
@@ -389,38 +415,35 @@ HashIdxCmp(const void *a, const void *b)
 }
 
 /*
- * The silhouette sample of crm.kmeans_scan: every representative when there
- * are few, else the CRM_SILHOUETTE_SAMPLE with the smallest hash of their
- * coordinates.  Returns their indexes, *ns their number.
+ * The silhouette sample of crm.kmeans_scan: the CRM_SILHOUETTE_SAMPLE
+ * representatives with the smallest hash of their bytes (weight, scatter,
+ * coordinates), all of them when there are fewer, in hash order.  So the
+ * sample, and the order of the silhouette's sums, depend on the set of
+ * representatives, not on the order the rows arrived in.  Returns their
+ * indexes, *ns their number.
  */
 static int *
 ScanSample(const CrmSketch *s, int *ns)
 {
 	int			d = s->dims;
 	int			n = s->nreps;
-	int		   *pick = palloc(sizeof(int) * n);
+	int		   *pick = palloc(sizeof(int) * Max(n, 1));
+	HashIdx    *h = palloc(sizeof(HashIdx) * Max(n, 1));
 	int			i;
 
 	for (i = 0; i < n; i++)
-		pick[i] = i;
-	*ns = n;
-	if (n > CRM_SILHOUETTE_SAMPLE)
 	{
-		HashIdx    *h = palloc(sizeof(HashIdx) * n);
-
-		for (i = 0; i < n; i++)
-		{
-			if ((i & 1023) == 1023)
-				CHECK_FOR_INTERRUPTS();
-			h[i].hash = crm_hash_bytes64(crm_sketch_reps(s) + (size_t) i * (d + 2),
-										 sizeof(double) * (d + 2), 0x5eed);
-			h[i].idx = i;
-		}
-		qsort(h, n, sizeof(HashIdx), HashIdxCmp);
-		for (i = 0; i < CRM_SILHOUETTE_SAMPLE; i++)
-			pick[i] = h[i].idx;
-		*ns = CRM_SILHOUETTE_SAMPLE;
+		if ((i & 1023) == 1023)
+			CHECK_FOR_INTERRUPTS();
+		h[i].hash = crm_hash_bytes64(crm_sketch_reps(s) + (size_t) i * (d + 2),
+									 sizeof(double) * (d + 2), 0x5eed);
+		h[i].idx = i;
 	}
+	qsort(h, n, sizeof(HashIdx), HashIdxCmp);
+	*ns = Min(n, CRM_SILHOUETTE_SAMPLE);
+	for (i = 0; i < *ns; i++)
+		pick[i] = h[i].idx;
+	pfree(h);
 	return pick;
 }
 
@@ -445,34 +468,104 @@ ScanLabelSample(const CrmSketch *s, const CrmModel *m, const int *pick, int ns,
 			CHECK_FOR_INTERRUPTS();
 		w[i] = r[0];
 		for (j = 0; j < d; j++)
-			y[(size_t) i * d + j] = s->opt.scale == CRM_SCALE_ATAN ? r[2 + j] :
+			y[(size_t) i * d + j] = m->scale == CRM_SCALE_ATAN ? r[2 + j] :
 				(r[2 + j] - crm_model_center(m)[j]) * crm_model_factor(m)[j];
 		labels[i] = crm_model_nearest(m, y + (size_t) i * d, &d2);
 	}
 }
 
+/* Why the scan recommends its k, for the reason column (see kmeans_scan_core.h). */
+static char *
+ScanReason(const CrmScanChoice *ch, const int *ks, const double *sil, const CrmSketch *s, int ns)
+{
+	StringInfoData r;
+
+	initStringInfo(&r);
+	switch (ch->reason)
+	{
+		case CRM_SCAN_NONE:
+			return NULL;
+		case CRM_SCAN_SILHOUETTE:
+			appendStringInfo(&r, "highest silhouette (%.3f)", sil[ch->pick]);
+			if (ch->elbow == ch->pick)
+				appendStringInfoString(&r, ", also the elbow of the SSE curve");
+			else if (ch->elbow >= 0)
+				appendStringInfo(&r, "; the elbow of the SSE curve is at k = %d", ks[ch->elbow]);
+			break;
+		case CRM_SCAN_SILHOUETTE_TIE:
+			if (ch->pick == ch->best)
+				appendStringInfo(&r, "highest silhouette (%.3f)", sil[ch->pick]);
+			else
+				appendStringInfo(&r, "silhouette %.3f, tied with the highest (%.3f at k = %d)",
+								 sil[ch->pick], sil[ch->best], ks[ch->best]);
+			appendStringInfo(&r, "; of the %d k within %.2f of the highest silhouette, "
+							 "the SSE curve bends most here (Kneedle)", ch->tied, CRM_SCAN_TIE);
+			break;
+		case CRM_SCAN_ELBOW_WEAK:
+			appendStringInfo(&r, "elbow of the SSE curve (Kneedle): the highest silhouette, %.3f at k = %d, "
+							 "is at most %.2f (no substantial cluster structure), so it cannot choose",
+							 sil[ch->best], ks[ch->best], CRM_SCAN_STRUCTURE);
+			break;
+		case CRM_SCAN_ELBOW_NO_SILHOUETTE:
+			appendStringInfoString(&r, "elbow of the SSE curve (Kneedle); no silhouette (fewer than two clusters)");
+			break;
+		case CRM_SCAN_SILHOUETTE_NO_ELBOW:
+			appendStringInfo(&r, "highest silhouette (%.3f), though at most %.2f (no substantial cluster structure); "
+							 "no elbow (fewer than three k, or an SSE curve without a bend)",
+							 sil[ch->pick], CRM_SCAN_STRUCTURE);
+			break;
+	}
+	if (ch->best >= 0)
+	{
+		if (s->flags & CRM_SKETCH_REDUCED)
+			appendStringInfo(&r, "; silhouettes over %d of the sketch's %d representatives (of " INT64_FORMAT " rows)",
+							 ns, s->nreps, s->rows);
+		else
+			appendStringInfo(&r, "; silhouettes over %d of the " INT64_FORMAT " rows", ns, s->rows);
+	}
+	return r.data;
+}
+
 /*
- * crm.kmeans_scan: for every k in kmin..kmax, k-means on the sketch (its own
- * options) and the mean silhouette of a fixed sample of its representatives
- * in the model's space, to choose k. Stops with a NOTICE at the first k that
- * finds fewer clusters than asked.
+ * crm.kmeans_scan(sketch, kmin, kmax [, options]): for every k in
+ * kmin..kmax, k-means on the sketch (its options, overridden by those given,
+ * as crm.kmeans(sketch, k, options) takes them) and the mean silhouette of a
+ * fixed sample of its representatives in the model's space; then the
+ * recommended k and why (kmeans_scan_core.h).  Stops with a NOTICE at the
+ * first k that finds fewer clusters than asked.  Not STRICT: a NULL sketch
+ * gives no rows, NULL options the sketch's own.
  */
 PG_FUNCTION_INFO_V1(kmeans_scan);
 Datum
 kmeans_scan(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	CrmSketch  *s = cluster_sketch_arg(PG_GETARG_DATUM(0));
-	int			kmin = PG_GETARG_INT32(1);
-	int			kmax = PG_GETARG_INT32(2);
-	int			d = s->dims;
+	CrmSketch  *s;
+	int			kmin;
+	int			kmax;
+	int			d;
 	int			ns;
 	int		   *pick;
 	double	   *y;
 	double	   *w;
 	int		   *labels;
 	int			k;
+	int			n = 0;
+	int		   *ks;
+	double	   *sse;
+	double	   *sil;
+	CrmClusterOptions o;
+	void	   *names;
+	CrmScanChoice choice;
+	char	   *reason;
+	int			i;
 
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be NULL", PG_ARGISNULL(1) ? "kmin" : "kmax")));
+	kmin = PG_GETARG_INT32(1);
+	kmax = PG_GETARG_INT32(2);
 	CheckK(kmin);
 	CheckK(kmax);
 	if (kmin > kmax)
@@ -480,21 +573,27 @@ kmeans_scan(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("kmin must be at most kmax, got %d and %d", kmin, kmax)));
 	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	s = cluster_sketch_arg(PG_GETARG_DATUM(0));
+	SketchKmeansOptions(s, (PG_NARGS() > 3 && !PG_ARGISNULL(3)) ? PG_GETARG_JSONB_P(3) : NULL, &o,
+						&names);
 	if (s->rows == 0)
 		return (Datum) 0;
+	d = s->dims;
 	pick = ScanSample(s, &ns);
 	y = palloc(sizeof(double) * (size_t) ns * d);
 	w = palloc(sizeof(double) * ns);
 	labels = palloc(sizeof(int) * ns);
+	ks = palloc(sizeof(int) * (kmax - kmin + 1));
+	sse = palloc(sizeof(double) * (kmax - kmin + 1));
+	sil = palloc(sizeof(double) * (kmax - kmin + 1));
 
 	for (k = kmin; k <= kmax; k++)
 	{
 		CrmError	err = {0};
 		int			found;
-		CrmModel   *m = crm_kmeans_sketch(s, k, &s->opt, &found, &err);
-		Datum		values[3];
-		bool		nulls[3] = {false, false, false};
-		double		sil;
+		CrmModel   *m = crm_kmeans_sketch(s, k, &o, NULL, &found, &err);
 
 		CHECK_FOR_INTERRUPTS();
 		if (m == NULL)
@@ -506,13 +605,30 @@ kmeans_scan(PG_FUNCTION_ARGS)
 			break;
 		}
 		ScanLabelSample(s, m, pick, ns, y, w, labels);
-		sil = crm_silhouette_weighted(y, w, labels, ns, d, m->k);
-		values[0] = Int32GetDatum(k);
-		values[1] = Float8GetDatum(m->total_sse);
-		values[2] = Float8GetDatum(sil);
-		nulls[2] = isnan(sil);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		ks[n] = k;
+		sse[n] = m->total_sse;
+		sil[n] = crm_silhouette_weighted(y, w, labels, ns, d, m->k);
+		n++;
 		pfree(m);
+	}
+	crm_scan_choose(ks, sse, sil, n, &choice);
+	reason = ScanReason(&choice, ks, sil, s, ns);
+	for (i = 0; i < n; i++)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, true};
+
+		values[0] = Int32GetDatum(ks[i]);
+		values[1] = Float8GetDatum(sse[i]);
+		values[2] = Float8GetDatum(sil[i]);
+		nulls[2] = isnan(sil[i]);
+		values[3] = BoolGetDatum(i == choice.pick);
+		if (i == choice.pick)
+		{
+			values[4] = CStringGetTextDatum(reason);
+			nulls[4] = false;
+		}
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
 }

@@ -627,9 +627,71 @@ ModelScaling(const CrmSketch *s, const CrmClusterOptions *o, double *center, dou
 	}
 }
 
-/* The representatives as weighted points y (n x d) in the model's space. */
+/* a representative and its index, sorted into the canonical order */
+typedef struct RepRef
+{
+	const double *r;			/* (w, q, x[d]) */
+	int32_t		d;
+	int32_t		i;
+} RepRef;
+
+/* qsort order of representatives: coordinates, then weight and scatter */
+static int
+RepRefCmp(const void *a, const void *b)
+{
+	const RepRef *x = a;
+	const RepRef *y = b;
+	int			j;
+
+	for (j = 0; j < x->d; j++)
+		if (x->r[2 + j] != y->r[2 + j])
+			return x->r[2 + j] < y->r[2 + j] ? -1 : 1;
+	for (j = 0; j < 2; j++)
+		if (x->r[j] != y->r[j])
+			return x->r[j] < y->r[j] ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * The representatives' canonical order: by coordinates, then weight and
+ * scatter.  k-means++ draws its seeds from the points in the order it is
+ * given them, so clustering them in this order makes the model depend on
+ * the set of representatives, not on the order the rows arrived in: a
+ * sketch that holds every row gives the same clusters from a serial scan,
+ * a parallel one (whose workers' rows are merged in whatever order they
+ * finish) or a merge of stored sketches.  Only the statistics' last bits
+ * can still differ, through the order of their sums.
+ */
+static int *
+CanonicalOrder(const CrmSketch *s)
+{
+	int			n = s->nreps;
+	int			stride = s->dims + 2;
+	RepRef	   *refs = crm_core_alloc(sizeof(RepRef) * (size_t) (n > 0 ? n : 1));
+	int		   *perm = crm_core_alloc(sizeof(int) * (size_t) (n > 0 ? n : 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		refs[i].r = crm_sketch_reps(s) + (size_t) i * stride;
+		refs[i].d = s->dims;
+		refs[i].i = i;
+	}
+	crm_check_interrupts();
+	qsort(refs, (size_t) n, sizeof(RepRef), RepRefCmp);
+	crm_check_interrupts();
+	for (i = 0; i < n; i++)
+		perm[i] = refs[i].i;
+	crm_core_free(refs);
+	return perm;
+}
+
+/*
+ * The representatives, in the order perm gives, as weighted points y
+ * (n x d) in the model's space.
+ */
 static void
-ScaledPoints(const CrmSketch *s, const double *center, const double *factor,
+ScaledPoints(const CrmSketch *s, const int *perm, const double *center, const double *factor,
 			 double *y, double *w)
 {
 	int			d = s->dims;
@@ -640,7 +702,7 @@ ScaledPoints(const CrmSketch *s, const double *center, const double *factor,
 
 	for (i = 0; i < s->nreps; i++)
 	{
-		const double *r = reps + (size_t) i * stride;
+		const double *r = reps + (size_t) perm[i] * stride;
 
 		if ((i & 4095) == 4095)
 			crm_check_interrupts();
@@ -704,8 +766,9 @@ InternalScatter(const CrmSketch *s, const CrmClusterOptions *o, const double *fa
  * representatives' scatter (or, when there is none, to its weight).
  */
 static CrmModel *
-ResultModel(const CrmSketch *s, const CrmClusterOptions *o, const double *center,
-			const double *factor, const CrmKmeansResult *res, double internal)
+ResultModel(const CrmSketch *s, const int *perm, const CrmClusterOptions *o, const void *names,
+			const double *center, const double *factor, const CrmKmeansResult *res,
+			double internal)
 {
 	int			d = s->dims;
 	int			stride = d + 2;
@@ -720,13 +783,10 @@ ResultModel(const CrmSketch *s, const CrmClusterOptions *o, const double *center
 	{
 		if ((i & 4095) == 4095)
 			crm_check_interrupts();
-		qk[res->labels[i]] += reps[(size_t) i * stride + 1];
-		qtotal += reps[(size_t) i * stride + 1];
+		qk[res->labels[i]] += reps[(size_t) perm[i] * stride + 1];
+		qtotal += reps[(size_t) perm[i] * stride + 1];
 	}
-	m = crm_core_alloc(crm_model_size(res->k, d, false));
-	m->version = CRM_MODEL_VERSION;
-	m->k = res->k;
-	m->dims = d;
+	m = crm_model_new(res->k, d, false, names);
 	m->scale = o->scale;
 	m->atan_scale = o->atan_scale;
 	m->iterations = res->iterations;
@@ -756,7 +816,7 @@ ResultModel(const CrmSketch *s, const CrmClusterOptions *o, const double *center
  * rows, not the representatives.
  */
 CrmModel *
-crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
+crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o, const void *names,
 				  int *k_found, CrmError *err)
 {
 	int			d = s->dims;
@@ -765,11 +825,12 @@ crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
 	double	   *w = crm_core_alloc(sizeof(double) * n);
 	double	   *center = crm_core_alloc(sizeof(double) * d);
 	double	   *factor = crm_core_alloc(sizeof(double) * d);
+	int		   *perm = CanonicalOrder(s);
 	CrmKmeansResult res;
 	CrmModel   *m;
 
 	ModelScaling(s, o, center, factor);
-	ScaledPoints(s, center, factor, y, w);
+	ScaledPoints(s, perm, center, factor, y, w);
 	if (!KmeansScaled(y, w, n, d, k, o, &res, err))
 		return NULL;
 	if (!isfinite(res.sse))
@@ -778,14 +839,15 @@ crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
 		crm_error_hint(err, "Rescale the features (or use scale zscore, minmax or atan).");
 		return NULL;
 	}
-	m = ResultModel(s, o, center, factor, &res, InternalScatter(s, o, factor, y, w));
+	m = ResultModel(s, perm, o, names ? names : crm_sketch_names(s), center, factor, &res,
+					InternalScatter(s, o, factor, y, w));
 	*k_found = res.k;
 	/*
 	 * The model must read back: a sketch whose statistics disagree with its
 	 * representatives (a tiny variance next to spread-out points, which no
 	 * rows produce) can scale a centroid beyond the model's range.
 	 */
-	if (!crm_model_check(m, crm_model_size(m->k, m->dims, false), err))
+	if (!crm_model_check(m, crm_model_value_size(m), err))
 	{
 		crm_core_free(m);
 		m = NULL;
@@ -799,5 +861,6 @@ crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
 	crm_core_free(w);
 	crm_core_free(center);
 	crm_core_free(factor);
+	crm_core_free(perm);
 	return m;
 }

@@ -30,8 +30,14 @@ extern bool crm_kmeans_run(const double *y, const double *w, int n, int d, int k
 						   uint64_t seed, int restarts, int max_iter, double tol,
 						   CrmKmeansResult *res, CrmError *err);
 
-/* Build a model from a sketch: scale, cluster, fill in SSE and order. */
+/*
+ * Build a model from a sketch: scale, cluster (the representatives in a
+ * canonical order, by coordinates, so that the model does not depend on
+ * the order the rows arrived in), fill in SSE and order.  The model's
+ * feature names are names (a valid block for the sketch's dimensions), or
+ * the sketch's own when names is NULL.
+ */
 extern CrmModel *crm_kmeans_sketch(const CrmSketch *s, int k, const CrmClusterOptions *o,
-								   int *k_found, CrmError *err);
+								   const void *names, int *k_found, CrmError *err);
 
 #endif							/* CRM_KMEANS_CORE_H */

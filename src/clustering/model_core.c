@@ -26,9 +26,6 @@ ClampInt32(int64_t v)
 	return v > INT32_MAX ? INT32_MAX : (v < INT32_MIN ? INT32_MIN : (int32_t) v);
 }
 
-/* bytes of the binary form before the doubles (see crm_model_encode) */
-#define MODEL_BINARY_HDRSZ (1 + 2 + 4 * 4 + 8 * 4)
-
 /* x (original units) -> y (the model's scaled space) */
 void
 crm_model_scale(const CrmModel *m, const double *x, double *y)
@@ -213,7 +210,7 @@ crm_model_canonical_order(CrmModel *m)
 	int			k = m->k;
 	int			d = m->dims;
 	int		   *order = crm_core_alloc(sizeof(int) * k);
-	size_t		block = crm_model_size(k, d, m->flags & CRM_MODEL_PENDING) -
+	size_t		block = crm_model_value_size(m) -
 		((char *) crm_model_centroids(m) - (char *) m);
 	double	   *copy = crm_core_alloc(block);
 	int			c;
@@ -282,7 +279,7 @@ ModelHeaderCheck(const CrmModel *m, CrmError *err)
 {
 	char		got[40];
 
-	if (m->version != CRM_MODEL_VERSION)
+	if (m->version != CRM_MODEL_VERSION_1 && m->version != CRM_MODEL_VERSION_2)
 		crm_error_set(err, CRM_ERR_INVALID, "unsupported crm.clusters version %d", (int) m->version);
 	else if (!crm_check_k(m->k, err) || !crm_check_dims(m->dims, err))
 		return false;
@@ -440,6 +437,7 @@ crm_model_check(const CrmModel *m, size_t size, CrmError *err)
 	bool		pending;
 	size_t		i;
 	size_t		kd;
+	size_t		names_size = 0;
 
 	if (size < CRM_MODEL_HDRSZ)
 	{
@@ -449,17 +447,24 @@ crm_model_check(const CrmModel *m, size_t size, CrmError *err)
 	if (!ModelHeaderCheck(m, err))
 		return false;
 	pending = (m->flags & CRM_MODEL_PENDING) != 0;
-	if (size != crm_model_size(m->k, m->dims, pending))
+	if (m->version >= CRM_MODEL_VERSION_2)
+	{
+		if (!crm_names_block_check(crm_model_names(m), size - CRM_MODEL_HDRSZ, m->dims,
+								   "crm.clusters", err))
+			return false;
+		names_size = crm_model_names_size(m);
+	}
+	if (size != crm_model_size(names_size, m->k, m->dims, pending))
 	{
 		crm_error_set(err, CRM_ERR_INVALID, "crm.clusters value of %zu bytes does not match its header",
 					  size);
 		crm_error_detail(err, "k %d, dims %d%s: %zu bytes.", (int) m->k, (int) m->dims,
 						 pending ? " with an accumulator" : "",
-						 crm_model_size(m->k, m->dims, pending));
+						 crm_model_size(names_size, m->k, m->dims, pending));
 		return false;
 	}
 	kd = (size_t) m->k * m->dims;
-	if (!AllFinite(m, (size - CRM_MODEL_HDRSZ) / sizeof(double), err) ||
+	if (!AllFinite(m, crm_model_body_doubles(m->k, m->dims, pending), err) ||
 		!Within(m, 0, m->dims, CRM_MODEL_MAX_COORD, err) ||
 		!Within(m, 2 * (size_t) m->dims, kd,
 				m->scale == CRM_SCALE_ATAN ? 1.0 : CRM_MODEL_MAX_COORD, err))
@@ -479,45 +484,109 @@ crm_model_check(const CrmModel *m, size_t size, CrmError *err)
 	return !pending || AccumulatorCheck(m, err);
 }
 
+/* A new model of the current version (see model_core.h). */
+CrmModel *
+crm_model_new(int k, int dims, bool pending, const void *names)
+{
+	size_t		names_size = names ? crm_names_block_bytes(names) : CRM_NAMES_EMPTY_SIZE;
+	CrmModel   *m = crm_core_alloc(crm_model_size(names_size, k, dims, pending));
+
+	m->version = CRM_MODEL_VERSION;
+	m->flags = pending ? CRM_MODEL_PENDING : 0;
+	m->k = k;
+	m->dims = dims;
+	if (names)
+		memcpy((char *) m + CRM_MODEL_HDRSZ, names, names_size);
+	else
+		crm_names_block_write((char *) m + CRM_MODEL_HDRSZ, 0, NULL, NULL);
+	return m;
+}
+
+/* The same model, whatever the version (see model_core.h). */
+bool
+crm_model_equal(const CrmModel *a, const CrmModel *b)
+{
+	bool		pending = (a->flags & CRM_MODEL_PENDING) != 0;
+
+	return a->flags == b->flags && a->k == b->k && a->dims == b->dims &&
+		a->scale == b->scale && a->iterations == b->iterations && a->rows == b->rows &&
+		memcmp(&a->total_sse, &b->total_sse, sizeof(double)) == 0 &&
+		memcmp(&a->atan_scale, &b->atan_scale, sizeof(double)) == 0 &&
+		a->pending_rows == b->pending_rows &&
+		crm_names_equal(crm_model_names(a), crm_model_names(b)) &&
+		memcmp(crm_model_center(a), crm_model_center(b),
+			   crm_model_body_doubles(a->k, a->dims, pending) * sizeof(double)) == 0;
+}
+
 /* ------------------------------------------------------------ binary form */
+
+/* Count or write a big-endian 16-bit integer. */
+static inline void
+EncU16(CrmEnc *e, uint16_t v)
+{
+	crm_enc_u8(e, (uint8_t) (v >> 8));
+	crm_enc_u8(e, (uint8_t) v);
+}
+
+/* Count or write a big-endian 64-bit integer. */
+static inline void
+EncU64(CrmEnc *e, uint64_t v)
+{
+	crm_enc_u32(e, (uint32_t) (v >> 32));
+	crm_enc_u32(e, (uint32_t) v);
+}
 
 /*
  * Binary form, big-endian: version (1 byte), flags (2), k, dims, scale,
  * iterations (4 each), rows (8), total_sse, atan_scale (8 each),
- * pending_rows (8), then every double of the body in storage order.
+ * pending_rows (8); in version 2 the feature names (a count, 0 or dims,
+ * then each name as a uint32 byte count and its bytes); then every double
+ * of the body in storage order.  A version 1 value is written in the
+ * version 1 form, which has no names.
  */
+static void
+EncodeModel(CrmEnc *e, const void *value)
+{
+	const CrmModel *m = value;
+
+	crm_enc_u8(e, (uint8_t) m->version);
+	EncU16(e, m->flags);
+	crm_enc_u32(e, (uint32_t) m->k);
+	crm_enc_u32(e, (uint32_t) m->dims);
+	crm_enc_u32(e, (uint32_t) m->scale);
+	crm_enc_u32(e, (uint32_t) m->iterations);
+	EncU64(e, (uint64_t) m->rows);
+	crm_enc_f64(e, m->total_sse);
+	crm_enc_f64(e, m->atan_scale);
+	EncU64(e, (uint64_t) m->pending_rows);
+	if (m->version >= CRM_MODEL_VERSION_2)
+		crm_names_encode(e, crm_model_names(m));
+	crm_enc_f64s(e, crm_model_center(m),
+				 crm_model_body_doubles(m->k, m->dims, (m->flags & CRM_MODEL_PENDING) != 0));
+}
+
+/* Bytes of the binary form, names as stored. */
 size_t
 crm_model_binary_size(const CrmModel *m)
 {
-	return MODEL_BINARY_HDRSZ +
-		crm_model_size(m->k, m->dims, (m->flags & CRM_MODEL_PENDING) != 0) - CRM_MODEL_HDRSZ;
+	CrmEnc		e;
+
+	memset(&e, 0, sizeof(e));
+	e.sizing = true;
+	EncodeModel(&e, m);
+	return e.size;
 }
 
-/* Write the binary form into buf (crm_model_binary_size bytes). */
-bool
-crm_model_encode(const CrmModel *m, void *buf)
+/* The binary form (see model_core.h). */
+uint8_t *
+crm_model_encode(const CrmModel *m, CrmConvFn conv, size_t *len)
 {
-	CrmWriter	w;
-	size_t		n = (crm_model_binary_size(m) - MODEL_BINARY_HDRSZ) / sizeof(double);
-
-	crm_wr_init(&w, buf, crm_model_binary_size(m));
-	crm_wr_u8(&w, CRM_MODEL_VERSION);
-	crm_wr_u16(&w, m->flags);
-	crm_wr_u32(&w, (uint32_t) m->k);
-	crm_wr_u32(&w, (uint32_t) m->dims);
-	crm_wr_u32(&w, (uint32_t) m->scale);
-	crm_wr_u32(&w, (uint32_t) m->iterations);
-	crm_wr_u64(&w, (uint64_t) m->rows);
-	crm_wr_f64(&w, m->total_sse);
-	crm_wr_f64(&w, m->atan_scale);
-	crm_wr_u64(&w, (uint64_t) m->pending_rows);
-	crm_wr_f64s(&w, crm_model_center(m), n);
-	return crm_wr_done(&w);
+	return crm_encode(EncodeModel, m, conv, len);
 }
 
 /* Read a binary form (see model_core.h). */
 CrmModel *
-crm_model_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *err)
+crm_model_decode(const void *buf, size_t len, CrmErrorKind kind, CrmConvFn conv, CrmError *err)
 {
 	CrmReader	r;
 	CrmModel	h;
@@ -525,12 +594,14 @@ crm_model_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *err)
 	uint8_t		version;
 	uint16_t	flags;
 	size_t		size;
+	size_t		nd;
+	void	   *names = NULL;
 
 	memset(&h, 0, sizeof(h));
 	crm_rd_init(&r, buf, len, kind, "crm.clusters", err);
 	if (!crm_rd_u8(&r, &version))
 		return NULL;
-	if (version != CRM_MODEL_VERSION)
+	if (version != CRM_MODEL_VERSION_1 && version != CRM_MODEL_VERSION_2)
 	{
 		crm_rd_fail(&r, "unsupported version %d", (int) version);
 		return NULL;
@@ -548,13 +619,31 @@ crm_model_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *err)
 	crm_rd_i64(&r, &h.pending_rows);
 	if (crm_rd_failed(&r) || !ModelHeaderCheck(&h, err))
 		return NULL;
-	size = crm_model_size(h.k, h.dims, (h.flags & CRM_MODEL_PENDING) != 0);
+	if (version >= CRM_MODEL_VERSION_2)
+	{
+		names = crm_names_decode(&r, conv, h.dims);
+		if (names == NULL)
+			return NULL;
+	}
+	nd = crm_model_body_doubles(h.k, h.dims, (h.flags & CRM_MODEL_PENDING) != 0);
 	/* a forged header cannot make us allocate more than the input holds */
-	if (!crm_rd_need(&r, (size - CRM_MODEL_HDRSZ) / sizeof(double), sizeof(double)))
+	if (!crm_rd_need(&r, nd, sizeof(double)))
+	{
+		if (names)
+			crm_core_free(names);
 		return NULL;
-	m = crm_core_alloc(size);
-	*m = h;
-	if (!crm_rd_f64s(&r, crm_model_center(m), (size - CRM_MODEL_HDRSZ) / sizeof(double)) ||
+	}
+	if (version >= CRM_MODEL_VERSION_2)
+	{
+		m = crm_model_new(h.k, h.dims, (h.flags & CRM_MODEL_PENDING) != 0, names);
+		crm_core_free(names);
+	}
+	else
+		m = crm_core_alloc(crm_model_size(0, h.k, h.dims, (h.flags & CRM_MODEL_PENDING) != 0));
+	memcpy((char *) m + sizeof(int32_t), (char *) &h + sizeof(int32_t),
+		   CRM_MODEL_HDRSZ - sizeof(int32_t));
+	size = crm_model_value_size(m);
+	if (!crm_rd_f64s(&r, crm_model_center(m), nd) ||
 		!crm_rd_end(&r) || !crm_model_check(m, size, err))
 	{
 		crm_core_free(m);
@@ -594,6 +683,11 @@ ModelPrintJson(const CrmModel *m)
 	crm_json_write_int(&b, m->k);
 	crm_out_str(&b, ",\"dims\":");
 	crm_json_write_int(&b, m->dims);
+	if (m->version >= CRM_MODEL_VERSION_2)
+	{
+		crm_out_str(&b, ",\"names\":");
+		crm_names_write_json(&b, crm_model_names(m));
+	}
 	crm_out_str(&b, ",\"scale\":\"");
 	crm_out_str(&b, crm_scale_name(m->scale));
 	crm_out_str(&b, "\",\"atan_scale\":");
@@ -630,18 +724,23 @@ ModelPrintJson(const CrmModel *m)
 	return b.data;
 }
 
-/* JSON for small values, the compact crm64: form for large ones. */
+/*
+ * JSON for small values, the compact crm64: form for large ones (by the
+ * size of the binary form with the names as stored, so the choice does not
+ * depend on an encoding).
+ */
 char *
-crm_model_print(const CrmModel *m)
+crm_model_print(const CrmModel *m, CrmConvFn utf8)
 {
-	size_t		n = crm_model_binary_size(m);
+	size_t		n;
 	uint8_t    *bin;
 	char	   *text;
 
-	if (n <= CRM_WIRE_READABLE_MAX)
+	if (crm_model_binary_size(m) <= CRM_WIRE_READABLE_MAX)
 		return ModelPrintJson(m);
-	bin = crm_core_alloc(n);
-	crm_model_encode(m, bin);
+	bin = crm_model_encode(m, utf8, &n);
+	if (bin == NULL)
+		return NULL;
 	text = crm_wire_to_text(bin, n);
 	crm_core_free(bin);
 	return text;
@@ -676,23 +775,34 @@ JsonIntField(CrmJson *j, const char *key, bool first, int64_t *out)
 		crm_json_int(j, -((int64_t) 1 << 62), (int64_t) 1 << 62, out);
 }
 
-/* The JSON header, up to total_sse; checked like a binary header. */
+/*
+ * The JSON header, up to total_sse (with the names of version 2 into
+ * *names, a new block); checked like a binary header.
+ */
 static bool
-JsonHeader(CrmJson *j, CrmModel *h, CrmError *err)
+JsonHeader(CrmJson *j, CrmModel *h, void **names, CrmError *err)
 {
 	int64_t		v;
 	char		name[16];
 
 	if (!crm_json_expect(j, '{') || !crm_json_key(j, "version") ||
-		!crm_json_int(j, CRM_MODEL_VERSION, CRM_MODEL_VERSION, &v))
+		!crm_json_int(j, CRM_MODEL_VERSION_1, CRM_MODEL_VERSION_2, &v))
 		return false;
-	h->version = CRM_MODEL_VERSION;
+	h->version = (uint16_t) v;
 	if (!JsonIntField(j, "k", false, &v) || !crm_check_k(v, err))
 		return false;
 	h->k = (int32_t) v;
 	if (!JsonIntField(j, "dims", false, &v) || !crm_check_dims(v, err))
 		return false;
 	h->dims = (int32_t) v;
+	if (h->version >= CRM_MODEL_VERSION_2)
+	{
+		if (!crm_json_expect(j, ',') || !crm_json_key(j, "names"))
+			return false;
+		*names = crm_names_read_json(j, h->dims, "crm.clusters", err);
+		if (*names == NULL)
+			return false;
+	}
 	if (!crm_json_expect(j, ',') || !crm_json_key(j, "scale") ||
 		!crm_json_string(j, name, sizeof(name)))
 		return false;
@@ -729,13 +839,24 @@ ModelParseJson(const char *str, CrmError *err)
 	CrmModel   *m;
 	int64_t		v;
 	bool		pending;
+	void	   *names = NULL;
 
 	memset(&h, 0, sizeof(h));
 	crm_json_init(&j, str, err, "crm.clusters");
-	if (!JsonHeader(&j, &h, err))
+	if (!JsonHeader(&j, &h, &names, err))
+	{
+		if (names)
+			crm_core_free(names);
 		return NULL;
+	}
 	/* allocate for the pending part too; the size is fixed below */
-	m = crm_core_alloc(crm_model_size(h.k, h.dims, true));
+	if (h.version >= CRM_MODEL_VERSION_2)
+	{
+		m = crm_model_new(h.k, h.dims, true, names);
+		crm_core_free(names);
+	}
+	else
+		m = crm_core_alloc(crm_model_size(0, h.k, h.dims, true));
 	*m = h;
 	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "center") ||
 		!crm_json_numbers(&j, crm_model_center(m), m->dims) ||
@@ -767,7 +888,7 @@ ModelParseJson(const char *str, CrmError *err)
 	}
 	if (!crm_json_expect(&j, '}') || !crm_json_end(&j))
 		goto fail;
-	if (!crm_model_check(m, crm_model_size(m->k, m->dims, pending), err))
+	if (!crm_model_check(m, crm_model_value_size(m), err))
 		goto fail;
 	return m;
 fail:
@@ -777,7 +898,7 @@ fail:
 
 /* Either text form: compact (crm64:) or JSON. */
 CrmModel *
-crm_model_parse(const char *str, CrmError *err)
+crm_model_parse(const char *str, CrmConvFn from_utf8, CrmError *err)
 {
 	uint8_t    *bin;
 	size_t		n;
@@ -788,24 +909,38 @@ crm_model_parse(const char *str, CrmError *err)
 	bin = crm_wire_from_text(str, &n, "crm.clusters", err);
 	if (bin == NULL)
 		return NULL;
-	m = crm_model_decode(bin, n, CRM_ERR_SYNTAX, err);
+	m = crm_model_decode(bin, n, CRM_ERR_SYNTAX, from_utf8, err);
 	crm_core_free(bin);
 	return m;
 }
 
 /* ------------------------------------------------------------ kmeans_refine */
 
-/* The empty accumulator of a valid model. */
+/*
+ * A copy of model m (either version) in the current version, with its
+ * names, header and the body without accumulator; an empty accumulator
+ * when pending.
+ */
+static CrmModel *
+CopyAsCurrent(const CrmModel *m, bool pending)
+{
+	CrmModel   *c = crm_model_new(m->k, m->dims, pending, crm_model_names(m));
+
+	c->scale = m->scale;
+	c->iterations = m->iterations;
+	c->rows = m->rows;
+	c->total_sse = m->total_sse;
+	c->atan_scale = m->atan_scale;
+	memcpy(crm_model_center(c), crm_model_center(m),
+		   crm_model_body_doubles(m->k, m->dims, false) * sizeof(double));
+	return c;
+}
+
+/* The empty accumulator of a valid model (of the current version). */
 CrmModel *
 crm_refine_start(const CrmModel *m)
 {
-	size_t		base = crm_model_size(m->k, m->dims, false);
-	CrmModel   *acc = crm_core_alloc(crm_model_size(m->k, m->dims, true));
-
-	memcpy(acc, m, base);		/* the rest is zeroed */
-	acc->flags = CRM_MODEL_PENDING;
-	acc->pending_rows = 0;
-	return acc;
+	return CopyAsCurrent(m, true);
 }
 
 /*
@@ -890,13 +1025,11 @@ crm_refine_finish(const CrmModel *acc, CrmError *err)
 {
 	int			k = acc->k;
 	int			d = acc->dims;
-	size_t		size = crm_model_size(k, d, false);
-	CrmModel   *m = crm_core_alloc(size);
+	CrmModel   *m = CopyAsCurrent(acc, false);
+	size_t		size = crm_model_value_size(m);
 	int			c,
 				j;
 
-	memcpy(m, acc, size);
-	m->flags &= ~CRM_MODEL_PENDING;
 	m->rows = acc->pending_rows;
 	m->pending_rows = 0;
 	/* saturates: the header allows at most 1e9 */

@@ -165,7 +165,7 @@ SilStateNew(MemoryContext aggctx, const CrmSilhouette *from)
 static void
 SilStateSetModel(SilState *st, const CrmModel *m)
 {
-	size_t		size = crm_model_size(m->k, m->dims, (m->flags & CRM_MODEL_PENDING) != 0);
+	size_t		size = crm_model_value_size(m);
 
 	st->model = MemoryContextAllocHuge(st->hdr.eoh_context, size);
 	memcpy(st->model, m, size);

@@ -64,7 +64,7 @@ SketchGetFlatSize(ExpandedObjectHeader *eohptr)
 {
 	SketchEOH  *e = (SketchEOH *) eohptr;
 
-	return crm_sketch_size(e->s->dims, e->s->nreps);
+	return crm_sketch_value_size(e->s);
 }
 
 static void SketchCheck(const CrmSketch *s);
@@ -78,7 +78,7 @@ static void
 SketchFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
 	SketchEOH  *e = (SketchEOH *) eohptr;
-	Size		size = crm_sketch_size(e->s->dims, e->s->nreps);
+	Size		size = crm_sketch_value_size(e->s);
 
 	Assert(allocated_size == size);
 	memcpy(result, e->s, size);
@@ -124,17 +124,18 @@ SketchCheck(const CrmSketch *s)
 {
 	CrmError	err = {0};
 
-	if (!crm_sketch_check(s, crm_sketch_size(s->dims, s->nreps), &err))
+	if (!crm_sketch_check(s, crm_sketch_value_size(s), &err))
 		crm_ereport(&err);
 }
 
 /*
  * A new expanded sketch in a child context of parent: a copy of `from`
- * (checked by the caller) or, without it, an empty one for dims and o.
+ * (checked by the caller; a version 1 value becomes version 2) or, without
+ * it, an empty one for dims, o and the names block names (NULL: none).
  */
 static SketchEOH *
 SketchStateNew(MemoryContext parent, const CrmSketch *from, int dims,
-			   const CrmClusterOptions *o, int k)
+			   const CrmClusterOptions *o, int k, const void *names)
 {
 	MemoryContext cxt = AllocSetContextCreate(parent, "crm.cluster_sketch",
 											  ALLOCSET_DEFAULT_SIZES);
@@ -146,19 +147,21 @@ SketchStateNew(MemoryContext parent, const CrmSketch *from, int dims,
 	{
 		/* the buffer is ours, sized here: never the value's own allocation */
 		e->alloc = Max(from->nreps, Min(INITIAL_REPS, from->capacity));
-		e->s = MemoryContextAllocHuge(cxt, crm_sketch_size(from->dims, e->alloc));
-		memcpy(e->s, from, crm_sketch_size(from->dims, from->nreps));
+		e->s = MemoryContextAllocHuge(cxt, crm_sketch_size(crm_sketch_current_names_size(from),
+														   from->dims, e->alloc));
+		crm_sketch_copy_current(e->s, from);
 	}
 	else
 	{
 		CrmError	err = {0};
 
-		capacity = crm_sketch_check_budget(dims, o->budget_kb, &err);
+		capacity = crm_sketch_check_budget(dims, crm_sketch_names_cost(names), o->budget_kb, &err);
 		RaiseIf(capacity > 0, &err);
 		e->alloc = Min(INITIAL_REPS, capacity);
-		e->s = MemoryContextAllocHuge(cxt, crm_sketch_size(dims, e->alloc));
+		e->s = MemoryContextAllocHuge(cxt, crm_sketch_size(names ? crm_names_block_bytes(names) :
+														   CRM_NAMES_EMPTY_SIZE, dims, e->alloc));
 		memset(e->s, 0, CRM_SKETCH_HDRSZ);
-		crm_sketch_init(e->s, dims, o, k);
+		crm_sketch_init(e->s, dims, o, k, names);
 	}
 	return e;
 }
@@ -174,7 +177,7 @@ SketchStateArg(Datum d, MemoryContext aggctx)
 
 	if (e != NULL && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)))
 		return e;
-	return SketchStateNew(aggctx, cluster_sketch_arg(d), 0, NULL, 0);
+	return SketchStateNew(aggctx, cluster_sketch_arg(d), 0, NULL, 0, NULL);
 }
 
 /*
@@ -192,7 +195,7 @@ SketchMakeRoom(SketchEOH *e)
 	{
 		int			alloc = (e->alloc > s->capacity / 2) ? s->capacity : e->alloc * 2;
 
-		e->s = repalloc_huge(e->s, crm_sketch_size(s->dims, alloc));
+		e->s = repalloc_huge(e->s, crm_sketch_size(crm_sketch_names_size(s), s->dims, alloc));
 		e->alloc = alloc;
 		return false;
 	}
@@ -253,7 +256,7 @@ CheckSketchKind(const CrmSketch *s, int k, const char *name)
 static CrmSketch *
 SketchFinish(CrmSketch *s)
 {
-	SET_VARSIZE(s, crm_sketch_size(s->dims, s->nreps));
+	SET_VARSIZE(s, crm_sketch_value_size(s));
 	return s;
 }
 
@@ -265,7 +268,7 @@ cluster_sketch_in(PG_FUNCTION_ARGS)
 	CrmError	err = {0};
 	CrmSketch  *s;
 
-	s = crm_sketch_read_text(PG_GETARG_CSTRING(0), &err);
+	s = crm_sketch_read_text(PG_GETARG_CSTRING(0), cluster_names_from_utf8, &err);
 	if (s == NULL)
 		crm_ereport(&err);
 	PG_RETURN_POINTER(SketchFinish(s));
@@ -274,7 +277,8 @@ cluster_sketch_in(PG_FUNCTION_ARGS)
 /*
  * Text output: the readable JSON while the binary form is at most
  * CRM_WIRE_READABLE_MAX bytes, the compact form beyond (a third of JSON's
- * size; under 700 MB for the largest sketch, see CRM_SKETCH_MAX_BYTES).
+ * size; under 700 MB for the largest sketch, see CRM_SKETCH_MAX_BYTES),
+ * its names in UTF-8.  A version 1 sketch prints in its own form.
  */
 PG_FUNCTION_INFO_V1(cluster_sketch_out);
 Datum
@@ -287,27 +291,33 @@ cluster_sketch_out(PG_FUNCTION_ARGS)
 
 	if (crm_sketch_binary_size(s) <= CRM_WIRE_READABLE_MAX)
 		PG_RETURN_CSTRING(crm_sketch_print(s));
-	bin = crm_sketch_encode(s, &n);
+	bin = crm_sketch_encode(s, cluster_names_to_utf8, &n);
+	if (bin == NULL)
+		elog(ERROR, "crm: crm.cluster_sketch binary size mismatch, please report a bug");
 	text = crm_wire_out(bin, n, "crm.cluster_sketch");
 	pfree(bin);
 	PG_RETURN_CSTRING(text);
 }
 
-/* Binary form: see crm_sketch_write (network byte order, layout-free). */
+/*
+ * Binary form: see crm_sketch_encode (network byte order, layout-free,
+ * names in the client encoding).
+ */
 PG_FUNCTION_INFO_V1(cluster_sketch_send);
 Datum
 cluster_sketch_send(PG_FUNCTION_ARGS)
 {
 	CrmSketch  *s = cluster_sketch_arg(PG_GETARG_DATUM(0));
-	size_t		n = crm_sketch_binary_size(s);
-	bytea	   *out = palloc(VARHDRSZ + n);
-	CrmWriter	w;
+	size_t		n;
+	uint8	   *bin = crm_sketch_encode(s, cluster_names_to_client, &n);
+	bytea	   *out;
 
-	SET_VARSIZE(out, VARHDRSZ + n);
-	crm_wr_init(&w, VARDATA(out), n);
-	crm_sketch_write(s, &w);
-	if (!crm_wr_done(&w))
+	if (bin == NULL)
 		elog(ERROR, "crm: crm.cluster_sketch binary size mismatch, please report a bug");
+	out = palloc(VARHDRSZ + n);
+	SET_VARSIZE(out, VARHDRSZ + n);
+	memcpy(VARDATA(out), bin, n);
+	pfree(bin);
 	PG_RETURN_BYTEA_P(out);
 }
 
@@ -325,7 +335,7 @@ cluster_sketch_recv(PG_FUNCTION_ARGS)
 	CrmSketch  *s;
 
 	s = crm_sketch_decode(buf->data + buf->cursor, (size_t) (buf->len - buf->cursor),
-						  CRM_ERR_BINARY, &err);
+						  CRM_ERR_BINARY, cluster_names_from_client, &err);
 	if (s == NULL)
 		crm_ereport(&err);
 	buf->cursor = buf->len;
@@ -359,12 +369,14 @@ cluster_sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const cha
 	if (PG_ARGISNULL(0))
 	{
 		CrmClusterOptions o;
+		void	   *names = NULL;
 
 		crm_cluster_options_default(&o);
 		if (opt_arg < PG_NARGS() && !PG_ARGISNULL(opt_arg))
-			cluster_parse_options(PG_GETARG_JSONB_P(opt_arg), &o);
+			cluster_parse_options(PG_GETARG_JSONB_P(opt_arg), &o, &names);
 		x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), 0, &dims);
-		e = SketchStateNew(aggctx, NULL, dims, &o, k);
+		cluster_check_names(names, dims);
+		e = SketchStateNew(aggctx, NULL, dims, &o, k, names);
 	}
 	else
 	{
@@ -417,7 +429,7 @@ sketch_combinefn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 	{
 		/* a private copy to write into */
-		e = SketchStateNew(aggctx, b, 0, NULL, 0);
+		e = SketchStateNew(aggctx, b, 0, NULL, 0, NULL);
 		PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 	}
 	e = SketchStateArg(PG_GETARG_DATUM(0), aggctx);
@@ -495,13 +507,17 @@ cluster_sketch_state_arg(Datum d)
 	return e->s;
 }
 
-/* Equality of sketches: same bytes. */
+/*
+ * Equality of sketches: the same fields, names, statistics and
+ * representatives, byte for byte, whatever the format version (a sketch
+ * stored by crm 0.1.0 equals the same sketch built now).
+ */
 PG_FUNCTION_INFO_V1(cluster_sketch_eq);
 Datum
 cluster_sketch_eq(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(crm_canonical_equal(PG_DETOAST_DATUM(PG_GETARG_DATUM(0)),
-									   PG_DETOAST_DATUM(PG_GETARG_DATUM(1))));
+	PG_RETURN_BOOL(crm_sketch_equal(cluster_sketch_arg(PG_GETARG_DATUM(0)),
+									cluster_sketch_arg(PG_GETARG_DATUM(1))));
 }
 
 /* crm.sketch_rows: the rows a sketch summarises. */
@@ -518,4 +534,14 @@ Datum
 sketch_representatives(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_INT32(cluster_sketch_arg(PG_GETARG_DATUM(0))->nreps);
+}
+
+/* crm.feature_names(sketch): the names of its features, f1, f2, ... if none. */
+PG_FUNCTION_INFO_V1(sketch_feature_names);
+Datum
+sketch_feature_names(PG_FUNCTION_ARGS)
+{
+	CrmSketch  *s = cluster_sketch_arg(PG_GETARG_DATUM(0));
+
+	PG_RETURN_ARRAYTYPE_P(cluster_names_array(crm_sketch_names(s), s->dims));
 }

@@ -58,9 +58,6 @@
  */
 #define TINY_SPREAD_EXP (-256)
 
-/* bytes of the binary form before the doubles */
-#define BINARY_HEADER_SIZE (1 + 2 + 4 * 3 + 8 + 4 * 4 + 8 + 8 + 8)
-
 /* the statistics' names in messages, in CRM_ST_ order */
 static const char *const stat_names[CRM_ST_COUNT] = {
 	"shift", "sum", "sum of squares", "min", "max", "sketch-space sum",
@@ -132,15 +129,19 @@ ScatterPerRow(const CrmSketch *s)
 
 /*
  * The representatives a budget of budget_kb holds for dims features: what is
- * left after the header and statistics, divided by each representative's
- * bytes plus the scratch the reduction needs for it (at most 100 million); 0
- * when that is below CRM_SKETCH_MIN_CAPACITY.
+ * left after the header, the names (names_cost: crm_sketch_names_cost) and
+ * the statistics, divided by each representative's bytes plus the scratch
+ * the reduction needs for it (at most 100 million); 0 when that is below
+ * CRM_SKETCH_MIN_CAPACITY.  A sketch without names has the capacity of
+ * version 1: the 8 bytes of an empty names block are within the scratch
+ * allowance, which the value itself never uses.
  */
 int
-crm_sketch_capacity(int dims, int budget_kb)
+crm_sketch_capacity(int dims, size_t names_cost, int budget_kb)
 {
 	double		per_rep = (double) (dims + 2) * sizeof(double) + CRM_SKETCH_SCRATCH_PER_REP;
-	double		fixed = CRM_SKETCH_HDRSZ + (double) dims * CRM_ST_COUNT * sizeof(double);
+	double		fixed = CRM_SKETCH_HDRSZ + (double) names_cost +
+		(double) dims * CRM_ST_COUNT * sizeof(double);
 	double		cap = ((double) budget_kb * 1024.0 - fixed) / per_rep;
 
 	if (cap < CRM_SKETCH_MIN_CAPACITY)
@@ -152,14 +153,14 @@ crm_sketch_capacity(int dims, int budget_kb)
 
 /* The capacity of a new sketch, or 0 and the error (see sketch_core.h). */
 int
-crm_sketch_check_budget(int dims, int budget_kb, CrmError *err)
+crm_sketch_check_budget(int dims, size_t names_cost, int budget_kb, CrmError *err)
 {
-	int			capacity = crm_sketch_capacity(dims, budget_kb);
+	int			capacity = crm_sketch_capacity(dims, names_cost, budget_kb);
 
 	if (capacity == 0)
 	{
-		crm_error_set(err, CRM_ERR_LIMIT, "budget_kb %d is too small for %d dimensions",
-					  budget_kb, dims);
+		crm_error_set(err, CRM_ERR_LIMIT, "budget_kb %d is too small for %d dimensions%s",
+					  budget_kb, dims, names_cost > 0 ? " and their names" : "");
 		crm_error_hint(err, "The sketch needs room for at least %d representatives of %d bytes.",
 					   CRM_SKETCH_MIN_CAPACITY,
 					   (int) ((dims + 2) * sizeof(double) + CRM_SKETCH_SCRATCH_PER_REP));
@@ -167,19 +168,51 @@ crm_sketch_check_budget(int dims, int budget_kb, CrmError *err)
 	return capacity;
 }
 
-/* An empty sketch in a zeroed buffer: header, options, zero statistics. */
+/* An empty sketch: header, options, names, zero statistics. */
 void
-crm_sketch_init(CrmSketch *s, int dims, const CrmClusterOptions *o, int k)
+crm_sketch_init(CrmSketch *s, int dims, const CrmClusterOptions *o, int k, const void *names)
 {
 	s->version = CRM_SKETCH_VERSION;
 	s->flags = 0;
 	s->dims = dims;
 	s->k = k;
 	s->nreps = 0;
-	s->capacity = crm_sketch_capacity(dims, o->budget_kb);
+	s->capacity = crm_sketch_capacity(dims, crm_sketch_names_cost(names), o->budget_kb);
 	s->rows = 0;
 	s->opt = *o;
+	if (names)
+		memcpy((char *) s + CRM_SKETCH_HDRSZ, names, crm_names_block_bytes(names));
+	else
+		crm_names_block_write((char *) s + CRM_SKETCH_HDRSZ, 0, NULL, NULL);
 	memset(crm_sketch_stats(s), 0, sizeof(double) * (size_t) dims * CRM_ST_COUNT);
+}
+
+/* Copy a sketch into the current version (see sketch_core.h). */
+void
+crm_sketch_copy_current(CrmSketch *dst, const CrmSketch *src)
+{
+	size_t		body = crm_sketch_value_size(src) - CRM_SKETCH_HDRSZ - crm_sketch_names_size(src);
+
+	memcpy(dst, src, CRM_SKETCH_HDRSZ);
+	dst->version = CRM_SKETCH_VERSION;
+	if (src->version >= CRM_SKETCH_VERSION_2)
+		memcpy((char *) dst + CRM_SKETCH_HDRSZ, crm_sketch_names(src), crm_sketch_names_size(src));
+	else
+		crm_names_block_write((char *) dst + CRM_SKETCH_HDRSZ, 0, NULL, NULL);
+	memcpy(crm_sketch_stats(dst), crm_sketch_stats(src), body);
+}
+
+/* The same sketch, whatever the version (see sketch_core.h). */
+bool
+crm_sketch_equal(const CrmSketch *a, const CrmSketch *b)
+{
+	size_t		body = crm_sketch_value_size(a) - CRM_SKETCH_HDRSZ - crm_sketch_names_size(a);
+
+	return a->flags == b->flags && a->dims == b->dims && a->k == b->k &&
+		a->nreps == b->nreps && a->capacity == b->capacity && a->rows == b->rows &&
+		memcmp(&a->opt, &b->opt, sizeof(CrmClusterOptions)) == 0 &&
+		crm_names_equal(crm_sketch_names(a), crm_sketch_names(b)) &&
+		memcmp(crm_sketch_stats(a), crm_sketch_stats(b), body) == 0;
 }
 
 /*
@@ -261,6 +294,9 @@ crm_sketch_mergeable(const CrmSketch *a, const CrmSketch *b, CrmError *err)
 	else if (a->k != b->k)
 		crm_error_set(err, CRM_ERR_INVALID, "cannot merge k-means states for k = %d and k = %d",
 					  a->k, b->k);
+	else if (!crm_names_equal(crm_sketch_names(a), crm_sketch_names(b)))
+		crm_names_error_differ(err, crm_sketch_names(a), crm_sketch_names(b),
+							   "cannot merge cluster sketches with different feature names");
 	else if (!crm_cluster_options_equal(&a->opt, &b->opt))
 	{
 		crm_error_set(err, CRM_ERR_INVALID, "cannot merge cluster sketches built with different options");
@@ -1374,13 +1410,14 @@ bool
 crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err)
 {
 	int			d;
+	size_t		names_cost = 0;
 
 	if (size < CRM_SKETCH_HDRSZ)
 	{
 		crm_error_set(err, CRM_ERR_BINARY, "crm.cluster_sketch value is truncated");
 		return false;
 	}
-	if (s->version != CRM_SKETCH_VERSION)
+	if (s->version != CRM_SKETCH_VERSION_1 && s->version != CRM_SKETCH_VERSION_2)
 	{
 		crm_error_set(err, CRM_ERR_BINARY, "unsupported crm.cluster_sketch version %d", (int) s->version);
 		return false;
@@ -1388,6 +1425,13 @@ crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err)
 	d = s->dims;
 	if (!CheckDimsAndK(d, s->k, err))
 		return false;
+	if (s->version >= CRM_SKETCH_VERSION_2)
+	{
+		if (!crm_names_block_check(crm_sketch_names(s), size - CRM_SKETCH_HDRSZ, d,
+								   "crm.cluster_sketch", err))
+			return false;
+		names_cost = crm_sketch_names_cost(crm_sketch_names(s));
+	}
 	if ((s->flags & ~CRM_SKETCH_REDUCED) != 0 || s->rows < 0 || s->rows > CRM_MAX_ROWS ||
 		s->nreps < 0)
 	{
@@ -1397,9 +1441,9 @@ crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err)
 		return false;
 	}
 	if (!crm_cluster_options_check(&s->opt, err) ||
-		crm_sketch_check_budget(d, s->opt.budget_kb, err) == 0)
+		crm_sketch_check_budget(d, names_cost, s->opt.budget_kb, err) == 0)
 		return false;
-	if (s->capacity != crm_sketch_capacity(d, s->opt.budget_kb))
+	if (s->capacity != crm_sketch_capacity(d, names_cost, s->opt.budget_kb))
 	{
 		crm_error_set(err, CRM_ERR_INVALID, "crm.cluster_sketch capacity does not match its budget");
 		return false;
@@ -1411,7 +1455,7 @@ crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err)
 					  s->nreps, s->capacity);
 		return false;
 	}
-	if (size != crm_sketch_size(d, s->nreps))
+	if (size != crm_sketch_value_size(s))
 	{
 		crm_error_set(err, CRM_ERR_BINARY, "crm.cluster_sketch size %zu does not match its header",
 					  size);
@@ -1475,6 +1519,11 @@ crm_sketch_print(const CrmSketch *s)
 	crm_json_write_int(&b, d);
 	crm_out_str(&b, ",\"k\":");
 	crm_json_write_int(&b, s->k);
+	if (s->version >= CRM_SKETCH_VERSION_2)
+	{
+		crm_out_str(&b, ",\"names\":");
+		crm_names_write_json(&b, crm_sketch_names(s));
+	}
 	crm_out_str(&b, ",");
 	PrintOptions(&b, &s->opt);
 	crm_out_str(&b, ",\"rows\":");
@@ -1572,31 +1621,52 @@ crm_sketch_parse(const char *str, CrmError *err)
 	int			i;
 	int			alloc;
 	bool		reduced;
+	void	   *names = NULL;
+	size_t		names_size;
 
 	memset(&hdr, 0, sizeof(hdr));
 	crm_json_init(&j, str, err, "crm.cluster_sketch");
 	if (!crm_json_expect(&j, '{') || !crm_json_key(&j, "version") ||
-		!crm_json_int(&j, CRM_SKETCH_VERSION, CRM_SKETCH_VERSION, &v))
+		!crm_json_int(&j, CRM_SKETCH_VERSION_1, CRM_SKETCH_VERSION_2, &v))
 		return NULL;
-	hdr.version = CRM_SKETCH_VERSION;
+	hdr.version = (uint16_t) v;
 	if (!JsonWideInt(&j, "dims", &v) || !JsonWideInt(&j, "k", &k) || !CheckDimsAndK(v, k, err))
 		return NULL;
 	d = (int) v;
 	hdr.k = (int32_t) k;
+	if (hdr.version >= CRM_SKETCH_VERSION_2)
+	{
+		if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "names"))
+			return NULL;
+		names = crm_names_read_json(&j, d, "crm.cluster_sketch", err);
+		if (names == NULL)
+			return NULL;
+	}
 	if (!crm_json_expect(&j, ',') || !JsonOptions(&j, &hdr.opt))
-		return NULL;
+		goto fail;
 	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "rows") ||
 		!crm_json_int(&j, 0, CRM_MAX_ROWS, &v))
-		return NULL;
+		goto fail;
 	hdr.rows = v;
 	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "reduced") || !crm_json_bool(&j, &reduced))
-		return NULL;
-	if (crm_sketch_check_budget(d, hdr.opt.budget_kb, err) == 0)
-		return NULL;
+		goto fail;
+	if (crm_sketch_check_budget(d, crm_sketch_names_cost(names), hdr.opt.budget_kb, err) == 0)
+		goto fail;
 
+	names_size = hdr.version >= CRM_SKETCH_VERSION_2 ? crm_names_block_bytes(names) : 0;
 	alloc = 16;
-	s = crm_core_alloc(crm_sketch_size(d, alloc));
-	crm_sketch_init(s, d, &hdr.opt, hdr.k);
+	s = crm_core_alloc(crm_sketch_size(names_size, d, alloc));
+	if (hdr.version >= CRM_SKETCH_VERSION_2)
+		crm_sketch_init(s, d, &hdr.opt, hdr.k, names);
+	else
+	{
+		/* version 1: no names block; the (zeroed) statistics follow the header */
+		s->version = hdr.version;
+		s->dims = d;
+		s->k = hdr.k;
+		s->opt = hdr.opt;
+		s->capacity = crm_sketch_capacity(d, 0, hdr.opt.budget_kb);
+	}
 	s->rows = hdr.rows;
 	s->flags = reduced ? CRM_SKETCH_REDUCED : 0;
 	if (!crm_json_expect(&j, ',') || !crm_json_key(&j, "stats") || !crm_json_expect(&j, '['))
@@ -1628,8 +1698,8 @@ crm_sketch_parse(const char *str, CrmError *err)
 					goto fail;
 				}
 				alloc = alloc * 2 < s->capacity ? alloc * 2 : s->capacity;
-				bigger = crm_core_alloc(crm_sketch_size(d, alloc));
-				memcpy(bigger, s, crm_sketch_size(d, s->nreps));
+				bigger = crm_core_alloc(crm_sketch_size(names_size, d, alloc));
+				memcpy(bigger, s, crm_sketch_value_size(s));
 				crm_core_free(s);
 				s = bigger;
 			}
@@ -1643,66 +1713,95 @@ crm_sketch_parse(const char *str, CrmError *err)
 	if (!crm_json_expect(&j, '}') || !crm_json_end(&j))
 		goto fail;
 	s->vl_len_ = 0;				/* the caller sets the varlena header */
-	if (!crm_sketch_check(s, crm_sketch_size(d, s->nreps), err))
+	if (!crm_sketch_check(s, crm_sketch_value_size(s), err))
 		goto fail;
+	if (names)
+		crm_core_free(names);
 	return s;
 fail:
-	crm_core_free(s);
+	if (names)
+		crm_core_free(names);
+	if (s)
+		crm_core_free(s);
 	return NULL;
 }
 
 /* ------------------------------------------------------------ binary form */
 
-/* Bytes of the binary form (header fields, then every double). */
+/* Count or write a big-endian 16-bit integer. */
+static inline void
+EncU16(CrmEnc *e, uint16_t v)
+{
+	crm_enc_u8(e, (uint8_t) (v >> 8));
+	crm_enc_u8(e, (uint8_t) v);
+}
+
+/* Count or write a big-endian 64-bit integer. */
+static inline void
+EncU64(CrmEnc *e, uint64_t v)
+{
+	crm_enc_u32(e, (uint32_t) (v >> 32));
+	crm_enc_u32(e, (uint32_t) v);
+}
+
+/*
+ * The binary form: version (1 byte), flags (2), dims, k, nreps (4 each),
+ * rows (8), scale, budget_kb, restarts, max_iter (4 each), seed (8), tol,
+ * atan_scale (8 each); in version 2 the feature names (feature_names_core.h);
+ * then every double of the statistics and the representatives.  A version 1
+ * value is written in the version 1 form, which has no names.
+ */
+static void
+EncodeSketch(CrmEnc *e, const void *value)
+{
+	const CrmSketch *s = value;
+
+	crm_enc_u8(e, (uint8_t) s->version);
+	EncU16(e, s->flags);
+	crm_enc_u32(e, (uint32_t) s->dims);
+	crm_enc_u32(e, (uint32_t) s->k);
+	crm_enc_u32(e, (uint32_t) s->nreps);
+	EncU64(e, (uint64_t) s->rows);
+	crm_enc_u32(e, (uint32_t) s->opt.scale);
+	crm_enc_u32(e, (uint32_t) s->opt.budget_kb);
+	crm_enc_u32(e, (uint32_t) s->opt.restarts);
+	crm_enc_u32(e, (uint32_t) s->opt.max_iter);
+	EncU64(e, s->opt.seed);
+	crm_enc_f64(e, s->opt.tol);
+	crm_enc_f64(e, s->opt.atan_scale);
+	if (s->version >= CRM_SKETCH_VERSION_2)
+		crm_names_encode(e, crm_sketch_names(s));
+	crm_enc_f64s(e, crm_sketch_stats(s),
+				 (size_t) s->dims * CRM_ST_COUNT + (size_t) s->nreps * (s->dims + 2));
+}
+
+/* Bytes of the binary form, names as stored. */
 size_t
 crm_sketch_binary_size(const CrmSketch *s)
 {
-	return BINARY_HEADER_SIZE +
-		sizeof(double) * ((size_t) s->dims * CRM_ST_COUNT + (size_t) s->nreps * (s->dims + 2));
+	CrmEnc		e;
+
+	memset(&e, 0, sizeof(e));
+	e.sizing = true;
+	EncodeSketch(&e, s);
+	return e.size;
 }
 
-/* Write the binary form; w has exactly crm_sketch_binary_size bytes. */
-void
-crm_sketch_write(const CrmSketch *s, CrmWriter *w)
-{
-	crm_wr_u8(w, CRM_SKETCH_VERSION);
-	crm_wr_u16(w, s->flags);
-	crm_wr_u32(w, (uint32_t) s->dims);
-	crm_wr_u32(w, (uint32_t) s->k);
-	crm_wr_u32(w, (uint32_t) s->nreps);
-	crm_wr_u64(w, (uint64_t) s->rows);
-	crm_wr_u32(w, (uint32_t) s->opt.scale);
-	crm_wr_u32(w, (uint32_t) s->opt.budget_kb);
-	crm_wr_u32(w, (uint32_t) s->opt.restarts);
-	crm_wr_u32(w, (uint32_t) s->opt.max_iter);
-	crm_wr_u64(w, s->opt.seed);
-	crm_wr_f64(w, s->opt.tol);
-	crm_wr_f64(w, s->opt.atan_scale);
-	crm_wr_f64s(w, crm_sketch_stats(s),
-				(size_t) s->dims * CRM_ST_COUNT + (size_t) s->nreps * (s->dims + 2));
-}
-
-/* The binary form in memory from crm_core_alloc; *len receives its size. */
+/* The binary form in memory from crm_core_alloc (NULL: a bug). */
 uint8_t *
-crm_sketch_encode(const CrmSketch *s, size_t *len)
+crm_sketch_encode(const CrmSketch *s, CrmConvFn conv, size_t *len)
 {
-	size_t		n = crm_sketch_binary_size(s);
-	uint8_t    *buf = crm_core_alloc(n);
-	CrmWriter	w;
-
-	crm_wr_init(&w, buf, n);
-	crm_sketch_write(s, &w);
-	*len = n;
-	return buf;
+	return crm_encode(EncodeSketch, s, conv, len);
 }
 
 /*
  * Read the header fields into h and check what the size of the value
  * depends on before anything is allocated for it: dimensions, options (the
- * budget) and the representative count against the capacity.
+ * budget, with the names: *names gets their block in version 2) and the
+ * representative count against the capacity.
  */
 static bool
-DecodeHeader(CrmReader *r, CrmSketch *h)
+DecodeHeader(CrmReader *r, CrmSketch *h, CrmConvFn conv, void **names)
 {
 	uint8_t		version;
 	uint16_t	flags;
@@ -1711,9 +1810,9 @@ DecodeHeader(CrmReader *r, CrmSketch *h)
 	memset(h, 0, sizeof(*h));
 	if (!crm_rd_u8(r, &version))
 		return false;
-	if (version != CRM_SKETCH_VERSION)
+	if (version != CRM_SKETCH_VERSION_1 && version != CRM_SKETCH_VERSION_2)
 		return crm_rd_fail(r, "unsupported version %d", (int) version);
-	h->version = CRM_SKETCH_VERSION;
+	h->version = version;
 	crm_rd_u16(r, &flags);
 	h->flags = flags;
 	crm_rd_i32(r, &h->dims);
@@ -1731,7 +1830,14 @@ DecodeHeader(CrmReader *r, CrmSketch *h)
 		return false;
 	if (!CheckDimsAndK(h->dims, h->k, r->err) || !crm_cluster_options_check(&h->opt, r->err))
 		return false;
-	h->capacity = crm_sketch_check_budget(h->dims, h->opt.budget_kb, r->err);
+	if (version >= CRM_SKETCH_VERSION_2)
+	{
+		*names = crm_names_decode(r, conv, h->dims);
+		if (*names == NULL)
+			return false;
+	}
+	h->capacity = crm_sketch_check_budget(h->dims, crm_sketch_names_cost(*names),
+										  h->opt.budget_kb, r->err);
 	if (h->capacity == 0)
 		return false;
 	if (h->nreps < 0 || h->nreps > h->capacity)
@@ -1742,36 +1848,42 @@ DecodeHeader(CrmReader *r, CrmSketch *h)
 
 /* Read a binary form from untrusted bytes (see sketch_core.h). */
 CrmSketch *
-crm_sketch_decode(const void *buf, size_t len, CrmErrorKind kind, CrmError *err)
+crm_sketch_decode(const void *buf, size_t len, CrmErrorKind kind, CrmConvFn conv, CrmError *err)
 {
 	CrmReader	r;
 	CrmSketch	h;
-	CrmSketch  *s;
+	CrmSketch  *s = NULL;
 	size_t		n;
-	size_t		size;
+	size_t		names_size;
+	void	   *names = NULL;
 
 	crm_rd_init(&r, buf, len, kind, "crm.cluster_sketch", err);
-	if (!DecodeHeader(&r, &h))
-		return NULL;
+	if (!DecodeHeader(&r, &h, conv, &names))
+		goto done;
 	n = (size_t) h.dims * CRM_ST_COUNT + (size_t) h.nreps * (h.dims + 2);
 	/* the doubles must be there before memory is allocated for them */
 	if (!crm_rd_need(&r, n, sizeof(double)))
-		return NULL;
-	size = crm_sketch_size(h.dims, h.nreps);
-	s = crm_core_alloc(size);
+		goto done;
+	names_size = names ? crm_names_block_bytes(names) : 0;
+	s = crm_core_alloc(crm_sketch_size(names_size, h.dims, h.nreps));
 	memcpy(s, &h, sizeof(h));
+	if (names)
+		memcpy((char *) s + CRM_SKETCH_HDRSZ, names, names_size);
 	if (!crm_rd_f64s(&r, crm_sketch_stats(s), n) || !crm_rd_end(&r) ||
-		!crm_sketch_check(s, size, err))
+		!crm_sketch_check(s, crm_sketch_value_size(s), err))
 	{
 		crm_core_free(s);
-		return NULL;
+		s = NULL;
 	}
+done:
+	if (names)
+		crm_core_free(names);
 	return s;
 }
 
 /* The input function's reader: compact text, else JSON. */
 CrmSketch *
-crm_sketch_read_text(const char *str, CrmError *err)
+crm_sketch_read_text(const char *str, CrmConvFn from_utf8, CrmError *err)
 {
 	uint8_t    *bin;
 	size_t		n;
@@ -1782,7 +1894,7 @@ crm_sketch_read_text(const char *str, CrmError *err)
 	bin = crm_wire_from_text(str, &n, "crm.cluster_sketch", err);
 	if (bin == NULL)
 		return NULL;
-	s = crm_sketch_decode(bin, n, CRM_ERR_SYNTAX, err);
+	s = crm_sketch_decode(bin, n, CRM_ERR_SYNTAX, from_utf8, err);
 	crm_core_free(bin);
 	return s;
 }

@@ -19,11 +19,16 @@
  * the rows.  Sketches of the same options merge by pooling their
  * representatives and statistics, so a sketch of a union is the merge of
  * the sketches of its parts (crm.merge, parallel and distributed plans).
+ *
+ * From format version 2 a sketch also carries its feature names (one per
+ * dimension, or none: feature_names_core.h), in a block between the header
+ * and the statistics; sketches merge only with sketches of the same names.
  */
 #ifndef CRM_SKETCH_CORE_H
 #define CRM_SKETCH_CORE_H
 
 #include "clustering_core.h"
+#include "feature_names_core.h"
 
 #define CRM_SKETCH_MIN_CAPACITY 64
 
@@ -41,7 +46,15 @@
 /* scratch bytes per representative used while reducing or clustering */
 #define CRM_SKETCH_SCRATCH_PER_REP 64
 
-#define CRM_SKETCH_VERSION 1
+/*
+ * Format versions.  Version 2 (crm 0.2.0) adds the feature names; every
+ * sketch crm builds is version 2.  Version 1 values (crm 0.1.0) are read
+ * and used as they are, and print and send in their own form; a state
+ * built from one (crm.merge, an aggregate's INITCOND) is version 2.
+ */
+#define CRM_SKETCH_VERSION_1 1
+#define CRM_SKETCH_VERSION_2 2	/* the first with feature names */
+#define CRM_SKETCH_VERSION	CRM_SKETCH_VERSION_2
 #define CRM_SKETCH_REDUCED 0x01	/* some representatives stand for >1 row */
 
 /* per-dimension statistics, in this order */
@@ -68,16 +81,44 @@ typedef struct CrmSketch
 	int32_t		capacity;		/* most the budget allows */
 	int64_t		rows;
 	CrmClusterOptions opt;
-	/* double stats[dims][CRM_ST_COUNT]; double reps[nreps][dims + 2]; */
+	/*
+	 * version 2: the names block (feature_names_core.h), then
+	 * double stats[dims][CRM_ST_COUNT]; double reps[nreps][dims + 2];
+	 * (version 1: no names block)
+	 */
 } CrmSketch;
 
 #define CRM_SKETCH_HDRSZ	sizeof(CrmSketch)
+
+/* the names block (version 2), or NULL (version 1: no names) */
+static inline const void *
+crm_sketch_names(const CrmSketch *s)
+{
+	return s->version >= CRM_SKETCH_VERSION_2 ? (const char *) s + CRM_SKETCH_HDRSZ : NULL;
+}
+
+/* bytes of the names block (0 in version 1) */
+static inline size_t
+crm_sketch_names_size(const CrmSketch *s)
+{
+	return s->version >= CRM_SKETCH_VERSION_2 ? crm_names_block_bytes(crm_sketch_names(s)) : 0;
+}
+
+/*
+ * What the names cost of the budget: the block when there are names, 0
+ * otherwise (so a sketch without names has the capacity of version 1).
+ */
+static inline size_t
+crm_sketch_names_cost(const void *names)
+{
+	return crm_names_count(names) > 0 ? crm_names_block_bytes(names) : 0;
+}
 
 /* the statistics: dims blocks of CRM_ST_COUNT doubles */
 static inline double *
 crm_sketch_stats(const CrmSketch *s)
 {
-	return (double *) ((char *) s + CRM_SKETCH_HDRSZ);
+	return (double *) ((char *) s + CRM_SKETCH_HDRSZ + crm_sketch_names_size(s));
 }
 
 /* the representatives: nreps blocks of (w, q, x[dims]) */
@@ -87,26 +128,66 @@ crm_sketch_reps(const CrmSketch *s)
 	return crm_sketch_stats(s) + (size_t) s->dims * CRM_ST_COUNT;
 }
 
-/* bytes of a sketch of dims features holding nreps representatives */
+/*
+ * bytes of a sketch with a names block of names_size bytes (0 in version
+ * 1) and dims features, holding nreps representatives
+ */
 static inline size_t
-crm_sketch_size(int dims, int nreps)
+crm_sketch_size(size_t names_size, int dims, int nreps)
 {
-	return CRM_SKETCH_HDRSZ + sizeof(double) * ((size_t) dims * CRM_ST_COUNT +
-												(size_t) nreps * (dims + 2));
+	return CRM_SKETCH_HDRSZ + names_size +
+		sizeof(double) * ((size_t) dims * CRM_ST_COUNT + (size_t) nreps * (dims + 2));
 }
 
-/* representatives the budget allows for this many dimensions (0: too few) */
-extern int	crm_sketch_capacity(int dims, int budget_kb);
+/* bytes of a sketch as its header and names block describe it */
+static inline size_t
+crm_sketch_value_size(const CrmSketch *s)
+{
+	return crm_sketch_size(crm_sketch_names_size(s), s->dims, s->nreps);
+}
 
 /*
- * The capacity of a sketch of dims features and budget_kb, or 0 with 54000
- * "budget_kb <b> is too small for <d> dimensions" when it would hold fewer
- * than CRM_SKETCH_MIN_CAPACITY representatives.
+ * representatives the budget allows for this many dimensions and names
+ * (their crm_sketch_names_cost), 0 for too few
  */
-extern int	crm_sketch_check_budget(int dims, int budget_kb, CrmError *err);
+extern int	crm_sketch_capacity(int dims, size_t names_cost, int budget_kb);
 
-/* Initialise a zeroed buffer of crm_sketch_size(dims, alloc) bytes. */
-extern void crm_sketch_init(CrmSketch *s, int dims, const CrmClusterOptions *o, int k);
+/*
+ * The capacity of a sketch of dims features, names costing names_cost
+ * bytes and budget_kb, or 0 with 54000 "budget_kb <b> is too small for <d>
+ * dimensions" when it would hold fewer than CRM_SKETCH_MIN_CAPACITY
+ * representatives.
+ */
+extern int	crm_sketch_check_budget(int dims, size_t names_cost, int budget_kb, CrmError *err);
+
+/*
+ * Initialise a buffer of crm_sketch_size(names block size, dims, alloc)
+ * bytes as an empty sketch of the current version with a copy of the names
+ * block names (NULL: no names).
+ */
+extern void crm_sketch_init(CrmSketch *s, int dims, const CrmClusterOptions *o, int k,
+							const void *names);
+
+/* bytes of the names block a sketch has in the current version */
+static inline size_t
+crm_sketch_current_names_size(const CrmSketch *s)
+{
+	return s->version >= CRM_SKETCH_VERSION_2 ? crm_sketch_names_size(s) : CRM_NAMES_EMPTY_SIZE;
+}
+
+/*
+ * Copy the valid sketch src (either version) into dst, which has room for
+ * crm_sketch_size(crm_sketch_current_names_size(src), dims, src->nreps)
+ * bytes at least, in the current version.
+ */
+extern void crm_sketch_copy_current(CrmSketch *dst, const CrmSketch *src);
+
+/*
+ * Whether two valid sketches are the same value: every header field but
+ * the version, the names (a version 1 sketch has none), the statistics and
+ * the representatives, byte for byte.
+ */
+extern bool crm_sketch_equal(const CrmSketch *a, const CrmSketch *b);
 
 /* the point as it enters the sketch (atan applied) */
 extern void crm_sketch_transform(const CrmSketch *s, const double *x, double *out);
@@ -121,8 +202,9 @@ extern void crm_sketch_transform(const CrmSketch *s, const double *x, double *ou
 extern bool crm_sketch_add(CrmSketch *s, const double *x, CrmError *err);
 
 /*
- * Whether src can be merged into dst: same dimensions, k and options, and
- * at most CRM_MAX_ROWS rows together (22023 or 54000 otherwise).
+ * Whether src can be merged into dst: same dimensions, k, options and
+ * feature names, and at most CRM_MAX_ROWS rows together (22023 or 54000
+ * otherwise).
  */
 extern bool crm_sketch_mergeable(const CrmSketch *dst, const CrmSketch *src, CrmError *err);
 
@@ -154,24 +236,29 @@ extern double crm_sketch_var(const CrmSketch *s, int j);
  */
 extern bool crm_sketch_check(const CrmSketch *s, size_t size, CrmError *err);
 
-/* the readable JSON text form */
+/* the readable JSON text form (of the value's version) */
 extern char *crm_sketch_print(const CrmSketch *s);
 extern CrmSketch *crm_sketch_parse(const char *str, CrmError *err);
 
 /*
  * The binary form (send/recv, and the compact text "crm64:" + base64 of it):
- * big-endian header fields, then every double of the statistics and the
- * representatives.  crm_sketch_decode reads it from untrusted bytes, errors
- * in its structure of kind `kind` (CRM_ERR_BINARY for recv, CRM_ERR_SYNTAX
- * for compact text), then applies crm_sketch_check.
+ * big-endian header fields, in version 2 the feature names (a count, then
+ * each as a uint32 byte count and its bytes, converted by conv; NULL: as
+ * stored), then every double of the statistics and the representatives.
+ * crm_sketch_binary_size is its size with the names as stored.
+ * crm_sketch_decode reads it from untrusted bytes, errors in its structure
+ * of kind `kind` (CRM_ERR_BINARY for recv, CRM_ERR_SYNTAX for compact
+ * text), then applies crm_sketch_check.
  */
 extern size_t crm_sketch_binary_size(const CrmSketch *s);
-extern void crm_sketch_write(const CrmSketch *s, CrmWriter *w);
-extern uint8_t *crm_sketch_encode(const CrmSketch *s, size_t *len);
+extern uint8_t *crm_sketch_encode(const CrmSketch *s, CrmConvFn conv, size_t *len);
 extern CrmSketch *crm_sketch_decode(const void *buf, size_t len, CrmErrorKind kind,
-									CrmError *err);
+									CrmConvFn conv, CrmError *err);
 
-/* Text input in either form: JSON, or the compact "crm64:" form. */
-extern CrmSketch *crm_sketch_read_text(const char *str, CrmError *err);
+/*
+ * Text input in either form: JSON, or the compact "crm64:" form (whose
+ * names are UTF-8: from_utf8 converts them, NULL: as they are).
+ */
+extern CrmSketch *crm_sketch_read_text(const char *str, CrmConvFn from_utf8, CrmError *err);
 
 #endif							/* CRM_SKETCH_CORE_H */

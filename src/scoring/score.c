@@ -288,11 +288,36 @@ JsonbFactorPoints(const CrmScorecard *c, int fi, JsonbValue *v, int *bin, char *
 	}
 }
 
-/* The attributes object; NULL attributes are treated as an empty object. */
+/*
+ * Whether attributes that are not factors are ignored even by a strict
+ * card: the optional third argument, ignore_unknown, of crm.score,
+ * crm.score_level and crm.score_explain (false without it).  It makes the
+ * documented crm.score(card, to_jsonb(row), ignore_unknown => true) work
+ * with a strict card, whose rows always carry columns (the customer id) that
+ * are not factors.  NULL is an error: the caller must say which it wants.
+ */
+static bool
+IgnoreUnknown(FunctionCallInfo fcinfo, const char *fname)
+{
+	if (PG_NARGS() < 3)
+		return false;
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: ignore_unknown must not be NULL", fname)));
+	return PG_GETARG_BOOL(2);
+}
+
+/*
+ * The attributes object; NULL attributes are treated as an empty object.
+ * A strict card refuses a key that is not one of its factors, unless the
+ * call passed ignore_unknown => true.
+ */
 static JsonbContainer *
 GetAttrs(FunctionCallInfo fcinfo, const CrmScorecard *c, const char *fname)
 {
 	Jsonb	   *jb;
+	bool		ignore_unknown = IgnoreUnknown(fcinfo, fname);
 
 	if (PG_ARGISNULL(1))
 		return NULL;
@@ -301,7 +326,7 @@ GetAttrs(FunctionCallInfo fcinfo, const CrmScorecard *c, const char *fname)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: attributes must be a JSON object of factor: value", fname)));
-	if (c->flags & CRM_CARD_FLAG_STRICT)
+	if ((c->flags & CRM_CARD_FLAG_STRICT) && !ignore_unknown)
 	{
 		JsonbIterator *it = JsonbIteratorInit(&jb->root);
 		JsonbValue	v;
@@ -314,7 +339,7 @@ GetAttrs(FunctionCallInfo fcinfo, const CrmScorecard *c, const char *fname)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("%s: unknown attribute \"%.*s\" for a strict scorecard", fname,
 								v.val.string.len, v.val.string.val),
-						 errhint("A strict card accepts only its factors as keys; remove the key or drop \"strict\" from the card.")));
+						 errhint("A strict card accepts only its factors as keys; remove the key, pass ignore_unknown => true (for to_jsonb(row)), or drop \"strict\" from the card.")));
 	}
 	return &jb->root;
 }
@@ -377,7 +402,7 @@ LevelOf(ScoreCache *cache, double total)
 	return cache->level_labels[crm_tiers_locate(levels, total)];
 }
 
-/* crm.score(card, attributes jsonb): the total points. */
+/* crm.score(card, attributes jsonb [, ignore_unknown]): the total points. */
 PG_FUNCTION_INFO_V1(score_jsonb);
 Datum
 score_jsonb(PG_FUNCTION_ARGS)
@@ -387,7 +412,10 @@ score_jsonb(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(JsonbTotal(fcinfo, cache->card, "crm.score"));
 }
 
-/* crm.score_level(card, attributes jsonb): the level band of the total. */
+/*
+ * crm.score_level(card, attributes jsonb [, ignore_unknown]): the level band
+ * of the total.
+ */
 PG_FUNCTION_INFO_V1(score_level_jsonb);
 Datum
 score_level_jsonb(PG_FUNCTION_ARGS)
@@ -452,8 +480,8 @@ BinText(const CrmScorecard *c, int fi, int bin)
 }
 
 /*
- * crm.score_explain(card, attributes jsonb): one row per factor (factor,
- * value, bin, points).
+ * crm.score_explain(card, attributes jsonb [, ignore_unknown]): one row per
+ * factor (factor, value, bin, points).
  */
 PG_FUNCTION_INFO_V1(score_explain_jsonb);
 Datum

@@ -164,6 +164,15 @@ scorecard_hash(PG_FUNCTION_ARGS)
  *  "levels": {"labels": ["low", "medium", "high"], "floors": [40, 70]}}
  *
  * "levels" may also be a crm.tiers literal string.  Unknown keys are errors.
+ *
+ * A fitted card (format version 2, see scorecard_core.h) has its statistics
+ * under "fit" keys: the card's
+ *   "fit": {"rows": 5007, "targets": 803, "points0": 600, "odds0": 0.0526,
+ *           "pdo": 20, "higher": "target", "intercept": -1.66}
+ * and each factor's, an entry's as {"rows", "targets", "woe"}:
+ *   numeric   "fit": {"coefficient": 0.98, "bins": [entry, ...], "missing": entry}
+ *   category  "fit": {"coefficient": 1.1, "values": {"F": entry, ...},
+ *                     "other": entry, "missing": entry}
  * ---------------------------------------------------------------------- */
 
 /* How the card's JSON form names itself in errors (jsonb_form.h). */
@@ -280,6 +289,118 @@ JsonLevels(JsonbValue *v, size_t *size)
 	return t;
 }
 
+/* An entry's statistics {"rows", "targets", "woe"} (all required). */
+static CrmCardEntryStats
+JsonEntryStats(JsonbValue *v, const char *path, const CrmFactorSpec *f, int index,
+			   const char *key, uint32 klen)
+{
+	static const char *const keys[] = {"rows", "targets", "woe", NULL};
+	char	   *subject = FactorSubject(f, CRM_CARD_STATS, index, key, klen);
+	CrmCardEntryStats st;
+	JsonbContainer *obj;
+
+	if (v == NULL || !jsonb_form_is_object(v))
+		jsonb_form_error(&CardForm, path, "must be an object {\"rows\", \"targets\", \"woe\"}");
+	obj = v->val.binary.data;
+	jsonb_form_check_keys(&CardForm, obj, keys, path);
+	st.rows = jsonb_form_number(&CardForm, jsonb_form_get(obj, "rows"),
+								psprintf("%s.rows", path), subject);
+	st.targets = jsonb_form_number(&CardForm, jsonb_form_get(obj, "targets"),
+								   psprintf("%s.targets", path), subject);
+	st.woe = jsonb_form_number(&CardForm, jsonb_form_get(obj, "woe"),
+							   psprintf("%s.woe", path), subject);
+	return st;
+}
+
+/*
+ * A factor's "fit" object: its coefficient, the missing (and other) entry's
+ * statistics, and the entries' (numeric: the "bins" array, in bin order;
+ * category: the "values" object, one member per listed value).
+ */
+static void
+JsonFactorStats(JsonbValue *v, const char *path, CrmFactorSpec *f)
+{
+	static const char *const num_keys[] = {"coefficient", "bins", "missing", NULL};
+	static const char *const cat_keys[] = {"coefficient", "values", "other", "missing", NULL};
+	JsonbContainer *obj;
+	CrmCardEntryStats *st = palloc0(sizeof(CrmCardEntryStats) * Max(f->n, 1));
+	int			i;
+
+	if (!jsonb_form_is_object(v))
+		jsonb_form_error(&CardForm, path, "must be an object");
+	obj = v->val.binary.data;
+	jsonb_form_check_keys(&CardForm, obj, f->kind == CRM_FACTOR_NUMERIC ? num_keys : cat_keys, path);
+	f->coefficient = jsonb_form_number(&CardForm, jsonb_form_get(obj, "coefficient"),
+									   psprintf("%s.coefficient", path),
+									   FactorSubject(f, CRM_CARD_COEFFICIENT, 0, NULL, 0));
+	f->missing_stats = JsonEntryStats(jsonb_form_get(obj, "missing"), psprintf("%s.missing", path),
+									  f, 0, NULL, 0);
+	if (f->kind == CRM_FACTOR_NUMERIC)
+	{
+		int			n = jsonb_form_array_length(&CardForm, jsonb_form_get(obj, "bins"),
+												psprintf("%s.bins", path));
+		JsonbValue *bins;
+
+		if (n != f->n)
+			jsonb_form_error(&CardForm, psprintf("%s.bins", path),
+							 psprintf("needs one entry per bin, got %d for %d bins", n, f->n));
+		bins = jsonb_form_elements(&CardForm, jsonb_form_get(obj, "bins"), psprintf("%s.bins", path), &n);
+		for (i = 0; i < n; i++)
+			st[i] = JsonEntryStats(&bins[i], psprintf("%s.bins[%d]", path, i), f, i + 1, NULL, 0);
+	}
+	else
+	{
+		JsonbValue *values = jsonb_form_get(obj, "values");
+
+		if (values == NULL || !jsonb_form_is_object(values) ||
+			JsonContainerSize(values->val.binary.data) != (uint32) f->n)
+			jsonb_form_error(&CardForm, psprintf("%s.values", path),
+							 "must be an object with one member per listed value");
+		for (i = 0; i < f->n; i++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			st[i] = JsonEntryStats(jsonb_form_get(values->val.binary.data, f->keys[i]),
+								   psprintf("%s.values.%s", path, f->keys[i]), f, i + 1,
+								   f->keys[i], f->key_lens[i]);
+		}
+		f->other_stats = JsonEntryStats(jsonb_form_get(obj, "other"), psprintf("%s.other", path),
+										f, -1, NULL, 0);
+	}
+	f->stats = st;
+}
+
+/* The card's "fit" object. */
+static CrmCardFit *
+JsonCardFit(JsonbValue *v)
+{
+	static const char *const keys[] = {"rows", "targets", "points0", "odds0", "pdo", "higher",
+	"intercept", NULL};
+	CrmCardFit *fit = palloc0(sizeof(CrmCardFit));
+	JsonbContainer *obj;
+	JsonbValue *higher;
+
+	if (!jsonb_form_is_object(v))
+		jsonb_form_error(&CardForm, "fit", "must be an object");
+	obj = v->val.binary.data;
+	jsonb_form_check_keys(&CardForm, obj, keys, "fit");
+	fit->rows = jsonb_form_number(&CardForm, jsonb_form_get(obj, "rows"), "fit.rows", "scorecard fit: rows");
+	fit->targets = jsonb_form_number(&CardForm, jsonb_form_get(obj, "targets"), "fit.targets", "scorecard fit: targets");
+	fit->points0 = jsonb_form_number(&CardForm, jsonb_form_get(obj, "points0"), "fit.points0", "scorecard fit: points0");
+	fit->odds0 = jsonb_form_number(&CardForm, jsonb_form_get(obj, "odds0"), "fit.odds0", "scorecard fit: odds0");
+	fit->pdo = jsonb_form_number(&CardForm, jsonb_form_get(obj, "pdo"), "fit.pdo", "scorecard fit: pdo");
+	fit->intercept = jsonb_form_number(&CardForm, jsonb_form_get(obj, "intercept"), "fit.intercept", "scorecard fit: intercept");
+	higher = jsonb_form_get(obj, "higher");
+	if (higher != NULL && higher->type == jbvString && higher->val.string.len == 6 &&
+		memcmp(higher->val.string.val, "target", 6) == 0)
+		fit->higher = CRM_CARD_HIGHER_TARGET;
+	else if (higher != NULL && higher->type == jbvString && higher->val.string.len == 10 &&
+			 memcmp(higher->val.string.val, "non_target", 10) == 0)
+		fit->higher = CRM_CARD_HIGHER_NON_TARGET;
+	else
+		jsonb_form_error(&CardForm, "fit.higher", "must be \"target\" or \"non_target\"");
+	return fit;
+}
+
 /* A numeric factor's edges and points. */
 static void
 JsonNumericFactor(JsonbContainer *obj, const char *path, CrmFactorSpec *f)
@@ -344,12 +465,12 @@ JsonCategoryFactor(JsonbContainer *obj, const char *path, CrmFactorSpec *f)
 	f->other = JsonNumberOr(obj, "other", 0, path, f, CRM_CARD_OTHER);
 }
 
-/* factors[index] of a card's JSON form. */
+/* factors[index] of a card's JSON form (fitted: the card has "fit"). */
 static void
-JsonFactor(JsonbValue *v, int index, CrmFactorSpec *f)
+JsonFactor(JsonbValue *v, int index, CrmFactorSpec *f, bool fitted)
 {
-	static const char *const num_keys[] = {"name", "type", "edges", "points", "missing", NULL};
-	static const char *const cat_keys[] = {"name", "type", "points", "other", "missing", NULL};
+	static const char *const num_keys[] = {"name", "type", "edges", "points", "missing", "fit", NULL};
+	static const char *const cat_keys[] = {"name", "type", "points", "other", "missing", "fit", NULL};
 	char	   *path = psprintf("factors[%d]", index);
 	JsonbContainer *obj;
 	JsonbValue *type;
@@ -379,6 +500,15 @@ JsonFactor(JsonbValue *v, int index, CrmFactorSpec *f)
 	else
 		jsonb_form_error(&CardForm, psprintf("%s.type", path), "must be \"numeric\" or \"category\"");
 	f->missing = JsonNumberOr(obj, "missing", 0, path, f, CRM_CARD_MISSING);
+	if (jsonb_form_get(obj, "fit") != NULL)
+	{
+		if (!fitted)
+			jsonb_form_error(&CardForm, psprintf("%s.fit", path),
+							 "needs the card's fit statistics (\"fit\" at the top level)");
+		JsonFactorStats(jsonb_form_get(obj, "fit"), psprintf("%s.fit", path), f);
+	}
+	else if (fitted)
+		jsonb_form_error(&CardForm, path, "needs fit statistics, as the card has them");
 }
 
 /*
@@ -389,7 +519,7 @@ PG_FUNCTION_INFO_V1(scorecard_from_jsonb);
 Datum
 scorecard_from_jsonb(PG_FUNCTION_ARGS)
 {
-	static const char *const keys[] = {"name", "version", "strict", "factors", "levels", NULL};
+	static const char *const keys[] = {"name", "version", "strict", "factors", "levels", "fit", NULL};
 	Jsonb	   *jb = PG_GETARG_JSONB_P(0);
 	JsonbContainer *root = &jb->root;
 	CrmCardSpec spec;
@@ -423,10 +553,12 @@ scorecard_from_jsonb(PG_FUNCTION_ARGS)
 	RaiseIf(n <= CRM_CARD_MAX_FACTORS || crm_card_factor_count_ok(n, &err), &err);
 	elems = jsonb_form_elements(&CardForm, factors, "factors", &n);
 	fs = palloc0(sizeof(CrmFactorSpec) * Max(n, 1));
+	if (jsonb_form_get(root, "fit") != NULL)
+		spec.fit = JsonCardFit(jsonb_form_get(root, "fit"));
 	for (i = 0; i < n; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		JsonFactor(&elems[i], i, &fs[i]);
+		JsonFactor(&elems[i], i, &fs[i], spec.fit != NULL);
 	}
 	spec.nfactors = n;
 	spec.factors = fs;
@@ -457,6 +589,60 @@ static void
 AppendJsonString(StringInfo buf, const char *s, size_t len)
 {
 	escape_json(buf, pnstrdup(s, len));
+}
+
+/* Append an entry's statistics as {"rows": .., "targets": .., "woe": ..}. */
+static void
+AppendJsonStats(StringInfo buf, const CrmCardEntryStats *st)
+{
+	appendStringInfoString(buf, "{\"rows\": ");
+	AppendJsonNumber(buf, st->rows);
+	appendStringInfoString(buf, ", \"targets\": ");
+	AppendJsonNumber(buf, st->targets);
+	appendStringInfoString(buf, ", \"woe\": ");
+	AppendJsonNumber(buf, st->woe);
+	appendStringInfoChar(buf, '}');
+}
+
+/* Append factor f's "fit" member (a fitted card). */
+static void
+AppendJsonFactorStats(StringInfo buf, const CrmScorecard *c, const CrmCardFactor *f)
+{
+	const CrmCardFactorStats *st = crm_card_factor_stats(c, f);
+	uint32		j;
+
+	appendStringInfoString(buf, ", \"fit\": {\"coefficient\": ");
+	AppendJsonNumber(buf, st->coefficient);
+	if (f->kind == CRM_FACTOR_NUMERIC)
+	{
+		appendStringInfoString(buf, ", \"bins\": [");
+		for (j = 0; j < f->n; j++)
+		{
+			if (j)
+				appendStringInfoString(buf, ", ");
+			AppendJsonStats(buf, &st->entries[j]);
+		}
+		appendStringInfoChar(buf, ']');
+	}
+	else
+	{
+		appendStringInfoString(buf, ", \"values\": {");
+		for (j = 0; j < f->n; j++)
+		{
+			CrmCardStr	k = crm_card_keys(c, f)[j];
+
+			if (j)
+				appendStringInfoString(buf, ", ");
+			AppendJsonString(buf, crm_card_str(c, k), k.len);
+			appendStringInfoString(buf, ": ");
+			AppendJsonStats(buf, &st->entries[j]);
+		}
+		appendStringInfoString(buf, "}, \"other\": ");
+		AppendJsonStats(buf, &st->other);
+	}
+	appendStringInfoString(buf, ", \"missing\": ");
+	AppendJsonStats(buf, &st->missing);
+	appendStringInfoChar(buf, '}');
 }
 
 /*
@@ -532,6 +718,8 @@ scorecard_to_jsonb(PG_FUNCTION_ARGS)
 		}
 		appendStringInfoString(&buf, ", \"missing\": ");
 		AppendJsonNumber(&buf, f->missing);
+		if (crm_card_has_fit(c))
+			AppendJsonFactorStats(&buf, c, f);
 		appendStringInfoChar(&buf, '}');
 	}
 	appendStringInfoString(&buf, "], \"levels\": {\"labels\": [");
@@ -551,7 +739,27 @@ scorecard_to_jsonb(PG_FUNCTION_ARGS)
 			appendStringInfoString(&buf, ", ");
 		AppendJsonNumber(&buf, levels->bounds[i]);
 	}
-	appendStringInfoString(&buf, "]}}");
+	appendStringInfoString(&buf, "]}");
+	if (crm_card_has_fit(c))
+	{
+		const CrmCardFit *fit = crm_card_fit(c);
+
+		appendStringInfoString(&buf, ", \"fit\": {\"rows\": ");
+		AppendJsonNumber(&buf, fit->rows);
+		appendStringInfoString(&buf, ", \"targets\": ");
+		AppendJsonNumber(&buf, fit->targets);
+		appendStringInfoString(&buf, ", \"points0\": ");
+		AppendJsonNumber(&buf, fit->points0);
+		appendStringInfoString(&buf, ", \"odds0\": ");
+		AppendJsonNumber(&buf, fit->odds0);
+		appendStringInfoString(&buf, ", \"pdo\": ");
+		AppendJsonNumber(&buf, fit->pdo);
+		appendStringInfo(&buf, ", \"higher\": \"%s\", \"intercept\": ",
+						 fit->higher == CRM_CARD_HIGHER_TARGET ? "target" : "non_target");
+		AppendJsonNumber(&buf, fit->intercept);
+		appendStringInfoChar(&buf, '}');
+	}
+	appendStringInfoChar(&buf, '}');
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
 }
 

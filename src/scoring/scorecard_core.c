@@ -106,6 +106,7 @@ typedef struct KeyPoints
 	const char *key;
 	uint32_t	len;
 	double		points;
+	const CrmCardEntryStats *stats; /* NULL in a card without statistics */
 } KeyPoints;
 
 /* qsort comparator: category values in label order (crm_lex_compare_bytes). */
@@ -145,6 +146,17 @@ crm_card_subject(char *buf, size_t size, const char *factor, uint32_t flen,
 			break;
 		case CRM_CARD_OTHER:
 			snprintf(buf, size, "points for other values");
+			break;
+		case CRM_CARD_STATS:
+			if (key != NULL)
+				snprintf(buf, size, "statistics for \"%.*s\"", (int) (klen > 40 ? 40 : klen), key);
+			else if (index > 0)
+				snprintf(buf, size, "statistics of bin %d", index);
+			else
+				snprintf(buf, size, "statistics for %s", index == 0 ? "a missing value" : "other values");
+			break;
+		case CRM_CARD_COEFFICIENT:
+			snprintf(buf, size, "coefficient");
 			break;
 	}
 }
@@ -318,6 +330,149 @@ CheckFactor(const CrmCardSpec *spec, int i, size_t *data, size_t *strings, CrmEr
 	return true;
 }
 
+/* Bytes of a factor's statistics with n entries (a fitted card). */
+static size_t
+FactorStatsSize(size_t n)
+{
+	return offsetof(CrmCardFactorStats, entries) + sizeof(CrmCardEntryStats) * n;
+}
+
+/* Whether d counts rows: a whole number from 0 to 2^53 (exact in float8). */
+static bool
+IsRowCount(double d)
+{
+	return isfinite(d) && d >= 0 && d <= CRM_CARD_MAX_ROWS && d == floor(d);
+}
+
+/*
+ * One entry's statistics: whole row and target counts, no more targets than
+ * rows, a finite weight of evidence.  index and key name the entry as
+ * crm_card_subject does (CRM_CARD_STATS).
+ */
+static bool
+CheckEntryStats(const CrmCardEntryStats *st, const CrmFactorSpec *f, int index,
+				const char *key, uint32_t klen, CrmError *err)
+{
+	char		subject[200];
+	char		a[DOUBLE_SHORTEST_DECIMAL_LEN];
+	char		b[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	crm_card_subject(subject, sizeof(subject) - 8, f->name, f->name_len, CRM_CARD_STATS,
+					 index, key, klen);
+	if (!IsRowCount(st->rows) || !IsRowCount(st->targets))
+	{
+		double_to_shortest_decimal_buf(IsRowCount(st->rows) ? st->targets : st->rows, a);
+		crm_error_set(err, CRM_ERR_INVALID,
+					  "%s: rows and targets must be whole numbers from 0 to 2^53, got %s",
+					  subject, a);
+		return false;
+	}
+	if (st->targets > st->rows)
+	{
+		double_to_shortest_decimal_buf(st->targets, a);
+		double_to_shortest_decimal_buf(st->rows, b);
+		crm_error_set(err, CRM_ERR_INVALID, "%s: %s targets in %s rows", subject, a, b);
+		return false;
+	}
+	if (!isfinite(st->woe))
+	{
+		strcat(subject, ": woe");
+		crm_error_not_finite(err, subject, st->woe);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The card's statistics: whole row and target counts, positive finite odds
+ * and points to double the odds, finite points0 and intercept.
+ */
+static bool
+CheckCardFit(const CrmCardFit *fit, CrmError *err)
+{
+	if (!IsRowCount(fit->rows) || !IsRowCount(fit->targets) || fit->targets > fit->rows)
+	{
+		crm_error_set(err, CRM_ERR_INVALID,
+					  "scorecard fit: rows and targets must be whole numbers from 0 to 2^53, targets at most rows");
+		return false;
+	}
+	if (!crm_check_finite(fit->points0, "scorecard fit: points0", err) ||
+		!crm_check_finite(fit->odds0, "scorecard fit: odds0", err) ||
+		!crm_check_finite(fit->pdo, "scorecard fit: pdo", err) ||
+		!crm_check_finite(fit->intercept, "scorecard fit: intercept", err))
+		return false;
+	if (!(fit->odds0 > 0) || !(fit->pdo > 0))
+	{
+		crm_error_set(err, CRM_ERR_INVALID, "scorecard fit: odds0 and pdo must be positive");
+		return false;
+	}
+	if (fit->higher != CRM_CARD_HIGHER_TARGET && fit->higher != CRM_CARD_HIGHER_NON_TARGET)
+	{
+		crm_error_set(err, CRM_ERR_INVALID, "scorecard fit: unknown direction %d", fit->higher);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Factor i's statistics in a fitted card: each entry's, the coefficient,
+ * and totals equal to the card's (every training row is in exactly one
+ * entry of every factor).  Adds their packed size to *fitdata.
+ */
+static bool
+CheckFactorStats(const CrmCardSpec *spec, int i, size_t *fitdata, CrmError *err)
+{
+	const CrmFactorSpec *f = &spec->factors[i];
+	double		rows = f->missing_stats.rows;
+	double		targets = f->missing_stats.targets;
+	char		subject[160];
+	int			j;
+
+	if (f->n > 0 && f->stats == NULL)
+	{
+		crm_error_set(err, CRM_ERR_INVALID, "factor \"%.*s\" has no fit statistics, but the card has",
+					  (int) (f->name_len > 60 ? 60 : f->name_len), f->name);
+		return false;
+	}
+	crm_card_subject(subject, sizeof(subject), f->name, f->name_len, CRM_CARD_COEFFICIENT, 0, NULL, 0);
+	if (!crm_check_finite(f->coefficient, subject, err) ||
+		!CheckEntryStats(&f->missing_stats, f, 0, NULL, 0, err))
+		return false;
+	if (f->kind == CRM_FACTOR_CATEGORY)
+	{
+		if (!CheckEntryStats(&f->other_stats, f, -1, NULL, 0, err))
+			return false;
+		rows += f->other_stats.rows;
+		targets += f->other_stats.targets;
+	}
+	for (j = 0; j < f->n; j++)
+	{
+		if ((j & 1023) == 1023)
+			crm_check_interrupts();
+		if (!CheckEntryStats(&f->stats[j], f, j + 1,
+							 f->kind == CRM_FACTOR_CATEGORY ? f->keys[j] : NULL,
+							 f->kind == CRM_FACTOR_CATEGORY ? f->key_lens[j] : 0, err))
+			return false;
+		rows += f->stats[j].rows;
+		targets += f->stats[j].targets;
+	}
+	if (rows != spec->fit->rows || targets != spec->fit->targets)
+	{
+		char		a[DOUBLE_SHORTEST_DECIMAL_LEN];
+		char		b[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+		double_to_shortest_decimal_buf(rows, a);
+		double_to_shortest_decimal_buf(spec->fit->rows, b);
+		crm_error_set(err, CRM_ERR_INVALID,
+					  "factor \"%.*s\": its entries hold %s rows, but the card was fitted on %s",
+					  (int) (f->name_len > 60 ? 60 : f->name_len), f->name, a, b);
+		crm_error_detail(err, "Every training row is in one entry of every factor (a bin, a listed value, other values or the missing value), and so are its targets.");
+		return false;
+	}
+	*fitdata += FactorStatsSize((size_t) f->n);
+	return true;
+}
+
 /*
  * Each category factor's values sorted bytewise (NULL for the others), or
  * NULL with the error for a duplicate value.  Freed with FreeSorted.
@@ -342,6 +497,7 @@ SortCategories(const CrmCardSpec *spec, CrmError *err)
 			sorted[i][j].key = f->keys[j];
 			sorted[i][j].len = f->key_lens[j];
 			sorted[i][j].points = f->points[j];
+			sorted[i][j].stats = f->stats ? &f->stats[j] : NULL;
 		}
 		qsort(sorted[i], (size_t) f->n, sizeof(KeyPoints), CompareKeyPoints);
 		for (j = 1; j < f->n; j++)
@@ -383,6 +539,56 @@ PutString(CrmScorecard *c, size_t *spos, CrmCardStr *dst, const char *src, uint3
 	if (len)
 		memcpy((char *) c + *spos, src, len);
 	*spos += (size_t) len + 1;
+}
+
+/* Entry statistics with -0 stored as 0 (canonical bytes). */
+static CrmCardEntryStats
+CanonicalStats(const CrmCardEntryStats *st)
+{
+	CrmCardEntryStats out;
+
+	out.rows = NoNegZero(st->rows);
+	out.targets = NoNegZero(st->targets);
+	out.woe = NoNegZero(st->woe);
+	return out;
+}
+
+/*
+ * Lay out a fitted card's statistics at pos (right after the levels): the
+ * card's, then each factor's, entries in the order of the points.
+ */
+static void
+PackFit(CrmScorecard *c, const CrmCardSpec *spec, KeyPoints **sorted, size_t pos)
+{
+	CrmCardFit *fit = (CrmCardFit *) ((char *) c + pos);
+	int			i;
+	int			j;
+
+	c->version = CRM_CARD_VERSION_FIT;
+	c->flags |= CRM_CARD_FLAG_FIT;
+	fit->rows = NoNegZero(spec->fit->rows);
+	fit->targets = NoNegZero(spec->fit->targets);
+	fit->points0 = NoNegZero(spec->fit->points0);
+	fit->odds0 = spec->fit->odds0;
+	fit->pdo = spec->fit->pdo;
+	fit->intercept = NoNegZero(spec->fit->intercept);
+	fit->higher = spec->fit->higher;
+	pos += sizeof(CrmCardFit);
+	for (i = 0; i < spec->nfactors; i++)
+	{
+		const CrmFactorSpec *f = &spec->factors[i];
+		CrmCardFactorStats *st = (CrmCardFactorStats *) ((char *) c + pos);
+
+		c->factors[i].stats_off = (uint32_t) pos;
+		st->coefficient = NoNegZero(f->coefficient);
+		st->missing = CanonicalStats(&f->missing_stats);
+		if (f->kind == CRM_FACTOR_CATEGORY)
+			st->other = CanonicalStats(&f->other_stats);
+		for (j = 0; j < f->n; j++)
+			st->entries[j] = CanonicalStats(f->kind == CRM_FACTOR_CATEGORY ?
+											sorted[i][j].stats : &f->stats[j]);
+		pos += FactorStatsSize((size_t) f->n);
+	}
 }
 
 /* Lay the validated spec out in c (total bytes, strings last). */
@@ -444,6 +650,8 @@ PackCard(CrmScorecard *c, const CrmCardSpec *spec, KeyPoints **sorted, size_t po
 	memcpy((char *) c + pos, spec->levels, spec->levels_size);
 	/* the embedded value's varlena header is not used; zero it so bytes are canonical */
 	((CrmTiers *) ((char *) c + pos))->vl_len_ = 0;
+	if (spec->fit)
+		PackFit(c, spec, sorted, pos + Align8(spec->levels_size));
 }
 
 /*
@@ -514,6 +722,7 @@ crm_card_build(const CrmCardSpec *spec, size_t *size, CrmError *err)
 	size_t		fixed;
 	size_t		data = 0;
 	size_t		strings = 0;
+	size_t		fitdata = 0;
 	size_t		total;
 	size_t		text_len;
 	CrmScorecard *c;
@@ -521,6 +730,8 @@ crm_card_build(const CrmCardSpec *spec, size_t *size, CrmError *err)
 	int			i;
 
 	if (!crm_card_factor_count_ok(spec->nfactors, err))
+		return NULL;
+	if (spec->fit && !CheckCardFit(spec->fit, err))
 		return NULL;
 	if (spec->levels == NULL)
 	{
@@ -538,6 +749,8 @@ crm_card_build(const CrmCardSpec *spec, size_t *size, CrmError *err)
 		crm_check_interrupts();
 		if (!CheckFactor(spec, i, &data, &strings, err))
 			return NULL;
+		if (spec->fit && !CheckFactorStats(spec, i, &fitdata, err))
+			return NULL;
 		if (data > CRM_CARD_MAX_SIZE || strings > CRM_CARD_MAX_SIZE)
 		{
 			crm_error_set(err, CRM_ERR_LIMIT, "scorecard is larger than %zu bytes",
@@ -547,7 +760,8 @@ crm_card_build(const CrmCardSpec *spec, size_t *size, CrmError *err)
 	}
 
 	fixed = sizeof(CrmScorecard) + sizeof(CrmCardFactor) * (size_t) spec->nfactors;
-	total = Align8(fixed) + data + Align8(spec->levels_size) + strings;
+	total = Align8(fixed) + data + Align8(spec->levels_size) +
+		(spec->fit ? sizeof(CrmCardFit) + fitdata : 0) + strings;
 	if (total > CRM_CARD_MAX_SIZE)
 	{
 		crm_error_set(err, CRM_ERR_LIMIT, "scorecard is larger than %zu bytes", CRM_CARD_MAX_SIZE);
@@ -601,6 +815,14 @@ typedef struct FactorBuf
 	double	   *points;
 	const char **keys;
 	uint32_t   *lens;
+	CrmCardEntryStats *stats;
+	/* fit statistics read: entries with them, and which parts had them */
+	int			nstats;
+	bool		missing_written;
+	bool		missing_stats;
+	bool		other_written;
+	bool		other_stats;
+	bool		coefficient;
 } FactorBuf;
 
 /* Move the cursor past white space (lex_core.h's definition). */
@@ -688,7 +910,7 @@ Expect(CardParser *ps, char ch, const char *what)
  */
 typedef struct NumberRole
 {
-	const CrmFactorSpec *factor;
+	const CrmFactorSpec *factor;	/* NULL: key is the whole subject */
 	CrmCardNumber what;
 	int			index;
 	const char *key;			/* category points: the value */
@@ -734,8 +956,11 @@ ReadNumber(CardParser *ps, double *out, const char *what, NumberRole role)
 	{
 		char		subject[160];
 
-		crm_card_subject(subject, sizeof(subject), role.factor->name, role.factor->name_len,
-						 role.what, role.index, role.key, role.key_len);
+		if (role.factor)
+			crm_card_subject(subject, sizeof(subject), role.factor->name, role.factor->name_len,
+							 role.what, role.index, role.key, role.key_len);
+		else
+			snprintf(subject, sizeof(subject), "%s", role.key);
 		crm_error_out_of_range(ps->err, subject, w, (size_t) len);
 		return false;
 	}
@@ -757,7 +982,8 @@ IsKeyword(const char *w, long len, bool quoted, const char *kw)
  * doubling them when full.
  */
 static void
-FactorPush(FactorBuf *fb, double edge, double points, const char *key, uint32_t len)
+FactorPush(FactorBuf *fb, double edge, double points, const char *key, uint32_t len,
+		   const CrmCardEntryStats *st)
 {
 	if (fb->n == fb->cap)
 	{
@@ -766,6 +992,7 @@ FactorPush(FactorBuf *fb, double edge, double points, const char *key, uint32_t 
 		double	   *p = crm_core_alloc(sizeof(double) * (size_t) cap);
 		const char **k = crm_core_alloc(sizeof(char *) * (size_t) cap);
 		uint32_t   *l = crm_core_alloc(sizeof(uint32_t) * (size_t) cap);
+		CrmCardEntryStats *t = crm_core_alloc(sizeof(CrmCardEntryStats) * (size_t) cap);
 
 		if (fb->n)
 		{
@@ -773,21 +1000,29 @@ FactorPush(FactorBuf *fb, double edge, double points, const char *key, uint32_t 
 			memcpy(p, fb->points, sizeof(double) * (size_t) fb->n);
 			memcpy(k, fb->keys, sizeof(char *) * (size_t) fb->n);
 			memcpy(l, fb->lens, sizeof(uint32_t) * (size_t) fb->n);
+			memcpy(t, fb->stats, sizeof(CrmCardEntryStats) * (size_t) fb->n);
 			crm_core_free(fb->edges);
 			crm_core_free(fb->points);
 			crm_core_free(fb->keys);
 			crm_core_free(fb->lens);
+			crm_core_free(fb->stats);
 		}
 		fb->edges = e;
 		fb->points = p;
 		fb->keys = k;
 		fb->lens = l;
+		fb->stats = t;
 		fb->cap = cap;
 	}
 	fb->edges[fb->n] = edge;
 	fb->points[fb->n] = points;
 	fb->keys[fb->n] = key;
 	fb->lens[fb->n] = len;
+	if (st)
+	{
+		fb->stats[fb->n] = *st;
+		fb->nstats++;
+	}
 	fb->n++;
 }
 
@@ -801,7 +1036,77 @@ FactorFree(FactorBuf *fb)
 		crm_core_free(fb->points);
 		crm_core_free(fb->keys);
 		crm_core_free(fb->lens);
+		crm_core_free(fb->stats);
 	}
+}
+
+/*
+ * A bare keyword (one of the fit statistics' names) or the syntax error
+ * "Expected <kw>".
+ */
+static bool
+ExpectKeyword(CardParser *ps, const char *kw)
+{
+	const char *start;
+	const char *w;
+	bool		quoted;
+	long		len;
+	char		what[64];
+
+	SkipSpace(ps);
+	start = ps->p;
+	len = ReadWord(ps, &w, &quoted);
+	if (len == -2)
+		return false;
+	if (len < 0 || !IsKeyword(w, len, quoted, kw))
+	{
+		ps->p = start;
+		snprintf(what, sizeof(what), "Expected \"%s\"", kw);
+		SyntaxError(ps, what);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * An entry's optional fit statistics, "[rows N, targets T, woe W]": 1 when
+ * read into *st, 0 when there are none, -1 on an error.  role names the
+ * entry for out-of-range messages (its what is replaced by CRM_CARD_STATS).
+ */
+static int
+ReadEntryStats(CardParser *ps, NumberRole role, CrmCardEntryStats *st)
+{
+	SkipSpace(ps);
+	if (*ps->p != '[')
+		return 0;
+	ps->p++;
+	role.what = CRM_CARD_STATS;
+	if (!ExpectKeyword(ps, "rows") ||
+		!ReadNumber(ps, &st->rows, "Expected the entry's rows", role) ||
+		!Expect(ps, ',', "Expected \",\"") || !ExpectKeyword(ps, "targets") ||
+		!ReadNumber(ps, &st->targets, "Expected the entry's targets", role) ||
+		!Expect(ps, ',', "Expected \",\"") || !ExpectKeyword(ps, "woe") ||
+		!ReadNumber(ps, &st->woe, "Expected the entry's weight of evidence", role) ||
+		!Expect(ps, ']', "Expected \"]\""))
+		return -1;
+	return 1;
+}
+
+/* A factor's optional "[coefficient C]" after its closing brace. */
+static bool
+ReadFactorCoefficient(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
+{
+	SkipSpace(ps);
+	if (*ps->p != '[')
+		return true;
+	ps->p++;
+	if (!ExpectKeyword(ps, "coefficient") ||
+		!ReadNumber(ps, &f->coefficient, "Expected the factor's coefficient",
+					(NumberRole) {f, CRM_CARD_COEFFICIENT, 0, NULL, 0}) ||
+		!Expect(ps, ']', "Expected \"]\""))
+		return false;
+	fb->coefficient = true;
+	return true;
 }
 
 /*
@@ -835,6 +1140,8 @@ ParseNumeric(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 {
 	bool		have_missing = false;
 	int			next;
+	int			got;
+	CrmCardEntryStats st;
 
 	if (!Expect(ps, '{', "Expected \"{\""))
 		return false;
@@ -865,6 +1172,11 @@ ParseNumeric(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 							(NumberRole) {f, CRM_CARD_MISSING, 0, NULL, 0}))
 				return false;
 			have_missing = true;
+			fb->missing_written = true;
+			got = ReadEntryStats(ps, (NumberRole) {f, CRM_CARD_MISSING, 0, NULL, 0}, &f->missing_stats);
+			if (got < 0)
+				return false;
+			fb->missing_stats = got > 0;
 		}
 		else
 		{
@@ -898,7 +1210,10 @@ ParseNumeric(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 							  CRM_CARD_MAX_BINS);
 				return false;
 			}
-			FactorPush(fb, edge, points, NULL, 0);
+			got = ReadEntryStats(ps, (NumberRole) {f, CRM_CARD_POINTS, fb->n + 1, NULL, 0}, &st);
+			if (got < 0)
+				return false;
+			FactorPush(fb, edge, points, NULL, 0, got > 0 ? &st : NULL);
 		}
 		next = ListNext(ps);
 		if (next < 0)
@@ -915,7 +1230,7 @@ ParseNumeric(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 	f->n = fb->n;
 	f->points = fb->points;
 	f->edges = fb->edges + 1;	/* edge of bin i is edges[i - 1] */
-	return true;
+	return ReadFactorCoefficient(ps, fb, f);
 }
 
 /* category {value: p, ..., *: other, null: missing} */
@@ -925,6 +1240,8 @@ ParseCategory(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 	bool		have_missing = false;
 	bool		have_other = false;
 	int			next;
+	int			got;
+	CrmCardEntryStats st;
 
 	if (!Expect(ps, '{', "Expected \"{\""))
 		return false;
@@ -955,6 +1272,11 @@ ParseCategory(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 								(NumberRole) {f, CRM_CARD_OTHER, 0, NULL, 0}))
 					return false;
 				have_other = true;
+				fb->other_written = true;
+				got = ReadEntryStats(ps, (NumberRole) {f, CRM_CARD_OTHER, -1, NULL, 0}, &f->other_stats);
+				if (got < 0)
+					return false;
+				fb->other_stats = got > 0;
 			}
 			else
 			{
@@ -972,6 +1294,11 @@ ParseCategory(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 								is_null ? (NumberRole) {f, CRM_CARD_MISSING, 0, NULL, 0} :
 								(NumberRole) {f, CRM_CARD_POINTS, fb->n + 1, w, (uint32_t) len}))
 					return false;
+				got = ReadEntryStats(ps, is_null ? (NumberRole) {f, CRM_CARD_MISSING, 0, NULL, 0} :
+									 (NumberRole) {f, CRM_CARD_POINTS, fb->n + 1, w, (uint32_t) len},
+									 &st);
+				if (got < 0)
+					return false;
 				if (is_null)
 				{
 					if (have_missing)
@@ -981,6 +1308,10 @@ ParseCategory(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 					}
 					f->missing = points;
 					have_missing = true;
+					fb->missing_written = true;
+					fb->missing_stats = got > 0;
+					if (got > 0)
+						f->missing_stats = st;
 				}
 				else
 				{
@@ -991,7 +1322,7 @@ ParseCategory(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 									  CRM_CARD_MAX_CATEGORIES);
 						return false;
 					}
-					FactorPush(fb, 0, points, w, (uint32_t) len);
+					FactorPush(fb, 0, points, w, (uint32_t) len, got > 0 ? &st : NULL);
 				}
 			}
 			next = ListNext(ps);
@@ -1005,7 +1336,7 @@ ParseCategory(CardParser *ps, FactorBuf *fb, CrmFactorSpec *f)
 	f->points = fb->points;
 	f->keys = fb->keys;
 	f->key_lens = fb->lens;
-	return true;
+	return ReadFactorCoefficient(ps, fb, f);
 }
 
 /* The extent of a {...} tiers literal starting at ps->p (quotes respected). */
@@ -1043,6 +1374,8 @@ typedef struct CardClauses
 	bool		have_name;
 	bool		have_version;
 	bool		have_strict;
+	bool		have_fit;
+	CrmCardFit	fit;
 } CardClauses;
 
 /* "name word" or "version word" (is_name tells which). */
@@ -1114,6 +1447,102 @@ ParseLevelsClause(CardParser *ps, CardClauses *cl, const char *clause_start)
 	return true;
 }
 
+/* One number of the fit clause: "<kw> <number>", then a ',' unless last. */
+static bool
+FitNumber(CardParser *ps, const char *kw, double *out, bool last)
+{
+	char		subject[64];
+
+	snprintf(subject, sizeof(subject), "scorecard fit: %s", kw);
+	return ExpectKeyword(ps, kw) &&
+		ReadNumber(ps, out, "Expected a number", (NumberRole) {NULL, 0, 0, subject, 0}) &&
+		(last || Expect(ps, ',', "Expected \",\""));
+}
+
+/*
+ * "fit {rows R, targets T, points0 P, odds0 O, pdo D, higher target,
+ * intercept I}": the card's fit statistics, in this order.
+ */
+static bool
+ParseFitClause(CardParser *ps, CardClauses *cl, const char *clause_start)
+{
+	const char *start;
+	const char *w;
+	bool		quoted;
+	long		len;
+
+	if (cl->have_fit)
+	{
+		ps->p = clause_start;
+		SyntaxError(ps, "Duplicate fit clause");
+		return false;
+	}
+	if (!Expect(ps, '{', "Expected \"{\"") ||
+		!FitNumber(ps, "rows", &cl->fit.rows, false) ||
+		!FitNumber(ps, "targets", &cl->fit.targets, false) ||
+		!FitNumber(ps, "points0", &cl->fit.points0, false) ||
+		!FitNumber(ps, "odds0", &cl->fit.odds0, false) ||
+		!FitNumber(ps, "pdo", &cl->fit.pdo, false) ||
+		!ExpectKeyword(ps, "higher"))
+		return false;
+	SkipSpace(ps);
+	start = ps->p;
+	len = ReadWord(ps, &w, &quoted);
+	if (len == -2)
+		return false;
+	if (len >= 0 && IsKeyword(w, len, quoted, "target"))
+		cl->fit.higher = CRM_CARD_HIGHER_TARGET;
+	else if (len >= 0 && IsKeyword(w, len, quoted, "non_target"))
+		cl->fit.higher = CRM_CARD_HIGHER_NON_TARGET;
+	else
+	{
+		ps->p = start;
+		SyntaxError(ps, "Expected target or non_target");
+		return false;
+	}
+	if (!Expect(ps, ',', "Expected \",\"") ||
+		!FitNumber(ps, "intercept", &cl->fit.intercept, true) ||
+		!Expect(ps, '}', "Expected \"}\""))
+		return false;
+	cl->have_fit = true;
+	return true;
+}
+
+/*
+ * Fit statistics are all or nothing: with a fit clause every written entry
+ * and every factor has them, without one none has.  Unwritten entries (the
+ * default points for other and missing values) have none to give: zeros.
+ */
+static bool
+CheckStatsComplete(CardParser *ps, CardClauses *cl)
+{
+	int			i;
+
+	for (i = 0; i < cl->spec.nfactors; i++)
+	{
+		const FactorBuf *fb = &cl->bufs[i];
+		const CrmFactorSpec *f = &cl->factors[i];
+		bool		all = fb->nstats == fb->n && fb->coefficient &&
+			(!fb->missing_written || fb->missing_stats) &&
+			(!fb->other_written || fb->other_stats);
+		bool		none = fb->nstats == 0 && !fb->coefficient && !fb->missing_stats &&
+			!fb->other_stats;
+
+		if (cl->have_fit ? all : none)
+			continue;
+		crm_error_set(ps->err, CRM_ERR_SYNTAX,
+					  "invalid input syntax for type crm.scorecard: \"%.120s%s\"",
+					  ps->str, strlen(ps->str) > 120 ? "..." : "");
+		crm_error_detail(ps->err,
+						 cl->have_fit ?
+						 "The card has a fit clause, but factor \"%.*s\" lacks statistics: every entry needs [rows, targets, woe] and the factor [coefficient]." :
+						 "Factor \"%.*s\" has fit statistics, but the card has no fit clause.",
+						 (int) (f->name_len > 60 ? 60 : f->name_len), f->name);
+		return false;
+	}
+	return true;
+}
+
 /* "name: numeric {...}" or "name: category {...}", the factor named w. */
 static bool
 ParseFactorClause(CardParser *ps, CardClauses *cl, const char *w, long len)
@@ -1168,6 +1597,9 @@ ParseClause(CardParser *ps, CardClauses *cl, const char *w, long len, bool quote
 	}
 	if (IsKeyword(w, len, quoted, "levels"))
 		return ParseLevelsClause(ps, cl, clause_start);
+	/* "fit {" is the statistics clause; "fit:" a factor named fit */
+	if (IsKeyword(w, len, quoted, "fit") && *crm_lex_skip_space(ps->p) == '{')
+		return ParseFitClause(ps, cl, clause_start);
 	if (IsReserved(w, (size_t) len) && !quoted)
 	{
 		ps->p = clause_start;
@@ -1254,11 +1686,17 @@ crm_card_parse(const char *str, size_t *size, CrmError *err)
 	cl.factors = crm_core_alloc(sizeof(CrmFactorSpec) * (size_t) cl.cap);
 	cl.bufs = crm_core_alloc(sizeof(FactorBuf) * (size_t) cl.cap);
 
-	if (ParseClauses(&ps, &cl))
+	if (ParseClauses(&ps, &cl) && CheckStatsComplete(&ps, &cl))
 	{
 		cl.spec.factors = cl.factors;
 		cl.spec.levels = cl.levels;
 		cl.spec.levels_size = cl.levels_size;
+		if (cl.have_fit)
+		{
+			cl.spec.fit = &cl.fit;
+			for (i = 0; i < cl.spec.nfactors; i++)
+				cl.factors[i].stats = cl.bufs[i].stats;
+		}
 		result = crm_card_build(&cl.spec, size, err);
 	}
 
@@ -1328,6 +1766,55 @@ NumberLen(double d)
 	return (size_t) double_to_shortest_decimal_bufn(d, buf);
 }
 
+/* Write an entry's fit statistics: " [rows N, targets T, woe W]". */
+static void
+OutStats(CrmOut *o, const CrmCardEntryStats *st)
+{
+	crm_out_str(o, " [rows ");
+	OutNumber(o, st->rows);
+	crm_out_str(o, ", targets ");
+	OutNumber(o, st->targets);
+	crm_out_str(o, ", woe ");
+	OutNumber(o, st->woe);
+	crm_out_str(o, "]");
+}
+
+/* Bytes OutStats writes. */
+static size_t
+StatsLen(const CrmCardEntryStats *st)
+{
+	return 7 + NumberLen(st->rows) + 10 + NumberLen(st->targets) + 6 + NumberLen(st->woe) + 1;
+}
+
+/* The card's fit clause, "; fit {...}" (fitted cards). */
+static void
+OutFit(CrmOut *o, const CrmCardFit *fit)
+{
+	crm_out_str(o, "; fit {rows ");
+	OutNumber(o, fit->rows);
+	crm_out_str(o, ", targets ");
+	OutNumber(o, fit->targets);
+	crm_out_str(o, ", points0 ");
+	OutNumber(o, fit->points0);
+	crm_out_str(o, ", odds0 ");
+	OutNumber(o, fit->odds0);
+	crm_out_str(o, ", pdo ");
+	OutNumber(o, fit->pdo);
+	crm_out_str(o, fit->higher == CRM_CARD_HIGHER_TARGET ? ", higher target" : ", higher non_target");
+	crm_out_str(o, ", intercept ");
+	OutNumber(o, fit->intercept);
+	crm_out_str(o, "}");
+}
+
+/* Bytes OutFit writes. */
+static size_t
+FitLen(const CrmCardFit *fit)
+{
+	return 12 + NumberLen(fit->rows) + 10 + NumberLen(fit->targets) + 10 + NumberLen(fit->points0) +
+		8 + NumberLen(fit->odds0) + 6 + NumberLen(fit->pdo) +
+		(fit->higher == CRM_CARD_HIGHER_TARGET ? 15 : 19) + 12 + NumberLen(fit->intercept) + 1;
+}
+
 /* Keep in step with crm_card_print (the fuzzer checks that they agree). */
 size_t
 crm_card_text_len(const CrmScorecard *c)
@@ -1346,6 +1833,7 @@ crm_card_text_len(const CrmScorecard *c)
 	{
 		const CrmCardFactor *f = &c->factors[i];
 		const double *points = crm_card_points(c, f);
+		const CrmCardFactorStats *st = crm_card_has_fit(c) ? crm_card_factor_stats(c, f) : NULL;
 
 		crm_check_interrupts();
 		n += WordLen(crm_card_str(c, f->name), f->name.len);
@@ -1354,7 +1842,7 @@ crm_card_text_len(const CrmScorecard *c)
 			n += 11;			/* ": numeric {" */
 			for (j = 0; j < f->n; j++)
 				n += (j > 0 ? 2 + 4 + NumberLen(crm_card_edges(c, f)[j - 1]) : 0) +
-					NumberLen(points[j]);
+					NumberLen(points[j]) + (st ? StatsLen(&st->entries[j]) : 0);
 		}
 		else
 		{
@@ -1362,12 +1850,16 @@ crm_card_text_len(const CrmScorecard *c)
 
 			n += 12;			/* ": category {" */
 			for (j = 0; j < f->n; j++)
-				n += WordLen(crm_card_str(c, keys[j]), keys[j].len) + 2 + NumberLen(points[j]) + 2;
-			n += 3 + NumberLen(f->other);	/* "*: " */
+				n += WordLen(crm_card_str(c, keys[j]), keys[j].len) + 2 + NumberLen(points[j]) + 2 +
+					(st ? StatsLen(&st->entries[j]) : 0);
+			n += 3 + NumberLen(f->other) + (st ? StatsLen(&st->other) : 0);	/* "*: " */
 		}
 		n += 8 + NumberLen(f->missing) + 3; /* ", null: " ... "}; " */
+		if (st)					/* " [coefficient " ... "]" */
+			n += StatsLen(&st->missing) + 14 + NumberLen(st->coefficient) + 1;
 	}
-	return n + 8 + crm_tiers_text_len(crm_card_levels(c));	/* "levels: " */
+	n += 8 + crm_tiers_text_len(crm_card_levels(c));	/* "levels: " */
+	return crm_card_has_fit(c) ? n + FitLen(crm_card_fit(c)) : n;
 }
 
 /*
@@ -1403,6 +1895,7 @@ crm_card_print(const CrmScorecard *c)
 	{
 		const CrmCardFactor *f = &c->factors[i];
 		const double *points = crm_card_points(c, f);
+		const CrmCardFactorStats *st = crm_card_has_fit(c) ? crm_card_factor_stats(c, f) : NULL;
 
 		crm_check_interrupts();
 		OutWord(&o, crm_card_str(c, f->name), f->name.len);
@@ -1421,6 +1914,8 @@ crm_card_print(const CrmScorecard *c)
 					crm_out_str(&o, " >= ");
 					OutNumber(&o, edges[j - 1]);
 				}
+				if (st)
+					OutStats(&o, &st->entries[j]);
 			}
 		}
 		else
@@ -1433,19 +1928,33 @@ crm_card_print(const CrmScorecard *c)
 				OutWord(&o, crm_card_str(c, keys[j]), keys[j].len);
 				crm_out_str(&o, ": ");
 				OutNumber(&o, points[j]);
+				if (st)
+					OutStats(&o, &st->entries[j]);
 				crm_out_str(&o, ", ");
 			}
 			crm_out_str(&o, "*: ");
 			OutNumber(&o, f->other);
+			if (st)
+				OutStats(&o, &st->other);
 		}
 		crm_out_str(&o, ", null: ");
 		OutNumber(&o, f->missing);
-		crm_out_str(&o, "}; ");
+		if (st)
+		{
+			OutStats(&o, &st->missing);
+			crm_out_str(&o, "} [coefficient ");
+			OutNumber(&o, st->coefficient);
+			crm_out_str(&o, "]; ");
+		}
+		else
+			crm_out_str(&o, "}; ");
 	}
 	crm_out_str(&o, "levels: ");
 	levels = crm_tiers_print(crm_card_levels(c));
 	crm_out_str(&o, levels);
 	crm_core_free(levels);
+	if (crm_card_has_fit(c))
+		OutFit(&o, crm_card_fit(c));
 	return o.data;
 }
 
@@ -1477,7 +1986,9 @@ CheckCardLayout(const CrmScorecard *c, size_t size, CrmError *err)
 		crm_error_set(err, CRM_ERR_BINARY, "crm.scorecard value is truncated");
 		return false;
 	}
-	if (c->version != CRM_CARD_VERSION || (c->flags & ~CRM_CARD_FLAG_STRICT) != 0)
+	if (!(c->version == CRM_CARD_VERSION && (c->flags & ~CRM_CARD_FLAG_STRICT) == 0) &&
+		!(c->version == CRM_CARD_VERSION_FIT && (c->flags & CRM_CARD_FLAG_FIT) &&
+		  (c->flags & ~(CRM_CARD_FLAG_STRICT | CRM_CARD_FLAG_FIT)) == 0))
 	{
 		crm_error_set(err, CRM_ERR_BINARY, "unsupported crm.scorecard format version %d", c->version);
 		return false;
@@ -1488,7 +1999,9 @@ CheckCardLayout(const CrmScorecard *c, size_t size, CrmError *err)
 		!InRange(c->card_version.off, c->card_version.len + 1, size) ||
 		c->levels_off % 8 != 0 || !InRange(c->levels_off, c->levels_size, size) ||
 		c->levels_size < CRM_TIERS_HEADER_SIZE ||
-		crm_tiers_check(crm_card_levels(c), c->levels_size, err) != 0)
+		crm_tiers_check(crm_card_levels(c), c->levels_size, err) != 0 ||
+		(crm_card_has_fit(c) &&
+		 !InRange(c->levels_off + Align8(c->levels_size), sizeof(CrmCardFit), size)))
 	{
 		crm_error_set(err, CRM_ERR_BINARY, "crm.scorecard value is corrupt");
 		return false;
@@ -1506,7 +2019,10 @@ CheckCardLayout(const CrmScorecard *c, size_t size, CrmError *err)
 			 (n < 1 || f->edges_off % 8 != 0 ||
 			  !InRange(f->edges_off, (n - 1) * sizeof(double), size))) ||
 			(f->kind == CRM_FACTOR_CATEGORY &&
-			 (f->keys_off % 4 != 0 || !InRange(f->keys_off, n * sizeof(CrmCardStr), size))))
+			 (f->keys_off % 4 != 0 || !InRange(f->keys_off, n * sizeof(CrmCardStr), size))) ||
+			(crm_card_has_fit(c) ?
+			 (f->stats_off % 8 != 0 || !InRange(f->stats_off, FactorStatsSize(n), size)) :
+			 f->stats_off != 0))
 		{
 			crm_error_set(err, CRM_ERR_BINARY, "crm.scorecard value is corrupt");
 			return false;
@@ -1545,10 +2061,20 @@ CardSpec(const CrmScorecard *c, CrmCardSpec *spec)
 	spec->factors = factors;
 	spec->levels = crm_card_levels(c);
 	spec->levels_size = c->levels_size;
+	spec->fit = crm_card_has_fit(c) ? crm_card_fit(c) : NULL;
 	for (i = 0; i < c->nfactors; i++)
 	{
 		const CrmCardFactor *f = &c->factors[i];
 
+		if (spec->fit)
+		{
+			const CrmCardFactorStats *st = crm_card_factor_stats(c, f);
+
+			factors[i].stats = st->entries;
+			factors[i].missing_stats = st->missing;
+			factors[i].other_stats = st->other;
+			factors[i].coefficient = st->coefficient;
+		}
 		factors[i].name = crm_card_str(c, f->name);
 		factors[i].name_len = f->name.len;
 		factors[i].kind = (CrmFactorKind) f->kind;
@@ -1624,6 +2150,43 @@ crm_card_check(const CrmScorecard *c, size_t size, CrmError *err)
  * Binary form (see scorecard_core.h)
  * ---------------------------------------------------------------------- */
 
+/* Write (or size) an entry's statistics. */
+static void
+EncodeStats(CrmEnc *e, const CrmCardEntryStats *st)
+{
+	crm_enc_f64(e, st->rows);
+	crm_enc_f64(e, st->targets);
+	crm_enc_f64(e, st->woe);
+}
+
+/* Write (or size) a fitted card's statistics, after the levels. */
+static void
+EncodeFit(CrmEnc *e, const CrmScorecard *c)
+{
+	const CrmCardFit *fit = crm_card_fit(c);
+	int			i;
+	uint32_t	j;
+
+	crm_enc_f64(e, fit->rows);
+	crm_enc_f64(e, fit->targets);
+	crm_enc_f64(e, fit->points0);
+	crm_enc_f64(e, fit->odds0);
+	crm_enc_f64(e, fit->pdo);
+	crm_enc_f64(e, fit->intercept);
+	crm_enc_u8(e, fit->higher);
+	for (i = 0; i < c->nfactors; i++)
+	{
+		const CrmCardFactorStats *st = crm_card_factor_stats(c, &c->factors[i]);
+
+		crm_check_interrupts();
+		crm_enc_f64(e, st->coefficient);
+		EncodeStats(e, &st->missing);
+		EncodeStats(e, &st->other);
+		for (j = 0; j < c->factors[i].n; j++)
+			EncodeStats(e, &st->entries[j]);
+	}
+}
+
 /* Write (or size) a card's binary form: CrmEncodeFn for crm_encode. */
 static void
 EncodeCard(CrmEnc *e, const void *value)
@@ -1632,7 +2195,7 @@ EncodeCard(CrmEnc *e, const void *value)
 	int			i;
 	uint32_t	j;
 
-	crm_enc_u8(e, CRM_CARD_VERSION);
+	crm_enc_u8(e, crm_card_has_fit(c) ? CRM_CARD_VERSION_FIT : CRM_CARD_VERSION);
 	crm_enc_u8(e, c->flags);
 	crm_enc_str(e, crm_card_str(c, c->name), c->name.len);
 	crm_enc_str(e, crm_card_str(c, c->card_version), c->card_version.len);
@@ -1663,6 +2226,8 @@ EncodeCard(CrmEnc *e, const void *value)
 		}
 	}
 	crm_tiers_write(e, crm_card_levels(c));
+	if (crm_card_has_fit(c))
+		EncodeFit(e, c);
 }
 
 /* The binary form of a card (send). */
@@ -1740,8 +2305,53 @@ FreeDecoded(CrmFactorSpec *factors, int n)
 			crm_core_free((void *) factors[i].keys);
 		if (factors[i].key_lens)
 			crm_core_free((void *) factors[i].key_lens);
+		if (factors[i].stats)
+			crm_core_free((void *) factors[i].stats);
 	}
 	crm_core_free(factors);
+}
+
+/* Read an entry's statistics. */
+static bool
+DecodeStats(CrmReader *r, CrmCardEntryStats *st)
+{
+	return crm_rd_f64(r, &st->rows) && crm_rd_f64(r, &st->targets) && crm_rd_f64(r, &st->woe);
+}
+
+/*
+ * Read a fitted card's statistics (after the levels) into *fit and the
+ * factors' specs; their entry arrays in memory from crm_core_alloc, freed
+ * with the factors' other arrays (FreeDecoded).
+ */
+static bool
+DecodeFit(CrmReader *r, CrmCardFit *fit, CrmFactorSpec *factors, uint32_t n)
+{
+	uint32_t	i;
+	int			j;
+
+	memset(fit, 0, sizeof(*fit));
+	if (!crm_rd_f64(r, &fit->rows) || !crm_rd_f64(r, &fit->targets) ||
+		!crm_rd_f64(r, &fit->points0) || !crm_rd_f64(r, &fit->odds0) ||
+		!crm_rd_f64(r, &fit->pdo) || !crm_rd_f64(r, &fit->intercept) ||
+		!crm_rd_u8(r, &fit->higher))
+		return false;
+	for (i = 0; i < n; i++)
+	{
+		CrmFactorSpec *f = &factors[i];
+		CrmCardEntryStats *st;
+
+		crm_check_interrupts();
+		/* 56 bytes, then 24 an entry: bound the count first */
+		if (!crm_rd_f64(r, &f->coefficient) || !DecodeStats(r, &f->missing_stats) ||
+			!DecodeStats(r, &f->other_stats) || !crm_rd_need(r, (uint64_t) f->n, 24))
+			return false;
+		st = crm_core_alloc(sizeof(CrmCardEntryStats) * (size_t) (f->n > 0 ? f->n : 1));
+		f->stats = st;
+		for (j = 0; j < f->n; j++)
+			if (!DecodeStats(r, &st[j]))
+				return false;
+	}
+	return true;
 }
 
 /*
@@ -1756,6 +2366,7 @@ crm_card_decode(const void *buf, size_t len, CrmConvFn conv, size_t *size, CrmEr
 	CrmFactorSpec *factors = NULL;
 	CrmTiers   *levels = NULL;
 	CrmScorecard *c = NULL;
+	CrmCardFit	fit;
 	uint8_t		version;
 	uint8_t		flags;
 	uint32_t	n;
@@ -1765,14 +2376,20 @@ crm_card_decode(const void *buf, size_t len, CrmConvFn conv, size_t *size, CrmEr
 	crm_rd_init(&r, buf, len, CRM_ERR_BINARY, "crm.scorecard", err);
 	if (!crm_rd_u8(&r, &version) || !crm_rd_u8(&r, &flags))
 		return NULL;
-	if (version != CRM_CARD_VERSION)
+	if (version != CRM_CARD_VERSION && version != CRM_CARD_VERSION_FIT)
 	{
 		crm_rd_fail(&r, "unsupported format version %d", version);
 		return NULL;
 	}
-	if ((flags & ~CRM_CARD_FLAG_STRICT) != 0)
+	/* version 1 has no fit statistics, version 2 always has them */
+	if ((flags & ~(CRM_CARD_FLAG_STRICT | CRM_CARD_FLAG_FIT)) != 0)
 	{
 		crm_rd_fail(&r, "unknown flags 0x%02x", flags);
+		return NULL;
+	}
+	if (((flags & CRM_CARD_FLAG_FIT) != 0) != (version == CRM_CARD_VERSION_FIT))
+	{
+		crm_rd_fail(&r, "flags 0x%02x do not match format version %d", flags, version);
 		return NULL;
 	}
 	spec.strict = (flags & CRM_CARD_FLAG_STRICT) != 0;
@@ -1794,6 +2411,16 @@ crm_card_decode(const void *buf, size_t len, CrmConvFn conv, size_t *size, CrmEr
 	}
 	if (!crm_rd_failed(&r))
 		levels = crm_tiers_read(&r, conv, &spec.levels_size);
+	if (levels != NULL && version == CRM_CARD_VERSION_FIT)
+	{
+		if (DecodeFit(&r, &fit, factors, n))
+			spec.fit = &fit;
+		else
+		{
+			crm_core_free(levels);
+			levels = NULL;
+		}
+	}
 	if (levels != NULL && crm_rd_end(&r))
 	{
 		spec.nfactors = (int) n;

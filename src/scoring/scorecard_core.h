@@ -42,7 +42,8 @@
 #include "error_core.h"
 #include "tiers_core.h"
 
-#define CRM_CARD_VERSION		1
+#define CRM_CARD_VERSION		1	/* cards without fit statistics (0.1.0) */
+#define CRM_CARD_VERSION_FIT	2	/* cards with fit statistics (0.2.0) */
 #define CRM_CARD_MAX_FACTORS	256
 #define CRM_CARD_MAX_BINS		1000	/* per numeric factor */
 #define CRM_CARD_MAX_CATEGORIES 10000	/* per category factor */
@@ -59,6 +60,60 @@
 #define CRM_CARD_MAX_TEXT		(16 * 1024 * 1024)
 
 #define CRM_CARD_FLAG_STRICT	0x01
+#define CRM_CARD_FLAG_FIT		0x02	/* version 2: fit statistics follow the levels */
+
+/*
+ * Fit statistics (format version 2, since 0.2.0).  A card fitted from data
+ * (crm.scorecard_fit) records, for every entry (bin, listed value, other
+ * values, missing value), the training rows that fell in it, how many of
+ * them had the target, and the weight of evidence behind its points; for
+ * every factor the logistic-regression coefficient; for the card the rows
+ * and targets it was fitted on and the scaling of its points.  They do not
+ * change a score: they are what an auditor reads (crm.scorecard_bins).  A
+ * card without them (every hand-written card, every card stored by 0.1.0)
+ * keeps format version 1, byte for byte and in every external form.
+ *
+ * Text form: each entry's points are followed by
+ *     [rows 520, targets 355, woe 2.41]
+ * each factor's closing brace by [coefficient 0.98], and the card ends with
+ *     fit {rows 5007, targets 803, points0 600, odds0 0.05263157894736842,
+ *          pdo 20, higher target, intercept -1.66}
+ * Either every entry, factor and the card have them or none does.
+ */
+typedef struct CrmCardEntryStats
+{
+	double		rows;			/* training rows in the entry (an integer) */
+	double		targets;		/* of which had the target (an integer) */
+	double		woe;			/* weight of evidence behind the points */
+} CrmCardEntryStats;
+
+/* A factor's statistics: its coefficient, then its entries'. */
+typedef struct CrmCardFactorStats
+{
+	double		coefficient;	/* logistic-regression coefficient of the WOE */
+	CrmCardEntryStats missing;
+	CrmCardEntryStats other;	/* category factors; zeros for numeric ones */
+	CrmCardEntryStats entries[];	/* one per bin or listed value */
+} CrmCardFactorStats;
+
+#define CRM_CARD_HIGHER_TARGET		0	/* points rise with the target's odds */
+#define CRM_CARD_HIGHER_NON_TARGET	1	/* points fall with them */
+
+/* The card's statistics: what it was fitted on and how points are scaled. */
+typedef struct CrmCardFit
+{
+	double		rows;			/* training rows (an integer) */
+	double		targets;		/* of which had the target */
+	double		points0;		/* points at odds0 */
+	double		odds0;			/* odds of the target at points0 */
+	double		pdo;			/* points to double the odds */
+	double		intercept;		/* the regression's intercept */
+	uint8_t		higher;			/* CRM_CARD_HIGHER_* */
+	uint8_t		pad[7];
+} CrmCardFit;
+
+/* Largest count of rows a statistic may hold: integers stay exact in float8. */
+#define CRM_CARD_MAX_ROWS	9007199254740992.0	/* 2^53 */
 
 typedef enum CrmFactorKind
 {
@@ -82,7 +137,7 @@ typedef struct CrmCardFactor
 	uint32_t	edges_off;		/* numeric: double[n - 1] */
 	uint32_t	points_off;		/* double[n] */
 	uint32_t	keys_off;		/* category: CrmCardStr[n], sorted bytewise */
-	uint32_t	pad2;
+	uint32_t	stats_off;		/* version 2: CrmCardFactorStats; else 0 */
 	double		missing;		/* points for a missing value */
 	double		other;			/* category: points for an unlisted value */
 } CrmCardFactor;
@@ -133,6 +188,28 @@ crm_card_keys(const CrmScorecard *c, const CrmCardFactor *f)
 	return (const CrmCardStr *) ((const char *) c + f->keys_off);
 }
 
+/* Whether the card carries fit statistics (format version 2). */
+static inline bool
+crm_card_has_fit(const CrmScorecard *c)
+{
+	return (c->flags & CRM_CARD_FLAG_FIT) != 0;
+}
+
+/* A fitted card's statistics (crm_card_has_fit): right after the levels. */
+static inline const CrmCardFit *
+crm_card_fit(const CrmScorecard *c)
+{
+	return (const CrmCardFit *) ((const char *) c + c->levels_off +
+								 ((c->levels_size + 7) & ~(uint32_t) 7));
+}
+
+/* A factor's statistics in a fitted card. */
+static inline const CrmCardFactorStats *
+crm_card_factor_stats(const CrmScorecard *c, const CrmCardFactor *f)
+{
+	return (const CrmCardFactorStats *) ((const char *) c + f->stats_off);
+}
+
 /* The card's level bands, a complete crm.tiers value inside the card. */
 static inline const CrmTiers *
 crm_card_levels(const CrmScorecard *c)
@@ -177,6 +254,11 @@ typedef struct CrmFactorSpec
 	const uint32_t *key_lens;
 	double		missing;
 	double		other;
+	/* fit statistics: NULL in a card without them (see CrmCardFit) */
+	const CrmCardEntryStats *stats; /* n entries, in the order of points */
+	CrmCardEntryStats missing_stats;
+	CrmCardEntryStats other_stats;	/* category factors */
+	double		coefficient;
 } CrmFactorSpec;
 
 typedef struct CrmCardSpec
@@ -190,6 +272,7 @@ typedef struct CrmCardSpec
 	const CrmFactorSpec *factors;
 	const CrmTiers *levels;		/* a valid crm.tiers value */
 	size_t		levels_size;
+	const CrmCardFit *fit;		/* NULL: no fit statistics (format version 1) */
 } CrmCardSpec;
 
 /*
@@ -207,7 +290,9 @@ typedef enum CrmCardNumber
 	CRM_CARD_POINTS,			/* index: bin (numeric) or the key (category) */
 	CRM_CARD_EDGE,				/* index: edge, 1-based */
 	CRM_CARD_MISSING,
-	CRM_CARD_OTHER
+	CRM_CARD_OTHER,
+	CRM_CARD_STATS,				/* index as for POINTS (0: missing, -1: other) */
+	CRM_CARD_COEFFICIENT
 } CrmCardNumber;
 
 /*
@@ -241,7 +326,7 @@ extern size_t crm_card_text_len(const CrmScorecard *c);
  * Binary form (send/recv, binary COPY), big-endian; strings are a uint32
  * byte count and the bytes, in the client's encoding (see CrmConvFn):
  *
- *	uint8	format version (CRM_CARD_VERSION)
+ *	uint8	format version (CRM_CARD_VERSION, or CRM_CARD_VERSION_FIT)
  *	uint8	flags (CRM_CARD_FLAG_*)
  *	string	name (empty: none), string version (empty: none)
  *	uint32	number of factors, then for each factor:
@@ -249,6 +334,11 @@ extern size_t crm_card_text_len(const CrmScorecard *c);
  *		numeric:	float8 points[n], float8 edges[n - 1]
  *		category:	float8 other points, then n times: string value, float8 points
  *	the levels in the crm.tiers binary form
+ *	version 2 only, the fit statistics:
+ *		float8 rows, targets, points0, odds0, pdo, intercept; uint8 higher
+ *		then per factor: float8 coefficient, the missing and the other
+ *		entry's (rows, targets, woe), then each entry's, in the order of
+ *		its points
  *
  * The decoder checks every count against the bytes left before allocating
  * (a short value is 22P03) and builds the card with crm_card_build, so

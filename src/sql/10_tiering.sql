@@ -109,6 +109,11 @@ CREATE FUNCTION crm.tier_index(value numeric, scheme crm.tiers) RETURNS integer
 COMMENT ON FUNCTION crm.tier_index(numeric, crm.tiers) IS
 	'1-based index of the tier a numeric value falls in, compared exactly';
 
+CREATE FUNCTION crm.tier_rank(label text, scheme crm.tiers) RETURNS integer
+	AS 'MODULE_PATHNAME', 'tier_rank' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.tier_rank(text, crm.tiers) IS
+	'1-based position of a label in the scheme (1 = lowest tier), to ORDER BY tiers in their order instead of alphabetically; NULL for a label the scheme does not have';
+
 CREATE FUNCTION crm.tier(value float8, scheme crm.tiers, current_tier text, grace float8)
 	RETURNS text
 	AS 'MODULE_PATHNAME', 'tier_hysteresis' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -157,6 +162,23 @@ CREATE FUNCTION crm.rfm_segment(r integer, f integer, m integer) RETURNS text
 COMMENT ON FUNCTION crm.rfm_segment(integer, integer, integer) IS
 	'RFM segment for recency, frequency and monetary scores 1..5: champions, loyal, potential_loyalist, new, promising, need_attention, about_to_sleep, at_risk, cannot_lose, hibernating or lost';
 
+CREATE FUNCTION crm.rfm_segment(r integer, f integer, m integer, map jsonb) RETURNS text
+	AS 'MODULE_PATHNAME', 'rfm_segment_map' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rfm_segment(integer, integer, integer, jsonb) IS
+	'RFM segment from a segment map: {"scale": n, "segments": [{"segment": ..., "r": [lo, hi], "fm": [lo, hi]}, ...]}, rules over scores 1..n tried in order (first match wins; fm = floor((f + m) / 2)); {"scale": n} alone is the standard map scaled to n-point scores';
+
+CREATE FUNCTION crm.rfm_standard_map(scale integer DEFAULT 5) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'rfm_standard_map' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.rfm_standard_map(integer) IS
+	'the standard eleven-segment RFM map for scores 1..scale as a map document: each n-point score read as the 5-point class ceil(5 s / n)';
+
+CREATE FUNCTION crm.rfm_grid(map jsonb, OUT r integer, OUT fm integer, OUT segment text)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'rfm_grid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	ROWS 25;
+COMMENT ON FUNCTION crm.rfm_grid(jsonb) IS
+	'the segment of every (r, fm) cell of a map whose rules bound only r and fm (checked like crm.rfm_segment reads it); \crosstabview prints it as a grid';
+
 -- ===========================================================================
 -- lifecycle
 -- ===========================================================================
@@ -177,4 +199,4 @@ COMMENT ON FUNCTION crm.lifecycle(date, date, integer, date, integer, integer, i
 CREATE FUNCTION crm.bar(value float8, max float8, width integer DEFAULT 20) RETURNS text
 	AS 'MODULE_PATHNAME', 'bar_chart' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.bar(float8, float8, integer) IS
-	'text bar of value / max over width cells in Unicode block characters (eighth-cell resolution), value clamped to [0, max]';
+	'text bar of value / max over width cells in Unicode block characters (eighth-cell resolution), value clamped to [0, max]; a max of 0 gives an empty bar';

@@ -36,12 +36,12 @@ CREATE TYPE crm.cluster_sketch (
 	STORAGE = extended
 );
 COMMENT ON TYPE crm.cluster_sketch IS
-	'bounded-size, mergeable summary of a point set: weighted representatives plus exact count, sums, sums of squares, min and max per dimension (at most 512 MB and 2^53 rows)';
+	'bounded-size, mergeable summary of a point set: weighted representatives plus exact count, sums, sums of squares, min and max per dimension, and the feature names if given (at most 512 MB and 2^53 rows)';
 
 CREATE FUNCTION crm.cluster_sketch_eq(crm.cluster_sketch, crm.cluster_sketch) RETURNS boolean
 	AS 'MODULE_PATHNAME', 'cluster_sketch_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.cluster_sketch_eq(crm.cluster_sketch, crm.cluster_sketch) IS
-	'true when two sketches are identical';
+	'true when two sketches are identical (a sketch stored by crm 0.1.0 equals the same sketch built now)';
 
 CREATE OPERATOR crm.= (
 	LEFTARG = crm.cluster_sketch, RIGHTARG = crm.cluster_sketch,
@@ -81,12 +81,12 @@ CREATE TYPE crm.clusters (
 	STORAGE = extended
 );
 COMMENT ON TYPE crm.clusters IS
-	'k-means model: k, dimensions, scaling, centroids, weights, per-cluster and total SSE, iterations, rows seen';
+	'k-means model: k, dimensions, feature names, scaling, centroids, weights, per-cluster and total SSE, iterations, rows seen';
 
 CREATE FUNCTION crm.clusters_eq(crm.clusters, crm.clusters) RETURNS boolean
 	AS 'MODULE_PATHNAME', 'clusters_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.clusters_eq(crm.clusters, crm.clusters) IS
-	'true when two models are identical';
+	'true when two models are identical (a model stored by crm 0.1.0 equals the same model built now)';
 
 CREATE OPERATOR crm.= (
 	LEFTARG = crm.clusters, RIGHTARG = crm.clusters,
@@ -158,7 +158,7 @@ CREATE AGGREGATE crm.sketch(features float8[], options jsonb) (
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE crm.sketch(float8[], jsonb) IS
-	'bounded-memory, mergeable summary of the feature vectors (options: scale, budget_kb, atan_scale, seed, restarts, max_iter, tol)';
+	'bounded-memory, mergeable summary of the feature vectors (options: names, scale, budget_kb, atan_scale, seed, restarts, max_iter, tol)';
 
 CREATE AGGREGATE crm.sketch(features float8[]) (
 	SFUNC = crm.sketch_transfn, STYPE = crm.cluster_sketch,
@@ -174,7 +174,7 @@ CREATE AGGREGATE crm.merge(crm.cluster_sketch) (
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE crm.merge(crm.cluster_sketch) IS
-	'merges sketches built with the same options (rollups: per day -> per month -> whole bank); refuses to count more than 2^53 rows';
+	'merges sketches built with the same options and feature names (rollups: per day -> per month -> whole bank); refuses to count more than 2^53 rows';
 
 CREATE FUNCTION crm.sketch_rows(crm.cluster_sketch) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'sketch_rows' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -208,7 +208,7 @@ CREATE AGGREGATE crm.kmeans(features float8[], k integer, options jsonb) (
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE crm.kmeans(float8[], integer, jsonb) IS
-	'k-means in one scan with bounded memory: k-means++ seeding, Lloyd, restarts; options scale, seed, restarts, max_iter, tol, budget_kb, atan_scale';
+	'k-means in one scan with bounded memory: k-means++ seeding, Lloyd, restarts; options names, scale, seed, restarts, max_iter, tol, budget_kb, atan_scale';
 
 CREATE AGGREGATE crm.kmeans(features float8[], k integer) (
 	SFUNC = crm.kmeans_transfn, STYPE = crm.cluster_sketch,
@@ -221,7 +221,7 @@ COMMENT ON AGGREGATE crm.kmeans(float8[], integer) IS
 CREATE FUNCTION crm.kmeans(sketch crm.cluster_sketch, k integer, options jsonb DEFAULT NULL) RETURNS crm.clusters
 	AS 'MODULE_PATHNAME', 'kmeans_sketch' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION crm.kmeans(crm.cluster_sketch, integer, jsonb) IS
-	'k-means on a stored sketch (options default to the sketch''s own; seed, restarts, max_iter, tol and zscore/minmax scale may be changed)';
+	'k-means on a stored sketch (options default to the sketch''s own; seed, restarts, max_iter, tol and zscore/minmax scale may be changed, names given to a sketch without them)';
 
 -- -------------------------------------------------------- model functions
 
@@ -250,6 +250,35 @@ CREATE FUNCTION crm.clusters_sse(crm.clusters) RETURNS float8
 	AS 'MODULE_PATHNAME', 'clusters_sse' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.clusters_sse(crm.clusters) IS
 	'total within-cluster sum of squares of a model, in its scaled space';
+
+-- ---------------------------------------------------------- named features
+
+CREATE FUNCTION crm.feature_names(model crm.clusters) RETURNS text[]
+	AS 'MODULE_PATHNAME', 'clusters_feature_names' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.feature_names(crm.clusters) IS
+	'the names of the model''s features in order (f1, f2, ... when it has none)';
+
+CREATE FUNCTION crm.feature_names(sketch crm.cluster_sketch) RETURNS text[]
+	AS 'MODULE_PATHNAME', 'sketch_feature_names' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.feature_names(crm.cluster_sketch) IS
+	'the names of the sketch''s features in order (f1, f2, ... when it has none)';
+
+CREATE FUNCTION crm.centroid_values(model crm.clusters,
+	OUT cluster integer, OUT feature text, OUT value float8)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'clusters_centroid_values' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION crm.centroid_values(crm.clusters) IS
+	'the centroids in long form, one row per cluster and feature in model order, values in original units (for psql''s \crosstabview)';
+
+CREATE FUNCTION crm.assign_named(model crm.clusters, attrs jsonb) RETURNS integer
+	AS 'MODULE_PATHNAME', 'clusters_assign_named' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.assign_named(crm.clusters, jsonb) IS
+	'the nearest cluster, 1..k, of a row given as a JSON object keyed by feature name (other keys ignored, so to_jsonb(row) works)';
+
+CREATE FUNCTION crm.nearest_distance_named(model crm.clusters, attrs jsonb) RETURNS float8
+	AS 'MODULE_PATHNAME', 'clusters_nearest_distance_named' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.nearest_distance_named(crm.clusters, jsonb) IS
+	'Euclidean distance to the nearest centroid, in the model''s scaled space, of a row given as a JSON object keyed by feature name';
 
 -- ---------------------------------------------------------- kmeans_refine
 
@@ -303,9 +332,9 @@ COMMENT ON AGGREGATE crm.silhouette(crm.clusters, float8[]) IS
 
 -- ------------------------------------------------------------ kmeans_scan
 
-CREATE FUNCTION crm.kmeans_scan(sketch crm.cluster_sketch, kmin integer, kmax integer,
-	OUT k integer, OUT sse float8, OUT silhouette float8)
+CREATE FUNCTION crm.kmeans_scan(sketch crm.cluster_sketch, kmin integer, kmax integer, options jsonb DEFAULT NULL,
+	OUT k integer, OUT sse float8, OUT silhouette float8, OUT recommended boolean, OUT reason text)
 	RETURNS SETOF record
-	AS 'MODULE_PATHNAME', 'kmeans_scan' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION crm.kmeans_scan(crm.cluster_sketch, integer, integer) IS
-	'k-means for every k in kmin..kmax on one sketch: total SSE and silhouette, to choose k';
+	AS 'MODULE_PATHNAME', 'kmeans_scan' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.kmeans_scan(crm.cluster_sketch, integer, integer, jsonb) IS
+	'k-means for every k in kmin..kmax on one sketch (options as crm.kmeans on a sketch): total SSE, silhouette over a sample of at most 2,000 of the sketch''s points, and the recommended k with the reason (best silhouette above 0.25, else the Kneedle elbow of the SSE curve)';

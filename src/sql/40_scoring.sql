@@ -121,6 +121,20 @@ CREATE FUNCTION crm.score_level_values(card crm.scorecard, VARIADIC "values" "an
 COMMENT ON FUNCTION crm.score_level_values(crm.scorecard, "any") IS
 	'level band of the total points of one value per factor, in factor order';
 
+-- ignore_unknown: attributes that are not factors are ignored even by a
+-- strict card, so crm.score(card, to_jsonb(row), ignore_unknown => true)
+-- scores a table row.  No default on the third argument: the two-argument
+-- calls keep their functions.
+CREATE FUNCTION crm.score(card crm.scorecard, attrs jsonb, ignore_unknown boolean) RETURNS float8
+	AS 'MODULE_PATHNAME', 'score_jsonb' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.score(crm.scorecard, jsonb, boolean) IS
+	'total points of a JSON object of attributes; with ignore_unknown, keys that are not factors are ignored even by a strict card (crm.score(card, to_jsonb(row), ignore_unknown => true))';
+
+CREATE FUNCTION crm.score_level(card crm.scorecard, attrs jsonb, ignore_unknown boolean) RETURNS text
+	AS 'MODULE_PATHNAME', 'score_level_jsonb' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.score_level(crm.scorecard, jsonb, boolean) IS
+	'level band of the total points of a JSON object of attributes; with ignore_unknown, keys that are not factors are ignored even by a strict card';
+
 CREATE FUNCTION crm.level(card crm.scorecard, total float8) RETURNS text
 	AS 'MODULE_PATHNAME', 'score_level_of_total' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION crm.level(crm.scorecard, float8) IS
@@ -132,3 +146,40 @@ CREATE FUNCTION crm.score_explain(card crm.scorecard, attrs jsonb,
 	AS 'MODULE_PATHNAME', 'score_explain_jsonb' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION crm.score_explain(crm.scorecard, jsonb) IS
 	'one row per factor: the attribute value, the bin or listed value it matched (* other, null missing) and its points; the points sum to crm.score';
+
+CREATE FUNCTION crm.score_explain(card crm.scorecard, attrs jsonb, ignore_unknown boolean,
+	OUT factor text, OUT value text, OUT bin text, OUT points float8)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'score_explain_jsonb' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.score_explain(crm.scorecard, jsonb, boolean) IS
+	'one row per factor, summing to crm.score; with ignore_unknown, keys that are not factors are ignored even by a strict card';
+
+-- ===========================================================================
+-- customer value
+-- ===========================================================================
+
+CREATE FUNCTION crm.customer_value(avg_deposits float8, deposit_spread float8,
+	loan_interest float8, fees float8, stage text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'customer_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.customer_value(float8, float8, float8, float8, text) IS
+	'customer value: (average daily deposits x deposit spread + loan interest + fees) x the lifecycle stage''s multiplier (potential, new, active 1; loyal 3.5; dormant 0.5; lost 0)';
+
+CREATE FUNCTION crm.customer_value(avg_deposits float8, deposit_spread float8,
+	loan_interest float8, fees float8, stage text, multipliers jsonb) RETURNS float8
+	AS 'MODULE_PATHNAME', 'customer_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION crm.customer_value(float8, float8, float8, float8, text, jsonb) IS
+	'customer value with custom multipliers: a JSON object of stage: multiplier (0..1000) overriding the defaults of the stages it names';
+
+CREATE FUNCTION crm.value_multipliers(OUT stage text, OUT multiplier float8)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'value_multipliers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	ROWS 6;
+COMMENT ON FUNCTION crm.value_multipliers() IS
+	'the default lifecycle multipliers of crm.customer_value, in crm.lifecycle''s order';
+
+CREATE FUNCTION crm.value_multipliers(multipliers jsonb, OUT stage text, OUT multiplier float8)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'value_multipliers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	ROWS 6;
+COMMENT ON FUNCTION crm.value_multipliers(jsonb) IS
+	'the lifecycle multipliers in force with custom ones merged over the defaults, checked as crm.customer_value reads them';

@@ -5,8 +5,11 @@
  * The bar is value / max of `width` character cells, drawn with Unicode
  * block elements at eighth-of-a-cell resolution (U+2588 full block, U+2589
  * .. U+258F for 7/8 .. 1/8), rounded to the nearest eighth.  Values are
- * clamped to [0, max].  In a database whose encoding is neither UTF8 nor
- * SQL_ASCII the bar is drawn with '#' at whole-cell resolution.
+ * clamped to [0, max].  A maximum of 0 draws an empty bar: the natural
+ * call crm.bar(x, max(x) OVER ()) over a group where every value is 0 (a
+ * region without load) must not fail.  In a database whose encoding is
+ * neither UTF8 nor SQL_ASCII the bar is drawn with '#' at whole-cell
+ * resolution.
  */
 #include "crm.h"
 
@@ -39,13 +42,15 @@ bar_chart(PG_FUNCTION_ARGS)
 
 	CheckNotNaN(value, "value");
 	CheckFinite(max, "max");
-	if (max <= 0)
+	if (max < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("max must be positive, got %s", float8out_internal(max))));
+				 errmsg("max must not be negative, got %s", float8out_internal(max)),
+				 errhint("A bar shows value / max of its width; a maximum of 0 draws an empty bar.")));
 	CheckIntRange(width, 1, MAX_WIDTH, "width");
 
-	frac = value <= 0 ? 0.0 : (value >= max ? 1.0 : value / max);
+	/* max = 0 (also -0): nothing to draw, whatever the value */
+	frac = (value <= 0 || max == 0) ? 0.0 : (value >= max ? 1.0 : value / max);
 	unicode = GetDatabaseEncoding() == PG_UTF8 || GetDatabaseEncoding() == PG_SQL_ASCII;
 	initStringInfo(&buf);
 	if (unicode)

@@ -1,7 +1,8 @@
 /*
  * tiers.c
- *	  crm.tiers type (I/O, equality, constructor, accessors) and the tier
- *	  lookups crm.tier / crm.tier_index, including hysteresis.
+ *	  crm.tiers type (I/O, equality, constructor, accessors), the tier
+ *	  lookups crm.tier / crm.tier_index, including hysteresis, and the order
+ *	  of labels, crm.tier_rank.
  *
  * The layout, parser, printer and binary form live in tiers_core.c, and
  * the type plumbing shared with the other rule-set types in ruleset.c;
@@ -430,6 +431,30 @@ tier_index_numeric(PG_FUNCTION_ARGS)
 	TiersCache *cache = tiers_cache_get(fcinfo, 1);
 
 	PG_RETURN_INT32(tiers_locate_numeric(cache, value) + 1);
+}
+
+/*
+ * crm.tier_rank(label, scheme): the 1-based position of a label in the
+ * scheme (1 = the lowest tier), so that reports can ORDER BY it instead of
+ * sorting labels alphabetically; NULL for a label that is not in the
+ * scheme, as array_position(crm.labels(scheme), label) would give (such
+ * rows sort after the scheme's labels in ascending order).  A new name, not
+ * an overload of crm.tier_index: crm.tier_index(text, crm.tiers) would
+ * capture today's crm.tier_index('500000', s), an untyped literal read as
+ * a number.
+ */
+PG_FUNCTION_INFO_V1(tier_rank);
+Datum
+tier_rank(PG_FUNCTION_ARGS)
+{
+	text	   *label = PG_GETARG_TEXT_PP(0);
+	TiersCache *cache = tiers_cache_get(fcinfo, 1);
+	int			i = crm_tiers_find_label(cache->tiers, VARDATA_ANY(label),
+										 VARSIZE_ANY_EXHDR(label));
+
+	if (i < 0)
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(i + 1);
 }
 
 /*

@@ -1,7 +1,8 @@
 /*
  * policy.c
  *	  The crm.service_policy type: text and binary I/O, equality and hash,
- *	  the jsonb casts and crm.policy_entries.  The functions that apply a
+ *	  the jsonb casts and crm.policy_entries (in a tier scheme's order when
+ *	  one is given).  The functions that apply a
  *	  policy (crm.service_minutes and the others) are in workload.c.
  *
  * The layout, text parser and printer live in policy_core.c.  The binary
@@ -13,6 +14,7 @@
 #include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
@@ -20,6 +22,7 @@
 
 #include "policy.h"
 #include "ruleset.h"
+#include "tiers.h"
 #include "validate.h"
 
 /*
@@ -335,20 +338,70 @@ service_policy_to_jsonb(PG_FUNCTION_ARGS)
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
 }
 
-/* crm.policy_entries(policy) -> one row per entry */
+/* An entry's place in the order of crm.policy_entries(policy, scheme). */
+typedef struct EntryOrder
+{
+	int			rank;			/* 0-based tier in the scheme; ntiers: not in it */
+	uint32		pos;			/* position in the policy (bytewise, * last) */
+} EntryOrder;
+
+/* qsort comparator: by rank, then by the policy's own order. */
+static int
+CompareEntryOrder(const void *a, const void *b)
+{
+	const EntryOrder *x = a;
+	const EntryOrder *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->pos < y->pos ? -1 : (x->pos > y->pos ? 1 : 0);
+}
+
+/*
+ * crm.policy_entries(policy [, scheme]) -> one row per entry.  Without a
+ * scheme, in the policy's canonical order (tiers sorted bytewise, * last);
+ * with one, the scheme's tiers first in its order (lowest first, as
+ * crm.labels lists them), then the tiers it does not have, bytewise, then
+ * *.  Alphabetical order puts "A" before "A+" and "premier" before
+ * "standard", which no report wants.
+ */
 PG_FUNCTION_INFO_V1(service_policy_entries);
 Datum
 service_policy_entries(PG_FUNCTION_ARGS)
 {
 	CrmPolicy  *p = PolicyArg(fcinfo, 0);
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	EntryOrder *order = palloc(sizeof(EntryOrder) * Max(p->nentries, 1));
 	uint32		i;
 	int			k;
+
+	for (i = 0; i < p->nentries; i++)
+	{
+		order[i].rank = 0;
+		order[i].pos = i;
+	}
+	if (PG_NARGS() > 1)
+	{
+		CrmTiers   *t = PG_GETARG_TIERS_P(1);
+
+		for (i = 0; i < p->nentries; i++)
+		{
+			const CrmPolicyEntry *e = &p->entries[i];
+			int			r = -1;
+
+			/* the * entry (label_len 0) is in no scheme: labels are non-empty */
+			if (e->label_len > 0)
+				r = crm_tiers_find_label(t, crm_policy_label(p, e), e->label_len);
+			order[i].rank = r >= 0 ? r : t->ntiers;
+			CHECK_FOR_INTERRUPTS();
+		}
+		qsort(order, p->nentries, sizeof(EntryOrder), CompareEntryOrder);
+	}
 
 	InitMaterializedSRF(fcinfo, 0);
 	for (i = 0; i < p->nentries; i++)
 	{
-		const CrmPolicyEntry *e = &p->entries[i];
+		const CrmPolicyEntry *e = &p->entries[order[i].pos];
 		Datum		values[CRM_POLICY_NKEYS + 2];
 		bool		nulls[CRM_POLICY_NKEYS + 2] = {0};
 

@@ -2,51 +2,64 @@
  * rebalance_core.c
  *	  Rebalancing solver for crm.rebalance (see rebalance_core.h).
  *
- * The problem is makespan minimisation on related machines (managers with
+ * The problem is scheduling on related machines (managers with
  * capacities, customers as jobs with loads) starting from a current
- * assignment, with a second objective of moving as little load as possible.
- * It is NP-hard in general; customers' loads are small next to a manager's
- * book in practice, and the method below is built for that case.
+ * assignment.  Its objective (rebalance_core.h) is lexicographic: limits
+ * on every manager's utilisation first, then the least moved weight.  Each
+ * part is NP-hard in general (bin packing hides in both); customers' loads
+ * are small next to a manager's book in practice, and the method below is
+ * built for that case, with an exact search for groups small enough.
  *
- * Method, for a target peak P:
- *   1. Each manager keeps customers up to P * capacity.  An overloaded one
- *      gives up movable customers: if one customer covers the excess, the
- *      smallest such one; otherwise its largest, and repeat.  Giving up the
- *      largest first moves few customers; finishing with the smallest that
- *      covers the rest overshoots by less than one customer.  A manager
- *      whose pinned customers alone exceed P * capacity makes P infeasible.
+ * Limits.  A probe asks whether every manager j can end within a limit
+ * L_j, and builds such a plan when it can:
+ *   1. An overloaded manager (load above L_j) gives up movable customers:
+ *      its largest first (the fewest customers that cover the excess: no
+ *      plan moves fewer out of that manager), finishing with the smallest
+ *      one that covers the rest, so that it overshoots by as little as
+ *      possible.  With move costs the order is load per unit of cost, and
+ *      the finishing customer the cheapest that covers the rest: the
+ *      greedy rule for the covering knapsack.  A manager whose pinned
+ *      customers alone exceed L_j makes the limits infeasible.
  *   2. The customers given up and the orphans are placed largest first
- *      (first-fit decreasing, Johnson 1973): back with their own manager if
- *      it has room, else with the first manager, in order of capacity
- *      (largest first) then id, whose room P * capacity - load fits them.
- *      A segment tree over the managers' rooms finds it in O(log m).
- *      A customer that fits nowhere (heavier than any free room) may take
- *      the place of the remaining book of the first manager that then has
- *      room; that book is placed again, largest first (see Evict).
- * P starts at the lower bound
- *     LB = max(total load / total capacity,
- *              largest load / largest capacity,
- *              max over managers of pinned load / capacity)
- * (no plan can do better); if LB is not reachable, P grows geometrically
- * from LB (steps of 1e-4 * LB, doubling) until it is, then bisection finds
- * the smallest reachable P to a relative 1e-6.  The plan is the one for
- * that P.  Utilisations must lie between DBL_MIN and DBL_MAX / 16 (else
- * 22003), which bounds the number of probes whatever the magnitudes (see
- * SearchPeak).  A probe costs O(m log n + moved log m); the customers are sorted
- * once (LSD radix sorts, O(n)).
- *
+ *      (first-fit decreasing, Johnson 1973): back with their own manager
+ *      if it has room, else with the first manager, in order of capacity
+ *      (largest first) then id, whose room L_j - load fits them.  A segment
+ *      tree over the managers' rooms finds it in O(log m).  A customer that
+ *      fits nowhere may take the place of the remaining book of the first
+ *      manager that then has room; that book is placed again, largest first
+ *      (see Evict).
+ * The limits tried, in order (t = the target, pu_j = pinned utilisation):
+ *   a. L_j = max(t, pu_j) * capacity_j.  Reachable: that is the plan, and
+ *      nobody at or below t before ends above it (for them L_j = t c_j).
+ *   b. Otherwise the least peak P: L_j = P c_j for all, P from the lower
+ *      bound LB = max(total load / total capacity, largest load / largest
+ *      capacity, max pu_j) (no plan can do better) upwards, by a geometric
+ *      then a bisection search to a relative 1e-6 (Bentley and Yao 1976;
+ *      reachability is not monotone in P for first fit, so P is reachable
+ *      and close to the least, not certainly the least).  Then, when t > 0,
+ *      the managers at or below t before are held at t c_j if the probe
+ *      still succeeds (rule 2 of the objective), else everyone at P c_j.
+ *      With t = 0 this is crm 0.1.0's search.
  * Then customers that left a manager that has room for them again in the
- * finished plan are sent home, largest first (see SendBack).
+ * finished plan are sent home (SendBack): the smallest first when the
+ * objective counts relationships (more of them fit), the largest first
+ * when it counts load; a cap on moves (max_moves) keeps the moves that
+ * help most (CapMoves).
+ *
+ * Exact search.  A group whose movable customers and orphans can be
+ * assigned in at most 2^18 ways (say 8 customers and 4 managers) is solved
+ * exactly instead: a depth-first enumeration of every assignment finds the
+ * optimum of the same lexicographic objective (Exhaustive).
  *
  * Guarantees: every customer ends with exactly one manager, pinned
- * customers stay, orphans are assigned, and peak_after <= the P found, up
- * to the rounding of the load sums: loads are doubles, so a book whose
- * loads differ by more than about 2^53 (1e16 next to 1) loses the small
- * ones in its sum, and the plan may then be worse than it could be (it is
- * still valid, and its reported loads and peaks are the sums of its own
- * assignment).
- * Deterministic: every order has the ids as final tie-breakers, and the
- * floating-point sums run in customer-id order.
+ * customers stay, orphans are assigned, every manager ends within the
+ * limits the plan reports having reached, up to the rounding of the load
+ * sums: loads are doubles, so a book whose loads differ by more than about
+ * 2^53 (1e16 next to 1) loses the small ones in its sum, and the plan may
+ * then be worse than it could be (it is still valid, and its reported
+ * loads and peaks are the sums of its own assignment).  Deterministic:
+ * every order has the ids as final tie-breakers, and the floating-point
+ * sums run in customer-id order.
  *
  * References.  The problem is Q||Cmax in scheduling notation (R. L. Graham,
  * E. L. Lawler, J. K. Lenstra, A. H. G. Rinnooy Kan, "Optimization and
@@ -57,17 +70,22 @@
  * scheduling problems: theoretical and practical results", J. ACM 34(1),
  * 1987).  First-fit decreasing: D. S. Johnson, "Near-optimal bin packing
  * algorithms", PhD thesis, MIT, 1973, and M. R. Garey and D. S. Johnson,
- * "Computers and Intractability", 1979.  The search for the peak is an
+ * "Computers and Intractability", 1979.  The greedy rule for the covering
+ * (min-cost) knapsack: H. Kellerer, U. Pferschy and D. Pisinger, "Knapsack
+ * Problems", Springer 2004, section 13.3.3.  The search for the peak is an
  * unbounded (exponential) search: J. L. Bentley and A. C. Yao, "An almost
  * optimal algorithm for unbounded searching", Information Processing
  * Letters 5(3), 1976.
  *
- * Layout of this file: sorting, the segment tree and the heap; one probe
- * (ShedExcess, PlaceAll); SendBack; the search (CheckRange, SearchPeak);
- * the setup of crm_rb_solve (CheckRows ... FillPlan) and crm_rb_solve.
+ * Layout of this file: ids; sorting, the segment tree and the heap; one
+ * probe (ShedExcess, PlaceAll, Probe); SendBack; the search (CheckRange,
+ * SearchPeak); the exact search; CapMoves; the setup of crm_rb_solve
+ * (CheckRows ... FillPlan) and crm_rb_solve.
  */
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/shortest_dec.h"
@@ -84,6 +102,9 @@
 /* evictions a probe may make before it gives up (see Evict) */
 #define CRM_RB_MAX_EVICTIONS 16
 
+/* assignments the exact search may enumerate */
+#define CRM_RB_EXACT_LEAVES (1 << 18)
+
 /* A sort item: the key, then the index it belongs to. */
 typedef struct KeyIdx
 {
@@ -91,6 +112,14 @@ typedef struct KeyIdx
 	uint32_t	idx;
 	uint32_t	pad;
 } KeyIdx;
+
+/* how a probe sets the managers' limits (see the header comment) */
+typedef enum LimitMode
+{
+	LIMIT_TARGET,				/* max(T, pu) * capacity */
+	LIMIT_PEAK,					/* P * capacity */
+	LIMIT_PEAK_HOLD				/* P * capacity, t * capacity for those at or below t */
+} LimitMode;
 
 /*
  * The solver's state for one group: the managers and customers (both by
@@ -100,6 +129,8 @@ typedef struct KeyIdx
 typedef struct Solver
 {
 	uint64_t	ticks;
+	CrmRbOptions opts;
+	bool		has_cost;
 
 	/* managers, by id */
 	int32_t		m;
@@ -107,6 +138,7 @@ typedef struct Solver
 	double	   *cap;
 	double	   *load;			/* before */
 	double	   *pinned;
+	double	   *limit;			/* of the current probe */
 	int64_t    *ncust;
 	int64_t    *mstart;			/* first movable customer in mov[] */
 	int64_t    *mcount;			/* number of movable customers */
@@ -119,10 +151,12 @@ typedef struct Solver
 	int64_t		nc;
 	int64_t    *cid;
 	double	   *cload;
+	double	   *ccost;			/* move cost (1 without costs) */
 	int32_t    *cmgr;			/* -1: orphan */
+	uint8_t    *cpinned;		/* movable = false */
 	int32_t    *assign;
 
-	/* movable customers of managers, by manager, load ascending, id */
+	/* movable customers of managers, by manager, shedding priority ascending */
 	int64_t		nmov;
 	uint32_t   *mov;			/* customer index */
 	double	   *movload;
@@ -139,6 +173,8 @@ typedef struct Solver
 	uint32_t   *heap;			/* evicted customers, largest first */
 	int64_t		nheap;
 	int			nevict;			/* evictions in this probe */
+	bool		evict_whole;	/* evict whole books (crm 0.1.0's rule; see Evict) */
+	bool		worst_fit;		/* place into the largest room (see Probe) */
 	KeyIdx	   *pool;			/* idx: position in the three arrays below */
 	KeyIdx	   *pooltmp;
 	uint32_t   *poolcust;		/* customers given up, in the order given up */
@@ -154,6 +190,97 @@ typedef struct Solver
 	double		maxcap;			/* the largest capacity */
 	double		peak_before;	/* over the customers that had a manager */
 } Solver;
+
+/* ----------------------------------------------------------------------
+ * Ids
+ * ---------------------------------------------------------------------- */
+
+/* Bytes of the id at a key. */
+const uint8_t *
+crm_rb_id_bytes(const CrmRbIds *ids, int64_t key, int *len)
+{
+	const uint8_t *p = ids->bytes + key;
+
+	if (ids->kind == CRM_RB_IDS_UUID)
+	{
+		*len = 16;
+		return p;
+	}
+	if (p[0] < 0x80)
+	{
+		*len = p[0];
+		return p + 1;
+	}
+	*len = ((p[0] & 0x7F) << 8) | p[1];
+	return p + 2;
+}
+
+/* Compare two ids: numbers, or bytes with the shorter first on a common prefix. */
+int
+crm_rb_id_cmp(const CrmRbIds *ids, int64_t a, int64_t b)
+{
+	const uint8_t *x;
+	const uint8_t *y;
+	int			lx,
+				ly,
+				c;
+
+	if (ids == NULL || ids->kind == CRM_RB_IDS_BIGINT)
+		return (a > b) - (a < b);
+	x = crm_rb_id_bytes(ids, a, &lx);
+	y = crm_rb_id_bytes(ids, b, &ly);
+	c = memcmp(x, y, (size_t) (lx < ly ? lx : ly));
+	if (c != 0)
+		return c;
+	return (lx > ly) - (lx < ly);
+}
+
+/* An id for a message (see rebalance_core.h). */
+const char *
+crm_rb_id_text(const CrmRbIds *ids, int64_t key, char *buf)
+{
+	const uint8_t *p;
+	int			len,
+				i;
+	char	   *o = buf;
+
+	if (ids == NULL || ids->kind == CRM_RB_IDS_BIGINT)
+	{
+		snprintf(buf, CRM_RB_ID_TEXT_LEN, "%lld", (long long) key);
+		return buf;
+	}
+	p = crm_rb_id_bytes(ids, key, &len);
+	if (ids->kind == CRM_RB_IDS_UUID)
+	{
+		static const char hex[] = "0123456789abcdef";
+
+		for (i = 0; i < 16; i++)
+		{
+			if (i == 4 || i == 6 || i == 8 || i == 10)
+				*o++ = '-';
+			*o++ = hex[p[i] >> 4];
+			*o++ = hex[p[i] & 15];
+		}
+		*o = '\0';
+		return buf;
+	}
+	*o++ = '"';
+	for (i = 0; i < len && i < 60; i++)
+	{
+		if (p[i] >= 0x20 && p[i] != 0x7F && p[i] != '"' && p[i] != '\\')
+			*o++ = (char) p[i];
+		else
+			o += snprintf(o, 5, "\\x%02x", p[i]);
+	}
+	if (len > 60)
+	{
+		memcpy(o, "...", 3);
+		o += 3;
+	}
+	*o++ = '"';
+	*o = '\0';
+	return buf;
+}
 
 /* One step of a loop that can run long: check for interrupts now and then. */
 static inline void
@@ -297,6 +424,19 @@ TreeFind(const Solver *s, double x)
 	return i - s->treesize;
 }
 
+/* The position with the largest room, if it is >= x (ties: the first), or -1. */
+static int32_t
+TreeFindMax(const Solver *s, double x)
+{
+	int32_t		i = 1;
+
+	if (s->treesize == 0 || !(s->tree[1] >= x))
+		return -1;
+	while (i < s->treesize)
+		i = s->tree[2 * i] >= s->tree[2 * i + 1] ? 2 * i : 2 * i + 1;
+	return i - s->treesize;
+}
+
 /*
  * The evicted customers wait in a binary max-heap (J. W. J. Williams,
  * "Algorithm 232: Heapsort", CACM 7(6), 1964), so that they join the
@@ -356,57 +496,123 @@ HeapPop(Solver *s)
 }
 
 /*
- * A customer of load w fits nowhere: make room with the first manager (in
- * first-fit order) that would have room for it after giving up the movable
- * customers it still has from its own book.  Those go to the evicted heap
- * and are placed again (most of them back where they were).  Each manager
- * is evicted at most once a probe, so this ends; a probe gives up after
- * CRM_RB_MAX_EVICTIONS, which leaves room for a few customers heavier than
- * anyone's free room without letting a probe near the infeasible boundary
- * shuffle every book.  Returns the manager or -1.
+ * A customer of load w fits nowhere: make room with the manager that needs
+ * to give up least of its remaining movable customers for w to fit (best
+ * fit: the smallest w - room; ties to the first-fit order), giving up its
+ * largest first until it has room.  They go to the evicted heap and are
+ * placed again (most of them back where they were, or into small rooms
+ * elsewhere).  Each manager is evicted from at most once a probe, so this
+ * ends; a probe gives up after CRM_RB_MAX_EVICTIONS, which leaves room for
+ * a few customers heavier than anyone's free room without letting a probe
+ * near the infeasible boundary shuffle every book.  crm 0.1.0 gave up the
+ * whole book of the first manager with room, which moved many small
+ * customers between managers that only received (measured on books of 20
+ * customers a manager: twice the least load for the peak); it sometimes
+ * reaches a peak the partial rule does not, so a probe that fails with the
+ * partial rule is tried again with it (evict_whole; see Probe).  Returns
+ * the manager or -1.
  */
 static int32_t
 Evict(Solver *s, double w)
 {
 	int32_t		p;
+	int32_t		best = -1;
+	double		bestneed = 0;
+	int32_t		j;
+	int64_t		base;
+	int64_t		k;
 
 	if (++s->nevict > CRM_RB_MAX_EVICTIONS)
 		return -1;
 	for (p = 0; p < s->norder; p++)
 	{
-		int32_t		j = s->order[p];
-		int64_t		i;
-
+		j = s->order[p];
 		if (s->evicted[j] || s->keepk[j] == 0 || s->room[j] + s->keepload[j] < w)
 			continue;
-		for (i = 0; i < s->keepk[j]; i++)
-			if (i != s->midk[j])
-				HeapPush(s, s->mov[s->mstart[j] + i]);
-		s->room[j] += s->keepload[j];
-		s->keepload[j] = 0;
-		s->keepk[j] = 0;
-		s->evicted[j] = 1;
-		TreeSet(s, p, s->room[j]);
-		return j;
+		if (best < 0 || w - s->room[j] < bestneed)
+		{
+			best = p;
+			bestneed = w - s->room[j];
+		}
 	}
-	return -1;
+	if (best < 0)
+		return -1;
+	if (s->evict_whole)
+	{
+		/* the first in first-fit order, its whole book */
+		for (p = 0; p < s->norder; p++)
+		{
+			j = s->order[p];
+			if (!s->evicted[j] && s->keepk[j] > 0 && s->room[j] + s->keepload[j] >= w)
+				break;
+		}
+		best = p;
+		bestneed = INFINITY;
+	}
+	j = s->order[best];
+	base = s->mstart[j];
+	k = s->keepk[j];
+	while ((s->room[j] < w || bestneed == INFINITY) && k > 0)
+	{
+		k--;
+		if (k == s->midk[j])
+			continue;			/* already given up by ShedExcess */
+		HeapPush(s, s->mov[base + k]);
+		s->room[j] += s->movload[base + k];
+		s->keepload[j] -= s->movload[base + k];
+	}
+	if (s->midk[j] >= k)
+		s->midk[j] = -1;
+	s->keepk[j] = k;
+	s->evicted[j] = 1;
+	TreeSet(s, best, s->room[j]);
+	return j;
 }
 
+
 /* ----------------------------------------------------------------------
- * One probe: can every manager stay within P * capacity?  With write, the
- * assignment is recorded in s->assign.
+ * One probe: can every manager j stay within s->limit[j]?  With write,
+ * the assignment is recorded in s->assign.
  * ---------------------------------------------------------------------- */
 
 /*
+ * The finishing customer of a manager giving up load with move costs: of
+ * the first k in mov[], the cheapest whose load covers the excess (ties:
+ * the smaller load, then the lower index, which is the id order among
+ * equals), or -1.  A linear scan: costs are the rare case, and the order
+ * of mov[] (load per cost) says nothing about loads.
+ */
+static int64_t
+CheapestCover(const Solver *s, int32_t j, int64_t k, double excess)
+{
+	int64_t		base = s->mstart[j];
+	int64_t		best = -1;
+	int64_t		i;
+
+	for (i = 0; i < k; i++)
+	{
+		uint32_t	c = s->mov[base + i];
+
+		if (s->movload[base + i] < excess)
+			continue;
+		if (best < 0 || s->ccost[c] < s->ccost[s->mov[base + best]] ||
+			(s->ccost[c] == s->ccost[s->mov[base + best]] &&
+			 s->movload[base + i] < s->movload[base + best]))
+			best = i;
+	}
+	return best;
+}
+
+/*
  * Step 1 of a probe for manager j: give up movable customers until its
- * load is within P * capacity (see the header comment), appending them to
+ * load is within its limit (see the header comment), appending them to
  * the pool; set its kept customers, kept load and room.  False when its
  * pinned customers alone exceed the limit.
  */
 static bool
-ShedExcess(Solver *s, int32_t j, double P, int64_t *npool, double *poolsum)
+ShedExcess(Solver *s, int32_t j, int64_t *npool, double *poolsum)
 {
-	double		limit = P * s->cap[j];
+	double		limit = s->limit[j];
 	double		excess = s->load[j] - limit;
 	int64_t		base = s->mstart[j];
 	int64_t		k = s->mcount[j];
@@ -419,20 +625,32 @@ ShedExcess(Solver *s, int32_t j, double P, int64_t *npool, double *poolsum)
 		int64_t		lo = 0;
 		int64_t		hi = k;
 		int64_t		take;
+		bool		last;
 
 		if (k == 0)
 			return false;	/* pinned customers alone exceed the limit */
-		/* first of the k smallest whose load covers the excess */
-		while (lo < hi)
+		if (s->has_cost)
 		{
-			int64_t		mid = lo + (hi - lo) / 2;
-
-			if (s->movload[base + mid] >= excess)
-				hi = mid;
-			else
-				lo = mid + 1;
+			/* the best load per cost first, or the cheapest that covers the rest */
+			lo = CheapestCover(s, j, k, excess);
+			last = lo >= 0;
+			take = last ? lo : k - 1;
 		}
-		take = lo < k ? lo : k - 1;
+		else
+		{
+			/* first of the k smallest whose load covers the excess */
+			while (lo < hi)
+			{
+				int64_t		mid = lo + (hi - lo) / 2;
+
+				if (s->movload[base + mid] >= excess)
+					hi = mid;
+				else
+					lo = mid + 1;
+			}
+			last = lo < k;
+			take = last ? lo : k - 1;
+		}
 		/*
 		 * The placement loop reads the load and manager from these
 		 * arrays, in pool order, rather than from the customer arrays
@@ -448,9 +666,9 @@ ShedExcess(Solver *s, int32_t j, double P, int64_t *npool, double *poolsum)
 		*poolsum += s->movload[base + take];
 		excess -= s->movload[base + take];
 		kept -= s->movload[base + take];
-		if (lo < k)
+		if (last)
 		{
-			s->midk[j] = lo;
+			s->midk[j] = take;
 			break;
 		}
 		k--;
@@ -546,7 +764,7 @@ PlaceAll(Solver *s, int64_t npool, bool write)
 			to = from;		/* it fits where it is after all */
 		else
 		{
-			int32_t		p = TreeFind(s, w);
+			int32_t		p = s->worst_fit ? TreeFindMax(s, w) : TreeFind(s, w);
 
 			if (p >= 0)
 				to = s->order[p];
@@ -563,9 +781,31 @@ PlaceAll(Solver *s, int64_t npool, bool write)
 	return true;
 }
 
-/* Whether peak P is reachable (steps 1 and 2); with write, the assignment. */
+
+/* The limit of manager j for a probe at level T (see LimitMode). */
+static double
+Limit(const Solver *s, int32_t j, double T, LimitMode mode)
+{
+	double		c = s->cap[j];
+
+	switch (mode)
+	{
+		case LIMIT_TARGET:
+			return fmax(T * c, s->pinned[j]);
+		case LIMIT_PEAK:
+			return T * c;
+		case LIMIT_PEAK_HOLD:
+			/* at or below the target before: held there */
+			if (s->load[j] <= s->opts.target * c)
+				return fmin(T * c, s->opts.target * c);
+			return T * c;
+	}
+	return T * c;
+}
+
+/* One probe with the current eviction rule (see Probe). */
 static bool
-Probe(Solver *s, double P, bool write)
+ProbeOnce(Solver *s, double T, LimitMode mode, bool write)
 {
 	int64_t		npool = 0;
 	double		poolsum = 0;
@@ -575,7 +815,8 @@ Probe(Solver *s, double P, bool write)
 
 	for (j = 0; j < s->m; j++)
 	{
-		if (!ShedExcess(s, j, P, &npool, &poolsum))
+		s->limit[j] = Limit(s, j, T, mode);
+		if (!ShedExcess(s, j, &npool, &poolsum))
 			return false;
 		if (s->cap[j] > 0)
 			roomsum += s->room[j];
@@ -599,15 +840,63 @@ Probe(Solver *s, double P, bool write)
 }
 
 /*
+ * Whether the limits at level T are reachable (steps 1 and 2); with write,
+ * the assignment.  The search's probes place first fit and evict whole
+ * books (crm 0.1.0's rules, which reach the tightest peaks).  The plan's
+ * own probe tries gentler rules first and keeps the first that succeeds:
+ * within the target's limits (modes other than the least peak), worst fit
+ * (each customer to the manager with the most room left: the
+ * relationships moved are the same, and they are spread over the managers
+ * with slack instead of filling the first one to its limit); then first
+ * fit with evictions that give up as little as they can (see Evict); then
+ * the search's rules.
+ */
+static bool
+Probe(Solver *s, double T, LimitMode mode, bool write)
+{
+	bool		ok;
+
+	s->worst_fit = false;
+	if (write)
+	{
+		if (mode != LIMIT_PEAK)
+		{
+			s->worst_fit = true;
+			s->evict_whole = false;
+			ok = ProbeOnce(s, T, mode, true);
+			s->worst_fit = false;
+			if (ok)
+				return true;
+		}
+		s->evict_whole = false;
+		if (ProbeOnce(s, T, mode, true))
+			return true;
+	}
+	s->evict_whole = true;
+	return ProbeOnce(s, T, mode, write);
+}
+
+/* The weight a move of customer c counts for in the objective. */
+static inline double
+MoveWeight(const Solver *s, uint32_t c)
+{
+	if (s->opts.minimise == CRM_RB_MIN_LOAD)
+		return s->cload[c];
+	return s->ccost[c];
+}
+
+/*
  * The probe gives up a manager's largest customers first and places them
- * first-fit, which moves few customers but not always the least load: a
- * customer can leave a manager that, once the plan is complete, has room
- * for it again.  Send such customers home, largest first (then by id),
- * while their home stays within P * capacity; the peak does not rise and
- * every such step lowers the moved load.
+ * first-fit, which can move more than needed: a customer can leave a
+ * manager that, once the plan is complete, has room for it again.  Send
+ * such customers home while their home stays within its limit; no limit
+ * is exceeded and every such step lowers the moved weight.  When the
+ * objective counts load, the largest go first (the most load back);
+ * when it counts relationships, the smallest first (the most customers
+ * back), or with move costs the most cost per load.
  */
 static void
-SendBack(Solver *s, double P)
+SendBack(Solver *s)
 {
 	double	   *after = crm_core_alloc(sizeof(double) * (size_t) (s->m > 0 ? s->m : 1));
 	KeyIdx	   *back;
@@ -627,7 +916,12 @@ SendBack(Solver *s, double P)
 	for (i = 0; i < s->nc; i++)
 		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
 		{
-			back[nb].key = ~DoubleKey(s->cload[i]);
+			if (s->opts.minimise == CRM_RB_MIN_LOAD)
+				back[nb].key = ~DoubleKey(s->cload[i]);
+			else if (s->has_cost)
+				back[nb].key = ~DoubleKey(s->cload[i] > 0 ? s->ccost[i] / s->cload[i] : DBL_MAX);
+			else
+				back[nb].key = DoubleKey(s->cload[i]);
 			back[nb].idx = (uint32_t) i;
 			nb++;
 		}
@@ -638,7 +932,7 @@ SendBack(Solver *s, double P)
 		int32_t		home = s->cmgr[c];
 		double		w = s->cload[c];
 
-		if (P * s->cap[home] - after[home] >= w)
+		if (s->limit[home] - after[home] >= w)
 		{
 			after[home] += w;
 			after[s->assign[c]] -= w;
@@ -649,6 +943,237 @@ SendBack(Solver *s, double P)
 	crm_core_free(tmp);
 	crm_core_free(back);
 	crm_core_free(after);
+}
+
+/*
+ * Exchanges that lower the moved load at the same limits: a customer c
+ * that left manager h for d goes back home, and a smaller movable customer
+ * x still at h goes to d in its place, when h's room then still holds
+ * (x >= c - room of h) and the objective's weight does not grow (x's move
+ * counts no more than c's: the same count of relationships, or a move
+ * cost no higher).  d's load falls by c - x, so no limit is exceeded; the
+ * smallest such x gains most.  Largest c first, a few passes (each
+ * exchange lowers the moved load, so this ends).  The shedding step gives
+ * up a manager's largest customers, which is right for the number of
+ * relationships and can be far from the least load where receivers must
+ * be filled exactly; this is a 2-exchange local search in the sense of
+ * C. H. Papadimitriou and K. Steiglitz, "Combinatorial Optimization:
+ * Algorithms and Complexity", 1982, chapter 19.
+ */
+static void
+ImproveLoad(Solver *s)
+{
+	double	   *room = crm_core_alloc(sizeof(double) * (size_t) (s->m > 0 ? s->m : 1));
+	KeyIdx	   *moved;
+	KeyIdx	   *tmp;
+	int64_t		nmoved = 0;
+	int64_t		i;
+	int32_t		j;
+	int			pass;
+
+	for (j = 0; j < s->m; j++)
+		room[j] = s->limit[j];
+	for (i = 0; i < s->nc; i++)
+	{
+		room[s->assign[i]] -= s->cload[i];
+		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
+			nmoved++;
+	}
+	moved = crm_core_alloc(sizeof(KeyIdx) * (size_t) (nmoved > 0 ? nmoved : 1));
+	tmp = crm_core_alloc(sizeof(KeyIdx) * (size_t) (nmoved > 0 ? nmoved : 1));
+	nmoved = 0;
+	for (i = 0; i < s->nc; i++)
+		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
+		{
+			moved[nmoved].key = ~DoubleKey(s->cload[i]);
+			moved[nmoved].idx = (uint32_t) i;
+			nmoved++;
+		}
+	RadixSort(s, moved, tmp, nmoved);
+	for (pass = 0; pass < 4; pass++)
+	{
+		bool		improved = false;
+
+		for (i = 0; i < nmoved; i++)
+		{
+			uint32_t	c = moved[i].idx;
+			int32_t		h = s->cmgr[c];
+			int32_t		d = s->assign[c];
+			double		w = s->cload[c];
+			double		need;
+			int64_t		base = s->mstart[h];
+			int64_t		lo = 0;
+			int64_t		hi = s->mcount[h];
+			int64_t		k;
+
+			if (d == h)
+				continue;
+			if (room[h] >= w)
+			{
+				/* a return home (the room may have grown since SendBack) */
+				room[h] -= w;
+				room[d] += w;
+				s->assign[c] = h;
+				improved = true;
+				continue;
+			}
+			need = w - room[h];
+			if (s->has_cost)
+				continue;		/* mov[] is in load-per-cost order: no search by load */
+			/* the first of h's movable customers (load ascending) with load >= need */
+			while (lo < hi)
+			{
+				int64_t		mid = lo + (hi - lo) / 2;
+
+				if (s->movload[base + mid] >= need)
+					hi = mid;
+				else
+					lo = mid + 1;
+			}
+			for (k = lo; k < s->mcount[h] && k < lo + 64 && s->movload[base + k] < w; k++)
+			{
+				uint32_t	x = s->mov[base + k];
+
+				if (s->assign[x] != h || x == c)
+					continue;
+				room[h] -= w - s->cload[x];
+				room[d] += w - s->cload[x];
+				s->assign[c] = h;
+				s->assign[x] = d;
+				improved = true;
+				break;
+			}
+			Tick(s);
+		}
+		if (!improved)
+			break;
+	}
+	crm_core_free(tmp);
+	crm_core_free(moved);
+	crm_core_free(room);
+}
+
+/* Order of moved customers for CancelCycles: by source, then destination, then load descending. */
+static int
+CycleCmp(const void *a, const void *b)
+{
+	const double *x = a;
+	const double *y = b;
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	if (x[1] != y[1])
+		return x[1] < y[1] ? -1 : 1;
+	if (x[2] != y[2])
+		return x[2] > y[2] ? -1 : 1;
+	return (x[3] > y[3]) - (x[3] < y[3]);
+}
+
+/*
+ * Undo moves that cancel each other: a customer x that went from manager a
+ * to b and a customer y that went from b to a both go home when the rooms
+ * of a and b allow it (the loads of a and b change by y - x and x - y;
+ * equal loads always do).  Such pairs come from evictions, when a full
+ * receiver's book is placed again: with no slack left (a peak at the
+ * lower bound) they are most of the load a plan moves beyond what the
+ * overloaded managers must give up.  Every step lowers the moved load and
+ * the number of moves, and keeps every manager within its limit: the
+ * 2-cycle case of cancelling cycles in the move graph (the transfers
+ * between managers form a flow; a cycle in it moves load round for
+ * nothing; R. K. Ahuja, T. L. Magnanti and J. B. Orlin, "Network Flows",
+ * 1993, section 9.6, cycle cancelling).  O(moves log moves).
+ */
+static void
+CancelCycles(Solver *s)
+{
+	double	   *room = crm_core_alloc(sizeof(double) * (size_t) (s->m > 0 ? s->m : 1));
+	double	   *e;				/* per move: from, to, load, customer */
+	int64_t		n = 0;
+	int64_t		i;
+	int32_t		j;
+
+	for (j = 0; j < s->m; j++)
+		room[j] = s->limit[j];
+	for (i = 0; i < s->nc; i++)
+	{
+		room[s->assign[i]] -= s->cload[i];
+		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
+			n++;
+	}
+	e = crm_core_alloc(sizeof(double) * 4 * (size_t) (n > 0 ? n : 1));
+	n = 0;
+	for (i = 0; i < s->nc; i++)
+		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
+		{
+			e[4 * n] = s->cmgr[i];
+			e[4 * n + 1] = s->assign[i];
+			e[4 * n + 2] = s->cload[i];
+			e[4 * n + 3] = (double) i;
+			n++;
+		}
+	qsort(e, (size_t) n, 4 * sizeof(double), CycleCmp);
+	/* for each run a->b with a < b, the run b->a, matched largest first */
+	for (i = 0; i < n;)
+	{
+		int64_t		end = i;
+		int32_t		a = (int32_t) e[4 * i];
+		int32_t		b = (int32_t) e[4 * i + 1];
+		int64_t		lo = 0,
+					hi = n - 1,
+					rs = -1,
+					re;
+
+		while (end < n && e[4 * end] == a && e[4 * end + 1] == b)
+			end++;
+		if (a < b)
+		{
+			/* the run b->a, by binary search */
+			while (lo <= hi)
+			{
+				int64_t		mid = (lo + hi) / 2;
+
+				if (e[4 * mid] < b || (e[4 * mid] == b && e[4 * mid + 1] < a))
+					lo = mid + 1;
+				else
+					hi = mid - 1;
+			}
+			if (lo < n && e[4 * lo] == b && e[4 * lo + 1] == a)
+				rs = lo;
+		}
+		if (rs >= 0)
+		{
+			int64_t		x = i,
+						y = rs;
+
+			for (re = rs; re < n && e[4 * re] == b && e[4 * re + 1] == a; re++)
+				;
+			while (x < end && y < re)
+			{
+				uint32_t	cx = (uint32_t) e[4 * x + 3];
+				uint32_t	cy = (uint32_t) e[4 * y + 3];
+				double		wx = s->cload[cx];
+				double		wy = s->cload[cy];
+
+				if (room[a] + wy - wx >= 0 && room[b] + wx - wy >= 0)
+				{
+					room[a] += wy - wx;
+					room[b] += wx - wy;
+					s->assign[cx] = a;
+					s->assign[cy] = b;
+					x++;
+					y++;
+				}
+				else if (wx > wy)
+					x++;		/* x too heavy for a's room: try the next, smaller one */
+				else
+					y++;
+				Tick(s);
+			}
+		}
+		i = end;
+	}
+	crm_core_free(e);
+	crm_core_free(room);
 }
 
 /*
@@ -693,6 +1218,7 @@ CheckRange(double lb, double hi, double total, double capsum, CrmError *err)
 	return 0;
 }
 
+
 /*
  * The smallest peak P the probe reaches, to a relative 1e-6, when the lower
  * bound lb is not reachable.
@@ -725,10 +1251,10 @@ SearchPeak(Solver *s, double lb, double top, double peak_before, double *best, C
 	double		step = lb * 1e-4;
 	int			n;
 
-	if (!Probe(s, hi, false))
+	if (!Probe(s, hi, LIMIT_PEAK, false))
 	{
 		hi = fmax(hi, peak_before);
-		for (n = 0; !Probe(s, hi, false); n++)
+		for (n = 0; !Probe(s, hi, LIMIT_PEAK, false); n++)
 		{
 			if (n >= 64)
 			{
@@ -740,7 +1266,7 @@ SearchPeak(Solver *s, double lb, double top, double peak_before, double *best, C
 	}
 	for (n = 0; lo + step < hi && n < 2200; n++)
 	{
-		if (Probe(s, lo + step, false))
+		if (Probe(s, lo + step, LIMIT_PEAK, false))
 		{
 			hi = lo + step;
 			break;
@@ -754,7 +1280,7 @@ SearchPeak(Solver *s, double lb, double top, double peak_before, double *best, C
 
 		if (mid <= lo || mid >= hi)
 			break;
-		if (Probe(s, mid, false))
+		if (Probe(s, mid, LIMIT_PEAK, false))
 			hi = mid;
 		else
 			lo = mid;
@@ -762,6 +1288,331 @@ SearchPeak(Solver *s, double lb, double top, double peak_before, double *best, C
 	*best = hi;
 	return 0;
 }
+
+/* ----------------------------------------------------------------------
+ * Exact search for small groups
+ * ---------------------------------------------------------------------- */
+
+/* The enumeration's state: the customers to place, the managers, the best so far. */
+typedef struct Exact
+{
+	Solver	   *s;
+	int			k;				/* customers to place: movable and orphans */
+	uint32_t   *cust;
+	int			nt;				/* managers that can take customers */
+	int32_t    *targets;
+	double	   *loadnow;		/* per manager */
+	int32_t    *choice;			/* per customer: index into targets */
+	int32_t    *best;			/* the best assignment */
+	int			pass;			/* 1: target and least peak; 2: at the least peak */
+	bool		found_target;	/* an assignment within max(t, pu) exists */
+	double		best_w;
+	double		best_over;		/* the first tie-break: load above max(t, pu) x capacity */
+	double		best_w2;		/* the next: load moved, or moves for "load" */
+	double		min_peak;
+	bool		found_hold;		/* pass 2: one holding the managers at or below t */
+	bool		found;
+} Exact;
+
+/* Score one complete assignment (see Exhaustive). */
+static void
+ExactLeaf(Exact *e)
+{
+	Solver	   *s = e->s;
+	double		t = s->opts.target;
+	double		peak = 0;
+	double		w = 0;
+	double		w2 = 0;
+	double		over = 0;
+	bool		within_t = true;
+	bool		hold = true;
+	int			i;
+	int32_t		j;
+
+	for (j = 0; j < s->m; j++)
+	{
+		double		c = s->cap[j];
+
+		if (c <= 0)
+			continue;
+		peak = fmax(peak, e->loadnow[j] / c);
+		if (e->loadnow[j] > fmax(t * c, s->pinned[j]))
+		{
+			within_t = false;
+			over += e->loadnow[j] - fmax(t * c, s->pinned[j]);
+		}
+		if (t > 0 && s->load[j] <= t * c && e->loadnow[j] > t * c)
+			hold = false;
+	}
+	for (i = 0; i < e->k; i++)
+	{
+		uint32_t	c = e->cust[i];
+
+		if (s->cmgr[c] >= 0 && e->targets[e->choice[i]] != s->cmgr[c])
+		{
+			w += MoveWeight(s, c);
+			w2 += s->opts.minimise == CRM_RB_MIN_LOAD ? 1 : s->cload[c];
+		}
+	}
+	if (e->pass == 1)
+	{
+		e->min_peak = fmin(e->min_peak, peak);
+		if (within_t && (!e->found_target || w < e->best_w || (w == e->best_w && w2 < e->best_w2)))
+		{
+			e->found_target = true;
+			e->best_w = w;
+			e->best_over = 0;
+			e->best_w2 = w2;
+			memcpy(e->best, e->choice, sizeof(int32_t) * (size_t) e->k);
+		}
+		return;
+	}
+	/* pass 2: at the least peak, holding those at or below t when some plan can */
+	if (peak > e->min_peak)
+		return;
+	if (hold && !e->found_hold)
+	{
+		e->found_hold = true;
+		e->found = false;
+	}
+	if (e->found_hold && !hold)
+		return;
+	if (!e->found || w < e->best_w ||
+		(w == e->best_w && (over < e->best_over || (over == e->best_over && w2 < e->best_w2))))
+	{
+		e->found = true;
+		e->best_w = w;
+		e->best_over = over;
+		e->best_w2 = w2;
+		memcpy(e->best, e->choice, sizeof(int32_t) * (size_t) e->k);
+	}
+}
+
+/* Assign customers i.. of the enumeration, every way (depth first). */
+static void
+ExactDfs(Exact *e, int i)
+{
+	int			a;
+
+	if (i == e->k)
+	{
+		ExactLeaf(e);
+		return;
+	}
+	Tick(e->s);
+	for (a = 0; a < e->nt; a++)
+	{
+		int32_t		j = e->targets[a];
+		double		w = e->s->cload[e->cust[i]];
+		double		saved = e->loadnow[j];
+
+		e->choice[i] = a;
+		e->loadnow[j] += w;
+		ExactDfs(e, i + 1);
+		e->loadnow[j] = saved;
+	}
+}
+
+/*
+ * Solve a group whose assignments are few exactly: every assignment of its
+ * movable customers and orphans to the managers that can take customers
+ * (pinned customers stay), scored by the objective of rebalance_core.h.
+ * Pass 1 finds the least moved weight among the assignments within
+ * max(t, pu) * capacity, and the least peak; if none is within, pass 2
+ * finds the least moved weight at the least peak, among those that hold
+ * the managers at or below t before at t when any does.  Ties go to the
+ * least load above max(t, pu) x capacity (pass 2: nobody pushed further
+ * over the target than needed), then the least load moved (the fewest
+ * moves when the objective is load), then the first assignment enumerated
+ * (customers and managers in id order).  Sets
+ * s->assign and s->limit (the limits the plan reaches).  False when the
+ * group has too many assignments.
+ */
+static bool
+Exhaustive(Solver *s)
+{
+	Exact		e;
+	double		leaves = 1;
+	int64_t		i;
+	int32_t		j;
+
+	memset(&e, 0, sizeof(e));
+	e.s = s;
+	e.nt = s->norder;
+	if (e.nt == 0 || s->nmov + s->norph == 0)
+		return false;
+	for (i = 0; i < s->nmov + s->norph; i++)
+	{
+		leaves *= e.nt;
+		if (leaves > CRM_RB_EXACT_LEAVES)
+			return false;
+	}
+	e.k = (int) (s->nmov + s->norph);
+	e.cust = crm_core_alloc(sizeof(uint32_t) * (size_t) e.k);
+	e.choice = crm_core_alloc(sizeof(int32_t) * (size_t) e.k);
+	e.best = crm_core_alloc(sizeof(int32_t) * (size_t) e.k);
+	e.loadnow = crm_core_alloc(sizeof(double) * (size_t) s->m);
+	e.targets = crm_core_alloc(sizeof(int32_t) * (size_t) e.nt);
+	/* managers in id order, customers in id order */
+	for (j = 0, i = 0; j < s->m; j++)
+		if (s->cap[j] > 0)
+			e.targets[i++] = j;
+	{
+		uint8_t    *isfree = crm_core_alloc((size_t) (s->nc > 0 ? s->nc : 1));
+
+		for (i = 0; i < s->nmov; i++)
+			isfree[s->mov[i]] = 1;
+		for (i = 0; i < s->norph; i++)
+			isfree[s->orph[i]] = 1;
+		for (i = 0, j = 0; i < s->nc; i++)
+			if (isfree[i])
+				e.cust[j++] = (uint32_t) i;
+		crm_core_free(isfree);
+	}
+	for (j = 0; j < s->m; j++)
+		e.loadnow[j] = s->pinned[j];
+	e.min_peak = INFINITY;
+	e.pass = 1;
+	ExactDfs(&e, 0);
+	if (e.found_target)
+	{
+		for (j = 0; j < s->m; j++)
+			s->limit[j] = Limit(s, j, s->opts.target, LIMIT_TARGET);
+	}
+	else
+	{
+		e.pass = 2;
+		ExactDfs(&e, 0);
+		for (j = 0; j < s->m; j++)
+			s->limit[j] = Limit(s, j, e.min_peak, e.found_hold ? LIMIT_PEAK_HOLD : LIMIT_PEAK);
+	}
+	for (i = 0; i < s->nc; i++)
+		s->assign[i] = s->cmgr[i];
+	for (i = 0; i < e.k; i++)
+		s->assign[e.cust[i]] = e.targets[e.best[i]];
+	crm_core_free(e.cust);
+	crm_core_free(e.choice);
+	crm_core_free(e.best);
+	crm_core_free(e.loadnow);
+	crm_core_free(e.targets);
+	return true;
+}
+
+/* ----------------------------------------------------------------------
+ * A cap on the number of moves
+ * ---------------------------------------------------------------------- */
+
+/*
+ * Keep at most max_moves of the plan's moves (orphans are always
+ * assigned): from the plan with every customer home but the orphans,
+ * repeatedly take the manager furthest above its limit (in utilisation)
+ * that still has a move of the plan to make, and make its largest such
+ * move if the receiver stays within its limit.  A greedy rule: each step
+ * removes as much excess as one move of the plan can from where it is
+ * worst.  O(max_moves x managers).
+ */
+static void
+CapMoves(Solver *s, int64_t max_moves)
+{
+	int64_t		nmoves = 0;
+	int64_t		i;
+	int64_t		done = 0;
+	double	   *cur;
+	int64_t    *start;
+	int64_t    *next;
+	int64_t    *count;
+	uint32_t   *cand;
+	KeyIdx	   *keys;
+	KeyIdx	   *tmp;
+	int32_t    *final;
+
+	for (i = 0; i < s->nc; i++)
+		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
+			nmoves++;
+	if (nmoves <= max_moves)
+		return;
+	cur = crm_core_alloc(sizeof(double) * (size_t) s->m);
+	start = crm_core_alloc(sizeof(int64_t) * (size_t) s->m);
+	next = crm_core_alloc(sizeof(int64_t) * (size_t) s->m);
+	count = crm_core_alloc(sizeof(int64_t) * (size_t) s->m);
+	cand = crm_core_alloc(sizeof(uint32_t) * (size_t) nmoves);
+	keys = crm_core_alloc(sizeof(KeyIdx) * (size_t) nmoves);
+	tmp = crm_core_alloc(sizeof(KeyIdx) * (size_t) nmoves);
+	final = crm_core_alloc(sizeof(int32_t) * (size_t) s->nc);
+	memcpy(final, s->assign, sizeof(int32_t) * (size_t) s->nc);
+	/* the moves of the plan by source manager, largest first (then id) */
+	nmoves = 0;
+	for (i = 0; i < s->nc; i++)
+		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
+		{
+			keys[nmoves].key = ~DoubleKey(s->cload[i]);
+			keys[nmoves].idx = (uint32_t) i;
+			nmoves++;
+		}
+	RadixSort(s, keys, tmp, nmoves);
+	for (i = 0; i < nmoves; i++)
+		keys[i].key = (uint64_t) s->cmgr[keys[i].idx];
+	RadixSort(s, keys, tmp, nmoves);
+	for (i = 0; i < nmoves; i++)
+	{
+		int32_t		j = s->cmgr[keys[i].idx];
+
+		cand[i] = keys[i].idx;
+		if (count[j]++ == 0)
+			start[j] = i;
+	}
+	/* everyone home, orphans where the plan puts them */
+	for (i = 0; i < s->nc; i++)
+	{
+		if (s->cmgr[i] >= 0)
+			s->assign[i] = s->cmgr[i];
+		cur[s->assign[i]] += s->cload[i];
+	}
+	while (done < max_moves)
+	{
+		int32_t		worst = -1;
+		double		wx = 0;
+		int32_t		j;
+
+		for (j = 0; j < s->m; j++)
+		{
+			double		x;
+
+			if (next[j] >= count[j] || s->cap[j] <= 0)
+				continue;
+			x = (cur[j] - s->limit[j]) / s->cap[j];
+			if (x > wx)
+			{
+				wx = x;
+				worst = j;
+			}
+		}
+		if (worst < 0)
+			break;
+		{
+			uint32_t	c = cand[start[worst] + next[worst]++];
+			int32_t		to = final[c];
+
+			if (cur[to] + s->cload[c] <= s->limit[to])
+			{
+				cur[worst] -= s->cload[c];
+				cur[to] += s->cload[c];
+				s->assign[c] = to;
+				done++;
+			}
+		}
+		Tick(s);
+	}
+	crm_core_free(final);
+	crm_core_free(tmp);
+	crm_core_free(keys);
+	crm_core_free(cand);
+	crm_core_free(count);
+	crm_core_free(next);
+	crm_core_free(start);
+	crm_core_free(cur);
+}
+
 
 /* ----------------------------------------------------------------------
  * Setup: the rows into managers and customers (by id), checked, and the
@@ -777,13 +1628,26 @@ SearchPeak(Solver *s, double lb, double top, double peak_before, double *best, C
  * state function says about the same row.
  */
 static int
-CheckRows(const CrmRbRow *rows, const uint8_t *flags, int64_t n, CrmError *err)
+CheckRows(const CrmRbRow *rows, const uint8_t *flags, const double *costs, int64_t n,
+		  const CrmRbIds *ids, CrmError *err)
 {
 	int64_t		i;
 
 	for (i = 0; i < n; i++)
 	{
-		if (crm_rb_row_check(&rows[i], flags[i], i, CRM_ERR_INVALID, err) != 0)
+		const CrmRbRow *r = &rows[i];
+
+		/*
+		 * The common row (a customer with a manager and a capacity, numbers
+		 * positive and finite, bigint ids) passes the check below; the rest
+		 * get the full check, which also words the errors.
+		 */
+		if ((flags[i] & ~CRM_RB_PINNED) == 0 && ids->kind == CRM_RB_IDS_BIGINT &&
+			r->load > 0 && r->load <= DBL_MAX && r->capacity > 0 && r->capacity <= DBL_MAX &&
+			(costs == NULL || (costs[i] > 0 && costs[i] <= DBL_MAX)))
+			continue;
+		if (crm_rb_row_check(r, flags[i], costs ? &costs[i] : NULL, ids, i,
+							 CRM_ERR_INVALID, err) != 0)
 			return -1;
 		if ((i & 0xFFFF) == 0xFFFF)
 			crm_check_interrupts();
@@ -791,63 +1655,321 @@ CheckRows(const CrmRbRow *rows, const uint8_t *flags, int64_t n, CrmError *err)
 	return 0;
 }
 
+/* Stable merge sort of a[0..n) by id (tmp: room for n), for ties of a prefix. */
+static void
+SortByIdBytes(const CrmRbIds *ids, KeyIdx *a, KeyIdx *tmp, const int64_t *keyof, int64_t n)
+{
+	int64_t		width,
+				i;
+
+	for (width = 1; width < n; width *= 2)
+	{
+		for (i = 0; i < n; i += 2 * width)
+		{
+			int64_t		l = i,
+						mid = i + width < n ? i + width : n,
+						r = mid,
+						end = i + 2 * width < n ? i + 2 * width : n,
+						o = i;
+
+			while (l < mid && r < end)
+			{
+				if (crm_rb_id_cmp(ids, keyof[a[r].idx], keyof[a[l].idx]) < 0)
+					tmp[o++] = a[r++];
+				else
+					tmp[o++] = a[l++];
+			}
+			while (l < mid)
+				tmp[o++] = a[l++];
+			while (r < end)
+				tmp[o++] = a[r++];
+		}
+		memcpy(a, tmp, sizeof(KeyIdx) * (size_t) n);
+		crm_check_interrupts();
+	}
+}
+
 /*
- * The managers, by id: the rows sorted by manager id (keys, tmp: room for
- * n items), one capacity per manager; row_mgr[i] is the manager of row i
- * (-1: none).
+ * Ranks of text or uuid ids: keys[i] (the key of item i) become ranks in
+ * id order (equal ids, equal ranks) in rank[i], and *first[r] is a key
+ * whose id has rank r.  The first eight bytes of each id sort the items
+ * (radix), a merge sort with the bytes settles equal prefixes.
+ */
+static void
+RankIds(Solver *s, const CrmRbIds *ids, const int64_t *keyof, int64_t n,
+		int64_t *rank, int64_t **first)
+{
+	KeyIdx	   *a = ALLOC(KeyIdx, n);
+	KeyIdx	   *tmp = ALLOC(KeyIdx, n);
+	int64_t		i,
+				r = -1;
+
+	for (i = 0; i < n; i++)
+	{
+		int			len,
+					b;
+		const uint8_t *p = crm_rb_id_bytes(ids, keyof[i], &len);
+		uint64_t	k = 0;
+
+		for (b = 0; b < 8; b++)
+			k = (k << 8) | (b < len ? p[b] : 0);
+		a[i].key = k;
+		a[i].idx = (uint32_t) i;
+	}
+	RadixSort(s, a, tmp, n);
+	for (i = 0; i < n;)
+	{
+		int64_t		e = i + 1;
+
+		while (e < n && a[e].key == a[i].key)
+			e++;
+		if (e - i > 1)
+			SortByIdBytes(ids, a + i, tmp, keyof, e - i);
+		i = e;
+	}
+	*first = ALLOC(int64_t, n);
+	for (i = 0; i < n; i++)
+	{
+		if (i == 0 || crm_rb_id_cmp(ids, keyof[a[i].idx], keyof[a[i - 1].idx]) != 0)
+			(*first)[++r] = keyof[a[i].idx];
+		rank[a[i].idx] = r;
+		Tick(s);
+	}
+	crm_core_free(tmp);
+	crm_core_free(a);
+}
+
+/*
+ * Rows whose keys are ranks in id order, for text and uuid ids (the
+ * solver sorts and compares numbers); cfirst and mfirst map the ranks of
+ * customers and managers back to keys.
+ */
+static CrmRbRow *
+RankedRows(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
+		   const CrmRbIds *ids, int64_t **cfirst, int64_t **mfirst)
+{
+	CrmRbRow   *out = ALLOC(CrmRbRow, n);
+	int64_t    *ck = ALLOC(int64_t, n);
+	int64_t    *mk = ALLOC(int64_t, n);
+	int64_t    *crank = ALLOC(int64_t, n);
+	int64_t    *mrank = ALLOC(int64_t, n);
+	int64_t    *crow = ALLOC(int64_t, n);
+	int64_t    *mrow = ALLOC(int64_t, n);
+	int64_t		nck = 0,
+				nmk = 0,
+				i;
+
+	memcpy(out, rows, sizeof(CrmRbRow) * (size_t) n);
+	for (i = 0; i < n; i++)
+	{
+		if (!(flags[i] & CRM_RB_NO_CUSTOMER))
+		{
+			crow[nck] = i;
+			ck[nck++] = rows[i].customer_id;
+		}
+		if (!(flags[i] & CRM_RB_NO_MANAGER))
+		{
+			mrow[nmk] = i;
+			mk[nmk++] = rows[i].manager_id;
+		}
+	}
+	RankIds(s, ids, ck, nck, crank, cfirst);
+	RankIds(s, ids, mk, nmk, mrank, mfirst);
+	for (i = 0; i < nck; i++)
+		out[crow[i]].customer_id = crank[i];
+	for (i = 0; i < nmk; i++)
+		out[mrow[i]].manager_id = mrank[i];
+	crm_core_free(ck);
+	crm_core_free(mk);
+	crm_core_free(crank);
+	crm_core_free(mrank);
+	crm_core_free(crow);
+	crm_core_free(mrow);
+	return out;
+}
+
+/* A 64-bit hash of a key (Fibonacci hashing: Knuth, TAOCP vol. 3, 6.4). */
+static inline uint64_t
+KeyHash(uint64_t k)
+{
+	k ^= k >> 29;
+	return k * UINT64_C(0x9E3779B97F4A7C15);
+}
+
+/*
+ * The managers, by id, one capacity each, given on at least one of its
+ * rows; row_mgr[i] is the manager of row i (-1: none).  mkey maps a
+ * manager's key in the rows to the key of its id (ranks for text and uuid
+ * ids).  One pass over the rows with an open-addressing hash table of the
+ * managers (there are few: it stays in cache), then the distinct managers
+ * sorted by id and the rows' indexes renumbered, rather than a sort of
+ * every row.  Conflicting capacities are reported as the least and the
+ * largest given, whatever the row order.
  */
 static int
 LoadManagers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
+			 const CrmRbIds *ids, const int64_t *mkey,
 			 KeyIdx *keys, KeyIdx *tmp, int32_t *row_mgr, CrmError *err)
 {
-	int64_t		nk = 0;
+	int64_t		tsize = 64;
+	int64_t    *tkey;
+	int32_t    *tidx;
+	int64_t		nd = 0;			/* distinct managers, in first-seen order */
+	int64_t    *dkey = NULL;
+	double	   *cmin = NULL;
+	double	   *cmax = NULL;
+	int64_t		dcap = 0;
+	int32_t    *renum;
 	int64_t		i;
 	int32_t		j;
 
+	tkey = ALLOC(int64_t, tsize);
+	tidx = ALLOC(int32_t, tsize);
+	for (i = 0; i < tsize; i++)
+		tidx[i] = -1;
 	for (i = 0; i < n; i++)
-		if (!(flags[i] & CRM_RB_NO_MANAGER))
-		{
-			keys[nk].key = (uint64_t) rows[i].manager_id ^ ((uint64_t) 1 << 63);
-			keys[nk].idx = (uint32_t) i;
-			nk++;
-		}
-		else
-			row_mgr[i] = -1;
-	RadixSort(s, keys, tmp, nk);
-	for (i = 0; i < nk; i++)
-		if (i == 0 || keys[i].key != keys[i - 1].key)
-			s->m++;
-	if (s->m > INT32_MAX - 1)
 	{
-		crm_error_set(err, CRM_ERR_LIMIT, "crm.rebalance: too many managers");
-		return -1;
+		int64_t		k;
+		uint64_t	h;
+		int32_t		d;
+
+		if (flags[i] & CRM_RB_NO_MANAGER)
+		{
+			row_mgr[i] = -1;
+			continue;
+		}
+		k = rows[i].manager_id;
+		h = KeyHash((uint64_t) k) & (uint64_t) (tsize - 1);
+		while (tidx[h] >= 0 && tkey[h] != k)
+			h = (h + 1) & (uint64_t) (tsize - 1);
+		if (tidx[h] < 0)
+		{
+			if (nd == dcap)
+			{
+				int64_t		nc = dcap ? dcap * 2 : 64;
+				int64_t    *k2 = ALLOC(int64_t, nc);
+				double	   *a2 = ALLOC(double, nc);
+				double	   *b2 = ALLOC(double, nc);
+
+				if (nd > 0)
+				{
+					memcpy(k2, dkey, sizeof(int64_t) * (size_t) nd);
+					memcpy(a2, cmin, sizeof(double) * (size_t) nd);
+					memcpy(b2, cmax, sizeof(double) * (size_t) nd);
+					crm_core_free(dkey);
+					crm_core_free(cmin);
+					crm_core_free(cmax);
+				}
+				dkey = k2;
+				cmin = a2;
+				cmax = b2;
+				dcap = nc;
+			}
+			if (nd >= INT32_MAX - 1)
+			{
+				crm_error_set(err, CRM_ERR_LIMIT, "crm.rebalance: too many managers");
+				return -1;
+			}
+			tkey[h] = k;
+			tidx[h] = (int32_t) nd;
+			dkey[nd] = k;
+			cmin[nd] = INFINITY;
+			cmax[nd] = -INFINITY;
+			nd++;
+			if (2 * nd > tsize)
+			{
+				/* grow the table to keep it at most half full */
+				int64_t		t2 = tsize * 2;
+				int64_t    *k2 = ALLOC(int64_t, t2);
+				int32_t    *x2 = ALLOC(int32_t, t2);
+				int64_t		q;
+
+				for (q = 0; q < t2; q++)
+					x2[q] = -1;
+				for (q = 0; q < tsize; q++)
+					if (tidx[q] >= 0)
+					{
+						uint64_t	g = KeyHash((uint64_t) tkey[q]) & (uint64_t) (t2 - 1);
+
+						while (x2[g] >= 0)
+							g = (g + 1) & (uint64_t) (t2 - 1);
+						k2[g] = tkey[q];
+						x2[g] = tidx[q];
+					}
+				crm_core_free(tkey);
+				crm_core_free(tidx);
+				tkey = k2;
+				tidx = x2;
+				tsize = t2;
+				h = KeyHash((uint64_t) k) & (uint64_t) (tsize - 1);
+				while (tkey[h] != k || tidx[h] < 0)
+					h = (h + 1) & (uint64_t) (tsize - 1);
+			}
+		}
+		d = tidx[h];
+		row_mgr[i] = d;
+		if (!(flags[i] & CRM_RB_NO_CAPACITY))
+		{
+			double		c = rows[i].capacity == 0.0 ? 0.0 : rows[i].capacity;
+
+			cmin[d] = fmin(cmin[d], c);
+			cmax[d] = fmax(cmax[d], c);
+		}
+		Tick(s);
 	}
+	/* the distinct managers by id */
+	for (i = 0; i < nd; i++)
+	{
+		keys[i].key = (uint64_t) dkey[i] ^ ((uint64_t) 1 << 63);
+		keys[i].idx = (uint32_t) i;
+	}
+	RadixSort(s, keys, tmp, nd);
+	s->m = (int32_t) nd;
 	s->mgr_id = ALLOC(int64_t, s->m);
 	s->cap = ALLOC(double, s->m);
-	j = -1;
-	for (i = 0; i < nk; i++)
+	renum = ALLOC(int32_t, nd);
+	for (j = 0; j < s->m; j++)
 	{
-		const CrmRbRow *r = &rows[keys[i].idx];
+		int64_t		d = keys[j].idx;
 
-		if (i == 0 || keys[i].key != keys[i - 1].key)
+		renum[d] = j;
+		s->mgr_id[j] = mkey ? mkey[dkey[d]] : dkey[d];
+		if (cmin[d] > cmax[d])
 		{
-			j++;
-			s->mgr_id[j] = r->manager_id;
-			s->cap[j] = r->capacity == 0.0 ? 0.0 : r->capacity;
+			char		id[CRM_RB_ID_TEXT_LEN];
+
+			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %s has no capacity",
+						  crm_rb_id_text(ids, s->mgr_id[j], id));
+			crm_error_detail(err, "Every row of the manager has a NULL capacity.");
+			crm_error_hint(err, "Give the capacity once, on a manager row (NULL customer), or on its customers' rows.");
+			return -1;
 		}
-		else if (r->capacity != s->cap[j])
+		if (cmin[d] != cmax[d])
 		{
 			char		first[DOUBLE_SHORTEST_DECIMAL_LEN];
 			char		second[DOUBLE_SHORTEST_DECIMAL_LEN];
+			char		id[CRM_RB_ID_TEXT_LEN];
 
-			double_to_shortest_decimal_buf(s->cap[j], first);
-			double_to_shortest_decimal_buf(r->capacity, second);
-			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %lld has two capacities, %s and %s",
-						  (long long) r->manager_id, first, second);
-			crm_error_detail(err, "A manager's capacity must be the same on all its rows.");
+			double_to_shortest_decimal_buf(cmin[d], first);
+			double_to_shortest_decimal_buf(cmax[d], second);
+			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %s has two capacities, %s and %s",
+						  crm_rb_id_text(ids, s->mgr_id[j], id), first, second);
+			crm_error_detail(err, "A manager's capacity must be the same on all its rows that give one.");
 			return -1;
 		}
-		row_mgr[keys[i].idx] = j;
+		s->cap[j] = cmin[d];
+	}
+	for (i = 0; i < n; i++)
+		if (row_mgr[i] >= 0)
+			row_mgr[i] = renum[row_mgr[i]];
+	crm_core_free(renum);
+	crm_core_free(tkey);
+	crm_core_free(tidx);
+	if (dkey)
+	{
+		crm_core_free(dkey);
+		crm_core_free(cmin);
+		crm_core_free(cmax);
 	}
 	return 0;
 }
@@ -858,7 +1980,8 @@ LoadManagers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
  * SortMovable reads.  The load sums run in customer-id order.
  */
 static int
-LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
+LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const double *costs,
+			  int64_t n, const CrmRbIds *ids, const int64_t *ckey,
 			  KeyIdx *keys, KeyIdx *tmp, const int32_t *row_mgr, CrmError *err)
 {
 	int64_t		nk = 0;
@@ -871,11 +1994,17 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 			keys[nk].idx = (uint32_t) i;
 			nk++;
 		}
-	RadixSort(s, keys, tmp, nk);
+	/* rows often arrive in id order (a table in insertion order): no sort then */
+	for (i = 1; i < nk && keys[i].key >= keys[i - 1].key; i++)
+		;
+	if (i < nk)
+		RadixSort(s, keys, tmp, nk);
 	s->nc = nk;
 	s->cid = ALLOC(int64_t, nk);
 	s->cload = ALLOC(double, nk);
+	s->ccost = ALLOC(double, nk);
 	s->cmgr = ALLOC(int32_t, nk);
+	s->cpinned = ALLOC(uint8_t, nk);
 	s->assign = ALLOC(int32_t, nk);
 	s->load = ALLOC(double, s->m);
 	s->pinned = ALLOC(double, s->m);
@@ -889,16 +2018,22 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 		{
 			RB_PREFETCH(&rows[keys[i + 16].idx]);
 			RB_PREFETCH(&row_mgr[keys[i + 16].idx]);
+			RB_PREFETCH(&flags[keys[i + 16].idx]);
+			if (costs)
+				RB_PREFETCH(&costs[keys[i + 16].idx]);
 		}
 		if (i > 0 && keys[i].key == keys[i - 1].key)
 		{
-			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: customer %lld appears more than once",
-						  (long long) r->customer_id);
+			char		id[CRM_RB_ID_TEXT_LEN];
+
+			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: customer %s appears more than once",
+						  crm_rb_id_text(ids, ckey ? ckey[r->customer_id] : r->customer_id, id));
 			crm_error_detail(err, "Each customer must be on exactly one row of its group.");
 			return -1;
 		}
-		s->cid[i] = r->customer_id;
+		s->cid[i] = ckey ? ckey[r->customer_id] : r->customer_id;
 		s->cload[i] = r->load == 0.0 ? 0.0 : r->load;
+		s->ccost[i] = costs ? costs[keys[i].idx] : 1.0;
 		s->cmgr[i] = row_mgr[keys[i].idx];
 		s->total += s->cload[i];
 		s->maxload = fmax(s->maxload, s->cload[i]);
@@ -907,7 +2042,10 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 			s->load[s->cmgr[i]] += s->cload[i];
 			s->ncust[s->cmgr[i]]++;
 			if (flags[keys[i].idx] & CRM_RB_PINNED)
+			{
 				s->pinned[s->cmgr[i]] += s->cload[i];
+				s->cpinned[i] = 1;
+			}
 			else
 				s->nmov++;
 		}
@@ -924,7 +2062,7 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
  * the peak before.
  */
 static int
-CheckCapacities(Solver *s, CrmError *err)
+CheckCapacities(Solver *s, const CrmRbIds *ids, CrmError *err)
 {
 	int32_t		j;
 
@@ -932,8 +2070,10 @@ CheckCapacities(Solver *s, CrmError *err)
 	{
 		if (s->cap[j] == 0 && s->ncust[j] > 0)
 		{
-			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %lld has customers but zero capacity",
-						  (long long) s->mgr_id[j]);
+			char		id[CRM_RB_ID_TEXT_LEN];
+
+			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %s has customers but zero capacity",
+						  crm_rb_id_text(ids, s->mgr_id[j], id));
 			crm_error_hint(err, "Give the manager a capacity, or list the customers as orphans (NULL manager_id).");
 			return -1;
 		}
@@ -951,10 +2091,100 @@ CheckCapacities(Solver *s, CrmError *err)
 	return 0;
 }
 
+/* Ascending order of 64-bit keys, for qsort. */
+static int
+U64Cmp(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *) a;
+	uint64_t	y = *(const uint64_t *) b;
+
+	return (x > y) - (x < y);
+}
+
 /*
- * Movable customers of each manager, load ascending then id, and the
- * orphans, load descending then id: keys hold the customers in id order
- * (LoadCustomers); a stable sort by load, then a stable sort by manager.
+ * When the n keys take few distinct values (loads from a service policy's
+ * tiers: a handful), replace each item's key by (manager << 32 | rank of
+ * its key among the distinct values), so that one radix sort of a few
+ * bytes orders the items by manager, then key, then input order, instead
+ * of eight passes for the key and two for the manager.  True when done;
+ * false (keys untouched) beyond 65,536 distinct keys.  The ranks keep the
+ * keys' order exactly, so the result is the same as sorting by key then
+ * by manager.
+ */
+static bool
+CompressKeys(Solver *s, KeyIdx *mk, int64_t n)
+{
+	enum
+	{
+		MAXD = 65536, TSIZE = 2 * MAXD
+	};
+	uint64_t   *tkey;
+	int32_t    *trank;
+	uint8_t    *used;
+	uint64_t   *distinct;
+	int64_t		nd = 0;
+	int64_t		i;
+	bool		ok = true;
+
+	if (n < 1024)
+		return false;			/* small: the plain sorts are cheap */
+	tkey = crm_core_alloc(sizeof(uint64_t) * TSIZE);
+	trank = crm_core_alloc(sizeof(int32_t) * TSIZE);
+	used = crm_core_alloc(TSIZE);
+	distinct = crm_core_alloc(sizeof(uint64_t) * MAXD);
+	for (i = 0; i < n && ok; i++)
+	{
+		uint64_t	h = KeyHash(mk[i].key) & (TSIZE - 1);
+
+		while (used[h] && tkey[h] != mk[i].key)
+			h = (h + 1) & (TSIZE - 1);
+		if (!used[h])
+		{
+			if (nd == MAXD)
+				ok = false;
+			else
+			{
+				used[h] = 1;
+				tkey[h] = mk[i].key;
+				distinct[nd++] = mk[i].key;
+			}
+		}
+		Tick(s);
+	}
+	if (ok)
+	{
+		qsort(distinct, (size_t) nd, sizeof(uint64_t), U64Cmp);
+		for (i = 0; i < nd; i++)
+		{
+			uint64_t	h = KeyHash(distinct[i]) & (TSIZE - 1);
+
+			while (tkey[h] != distinct[i])
+				h = (h + 1) & (TSIZE - 1);
+			trank[h] = (int32_t) i;
+		}
+		for (i = 0; i < n; i++)
+		{
+			uint64_t	h = KeyHash(mk[i].key) & (TSIZE - 1);
+
+			while (tkey[h] != mk[i].key)
+				h = (h + 1) & (TSIZE - 1);
+			mk[i].key = ((uint64_t) mk[i].pad << 32) | (uint64_t) trank[h];
+			Tick(s);
+		}
+	}
+	crm_core_free(distinct);
+	crm_core_free(used);
+	crm_core_free(trank);
+	crm_core_free(tkey);
+	return ok;
+}
+
+/*
+ * Movable customers of each manager in the order they are given up, from
+ * the last (mov[] ascending: load, or with move costs load per cost), and
+ * the orphans, load descending then id: keys hold the customers in id
+ * order (LoadCustomers); a stable sort by priority, then a stable sort by
+ * manager.
  */
 static void
 SortMovable(Solver *s, const uint8_t *flags, const KeyIdx *keys, KeyIdx *tmp)
@@ -967,7 +2197,7 @@ SortMovable(Solver *s, const uint8_t *flags, const KeyIdx *keys, KeyIdx *tmp)
 	int64_t		b = 0;
 
 	for (i = 0; i < s->nc; i++)
-		if (s->cmgr[i] >= 0 && !(flags[keys[i].idx] & CRM_RB_PINNED))
+		if (s->cmgr[i] >= 0 && !s->cpinned[i])
 			nk++;
 	mk = ALLOC(KeyIdx, nk);
 	ok = ALLOC(KeyIdx, s->norph);
@@ -979,16 +2209,27 @@ SortMovable(Solver *s, const uint8_t *flags, const KeyIdx *keys, KeyIdx *tmp)
 			ok[b].idx = (uint32_t) i;
 			b++;
 		}
-		else if (!(flags[keys[i].idx] & CRM_RB_PINNED))
+		else if (!s->cpinned[i])
 		{
-			mk[a].key = DoubleKey(s->cload[i]);
+			double		prio = s->cload[i];
+
+			/* with costs: load per unit of cost; a free move first of all */
+			if (s->has_cost)
+				prio = s->ccost[i] > 0 ? s->cload[i] / s->ccost[i] : DBL_MAX;
+			if (!(prio <= DBL_MAX))
+				prio = DBL_MAX;
+			mk[a].key = DoubleKey(prio);
 			mk[a].idx = (uint32_t) i;
+			mk[a].pad = (uint32_t) s->cmgr[i];	/* the manager travels along */
 			a++;
 		}
 	}
-	RadixSort(s, mk, tmp, a);
-	for (i = 0; i < a; i++)
-		mk[i].key = (uint64_t) s->cmgr[mk[i].idx];
+	if (!CompressKeys(s, mk, a))
+	{
+		RadixSort(s, mk, tmp, a);
+		for (i = 0; i < a; i++)
+			mk[i].key = (uint64_t) mk[i].pad;
+	}
 	RadixSort(s, mk, tmp, a);
 	RadixSort(s, ok, tmp, b);
 	s->mov = ALLOC(uint32_t, a);
@@ -997,10 +2238,12 @@ SortMovable(Solver *s, const uint8_t *flags, const KeyIdx *keys, KeyIdx *tmp)
 	s->mcount = ALLOC(int64_t, s->m);
 	for (i = 0; i < a; i++)
 	{
+		if (i + 16 < a)
+			RB_PREFETCH(&s->cload[mk[i + 16].idx]);
 		s->mov[i] = mk[i].idx;
 		s->movload[i] = s->cload[mk[i].idx];
-		if (s->mcount[s->cmgr[mk[i].idx]]++ == 0)
-			s->mstart[s->cmgr[mk[i].idx]] = i;
+		if (s->mcount[mk[i].pad]++ == 0)
+			s->mstart[mk[i].pad] = i;
 	}
 	s->orph = ALLOC(uint32_t, b);
 	s->orphw = ALLOC(double, b);
@@ -1054,6 +2297,7 @@ static void
 AllocWorkspace(Solver *s)
 {
 	s->room = ALLOC(double, s->m);
+	s->limit = ALLOC(double, s->m);
 	s->keepk = ALLOC(int64_t, s->m);
 	s->midk = ALLOC(int64_t, s->m);
 	s->keepload = ALLOC(double, s->m);
@@ -1088,6 +2332,8 @@ FillPlan(const Solver *s, double lb, CrmRbPlan *plan)
 	int64_t		i;
 	int32_t		j;
 
+	plan->opts = s->opts;
+	plan->has_cost = s->has_cost;
 	plan->nmanagers = s->m;
 	plan->ncustomers = s->nc;
 	plan->norphans = s->norph;
@@ -1098,6 +2344,7 @@ FillPlan(const Solver *s, double lb, CrmRbPlan *plan)
 	{
 		plan->managers[j].id = s->mgr_id[j];
 		plan->managers[j].capacity = s->cap[j];
+		plan->managers[j].pinned = s->pinned[j];
 		plan->managers[j].load_before = s->load[j];
 	}
 	for (i = 0; i < s->nc; i++)
@@ -1115,12 +2362,14 @@ FillPlan(const Solver *s, double lb, CrmRbPlan *plan)
 
 			mv->customer_id = s->cid[i];
 			mv->load = s->cload[i];
+			mv->cost = s->ccost[i];
 			mv->from = s->cmgr[i];
 			mv->to = s->assign[i];
 			if (mv->from >= 0)
 			{
 				plan->nmoves++;
 				plan->moved_load += mv->load;
+				plan->moved_cost += mv->cost;
 			}
 		}
 	for (j = 0; j < s->m; j++)
@@ -1128,40 +2377,84 @@ FillPlan(const Solver *s, double lb, CrmRbPlan *plan)
 			plan->peak_after = fmax(plan->peak_after, plan->managers[j].load_after / s->cap[j]);
 }
 
+/* Whether a probe at the limits of (T, mode) succeeds, and the plan of the last one. */
+static int
+Solve(Solver *s, double lb, CrmError *err)
+{
+	double		t = s->opts.target;
+	double		best;
+	LimitMode	mode = LIMIT_TARGET;
+
+	if (Exhaustive(s))
+		return 0;
+	/* a. every manager within max(t, pu) * capacity */
+	if (Probe(s, t, LIMIT_TARGET, false))
+		best = t;
+	else
+	{
+		/* b. the least peak (crm 0.1.0's search), then hold those at or below t */
+		mode = LIMIT_PEAK;
+		if (Probe(s, lb, LIMIT_PEAK, false))
+			best = lb;
+		else if (SearchPeak(s, lb, fmax(lb, s->total / s->maxcap), s->peak_before, &best, err) != 0)
+			return -1;
+		if (t > 0 && Probe(s, best, LIMIT_PEAK_HOLD, false))
+			mode = LIMIT_PEAK_HOLD;
+	}
+	if (!Probe(s, best, mode, true))
+	{
+		crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: no plan found, please report a bug");
+		return -1;
+	}
+	SendBack(s);
+	CancelCycles(s);
+	ImproveLoad(s);
+	return 0;
+}
+
 /* Solve one group (see rebalance_core.h and the header comment). */
 int
-crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
-			 CrmRbPlan *plan, CrmError *err)
+crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, const double *costs, int64_t n,
+			 const CrmRbIds *ids, const CrmRbOptions *opts, CrmRbPlan *plan, CrmError *err)
 {
 	Solver		S;
 	Solver	   *s = &S;
 	KeyIdx	   *keys;
 	KeyIdx	   *tmp;
 	int32_t    *row_mgr;
+	int64_t    *ckey = NULL;
+	int64_t    *mkey = NULL;
+	const CrmRbRow *use = rows;
 	double		lb;
-	double		best;
 
 	memset(s, 0, sizeof(*s));
 	memset(plan, 0, sizeof(*plan));
+	s->opts = *opts;
+	s->has_cost = costs != NULL;
 	if (n >= (int64_t) UINT32_MAX)
 	{
 		crm_error_set(err, CRM_ERR_LIMIT, "crm.rebalance: too many rows (%lld)", (long long) n);
 		return -1;
 	}
-	if (CheckRows(rows, flags, n, err) != 0)
+	if (crm_rb_options_check(opts, s->has_cost, err) != 0 ||
+		CheckRows(rows, flags, costs, n, ids, err) != 0)
 		return -1;
+	if (ids->kind != CRM_RB_IDS_BIGINT)
+		use = RankedRows(s, rows, flags, n, ids, &ckey, &mkey);
 
 	keys = ALLOC(KeyIdx, n);
 	tmp = ALLOC(KeyIdx, n);
 	row_mgr = ALLOC(int32_t, n);
-	if (LoadManagers(s, rows, flags, n, keys, tmp, row_mgr, err) != 0 ||
-		LoadCustomers(s, rows, flags, n, keys, tmp, row_mgr, err) != 0 ||
-		CheckCapacities(s, err) != 0)
+	if (LoadManagers(s, use, flags, n, ids, mkey, keys, tmp, row_mgr, err) != 0 ||
+		LoadCustomers(s, use, flags, costs, n, ids, ckey, keys, tmp, row_mgr, err) != 0 ||
+		CheckCapacities(s, ids, err) != 0)
 		return -1;
 	SortMovable(s, flags, keys, tmp);
 	crm_core_free(row_mgr);
 	crm_core_free(tmp);
 	crm_core_free(keys);
+	if (use != rows)
+		crm_core_free((void *) use);
 	BuildOrder(s);
 	AllocWorkspace(s);
 
@@ -1169,18 +2462,20 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 	lb = LowerBound(s);
 	if (s->nc > 0 && CheckRange(lb, fmax(s->peak_before, s->total / s->maxcap), s->total, s->capsum, err) != 0)
 		return -1;
-
-	if (s->nc == 0 || Probe(s, lb, false))
-		best = lb;
-	else if (SearchPeak(s, lb, fmax(lb, s->total / s->maxcap), s->peak_before, &best, err) != 0)
-		return -1;
-	if (s->nc > 0 && !Probe(s, best, true))
+	if (s->nc > 0 && s->opts.target * s->maxcap > DBL_MAX / 16)
 	{
-		crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: no plan found, please report a bug");
+		crm_error_set(err, CRM_ERR_RANGE,
+					  "crm.rebalance: target x capacity is out of range for type double precision");
 		return -1;
 	}
+
 	if (s->nc > 0)
-		SendBack(s, best);
+	{
+		if (Solve(s, lb, err) != 0)
+			return -1;
+		if (s->opts.max_moves >= 0)
+			CapMoves(s, s->opts.max_moves);
+	}
 	FillPlan(s, lb, plan);
 	return 0;
 }

@@ -50,3 +50,17 @@ UNION ALL SELECT 1, dump_check.silhouette_state((SELECT model FROM dump_check.mo
           FROM dump_check.cluster_points WHERE g <= 10
 UNION ALL SELECT 2, dump_check.silhouette_state((SELECT model FROM dump_check.model_values WHERE id = 3), f)
           FROM dump_check.cluster_points;
+
+-- Feature names (format version 2): quotes, backslashes and UTF-8, in JSON
+-- and in the compact form (names in UTF-8); and values of format version 1
+-- as crm 0.1.0 wrote them, which must restore as they were.
+INSERT INTO dump_check.sketch_values
+SELECT 6, crm.sketch(f, '{"names": ["余额", "say \"hi\"", "a\\b"]}') FROM dump_check.cluster_points WHERE g <= 10
+UNION ALL SELECT 7, crm.sketch(f, jsonb_build_object('names', (SELECT jsonb_agg('特征 ' || j) FROM generate_series(1, 60) j)))
+          FROM dump_check.wide_points
+UNION ALL SELECT 8, '{"version":1,"dims":2,"k":0,"scale":"none","atan_scale":1,"budget_kb":64,"seed":42,"restarts":10,"max_iter":300,"tol":0.0001,"rows":2,"reduced":false,"stats":[[0,1,1,0,1,0,0],[0,10,100,0,10,0,0]],"reps":[[1,0,0,0],[1,0,1,10]]}';
+INSERT INTO dump_check.model_values
+SELECT 7, crm.kmeans(f, 3, '{"names": ["余额", "say \"hi\"", "a\\b"], "scale": "zscore"}') FROM dump_check.cluster_points
+UNION ALL SELECT 8, crm.kmeans(f, 20, jsonb_build_object('restarts', 1, 'names', (SELECT jsonb_agg('特征 ' || j) FROM generate_series(1, 60) j)))
+          FROM dump_check.wide_points
+UNION ALL SELECT 9, '{"version":1,"k":2,"dims":2,"scale":"none","atan_scale":1,"rows":6,"iterations":1,"total_sse":2.666666666666667,"center":[0,0],"factor":[1,1],"weight":[3,3],"sse":[1.3333333333333335,1.3333333333333333],"centroids":[[0.3333333333333333,0.3333333333333333],[10.333333333333334,10.333333333333334]]}';

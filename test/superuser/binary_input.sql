@@ -7,7 +7,7 @@
 \set QUIET 1
 SET client_min_messages = warning;
 BEGIN;
-SELECT plan(18);
+SELECT plan(19);
 
 CREATE TEMP TABLE t (s crm.tiers);
 CREATE TEMP TABLE c (s crm.scorecard);
@@ -75,8 +75,11 @@ SELECT is(crm.scorecard_send('x: numeric {1}; levels: {a, b >= 1}'),
           'binary layout of a scorecard');
 SELECT lives_ok($$SELECT pg_temp.load(crm.scorecard_send('x: numeric {1}; levels: {a, b >= 1}'), 'c')$$,
                 'a valid scorecard loads');
+SELECT throws_ok($$SELECT pg_temp.load('\x03000000000000000000000000010000000178010000000100000000000000003ff000000000000001000000023ff000000000000000000001610000000162', 'c')$$,
+                 '22P03', 'invalid crm.scorecard binary value: unsupported format version 3', 'unknown scorecard format version');
+-- format version 2 (0.2.0) is a card with fit statistics: its flag is required
 SELECT throws_ok($$SELECT pg_temp.load('\x02000000000000000000000000010000000178010000000100000000000000003ff000000000000001000000023ff000000000000000000001610000000162', 'c')$$,
-                 '22P03', 'invalid crm.scorecard binary value: unsupported format version 2', 'unknown scorecard format version');
+                 '22P03', 'invalid crm.scorecard binary value: flags 0x00 do not match format version 2', 'format version 2 without the fit flag');
 SELECT throws_ok($$SELECT pg_temp.load('\x010000000000000000000000000100000001780100000003000000000000000000000000000000003ff0000000000000400000000000000040140000000000003ff000000000000001000000023ff000000000000000000001610000000162', 'c')$$,
                  '22023', 'factor "x": bin edges must be strictly ascending: edge 2 (1) is not above edge 1 (5)',
                  'unsorted edges are rejected as in the text form');

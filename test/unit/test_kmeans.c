@@ -587,14 +587,14 @@ UNIT_TEST(kmeans_rejects_no_points)
 static CrmSketch *
 sketch_of(const double *x, int n, int d, const CrmClusterOptions *o, int k)
 {
-	CrmSketch  *s = crm_core_alloc(crm_sketch_size(d, n));
+	CrmSketch  *s = crm_core_alloc(crm_sketch_size(CRM_NAMES_EMPTY_SIZE, d, n));
 	CrmError	err = {0};
 	int			i;
 
-	crm_sketch_init(s, d, o, k);
+	crm_sketch_init(s, d, o, k, NULL);
 	for (i = 0; i < n; i++)
 		CHECK(crm_sketch_add(s, x + (size_t) i * d, &err));
-	CHECK(crm_sketch_check(s, crm_sketch_size(d, s->nreps), &err));
+	CHECK(crm_sketch_check(s, crm_sketch_value_size(s), &err));
 	return s;
 }
 
@@ -616,7 +616,7 @@ two_groups(double unit, CrmClusterOptions *o)
 	for (i = 0; i < 6; i++)
 		x[i] = ((i < 3) ? i : 97 + i) * unit;
 	s = sketch_of(x, 6, 1, o, 2);
-	m = crm_kmeans_sketch(s, 2, o, &found, &err);
+	m = crm_kmeans_sketch(s, 2, o, NULL, &found, &err);
 	CHECK(m != NULL);
 	if (m == NULL)
 	{
@@ -625,7 +625,7 @@ two_groups(double unit, CrmClusterOptions *o)
 	}
 	CHECK_INT(found, 2);
 	CHECK_INT(m->k, 2);
-	CHECK(crm_model_check(m, crm_model_size(m->k, m->dims, false), &err));
+	CHECK(crm_model_check(m, crm_model_value_size(m), &err));
 	return m;
 }
 
@@ -676,11 +676,23 @@ UNIT_TEST(kmeans_huge_values_cluster)
 	CHECK_REL(m->total_sse, 4e180, 1e-13);
 }
 
+/* qsort order of 2-D rows: the first coordinate, then the second */
+static int
+row2_cmp(const void *a, const void *b)
+{
+	const double *x = a;
+	const double *y = b;
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
 /*
  * On an unreduced sketch crm_kmeans_sketch is crm_kmeans_run on the rows
- * with the sketch's options (the same seed gives the same clusters), and
- * zscore scaling centres on the mean and divides by the standard
- * deviation.
+ * in the representatives' canonical order (by coordinates) with the
+ * sketch's options (the same seed gives the same clusters), and zscore
+ * scaling centres on the mean and divides by the standard deviation.
  */
 UNIT_TEST(kmeans_sketch_matches_run)
 {
@@ -704,9 +716,15 @@ UNIT_TEST(kmeans_sketch_matches_run)
 	ones(w, N);
 	crm_cluster_options_default(&o);
 	s = sketch_of(x, N, D, &o, K);
-	m = crm_kmeans_sketch(s, K, &o, &found, &err);
-	if (!run(x, w, N, D, K, o.seed, o.restarts, o.max_iter, o.tol, &r))
-		return;
+	m = crm_kmeans_sketch(s, K, &o, NULL, &found, &err);
+	{
+		double		sorted[N * D];
+
+		memcpy(sorted, x, sizeof(x));
+		qsort(sorted, N, sizeof(double) * D, row2_cmp);
+		if (!run(sorted, w, N, D, K, o.seed, o.restarts, o.max_iter, o.tol, &r))
+			return;
+	}
 	CHECK(m != NULL);
 	if (m == NULL)
 		return;
@@ -729,7 +747,7 @@ UNIT_TEST(kmeans_sketch_matches_run)
 	/* zscore: center = mean, factor = 1 / population standard deviation */
 	o.scale = CRM_SCALE_ZSCORE;
 	s = sketch_of(x, N, D, &o, K);
-	m = crm_kmeans_sketch(s, K, &o, &found, &err);
+	m = crm_kmeans_sketch(s, K, &o, NULL, &found, &err);
 	CHECK(m != NULL);
 	if (m == NULL)
 		return;
@@ -744,5 +762,50 @@ UNIT_TEST(kmeans_sketch_matches_run)
 			var += (x[i * D + j] - mean) * (x[i * D + j] - mean) / N;
 		CHECK_NEAR(crm_model_center(m)[j], mean, SUM_TOL);
 		CHECK_NEAR(crm_model_factor(m)[j], 1 / sqrt(var), SUM_TOL);
+	}
+}
+
+/*
+ * The model depends on the set of representatives, not on their order: the
+ * same rows added in another order (as parallel workers or a merge of
+ * stored sketches deliver them) give the same model, bit for bit, for a
+ * metric that needs no statistics (none) and for one that does (zscore: its
+ * sums are added in another order, so the rows are integers, whose sums are
+ * exact in any order).
+ */
+UNIT_TEST(kmeans_sketch_order_independent)
+{
+	enum
+	{
+		N = 300, D = 2, K = 5
+	};
+	double		x[N * D],
+				rev[N * D];
+	int			scale,
+				i;
+
+	random_points(x, N, D, 100.0, 11);
+	for (i = 0; i < N * D; i++)
+		x[i] = floor(x[i]);
+	for (i = 0; i < N; i++)
+		memcpy(rev + (size_t) (N - 1 - i) * D, x + (size_t) i * D, sizeof(double) * D);
+	for (scale = CRM_SCALE_NONE; scale <= CRM_SCALE_ZSCORE; scale++)
+	{
+		CrmClusterOptions o;
+		CrmError	err = {0};
+		int			f1 = 0,
+					f2 = 0;
+		CrmModel   *a,
+				   *b;
+
+		crm_cluster_options_default(&o);
+		o.scale = scale;
+		o.restarts = 2;
+		a = crm_kmeans_sketch(sketch_of(x, N, D, &o, K), K, &o, NULL, &f1, &err);
+		b = crm_kmeans_sketch(sketch_of(rev, N, D, &o, K), K, &o, NULL, &f2, &err);
+		CHECK(a != NULL && b != NULL);
+		if (a == NULL || b == NULL)
+			return;
+		CHECK(crm_model_equal(a, b));
 	}
 }

@@ -10,6 +10,11 @@
 #include "rebalance_core.h"
 #include "rebalance_types_core.h"
 #include "unit.h"
+
+/* bigint ids, and crm 0.1.0's objective (the plans these tests were written for) */
+static const CrmRbIds BIG = {CRM_RB_IDS_BIGINT, NULL, 0};
+static const CrmRbOptions V1OPTS = CRM_RB_OPTIONS_V1;
+#define CRM_RB_WIRE_MOVE 24
 #include "wire_core.h"
 
 /* A state of n rows: customers i with managers i % 5 (some orphaned, pinned or declarations). */
@@ -17,7 +22,7 @@ static CrmRbStateValue *
 sample_state(int64_t n)
 {
 	CrmError	err = {0};
-	CrmRbStateValue *s = crm_rb_state_alloc(n > 0 ? n : 1, &err);
+	CrmRbStateValue *s = crm_rb_state_alloc(CRM_RB_IDS_BIGINT, 0, n > 0 ? n : 1, 0, &err);
 	int64_t		i;
 
 	for (i = 0; i < n; i++)
@@ -32,12 +37,10 @@ sample_state(int64_t n)
 		r.manager_id = i % 5 - 2;
 		r.load = (i % 13) / 3.0;
 		r.capacity = 1 + (i % 5) * 0.1;
-		f = crm_rb_row_normalize(&r, no_customer, no_manager, pinned, &err);
+		f = crm_rb_row_normalize(&r, no_customer, no_manager, pinned, false, NULL, &BIG, &err);
 		CHECK(f >= 0);
-		s->rows[i] = r;
-		CRM_RB_STATE_FLAGS(s)[i] = (uint8_t) f;
+		CHECK_INT(crm_rb_state_push(&s, &r, (uint8_t) f, 0, NULL, 0, NULL, 0, &err), 0);
 	}
-	s->nrows = n;
 	return s;
 }
 
@@ -56,33 +59,33 @@ UNIT_TEST(rebalance_row_normalize)
 	CrmError	err = {0};
 	uint64_t	bits;
 
-	CHECK_INT(crm_rb_row_normalize(&r, false, false, true, &err), CRM_RB_PINNED);
+	CHECK_INT(crm_rb_row_normalize(&r, false, false, true, false, NULL, &BIG, &err), CRM_RB_PINNED);
 	memcpy(&bits, &r.load, 8);
 	CHECK(bits == 0);
 	memcpy(&bits, &r.capacity, 8);
 	CHECK(bits == 0);
 
 	r = (CrmRbRow) {5, 6, 7, 8};
-	CHECK_INT(crm_rb_row_normalize(&r, true, false, true, &err), CRM_RB_NO_CUSTOMER);	/* pinned means nothing here */
+	CHECK_INT(crm_rb_row_normalize(&r, true, false, true, false, NULL, &BIG, &err), CRM_RB_NO_CUSTOMER);	/* pinned means nothing here */
 	CHECK(r.customer_id == 0 && r.load == 0 && r.manager_id == 6 && r.capacity == 8);
 	r = (CrmRbRow) {5, 6, 7, 8};
-	CHECK_INT(crm_rb_row_normalize(&r, false, true, false, &err), CRM_RB_NO_MANAGER);
+	CHECK_INT(crm_rb_row_normalize(&r, false, true, false, false, NULL, &BIG, &err), CRM_RB_NO_MANAGER);
 	CHECK(r.manager_id == 0 && r.capacity == 0 && r.customer_id == 5 && r.load == 7);
 
 	r = (CrmRbRow) {5, 6, 7, 8};
-	CHECK_INT(crm_rb_row_normalize(&r, false, true, true, &err), -1);
+	CHECK_INT(crm_rb_row_normalize(&r, false, true, true, false, NULL, &BIG, &err), -1);
 	CHECK_ERR(&err, CRM_ERR_INVALID, "orphaned customer 5 cannot be pinned");
 	memset(&err, 0, sizeof(err));
 	r = (CrmRbRow) {5, 6, -1, 8};
-	CHECK_INT(crm_rb_row_normalize(&r, false, false, false, &err), -1);
+	CHECK_INT(crm_rb_row_normalize(&r, false, false, false, false, NULL, &BIG, &err), -1);
 	CHECK_ERR(&err, CRM_ERR_INVALID, "load of customer 5 must not be negative, got -1");
 	memset(&err, 0, sizeof(err));
 	r = (CrmRbRow) {5, 6, 1, NAN};
-	CHECK_INT(crm_rb_row_normalize(&r, false, false, false, &err), -1);
+	CHECK_INT(crm_rb_row_normalize(&r, false, false, false, false, NULL, &BIG, &err), -1);
 	CHECK_ERR(&err, CRM_ERR_INVALID, "capacity of manager 6 must be a finite number, got NaN");
 	memset(&err, 0, sizeof(err));
 	r = (CrmRbRow) {5, 6, -INFINITY, 1};
-	CHECK_INT(crm_rb_row_normalize(&r, false, false, false, &err), -1);
+	CHECK_INT(crm_rb_row_normalize(&r, false, false, false, false, NULL, &BIG, &err), -1);
 	CHECK_ERR(&err, CRM_ERR_INVALID, "got -Infinity");
 }
 
@@ -99,30 +102,30 @@ UNIT_TEST(rebalance_state_round_trips)
 	{
 		CrmRbStateValue *s = sample_state(sizes[i]);
 		CrmRbStateValue *back;
-		uint64_t	n = crm_rb_state_wire_size(s->nrows);
+		uint64_t	n = crm_rb_state_wire_size(s, false);
 		uint8_t    *bin = crm_core_alloc((size_t) n);
 		CrmError	err = {0};
 		char	   *text;
 
-		CHECK_INT(crm_rb_state_check_header(s, crm_rb_state_size(s->caprows), CRM_ERR_INVALID, &err), 0);
+		CHECK_INT(crm_rb_state_check_header(s, crm_rb_state_size(s->caprows, s->capbytes, s->sflags & CRM_RB_STATE_COSTS), CRM_ERR_INVALID, &err), 0);
 		CHECK_INT(crm_rb_state_check_rows(s, 0, CRM_ERR_INVALID, &err), 0);
-		crm_rb_state_encode(s, bin);
+		crm_rb_state_encode(s, false, bin);
 		back = crm_rb_state_decode(bin, (size_t) n, CRM_ERR_BINARY, &err);
 		CHECK(same_rows(back, s));
 		if (back)
 		{
 			CHECK(back->seal == 0);
-			CHECK_INT(crm_rb_state_check_header(back, crm_rb_state_size(back->caprows), CRM_ERR_INVALID, &err), 0);
+			CHECK_INT(crm_rb_state_check_header(back, crm_rb_state_size(back->caprows, back->capbytes, back->sflags & CRM_RB_STATE_COSTS), CRM_ERR_INVALID, &err), 0);
 		}
 
-		text = crm_rb_state_print(s);
+		text = crm_rb_state_print(s, false);
 		CHECK((strncmp(text, "crm64:", 6) == 0) == (n > CRM_WIRE_READABLE_MAX));
 		back = crm_rb_state_parse(text, &err);
 		if (back == NULL)
 			unit_fail(__FILE__, __LINE__, "parse of %lld rows: %s (%s)", (long long) sizes[i], err.message, err.detail);
 		CHECK(same_rows(back, s));
 		if (back)
-			CHECK_STR(crm_rb_state_print(back), text);
+			CHECK_STR(crm_rb_state_print(back, false), text);
 		/* the compact form of a small state reads too */
 		back = crm_rb_state_parse(crm_wire_to_text(bin, (size_t) n), &err);
 		CHECK(same_rows(back, s));
@@ -136,8 +139,8 @@ UNIT_TEST(rebalance_state_round_trips)
 		s->rows[0] = r;
 		CRM_RB_STATE_FLAGS(s)[0] = CRM_RB_PINNED;
 		s->nrows = 1;
-		CHECK_STR(crm_rb_state_print(s), "{\"rows\": [[-3, 4, 2.5, 10, false]]}");
-		CHECK(crm_rb_state_alloc(CRM_RB_MAX_ROWS + 1, &err) == NULL);
+		CHECK_STR(crm_rb_state_print(s, false), "{\"rows\": [[-3, 4, 2.5, 10, false]]}");
+		CHECK(crm_rb_state_alloc(CRM_RB_IDS_BIGINT, 0, CRM_RB_MAX_ROWS + 1, 0, &err) == NULL);
 		CHECK_ERR(&err, CRM_ERR_LIMIT, "too many rows");
 	}
 }
@@ -146,11 +149,11 @@ UNIT_TEST(rebalance_state_round_trips)
 UNIT_TEST(rebalance_state_decode_truncation)
 {
 	CrmRbStateValue *s = sample_state(4);
-	uint64_t	n = crm_rb_state_wire_size(s->nrows);
+	uint64_t	n = crm_rb_state_wire_size(s, false);
 	uint8_t    *bin = crm_core_alloc((size_t) n + 1);
 	size_t		cut;
 
-	crm_rb_state_encode(s, bin);
+	crm_rb_state_encode(s, false, bin);
 	for (cut = 0; cut < n; cut++)
 	{
 		CrmError	err = {0};
@@ -168,7 +171,7 @@ UNIT_TEST(rebalance_state_decode_truncation)
 		CHECK_ERR(&err, CRM_ERR_BINARY, NULL);
 		/* a forged count far beyond the bytes: truncation, nothing allocated */
 		memset(&err, 0, sizeof(err));
-		bin[1] = 0x7f;
+		bin[3] = 0x7f;			/* the row count's high byte */
 		CHECK(crm_rb_state_decode(bin, (size_t) n, CRM_ERR_BINARY, &err) == NULL);
 		CHECK_ERR(&err, CRM_ERR_BINARY, "truncated");
 	}
@@ -178,7 +181,7 @@ UNIT_TEST(rebalance_state_decode_truncation)
 UNIT_TEST(rebalance_state_check_rejects_corruptions)
 {
 	CrmRbStateValue *good = sample_state(12);
-	size_t		size = crm_rb_state_size(good->caprows);
+	size_t		size = crm_rb_state_size(good->caprows, good->capbytes, good->sflags & CRM_RB_STATE_COSTS);
 	CrmRbStateValue *s = crm_core_alloc(size);
 	CrmError	err = {0};
 	uint64_t	n;
@@ -186,11 +189,11 @@ UNIT_TEST(rebalance_state_check_rejects_corruptions)
 
 #define RESET() (memcpy(s, good, size), memset(&err, 0, sizeof(err)))
 	RESET();
-	s->version = 2;
+	s->version = 3;
 	CHECK(crm_rb_state_check_header(s, size, CRM_ERR_INVALID, &err) != 0);
 	CHECK_ERR(&err, CRM_ERR_INVALID, "unsupported version");
 	RESET();
-	s->pad[1] = 1;
+	s->pad = 1;
 	CHECK(crm_rb_state_check_header(s, size, CRM_ERR_BINARY, &err) != 0);
 	CHECK_ERR(&err, CRM_ERR_BINARY, "reserved bytes");
 	RESET();
@@ -203,14 +206,14 @@ UNIT_TEST(rebalance_state_check_rejects_corruptions)
 	CHECK_ERR(&err, CRM_ERR_INVALID, "capacity of");
 	RESET();
 	CHECK(crm_rb_state_check_header(s, size - 8, CRM_ERR_INVALID, &err) != 0);
-	CHECK_ERR(&err, CRM_ERR_INVALID, "expected");
+	CHECK_ERR(&err, CRM_ERR_INVALID, "bytes for a capacity");
 	RESET();
 	CHECK(crm_rb_state_check_header(s, 3, CRM_ERR_INVALID, &err) != 0);
 	CHECK_ERR(&err, CRM_ERR_INVALID, "too short");
 
 	/* rows: flags (structure), normal form (structure), numbers (22023) */
 	RESET();
-	CRM_RB_STATE_FLAGS(s)[5] = 0x08;
+	CRM_RB_STATE_FLAGS(s)[5] = 0x10;
 	CHECK(crm_rb_state_check_rows(s, 0, CRM_ERR_BINARY, &err) != 0);
 	CHECK_ERR(&err, CRM_ERR_BINARY, "row 6 has invalid flags");
 	RESET();
@@ -237,18 +240,18 @@ UNIT_TEST(rebalance_state_check_rejects_corruptions)
 
 	/* the decoder: invalid flags are structure, numbers keep their kind */
 	RESET();
-	n = crm_rb_state_wire_size(s->nrows);
+	n = crm_rb_state_wire_size(s, false);
 	bin = crm_core_alloc((size_t) n);
-	crm_rb_state_encode(s, bin);
-	bin[9] = 0x40;				/* the first row's flags */
+	crm_rb_state_encode(s, false, bin);
+	bin[11] = 0x40;				/* the first row's flags (version, kind, flags, count) */
 	CHECK(crm_rb_state_decode(bin, (size_t) n, CRM_ERR_BINARY, &err) == NULL);
 	CHECK_ERR(&err, CRM_ERR_BINARY, "row 1 has invalid flags");
 	RESET();
-	bin[9] = CRM_RB_NO_MANAGER | CRM_RB_PINNED;
+	bin[11] = CRM_RB_NO_MANAGER | CRM_RB_PINNED;
 	CHECK(crm_rb_state_decode(bin, (size_t) n, CRM_ERR_BINARY, &err) == NULL);
 	CHECK_ERR(&err, CRM_ERR_INVALID, "cannot be pinned");
 	RESET();
-	bin[0] = 2;
+	bin[0] = 3;
 	CHECK(crm_rb_state_decode(bin, (size_t) n, CRM_ERR_BINARY, &err) == NULL);
 	CHECK_ERR(&err, CRM_ERR_BINARY, "version");
 #undef RESET
@@ -334,8 +337,8 @@ sample_plan(int nc, size_t *size)
 	rows[nc] = (CrmRbRow) {0, 40, 0, 2.5};
 	rows[nc + 1] = (CrmRbRow) {0, -40, 0, 1};
 	flags[nc] = flags[nc + 1] = CRM_RB_NO_CUSTOMER;
-	CHECK(crm_rb_solve(rows, flags, nc + 2, &plan, &err) == 0);
-	p = crm_rb_plan_from_result(&plan, size, &err);
+	CHECK(crm_rb_solve(rows, flags, NULL, nc + 2, &BIG, &V1OPTS, &plan, &err) == 0);
+	p = crm_rb_plan_from_result(&plan, &BIG, size, &err);
 	if (p == NULL)
 		unit_fail(__FILE__, __LINE__, "crm_rb_plan_from_result: %s (%s)", err.message, err.detail);
 	return p;
@@ -359,19 +362,20 @@ UNIT_TEST(rebalance_plan_round_trips)
 		char	   *text;
 		int64_t		nmoves;
 		double		moved;
+	double		mcost;
 
 		if (p == NULL)
 			continue;
-		CHECK_INT(crm_rb_plan_check(p, size, CRM_ERR_INVALID, &nmoves, &moved, &err), 0);
+		CHECK_INT(crm_rb_plan_check(p, size, CRM_ERR_INVALID, &nmoves, &moved, &mcost, &err), 0);
 		CHECK(nmoves == p->nmoves && moved == p->moved_load);
 		CHECK(sizes[i] < 10 || p->nentries > 0);
-		n = crm_rb_plan_wire_size(p->nmanagers, p->nentries);
+		n = crm_rb_plan_wire_size(p, false);
 		bin = crm_core_alloc((size_t) n);
-		crm_rb_plan_encode(p, bin);
+		crm_rb_plan_encode(p, false, bin);
 		back = crm_rb_plan_decode(bin, (size_t) n, CRM_ERR_BINARY, &size2, &err);
 		CHECK(back != NULL && size2 == size && memcmp(back, p, size) == 0);
 
-		text = crm_rb_plan_print(p);
+		text = crm_rb_plan_print(p, false);
 		CHECK((strncmp(text, "crm64:", 6) == 0) == (n > CRM_WIRE_READABLE_MAX));
 		CHECK(sizes[i] != 3000 || n > CRM_WIRE_READABLE_MAX);
 		back = crm_rb_plan_parse(text, &size2, &err);
@@ -379,7 +383,7 @@ UNIT_TEST(rebalance_plan_round_trips)
 			unit_fail(__FILE__, __LINE__, "parse: %s (%s)", err.message, err.detail);
 		CHECK(back != NULL && size2 == size && memcmp(back, p, size) == 0);
 		if (back)
-			CHECK_STR(crm_rb_plan_print(back), text);
+			CHECK_STR(crm_rb_plan_print(back, false), text);
 		back = crm_rb_plan_parse(crm_wire_to_text(bin, (size_t) n), &size2, &err);
 		CHECK(back != NULL && size2 == size && memcmp(back, p, size) == 0);
 	}
@@ -401,7 +405,13 @@ UNIT_TEST(rebalance_plan_json_form)
 		unit_fail(__FILE__, __LINE__, "%s (%s)", err.message, err.detail);
 		return;
 	}
-	CHECK_STR(crm_rb_plan_print(p), text);
+	/* version 1's form reads as a plan of 0.1.0's objective and prints back in it */
+	CHECK_STR(crm_rb_plan_print(p, true), text);
+	CHECK(p->opts.target == 0 && p->opts.minimise == CRM_RB_MIN_LOAD);
+	CHECK_STR(crm_rb_plan_print(p, false),
+			  "{\"version\": 2, \"ids\": \"bigint\", \"options\": {\"target\": 0, \"minimise\": \"load\", \"max_moves\": null}, "
+			  "\"costs\": false, \"customers\": 3, \"orphans\": 1, \"peak_before\": 5, \"peak_after\": 3, \"lower_bound\": 2.5, "
+			  "\"managers\": [[-7, 2, 0, 0, 6], [3, 1, 0, 5, 3]], \"moves\": [[1, 3, -7, 2], [8, null, -7, 4]]}");
 	CHECK_INT(p->nmanagers, 2);
 	CHECK_INT(p->nentries, 2);
 	/* derived by the check: one move of a customer that had a manager */
@@ -423,9 +433,9 @@ UNIT_TEST(rebalance_plan_decode_truncation)
 
 	if (p == NULL)
 		return;
-	n = crm_rb_plan_wire_size(p->nmanagers, p->nentries);
+	n = crm_rb_plan_wire_size(p, false);
 	bin = crm_core_alloc((size_t) n + 1);
-	crm_rb_plan_encode(p, bin);
+	crm_rb_plan_encode(p, false, bin);
 	for (cut = 0; cut < n; cut++)
 	{
 		CrmError	err = {0};
@@ -486,6 +496,7 @@ UNIT_TEST(rebalance_plan_check_rejects_corruptions)
 		CrmError	err = {0};
 		int64_t		nmoves;
 		double		moved;
+	double		mcost;
 
 		memcpy(p, good, size);
 		mv = CRM_RB_PLAN_MOVES(p);
@@ -522,7 +533,7 @@ UNIT_TEST(rebalance_plan_check_rejects_corruptions)
 		else
 			unit_fail(__FILE__, __LINE__, "unknown case %s", nm);
 
-		if (crm_rb_plan_check(p, sz, CRM_ERR_BINARY, &nmoves, &moved, &err) == 0)
+		if (crm_rb_plan_check(p, sz, CRM_ERR_BINARY, &nmoves, &moved, &mcost, &err) == 0)
 		{
 			unit_fail(__FILE__, __LINE__, "case \"%s\" was accepted", nm);
 			continue;
@@ -536,10 +547,10 @@ UNIT_TEST(rebalance_plan_check_rejects_corruptions)
 		CrmError	err = {0};
 		size_t		sz;
 
-		CHECK(crm_rb_plan_alloc(1, (int64_t) (CRM_WIRE_MAX_BINARY / CRM_RB_WIRE_MOVE) + 1, &sz, &err) == NULL);
+		CHECK(crm_rb_plan_alloc(CRM_RB_IDS_BIGINT, 0, 1, (int64_t) (CRM_WIRE_MAX_BINARY / CRM_RB_WIRE_MOVE) + 1, 0, &sz, &err) == NULL);
 		CHECK_ERR(&err, CRM_ERR_LIMIT, "too large");
 		memset(&err, 0, sizeof(err));
-		CHECK(crm_rb_plan_alloc(-1, 0, &sz, &err) == NULL);
+		CHECK(crm_rb_plan_alloc(CRM_RB_IDS_BIGINT, 0, -1, 0, 0, &sz, &err) == NULL);
 		CHECK_ERR(&err, CRM_ERR_LIMIT, "too large");
 	}
 }

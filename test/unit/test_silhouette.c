@@ -16,12 +16,9 @@
 static CrmModel *
 model_of(int k, int d, const double *centroids)
 {
-	CrmModel   *m = crm_core_alloc(crm_model_size(k, d, false));
+	CrmModel   *m = crm_model_new(k, d, false, NULL);
 	int			j;
 
-	m->version = CRM_MODEL_VERSION;
-	m->k = k;
-	m->dims = d;
 	m->atan_scale = 1.0;
 	for (j = 0; j < d; j++)
 		crm_model_factor(m)[j] = 1.0;

@@ -85,6 +85,45 @@ INSERT INTO upgrade_sample.value_of_every_type (id, gini, silhouette) VALUES (4,
 	(SELECT pg_temp.silhouette_state_of(m, f)
 	 FROM upgrade_sample.points, (SELECT crm.kmeans(f, 3) AS m FROM upgrade_sample.points) k WHERE g <= 300));
 
+-- since 0.2.0: plans of text and uuid ids, and a state of 0.2.0's form
+-- (text ids, options, move costs)
+SELECT :crm_version >= 200 AS crm_0_2 \gset
+\if :crm_0_2
+ALTER TABLE upgrade_sample.value_of_every_type
+	ADD COLUMN plan_text crm.rebalance_plan_text, ADD COLUMN plan_uuid crm.rebalance_plan_uuid;
+UPDATE upgrade_sample.value_of_every_type SET
+	plan_text = (SELECT crm.rebalance(c, m, l, cap, true, '{"target": 0.8}') FROM (VALUES
+		('c-1', 'rm "a"', 0.5::float8, NULL::float8), ('c-2', 'rm "a"', 0.7, NULL), (NULL, 'rm "a"', NULL, 1),
+		('c-3', NULL, 0.2, NULL), (NULL, '金葵花', NULL, 0.8)) v(c, m, l, cap)),
+	plan_uuid = (SELECT crm.rebalance(c::uuid, m::uuid, l, cap, true, 2, '{"max_moves": 5}') FROM (VALUES
+		('00000000-0000-0000-0000-000000000001', 'ffffffff-0000-0000-0000-000000000001', 0.9::float8, 1::float8),
+		('00000000-0000-0000-0000-000000000002', 'ffffffff-0000-0000-0000-000000000001', 0.6, 1),
+		(NULL, 'ffffffff-0000-0000-0000-000000000002', NULL, 1)) v(c, m, l, cap)),
+	state = '{"ids": "text", "options": {"target": 0.9, "minimise": "relationships", "max_moves": 3}, "costs": true, "rows": [["a", "m", 1, null, true, 2.5], [null, "m", null, 10, true, null]]}'
+WHERE id = 2;
+-- 0.2.0: the states of crm.scorecard_fit, crm.auc / crm.ks and crm.psi, and
+-- a fitted card (crm.scorecard format version 2, with its fit statistics)
+ALTER TABLE upgrade_sample.value_of_every_type
+	ADD COLUMN fit_state crm.scorecard_fit_state,
+	ADD COLUMN roc crm.roc_state,
+	ADD COLUMN psi crm.psi_state;
+CREATE AGGREGATE pg_temp.fit_state_of(boolean, jsonb, jsonb) (
+	SFUNC = crm.scorecard_fit_transfn, STYPE = crm.scorecard_fit_state);
+CREATE AGGREGATE pg_temp.roc_state_of(float8, boolean) (SFUNC = crm.auc_transfn, STYPE = crm.roc_state);
+CREATE AGGREGATE pg_temp.psi_state_of(float8, boolean, float8[]) (SFUNC = crm.psi_transfn, STYPE = crm.psi_state);
+CREATE TEMP VIEW fit_rows AS
+SELECT g % 5 = 0 OR (g % 3 = 0 AND g % 2 = 0) AS target,
+       jsonb_build_object('x', g % 17, 'c', 'v' || g % 4, 'y', (g * 0.618) % 1,
+                          'm', CASE WHEN g % 11 = 0 THEN NULL ELSE g % 9 END) AS attrs
+FROM generate_series(1, 500) g;
+INSERT INTO upgrade_sample.value_of_every_type (id, card, fit_state, roc, psi) VALUES (5,
+	(SELECT crm.scorecard_fit(target, attrs, '{"max_bins": 4, "name": "sample"}') FROM fit_rows),
+	(SELECT pg_temp.fit_state_of(target, attrs, '{"sample_rows": 100, "categorical": ["m"]}') FROM fit_rows),
+	(SELECT pg_temp.roc_state_of((g % 13)::float8 / 4, g % 3 = 0) FROM generate_series(1, 300) g),
+	(SELECT pg_temp.psi_state_of(CASE WHEN g % 10 = 0 THEN NULL ELSE (g % 7)::float8 END, g > 150, '{1, 2.5, 4}')
+	 FROM generate_series(1, 300) g));
+\endif
+
 -- every type of the installed version has a column in upgrade_sample
 DO $$
 DECLARE
