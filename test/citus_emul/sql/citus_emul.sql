@@ -204,6 +204,83 @@ SELECT form, count(*) AS shards, round(sum(bytes)::numeric / (SELECT count(*) FR
 FROM emul.states('crm.rebalance(bigint,bigint,float8,float8,boolean)',
 	'ROW(customer_id, manager_id, load, capacity, movable)', 'emul.book') GROUP BY form ORDER BY form;
 
+-- 7b. crm.rebalance 0.2.0: options, move costs, text and uuid ids; the
+--     same plan split as local, in any order of arrival
+SELECT crm.rebalance(customer_id, manager_id, load, capacity, movable, '{"target": 0.9}')::text
+         = emul.split('crm.rebalance(bigint,bigint,float8,float8,boolean,jsonb)',
+                      $$ROW(customer_id, manager_id, load, capacity, movable, '{"target": 0.9}'::jsonb)$$,
+                      'emul.book', 'md5(s)') AS same_plan_options,
+       crm.rebalance(customer_id, manager_id, load, capacity, movable, 1 + customer_id % 3, '{"max_moves": 50}')::text
+         = emul.split('crm.rebalance(bigint,bigint,float8,float8,boolean,float8,jsonb)',
+                      $$ROW(customer_id, manager_id, load, capacity, movable, (1 + customer_id % 3)::float8,
+                            '{"max_moves": 50}'::jsonb)$$,
+                      'emul.book', 'shard DESC') AS same_plan_move_cost
+FROM emul.book;
+CREATE TABLE emul.book_ids AS
+SELECT shard, 'c' || customer_id AS ct, 'm' || manager_id AS mt,
+       md5('c' || customer_id)::uuid AS cu, md5('m' || manager_id)::uuid AS mu,
+       load, capacity, movable, (1 + customer_id % 3)::float8 AS cost
+FROM emul.book;
+SELECT crm.rebalance(ct, mt, load, capacity)::text
+         = emul.split('crm.rebalance(text,text,float8,float8)', 'ROW(ct, mt, load, capacity)', 'emul.book_ids') AS text_ids,
+       crm.rebalance(ct, mt, load, capacity, movable)::text
+         = emul.split('crm.rebalance(text,text,float8,float8,boolean)', 'ROW(ct, mt, load, capacity, movable)',
+                      'emul.book_ids', 'md5(s)') AS text_ids_pinned,
+       crm.rebalance(ct, mt, load, capacity, movable, '{"target": 0.9}')::text
+         = emul.split('crm.rebalance(text,text,float8,float8,boolean,jsonb)',
+                      $$ROW(ct, mt, load, capacity, movable, '{"target": 0.9}'::jsonb)$$, 'emul.book_ids') AS text_ids_options,
+       crm.rebalance(ct, mt, load, capacity, movable, cost, '{}')::text
+         = emul.split('crm.rebalance(text,text,float8,float8,boolean,float8,jsonb)',
+                      $$ROW(ct, mt, load, capacity, movable, cost, '{}'::jsonb)$$, 'emul.book_ids', 'shard DESC') AS text_ids_cost
+FROM emul.book_ids;
+SELECT crm.rebalance(cu, mu, load, capacity)::text
+         = emul.split('crm.rebalance(uuid,uuid,float8,float8)', 'ROW(cu, mu, load, capacity)', 'emul.book_ids') AS uuid_ids,
+       crm.rebalance(cu, mu, load, capacity, movable)::text
+         = emul.split('crm.rebalance(uuid,uuid,float8,float8,boolean)', 'ROW(cu, mu, load, capacity, movable)',
+                      'emul.book_ids', 'md5(s)') AS uuid_ids_pinned,
+       crm.rebalance(cu, mu, load, capacity, movable, '{"target": 0.9}')::text
+         = emul.split('crm.rebalance(uuid,uuid,float8,float8,boolean,jsonb)',
+                      $$ROW(cu, mu, load, capacity, movable, '{"target": 0.9}'::jsonb)$$, 'emul.book_ids') AS uuid_ids_options,
+       crm.rebalance(cu, mu, load, capacity, movable, cost, '{}')::text
+         = emul.split('crm.rebalance(uuid,uuid,float8,float8,boolean,float8,jsonb)',
+                      $$ROW(cu, mu, load, capacity, movable, cost, '{}'::jsonb)$$, 'emul.book_ids', 'shard DESC') AS uuid_ids_cost
+FROM emul.book_ids;
+SELECT form, count(*) AS shards, round(sum(bytes)::numeric / (SELECT count(*) FROM emul.book_ids), 2) AS bytes_per_row
+FROM emul.states('crm.rebalance(uuid,uuid,float8,float8,boolean)',
+	'ROW(cu, mu, load, capacity, movable)', 'emul.book_ids') GROUP BY form ORDER BY form;
+
+-- 7c. Scoring: crm.scorecard_fit (exact counts per factor value while a
+--     factor has at most 4096 distinct values, as here, and a sample chosen
+--     by hashes: the same card in any order), crm.auc and crm.ks (exact),
+--     crm.psi over cut points and over a card's bins
+CREATE TABLE emul.scored AS
+SELECT id, shard, x AS score, emul.u(id * 9) < 0.1 + 0.3 * (id % 3) AS bad,
+       jsonb_build_object('grp', 'g' || (id % 3), 'x', round(x / 10)) AS attrs, id % 2 = 0 AS later
+FROM emul.pts;
+CREATE TABLE emul.cards AS
+SELECT 'local'::text AS how, crm.scorecard_fit(bad, attrs) AS card FROM emul.scored
+UNION ALL SELECT 'split', emul.split('crm.scorecard_fit(boolean,jsonb)', 'ROW(bad, attrs)', 'emul.scored', 'md5(s)')::crm.scorecard
+UNION ALL SELECT 'local, options', crm.scorecard_fit(bad, attrs, '{"max_bins": 4}') FROM emul.scored
+UNION ALL SELECT 'split, options', emul.split('crm.scorecard_fit(boolean,jsonb,jsonb)',
+	$$ROW(bad, attrs, '{"max_bins": 4}'::jsonb)$$, 'emul.scored', 'shard DESC')::crm.scorecard;
+SELECT a.how, a.card::text = b.card::text AS same_card, (SELECT count(*) FROM crm.scorecard_bins(a.card)) AS bins
+FROM emul.cards a JOIN emul.cards b ON b.how = replace(a.how, 'split', 'local')
+WHERE a.how LIKE 'split%' ORDER BY a.how;
+SELECT round(crm.auc(score, bad)::numeric, 6) AS local_auc,
+       emul.split('crm.auc(float8,boolean)', 'ROW(score, bad)', 'emul.scored', 'md5(s)')::float8 = crm.auc(score, bad) AS auc_same,
+       round(crm.ks(score, bad)::numeric, 6) AS local_ks,
+       emul.split('crm.ks(float8,boolean)', 'ROW(score, bad)', 'emul.scored', 'shard DESC')::float8 = crm.ks(score, bad) AS ks_same,
+       round(crm.psi(score, later, '{100, 300, 600}')::numeric, 6) AS local_psi,
+       emul.split('crm.psi(float8,boolean,float8[])', $$ROW(score, later, '{100, 300, 600}'::float8[])$$, 'emul.scored', 'md5(s)')::float8
+         = crm.psi(score, later, '{100, 300, 600}') AS psi_same
+FROM emul.scored;
+SELECT emul.split('crm.psi(crm.scorecard,jsonb,boolean)', $$ROW((SELECT card FROM emul.cards WHERE how = 'local'), attrs, later)$$,
+                  'emul.scored', 'shard DESC')::jsonb
+         = crm.psi((SELECT card FROM emul.cards WHERE how = 'local'), attrs, later) AS psi_card_same
+FROM emul.scored;
+SELECT form, count(*) AS shards, round(sum(bytes)::numeric / (SELECT count(*) FROM emul.scored), 2) AS bytes_per_row
+FROM emul.states('crm.auc(float8,boolean)', 'ROW(score, bad)', 'emul.scored') GROUP BY form ORDER BY form;
+
 -- 8. Bad inputs split as Citus splits them: the same errors as on one node
 --    (each line: the rows kept, the split error, and whether the local query
 --    fails with the same SQLSTATE; the wording can differ when the error is
@@ -247,6 +324,18 @@ SELECT b.* FROM (VALUES
 	('crm.rebalance(bigint,bigint,float8,float8)', 'ROW(1::bigint, 1::bigint, x, 100::float8)', 'crm.rebalance(1, 1, x, 100)', 'id IN (4, 5)')
 	) v(agg, args, local, filter),
 	emul.bad_case(v.agg::regprocedure, v.args, v.local, v.filter) b;
+-- a model that changes from row to row within one shard: an error split
+-- as locally (the wrapper's Aggref, whose first argument is a constant, is
+-- not taken for crm.kmeans_refine's: every row's model is compared; taken,
+-- the shard's state silently used its first row's model)
+CREATE TABLE emul.two_models AS
+SELECT 0 AS k2, m FROM emul.models WHERE how = 'local'
+UNION ALL SELECT 1, crm.kmeans(f, 2, '{"seed": 7}') FROM emul.pts;
+SELECT emul.error_of($$SELECT emul.split('crm.kmeans_refine(crm.clusters,float8[])',
+	'ROW((SELECT m FROM emul.two_models w WHERE w.k2 = (t.id % 2)::int), f)',
+	'(SELECT * FROM emul.pts WHERE shard = 0)')$$) AS split,
+       emul.error_of($$SELECT crm.kmeans_refine((SELECT m FROM emul.two_models w WHERE w.k2 = (t.id % 2)::int), f)
+	FROM emul.pts t WHERE shard = 0$$) AS local;
 DELETE FROM emul.covered WHERE agg::text LIKE 'emul.%';
 
 -- States that arrive broken or foreign: the input function or the combine
