@@ -18,6 +18,15 @@ cd "$(dirname "$0")/.."
 db=$CRM_BENCH_DB
 n=${CRM_BENCH_SCALEOUT_ROWS:-1000000}
 runs=${CRM_BENCH_SCALEOUT_RUNS:-3}
+# k-means options of every sketch-based run (CRM_BENCH_SCALEOUT_OPTS, jsonb;
+# default none: the default budget), e.g. '{"budget_kb": 1024}'
+opts=${CRM_BENCH_SCALEOUT_OPTS:-}
+if [ -n "$opts" ]; then
+	KM_AGG='crm.kmeans(float8[],integer,jsonb)'; KM_ARGS="ROW(f, 5, '$opts'::jsonb)"; KM_LOCAL_CALL="crm.kmeans(f, 5, '$opts')"
+else
+	KM_AGG='crm.kmeans(float8[],integer)'; KM_ARGS='ROW(f, 5)'; KM_LOCAL_CALL='crm.kmeans(f, 5)'
+fi
+echo "-- k-means options: ${opts:-(defaults)}"
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 
 record() {	# name rows ours baseline ratio target runs
@@ -30,14 +39,14 @@ q -v n="$n" -f bench/sql/scaleout_data.sql >/dev/null
 q -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION IF NOT EXISTS citus_emul'
 
 # What each shard ships: one row per (aggregate, shard), the state's text.
-q <<'EOF'
+q -v km_agg="$KM_AGG" -v km_args="$KM_ARGS" <<'EOF'
 SET client_min_messages = warning;
 SET max_parallel_workers_per_gather = 0;
 DROP TABLE IF EXISTS shipped, bench_model;
 CREATE TABLE bench_model AS SELECT crm.kmeans(f, 5) AS m FROM cust_local;
 CREATE TABLE shipped (agg regprocedure, shard int, s text);
-INSERT INTO shipped SELECT 'crm.kmeans(float8[],integer)', shard,
-	citus_emul.partial_agg('crm.kmeans(float8[],integer)', ROW(f, 5)) FROM cust_local GROUP BY shard;
+INSERT INTO shipped SELECT :'km_agg', shard,
+	citus_emul.partial_agg(:'km_agg', :km_args) FROM cust_local GROUP BY shard;
 INSERT INTO shipped SELECT 'crm.gini(float8)', shard,
 	citus_emul.partial_agg('crm.gini(float8)', balance) FROM cust_local GROUP BY shard;
 INSERT INTO shipped SELECT 'crm.silhouette(crm.clusters,float8[])', shard,
@@ -58,22 +67,22 @@ q -c "SELECT regexp_replace(agg::text, '\(.*', ''), sum(octet_length(s)), round(
 done
 
 # The coordinator's part of crm.kmeans against a whole local one.
-KM_SPLIT="SELECT crm.clusters_sse(citus_emul.combine_agg('crm.kmeans(float8[],integer)', s, NULL::crm.clusters ORDER BY shard)) FROM shipped WHERE agg = 'crm.kmeans(float8[],integer)'::regprocedure"
-KM_LOCAL="SELECT crm.clusters_sse(crm.kmeans(f, 5)) FROM cust_local"
+KM_SPLIT="SELECT crm.clusters_sse(citus_emul.combine_agg('$KM_AGG', s, NULL::crm.clusters ORDER BY shard)) FROM shipped WHERE agg = '$KM_AGG'::regprocedure"
+KM_LOCAL="SELECT crm.clusters_sse($KM_LOCAL_CALL) FROM cust_local"
 q -c "SET max_parallel_workers_per_gather = 0" -c "SELECT benchmark, rows, ours_ms, baseline_ms, ratio FROM bench.compare(
 	'coordinator part of a split crm.kmeans vs local crm.kmeans', $n,
 	\$q\$$KM_SPLIT\$q\$, \$q\$$KM_LOCAL\$q\$, '<= 0.3', $runs)"
 
 # Quality and determinism of the split model: the states combined in three
 # orders of arrival.
-q <<'EOF'
+q -v km_agg="$KM_AGG" <<'EOF'
 SET client_min_messages = warning;
 SET max_parallel_workers_per_gather = 0;
 DROP TABLE IF EXISTS split_models;
 CREATE TABLE split_models AS
-SELECT o AS arrival, (SELECT citus_emul.combine_agg('crm.kmeans(float8[],integer)', s, NULL::crm.clusters
+SELECT o AS arrival, (SELECT citus_emul.combine_agg(:'km_agg', s, NULL::crm.clusters
 	ORDER BY CASE o WHEN 'by shard' THEN shard::text WHEN 'reversed' THEN (-shard)::text ELSE md5(s) END)
-	FROM shipped WHERE agg = 'crm.kmeans(float8[],integer)'::regprocedure) AS m
+	FROM shipped WHERE agg = :'km_agg'::regprocedure) AS m
 FROM unnest(ARRAY['by shard', 'reversed', 'shuffled']) o;
 EOF
 distinct=$(q -c "SELECT count(DISTINCT m::text) FROM split_models")

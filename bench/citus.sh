@@ -80,6 +80,10 @@ case_ "crm.kmeans(f, 5)" \
 	"SELECT crm.clusters_sse(crm.kmeans(f, 5)) FROM cust" \
 	"SELECT crm.clusters_sse(crm.kmeans(f, 5)) FROM cust_local" \
 	"$(partial 'crm.kmeans(float8[],integer)' 'ROW(f, 5)')"
+case_ "crm.kmeans(f, 5, budget_kb 1024)" \
+	"SELECT crm.clusters_sse(crm.kmeans(f, 5, '{\"budget_kb\": 1024}')) FROM cust" \
+	"SELECT crm.clusters_sse(crm.kmeans(f, 5, '{\"budget_kb\": 1024}')) FROM cust_local" \
+	"$(partial 'crm.kmeans(float8[],integer,jsonb)' "ROW(f, 5, '{\"budget_kb\": 1024}'::jsonb)")"
 case_ "crm.sketch(f)" \
 	"SELECT crm.sketch_rows(crm.sketch(f)) FROM cust" \
 	"SELECT crm.sketch_rows(crm.sketch(f)) FROM cust_local" \
@@ -121,32 +125,35 @@ case_ "crm.quantile_score(balance, 5) OVER (PARTITION BY region)" \
 
 # The coordinator's part of crm.kmeans: the shipped states, read, combined
 # and clustered by coord_combine_agg as Citus does, against a whole local
-# k-means of the same rows; and reading the states alone.
-q <<'EOF'
-SET client_min_messages = warning;
-DROP TABLE IF EXISTS shipped_kmeans;
-CREATE TABLE shipped_kmeans AS SELECT shardid, result AS s FROM run_command_on_shards('cust',
-	$q$SELECT worker_partial_agg('crm.kmeans(float8[],integer)'::regprocedure, ROW(f, 5))::text FROM %s$q$);
-EOF
-q -c "SELECT 1 FROM bench.compare('coordinator part of crm.kmeans(f, 5) / local k-means', $n,
-	\$q\$SELECT crm.clusters_sse(coord_combine_agg('crm.kmeans(float8[],integer)'::regprocedure, s::cstring, NULL::crm.clusters)) FROM shipped_kmeans\$q\$,
-	\$q\$SELECT crm.clusters_sse(crm.kmeans(f, 5)) FROM cust_local\$q\$, '<= 0.3', $runs)" >/dev/null
-q -c "SELECT 1 FROM bench.compare('reading the shipped k-means states / local k-means', $n,
-	\$q\$SELECT count(s::crm.cluster_sketch) FROM shipped_kmeans\$q\$,
-	\$q\$SELECT crm.clusters_sse(crm.kmeans(f, 5)) FROM cust_local\$q\$, 'report', $runs)" >/dev/null
-
-# Determinism: three distributed runs (the shards answer in whatever order
-# they finish)
-q -c "DROP TABLE IF EXISTS runs; CREATE TABLE runs (m text)"
-for i in 1 2 3; do
-	q -c "INSERT INTO runs SELECT crm.kmeans(f, 5)::text FROM cust"
+# k-means of the same rows; and reading the states alone.  Then determinism:
+# three distributed runs (the shards answer in whatever order they finish).
+# For the default budget and for budget_kb 1024.
+q -c "DROP TABLE IF EXISTS runs; CREATE TABLE runs (variant text, m text)"
+for v in default 1024; do
+	if [ $v = default ]; then
+		agg='crm.kmeans(float8[],integer)'; args='ROW(f, 5)'; call='crm.kmeans(f, 5)'; label='crm.kmeans(f, 5)'
+	else
+		agg='crm.kmeans(float8[],integer,jsonb)'; args="ROW(f, 5, '{\"budget_kb\": 1024}'::jsonb)"
+		call="crm.kmeans(f, 5, '{\"budget_kb\": 1024}')"; label='crm.kmeans(f, 5, budget_kb 1024)'
+	fi
+	q -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS shipped_kmeans" \
+	  -c "CREATE TABLE shipped_kmeans AS SELECT shardid, result AS s FROM run_command_on_shards('cust',
+		\$q\$SELECT worker_partial_agg('$agg'::regprocedure, $args)::text FROM %s\$q\$)"
+	q -c "SELECT 1 FROM bench.compare(\$q\$coordinator part of $label / local k-means\$q\$, $n,
+		\$q\$SELECT crm.clusters_sse(coord_combine_agg('$agg'::regprocedure, s::cstring, NULL::crm.clusters)) FROM shipped_kmeans\$q\$,
+		\$q\$SELECT crm.clusters_sse($call) FROM cust_local\$q\$, '<= 0.3', $runs)" >/dev/null
+	q -c "SELECT 1 FROM bench.compare(\$q\$reading the shipped states of $label / local k-means\$q\$, $n,
+		\$q\$SELECT count(s::crm.cluster_sketch) FROM shipped_kmeans\$q\$,
+		\$q\$SELECT crm.clusters_sse($call) FROM cust_local\$q\$, 'report', $runs)" >/dev/null
+	for i in 1 2 3; do
+		q -c "INSERT INTO runs SELECT '$v', $call::text FROM cust"
+	done
 done
-distinct=$(q -c "SELECT count(DISTINCT m) FROM runs")
-spread=$(q -c "SELECT max(crm.clusters_sse(m::crm.clusters)) / min(crm.clusters_sse(m::crm.clusters)) - 1 FROM runs")
 
 echo "== Citus $(q -c "SELECT extversion FROM pg_extension WHERE extname = 'citus'"), coordinator + 2 workers on one machine, $n customers, 8 shards"
 psql -X -q -P pager=off -c "SELECT * FROM bench.citus ORDER BY benchmark"
 psql -X -q -P pager=off -c "SELECT benchmark, ours_ms, baseline_ms, ratio, target FROM bench.results
 	WHERE benchmark LIKE '%/ local k-means' ORDER BY benchmark"
-echo "distinct models in 3 distributed runs of crm.kmeans(f, 5): $distinct (SSE spread $spread)"
+q -c "SELECT format('distinct models in 3 distributed runs, %s: %s (SSE spread %s)', variant, count(DISTINCT m),
+	max(crm.clusters_sse(m::crm.clusters)) / min(crm.clusters_sse(m::crm.clusters)) - 1) FROM runs GROUP BY variant ORDER BY variant"
 q -c "DROP TABLE IF EXISTS runs, shipped_kmeans, bench_model, cust, cust_local, book, book_local, managers, managers_local"
