@@ -362,11 +362,13 @@ SketchFlushPending(SketchEOH *e)
 }
 
 /*
- * Received states a combine keeps aside before merging them: 64 MB (at the
- * default budget, at least 32 states at full capacity, Citus's default shard
- * count, whatever the dimensions).  Beyond, the states kept so far are
+ * Received states a combine keeps aside before merging them: 64 MB.  A
+ * state at full capacity holds (dims + 2) doubles per representative of
+ * the budget's (dims + 2) doubles plus 64 bytes of scratch, so 64 MB is 8
+ * full states of 4 features at the default 16 MB budget (about 4 of many
+ * features) and 140 at budget_kb 1024.  Beyond, the states kept so far are
  * merged (in their canonical order) to make room, and the result can depend
- * on the order of arrival.
+ * on the order of arrival (README, "Running on Citus": determinism).
  */
 #define PENDING_MAX_BYTES ((Size) 64 * 1024 * 1024)
 
