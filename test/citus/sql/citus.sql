@@ -76,6 +76,12 @@ SELECT agg, ct.plan_of(query) AS plan FROM (VALUES
 	('crm.gini', 'SELECT crm.gini(x) FROM ct.pts'),
 	('crm.rebalance', 'SELECT crm.rebalance(id, manager_id, load, capacity) FROM ct.pts'),
 	('crm.rebalance + movable', 'SELECT crm.rebalance(id, manager_id, load, capacity, true) FROM ct.pts'),
+	('crm.rebalance + options', $$SELECT crm.rebalance(id, manager_id, load, capacity, true, '{"target": 0.9}') FROM ct.pts$$),
+	('crm.rebalance text ids + move cost', $$SELECT crm.rebalance(id::text, manager_id::text, load, capacity, true, 1.0, '{}') FROM ct.pts$$),
+	('crm.scorecard_fit', $$SELECT crm.scorecard_fit(x > 500, jsonb_build_object('branch', branch)) FROM ct.pts$$),
+	('crm.auc', 'SELECT crm.auc(x, id % 3 = 0) FROM ct.pts'),
+	('crm.ks', 'SELECT crm.ks(x, id % 3 = 0) FROM ct.pts'),
+	('crm.psi', $$SELECT crm.psi(x, id % 2 = 0, '{100, 300, 600}') FROM ct.pts$$),
 	('crm.gini GROUP BY branch', 'SELECT branch, crm.gini(x) FROM ct.pts GROUP BY branch'),
 	('crm.gini GROUP BY id (the distribution column)', 'SELECT id, crm.gini(x) FROM ct.pts GROUP BY id'),
 	('crm.abc OVER (PARTITION BY branch)', 'SELECT crm.abc(x) OVER (PARTITION BY branch) FROM ct.pts'),
@@ -99,6 +105,17 @@ SELECT (SELECT crm.gini(x) FROM ct.pts) = (SELECT crm.gini(x) FROM ct.pts_local)
          = (SELECT crm.rebalance(id, manager_id, load, capacity)::text FROM ct.pts_local) AS rebalance_same,
        (SELECT crm.sketch_rows(crm.sketch(f)) FROM ct.pts) AS sketch_rows,
        (SELECT crm.sketch_rows(crm.merge(s)) FROM ct.daily) AS merge_rows;
+-- the 0.2.0 rebalance overloads and the scoring aggregates: exact
+SELECT (SELECT crm.rebalance(id::text, manager_id::text, load, capacity, true, 1 + id % 3, '{"target": 0.9}')::text FROM ct.pts)
+         = (SELECT crm.rebalance(id::text, manager_id::text, load, capacity, true, 1 + id % 3, '{"target": 0.9}')::text
+            FROM ct.pts_local) AS rebalance_text_same,
+       (SELECT crm.scorecard_fit(x > 500, jsonb_build_object('branch', branch, 'g', id % 3))::text FROM ct.pts)
+         = (SELECT crm.scorecard_fit(x > 500, jsonb_build_object('branch', branch, 'g', id % 3))::text FROM ct.pts_local)
+         AS card_same,
+       (SELECT crm.auc(x, id % 3 = 0) FROM ct.pts) = (SELECT crm.auc(x, id % 3 = 0) FROM ct.pts_local) AS auc_same,
+       (SELECT crm.ks(x, id % 3 = 0) FROM ct.pts) = (SELECT crm.ks(x, id % 3 = 0) FROM ct.pts_local) AS ks_same,
+       (SELECT crm.psi(x, id % 2 = 0, '{100, 300, 600}') FROM ct.pts)
+         = (SELECT crm.psi(x, id % 2 = 0, '{100, 300, 600}') FROM ct.pts_local) AS psi_same;
 -- crm.gini per branch: exact in every group
 SELECT count(*) AS branches, count(*) FILTER (WHERE d.g = l.g) AS same
 FROM (SELECT branch, crm.gini(x) AS g FROM ct.pts GROUP BY branch) d
