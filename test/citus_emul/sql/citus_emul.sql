@@ -158,6 +158,16 @@ FROM emul.models a, emul.models b
 WHERE b.how = CASE WHEN a.how LIKE '%defaults' THEN 'local, defaults' ELSE 'local' END
   AND a.how NOT LIKE 'local%' ORDER BY a.how;
 
+-- whatever order the shards answer in, one model and one merged sketch:
+-- the coordinator merges the received states in a canonical order.  With
+-- budget_kb 64 every shard reduces and so does the merge, where the order
+-- of merging would otherwise show.
+SELECT count(DISTINCT emul.split('crm.kmeans(float8[],integer,jsonb)', $$ROW(f, 3, '{"budget_kb": 64}'::jsonb)$$,
+                                 'emul.pts', o)) AS kmeans_models,
+       count(DISTINCT emul.split('crm.sketch(float8[],jsonb)', $$ROW(f, '{"budget_kb": 64}'::jsonb)$$,
+                                 'emul.pts', o)) AS sketches
+FROM unnest(ARRAY['shard', 'shard DESC', 'md5(s)', 'shard % 3, shard']) o;
+
 -- 5. crm.kmeans_refine: one exact Lloyd step from the local model: the
 --    same sizes, centroids to 1e-9, SSE to 1e-12 relative (sums in shard
 --    order instead of row order)
