@@ -2,7 +2,8 @@
 # Install the Debian packages crm needs that are missing on this machine.
 #   scripts/bootstrap.sh          build + test dependencies
 #   scripts/bootstrap.sh fuzz     plus clang and its libFuzzer runtime
-#   scripts/bootstrap.sh bench    plus python3 with scikit-learn and psycopg2
+#   scripts/bootstrap.sh bench    plus python3 with scikit-learn and psycopg2, and
+#                                 coinor-cbc (the exact optimum in bench/rebalance_quality.c)
 #   scripts/bootstrap.sh deb      plus Debian's packaging tools (make deb)
 #   scripts/bootstrap.sh valgrind plus valgrind (make valgrind)
 # Runs apt-get only when something is missing; as root, or through sudo.
@@ -12,7 +13,7 @@ pkgs="make gcc libc6-dev postgresql-15 postgresql-server-dev-15 postgresql-15-pg
 for extra in "$@"; do
 	case "$extra" in
 	fuzz)  pkgs="$pkgs clang libclang-rt-14-dev" ;;
-	bench) pkgs="$pkgs python3 python3-sklearn python3-psycopg2 python3-numpy" ;;
+	bench) pkgs="$pkgs python3 python3-sklearn python3-psycopg2 python3-numpy coinor-cbc" ;;
 	deb)   pkgs="$pkgs debhelper postgresql-server-dev-all dpkg-dev fakeroot" ;;
 	valgrind) pkgs="$pkgs valgrind" ;;
 	*) echo "bootstrap: unknown component '$extra'" >&2; exit 2 ;;
