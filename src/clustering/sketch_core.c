@@ -1129,7 +1129,11 @@ MergePairs(CrmSketch *s, Scratch *sc, int limit, int target, int *removed)
 		wa = a[0];
 		wb = b[0];
 		wsum = wa + wb;
-		cost = WardCost(a, b, sc->g, sc->sg, d);
+		/*
+		 * Neither has changed since the pair was costed this round, and
+		 * WardCost is symmetric bit for bit: its cost is the pair's.
+		 */
+		cost = pairs[i].cost;
 		if (sc->sg)
 			cost = ldexp(cost, sc->cost_exp);
 		q = a[1] + (b[1] + cost);
