@@ -4,7 +4,8 @@
 #   make test    install missing packages, build, run every pg_regress and
 #                pgTAP suite on a throw-away cluster, print both summaries
 #   make demo    same bootstrap, then load the synthetic bank and print the report
-#   make test-large  the heavy dump check of a crm.cluster_sketch at its size cap
+#   make test-large  the heavy checks: a crm.cluster_sketch at its size cap
+#                through dump/restore, a 20M-customer rebalance state as text
 #   make bench   benchmarks (bench/), ratios against plain SQL / Python
 #   make fuzz    libFuzzer harnesses on the text parsers (FUZZ_SECONDS=60 each,
 #                FUZZ_TOTAL_SECONDS=N for the whole run), one summary line each
@@ -81,7 +82,8 @@ CRM_WERROR ?= -Werror
 PG_CFLAGS  += $(CRM_WERROR)
 PG_CPPFLAGS += $(addprefix -I,$(SRC_DIRS))
 
-EXTRA_CLEAN = results regression.diffs regression.out regress.log tap.log unit.log test-summary.log valgrind.log fuzz/build test/unit/build
+EXTRA_CLEAN = results regression.diffs regression.out regress.log tap.log unit.log test-summary.log valgrind.log fuzz/build test/unit/build \
+	citus_emul.log citus-regression.diffs $(addprefix test/citus_emul/,citus_emul.so citus_emul.o citus_emul.bc results regression.diffs regression.out)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -129,11 +131,14 @@ demo: bootstrap
 	$(MAKE) all
 	scripts/with-cluster.sh scripts/run-demo.sh
 
-# The heavy dump check: a crm.cluster_sketch at its size cap through pg_dump,
-# pg_restore and COPY (about 3 GB of memory, a minute or two).
+# The heavy checks: a crm.cluster_sketch at its size cap through pg_dump,
+# pg_restore and COPY (about 3 GB of memory, a minute or two), and a
+# rebalancing group of 20 million customers shipped as text the way Citus 13
+# ships it (about 4 GB, a few minutes).
 test-large: bootstrap
 	$(MAKE) all
 	scripts/with-cluster.sh scripts/large-sketch-test.sh
+	scripts/with-cluster.sh scripts/large-rebalance-test.sh
 
 # BENCH=name runs one benchmark (bench/<name>.sh); default all of them.
 bench:

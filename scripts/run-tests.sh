@@ -1,8 +1,8 @@
 #!/bin/sh
-# Run every pg_regress suite (sql/, expected/), every pgTAP suite (test/) and
-# the pg_dump/pg_restore check against the cluster in the environment (see
-# scripts/with-cluster.sh), print the summaries, and exit non-zero if any
-# failed.
+# Run every pg_regress suite (sql/, expected/), the Citus 13 emulation suite
+# (test/citus_emul), every pgTAP suite (test/) and the pg_dump/pg_restore
+# check against the cluster in the environment (see scripts/with-cluster.sh),
+# print the summaries, and exit non-zero if any failed.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -21,6 +21,18 @@ grep -E "^(ok|not ok|test |     |#)|tests? (passed|failed)" regress.log | sed 's
 if [ $regress_rc -ne 0 ] && [ -f regression.diffs ]; then
 	echo "-- regression.diffs (first 200 lines)"
 	head -n 200 regression.diffs
+fi
+
+# Every crm aggregate split the way Citus 13 splits it (bare calls, states
+# shipped as text; test/citus_emul), against the one-node result.  The
+# test-only module is in the cluster's throw-away prefix (with-cluster.sh).
+echo "== Citus 13 emulation (test/citus_emul)"
+make -s -C test/citus_emul installcheck > citus_emul.log 2>&1
+emul_rc=$?
+grep -E "^(ok|not ok|test |     |#)|tests? (passed|failed)" citus_emul.log | sed 's/^/  /'
+if [ $emul_rc -ne 0 ] && [ -f test/citus_emul/regression.diffs ]; then
+	echo "-- test/citus_emul/regression.diffs (first 200 lines)"
+	head -n 200 test/citus_emul/regression.diffs
 fi
 
 # The pgTAP suites run as an ordinary role, as crm's users do: not a
@@ -86,6 +98,7 @@ dump_rc=$?
 	grep -E "^(Files=|Result:)" tap.log 2>/dev/null | sed 's/^/  pg_prove:   /'
 	grep -E "^(not ok|# +(Failed|got|expected|Looks))|Dubious|Failed [0-9]" tap.log 2>/dev/null | head -n 40 | sed 's/^/    /'
 	if [ $regress_rc -eq 0 ]; then echo "  pg_regress:   PASS"; else echo "  pg_regress:   FAIL (see regression.diffs above)"; fi
+	if [ $emul_rc -eq 0 ]; then echo "  Citus emulation: PASS (every crm aggregate split as Citus 13 splits it)"; else echo "  Citus emulation: FAIL (see test/citus_emul/regression.diffs)"; fi
 	if [ $tap_rc -eq 0 ]; then echo "  pgTAP:        PASS (test/ as $taprole, not a superuser; test/superuser/ as a superuser)"; else echo "  pgTAP:        FAIL (as $taprole, not a superuser)"; fi
 	if [ $dump_rc -eq 0 ]; then echo "  dump/restore: PASS"; else echo "  dump/restore: FAIL"; fi
 	echo "  $unit_line"
@@ -95,4 +108,4 @@ dump_rc=$?
 		echo "  real data: SKIPPED (${real_skip:-no check on bank_churners.csv ran})"
 	fi
 } | tee test-summary.log
-[ $unit_rc -eq 0 ] && [ $regress_rc -eq 0 ] && [ $tap_rc -eq 0 ] && [ $dump_rc -eq 0 ]
+[ $unit_rc -eq 0 ] && [ $regress_rc -eq 0 ] && [ $emul_rc -eq 0 ] && [ $tap_rc -eq 0 ] && [ $dump_rc -eq 0 ]

@@ -2,12 +2,13 @@
 # Run a command against a throw-away PostgreSQL 15 cluster with this build of
 # crm installed.
 #
-# The extension is installed into a temporary prefix (make install DESTDIR=...)
-# that only this cluster sees, through Debian's extension_destdir setting, so
-# no root is needed and nothing outside the temporary directory changes.  The
-# cluster (pg_virtualenv -t) lives in a temporary directory, is reached
-# through a private Unix socket directory with trust authentication, and is
-# dropped when the command exits, whatever its status.  PGHOST, PGPORT and
+# The extension (and the test-only module test/citus_emul) is installed into
+# a temporary prefix (make install DESTDIR=...) that only this cluster sees,
+# through Debian's extension_destdir setting, so no root is needed and
+# nothing outside the temporary directory changes.  The cluster
+# (pg_virtualenv -t) lives in a temporary directory, is reached through a
+# private Unix socket directory with trust authentication, and is dropped
+# when the command exits, whatever its status.  PGHOST, PGPORT and
 # PGUSER are set for the command.  Extra server settings can be passed as
 # pg_virtualenv options in CRM_CLUSTER_OPTS ("-o name=value ...").
 set -eu
@@ -34,6 +35,9 @@ mkdir "$run/socket"
 chmod 0777 "$run/socket"
 
 make -s -C "$top" install DESTDIR="$run/stage" >/dev/null
+# the test-only Citus 13 emulation module (test/citus_emul), into the same
+# throw-away prefix: make test's emulation suite loads it; crm never does
+make -s -C "$top/test/citus_emul" install DESTDIR="$run/stage" >/dev/null
 chmod -R a+rX "$run/stage"
 
 # Each cluster gets its own port, so that several can run at once (the

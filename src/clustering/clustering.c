@@ -8,6 +8,8 @@
 
 #include <math.h>
 
+#include "access/htup_details.h"
+#include "catalog/pg_aggregate.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "miscadmin.h"
@@ -16,6 +18,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/numeric.h"
+#include "utils/syscache.h"
 
 #include "clustering.h"
 #include "validate.h"
@@ -407,14 +410,31 @@ cluster_features(ArrayType *arr, int expected_dims, int *dims)
  * rescan with changed aggregate parameters builds new states.  Anything else
  * (a column, an expression over the row, a window aggregate, where there is
  * no Aggref) is compared on every row.
+ *
+ * Only an optimisation, never needed for a result: the Aggref is trusted
+ * only when it is our own aggregate's, i.e. its transition function is the
+ * function being called with one argument more than the Aggref has.  A
+ * wrapper that calls our transition function bare under its own Aggref
+ * (Citus's worker_partial_agg(agg oid, ROW(...)), whose first argument is a
+ * Const) gets false, and every row is compared.
  */
 bool
 cluster_agg_arg_stable(FunctionCallInfo fcinfo, int argno)
 {
 	Aggref	   *aggref = AggGetAggref(fcinfo);
 	TargetEntry *tle;
+	HeapTuple	tup;
+	bool		ours;
 
-	if (aggref == NULL || argno >= list_length(aggref->args))
+	if (aggref == NULL || argno >= list_length(aggref->args) ||
+		list_length(aggref->args) != PG_NARGS() - 1)
+		return false;
+	tup = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(aggref->aggfnoid));
+	if (!HeapTupleIsValid(tup))
+		return false;
+	ours = ((Form_pg_aggregate) GETSTRUCT(tup))->aggtransfn == fcinfo->flinfo->fn_oid;
+	ReleaseSysCache(tup);
+	if (!ours)
 		return false;
 	tle = list_nth_node(TargetEntry, aggref->args, argno);
 	return IsA(tle->expr, Const) || IsA(tle->expr, Param);

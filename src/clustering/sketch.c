@@ -50,20 +50,35 @@
 
 /* ------------------------------------------------------------ expanded */
 
-/* The transition state while aggregating: our expanded object. */
+/*
+ * The transition state while aggregating: our expanded object.  States a
+ * combine function receives are kept aside (pending) and merged into s in a
+ * canonical order when the value is needed (see SketchFlushPending).
+ */
 typedef struct SketchEOH
 {
 	ExpandedObjectHeader hdr;
 	CrmSketch  *s;				/* buffer in hdr.eoh_context */
 	int			alloc;			/* representatives the buffer holds */
+	CrmSketch **pending;		/* checked copies, in hdr.eoh_context */
+	int			npending;
+	int			maxpending;		/* slots in pending */
+	Size		pending_bytes;	/* their sizes together */
+	int64		pending_rows;	/* their rows together */
 } SketchEOH;
 
-/* Flat size of our state: the representatives in use, not the buffer. */
+static void SketchFlushPending(SketchEOH *e);
+
+/*
+ * Flat size of our state: the representatives in use, not the buffer (the
+ * pending states merged in first: the value is all of them).
+ */
 static Size
 SketchGetFlatSize(ExpandedObjectHeader *eohptr)
 {
 	SketchEOH  *e = (SketchEOH *) eohptr;
 
+	SketchFlushPending(e);
 	return crm_sketch_value_size(e->s);
 }
 
@@ -78,8 +93,10 @@ static void
 SketchFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
 	SketchEOH  *e = (SketchEOH *) eohptr;
-	Size		size = crm_sketch_value_size(e->s);
+	Size		size;
 
+	SketchFlushPending(e);
+	size = crm_sketch_value_size(e->s);
 	Assert(allocated_size == size);
 	memcpy(result, e->s, size);
 	SET_VARSIZE(result, size);
@@ -222,16 +239,6 @@ cluster_sketch_arg(Datum d)
 	return s;
 }
 
-/* Refuse to merge src into dst unless the result is a valid sketch. */
-static void
-CheckMergeable(const CrmSketch *dst, const CrmSketch *src)
-{
-	CrmError	err = {0};
-
-	if (!crm_sketch_mergeable(dst, src, &err))
-		crm_ereport(&err);
-}
-
 /* The error for a state of the wrong kind: k-means state vs plain sketch. */
 static void
 CheckSketchKind(const CrmSketch *s, int k, const char *name)
@@ -245,6 +252,156 @@ CheckSketchKind(const CrmSketch *s, int k, const char *name)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("k must be the same on every row of %s, got %d after %d", name, k, (int) s->k)));
+}
+
+/* ------------------------------------------------------------ pending */
+
+/*
+ * Merge sketch b (checked, mergeable) into our state: statistics first, then
+ * its representatives, reducing whenever the buffer is full.  True when it
+ * reduced.
+ */
+static bool
+SketchMergeInto(SketchEOH *e, const CrmSketch *b)
+{
+	const double *src = crm_sketch_reps(b);
+	int			stride = b->dims + 2;
+	int			left = b->nreps;
+	bool		reduced = false;
+
+	crm_sketch_merge_stats(e->s, b);
+	e->s->flags |= b->flags & CRM_SKETCH_REDUCED;
+	while (left > 0)
+	{
+		int			room;
+
+		CHECK_FOR_INTERRUPTS();
+		reduced |= SketchMakeRoom(e);
+		room = Min(e->alloc - e->s->nreps, left);
+		memcpy(crm_sketch_reps(e->s) + (size_t) e->s->nreps * stride, src,
+			   sizeof(double) * (size_t) room * stride);
+		e->s->nreps += room;
+		src += (size_t) room * stride;
+		left -= room;
+	}
+	return reduced;
+}
+
+/* -1, 0, 1 as the doubles a[0..n) order by their bit patterns. */
+static int
+CompareBits(const double *a, const double *b, size_t n)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		uint64		x;
+		uint64		y;
+
+		memcpy(&x, &a[i], sizeof(x));
+		memcpy(&y, &b[i], sizeof(y));
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return 0;
+}
+
+/*
+ * The canonical order of pending sketches (all mergeable, so of the same
+ * dimensions and options): by rows, representatives, flags, then the bit
+ * patterns of their statistics and representatives.  A total order on
+ * their content, the same on every machine.
+ */
+static int
+PendingCmp(const void *pa, const void *pb)
+{
+	const CrmSketch *a = *(CrmSketch *const *) pa;
+	const CrmSketch *b = *(CrmSketch *const *) pb;
+	int			c;
+
+	if (a->rows != b->rows)
+		return a->rows < b->rows ? -1 : 1;
+	if (a->nreps != b->nreps)
+		return a->nreps < b->nreps ? -1 : 1;
+	if (a->flags != b->flags)
+		return a->flags < b->flags ? -1 : 1;
+	c = CompareBits(crm_sketch_stats(a), crm_sketch_stats(b), (size_t) a->dims * CRM_ST_COUNT);
+	if (c != 0)
+		return c;
+	return CompareBits(crm_sketch_reps(a), crm_sketch_reps(b), (size_t) a->nreps * (a->dims + 2));
+}
+
+/*
+ * Merge the pending states into ours in their canonical order, so that the
+ * result depends on which states arrived, not on the order they arrived in
+ * (workers of a parallel plan, Citus shards, rows of crm.merge, finish in any
+ * order): the statistics are summed, and the representatives appended and
+ * reduced, in one order for one set of states.
+ */
+static void
+SketchFlushPending(SketchEOH *e)
+{
+	bool		reduced = false;
+	int			i;
+
+	if (e->npending == 0)
+		return;
+	qsort(e->pending, e->npending, sizeof(CrmSketch *), PendingCmp);
+	for (i = 0; i < e->npending; i++)
+	{
+		reduced |= SketchMergeInto(e, e->pending[i]);
+		pfree(e->pending[i]);
+		e->pending[i] = NULL;
+	}
+	e->npending = 0;
+	e->pending_bytes = 0;
+	e->pending_rows = 0;
+	/* whole again: after a reduction (amortised, as in the transition) */
+	if (reduced)
+		SketchCheck(e->s);
+}
+
+/*
+ * Received states a combine keeps aside before merging them: 64 MB.  A
+ * state at full capacity holds (dims + 2) doubles per representative of
+ * the budget's (dims + 2) doubles plus 64 bytes of scratch, so 64 MB is 8
+ * full states of 4 features at the default 16 MB budget (about 4 of many
+ * features) and 140 at budget_kb 1024.  Beyond, the states kept so far are
+ * merged (in their canonical order) to make room, and the result can depend
+ * on the order of arrival (README, "Running on Citus": determinism).
+ */
+#define PENDING_MAX_BYTES ((Size) 64 * 1024 * 1024)
+
+/* Keep a checked, mergeable state b aside (a copy) until the value is needed. */
+static void
+SketchAddPending(SketchEOH *e, const CrmSketch *b)
+{
+	Size		size = crm_sketch_value_size(b);
+	MemoryContext cxt = e->hdr.eoh_context;
+
+	if (e->pending_bytes + size > PENDING_MAX_BYTES)
+		SketchFlushPending(e);
+	if (size > PENDING_MAX_BYTES)
+	{
+		/* alone beyond the limit (a crafted capacity cannot make it so): merge */
+		if (SketchMergeInto(e, b))
+			SketchCheck(e->s);
+		return;
+	}
+	if (e->npending == e->maxpending)
+	{
+		int			n = Max(8, 2 * e->maxpending);
+
+		e->pending = e->pending ? repalloc(e->pending, sizeof(CrmSketch *) * n)
+			: MemoryContextAlloc(cxt, sizeof(CrmSketch *) * n);
+		e->maxpending = n;
+	}
+	e->pending[e->npending] = MemoryContextAllocHuge(cxt, size);
+	memcpy(e->pending[e->npending], b, size);
+	SET_VARSIZE(e->pending[e->npending], size);
+	e->npending++;
+	e->pending_bytes += size;
+	e->pending_rows += b->rows;
 }
 
 /* ------------------------------------------------------------ type I/O */
@@ -381,6 +538,7 @@ cluster_sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const cha
 	else
 	{
 		e = SketchStateArg(PG_GETARG_DATUM(0), aggctx);
+		SketchFlushPending(e);
 		CheckSketchKind(e->s, k, name);
 		x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), e->s->dims, &dims);
 	}
@@ -402,9 +560,10 @@ sketch_transfn(PG_FUNCTION_ARGS)
 
 /*
  * crm.merge's transition and the combine function of crm.sketch, crm.kmeans
- * and crm.merge: the second sketch (validated) is merged into the first,
- * statistics first, then its representatives, reducing whenever the buffer
- * is full.
+ * and crm.merge: the second sketch (validated, and checked mergeable with
+ * the first and the others received) is kept aside and merged with them in
+ * a canonical order when the value is needed (SketchFlushPending), so the
+ * result does not depend on the order the states arrive in.
  */
 PG_FUNCTION_INFO_V1(sketch_combinefn);
 Datum
@@ -413,10 +572,8 @@ sketch_combinefn(PG_FUNCTION_ARGS)
 	MemoryContext aggctx = AggregateContext(fcinfo, "crm.merge");
 	SketchEOH  *e;
 	const CrmSketch *b;
-	const double *src;
-	int			left;
-	int			stride;
-	bool		reduced = false;
+	CrmError	err = {0};
+	bool		ok;
 
 	if (PG_ARGISNULL(1))
 	{
@@ -427,34 +584,19 @@ sketch_combinefn(PG_FUNCTION_ARGS)
 	/* validated before anything is read from it, whatever it is */
 	b = cluster_sketch_arg(PG_GETARG_DATUM(1));
 	if (PG_ARGISNULL(0))
-	{
-		/* a private copy to write into */
-		e = SketchStateNew(aggctx, b, 0, NULL, 0, NULL);
-		PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
-	}
-	e = SketchStateArg(PG_GETARG_DATUM(0), aggctx);
-	CheckMergeable(e->s, b);
-	crm_sketch_merge_stats(e->s, b);
-	e->s->flags |= b->flags & CRM_SKETCH_REDUCED;
-	stride = b->dims + 2;
-	src = crm_sketch_reps(b);
-	left = b->nreps;
-	while (left > 0)
-	{
-		int			room;
-
-		CHECK_FOR_INTERRUPTS();
-		reduced |= SketchMakeRoom(e);
-		room = Min(e->alloc - e->s->nreps, left);
-		memcpy(crm_sketch_reps(e->s) + (size_t) e->s->nreps * stride, src,
-			   sizeof(double) * (size_t) room * stride);
-		e->s->nreps += room;
-		src += (size_t) room * stride;
-		left -= room;
-	}
-	/* whole again: after a reduction (amortised, as in the transition) */
-	if (reduced)
-		SketchCheck(e->s);
+		e = SketchStateNew(aggctx, NULL, b->dims, &b->opt, b->k, crm_sketch_names(b));
+	else
+		e = SketchStateArg(PG_GETARG_DATUM(0), aggctx);
+	/*
+	 * compatible, and the rows of all of them (ours and those kept aside)
+	 * within the limit: counted on our header for the check only
+	 */
+	e->s->rows += e->pending_rows;
+	ok = crm_sketch_mergeable(e->s, b, &err);
+	e->s->rows -= e->pending_rows;
+	if (!ok)
+		crm_ereport(&err);
+	SketchAddPending(e, b);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 }
 
@@ -502,6 +644,7 @@ cluster_sketch_state_arg(Datum d)
 
 	if (e == NULL)
 		return cluster_sketch_arg(d);
+	SketchFlushPending(e);
 	/* once per group, cheap next to clustering */
 	SketchCheck(e->s);
 	return e->s;
