@@ -563,27 +563,32 @@ SelectMedian(int32_t *idx, double *keys, int lo, int hi, int mid,
 		pivot = (a < b) ? ((b < c) ? b : (a < c ? c : a)) : ((a < c) ? a : (b < c ? c : b));
 		i = lo;
 		/* three-way partition: [lo,lt) < pivot, [lt,gt) == pivot, [gt,hi) > */
-		/*
-		 * Without branches on the comparisons (on random keys they are
-		 * mispredicted about half the time): a smaller key swaps with
-		 * keys[lt], a larger one with keys[gt - 1], an equal one with itself,
-		 * the same moves as the branching form.
-		 */
 		while (i < gt)
 		{
 			double		v = keys[i];
-			int			less = v < pivot;
-			int			greater = v > pivot;
-			int			dst = less ? lt : (greater ? gt - 1 : i);
-			int32_t		ti = idx[i];
+			int32_t		ti;
 
-			keys[i] = keys[dst];
-			keys[dst] = v;
-			idx[i] = idx[dst];
-			idx[dst] = ti;
-			lt += less;
-			gt -= greater;
-			i += 1 - greater;
+			if (v < pivot)
+			{
+				keys[i] = keys[lt];
+				keys[lt] = v;
+				ti = idx[i];
+				idx[i] = idx[lt];
+				idx[lt] = ti;
+				i++;
+				lt++;
+			}
+			else if (v > pivot)
+			{
+				gt--;
+				keys[i] = keys[gt];
+				keys[gt] = v;
+				ti = idx[i];
+				idx[i] = idx[gt];
+				idx[gt] = ti;
+			}
+			else
+				i++;
 		}
 		if (mid < lt)
 			hi = lt;
