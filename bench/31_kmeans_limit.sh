@@ -67,8 +67,13 @@ if [ "$n" -gt 0 ]; then
 		ours_l="$ours_l $o"; base_l="$base_l $b"; ratio_l="$ratio_l $(echo "$o $b" | awk '{printf "%.4f", $1 / $2}')"
 		i=$((i + 1))
 	done
-	o=$(echo $ours_l | tr ' ' '\n' | median); b=$(echo $base_l | tr ' ' '\n' | median)
-	r=$(echo $ratio_l | tr ' ' '\n' | median)
+	# word splitting wanted: one number a line
+	# shellcheck disable=SC2086
+	o=$(printf '%s\n' $ours_l | median)
+	# shellcheck disable=SC2086
+	b=$(printf '%s\n' $base_l | median)
+	# shellcheck disable=SC2086
+	r=$(printf '%s\n' $ratio_l | median)
 	q -c "INSERT INTO bench.results VALUES ('crm.kmeans vs scikit-learn fetch+fit', $n, $o, $b, $r, '<= 0.0667 (15x)', $runs, now())"
 	printf '%-40s %9s rows  crm %9s ms  scikit-learn %9s ms  ratio %s (%.1fx faster; target >= 15x)\n' \
 		"crm.kmeans vs scikit-learn fetch+fit" "$n" "$o" "$b" "$r" "$(echo "$r" | awk '{print 1 / $1}')"

@@ -8,7 +8,7 @@ src=${CRM_SRC:-$here}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 incs=$(find "$src/src" -mindepth 1 -type d ! -name sql ! -name upgrade | sed 's/^/-I/' | tr '\n' ' ')
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086,SC2046
 ${CC:-gcc} -std=gnu99 -O2 -g -fno-strict-aliasing -fwrapv -fexcess-precision=standard \
 	$incs -I"$(pg_config --includedir-server)" -o "$out/micro" \
 	"$here/bench/kmeans_micro.c" $(find "$src/src" -name '*_core.c' | sort) \
