@@ -535,7 +535,14 @@ SelectMedian(int32_t *idx, double *keys, int lo, int hi, int mid,
 	int64_t		limit = 8 * (int64_t) (hi - lo) + 1024;
 
 	for (i = lo; i < hi; i++)
+	{
+#ifdef __GNUC__
+		/* the representatives are visited in tree order, not memory order */
+		if (i + 16 < hi)
+			__builtin_prefetch(reps + (size_t) idx[i + 16] * stride + j);
+#endif
 		keys[i] = reps[(size_t) idx[i] * stride + j];
+	}
 	while (hi - lo > 1)
 	{
 		double		pivot;
@@ -918,6 +925,71 @@ BuildLeaves(CrmSketch *s, Scratch *sc)
 }
 
 /*
+ * Leaves hold at most LEAF_SIZE representatives; up to this many dimensions
+ * their Ward costs are computed a leaf at a time from a transposed copy
+ * (LeafCosts), above it pair by pair.
+ */
+#define LEAF_COST_MAX_DIMS 64
+
+/*
+ * The Ward costs of every pair of the n (<= LEAF_SIZE) representatives
+ * at[0 .. n) into cost[t * LEAF_SIZE + u] for t < u.  WardCost is symmetric
+ * bit for bit (IEEE addition and multiplication commute and (a - b)^2 =
+ * (b - a)^2 exactly), so each pair is computed once, where pairing looked at
+ * it from both ends.  Without the tiny-spread scaling and up to
+ * LEAF_COST_MAX_DIMS dimensions the coordinates are transposed first, so
+ * that one representative's costs against all later ones accumulate
+ * dimension by dimension across independent lanes: the same operations in
+ * the same order for each pair as WardCost (no reassociation, so no
+ * -ffast-math is needed to vectorise it and the results are identical).
+ */
+static void
+LeafCosts(const double *const *at, int n, const Scratch *sc, int d, double *cost)
+{
+	double		col[LEAF_COST_MAX_DIMS * LEAF_SIZE];
+	double		w[LEAF_SIZE];
+	int			t;
+	int			u;
+	int			j;
+
+	if (sc->sg != NULL || d > LEAF_COST_MAX_DIMS)
+	{
+		for (t = 0; t < n; t++)
+			for (u = t + 1; u < n; u++)
+				cost[t * LEAF_SIZE + u] = WardCost(at[t], at[u], sc->g, sc->sg, d);
+		return;
+	}
+	for (t = 0; t < n; t++)
+	{
+		w[t] = at[t][0];
+		for (j = 0; j < d; j++)
+			col[j * LEAF_SIZE + t] = at[t][2 + j];
+	}
+	for (t = 0; t < n; t++)
+	{
+		double	   *row = cost + t * LEAF_SIZE;
+
+		for (u = t + 1; u < n; u++)
+			row[u] = 0.0;
+		for (j = 0; j < d; j++)
+		{
+			const double *c = col + j * LEAF_SIZE;
+			double		a = c[t];
+			double		gj = sc->g[j];
+
+			for (u = t + 1; u < n; u++)
+			{
+				double		diff = a - c[u];
+
+				row[u] += gj * diff * diff;
+			}
+		}
+		for (u = t + 1; u < n; u++)
+			row[u] = w[t] * w[u] / (w[t] + w[u]) * row[u];
+	}
+}
+
+/*
  * The candidate pairs of one round, into sc->pairs: every surviving
  * representative of each leaf with its cheapest surviving partner in the
  * leaf (ties to the lower index).  Returns their number.
@@ -933,6 +1005,9 @@ LeafPairs(const CrmSketch *s, const Scratch *sc, int nleaves)
 	Pair	   *pairs = sc->pairs;
 	int			npairs = 0;
 	int			leaf;
+	double		cost[LEAF_SIZE * LEAF_SIZE];
+	const double *at[LEAF_SIZE];
+	int32_t		who[LEAF_SIZE];
 
 	for (leaf = 0; leaf < nleaves; leaf++)
 	{
@@ -941,24 +1016,63 @@ LeafPairs(const CrmSketch *s, const Scratch *sc, int nleaves)
 		int			i;
 
 		crm_check_interrupts();
+		if (hi - lo <= LEAF_SIZE)
+		{
+			/* the survivors, in leaf order, and all their costs at once */
+			int			n = 0;
+			int			t;
+			int			u;
+
+			for (i = lo; i < hi; i++)
+				if (gone[idx[i]] != 2)
+				{
+					who[n] = idx[i];
+					at[n++] = reps + (size_t) idx[i] * stride;
+				}
+			LeafCosts(at, n, sc, d, cost);
+			for (t = 0; t < n; t++)
+			{
+				double		best = INFINITY;
+				int			partner = -1;
+
+				/* partners in leaf order, as pair by pair (same ties) */
+				for (u = 0; u < n; u++)
+				{
+					double		c;
+
+					if (u == t)
+						continue;
+					c = u > t ? cost[t * LEAF_SIZE + u] : cost[u * LEAF_SIZE + t];
+					if (c < best || (c == best && who[u] < partner))
+					{
+						best = c;
+						partner = who[u];
+					}
+				}
+				if (partner < 0)
+					continue;
+				pairs[npairs].cost = best;
+				pairs[npairs].a = who[t] < partner ? who[t] : partner;
+				pairs[npairs].b = who[t] < partner ? partner : who[t];
+				npairs++;
+			}
+			continue;
+		}
 		for (i = lo; i < hi; i++)
 		{
 			const double *a;
 			double		best = INFINITY;
 			int			partner = -1;
 			int			m;
-			int			from = lo;
-			int			to = hi;
+			int			from;
+			int			to;
 
 			if (gone[idx[i]] == 2)
 				continue;
 			a = reps + (size_t) idx[i] * stride;
 			/* identical-point runs can be long: look at neighbours only */
-			if (hi - lo > LEAF_SIZE)
-			{
-				from = i > lo + 2 ? i - 3 : lo;
-				to = i + 4 < hi ? i + 4 : hi;
-			}
+			from = i > lo + 2 ? i - 3 : lo;
+			to = i + 4 < hi ? i + 4 : hi;
 			for (m = from; m < to; m++)
 			{
 				double		c;
@@ -1020,7 +1134,11 @@ MergePairs(CrmSketch *s, Scratch *sc, int limit, int target, int *removed)
 		wa = a[0];
 		wb = b[0];
 		wsum = wa + wb;
-		cost = WardCost(a, b, sc->g, sc->sg, d);
+		/*
+		 * Neither has changed since the pair was costed this round, and
+		 * WardCost is symmetric bit for bit: its cost is the pair's.
+		 */
+		cost = pairs[i].cost;
 		if (sc->sg)
 			cost = ldexp(cost, sc->cost_exp);
 		q = a[1] + (b[1] + cost);
