@@ -18,7 +18,9 @@
 #      properties, types, operators, operator classes and families,
 #      aggregates, casts, comments, privileges, extension members) with a
 #      fresh CREATE EXTENSION crm in another database, and the sample data,
-#      as text and as binary COPY, with what the old version read.
+#      as text and as binary COPY, with what the old version read; and the
+#      stored sketch (the old default budget_kb, 16384) merged with one built
+#      now at today's default budget: they merge at the smaller budget.
 # Any difference is printed as a diff and fails the check.  RELEASES without
 # releases passes, saying so.  First runs scripts/check-versions.sh.
 set -eu
@@ -132,6 +134,26 @@ $current"
 				echo "   FAIL: sample data stored by $v reads back differently as binary COPY"
 				ok=0
 			fi
+			# the sketch stored by the old version (at its default budget then)
+			# merges with one built now at today's default: budgets may differ,
+			# the merge takes the smaller one (since 0.2.0)
+			merged=$(psql -X -At -v ON_ERROR_STOP=1 -d "$db" -c "
+				SELECT format('%s rows, budget_kb %s (new default %s)', j->>'rows', j->>'budget_kb', d)
+				FROM (SELECT crm.merge(s)::text::jsonb AS j FROM (
+					SELECT sketch FROM upgrade_sample.value_of_every_type WHERE id = 1
+					UNION ALL SELECT crm.sketch(f) FROM upgrade_sample.points WHERE g <= 10) x(s)) m,
+				     (SELECT crm.sketch(f)::text::jsonb->>'budget_kb' AS d FROM upgrade_sample.points WHERE g <= 10) n" 2>&1) || true
+			case "$merged" in
+			"20 rows, budget_kb "*)
+				b=$(echo "$merged" | sed 's/^20 rows, budget_kb \([0-9]*\) (new default \([0-9]*\))$/\1 \2/')
+				if [ "${b% *}" = "${b#* }" ]; then
+					echo "   stored sketch merged with one of today's default budget: $merged"
+				else
+					echo "   FAIL: stored sketch merged with a new one: $merged"; ok=0
+				fi ;;
+			*)
+				echo "   FAIL: stored sketch merged with a new one: $merged"; ok=0 ;;
+			esac
 		fi
 		if [ $ok -eq 1 ]; then
 			passed=$((passed + 1))

@@ -82,6 +82,38 @@ FROM (SELECT crm.kmeans(f, 3, '{"scale": "minmax", "budget_kb": 64}') m,
              crm.sketch(f, '{"scale": "minmax", "budget_kb": 64}') s
       FROM (SELECT ARRAY[g, -1e-300 * g, 1e12 + g] FROM generate_series(1, 3000) g) v(f)) x;
 
+-- the default budget (no budget_kb) is 16,384 representatives of the
+-- features, at most 16 MB: 1,793 kB for 4 features, the 16384 kB cap from
+-- 118 features (117 still hold 16,384); it is stored like a given budget
+SELECT (crm.sketch(f)::text::jsonb)->>'budget_kb' AS default_budget_kb FROM pts;
+SELECT d, (crm.sketch(array_fill(1::float8, ARRAY[d]))::text::jsonb)->>'budget_kb' AS default_budget_kb
+FROM (VALUES (1), (4), (117), (118)) v(d) GROUP BY d ORDER BY d;
+-- 4 features: the capacity is 16,390 (the budget rounded up to a whole kB),
+-- so 16,390 rows stay exact and the 16,391st reduces; an explicit budget_kb
+-- keeps its meaning (16384: 16 MB, 149,796 representatives of 4 features)
+CREATE TABLE rows4 AS
+SELECT g, ARRAY[g % 97, g % 89, g % 83, g]::float8[] AS f FROM generate_series(1, 16391) g;
+SELECT n, crm.sketch_rows(s) AS rows, crm.sketch_representatives(s) AS reps
+FROM (SELECT 16390 AS n, crm.sketch(f) AS s FROM rows4 WHERE g <= 16390
+      UNION ALL SELECT 16391, crm.sketch(f) FROM rows4
+      UNION ALL SELECT 16391, crm.sketch(f, '{"budget_kb": 16384}') FROM rows4) x ORDER BY reps;
+-- sketches of different budgets merge, at the smaller budget (reduced to
+-- it when they do not fit), whatever the order: a sketch stored by crm
+-- 0.1.0 (version 1, budget_kb 16384) merges with one of today's default
+CREATE TABLE budgets AS
+SELECT 1 AS id, '{"version":1,"dims":1,"k":0,"scale":"none","atan_scale":1,"budget_kb":16384,"seed":42,"restarts":10,"max_iter":300,"tol":0.0001,"rows":2,"reduced":false,"stats":[[0,1,1,0,1,0,0]],"reps":[[1,0,0],[1,0,1]]}'::crm.cluster_sketch AS s
+UNION ALL SELECT 2, crm.sketch(ARRAY[2]::float8[]);
+SELECT crm.merge(s ORDER BY id) FROM budgets;
+SELECT crm.merge(s ORDER BY id) OPERATOR(crm.=) crm.merge(s ORDER BY id DESC) AS same_both_ways FROM budgets;
+-- 16,391 rows at 16 MB merged with 2 rows at the default: reduced to its
+-- capacity (16,390 representatives of 4 features)
+CREATE TABLE big_and_default AS
+SELECT 1 AS id, crm.sketch(f, '{"budget_kb": 16384}') AS s FROM rows4
+UNION ALL SELECT 2, crm.sketch(f) FROM rows4 WHERE g <= 2;
+SELECT crm.sketch_rows(m) AS rows, crm.sketch_representatives(m) <= 16390 AS within_default_capacity,
+       m OPERATOR(crm.=) (SELECT crm.merge(s ORDER BY id DESC) FROM big_and_default) AS same_both_ways
+FROM (SELECT crm.merge(s ORDER BY id) AS m FROM big_and_default) x;
+
 -- bad input: each a clear error with its SQLSTATE
 SELECT crm_test.error_of(q) FROM (VALUES
 	($$SELECT crm.kmeans(f, 0) FROM pts$$),

@@ -74,12 +74,13 @@ FROM crm_tap_km_par \gset
 SELECT crm.clusters_sse(crm.kmeans(f, 4, '{"restarts": 3}')) AS ser_sse FROM crm_tap_km_par \gset
 SELECT r::text AS ser_refine FROM (SELECT crm.kmeans_refine(:'ser_model'::crm.clusters, f) r FROM crm_tap_km_par) x \gset
 SELECT crm.silhouette(:'ser_model'::crm.clusters, f) AS ser_sil FROM crm_tap_km_par \gset
--- rows that fit the budget (100,000 rows of 4 features: the sketch holds
--- them all): clustered in the representatives' canonical order, so the
--- same model and the same recommended k whatever the plan
-SELECT crm.kmeans(f, 4, '{"restarts": 3}')::text AS ser_fit FROM crm_tap_km_par WHERE id <= 100000 \gset
+-- rows that fit the budget (16,000 rows: the default budget holds 16,384
+-- representatives, so the sketch holds them all): clustered in the
+-- representatives' canonical order, so the same model and the same
+-- recommended k whatever the plan
+SELECT crm.kmeans(f, 4, '{"restarts": 3}')::text AS ser_fit FROM crm_tap_km_par WHERE id <= 16000 \gset
 SELECT string_agg(format('%s %s %s', k, sse, recommended), ', ' ORDER BY k) AS ser_scan
-FROM crm.kmeans_scan((SELECT crm.sketch(f) FROM crm_tap_km_par WHERE id <= 100000), 2, 6, '{"restarts": 2}') \gset
+FROM crm.kmeans_scan((SELECT crm.sketch(f) FROM crm_tap_km_par WHERE id <= 16000), 2, 6, '{"restarts": 2}') \gset
 
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
@@ -103,9 +104,9 @@ SELECT crm.sketch_rows(crm.sketch(f)) AS par_rows FROM crm_tap_km_par \gset
 SELECT crm.clusters_sse(crm.kmeans(f, 4, '{"restarts": 3}')) AS par_sse FROM crm_tap_km_par \gset
 SELECT r::text AS par_refine FROM (SELECT crm.kmeans_refine(:'ser_model'::crm.clusters, f) r FROM crm_tap_km_par) x \gset
 SELECT crm.silhouette(:'ser_model'::crm.clusters, f) AS par_sil FROM crm_tap_km_par \gset
-SELECT crm.kmeans(f, 4, '{"restarts": 3}')::text AS par_fit FROM crm_tap_km_par WHERE id <= 100000 \gset
+SELECT crm.kmeans(f, 4, '{"restarts": 3}')::text AS par_fit FROM crm_tap_km_par WHERE id <= 16000 \gset
 SELECT string_agg(format('%s %s %s', k, sse, recommended), ', ' ORDER BY k) AS par_scan
-FROM crm.kmeans_scan((SELECT crm.sketch(f) FROM crm_tap_km_par WHERE id <= 100000), 2, 6, '{"restarts": 2}') \gset
+FROM crm.kmeans_scan((SELECT crm.sketch(f) FROM crm_tap_km_par WHERE id <= 16000), 2, 6, '{"restarts": 2}') \gset
 RESET max_parallel_workers_per_gather;
 
 SELECT is(:par_rows::bigint, :ser_rows::bigint, 'parallel and serial sketches count the same rows');

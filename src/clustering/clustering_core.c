@@ -182,11 +182,14 @@ crm_cluster_options_check(const CrmClusterOptions *o, CrmError *err)
 	return crm_check_atan_scale(o->atan_scale, "option \"atan_scale\"", err);
 }
 
-/* Whether two sets of options are the same (merging needs it). */
+/*
+ * Whether two sets of options are the same but for the budget (merging needs
+ * it; the merge takes the smaller budget).
+ */
 bool
-crm_cluster_options_equal(const CrmClusterOptions *a, const CrmClusterOptions *b)
+crm_cluster_options_mergeable(const CrmClusterOptions *a, const CrmClusterOptions *b)
 {
-	return a->scale == b->scale && a->budget_kb == b->budget_kb &&
+	return a->scale == b->scale &&
 		a->restarts == b->restarts && a->max_iter == b->max_iter &&
 		a->seed == b->seed && a->tol == b->tol && a->atan_scale == b->atan_scale;
 }

@@ -40,7 +40,13 @@
 #define CRM_CLUSTER_MAX_ABS		1e100
 #define CRM_MAX_ROWS			((int64_t) 1 << 53)
 
-/* The options' limits (crm_cluster_options_check, crm_check_option_int). */
+/*
+ * The options' limits (crm_cluster_options_check, crm_check_option_int).
+ * Without option budget_kb a sketch's budget holds CRM_SKETCH_DEFAULT_REPS
+ * representatives of its features, at most CRM_SKETCH_DEFAULT_BUDGET_KB
+ * (crm_sketch_default_budget; the options' default below is that cap).
+ */
+#define CRM_SKETCH_DEFAULT_REPS 16384
 #define CRM_SKETCH_DEFAULT_BUDGET_KB 16384
 #define CRM_SKETCH_MIN_BUDGET_KB 64
 /* the largest budget: see the size cap in sketch_core.h */
@@ -88,7 +94,11 @@ extern void crm_cluster_options_default(CrmClusterOptions *o);
  * within its limits, with the messages of the checks below.
  */
 extern bool crm_cluster_options_check(const CrmClusterOptions *o, CrmError *err);
-extern bool crm_cluster_options_equal(const CrmClusterOptions *a, const CrmClusterOptions *b);
+/*
+ * Whether two sets of options are the same but for budget_kb (sketches of
+ * different budgets merge, the result at the smaller one).
+ */
+extern bool crm_cluster_options_mergeable(const CrmClusterOptions *a, const CrmClusterOptions *b);
 
 /*
  * An integer option (budget_kb, restarts, max_iter, seed) within its

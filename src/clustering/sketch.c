@@ -206,7 +206,8 @@ SketchMakeRoom(SketchEOH *e)
 {
 	CrmSketch  *s = e->s;
 
-	if (s->nreps < e->alloc)
+	/* the buffer can exceed the capacity after a merge lowered the budget */
+	if (s->nreps < Min(e->alloc, s->capacity))
 		return false;
 	if (e->alloc < s->capacity)
 	{
@@ -217,7 +218,7 @@ SketchMakeRoom(SketchEOH *e)
 		return false;
 	}
 	crm_sketch_reduce(s, crm_sketch_reduce_target(s));
-	if (s->nreps >= e->alloc)
+	if (s->nreps >= Min(e->alloc, s->capacity))
 		elog(ERROR, "crm: cluster sketch reduction made no room (%d of %d), please report a bug",
 			 s->nreps, e->alloc);
 	return true;
@@ -335,17 +336,23 @@ PendingCmp(const void *pa, const void *pb)
  * Merge the pending states into ours in their canonical order, so that the
  * result depends on which states arrived, not on the order they arrived in
  * (workers of a parallel plan, Citus shards, rows of crm.merge, finish in any
- * order): the statistics are summed, and the representatives appended and
- * reduced, in one order for one set of states.
+ * order): ours first takes the smallest budget among them (sketches of
+ * different budgets merge at the smaller one), then the statistics are
+ * summed, and the representatives appended and reduced, in one order for
+ * one set of states.
  */
 static void
 SketchFlushPending(SketchEOH *e)
 {
 	bool		reduced = false;
+	int			budget_kb = e->s->opt.budget_kb;
 	int			i;
 
 	if (e->npending == 0)
 		return;
+	for (i = 0; i < e->npending; i++)
+		budget_kb = Min(budget_kb, e->pending[i]->opt.budget_kb);
+	reduced = crm_sketch_lower_budget(e->s, budget_kb);
 	qsort(e->pending, e->npending, sizeof(CrmSketch *), PendingCmp);
 	for (i = 0; i < e->npending; i++)
 	{
@@ -363,10 +370,10 @@ SketchFlushPending(SketchEOH *e)
 
 /*
  * Received states a combine keeps aside before merging them: 64 MB.  A
- * state at full capacity holds (dims + 2) doubles per representative of
- * the budget's (dims + 2) doubles plus 64 bytes of scratch, so 64 MB is 8
- * full states of 4 features at the default 16 MB budget (about 4 of many
- * features) and 140 at budget_kb 1024.  Beyond, the states kept so far are
+ * state at full capacity holds (dims + 2) doubles per representative, so
+ * 64 MB is 85 full states of 4 features at the default budget (16,384
+ * representatives; 51 of 8 features, 4 of 118 features or more at its 16 MB
+ * cap), and 9 of 4 features at budget_kb 16384.  Beyond, the states kept so far are
  * merged (in their canonical order) to make room, and the result can depend
  * on the order of arrival (README, "Running on Citus": determinism).
  */
@@ -384,7 +391,9 @@ SketchAddPending(SketchEOH *e, const CrmSketch *b)
 	if (size > PENDING_MAX_BYTES)
 	{
 		/* alone beyond the limit (a crafted capacity cannot make it so): merge */
-		if (SketchMergeInto(e, b))
+		bool		reduced = crm_sketch_lower_budget(e->s, b->opt.budget_kb);
+
+		if (SketchMergeInto(e, b) || reduced)
 			SketchCheck(e->s);
 		return;
 	}
@@ -528,11 +537,16 @@ cluster_sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const cha
 		CrmClusterOptions o;
 		void	   *names = NULL;
 
+		int			set = 0;
+
 		crm_cluster_options_default(&o);
 		if (opt_arg < PG_NARGS() && !PG_ARGISNULL(opt_arg))
-			cluster_parse_options(PG_GETARG_JSONB_P(opt_arg), &o, &names);
+			set = cluster_parse_options(PG_GETARG_JSONB_P(opt_arg), &o, &names);
 		x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), 0, &dims);
 		cluster_check_names(names, dims);
+		/* no budget given: room for the default number of representatives */
+		if (!(set & CRM_OPT_BUDGET))
+			o.budget_kb = crm_sketch_default_budget(dims, crm_sketch_names_cost(names));
 		e = SketchStateNew(aggctx, NULL, dims, &o, k, names);
 	}
 	else

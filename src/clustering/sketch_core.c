@@ -151,6 +151,31 @@ crm_sketch_capacity(int dims, size_t names_cost, int budget_kb)
 	return (int) cap;
 }
 
+/*
+ * The budget of a sketch built without option budget_kb: the kB that hold
+ * CRM_SKETCH_DEFAULT_REPS representatives of dims features with their
+ * names, at most CRM_SKETCH_DEFAULT_BUDGET_KB (from 118 features
+ * without names) and at least CRM_SKETCH_MIN_BUDGET_KB.  In representatives
+ * rather than bytes so that a distributed or parallel k-means summarises
+ * each part before it travels (about 16,384 representatives per part,
+ * whatever its rows) while every input of up to 16,384 rows still fits
+ * whole and is clustered exactly.
+ */
+int
+crm_sketch_default_budget(int dims, size_t names_cost)
+{
+	double		per_rep = (double) (dims + 2) * sizeof(double) + CRM_SKETCH_SCRATCH_PER_REP;
+	double		fixed = CRM_SKETCH_HDRSZ + (double) names_cost +
+		(double) dims * CRM_ST_COUNT * sizeof(double);
+	double		kb = ceil((fixed + CRM_SKETCH_DEFAULT_REPS * per_rep) / 1024.0);
+
+	if (kb > CRM_SKETCH_DEFAULT_BUDGET_KB)
+		return CRM_SKETCH_DEFAULT_BUDGET_KB;
+	if (kb < CRM_SKETCH_MIN_BUDGET_KB)
+		return CRM_SKETCH_MIN_BUDGET_KB;
+	return (int) kb;
+}
+
 /* The capacity of a new sketch, or 0 and the error (see sketch_core.h). */
 int
 crm_sketch_check_budget(int dims, size_t names_cost, int budget_kb, CrmError *err)
@@ -297,13 +322,13 @@ crm_sketch_mergeable(const CrmSketch *a, const CrmSketch *b, CrmError *err)
 	else if (!crm_names_equal(crm_sketch_names(a), crm_sketch_names(b)))
 		crm_names_error_differ(err, crm_sketch_names(a), crm_sketch_names(b),
 							   "cannot merge cluster sketches with different feature names");
-	else if (!crm_cluster_options_equal(&a->opt, &b->opt))
+	else if (!crm_cluster_options_mergeable(&a->opt, &b->opt))
 	{
 		crm_error_set(err, CRM_ERR_INVALID, "cannot merge cluster sketches built with different options");
-		crm_error_detail(err, "scale %s / %s, budget_kb %d / %d, seed %llu / %llu.",
+		crm_error_detail(err, "scale %s / %s, seed %llu / %llu.",
 						 crm_scale_name(a->opt.scale), crm_scale_name(b->opt.scale),
-						 (int) a->opt.budget_kb, (int) b->opt.budget_kb,
 						 (unsigned long long) a->opt.seed, (unsigned long long) b->opt.seed);
+		crm_error_hint(err, "Only budget_kb may differ: the merge takes the smaller budget.");
 	}
 	else if (b->rows > CRM_MAX_ROWS - a->rows)
 	{
@@ -316,6 +341,20 @@ crm_sketch_mergeable(const CrmSketch *a, const CrmSketch *b, CrmError *err)
 	else
 		return true;
 	return false;
+}
+
+/* Lower a sketch's budget (see sketch_core.h); true when it reduced. */
+bool
+crm_sketch_lower_budget(CrmSketch *s, int budget_kb)
+{
+	if (budget_kb >= s->opt.budget_kb)
+		return false;
+	s->opt.budget_kb = budget_kb;
+	s->capacity = crm_sketch_capacity(s->dims, crm_sketch_names_cost(crm_sketch_names(s)), budget_kb);
+	if (s->nreps <= s->capacity)
+		return false;
+	crm_sketch_reduce(s, crm_sketch_reduce_target(s));
+	return true;
 }
 
 /*

@@ -161,6 +161,14 @@ extern int	crm_sketch_capacity(int dims, size_t names_cost, int budget_kb);
 extern int	crm_sketch_check_budget(int dims, size_t names_cost, int budget_kb, CrmError *err);
 
 /*
+ * The budget_kb of a sketch of dims features whose options do not give one:
+ * room for CRM_SKETCH_DEFAULT_REPS representatives, within
+ * [CRM_SKETCH_MIN_BUDGET_KB, CRM_SKETCH_DEFAULT_BUDGET_KB].  It is stored
+ * in the sketch like a given budget (the format does not change).
+ */
+extern int	crm_sketch_default_budget(int dims, size_t names_cost);
+
+/*
  * Initialise a buffer of crm_sketch_size(names block size, dims, alloc)
  * bytes as an empty sketch of the current version with a copy of the names
  * block names (NULL: no names).
@@ -202,11 +210,21 @@ extern void crm_sketch_transform(const CrmSketch *s, const double *x, double *ou
 extern bool crm_sketch_add(CrmSketch *s, const double *x, CrmError *err);
 
 /*
- * Whether src can be merged into dst: same dimensions, k, options and
- * feature names, and at most CRM_MAX_ROWS rows together (22023 or 54000
- * otherwise).
+ * Whether src can be merged into dst: same dimensions, k, options but for
+ * budget_kb and feature names, and at most CRM_MAX_ROWS rows together
+ * (22023 or 54000 otherwise).  Sketches of different budgets merge at the
+ * smaller one (crm_sketch_lower_budget first), so a sketch stored by crm
+ * 0.1.0 (budget_kb 16384) merges with one of today's default budget.
  */
 extern bool crm_sketch_mergeable(const CrmSketch *dst, const CrmSketch *src, CrmError *err);
+
+/*
+ * Lower s's budget to budget_kb when it is smaller (that of a valid sketch
+ * mergeable with s, so enough for its dimensions and names): its capacity
+ * follows, and representatives beyond the new capacity are reduced to
+ * crm_sketch_reduce_target.  True when it reduced.
+ */
+extern bool crm_sketch_lower_budget(CrmSketch *s, int budget_kb);
 
 /* Merge the statistics of src into dst (crm_sketch_mergeable holds). */
 extern void crm_sketch_merge_stats(CrmSketch *dst, const CrmSketch *src);

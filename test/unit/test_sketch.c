@@ -425,7 +425,10 @@ UNIT_TEST(sketch_merge_equals_union)
 	check_moments(&got, &want);
 }
 
-/* Merging is refused across dimensions, k, options, and beyond 2^53 rows. */
+/*
+ * Merging is refused across dimensions, k, options (but budget_kb), and
+ * beyond 2^53 rows.
+ */
 UNIT_TEST(sketch_mergeable_errors)
 {
 	CrmSketch  *a = new_sketch(2, 64, CRM_SCALE_NONE);
@@ -440,6 +443,7 @@ UNIT_TEST(sketch_mergeable_errors)
 	memset(&err, 0, sizeof(err));
 	CHECK(!crm_sketch_mergeable(a, c, &err));
 	CHECK_ERR(&err, CRM_ERR_INVALID, "different options");
+	CHECK(strstr(err.hint, "budget_kb") != NULL);
 	memset(&err, 0, sizeof(err));
 	/* headers alone: version 1 has no names block after the header */
 	h1 = *a;
@@ -456,6 +460,95 @@ UNIT_TEST(sketch_mergeable_errors)
 	memset(&err, 0, sizeof(err));
 	h2.rows = CRM_MAX_ROWS / 2 - 1;
 	CHECK(crm_sketch_mergeable(&h1, &h2, &err));
+}
+
+/*
+ * The default budget holds CRM_SKETCH_DEFAULT_REPS representatives (rounded
+ * up to a whole kB: at most a few more), names included, up to its 16 MB
+ * cap; wide rows get the cap, as every sketch did in crm 0.1.0.
+ */
+UNIT_TEST(sketch_default_budget)
+{
+	static const int dims[] = {1, 4, 14, 100, 117};
+	size_t		names_cost = 4096;
+	int			i;
+
+	for (i = 0; i < (int) (sizeof(dims) / sizeof(dims[0])); i++)
+	{
+		int			d = dims[i];
+		int			b = crm_sketch_default_budget(d, 0);
+		int			per_rep = (d + 2) * 8 + CRM_SKETCH_SCRATCH_PER_REP;
+
+		CHECK(b >= CRM_SKETCH_MIN_BUDGET_KB && b <= CRM_SKETCH_DEFAULT_BUDGET_KB);
+		CHECK(crm_sketch_capacity(d, 0, b) >= CRM_SKETCH_DEFAULT_REPS);
+		/* one kB less would not do: the smallest such budget */
+		CHECK(crm_sketch_capacity(d, 0, b - 1) < CRM_SKETCH_DEFAULT_REPS);
+		CHECK(crm_sketch_capacity(d, 0, b) < CRM_SKETCH_DEFAULT_REPS + 1024 / per_rep + 1);
+		b = crm_sketch_default_budget(d, names_cost);
+		CHECK(crm_sketch_capacity(d, names_cost, b) >= CRM_SKETCH_DEFAULT_REPS);
+		CHECK(crm_sketch_capacity(d, names_cost, b - 1) < CRM_SKETCH_DEFAULT_REPS);
+	}
+	/* 4 features: 16,384 representatives of 112 bytes, about 1.75 MB */
+	CHECK_INT(crm_sketch_default_budget(4, 0), 1793);
+	/* from 118 features the cap: fewer representatives, as in crm 0.1.0 */
+	CHECK_INT(crm_sketch_default_budget(118, 0), CRM_SKETCH_DEFAULT_BUDGET_KB);
+	CHECK(crm_sketch_capacity(118, 0, CRM_SKETCH_DEFAULT_BUDGET_KB) < CRM_SKETCH_DEFAULT_REPS);
+	CHECK_INT(crm_sketch_default_budget(1000, 0), CRM_SKETCH_DEFAULT_BUDGET_KB);
+}
+
+/*
+ * Sketches of different budgets merge; lowering a budget (the merge's
+ * first step) sets the capacity of the smaller budget and reduces to it
+ * only when the representatives exceed it, keeping the moments.
+ */
+UNIT_TEST(sketch_lower_budget)
+{
+	enum
+	{
+		N = 3000
+	};
+	static double x[N * 2];
+	CrmSketch  *big = new_sketch(2, 128, CRM_SCALE_NONE);
+	CrmSketch  *small = new_sketch(2, 64, CRM_SCALE_NONE);
+	CrmSketch  *c;
+	CrmRng		rng;
+	CrmError	err = {0};
+	Moments		want,
+				got;
+	int			i;
+
+	crm_rng_seed(&rng, 5);
+	for (i = 0; i < N; i++)
+		blob_row(&rng, x + 2 * i);
+	CHECK(crm_sketch_mergeable(big, small, &err));
+	CHECK(crm_sketch_mergeable(small, big, &err));
+	/* a higher budget changes nothing */
+	CHECK(!crm_sketch_lower_budget(small, 128));
+	CHECK_INT(small->opt.budget_kb, 64);
+	/* fewer rows than the smaller capacity: no reduction, exact */
+	for (i = 0; i < 100; i++)
+		add_row(big, x + 2 * i);
+	c = copy_sketch(big);
+	CHECK(!crm_sketch_lower_budget(c, 64));
+	CHECK_INT(c->opt.budget_kb, 64);
+	CHECK_INT(c->capacity, small->capacity);
+	CHECK_INT(c->nreps, 100);
+	CHECK(sketch_ok(c));
+	crm_core_free(c);
+	/* more: reduced to half the smaller capacity, moments unchanged */
+	for (; i < N; i++)
+		add_row(big, x + 2 * i);
+	CHECK(big->nreps > small->capacity);
+	CHECK(crm_sketch_lower_budget(big, 64));
+	CHECK_INT(big->capacity, small->capacity);
+	CHECK(big->nreps <= crm_sketch_reduce_target(big));
+	CHECK(big->flags & CRM_SKETCH_REDUCED);
+	CHECK(sketch_ok(big));
+	row_moments(x, N, &want);
+	rep_moments(big, &got);
+	check_moments(&got, &want);
+	crm_core_free(big);
+	crm_core_free(small);
 }
 
 /* A sketch counting 2^53 rows refuses another (counts stay exact). */
