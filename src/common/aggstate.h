@@ -25,6 +25,12 @@
  * hash aggregation the states of many groups arrive in turn.  Decoders
  * leave the seal 0, which never matches.  The key never leaves the backend
  * and the seal is in no external form.
+ *
+ * A crm.rebalance state that outgrows its first 8 rows moves into an
+ * expanded object under the aggregate context (rebalance.c), which only
+ * crm's own transition and combine functions make: a read/write object
+ * with crm's methods is trusted without a seal, and is never copied to a
+ * new address while it grows.
  */
 #ifndef CRM_AGGSTATE_H
 #define CRM_AGGSTATE_H

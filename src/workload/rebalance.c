@@ -18,12 +18,11 @@
  * The state is a real type (not internal) so that parallel query and Citus
  * can run the aggregate partially and merge: a flat varlena of input rows
  * (rebalance_types_core.h) whose size is its allocated capacity.  The
- * transition function appends in place while there is room, which needs
- * the state to live in the aggregate's memory: nodeAgg copies a new state
- * value there whenever the function returns a pointer other than its
- * input, and frees the old one.  So the state is never repalloc'd: when
- * full, a copy twice the size is made in the per-row memory and returned,
- * and nodeAgg moves it (amortised O(1) per row).
+ * transition function appends in place while there is room.  A group's
+ * first state is a flat value of 8 rows; when it is full, the state moves
+ * into an expanded object under the aggregate's memory (see StateExpanded),
+ * which nodeAgg keeps as it is returned rather than copying it, and grows
+ * there in place (capacities doubled, amortised O(1) per row).
  *
  * Every transition, combine and final function checks the state it is
  * handed before reading or writing it, as recv does (22023): its header on
@@ -42,6 +41,7 @@
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/expandeddatum.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/uuid.h"
@@ -234,17 +234,167 @@ StateRead(Datum d, bool full, bool *legacy)
 }
 
 /*
- * The state argument of the transition and combine functions, which write
- * to it: the header is checked on every call, the rows when the state's
- * seal does not match (it arrived: see aggstate.h), after which it is
- * sealed.  A version-1 state is converted (a new value).
+ * A growing state lives in an expanded object (utils/expandeddatum.h)
+ * whose memory is a child of the aggregate context: nodeAgg (and Citus's
+ * wrapper) keep such a read/write value as it is returned, where they
+ * copy any other new value, so the state grows inside the object without
+ * the executor copying it, and it is not re-checked after it moved (its
+ * seal, which includes its address, is not used while it is expanded).  Only this backend's
+ * transition and combine functions make such an object (its methods are
+ * this file's), and they write to it only rows they checked or built, so
+ * a read/write object with these methods is trusted as it is; everything
+ * else (a flat value: an INITCOND copy, a partial state from another
+ * process, the first small state) is checked as before.  The final
+ * function reads the object's flat state directly; everything else sees
+ * it flattened, a flat state with its seal cleared.
+ */
+typedef struct RbExpanded
+{
+	ExpandedObjectHeader hdr;
+	RbState    *s;				/* the flat state, in hdr.eoh_context */
+} RbExpanded;
+
+static Size
+RbFlatSize(ExpandedObjectHeader *eoh)
+{
+	return VARSIZE(((RbExpanded *) eoh)->s);
+}
+
+static void
+RbFlattenInto(ExpandedObjectHeader *eoh, void *result, Size allocated_size)
+{
+	const RbState *s = ((RbExpanded *) eoh)->s;
+	RbState    *t = result;
+
+	/* the used parts; zeros beyond them (a grown state's are not zeroed) */
+	Assert(allocated_size == VARSIZE(s));
+	memset(result, 0, allocated_size);
+	memcpy(t, s, CRM_RB_STATE_HDRSZ);
+	memcpy(t->rows, s->rows, sizeof(CrmRbRow) * (size_t) s->nrows);
+	if (s->sflags & CRM_RB_STATE_COSTS)
+		memcpy(CRM_RB_STATE_COSTV(t), CRM_RB_STATE_COSTV(s), sizeof(double) * (size_t) s->nrows);
+	memcpy(CRM_RB_STATE_FLAGS(t), CRM_RB_STATE_FLAGS(s), (size_t) s->nrows);
+	memcpy(CRM_RB_STATE_IDBYTES(t), CRM_RB_STATE_IDBYTES(s), (size_t) s->nbytes);
+	t->seal = 0;
+}
+
+static const ExpandedObjectMethods rb_expanded_methods = {RbFlatSize, RbFlattenInto};
+
+/* This backend's expanded state behind datum d, or NULL; rw: only a read/write one. */
+static inline RbExpanded *
+StateExpanded(Datum d, bool rw)
+{
+	Pointer		p = DatumGetPointer(d);
+
+	if (!(rw ? VARATT_IS_EXTERNAL_EXPANDED_RW(p) : VARATT_IS_EXTERNAL_EXPANDED(p)))
+		return NULL;
+	if (DatumGetEOHP(d)->eoh_methods != &rb_expanded_methods)
+		return NULL;
+	return (RbExpanded *) DatumGetEOHP(d);
+}
+
+/*
+ * Grow the state e->s in place to room for need_rows rows and need_bytes
+ * id bytes (the capacities crm_rb_state_grow would give): repalloc, which
+ * for a large state can remap its pages rather than copy them, then the
+ * regions after the rows moved up to their new places, the last first.
+ * Nothing is zeroed: only rows below nrows and id bytes below nbytes are
+ * ever read, and flattening writes zeros beyond them.  false when the
+ * capacities would shrink (near the caps), for the caller to copy instead.
+ */
+static bool
+StateGrowInPlace(RbExpanded *e, int64 need_rows, int64 need_bytes)
+{
+	RbState    *s = e->s;
+	bool		costs = s->sflags & CRM_RB_STATE_COSTS;
+	int64		oldcap = s->caprows;
+	int64		oldcapb = s->capbytes;
+	int64		cap;
+	int64		capb;
+	Size		size;
+	Size		costs_at;
+	Size		flags_at;
+	Size		ids_at;
+	CrmError	err;
+
+	err.kind = CRM_OK;			/* not {0}: see RebalanceTrans */
+	if (crm_rb_state_grow_caps(s, need_rows, need_bytes, &cap, &capb, &err) != 0)
+		crm_ereport(&err);
+	if (cap < oldcap || capb < oldcapb)
+		return false;
+	/* the old regions, as offsets (the value may move) */
+	costs_at = (const char *) CRM_RB_STATE_COSTV(s) - (const char *) s;
+	flags_at = (const char *) CRM_RB_STATE_FLAGS(s) - (const char *) s;
+	ids_at = (const char *) CRM_RB_STATE_IDBYTES(s) - (const char *) s;
+	size = crm_rb_state_size(cap, capb, costs);
+	s = repalloc(s, size);
+	s->caprows = cap;
+	s->capbytes = capb;
+	if (s->nbytes > 0)
+		memmove(CRM_RB_STATE_IDBYTES(s), (char *) s + ids_at, (size_t) s->nbytes);
+	memmove(CRM_RB_STATE_FLAGS(s), (char *) s + flags_at, (size_t) s->nrows);
+	if (costs)
+		memmove(CRM_RB_STATE_COSTV(s), (char *) s + costs_at, sizeof(double) * (size_t) s->nrows);
+	SET_VARSIZE(s, size);
+	e->s = s;
+	return true;
+}
+
+/*
+ * Make room in state s for need_rows rows and need_bytes id bytes, inside
+ * the expanded object *ep: grown in place, or (when s is still flat: the
+ * object is made then, under the aggregate context, and nodeAgg frees the
+ * flat value once the object is returned) a grown copy.
  */
 static RbState *
-StateArg(FunctionCallInfo fcinfo, int argno)
+StateMakeRoom(FunctionCallInfo fcinfo, RbState *s, RbExpanded **ep, int64 need_rows, int64 need_bytes)
 {
-	RbState    *s = (RbState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
-	CrmError	err = {0};
+	RbExpanded *e = *ep;
+	MemoryContext old;
+	CrmError	err;
+	RbState    *t;
 
+	err.kind = CRM_OK;			/* not {0}: see RebalanceTrans */
+	if (e != NULL && StateGrowInPlace(e, need_rows, need_bytes))
+		return e->s;
+	if (e == NULL)
+	{
+		MemoryContext cxt = AllocSetContextCreate(AggregateContext(fcinfo, "crm.rebalance"),
+												  "crm.rebalance state", ALLOCSET_SMALL_SIZES);
+
+		e = MemoryContextAlloc(cxt, sizeof(RbExpanded));
+		EOH_init_header(&e->hdr, &rb_expanded_methods, cxt);
+		e->s = NULL;
+		*ep = e;
+	}
+	old = MemoryContextSwitchTo(e->hdr.eoh_context);
+	t = crm_rb_state_grow(s, need_rows, need_bytes, &err);
+	MemoryContextSwitchTo(old);
+	t = StateFinish(t, &err);
+	if (e->s != NULL)
+		pfree(e->s);
+	e->s = t;
+	return t;
+}
+
+/*
+ * The state argument of the transition and combine functions, which write
+ * to it.  This backend's read/write expanded state (*ep set) as it is; any
+ * other value: the header is checked on every call, the rows when the
+ * state's seal does not match (it arrived: see aggstate.h), after which it
+ * is sealed.  A version-1 state is converted (a new value).
+ */
+static RbState *
+StateArg(FunctionCallInfo fcinfo, int argno, RbExpanded **ep)
+{
+	RbState    *s;
+	CrmError	err;
+
+	err.kind = CRM_OK;			/* not {0}: see RebalanceTrans */
+	*ep = StateExpanded(PG_GETARG_DATUM(argno), true);
+	if (*ep != NULL)
+		return (*ep)->s;
+	s = (RbState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 	if (unlikely(ValueVersion(s, VARSIZE(s)) == CRM_RB_VERSION_1))
 	{
 		bool		legacy;
@@ -263,14 +413,15 @@ StateArg(FunctionCallInfo fcinfo, int argno)
 }
 
 /*
- * A state the transition or combine function is about to return, sealed:
- * nothing leaves that the state's input would refuse (its header was
- * checked when it arrived and only crm_rb_state_push and
- * crm_rb_state_grow changed it since; its rows were checked as they came
- * in).  Assertion-enabled builds check the header again.
+ * A state the transition or combine function is about to return: the
+ * expanded object when there is one, else the flat value, sealed: nothing
+ * leaves that the state's input would refuse (its header was checked when
+ * it arrived and only crm_rb_state_push and crm_rb_state_grow changed it
+ * since; its rows were checked as they came in).  Assertion-enabled
+ * builds check the header again.
  */
 static Datum
-StateReturn(RbState *s)
+StateReturn(RbState *s, RbExpanded *e)
 {
 #ifdef USE_ASSERT_CHECKING
 	CrmError	err = {0};
@@ -279,6 +430,11 @@ StateReturn(RbState *s)
 		elog(ERROR, "crm.rebalance built a state its input would refuse (%s), please report a bug",
 			 err.message);
 #endif
+	if (e != NULL)
+	{
+		Assert(e->s == s);
+		return EOHPGetRWDatum(&e->hdr);
+	}
 	s->seal = crm_state_seal(s, s->nrows, s->caprows);
 	return PointerGetDatum(s);
 }
@@ -351,8 +507,9 @@ RebalanceTrans(FunctionCallInfo fcinfo, CrmRbIdKind kind)
 	int			opt_arg = nargs == 8 ? 7 : nargs == 7 ? 6 : -1;
 	uint8		sflags = (has_cost ? CRM_RB_STATE_COSTS : 0) | (opt_arg > 0 ? CRM_RB_STATE_OPTIONS : 0);
 	RbState    *s;
+	RbExpanded *e = NULL;
 	CrmRbRow	r;
-	CrmError	err = {0};
+	CrmError	err;
 	bool		no_customer = PG_ARGISNULL(1);
 	bool		no_manager = PG_ARGISNULL(2);
 	bool		pinned;
@@ -368,14 +525,16 @@ RebalanceTrans(FunctionCallInfo fcinfo, CrmRbIdKind kind)
 	uint8		idbuf[2 * (CRM_RB_MAX_ID_BYTES + 2)];
 	CrmRbIds	ids;
 
+	/* not {0}: zeroing its 772 bytes on every row showed in profiles */
+	err.kind = CRM_OK;
 	(void) AggregateContext(fcinfo, __func__);
-	s = PG_ARGISNULL(0) ? NULL : StateArg(fcinfo, 0);
+	s = PG_ARGISNULL(0) ? NULL : StateArg(fcinfo, 0, &e);
 	if (no_customer && no_manager)
 	{
 		/* a row about nobody */
 		if (s == NULL)
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(s);
+		return StateReturn(s, e);
 	}
 	opts = opt_arg > 0 ? RowOptions(fcinfo, opt_arg, has_cost) : &def;
 	if (s != NULL)
@@ -445,12 +604,12 @@ RebalanceTrans(FunctionCallInfo fcinfo, CrmRbIdKind kind)
 	}
 	else if (s->nrows == s->caprows || s->capbytes - s->nbytes < need)
 	{
-		/* a copy with room; nodeAgg moves it to the aggregate's memory */
-		s = StateFinish(crm_rb_state_grow(s, s->nrows + 1, s->nbytes + need, &err), &err);
+		/* a copy with room, in the expanded object */
+		s = StateMakeRoom(fcinfo, s, &e, s->nrows + 1, s->nbytes + need);
 	}
 	if (crm_rb_state_push(&s, &r, (uint8) f, cost, cb, cl, mb, ml, &err) != 0)
 		crm_ereport(&err);
-	return StateReturn(s);
+	return StateReturn(s, e);
 }
 
 /* crm.rebalance transition, bigint ids. */
@@ -483,6 +642,7 @@ Datum
 rebalance_combinefn(PG_FUNCTION_ARGS)
 {
 	RbState    *a;
+	RbExpanded *e = NULL;
 	RbState    *b;
 	CrmError	err = {0};
 	bool		legacy;
@@ -490,12 +650,12 @@ rebalance_combinefn(PG_FUNCTION_ARGS)
 	CrmRbIds	bids;
 
 	(void) AggregateContext(fcinfo, __func__);
-	a = PG_ARGISNULL(0) ? NULL : StateArg(fcinfo, 0);
+	a = PG_ARGISNULL(0) ? NULL : StateArg(fcinfo, 0, &e);
 	if (PG_ARGISNULL(1))
 	{
 		if (a == NULL)
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(a);
+		return StateReturn(a, e);
 	}
 	/* an input: checked in full (the copy below reads it all anyway) */
 	b = StateRead(PG_GETARG_DATUM(1), true, &legacy);
@@ -505,7 +665,7 @@ rebalance_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(b);
 	}
 	if (b->nrows == 0)
-		PG_RETURN_POINTER(a);
+		return StateReturn(a, e);
 	if (a->nrows > 0)
 		StateMatches(a, b->idkind, b->sflags, &b->opts);
 	else if (a->idkind != b->idkind || a->sflags != b->sflags ||
@@ -517,7 +677,7 @@ rebalance_combinefn(PG_FUNCTION_ARGS)
 		crm_ereport(&err);
 	}
 	if (a->nrows + b->nrows > a->caprows || a->capbytes - a->nbytes < b->nbytes)
-		a = StateFinish(crm_rb_state_grow(a, a->nrows + b->nrows, a->nbytes + b->nbytes, &err), &err);
+		a = StateMakeRoom(fcinfo, a, &e, a->nrows + b->nrows, a->nbytes + b->nbytes);
 	bids = crm_rb_state_ids(b);
 	for (i = 0; i < b->nrows; i++)
 	{
@@ -542,7 +702,7 @@ rebalance_combinefn(PG_FUNCTION_ARGS)
 			CHECK_FOR_INTERRUPTS();
 	}
 	SET_VARSIZE(a, crm_rb_state_size(a->caprows, a->capbytes, a->sflags & CRM_RB_STATE_COSTS));
-	return StateReturn(a);
+	return StateReturn(a, e);
 }
 
 /* Text form: JSON for small states, compact text beyond (both read back). */
@@ -616,6 +776,7 @@ static Datum
 RebalanceFinal(FunctionCallInfo fcinfo, CrmRbIdKind kind)
 {
 	RbState    *s;
+	RbExpanded *e;
 	MemoryContext work;
 	MemoryContext old;
 	CrmRbPlan	plan;
@@ -635,7 +796,15 @@ RebalanceFinal(FunctionCallInfo fcinfo, CrmRbIdKind kind)
 	 * checks every row with the state's own row check (crm_rb_row_check)
 	 * before it reads it, so the rows are checked once, in one wording.
 	 */
-	s = StateRead(PG_GETARG_DATUM(0), false, &legacy);
+	e = StateExpanded(PG_GETARG_DATUM(0), false);
+	if (e != NULL)
+	{
+		/* this backend's transition's state, read in place */
+		s = e->s;
+		legacy = false;
+	}
+	else
+		s = StateRead(PG_GETARG_DATUM(0), false, &legacy);
 	if (s->idkind != kind)
 		StateMismatch("the state holds ids of another type",
 					  psprintf("The state holds %s ids; this function makes a plan of %s ids.",

@@ -2000,6 +2000,18 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const doubl
 	if (i < nk)
 		RadixSort(s, keys, tmp, nk);
 	s->nc = nk;
+	/* a repeated customer: the first in id order */
+	for (i = 1; i < nk; i++)
+		if (keys[i].key == keys[i - 1].key)
+		{
+			const CrmRbRow *r = &rows[keys[i].idx];
+			char		id[CRM_RB_ID_TEXT_LEN];
+
+			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: customer %s appears more than once",
+						  crm_rb_id_text(ids, ckey ? ckey[r->customer_id] : r->customer_id, id));
+			crm_error_detail(err, "Each customer must be on exactly one row of its group.");
+			return -1;
+		}
 	s->cid = ALLOC(int64_t, nk);
 	s->cload = ALLOC(double, nk);
 	s->ccost = ALLOC(double, nk);
@@ -2009,43 +2021,46 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const doubl
 	s->load = ALLOC(double, s->m);
 	s->pinned = ALLOC(double, s->m);
 	s->ncust = ALLOC(int64_t, s->m);
+
+	/*
+	 * Each customer's fields to its place in id order.  The rows are read
+	 * in their own order and the fields written where they belong: rows in
+	 * id order are scattered over the state (a table's physical order is
+	 * rarely its id order), and a scattered read stalls where a scattered
+	 * write does not.  tmp, free after the sort, holds each row's place.
+	 */
+	{
+		uint32_t   *place = (uint32_t *) tmp;
+
+		for (i = 0; i < nk; i++)
+			place[keys[i].idx] = (uint32_t) i;
+		for (i = 0; i < n; i++)
+		{
+			const CrmRbRow *r = &rows[i];
+			uint32_t	p;
+
+			if (flags[i] & CRM_RB_NO_CUSTOMER)
+				continue;
+			p = place[i];
+			s->cid[p] = ckey ? ckey[r->customer_id] : r->customer_id;
+			s->cload[p] = r->load == 0.0 ? 0.0 : r->load;
+			s->ccost[p] = costs ? costs[i] : 1.0;
+			s->cmgr[p] = row_mgr[i];
+			s->cpinned[p] = row_mgr[i] >= 0 && (flags[i] & CRM_RB_PINNED) ? 1 : 0;
+			Tick(s);
+		}
+	}
+	/* the sums, in customer-id order */
 	for (i = 0; i < nk; i++)
 	{
-		const CrmRbRow *r = &rows[keys[i].idx];
-
-		/* rows in id order are scattered over the state: fetch ahead */
-		if (i + 16 < nk)
-		{
-			RB_PREFETCH(&rows[keys[i + 16].idx]);
-			RB_PREFETCH(&row_mgr[keys[i + 16].idx]);
-			RB_PREFETCH(&flags[keys[i + 16].idx]);
-			if (costs)
-				RB_PREFETCH(&costs[keys[i + 16].idx]);
-		}
-		if (i > 0 && keys[i].key == keys[i - 1].key)
-		{
-			char		id[CRM_RB_ID_TEXT_LEN];
-
-			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: customer %s appears more than once",
-						  crm_rb_id_text(ids, ckey ? ckey[r->customer_id] : r->customer_id, id));
-			crm_error_detail(err, "Each customer must be on exactly one row of its group.");
-			return -1;
-		}
-		s->cid[i] = ckey ? ckey[r->customer_id] : r->customer_id;
-		s->cload[i] = r->load == 0.0 ? 0.0 : r->load;
-		s->ccost[i] = costs ? costs[keys[i].idx] : 1.0;
-		s->cmgr[i] = row_mgr[keys[i].idx];
 		s->total += s->cload[i];
 		s->maxload = fmax(s->maxload, s->cload[i]);
 		if (s->cmgr[i] >= 0)
 		{
 			s->load[s->cmgr[i]] += s->cload[i];
 			s->ncust[s->cmgr[i]]++;
-			if (flags[keys[i].idx] & CRM_RB_PINNED)
-			{
+			if (s->cpinned[i])
 				s->pinned[s->cmgr[i]] += s->cload[i];
-				s->cpinned[i] = 1;
-			}
 			else
 				s->nmov++;
 		}

@@ -393,14 +393,14 @@ crm_rb_state_alloc(CrmRbIdKind kind, uint8_t sflags, int64_t cap, int64_t capbyt
 	return s;
 }
 
-/* A copy with room for need_rows rows and need_bytes id bytes. */
-CrmRbStateValue *
-crm_rb_state_grow(const CrmRbStateValue *s, int64_t need_rows, int64_t need_bytes, CrmError *err)
+/* The capacities of a grown state (see the header). */
+int
+crm_rb_state_grow_caps(const CrmRbStateValue *s, int64_t need_rows, int64_t need_bytes,
+					   int64_t *caprows, int64_t *capbytes, CrmError *err)
 {
 	int64_t		cap = s->caprows > 8 ? s->caprows : 8;
 	int64_t		capb = s->capbytes;
 	bool		costs = s->sflags & CRM_RB_STATE_COSTS;
-	CrmRbStateValue *t;
 
 	while (cap < need_rows)
 		cap *= 2;
@@ -426,6 +426,28 @@ crm_rb_state_grow(const CrmRbStateValue *s, int64_t need_rows, int64_t need_byte
 		if (capb < need_bytes)
 			capb = need_bytes;
 	}
+	if (cap < 0 || cap > CRM_RB_MAX_ROWS || capb < 0 || capb > CRM_RB_MAX_STATE_BYTES ||
+		crm_rb_state_size(cap, capb, costs) > (size_t) CRM_RB_MAX_STATE_BYTES)
+	{
+		StateTooLarge(err);
+		return -1;
+	}
+	*caprows = cap;
+	*capbytes = capb;
+	return 0;
+}
+
+/* A copy with room for need_rows rows and need_bytes id bytes. */
+CrmRbStateValue *
+crm_rb_state_grow(const CrmRbStateValue *s, int64_t need_rows, int64_t need_bytes, CrmError *err)
+{
+	int64_t		cap;
+	int64_t		capb;
+	bool		costs = s->sflags & CRM_RB_STATE_COSTS;
+	CrmRbStateValue *t;
+
+	if (crm_rb_state_grow_caps(s, need_rows, need_bytes, &cap, &capb, err) != 0)
+		return NULL;
 	t = crm_rb_state_alloc((CrmRbIdKind) s->idkind, s->sflags, cap, capb, err);
 	if (t == NULL)
 		return NULL;

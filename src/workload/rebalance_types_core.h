@@ -200,6 +200,15 @@ extern CrmRbStateValue *crm_rb_state_grow(const CrmRbStateValue *s, int64_t need
 										  int64_t need_bytes, CrmError *err);
 
 /*
+ * The capacities crm_rb_state_grow gives a state that needs room for
+ * need_rows rows and need_bytes id bytes (for growing a state in place);
+ * 0, or -1 and CRM_ERR_LIMIT when they do not fit.
+ */
+extern int	crm_rb_state_grow_caps(const CrmRbStateValue *s, int64_t need_rows,
+								   int64_t need_bytes, int64_t *caprows, int64_t *capbytes,
+								   CrmError *err);
+
+/*
  * Check one input row and normalise it (-0 to 0, the fields of an absent
  * customer, manager or capacity to 0).  cost is NULL without move costs.
  * Returns its flags byte, or -1 with a CRM_ERR_INVALID error in the
