@@ -581,6 +581,72 @@ UNIT_TEST(rebalance_known_small_plans)
 	CHECK_INT(p.nentries, 4);
 }
 
+/*
+ * minimise = load on a book packed exactly full, too large for the exact
+ * search (43 movable customers): manager 1 (capacity 100) holds 40, 18,
+ * 8, 1 and fifteen of 4 (127), manager 2 (capacity 100) 50 and
+ * twenty-three of 1 (73).  The lower bound 1 is reachable, every manager
+ * must end exactly full, and manager 1 must give up at least its excess,
+ * 27: 18 + 8 + 1 does it.  Shedding the smallest customer that covers
+ * 27 (the 40) leaves manager 2 13 over, which the probe's plan pays for
+ * with more load moved back; the passes of ImproveLoadBySums find 27.
+ * A third manager (capacity 50), with no customers, must take the
+ * orphan of 50 and nothing else.
+ */
+UNIT_TEST(rebalance_min_load_exact_fill)
+{
+	Instance	in;
+	CrmRbPlan	p;
+	int			i,
+				n = 0;
+
+	memset(&in, 0, sizeof(in));
+	in.nm = 3;
+	in.mid[0] = 1;
+	in.mid[1] = 2;
+	in.mid[2] = 3;
+	in.cap[0] = in.cap[1] = 100;
+	in.cap[2] = 50;
+	{
+		static const double m1[4] = {40, 18, 8, 1};
+
+		for (i = 0; i < 4; i++, n++)
+		{
+			in.load[n] = m1[i];
+			in.mgr[n] = 0;
+		}
+	}
+	for (i = 0; i < 15; i++, n++)
+	{
+		in.load[n] = 4;
+		in.mgr[n] = 0;
+	}
+	in.load[n] = 50;
+	in.mgr[n++] = 1;
+	for (i = 0; i < 23; i++, n++)
+	{
+		in.load[n] = 1;
+		in.mgr[n] = 1;
+	}
+	in.load[n] = 50;			/* the orphan */
+	in.mgr[n++] = -1;
+	in.nc = n;
+	for (i = 0; i < n; i++)
+		in.cid[i] = 100 + i;
+	if (!solve(&in, &p))
+		return;
+	check_plan(&in, &p);
+	CHECK(p.lower_bound == 1 && p.peak_after == 1);
+	/* integers: the sums are exact */
+	CHECK(p.moved_load == 27);
+	CHECK(p.managers[0].load_after == 100 && p.managers[1].load_after == 100 &&
+		  p.managers[2].load_after == 50);
+	CHECK_INT(p.norphans, 1);
+	CHECK_INT(p.nentries, p.nmoves + 1);
+	for (i = 0; i < p.nentries; i++)
+		CHECK(p.moves[i].from < 0 ? p.moves[i].to == 2 : (p.moves[i].from == 0 && p.moves[i].to == 1));
+}
+
 /* No customers: managers only, or nothing at all. */
 UNIT_TEST(rebalance_empty_groups)
 {
