@@ -458,3 +458,17 @@ crm_wire_from_text(const char *text, size_t *n, const char *what, CrmError *err)
 	*n = (size_t) (o - out);
 	return out;
 }
+
+/* Decode the text of a compact-only type (see wire_core.h). */
+uint8_t *
+crm_wire_from_compact_only(const char *text, size_t *n, const char *type, CrmError *err)
+{
+	*n = 0;
+	if (!crm_wire_is_compact(text))
+	{
+		crm_error_set(err, CRM_ERR_SYNTAX, "invalid input syntax for type %s", type);
+		crm_error_detail(err, "The text form of a %s is \"" CRM_WIRE_PREFIX "\" followed by base64.", type);
+		return NULL;
+	}
+	return crm_wire_from_text(text, n, type, err);
+}

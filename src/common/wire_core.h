@@ -314,4 +314,12 @@ extern char *crm_wire_to_text(const void *bin, size_t n);
 extern uint8_t *crm_wire_from_text(const char *text, size_t *n, const char *what,
 								   CrmError *err);
 
+/*
+ * crm_wire_from_text for a type whose only text form is the compact one
+ * (the aggregate states): anything without the prefix is the type's
+ * "invalid input syntax" error, whose detail names the form.
+ */
+extern uint8_t *crm_wire_from_compact_only(const char *text, size_t *n, const char *type,
+										   CrmError *err);
+
 #endif							/* CRM_WIRE_CORE_H */

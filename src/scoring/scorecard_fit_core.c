@@ -2079,13 +2079,7 @@ crm_fit_parse(const char *text, CrmError *err)
 	uint8_t    *bin;
 	CrmFitState *s;
 
-	if (!crm_wire_is_compact(text))
-	{
-		crm_error_set(err, CRM_ERR_SYNTAX, "invalid input syntax for type " STATE_TYPE);
-		crm_error_detail(err, "The text form of a " STATE_TYPE " is \"" CRM_WIRE_PREFIX "\" followed by base64.");
-		return NULL;
-	}
-	bin = crm_wire_from_text(text, &n, STATE_TYPE, err);
+	bin = crm_wire_from_compact_only(text, &n, STATE_TYPE, err);
 	if (bin == NULL)
 		return NULL;
 	s = crm_fit_decode(bin, n, CRM_ERR_SYNTAX, err);

@@ -383,13 +383,7 @@ crm_roc_parse(const char *text, CrmError *err)
 	uint8_t    *bin;
 	CrmRocState *s;
 
-	if (!crm_wire_is_compact(text))
-	{
-		crm_error_set(err, CRM_ERR_SYNTAX, "invalid input syntax for type " ROC_TYPE);
-		crm_error_detail(err, "The text form of a " ROC_TYPE " is \"" CRM_WIRE_PREFIX "\" followed by base64.");
-		return NULL;
-	}
-	bin = crm_wire_from_text(text, &n, ROC_TYPE, err);
+	bin = crm_wire_from_compact_only(text, &n, ROC_TYPE, err);
 	if (bin == NULL)
 		return NULL;
 	s = crm_roc_decode(bin, n, CRM_ERR_SYNTAX, err);
@@ -836,13 +830,7 @@ crm_psi_parse(const char *text, CrmError *err)
 	uint8_t    *bin;
 	CrmPsiState *s;
 
-	if (!crm_wire_is_compact(text))
-	{
-		crm_error_set(err, CRM_ERR_SYNTAX, "invalid input syntax for type " PSI_TYPE);
-		crm_error_detail(err, "The text form of a " PSI_TYPE " is \"" CRM_WIRE_PREFIX "\" followed by base64.");
-		return NULL;
-	}
-	bin = crm_wire_from_text(text, &n, PSI_TYPE, err);
+	bin = crm_wire_from_compact_only(text, &n, PSI_TYPE, err);
 	if (bin == NULL)
 		return NULL;
 	s = crm_psi_decode(bin, n, CRM_ERR_SYNTAX, err);
