@@ -1638,6 +1638,8 @@ PlanNumber(double v, const char *field, const char *owner, const CrmRbIds *ids, 
 	char		name[CRM_RB_ID_TEXT_LEN + 40];
 	char		subject[CRM_RB_ID_TEXT_LEN + 80];
 
+	if (isfinite(v) && v >= 0)
+		return 0;				/* the common case: no message to build */
 	if (owner == NULL)
 		snprintf(name, sizeof(name), "%s", field);
 	else
