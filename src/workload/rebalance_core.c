@@ -107,6 +107,14 @@
 /* A zeroed array of n items of type (at least one, so never a NULL). */
 #define ALLOC(type, n) ((type *) crm_core_alloc(sizeof(type) * (size_t) ((n) > 0 ? (n) : 1)))
 
+/*
+ * The same, not zeroed: for arrays every item of which is written before it
+ * is read (the large ones of the setup, and the probes' workspace, of which a
+ * probe uses only the part it needs; untouched pages cost nothing).
+ */
+#define ALLOC_UNINIT(type, n) \
+	((type *) crm_core_alloc_uninit(sizeof(type) * (size_t) ((n) > 0 ? (n) : 1)))
+
 /* evictions a probe may make before it gives up (see Evict) */
 #define CRM_RB_MAX_EVICTIONS 16
 
@@ -120,6 +128,18 @@ typedef struct KeyIdx
 	uint32_t	idx;
 	uint32_t	pad;
 } KeyIdx;
+
+/*
+ * An evicted customer with its load and manager: the heap compares loads,
+ * and the placement reads both, without a lookup in the customer arrays
+ * (a cache miss each, at a million customers).
+ */
+typedef struct HeapItem
+{
+	double		w;
+	uint32_t	c;
+	int32_t		from;
+} HeapItem;
 
 /* how a probe sets the managers' limits (see the header comment) */
 typedef enum LimitMode
@@ -159,7 +179,7 @@ typedef struct Solver
 	int64_t		nc;
 	int64_t    *cid;
 	double	   *cload;
-	double	   *ccost;			/* move cost (1 without costs) */
+	double	   *ccost;			/* move cost; NULL without costs (each 1): CostOf */
 	int32_t    *cmgr;			/* -1: orphan */
 	uint8_t    *cpinned;		/* movable = false */
 	int32_t    *assign;
@@ -178,7 +198,7 @@ typedef struct Solver
 	int64_t    *midk;			/* ... except this one (-1: none) */
 	double	   *keepload;		/* their load */
 	uint8_t    *evicted;
-	uint32_t   *heap;			/* evicted customers, largest first */
+	struct HeapItem *heap;		/* evicted customers, largest first */
 	int64_t		nheap;
 	int			nevict;			/* evictions in this probe */
 	bool		evict_whole;	/* evict whole books (crm 0.1.0's rule; see Evict) */
@@ -290,6 +310,13 @@ crm_rb_id_text(const CrmRbIds *ids, int64_t key, char *buf)
 	return buf;
 }
 
+/* The move cost of customer c (1 without costs). */
+static inline double
+CostOf(const Solver *s, int64_t c)
+{
+	return s->ccost ? s->ccost[c] : 1.0;
+}
+
 /* One step of a loop that can run long: check for interrupts now and then. */
 static inline void
 Tick(Solver *s)
@@ -309,11 +336,54 @@ DoubleKey(double d)
 	return u;					/* non-negative doubles sort as their bits */
 }
 
+/* keys spanning at most this many values are sorted by counting (CountingSort) */
+#define CRM_RB_COUNTING_RANGE ((uint64_t) 1 << 26)
+
+/*
+ * Stable counting sort of a by key, for keys in [lo, lo + range): one pass
+ * counts every key value, one places the items (Knuth, vol. 3, section
+ * 5.2, "Algorithm D").  Ids of a table with a serial key and the solver's
+ * compressed (manager, load rank) keys span few values, and this reads and
+ * writes the items once where the byte-wise sort below does so once per
+ * byte that varies.
+ */
+static void
+CountingSort(KeyIdx *a, KeyIdx *tmp, int64_t n, uint64_t lo, uint64_t range)
+{
+	uint32_t   *count = ALLOC(uint32_t, range + 1);
+	uint64_t	v;
+	uint32_t	sum = 0;
+	int64_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		count[a[i].key - lo]++;
+		if ((i & 0xFFFFF) == 0)
+			crm_check_interrupts();
+	}
+	for (v = 0; v < range; v++)
+	{
+		uint32_t	t = count[v];
+
+		count[v] = sum;
+		sum += t;
+	}
+	for (i = 0; i < n; i++)
+	{
+		tmp[count[a[i].key - lo]++] = a[i];
+		if ((i & 0xFFFFF) == 0)
+			crm_check_interrupts();
+	}
+	memcpy(a, tmp, sizeof(KeyIdx) * (size_t) n);
+	crm_core_free(count);
+}
+
 /*
  * Stable LSD radix sort of a by key, bytes from low to high; bytes that are
  * the same in every item are skipped.  One pass counts all eight bytes, so
- * the data is read once plus once per byte that varies.  tmp has room for
- * n items.
+ * the data is read once plus once per byte that varies.  Keys that span
+ * at most about 2n values (and CRM_RB_COUNTING_RANGE) are sorted by
+ * counting instead, in one pass.  tmp has room for n items.
  *
  * Least-significant-digit radix sorting (D. E. Knuth, The Art of Computer
  * Programming, vol. 3, section 5.2.5, "Sorting by distribution"): a stable
@@ -332,9 +402,21 @@ RadixSort(Solver *s, KeyIdx *a, KeyIdx *tmp, int64_t n)
 	int64_t    (*count)[256];
 	int64_t		i;
 	int			byte;
+	uint64_t	lo = UINT64_MAX;
+	uint64_t	hi = 0;
 
 	if (n < 2)
 		return;
+	for (i = 0; i < n; i++)
+	{
+		lo = a[i].key < lo ? a[i].key : lo;
+		hi = a[i].key > hi ? a[i].key : hi;
+	}
+	if (hi - lo < CRM_RB_COUNTING_RANGE && hi - lo <= 2 * (uint64_t) n + 65536)
+	{
+		CountingSort(a, tmp, n, lo, hi - lo + 1);
+		return;
+	}
 	count = crm_core_alloc(sizeof(int64_t) * 8 * 256);
 	for (i = 0; i < n; i++)
 	{
@@ -416,7 +498,13 @@ TreeSet(Solver *s, int32_t p, double v)
 
 	s->tree[i] = v;
 	for (i /= 2; i >= 1; i /= 2)
-		s->tree[i] = RoomMax(s->tree[2 * i], s->tree[2 * i + 1]);
+	{
+		double		m = RoomMax(s->tree[2 * i], s->tree[2 * i + 1]);
+
+		if (s->tree[i] == m)
+			break;				/* the maxima above are unchanged too */
+		s->tree[i] = m;
+	}
 }
 
 /* The first position of the first-fit order whose room is >= x, or -1. */
@@ -453,45 +541,49 @@ TreeFindMax(const Solver *s, double x)
 
 /* Heap order: larger load first, then lower customer index. */
 static inline bool
-HeapAbove(const Solver *s, uint32_t a, uint32_t b)
+HeapAbove(HeapItem a, HeapItem b)
 {
-	return s->cload[a] > s->cload[b] || (s->cload[a] == s->cload[b] && a < b);
+	return a.w > b.w || (a.w == b.w && a.c < b.c);
 }
 
-/* Add customer c to the evicted heap (sift up). */
+/* Add customer c of load w, evicted from manager from, to the heap (sift up). */
 static void
-HeapPush(Solver *s, uint32_t c)
+HeapPush(Solver *s, uint32_t c, double w, int32_t from)
 {
 	int64_t		i = s->nheap++;
+	HeapItem	x;
 
-	while (i > 0 && HeapAbove(s, c, s->heap[(i - 1) / 2]))
+	x.w = w;
+	x.c = c;
+	x.from = from;
+	while (i > 0 && HeapAbove(x, s->heap[(i - 1) / 2]))
 	{
 		s->heap[i] = s->heap[(i - 1) / 2];
 		i = (i - 1) / 2;
 	}
-	s->heap[i] = c;
+	s->heap[i] = x;
 }
 
 /* Remove and return the heap's largest customer (sift down). */
-static uint32_t
+static HeapItem
 HeapPop(Solver *s)
 {
-	uint32_t	top = s->heap[0];
-	uint32_t	last = s->heap[--s->nheap];
+	HeapItem	top = s->heap[0];
+	HeapItem	last = s->heap[--s->nheap];
 	int64_t		i = 0;
 
 	for (;;)
 	{
 		int64_t		l = 2 * i + 1;
 		int64_t		best = i;
-		uint32_t	bv = last;
+		HeapItem	bv = last;
 
-		if (l < s->nheap && HeapAbove(s, s->heap[l], bv))
+		if (l < s->nheap && HeapAbove(s->heap[l], bv))
 		{
 			best = l;
 			bv = s->heap[l];
 		}
-		if (l + 1 < s->nheap && HeapAbove(s, s->heap[l + 1], bv))
+		if (l + 1 < s->nheap && HeapAbove(s->heap[l + 1], bv))
 			best = l + 1;
 		if (best == i)
 			break;
@@ -565,7 +657,7 @@ Evict(Solver *s, double w)
 		k--;
 		if (k == s->midk[j])
 			continue;			/* already given up by ShedExcess */
-		HeapPush(s, s->mov[base + k]);
+		HeapPush(s, s->mov[base + k], s->movload[base + k], j);
 		s->room[j] += s->movload[base + k];
 		s->keepload[j] -= s->movload[base + k];
 	}
@@ -711,7 +803,7 @@ NextToPlace(Solver *s, int64_t npool, int64_t *a, int64_t *b,
 		src = 1;
 		bw = s->orphw[*b];
 	}
-	if (s->nheap > 0 && s->cload[s->heap[0]] > bw)
+	if (s->nheap > 0 && s->heap[0].w > bw)
 		src = 2;
 	if (src == 0)
 	{
@@ -730,9 +822,11 @@ NextToPlace(Solver *s, int64_t npool, int64_t *a, int64_t *b,
 	}
 	else
 	{
-		*c = HeapPop(s);
-		*w = s->cload[*c];
-		*from = s->cmgr[*c];
+		HeapItem	x = HeapPop(s);
+
+		*c = x.c;
+		*w = x.w;
+		*from = x.from;
 	}
 }
 
@@ -890,7 +984,7 @@ MoveWeight(const Solver *s, uint32_t c)
 {
 	if (s->opts.minimise == CRM_RB_MIN_LOAD)
 		return s->cload[c];
-	return s->ccost[c];
+	return CostOf(s, c);
 }
 
 /*
@@ -2621,14 +2715,55 @@ LoadManagers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 }
 
 /*
- * The customers, by id (no duplicates), with their managers' loads: keys
- * are left holding the customers in id order (idx: their rows), which
- * SortMovable reads.  The load sums run in customer-id order.
+ * The customer rows in id order, by direct addressing, for ids that span
+ * at most about twice as many values as there are customers (a serial
+ * key; text and uuid ids, which are ranks by then): slot[id - lo] = row,
+ * then a walk of the slots in id order.  No comparisons and no items to
+ * move, where a sort of (id, row) items reads and writes them a few times.
+ * False (order[] undecided) when two rows share an id, which
+ * OrderBySorting then reports.
+ */
+static bool
+OrderDense(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
+		   int64_t lo, uint64_t range, uint32_t *order)
+{
+	uint32_t   *slot = ALLOC_UNINIT(uint32_t, range);
+	uint32_t	p = 0;
+	uint64_t	v;
+	int64_t		i;
+
+	memset(slot, 0xFF, sizeof(uint32_t) * (size_t) range);	/* UINT32_MAX: no row */
+	for (i = 0; i < n; i++)
+	{
+		if (flags[i] & CRM_RB_NO_CUSTOMER)
+			continue;
+		v = (uint64_t) rows[i].customer_id - (uint64_t) lo;
+		if (slot[v] != UINT32_MAX)
+		{
+			crm_core_free(slot);
+			return false;
+		}
+		slot[v] = (uint32_t) i;
+		Tick(s);
+	}
+	for (v = 0; v < range; v++)
+		if (slot[v] != UINT32_MAX)
+		{
+			order[p++] = slot[v];
+			Tick(s);
+		}
+	crm_core_free(slot);
+	return true;
+}
+
+/*
+ * The customer rows in id order by sorting (id, row) items, or -1 with the
+ * error for a repeated customer (the first in id order).
  */
 static int
-LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const double *costs,
-			  int64_t n, const CrmRbIds *ids, const int64_t *ckey,
-			  KeyIdx *keys, KeyIdx *tmp, const int32_t *row_mgr, CrmError *err)
+OrderBySorting(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
+			   const CrmRbIds *ids, const int64_t *ckey, KeyIdx *keys, KeyIdx *tmp,
+			   uint32_t *order, CrmError *err)
 {
 	int64_t		nk = 0;
 	int64_t		i;
@@ -2640,13 +2775,7 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const doubl
 			keys[nk].idx = (uint32_t) i;
 			nk++;
 		}
-	/* rows often arrive in id order (a table in insertion order): no sort then */
-	for (i = 1; i < nk && keys[i].key >= keys[i - 1].key; i++)
-		;
-	if (i < nk)
-		RadixSort(s, keys, tmp, nk);
-	s->nc = nk;
-	/* a repeated customer: the first in id order */
+	RadixSort(s, keys, tmp, nk);
 	for (i = 1; i < nk; i++)
 		if (keys[i].key == keys[i - 1].key)
 		{
@@ -2658,55 +2787,99 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const doubl
 			crm_error_detail(err, "Each customer must be on exactly one row of its group.");
 			return -1;
 		}
-	s->cid = ALLOC(int64_t, nk);
-	s->cload = ALLOC(double, nk);
-	s->ccost = ALLOC(double, nk);
-	s->cmgr = ALLOC(int32_t, nk);
-	s->cpinned = ALLOC(uint8_t, nk);
+	for (i = 0; i < nk; i++)
+		order[i] = keys[i].idx;
+	return 0;
+}
+
+/*
+ * The customers, by id (no duplicates), with their managers' loads.  Rows
+ * often arrive in id order (a table in insertion order), and otherwise
+ * their ids are often dense (OrderDense); a sort decides the rest.  The
+ * load sums run in customer-id order.  keys and tmp have room for n items.
+ */
+static int
+LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const double *costs,
+			  int64_t n, const CrmRbIds *ids, const int64_t *ckey,
+			  KeyIdx *keys, KeyIdx *tmp, const int32_t *row_mgr, CrmError *err)
+{
+	/* the customer rows in id order, in tmp (free again once sorted) */
+	uint32_t   *order = (uint32_t *) tmp;
+	int64_t		nk = 0;
+	int64_t		lo = INT64_MAX;
+	int64_t		hi = INT64_MIN;
+	bool		ascending = true;
+	int64_t		i;
+
+	for (i = 0; i < n; i++)
+		if (!(flags[i] & CRM_RB_NO_CUSTOMER))
+		{
+			int64_t		id = rows[i].customer_id;
+
+			ascending = ascending && (nk == 0 || id > hi);
+			lo = id < lo ? id : lo;
+			hi = id > hi ? id : hi;
+			nk++;
+		}
+	if (ascending)
+	{
+		/* strictly ascending: in id order, no repeats */
+		uint32_t	p = 0;
+
+		for (i = 0; i < n; i++)
+			if (!(flags[i] & CRM_RB_NO_CUSTOMER))
+				order[p++] = (uint32_t) i;
+	}
+	else if (!((uint64_t) hi - (uint64_t) lo < CRM_RB_COUNTING_RANGE &&
+			   (uint64_t) hi - (uint64_t) lo <= 2 * (uint64_t) nk + 65536 &&
+			   OrderDense(s, rows, flags, n, lo, (uint64_t) hi - (uint64_t) lo + 1, order)) &&
+			 OrderBySorting(s, rows, flags, n, ids, ckey, keys, tmp, order, err) != 0)
+		return -1;
+	s->nc = nk;
+	/* every customer's fields are written below */
+	s->cid = ALLOC_UNINIT(int64_t, nk);
+	s->cload = ALLOC_UNINIT(double, nk);
+	s->ccost = costs ? ALLOC_UNINIT(double, nk) : NULL;
+	s->cmgr = ALLOC_UNINIT(int32_t, nk);
+	s->cpinned = ALLOC_UNINIT(uint8_t, nk);
 	s->assign = ALLOC(int32_t, nk);
 	s->load = ALLOC(double, s->m);
 	s->pinned = ALLOC(double, s->m);
 	s->ncust = ALLOC(int64_t, s->m);
 
 	/*
-	 * Each customer's fields to its place in id order.  The rows are read
-	 * in their own order and the fields written where they belong: rows in
-	 * id order are scattered over the state (a table's physical order is
-	 * rarely its id order), and a scattered read stalls where a scattered
-	 * write does not.  tmp, free after the sort, holds each row's place.
+	 * Each customer's fields, and the sums, in id order.  The rows are read
+	 * in that order, scattered over the state (a table's physical order is
+	 * rarely its id order): fetched a few customers ahead, so that the
+	 * reads overlap, while the writes run in order.
 	 */
-	{
-		uint32_t   *place = (uint32_t *) tmp;
-
-		for (i = 0; i < nk; i++)
-			place[keys[i].idx] = (uint32_t) i;
-		for (i = 0; i < n; i++)
-		{
-			const CrmRbRow *r = &rows[i];
-			uint32_t	p;
-
-			if (flags[i] & CRM_RB_NO_CUSTOMER)
-				continue;
-			p = place[i];
-			s->cid[p] = ckey ? ckey[r->customer_id] : r->customer_id;
-			s->cload[p] = r->load == 0.0 ? 0.0 : r->load;
-			s->ccost[p] = costs ? costs[i] : 1.0;
-			s->cmgr[p] = row_mgr[i];
-			s->cpinned[p] = row_mgr[i] >= 0 && (flags[i] & CRM_RB_PINNED) ? 1 : 0;
-			Tick(s);
-		}
-	}
-	/* the sums, in customer-id order */
 	for (i = 0; i < nk; i++)
 	{
-		s->total += s->cload[i];
-		s->maxload = fmax(s->maxload, s->cload[i]);
-		if (s->cmgr[i] >= 0)
+		uint32_t	q = order[i];
+		const CrmRbRow *r = &rows[q];
+		double		w = r->load == 0.0 ? 0.0 : r->load;
+		int32_t		j = row_mgr[q];
+
+		if (i + 8 < nk)
 		{
-			s->load[s->cmgr[i]] += s->cload[i];
-			s->ncust[s->cmgr[i]]++;
+			RB_PREFETCH(&rows[order[i + 8]]);
+			RB_PREFETCH(&row_mgr[order[i + 8]]);
+			RB_PREFETCH(&flags[order[i + 8]]);
+		}
+		s->cid[i] = ckey ? ckey[r->customer_id] : r->customer_id;
+		s->cload[i] = w;
+		if (costs)
+			s->ccost[i] = costs[q];
+		s->cmgr[i] = j;
+		s->cpinned[i] = j >= 0 && (flags[q] & CRM_RB_PINNED) ? 1 : 0;
+		s->total += w;
+		s->maxload = fmax(s->maxload, w);
+		if (j >= 0)
+		{
+			s->load[j] += w;
+			s->ncust[j]++;
 			if (s->cpinned[i])
-				s->pinned[s->cmgr[i]] += s->cload[i];
+				s->pinned[j] += w;
 			else
 				s->nmov++;
 		}
@@ -2763,157 +2936,288 @@ U64Cmp(const void *a, const void *b)
 }
 
 /*
- * When the n keys take few distinct values (loads from a service policy's
- * tiers: a handful), replace each item's key by (manager << 32 | rank of
- * its key among the distinct values), so that one radix sort of a few
- * bytes orders the items by manager, then key, then input order, instead
- * of eight passes for the key and two for the manager.  True when done;
- * false (keys untouched) beyond 65,536 distinct keys.  The ranks keep the
- * keys' order exactly, so the result is the same as sorting by key then
- * by manager.
+ * Ranks of keys among their distinct values, when they take few (loads
+ * from a service policy's tiers: a handful): an open-addressing table of
+ * at most CRM_RB_MAX_RANKS distinct keys; RanksAdd gives a key's slot,
+ * RanksFinish the rank of every slot (ranks keep the keys' order).
+ */
+#define CRM_RB_MAX_RANKS 65536
+#define CRM_RB_RANK_SLOTS (2 * CRM_RB_MAX_RANKS)
+
+typedef struct KeyRanks
+{
+	uint64_t   *tkey;			/* by slot */
+	int32_t    *trank;			/* by slot, after RanksFinish */
+	uint8_t    *used;			/* by slot */
+	uint64_t   *distinct;		/* in first-seen order, then sorted */
+	int64_t		nd;
+} KeyRanks;
+
+static void
+RanksInit(KeyRanks *r)
+{
+	r->tkey = crm_core_alloc(sizeof(uint64_t) * CRM_RB_RANK_SLOTS);
+	r->trank = crm_core_alloc(sizeof(int32_t) * CRM_RB_RANK_SLOTS);
+	r->used = crm_core_alloc(CRM_RB_RANK_SLOTS);
+	r->distinct = crm_core_alloc(sizeof(uint64_t) * CRM_RB_MAX_RANKS);
+	r->nd = 0;
+}
+
+/* The slot of key (added if new), or -1 when it would be one distinct key too many. */
+static inline int64_t
+RanksAdd(KeyRanks *r, uint64_t key)
+{
+	uint64_t	h = KeyHash(key) & (CRM_RB_RANK_SLOTS - 1);
+
+	while (r->used[h] && r->tkey[h] != key)
+		h = (h + 1) & (CRM_RB_RANK_SLOTS - 1);
+	if (!r->used[h])
+	{
+		if (r->nd == CRM_RB_MAX_RANKS)
+			return -1;
+		r->used[h] = 1;
+		r->tkey[h] = key;
+		r->distinct[r->nd++] = key;
+	}
+	return (int64_t) h;
+}
+
+/* The rank of every slot in use. */
+static void
+RanksFinish(KeyRanks *r)
+{
+	int64_t		i;
+
+	qsort(r->distinct, (size_t) r->nd, sizeof(uint64_t), U64Cmp);
+	for (i = 0; i < r->nd; i++)
+	{
+		uint64_t	h = KeyHash(r->distinct[i]) & (CRM_RB_RANK_SLOTS - 1);
+
+		while (r->tkey[h] != r->distinct[i])
+			h = (h + 1) & (CRM_RB_RANK_SLOTS - 1);
+		r->trank[h] = (int32_t) i;
+	}
+}
+
+static void
+RanksFree(KeyRanks *r)
+{
+	crm_core_free(r->distinct);
+	crm_core_free(r->used);
+	crm_core_free(r->trank);
+	crm_core_free(r->tkey);
+}
+
+/*
+ * The order in which a manager gives up movable customer i, as a sort key:
+ * its load, or with move costs its load per unit of cost (a free move
+ * first of all), ascending (ShedExcess takes them from the end).
+ */
+static inline uint64_t
+ShedKey(const Solver *s, int64_t i)
+{
+	double		prio = s->cload[i];
+
+	if (s->has_cost)
+		prio = s->ccost[i] > 0 ? s->cload[i] / s->ccost[i] : DBL_MAX;
+	if (!(prio <= DBL_MAX))
+		prio = DBL_MAX;
+	return DoubleKey(prio);
+}
+
+/* Whether customer i is movable (has a manager and is not pinned). */
+static inline bool
+Movable(const Solver *s, int64_t i)
+{
+	return s->cmgr[i] >= 0 && !s->cpinned[i];
+}
+
+/*
+ * mov[], movload[], mstart[] and mcount[] by counting, when the shedding
+ * keys take few distinct values and managers x distinct values is small:
+ * each movable customer's key becomes manager x distinct values + the rank
+ * of its shedding key, the keys are counted, and the customers, read in id
+ * order, go to their places (a stable counting sort: Knuth, vol. 3,
+ * section 5.2, "Algorithm D").  Two reads of the customers and one write
+ * of mov[], where sorting (manager, key, id) items needs several passes
+ * over items four times the size.  False (nothing written) otherwise.
  */
 static bool
-CompressKeys(Solver *s, KeyIdx *mk, int64_t n)
+MovableByCounting(Solver *s, int64_t a)
 {
-	enum
-	{
-		MAXD = 65536, TSIZE = 2 * MAXD
-	};
-	uint64_t   *tkey;
-	int32_t    *trank;
-	uint8_t    *used;
-	uint64_t   *distinct;
-	int64_t		nd = 0;
+	KeyRanks	r;
+	uint32_t   *key = ALLOC_UNINIT(uint32_t, s->nc);
+	uint32_t   *count = NULL;
+	uint64_t	range = 0;
 	int64_t		i;
+	int32_t		j;
 	bool		ok = true;
 
-	if (n < 1024)
-		return false;			/* small: the plain sorts are cheap */
-	tkey = crm_core_alloc(sizeof(uint64_t) * TSIZE);
-	trank = crm_core_alloc(sizeof(int32_t) * TSIZE);
-	used = crm_core_alloc(TSIZE);
-	distinct = crm_core_alloc(sizeof(uint64_t) * MAXD);
-	for (i = 0; i < n && ok; i++)
-	{
-		uint64_t	h = KeyHash(mk[i].key) & (TSIZE - 1);
-
-		while (used[h] && tkey[h] != mk[i].key)
-			h = (h + 1) & (TSIZE - 1);
-		if (!used[h])
+	RanksInit(&r);
+	for (i = 0; i < s->nc && ok; i++)
+		if (Movable(s, i))
 		{
-			if (nd == MAXD)
-				ok = false;
-			else
-			{
-				used[h] = 1;
-				tkey[h] = mk[i].key;
-				distinct[nd++] = mk[i].key;
-			}
+			int64_t		h = RanksAdd(&r, ShedKey(s, i));
+
+			ok = h >= 0;
+			key[i] = (uint32_t) h;
+			Tick(s);
 		}
-		Tick(s);
+	if (ok)
+	{
+		range = (uint64_t) s->m * (uint64_t) r.nd;
+		ok = range < CRM_RB_COUNTING_RANGE && range <= 2 * (uint64_t) a + 65536;
 	}
 	if (ok)
 	{
-		qsort(distinct, (size_t) nd, sizeof(uint64_t), U64Cmp);
-		for (i = 0; i < nd; i++)
-		{
-			uint64_t	h = KeyHash(distinct[i]) & (TSIZE - 1);
+		uint32_t	sum = 0;
+		uint64_t	v;
 
-			while (tkey[h] != distinct[i])
-				h = (h + 1) & (TSIZE - 1);
-			trank[h] = (int32_t) i;
-		}
-		for (i = 0; i < n; i++)
+		RanksFinish(&r);
+		count = ALLOC(uint32_t, range + 1);
+		for (i = 0; i < s->nc; i++)
+			if (Movable(s, i))
+			{
+				key[i] = (uint32_t) ((uint64_t) s->cmgr[i] * (uint64_t) r.nd +
+									 (uint64_t) r.trank[key[i]]);
+				count[key[i]]++;
+				Tick(s);
+			}
+		for (v = 0; v <= range; v++)
 		{
-			uint64_t	h = KeyHash(mk[i].key) & (TSIZE - 1);
+			uint32_t	t = count[v];
 
-			while (tkey[h] != mk[i].key)
-				h = (h + 1) & (TSIZE - 1);
-			mk[i].key = ((uint64_t) mk[i].pad << 32) | (uint64_t) trank[h];
-			Tick(s);
+			count[v] = sum;
+			sum += t;
 		}
+		/* count[v]: the first place of key v; a manager's keys are consecutive */
+		for (j = 0; j < s->m; j++)
+		{
+			uint32_t	first = count[(uint64_t) j * (uint64_t) r.nd];
+			uint32_t	end = count[(uint64_t) (j + 1) * (uint64_t) r.nd];
+
+			s->mcount[j] = end - first;
+			s->mstart[j] = end > first ? first : 0;
+		}
+		for (i = 0; i < s->nc; i++)
+			if (Movable(s, i))
+			{
+				uint32_t	p = count[key[i]]++;
+
+				s->mov[p] = (uint32_t) i;
+				s->movload[p] = s->cload[i];
+				Tick(s);
+			}
+		crm_core_free(count);
 	}
-	crm_core_free(distinct);
-	crm_core_free(used);
-	crm_core_free(trank);
-	crm_core_free(tkey);
+	RanksFree(&r);
+	crm_core_free(key);
 	return ok;
 }
 
 /*
- * Movable customers of each manager in the order they are given up, from
- * the last (mov[] ascending: load, or with move costs load per cost), and
- * the orphans, load descending then id: keys hold the customers in id
- * order (LoadCustomers); a stable sort by priority, then a stable sort by
- * manager.
+ * mov[] and the rest by sorting (manager, shedding key, id) items, when
+ * MovableByCounting does not apply: the shedding keys replaced by their
+ * ranks when they take few distinct values (one sort of manager x distinct
+ * values + rank), else a stable sort by key, then a stable sort by manager.
+ * tmp has room for a items.
  */
 static void
-SortMovable(Solver *s, const uint8_t *flags, const KeyIdx *keys, KeyIdx *tmp)
+MovableBySorting(Solver *s, int64_t a, KeyIdx *tmp)
 {
-	int64_t		nk = 0;
+	KeyIdx	   *mk = ALLOC_UNINIT(KeyIdx, a);
+	KeyRanks	r;
+	int64_t		n = 0;
 	int64_t		i;
-	KeyIdx	   *mk;
-	KeyIdx	   *ok;
-	int64_t		a = 0;
-	int64_t		b = 0;
+	bool		ranked = true;
 
 	for (i = 0; i < s->nc; i++)
-		if (s->cmgr[i] >= 0 && !s->cpinned[i])
-			nk++;
-	mk = ALLOC(KeyIdx, nk);
-	ok = ALLOC(KeyIdx, s->norph);
-	for (i = 0; i < s->nc; i++)
-	{
-		if (s->cmgr[i] < 0)
+		if (Movable(s, i))
 		{
-			ok[b].key = ~DoubleKey(s->cload[i]);
-			ok[b].idx = (uint32_t) i;
-			b++;
+			mk[n].key = ShedKey(s, i);
+			mk[n].idx = (uint32_t) i;
+			mk[n].pad = (uint32_t) s->cmgr[i];	/* the manager travels along */
+			n++;
 		}
-		else if (!s->cpinned[i])
-		{
-			double		prio = s->cload[i];
+	RanksInit(&r);
+	for (i = 0; i < n && ranked; i++)
+	{
+		int64_t		h = RanksAdd(&r, mk[i].key);
 
-			/* with costs: load per unit of cost; a free move first of all */
-			if (s->has_cost)
-				prio = s->ccost[i] > 0 ? s->cload[i] / s->ccost[i] : DBL_MAX;
-			if (!(prio <= DBL_MAX))
-				prio = DBL_MAX;
-			mk[a].key = DoubleKey(prio);
-			mk[a].idx = (uint32_t) i;
-			mk[a].pad = (uint32_t) s->cmgr[i];	/* the manager travels along */
-			a++;
+		ranked = h >= 0;
+		Tick(s);
+	}
+	if (ranked && n >= 1024)
+	{
+		RanksFinish(&r);
+		for (i = 0; i < n; i++)
+		{
+			int64_t		h = RanksAdd(&r, mk[i].key);	/* found: no insertion */
+
+			mk[i].key = (uint64_t) mk[i].pad * (uint64_t) r.nd + (uint64_t) r.trank[h];
+			Tick(s);
 		}
 	}
-	if (!CompressKeys(s, mk, a))
+	else
 	{
-		RadixSort(s, mk, tmp, a);
-		for (i = 0; i < a; i++)
+		/* by key, then (stable) by manager below */
+		RadixSort(s, mk, tmp, n);
+		for (i = 0; i < n; i++)
 			mk[i].key = (uint64_t) mk[i].pad;
 	}
-	RadixSort(s, mk, tmp, a);
-	RadixSort(s, ok, tmp, b);
-	s->mov = ALLOC(uint32_t, a);
-	s->movload = ALLOC(double, a);
-	s->mstart = ALLOC(int64_t, s->m);
-	s->mcount = ALLOC(int64_t, s->m);
-	for (i = 0; i < a; i++)
+	RanksFree(&r);
+	RadixSort(s, mk, tmp, n);
+	for (i = 0; i < n; i++)
 	{
-		if (i + 16 < a)
+		if (i + 16 < n)
 			RB_PREFETCH(&s->cload[mk[i + 16].idx]);
 		s->mov[i] = mk[i].idx;
 		s->movload[i] = s->cload[mk[i].idx];
 		if (s->mcount[mk[i].pad]++ == 0)
 			s->mstart[mk[i].pad] = i;
 	}
-	s->orph = ALLOC(uint32_t, b);
-	s->orphw = ALLOC(double, b);
+	crm_core_free(mk);
+}
+
+/*
+ * Movable customers of each manager in the order they are given up, from
+ * the last (mov[] ascending: load, or with move costs load per cost; ties
+ * in id order), and the orphans, load descending then id.  tmp has room
+ * for the customers.
+ */
+static void
+SortMovable(Solver *s, KeyIdx *tmp)
+{
+	int64_t		i;
+	KeyIdx	   *ok;
+	int64_t		a = 0;
+	int64_t		b = 0;
+
+	for (i = 0; i < s->nc; i++)
+		a += Movable(s, i);
+	s->mov = ALLOC_UNINIT(uint32_t, a);
+	s->movload = ALLOC_UNINIT(double, a);
+	s->mstart = ALLOC(int64_t, s->m);
+	s->mcount = ALLOC(int64_t, s->m);
+	if (!MovableByCounting(s, a))
+		MovableBySorting(s, a, tmp);
+
+	ok = ALLOC_UNINIT(KeyIdx, s->norph);
+	for (i = 0; i < s->nc; i++)
+		if (s->cmgr[i] < 0)
+		{
+			ok[b].key = ~DoubleKey(s->cload[i]);
+			ok[b].idx = (uint32_t) i;
+			b++;
+		}
+	RadixSort(s, ok, tmp, b);
+	s->orph = ALLOC_UNINIT(uint32_t, b);
+	s->orphw = ALLOC_UNINIT(double, b);
 	for (i = 0; i < b; i++)
 	{
 		s->orph[i] = ok[i].idx;
 		s->orphw[i] = s->cload[ok[i].idx];
 	}
-	crm_core_free(mk);
 	crm_core_free(ok);
 }
 
@@ -2963,12 +3267,13 @@ AllocWorkspace(Solver *s)
 	s->midk = ALLOC(int64_t, s->m);
 	s->keepload = ALLOC(double, s->m);
 	s->evicted = ALLOC(uint8_t, s->m);
-	s->heap = ALLOC(uint32_t, s->nmov);
-	s->pool = ALLOC(KeyIdx, s->nmov);
-	s->pooltmp = ALLOC(KeyIdx, s->nmov);
-	s->poolcust = ALLOC(uint32_t, s->nmov);
-	s->poolw = ALLOC(double, s->nmov);
-	s->poolfrom = ALLOC(int32_t, s->nmov);
+	/* a probe writes what it reads of these, often a small part */
+	s->heap = ALLOC_UNINIT(HeapItem, s->nmov);
+	s->pool = ALLOC_UNINIT(KeyIdx, s->nmov);
+	s->pooltmp = ALLOC_UNINIT(KeyIdx, s->nmov);
+	s->poolcust = ALLOC_UNINIT(uint32_t, s->nmov);
+	s->poolw = ALLOC_UNINIT(double, s->nmov);
+	s->poolfrom = ALLOC_UNINIT(int32_t, s->nmov);
 }
 
 /* The lower bound LB on any plan's peak (see the header comment). */
@@ -3023,7 +3328,7 @@ FillPlan(const Solver *s, double lb, CrmRbPlan *plan)
 
 			mv->customer_id = s->cid[i];
 			mv->load = s->cload[i];
-			mv->cost = s->ccost[i];
+			mv->cost = CostOf(s, i);
 			mv->from = s->cmgr[i];
 			mv->to = s->assign[i];
 			if (mv->from >= 0)
@@ -3105,14 +3410,14 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, const double *costs, in
 	if (ids->kind != CRM_RB_IDS_BIGINT)
 		use = RankedRows(s, rows, flags, n, ids, &ckey, &mkey);
 
-	keys = ALLOC(KeyIdx, n);
-	tmp = ALLOC(KeyIdx, n);
-	row_mgr = ALLOC(int32_t, n);
+	keys = ALLOC_UNINIT(KeyIdx, n);
+	tmp = ALLOC_UNINIT(KeyIdx, n);
+	row_mgr = ALLOC_UNINIT(int32_t, n);
 	if (LoadManagers(s, use, flags, n, ids, mkey, keys, tmp, row_mgr, err) != 0 ||
 		LoadCustomers(s, use, flags, costs, n, ids, ckey, keys, tmp, row_mgr, err) != 0 ||
 		CheckCapacities(s, ids, err) != 0)
 		return -1;
-	SortMovable(s, flags, keys, tmp);
+	SortMovable(s, tmp);
 	crm_core_free(row_mgr);
 	crm_core_free(tmp);
 	crm_core_free(keys);
