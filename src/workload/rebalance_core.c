@@ -177,7 +177,9 @@ typedef struct Solver
 
 	/* customers, by id */
 	int64_t		nc;
-	int64_t    *cid;
+	uint32_t   *crow;			/* its row (the id: CustomerKey) */
+	const CrmRbRow *rows;		/* the rows (ids ranked for text and uuid) */
+	const int64_t *ckey;		/* text and uuid: rank -> key; else NULL */
 	double	   *cload;
 	double	   *ccost;			/* move cost; NULL without costs (each 1): CostOf */
 	int32_t    *cmgr;			/* -1: orphan */
@@ -308,6 +310,15 @@ crm_rb_id_text(const CrmRbIds *ids, int64_t key, char *buf)
 	*o++ = '"';
 	*o = '\0';
 	return buf;
+}
+
+/* The key of customer c's id (see CrmRbRow). */
+static inline int64_t
+CustomerKey(const Solver *s, int64_t c)
+{
+	int64_t		k = s->rows[s->crow[c]].customer_id;
+
+	return s->ckey ? s->ckey[k] : k;
 }
 
 /* The move cost of customer c (1 without costs). */
@@ -736,6 +747,12 @@ ShedExcess(Solver *s, int32_t j, int64_t *npool, double *poolsum)
 			last = lo >= 0;
 			take = last ? lo : k - 1;
 		}
+		else if (s->movload[base + k - 1] < excess)
+		{
+			/* none covers it (the usual case): give up the largest */
+			last = false;
+			take = k - 1;
+		}
 		else
 		{
 			/* first of the k smallest whose load covers the excess */
@@ -1006,16 +1023,12 @@ SendBack(Solver *s)
 	int64_t		nb = 0;
 	int64_t		i;
 
+	/* those that moved are movable: at most nmov */
+	back = ALLOC_UNINIT(KeyIdx, s->nmov);
+	tmp = ALLOC_UNINIT(KeyIdx, s->nmov);
 	for (i = 0; i < s->nc; i++)
 	{
 		after[s->assign[i]] += s->cload[i];
-		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
-			nb++;
-	}
-	back = crm_core_alloc(sizeof(KeyIdx) * (size_t) (nb > 0 ? nb : 1));
-	tmp = crm_core_alloc(sizeof(KeyIdx) * (size_t) (nb > 0 ? nb : 1));
-	nb = 0;
-	for (i = 0; i < s->nc; i++)
 		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
 		{
 			if (s->opts.minimise == CRM_RB_MIN_LOAD)
@@ -1027,6 +1040,7 @@ SendBack(Solver *s)
 			back[nb].idx = (uint32_t) i;
 			nb++;
 		}
+	}
 	RadixSort(s, back, tmp, nb);
 	for (i = 0; i < nb; i++)
 	{
@@ -1075,22 +1089,19 @@ ImproveLoad(Solver *s)
 
 	for (j = 0; j < s->m; j++)
 		room[j] = s->limit[j];
+	/* those that moved are movable: at most nmov */
+	moved = ALLOC_UNINIT(KeyIdx, s->nmov);
+	tmp = ALLOC_UNINIT(KeyIdx, s->nmov);
 	for (i = 0; i < s->nc; i++)
 	{
 		room[s->assign[i]] -= s->cload[i];
-		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
-			nmoved++;
-	}
-	moved = crm_core_alloc(sizeof(KeyIdx) * (size_t) (nmoved > 0 ? nmoved : 1));
-	tmp = crm_core_alloc(sizeof(KeyIdx) * (size_t) (nmoved > 0 ? nmoved : 1));
-	nmoved = 0;
-	for (i = 0; i < s->nc; i++)
 		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
 		{
 			moved[nmoved].key = ~DoubleKey(s->cload[i]);
 			moved[nmoved].idx = (uint32_t) i;
 			nmoved++;
 		}
+	}
 	RadixSort(s, moved, tmp, nmoved);
 	for (pass = 0; pass < 4; pass++)
 	{
@@ -1196,15 +1207,11 @@ CancelCycles(Solver *s)
 
 	for (j = 0; j < s->m; j++)
 		room[j] = s->limit[j];
+	/* those that moved are movable: at most nmov */
+	e = ALLOC_UNINIT(double, 4 * s->nmov);
 	for (i = 0; i < s->nc; i++)
 	{
 		room[s->assign[i]] -= s->cload[i];
-		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
-			n++;
-	}
-	e = crm_core_alloc(sizeof(double) * 4 * (size_t) (n > 0 ? n : 1));
-	n = 0;
-	for (i = 0; i < s->nc; i++)
 		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
 		{
 			e[4 * n] = s->cmgr[i];
@@ -1213,6 +1220,7 @@ CancelCycles(Solver *s)
 			e[4 * n + 3] = (double) i;
 			n++;
 		}
+	}
 	qsort(e, (size_t) n, 4 * sizeof(double), CycleCmp);
 	/* for each run a->b with a < b, the run b->a, matched largest first */
 	for (i = 0; i < n;)
@@ -2652,8 +2660,8 @@ LoadManagers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 		{
 			double		c = rows[i].capacity == 0.0 ? 0.0 : rows[i].capacity;
 
-			cmin[d] = fmin(cmin[d], c);
-			cmax[d] = fmax(cmax[d], c);
+			cmin[d] = c < cmin[d] ? c : cmin[d];	/* plain: capacities are checked numbers */
+			cmax[d] = c > cmax[d] ? c : cmax[d];
 		}
 		Tick(s);
 	}
@@ -2720,12 +2728,13 @@ LoadManagers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
  * key; text and uuid ids, which are ranks by then): slot[id - lo] = row,
  * then a walk of the slots in id order.  No comparisons and no items to
  * move, where a sort of (id, row) items reads and writes them a few times.
- * False (order[] undecided) when two rows share an id, which
- * OrderBySorting then reports.
+ * When the ids fill their range (1 to n, say), the slots are the order
+ * and replace *order.  False (*order undecided) when two rows share an id,
+ * which OrderBySorting then reports.
  */
 static bool
 OrderDense(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
-		   int64_t lo, uint64_t range, uint32_t *order)
+		   int64_t lo, uint64_t range, int64_t nk, uint32_t **order)
 {
 	uint32_t   *slot = ALLOC_UNINIT(uint32_t, range);
 	uint32_t	p = 0;
@@ -2746,10 +2755,17 @@ OrderDense(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 		slot[v] = (uint32_t) i;
 		Tick(s);
 	}
+	if (range == (uint64_t) nk)
+	{
+		/* no repeats: every slot holds a row */
+		crm_core_free(*order);
+		*order = slot;
+		return true;
+	}
 	for (v = 0; v < range; v++)
 		if (slot[v] != UINT32_MAX)
 		{
-			order[p++] = slot[v];
+			(*order)[p++] = slot[v];
 			Tick(s);
 		}
 	crm_core_free(slot);
@@ -2803,8 +2819,7 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const doubl
 			  int64_t n, const CrmRbIds *ids, const int64_t *ckey,
 			  KeyIdx *keys, KeyIdx *tmp, const int32_t *row_mgr, CrmError *err)
 {
-	/* the customer rows in id order, in tmp (free again once sorted) */
-	uint32_t   *order = (uint32_t *) tmp;
+	uint32_t   *order;
 	int64_t		nk = 0;
 	int64_t		lo = INT64_MAX;
 	int64_t		hi = INT64_MIN;
@@ -2821,6 +2836,10 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const doubl
 			hi = id > hi ? id : hi;
 			nk++;
 		}
+	/* the customer rows in id order; kept (the ids of the plan's moves) */
+	s->crow = order = ALLOC_UNINIT(uint32_t, nk);
+	s->rows = rows;
+	s->ckey = ckey;
 	if (ascending)
 	{
 		/* strictly ascending: in id order, no repeats */
@@ -2832,12 +2851,12 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const doubl
 	}
 	else if (!((uint64_t) hi - (uint64_t) lo < CRM_RB_COUNTING_RANGE &&
 			   (uint64_t) hi - (uint64_t) lo <= 2 * (uint64_t) nk + 65536 &&
-			   OrderDense(s, rows, flags, n, lo, (uint64_t) hi - (uint64_t) lo + 1, order)) &&
-			 OrderBySorting(s, rows, flags, n, ids, ckey, keys, tmp, order, err) != 0)
+			   OrderDense(s, rows, flags, n, lo, (uint64_t) hi - (uint64_t) lo + 1, nk, &s->crow)) &&
+			 OrderBySorting(s, rows, flags, n, ids, ckey, keys, tmp, s->crow, err) != 0)
 		return -1;
+	order = s->crow;
 	s->nc = nk;
 	/* every customer's fields are written below */
-	s->cid = ALLOC_UNINIT(int64_t, nk);
 	s->cload = ALLOC_UNINIT(double, nk);
 	s->ccost = costs ? ALLOC_UNINIT(double, nk) : NULL;
 	s->cmgr = ALLOC_UNINIT(int32_t, nk);
@@ -2866,14 +2885,13 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const doubl
 			RB_PREFETCH(&row_mgr[order[i + 8]]);
 			RB_PREFETCH(&flags[order[i + 8]]);
 		}
-		s->cid[i] = ckey ? ckey[r->customer_id] : r->customer_id;
 		s->cload[i] = w;
 		if (costs)
 			s->ccost[i] = costs[q];
 		s->cmgr[i] = j;
 		s->cpinned[i] = j >= 0 && (flags[q] & CRM_RB_PINNED) ? 1 : 0;
 		s->total += w;
-		s->maxload = fmax(s->maxload, w);
+		s->maxload = w > s->maxload ? w : s->maxload;
 		if (j >= 0)
 		{
 			s->load[j] += w;
@@ -2946,6 +2964,8 @@ U64Cmp(const void *a, const void *b)
 
 typedef struct KeyRanks
 {
+	uint64_t	last;			/* the key of the last RanksAdd ... */
+	int64_t		lastslot;		/* ... and its slot (-1: none yet) */
 	uint64_t   *tkey;			/* by slot */
 	int32_t    *trank;			/* by slot, after RanksFinish */
 	uint8_t    *used;			/* by slot */
@@ -2961,14 +2981,19 @@ RanksInit(KeyRanks *r)
 	r->used = crm_core_alloc(CRM_RB_RANK_SLOTS);
 	r->distinct = crm_core_alloc(sizeof(uint64_t) * CRM_RB_MAX_RANKS);
 	r->nd = 0;
+	r->last = 0;
+	r->lastslot = -1;
 }
 
 /* The slot of key (added if new), or -1 when it would be one distinct key too many. */
 static inline int64_t
 RanksAdd(KeyRanks *r, uint64_t key)
 {
-	uint64_t	h = KeyHash(key) & (CRM_RB_RANK_SLOTS - 1);
+	uint64_t	h;
 
+	if (r->lastslot >= 0 && key == r->last)
+		return r->lastslot;		/* runs of one load are common (tiers) */
+	h = KeyHash(key) & (CRM_RB_RANK_SLOTS - 1);
 	while (r->used[h] && r->tkey[h] != key)
 		h = (h + 1) & (CRM_RB_RANK_SLOTS - 1);
 	if (!r->used[h])
@@ -2979,6 +3004,8 @@ RanksAdd(KeyRanks *r, uint64_t key)
 		r->tkey[h] = key;
 		r->distinct[r->nd++] = key;
 	}
+	r->last = key;
+	r->lastslot = (int64_t) h;
 	return (int64_t) h;
 }
 
@@ -3313,20 +3340,17 @@ FillPlan(const Solver *s, double lb, CrmRbPlan *plan)
 		plan->managers[j].pinned = s->pinned[j];
 		plan->managers[j].load_before = s->load[j];
 	}
+	/* moves and orphan assignments: at most nmov + norph */
+	plan->moves = ALLOC_UNINIT(CrmRbMove, s->nmov + s->norph);
 	for (i = 0; i < s->nc; i++)
 	{
 		plan->managers[s->assign[i]].load_after += s->cload[i];
 		if (s->assign[i] != s->cmgr[i])
-			plan->nentries++;
-	}
-	plan->moves = ALLOC(CrmRbMove, plan->nentries);
-	plan->nentries = 0;
-	for (i = 0; i < s->nc; i++)
-		if (s->assign[i] != s->cmgr[i])
 		{
 			CrmRbMove  *mv = &plan->moves[plan->nentries++];
 
-			mv->customer_id = s->cid[i];
+			memset(mv, 0, sizeof(*mv));	/* no stray bytes in the plan value */
+			mv->customer_id = CustomerKey(s, i);
 			mv->load = s->cload[i];
 			mv->cost = CostOf(s, i);
 			mv->from = s->cmgr[i];
@@ -3338,6 +3362,7 @@ FillPlan(const Solver *s, double lb, CrmRbPlan *plan)
 				plan->moved_cost += mv->cost;
 			}
 		}
+	}
 	for (j = 0; j < s->m; j++)
 		if (s->cap[j] > 0)
 			plan->peak_after = fmax(plan->peak_after, plan->managers[j].load_after / s->cap[j]);
@@ -3421,8 +3446,6 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, const double *costs, in
 	crm_core_free(row_mgr);
 	crm_core_free(tmp);
 	crm_core_free(keys);
-	if (use != rows)
-		crm_core_free((void *) use);
 	BuildOrder(s);
 	AllocWorkspace(s);
 
@@ -3445,5 +3468,7 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, const double *costs, in
 			CapMoves(s, s->opts.max_moves);
 	}
 	FillPlan(s, lb, plan);
+	if (use != rows)
+		crm_core_free((void *) use);
 	return 0;
 }

@@ -17,6 +17,13 @@
 #include "validate_core.h"
 #include "wire_core.h"
 
+/* out of line: error paths of per-row checks */
+#if defined(__GNUC__) || defined(__clang__)
+#define RB_NOINLINE __attribute__((noinline))
+#else
+#define RB_NOINLINE
+#endif
+
 #define STATE_TYPE	"crm.rebalance_state"
 #define PLAN_TYPE	"crm.rebalance_plan"
 
@@ -92,16 +99,27 @@ FormatNumber(double v, char *buf)
  * finite number, got NaN", validate_core.h), then the range.  The one
  * check of a row's numbers, whichever way the row arrives.
  */
-static bool
+static bool AmountError(double v, const char *field, const char *owner, const CrmRbIds *ids,
+						int64_t key, CrmError *err);
+
+static inline bool
 CheckAmount(double v, const char *field, const char *owner, const CrmRbIds *ids, int64_t key,
+			CrmError *err)
+{
+	if (isfinite(v) && v >= 0)
+		return true;
+	return AmountError(v, field, owner, ids, key, err);
+}
+
+/* CheckAmount's error for a bad amount v (out of line: every row calls CheckAmount). */
+static RB_NOINLINE bool
+AmountError(double v, const char *field, const char *owner, const CrmRbIds *ids, int64_t key,
 			CrmError *err)
 {
 	char		subject[CRM_RB_ID_TEXT_LEN + 80];
 	char		id[CRM_RB_ID_TEXT_LEN];
 	char		num[DOUBLE_SHORTEST_DECIMAL_LEN];
 
-	if (isfinite(v) && v >= 0)
-		return true;
 	snprintf(subject, sizeof(subject), "crm.rebalance: %s of %s %s", field, owner,
 			 crm_rb_id_text(ids, key, id));
 	if (!crm_check_finite(v, subject, err))
@@ -522,9 +540,9 @@ crm_rb_row_normalize(CrmRbRow *r, bool no_customer, bool no_manager, bool pinned
 	return f;
 }
 
-/* Bytes of a row's binary form. */
-int64_t
-crm_rb_row_wire_size(const CrmRbRow *r, int f, bool costs, const CrmRbIds *ids)
+/* Bytes of a row's binary form (inline: crm_rb_state_push runs it for every row). */
+static inline int64_t
+RowWireSize(const CrmRbRow *r, int f, bool costs, const CrmRbIds *ids)
 {
 	int64_t		n = 1;
 
@@ -533,6 +551,13 @@ crm_rb_row_wire_size(const CrmRbRow *r, int f, bool costs, const CrmRbIds *ids)
 	if (!(f & CRM_RB_NO_MANAGER))
 		n += IdWireSize(ids, r->manager_id) + ((f & CRM_RB_NO_CAPACITY) ? 0 : 8);
 	return n;
+}
+
+/* Bytes of a row's binary form. */
+int64_t
+crm_rb_row_wire_size(const CrmRbRow *r, int f, bool costs, const CrmRbIds *ids)
+{
+	return RowWireSize(r, f, costs, ids);
 }
 
 /* printf-style error helpers, checked by the compiler (defined below) */
@@ -688,7 +713,7 @@ crm_rb_state_push(CrmRbStateValue **sp, const CrmRbRow *r, uint8_t f, double cos
 		}
 	}
 	ids = crm_rb_state_ids(s);
-	wire = crm_rb_row_wire_size(&row, f, s->sflags & CRM_RB_STATE_COSTS, &ids);
+	wire = RowWireSize(&row, f, s->sflags & CRM_RB_STATE_COSTS, &ids);
 	if ((uint64_t) (s->wirebytes + wire) + StateWireHead(s) > CRM_WIRE_MAX_BINARY)
 	{
 		StateTooLarge(err);
