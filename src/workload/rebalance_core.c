@@ -130,7 +130,7 @@ typedef struct KeyIdx
 } KeyIdx;
 
 /*
- * An evicted customer with its load and manager: the heap compares loads,
+ * An evicted customer with its load and manager: the queue compares loads,
  * and the placement reads both, without a lookup in the customer arrays
  * (a cache miss each, at a million customers).
  */
@@ -140,6 +140,24 @@ typedef struct HeapItem
 	uint32_t	c;
 	int32_t		from;
 } HeapItem;
+
+/*
+ * The customers one eviction gave up: positions [lo, hi) of a manager's
+ * mov[] segment (load, then index, ascending), except position skip (given
+ * up before, by ShedExcess; -1: none).  They leave largest load first and,
+ * among equal loads, lowest index first: the group of the largest load is
+ * [g, hi), read from g; top is the next one.
+ */
+typedef struct EvictRun
+{
+	int64_t		base;			/* the segment's start in mov[] */
+	int64_t		lo;
+	int64_t		hi;
+	int64_t		g;
+	int64_t		at;				/* the next position in [g, hi) */
+	int64_t		skip;
+	HeapItem	top;
+} EvictRun;
 
 /* how a probe sets the managers' limits (see the header comment) */
 typedef enum LimitMode
@@ -200,8 +218,8 @@ typedef struct Solver
 	int64_t    *midk;			/* ... except this one (-1: none) */
 	double	   *keepload;		/* their load */
 	uint8_t    *evicted;
-	struct HeapItem *heap;		/* evicted customers, largest first */
-	int64_t		nheap;
+	struct EvictRun *runs;		/* evicted customers: a heap of runs (see RunsPush) */
+	int64_t		nheap;			/* runs in it */
 	int			nevict;			/* evictions in this probe */
 	bool		evict_whole;	/* evict whole books (crm 0.1.0's rule; see Evict) */
 	bool		worst_fit;		/* place into the largest room (see Probe) */
@@ -558,64 +576,120 @@ TreeFindMax(const Solver *s, double x)
 }
 
 /*
- * The evicted customers wait in a binary max-heap (J. W. J. Williams,
- * "Algorithm 232: Heapsort", CACM 7(6), 1964), so that they join the
- * largest-first placement in order: O(log n) a push or pop.
+ * The evicted customers wait, so that they join the largest-first
+ * placement in order.  Each eviction gives up a run of one manager's
+ * customers, already in order within the run; the runs wait in a binary
+ * max-heap by their next customer (J. W. J. Williams, "Algorithm 232:
+ * Heapsort", CACM 7(6), 1964), which is a k-way merge of at most
+ * CRM_RB_MAX_EVICTIONS runs: O(1) a customer within a run, O(log runs)
+ * between them, where a heap of the customers themselves took O(log n)
+ * each (whole books of a thousand customers are evicted).
  */
 
-/* Heap order: larger load first, then lower customer index. */
+/* Queue order: larger load first, then lower customer index. */
 static inline bool
 HeapAbove(HeapItem a, HeapItem b)
 {
 	return a.w > b.w || (a.w == b.w && a.c < b.c);
 }
 
-/* Add customer c of load w, evicted from manager from, to the heap (sift up). */
-static void
-HeapPush(Solver *s, uint32_t c, double w, int32_t from)
+/* Set r->top to the customer at r->at; false when the run is used up. */
+static bool
+RunTop(const Solver *s, EvictRun *r, int32_t from)
 {
-	int64_t		i = s->nheap++;
-	HeapItem	x;
-
-	x.w = w;
-	x.c = c;
-	x.from = from;
-	while (i > 0 && HeapAbove(x, s->heap[(i - 1) / 2]))
+	for (;;)
 	{
-		s->heap[i] = s->heap[(i - 1) / 2];
-		i = (i - 1) / 2;
+		if (r->at == r->skip)
+			r->at++;
+		if (r->at < r->hi)
+			break;
+		/* the group is used up: the next one below, of the largest load left */
+		r->hi = r->g;
+		if (r->hi - 1 == r->skip)
+			r->hi--;
+		if (r->hi <= r->lo)
+			return false;
+		r->g = r->hi - 1;
+		while (r->g > r->lo &&
+			   (s->movload[r->base + r->g - 1] == s->movload[r->base + r->hi - 1] ||
+				r->g - 1 == r->skip))
+			r->g--;
+		if (r->g == r->skip)
+			r->g++;
+		r->at = r->g;
 	}
-	s->heap[i] = x;
+	r->top.w = s->movload[r->base + r->at];
+	r->top.c = s->mov[r->base + r->at];
+	r->top.from = from;
+	return true;
 }
 
-/* Remove and return the heap's largest customer (sift down). */
-static HeapItem
-HeapPop(Solver *s)
+/* Restore the heap of runs below position i (sift down). */
+static void
+RunsSiftDown(Solver *s, int64_t i)
 {
-	HeapItem	top = s->heap[0];
-	HeapItem	last = s->heap[--s->nheap];
-	int64_t		i = 0;
+	EvictRun	x = s->runs[i];
 
 	for (;;)
 	{
 		int64_t		l = 2 * i + 1;
 		int64_t		best = i;
-		HeapItem	bv = last;
+		HeapItem	bv = x.top;
 
-		if (l < s->nheap && HeapAbove(s->heap[l], bv))
+		if (l < s->nheap && HeapAbove(s->runs[l].top, bv))
 		{
 			best = l;
-			bv = s->heap[l];
+			bv = s->runs[l].top;
 		}
-		if (l + 1 < s->nheap && HeapAbove(s->heap[l + 1], bv))
+		if (l + 1 < s->nheap && HeapAbove(s->runs[l + 1].top, bv))
 			best = l + 1;
 		if (best == i)
 			break;
-		s->heap[i] = s->heap[best];
+		s->runs[i] = s->runs[best];
 		i = best;
 	}
+	s->runs[i] = x;
+}
+
+/*
+ * Add the run of manager from's mov[] positions [lo, hi) except skip
+ * (sift up).  A run whose only position is skip adds nothing.
+ */
+static void
+RunsPush(Solver *s, int32_t from, int64_t lo, int64_t hi, int64_t skip)
+{
+	EvictRun	r;
+	int64_t		i;
+
+	r.base = s->mstart[from];
+	r.lo = lo;
+	r.hi = hi;
+	r.skip = skip >= lo && skip < hi ? skip : -1;
+	r.g = hi;					/* no group yet: RunTop finds the first */
+	r.at = hi;
+	if (!RunTop(s, &r, from))
+		return;
+	i = s->nheap++;
+	while (i > 0 && HeapAbove(r.top, s->runs[(i - 1) / 2].top))
+	{
+		s->runs[i] = s->runs[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	s->runs[i] = r;
+}
+
+/* Remove and return the next evicted customer (the top run's next). */
+static HeapItem
+RunsPop(Solver *s)
+{
+	EvictRun   *r = &s->runs[0];
+	HeapItem	top = r->top;
+
+	r->at++;
+	if (!RunTop(s, r, top.from))
+		s->runs[0] = s->runs[--s->nheap];
 	if (s->nheap > 0)
-		s->heap[i] = last;
+		RunsSiftDown(s, 0);
 	return top;
 }
 
@@ -681,10 +755,10 @@ Evict(Solver *s, double w)
 		k--;
 		if (k == s->midk[j])
 			continue;			/* already given up by ShedExcess */
-		HeapPush(s, s->mov[base + k], s->movload[base + k], j);
 		s->room[j] += s->movload[base + k];
 		s->keepload[j] -= s->movload[base + k];
 	}
+	RunsPush(s, j, k, s->keepk[j], s->midk[j]);
 	if (s->midk[j] >= k)
 		s->midk[j] = -1;
 	s->keepk[j] = k;
@@ -833,7 +907,7 @@ NextToPlace(Solver *s, int64_t npool, int64_t *a, int64_t *b,
 		src = 1;
 		bw = s->orphw[*b];
 	}
-	if (s->nheap > 0 && s->heap[0].w > bw)
+	if (s->nheap > 0 && s->runs[0].top.w > bw)
 		src = 2;
 	if (src == 0)
 	{
@@ -852,7 +926,7 @@ NextToPlace(Solver *s, int64_t npool, int64_t *a, int64_t *b,
 	}
 	else
 	{
-		HeapItem	x = HeapPop(s);
+		HeapItem	x = RunsPop(s);
 
 		*c = x.c;
 		*w = x.w;
@@ -3341,7 +3415,7 @@ AllocWorkspace(Solver *s)
 	s->keepload = ALLOC(double, s->m);
 	s->evicted = ALLOC(uint8_t, s->m);
 	/* a probe writes what it reads of these, often a small part */
-	s->heap = ALLOC_UNINIT(HeapItem, s->nmov);
+	s->runs = ALLOC_UNINIT(EvictRun, CRM_RB_MAX_EVICTIONS + 1);
 	s->pool = ALLOC_UNINIT(KeyIdx, s->nmov);
 	s->pooltmp = ALLOC_UNINIT(KeyIdx, s->nmov);
 	s->poolcust = ALLOC_UNINIT(uint32_t, s->nmov);
