@@ -2985,6 +2985,7 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const doubl
 	s->load = ALLOC(double, s->m);
 	s->pinned = ALLOC(double, s->m);
 	s->ncust = ALLOC(int64_t, s->m);
+	s->orph = ALLOC_UNINIT(uint32_t, nk);
 
 	/*
 	 * Each customer's fields, and the sums, in id order.  The rows are read
@@ -3022,7 +3023,7 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const doubl
 				s->nmov++;
 		}
 		else
-			s->norph++;
+			s->orph[s->norph++] = (uint32_t) i;	/* sorted by SortMovable */
 		TickAt(i);
 	}
 	return 0;
@@ -3337,11 +3338,9 @@ SortMovable(Solver *s, KeyIdx *tmp)
 {
 	int64_t		i;
 	KeyIdx	   *ok;
-	int64_t		a = 0;
-	int64_t		b = 0;
+	int64_t		a = s->nmov;	/* the movable customers (LoadCustomers counted them) */
+	int64_t		b = s->norph;
 
-	for (i = 0; i < s->nc; i++)
-		a += Movable(s, i);
 	s->mov = ALLOC_UNINIT(uint32_t, a);
 	s->movload = ALLOC_UNINIT(double, a);
 	s->mstart = ALLOC(int64_t, s->m);
@@ -3349,14 +3348,14 @@ SortMovable(Solver *s, KeyIdx *tmp)
 	if (!MovableByCounting(s, a))
 		MovableBySorting(s, a, tmp);
 
-	ok = ALLOC_UNINIT(KeyIdx, s->norph);
-	for (i = 0; i < s->nc; i++)
-		if (s->cmgr[i] < 0)
-		{
-			ok[b].key = ~DoubleKey(s->cload[i]);
-			ok[b].idx = (uint32_t) i;
-			b++;
-		}
+	/* the orphans, listed in id order by LoadCustomers */
+	ok = ALLOC_UNINIT(KeyIdx, b);
+	for (i = 0; i < b; i++)
+	{
+		ok[i].key = ~DoubleKey(s->cload[s->orph[i]]);
+		ok[i].idx = s->orph[i];
+	}
+	crm_core_free(s->orph);
 	RadixSort(s, ok, tmp, b);
 	s->orph = ALLOC_UNINIT(uint32_t, b);
 	s->orphw = ALLOC_UNINIT(double, b);
