@@ -3188,13 +3188,14 @@ Movable(const Solver *s, int64_t i)
  * order, go to their places (a stable counting sort: Knuth, vol. 3,
  * section 5.2, "Algorithm D").  Two reads of the customers and one write
  * of mov[], where sorting (manager, key, id) items needs several passes
- * over items four times the size.  False (nothing written) otherwise.
+ * over items four times the size.  key has room for the customers (memory
+ * the setup used already: fresh pages cost a fault each).  False (nothing
+ * written but key) otherwise.
  */
 static bool
-MovableByCounting(Solver *s, int64_t a)
+MovableByCounting(Solver *s, int64_t a, uint32_t *key)
 {
 	KeyRanks	r;
-	uint32_t   *key = ALLOC_UNINIT(uint32_t, s->nc);
 	uint32_t   *count = NULL;
 	uint64_t	range = 0;
 	int64_t		i;
@@ -3259,7 +3260,6 @@ MovableByCounting(Solver *s, int64_t a)
 		crm_core_free(count);
 	}
 	RanksFree(&r);
-	crm_core_free(key);
 	return ok;
 }
 
@@ -3331,10 +3331,10 @@ MovableBySorting(Solver *s, int64_t a, KeyIdx *tmp)
  * Movable customers of each manager in the order they are given up, from
  * the last (mov[] ascending: load, or with move costs load per cost; ties
  * in id order), and the orphans, load descending then id.  tmp has room
- * for the customers.
+ * for the customers, scratch for a uint32 each.
  */
 static void
-SortMovable(Solver *s, KeyIdx *tmp)
+SortMovable(Solver *s, KeyIdx *tmp, uint32_t *scratch)
 {
 	int64_t		i;
 	KeyIdx	   *ok;
@@ -3345,7 +3345,7 @@ SortMovable(Solver *s, KeyIdx *tmp)
 	s->movload = ALLOC_UNINIT(double, a);
 	s->mstart = ALLOC(int64_t, s->m);
 	s->mcount = ALLOC(int64_t, s->m);
-	if (!MovableByCounting(s, a))
+	if (!MovableByCounting(s, a, scratch))
 		MovableBySorting(s, a, tmp);
 
 	/* the orphans, listed in id order by LoadCustomers */
@@ -3568,7 +3568,7 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, const double *costs, in
 		LoadCustomers(s, use, flags, costs, n, ids, ckey, keys, tmp, row_mgr, err) != 0 ||
 		CheckCapacities(s, ids, err) != 0)
 		return -1;
-	SortMovable(s, tmp);
+	SortMovable(s, tmp, (uint32_t *) row_mgr);	/* row_mgr is done with */
 	crm_core_free(row_mgr);
 	crm_core_free(tmp);
 	crm_core_free(keys);
