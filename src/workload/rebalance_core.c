@@ -3094,6 +3094,7 @@ typedef struct KeyRanks
 	int64_t		nd;
 } KeyRanks;
 
+/* An empty table of ranks. */
 static void
 RanksInit(KeyRanks *r)
 {
@@ -3147,6 +3148,7 @@ RanksFinish(KeyRanks *r)
 	}
 }
 
+/* Free the table's arrays. */
 static void
 RanksFree(KeyRanks *r)
 {

@@ -93,15 +93,15 @@ FormatNumber(double v, char *buf)
 	return buf;
 }
 
+static bool AmountError(double v, const char *field, const char *owner, const CrmRbIds *ids,
+						int64_t key, CrmError *err);
+
 /*
  * A load, capacity or move cost must be a non-negative finite number:
  * crm's rule for numbers ("crm.rebalance: load of customer 1 must be a
  * finite number, got NaN", validate_core.h), then the range.  The one
  * check of a row's numbers, whichever way the row arrives.
  */
-static bool AmountError(double v, const char *field, const char *owner, const CrmRbIds *ids,
-						int64_t key, CrmError *err);
-
 static inline bool
 CheckAmount(double v, const char *field, const char *owner, const CrmRbIds *ids, int64_t key,
 			CrmError *err)
