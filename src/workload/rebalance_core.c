@@ -2665,6 +2665,174 @@ KeyHash(uint64_t k)
 }
 
 /*
+ * The distinct managers of the rows, in first-seen order, with the least
+ * and largest capacity their rows give: an open-addressing hash table
+ * (kept at most half full) of their keys.  There are few managers next to
+ * rows, so it stays in cache.
+ */
+typedef struct ManagerTable
+{
+	int64_t		tsize;			/* slots, a power of two */
+	int64_t    *tkey;			/* by slot */
+	int32_t    *tidx;			/* by slot: the manager's index, -1: empty */
+	int64_t		nd;				/* distinct managers */
+	int64_t		dcap;			/* room in the arrays below */
+	int64_t    *dkey;			/* by index */
+	double	   *cmin;
+	double	   *cmax;
+} ManagerTable;
+
+/* An empty table. */
+static void
+ManagersInit(ManagerTable *t)
+{
+	int64_t		i;
+
+	memset(t, 0, sizeof(*t));
+	t->tsize = 64;
+	t->tkey = ALLOC(int64_t, t->tsize);
+	t->tidx = ALLOC(int32_t, t->tsize);
+	for (i = 0; i < t->tsize; i++)
+		t->tidx[i] = -1;
+}
+
+/* The table's slot of key k: its own, or the empty one it would take. */
+static inline uint64_t
+ManagerSlot(const ManagerTable *t, int64_t k)
+{
+	uint64_t	h = KeyHash((uint64_t) k) & (uint64_t) (t->tsize - 1);
+
+	while (t->tidx[h] >= 0 && t->tkey[h] != k)
+		h = (h + 1) & (uint64_t) (t->tsize - 1);
+	return h;
+}
+
+/* Twice the slots, the managers rehashed. */
+static void
+ManagersRehash(ManagerTable *t)
+{
+	int64_t		t2 = t->tsize * 2;
+	int64_t    *k2 = ALLOC(int64_t, t2);
+	int32_t    *x2 = ALLOC(int32_t, t2);
+	int64_t		q;
+
+	for (q = 0; q < t2; q++)
+		x2[q] = -1;
+	for (q = 0; q < t->tsize; q++)
+		if (t->tidx[q] >= 0)
+		{
+			uint64_t	g = KeyHash((uint64_t) t->tkey[q]) & (uint64_t) (t2 - 1);
+
+			while (x2[g] >= 0)
+				g = (g + 1) & (uint64_t) (t2 - 1);
+			k2[g] = t->tkey[q];
+			x2[g] = t->tidx[q];
+		}
+	crm_core_free(t->tkey);
+	crm_core_free(t->tidx);
+	t->tkey = k2;
+	t->tidx = x2;
+	t->tsize = t2;
+}
+
+/* Twice the room for distinct managers. */
+static void
+ManagersGrow(ManagerTable *t)
+{
+	int64_t		nc = t->dcap ? t->dcap * 2 : 64;
+	int64_t    *k2 = ALLOC(int64_t, nc);
+	double	   *a2 = ALLOC(double, nc);
+	double	   *b2 = ALLOC(double, nc);
+
+	if (t->nd > 0)
+	{
+		memcpy(k2, t->dkey, sizeof(int64_t) * (size_t) t->nd);
+		memcpy(a2, t->cmin, sizeof(double) * (size_t) t->nd);
+		memcpy(b2, t->cmax, sizeof(double) * (size_t) t->nd);
+		crm_core_free(t->dkey);
+		crm_core_free(t->cmin);
+		crm_core_free(t->cmax);
+	}
+	t->dkey = k2;
+	t->cmin = a2;
+	t->cmax = b2;
+	t->dcap = nc;
+}
+
+/* The index of manager key k, added if new; -1 with 54000 beyond INT32_MAX - 1 managers. */
+static int32_t
+ManagerIndex(ManagerTable *t, int64_t k, CrmError *err)
+{
+	uint64_t	h = ManagerSlot(t, k);
+
+	if (t->tidx[h] >= 0)
+		return t->tidx[h];
+	if (t->nd >= INT32_MAX - 1)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT, "crm.rebalance: too many managers");
+		return -1;
+	}
+	if (t->nd == t->dcap)
+		ManagersGrow(t);
+	t->tkey[h] = k;
+	t->tidx[h] = (int32_t) t->nd;
+	t->dkey[t->nd] = k;
+	t->cmin[t->nd] = INFINITY;
+	t->cmax[t->nd] = -INFINITY;
+	t->nd++;
+	if (2 * t->nd > t->tsize)
+		ManagersRehash(t);
+	return (int32_t) (t->nd - 1);
+}
+
+/* Free the table's arrays. */
+static void
+ManagersFree(ManagerTable *t)
+{
+	crm_core_free(t->tkey);
+	crm_core_free(t->tidx);
+	if (t->dkey)
+	{
+		crm_core_free(t->dkey);
+		crm_core_free(t->cmin);
+		crm_core_free(t->cmax);
+	}
+}
+
+/*
+ * Manager j's capacity from its rows' least and largest, or -1 with the
+ * error: none given, or two different ones.
+ */
+static int
+ManagerCapacity(Solver *s, const CrmRbIds *ids, int32_t j, double cmin, double cmax, CrmError *err)
+{
+	char		id[CRM_RB_ID_TEXT_LEN];
+
+	if (cmin > cmax)
+	{
+		crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %s has no capacity",
+					  crm_rb_id_text(ids, s->mgr_id[j], id));
+		crm_error_detail(err, "Every row of the manager has a NULL capacity.");
+		crm_error_hint(err, "Give the capacity once, on a manager row (NULL customer), or on its customers' rows.");
+		return -1;
+	}
+	if (cmin != cmax)
+	{
+		char		first[DOUBLE_SHORTEST_DECIMAL_LEN];
+		char		second[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+		double_to_shortest_decimal_buf(cmin, first);
+		double_to_shortest_decimal_buf(cmax, second);
+		crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %s has two capacities, %s and %s",
+					  crm_rb_id_text(ids, s->mgr_id[j], id), first, second);
+		crm_error_detail(err, "A manager's capacity must be the same on all its rows that give one.");
+		return -1;
+	}
+	s->cap[j] = cmin;
+	return 0;
+}
+
+/*
  * The managers, by id, one capacity each, given on at least one of its
  * rows; row_mgr[i] is the manager of row i (-1: none).  mkey maps a
  * manager's key in the rows to the key of its id (ranks for text and uuid
@@ -2679,26 +2847,14 @@ LoadManagers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 			 const CrmRbIds *ids, const int64_t *mkey,
 			 KeyIdx *keys, KeyIdx *tmp, int32_t *row_mgr, CrmError *err)
 {
-	int64_t		tsize = 64;
-	int64_t    *tkey;
-	int32_t    *tidx;
-	int64_t		nd = 0;			/* distinct managers, in first-seen order */
-	int64_t    *dkey = NULL;
-	double	   *cmin = NULL;
-	double	   *cmax = NULL;
-	int64_t		dcap = 0;
+	ManagerTable t;
 	int32_t    *renum;
 	int64_t		i;
 	int32_t		j;
 
-	tkey = ALLOC(int64_t, tsize);
-	tidx = ALLOC(int32_t, tsize);
-	for (i = 0; i < tsize; i++)
-		tidx[i] = -1;
+	ManagersInit(&t);
 	for (i = 0; i < n; i++)
 	{
-		int64_t		k;
-		uint64_t	h;
 		int32_t		d;
 
 		if (flags[i] & CRM_RB_NO_MANAGER)
@@ -2706,139 +2862,43 @@ LoadManagers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 			row_mgr[i] = -1;
 			continue;
 		}
-		k = rows[i].manager_id;
-		h = KeyHash((uint64_t) k) & (uint64_t) (tsize - 1);
-		while (tidx[h] >= 0 && tkey[h] != k)
-			h = (h + 1) & (uint64_t) (tsize - 1);
-		if (tidx[h] < 0)
-		{
-			if (nd == dcap)
-			{
-				int64_t		nc = dcap ? dcap * 2 : 64;
-				int64_t    *k2 = ALLOC(int64_t, nc);
-				double	   *a2 = ALLOC(double, nc);
-				double	   *b2 = ALLOC(double, nc);
-
-				if (nd > 0)
-				{
-					memcpy(k2, dkey, sizeof(int64_t) * (size_t) nd);
-					memcpy(a2, cmin, sizeof(double) * (size_t) nd);
-					memcpy(b2, cmax, sizeof(double) * (size_t) nd);
-					crm_core_free(dkey);
-					crm_core_free(cmin);
-					crm_core_free(cmax);
-				}
-				dkey = k2;
-				cmin = a2;
-				cmax = b2;
-				dcap = nc;
-			}
-			if (nd >= INT32_MAX - 1)
-			{
-				crm_error_set(err, CRM_ERR_LIMIT, "crm.rebalance: too many managers");
-				return -1;
-			}
-			tkey[h] = k;
-			tidx[h] = (int32_t) nd;
-			dkey[nd] = k;
-			cmin[nd] = INFINITY;
-			cmax[nd] = -INFINITY;
-			nd++;
-			if (2 * nd > tsize)
-			{
-				/* grow the table to keep it at most half full */
-				int64_t		t2 = tsize * 2;
-				int64_t    *k2 = ALLOC(int64_t, t2);
-				int32_t    *x2 = ALLOC(int32_t, t2);
-				int64_t		q;
-
-				for (q = 0; q < t2; q++)
-					x2[q] = -1;
-				for (q = 0; q < tsize; q++)
-					if (tidx[q] >= 0)
-					{
-						uint64_t	g = KeyHash((uint64_t) tkey[q]) & (uint64_t) (t2 - 1);
-
-						while (x2[g] >= 0)
-							g = (g + 1) & (uint64_t) (t2 - 1);
-						k2[g] = tkey[q];
-						x2[g] = tidx[q];
-					}
-				crm_core_free(tkey);
-				crm_core_free(tidx);
-				tkey = k2;
-				tidx = x2;
-				tsize = t2;
-				h = KeyHash((uint64_t) k) & (uint64_t) (tsize - 1);
-				while (tkey[h] != k || tidx[h] < 0)
-					h = (h + 1) & (uint64_t) (tsize - 1);
-			}
-		}
-		d = tidx[h];
+		if ((d = ManagerIndex(&t, rows[i].manager_id, err)) < 0)
+			return -1;
 		row_mgr[i] = d;
 		if (!(flags[i] & CRM_RB_NO_CAPACITY))
 		{
 			double		c = rows[i].capacity == 0.0 ? 0.0 : rows[i].capacity;
 
-			cmin[d] = c < cmin[d] ? c : cmin[d];	/* plain: capacities are checked numbers */
-			cmax[d] = c > cmax[d] ? c : cmax[d];
+			t.cmin[d] = c < t.cmin[d] ? c : t.cmin[d];	/* plain: capacities are checked numbers */
+			t.cmax[d] = c > t.cmax[d] ? c : t.cmax[d];
 		}
 		TickAt(i);
 	}
 	/* the distinct managers by id */
-	for (i = 0; i < nd; i++)
+	for (i = 0; i < t.nd; i++)
 	{
-		keys[i].key = (uint64_t) dkey[i] ^ ((uint64_t) 1 << 63);
+		keys[i].key = (uint64_t) t.dkey[i] ^ ((uint64_t) 1 << 63);
 		keys[i].idx = (uint32_t) i;
 	}
-	RadixSort(s, keys, tmp, nd);
-	s->m = (int32_t) nd;
+	RadixSort(s, keys, tmp, t.nd);
+	s->m = (int32_t) t.nd;
 	s->mgr_id = ALLOC(int64_t, s->m);
 	s->cap = ALLOC(double, s->m);
-	renum = ALLOC(int32_t, nd);
+	renum = ALLOC(int32_t, t.nd);
 	for (j = 0; j < s->m; j++)
 	{
 		int64_t		d = keys[j].idx;
 
 		renum[d] = j;
-		s->mgr_id[j] = mkey ? mkey[dkey[d]] : dkey[d];
-		if (cmin[d] > cmax[d])
-		{
-			char		id[CRM_RB_ID_TEXT_LEN];
-
-			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %s has no capacity",
-						  crm_rb_id_text(ids, s->mgr_id[j], id));
-			crm_error_detail(err, "Every row of the manager has a NULL capacity.");
-			crm_error_hint(err, "Give the capacity once, on a manager row (NULL customer), or on its customers' rows.");
+		s->mgr_id[j] = mkey ? mkey[t.dkey[d]] : t.dkey[d];
+		if (ManagerCapacity(s, ids, j, t.cmin[d], t.cmax[d], err) != 0)
 			return -1;
-		}
-		if (cmin[d] != cmax[d])
-		{
-			char		first[DOUBLE_SHORTEST_DECIMAL_LEN];
-			char		second[DOUBLE_SHORTEST_DECIMAL_LEN];
-			char		id[CRM_RB_ID_TEXT_LEN];
-
-			double_to_shortest_decimal_buf(cmin[d], first);
-			double_to_shortest_decimal_buf(cmax[d], second);
-			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %s has two capacities, %s and %s",
-						  crm_rb_id_text(ids, s->mgr_id[j], id), first, second);
-			crm_error_detail(err, "A manager's capacity must be the same on all its rows that give one.");
-			return -1;
-		}
-		s->cap[j] = cmin[d];
 	}
 	for (i = 0; i < n; i++)
 		if (row_mgr[i] >= 0)
 			row_mgr[i] = renum[row_mgr[i]];
 	crm_core_free(renum);
-	crm_core_free(tkey);
-	crm_core_free(tidx);
-	if (dkey)
-	{
-		crm_core_free(dkey);
-		crm_core_free(cmin);
-		crm_core_free(cmax);
-	}
+	ManagersFree(&t);
 	return 0;
 }
 
