@@ -1717,28 +1717,34 @@ RepartitionPairs(Solver *s, int64_t *budget)
  * customer fits nowhere, a search is cut short by its state cap, or the
  * budget runs out (the probe's plan stands).
  */
-static bool
-PackBySums(Solver *s, int rank, int variant, int32_t *assign, PairSums *ps, int64_t *budget)
+/* PackBySums's work arrays and counts. */
+typedef struct Pack
 {
-	double	   *room = ALLOC(double, s->m);
-	uint8_t    *used = ALLOC(uint8_t, s->nc);
-	KeyIdx	   *pool = ALLOC(KeyIdx, s->nmov + s->norph);
-	KeyIdx	   *rec = ALLOC(KeyIdx, s->m);
-	KeyIdx	   *tmp = ALLOC(KeyIdx, (s->nmov + s->norph > s->m ? s->nmov + s->norph : s->m));
-	uint8_t    *inpool = ALLOC(uint8_t, s->nc);
-	uint8_t    *gone = ALLOC(uint8_t, s->nc);	/* given up to make room */
-	uint32_t   *left = ALLOC(uint32_t, 2 * (s->nmov + s->norph));
-	int64_t		nl = 0;
-	int			nevict = 0;
-	int64_t		np = 0;
-	int32_t		nr = 0;
-	int64_t		i;
-	int32_t		j;
-	bool		ok = true;
+	double	   *room;			/* by manager */
+	uint8_t    *used;			/* by customer: placed by a receiver's subset sum */
+	KeyIdx	   *pool;			/* customers given up and orphans, heaviest first */
+	int64_t		np;
+	KeyIdx	   *rec;			/* managers with room, in the variant's order */
+	int32_t		nr;
+	KeyIdx	   *tmp;
+	uint8_t    *inpool;			/* by customer: given up by its manager */
+	uint8_t    *gone;			/* by customer: given up to make room */
+	uint32_t   *left;			/* customers still to place */
+	int64_t		nl;
+	int			nevict;
+} Pack;
 
-	for (i = 0; i < s->nc; i++)
-		assign[i] = s->cmgr[i];
-	for (j = 0; j < s->m && ok; j++)
+/*
+ * Step 1 of PackBySums: each manager above its limit gives up the rank-th
+ * least set of its movable customers that covers its excess (inpool), and
+ * every manager's room after that.  False when a manager cannot.
+ */
+static bool
+PackCovers(Solver *s, Pack *pk, int rank, PairSums *ps, int64_t *budget)
+{
+	int32_t		j;
+
+	for (j = 0; j < s->m; j++)
 	{
 		double		excess = s->load[j] - s->limit[j];
 		double		U;
@@ -1746,17 +1752,14 @@ PackBySums(Solver *s, int rank, int variant, int32_t *assign, PairSums *ps, int6
 					same = 0;
 		int32_t		best = -1;
 		int32_t		st;
-		int		r;
+		int			r;
 		int64_t		k;
 
-		room[j] = s->cap[j] > 0 ? -excess : 0;
+		pk->room[j] = s->cap[j] > 0 ? -excess : 0;
 		if (!(excess > 0))
 			continue;
 		if (s->mcount[j] == 0)
-		{
-			ok = false;
-			break;
-		}
+			return false;
 		U = excess + s->movload[s->mstart[j] + s->mcount[j] - 1];
 		if (s->has_cost)
 			for (k = 0; k < s->mcount[j]; k++)
@@ -1773,10 +1776,7 @@ PackBySums(Solver *s, int rank, int variant, int32_t *assign, PairSums *ps, int6
 			SumsAdd(s, ps, s->mov[s->mstart[j] + k], w, U, true, budget);
 		}
 		if (*budget <= 0 || ps->n >= CRM_RB_PAIR_STATES)
-		{
-			ok = false;
-			break;
-		}
+			return false;
 		/* the rank-th least sum that covers the excess (or the last there is) */
 		for (r = 0; r <= rank; r++)
 		{
@@ -1791,38 +1791,57 @@ PackBySums(Solver *s, int rank, int variant, int32_t *assign, PairSums *ps, int6
 			best = next;
 		}
 		if (best < 0)
-		{
-			ok = false;
-			break;
-		}
+			return false;
 		for (st = best; st > 0; st = ps->parent[st])
-			inpool[ps->item[st]] = 1;
-		room[j] = s->cap[j] > 0 ? ps->sum[best] - excess : 0;
+			pk->inpool[ps->item[st]] = 1;
+		pk->room[j] = s->cap[j] > 0 ? ps->sum[best] - excess : 0;
 	}
-	if (ok)
+	return true;
+}
+
+/*
+ * Step 2: the customers given up and the orphans, heaviest first (then
+ * index); the managers with room, the largest first (then index), or the
+ * smallest first in variants with bit 2.
+ */
+static void
+PackOrder(Solver *s, Pack *pk, int variant)
+{
+	int64_t		i;
+	int32_t		j;
+
+	for (i = 0; i < s->nc; i++)
+		if (pk->inpool[i] || s->cmgr[i] < 0)
+		{
+			pk->pool[pk->np].key = ~DoubleKey(s->cload[i]);
+			pk->pool[pk->np].idx = (uint32_t) i;
+			pk->np++;
+		}
+	RadixSort(s, pk->pool, pk->tmp, pk->np);
+	for (j = 0; j < s->m; j++)
+		if (s->cap[j] > 0 && pk->room[j] > 0)
+		{
+			pk->rec[pk->nr].key = (variant & 2) ? DoubleKey(pk->room[j]) : ~DoubleKey(pk->room[j]);
+			pk->rec[pk->nr].idx = (uint32_t) j;
+			pk->nr++;
+		}
+	RadixSort(s, pk->rec, pk->tmp, pk->nr);
+}
+
+/*
+ * Step 3: each manager with room, in that order, takes the customers of
+ * the pool whose load fills its room most closely (a subset sum over them,
+ * heaviest first; in variants with bit 1 the heaviest that fits first).
+ */
+static void
+PackFill(Solver *s, Pack *pk, int variant, int32_t *assign, PairSums *ps, int64_t *budget)
+{
+	int32_t		j;
+	int64_t		i;
+
+	for (j = 0; j < pk->nr; j++)
 	{
-		/* the customers given up and the orphans, heaviest first (then index) */
-		for (i = 0; i < s->nc; i++)
-			if (inpool[i] || s->cmgr[i] < 0)
-			{
-				pool[np].key = ~DoubleKey(s->cload[i]);
-				pool[np].idx = (uint32_t) i;
-				np++;
-			}
-		RadixSort(s, pool, tmp, np);
-		/* managers with room, the largest first (then index) */
-		for (j = 0; j < s->m; j++)
-			if (s->cap[j] > 0 && room[j] > 0)
-			{
-				rec[nr].key = (variant & 2) ? DoubleKey(room[j]) : ~DoubleKey(room[j]);
-				rec[nr].idx = (uint32_t) j;
-				nr++;
-			}
-		RadixSort(s, rec, tmp, nr);
-	}
-	for (j = 0; j < nr && ok; j++)
-	{
-		int32_t		d = (int32_t) rec[j].idx;
+		int32_t		d = (int32_t) pk->rec[j].idx;
 		double		prevw = -1,
 					same = 0;
 		int32_t		best = 0;
@@ -1831,131 +1850,176 @@ PackBySums(Solver *s, int rank, int variant, int32_t *assign, PairSums *ps, int6
 		if (variant & 1)
 		{
 			/* the heaviest customer left that fits goes first */
-			for (i = 0; i < np; i++)
-				if (!used[pool[i].idx] && s->cload[pool[i].idx] <= room[d])
+			for (i = 0; i < pk->np; i++)
+				if (!pk->used[pk->pool[i].idx] && s->cload[pk->pool[i].idx] <= pk->room[d])
 				{
-					used[pool[i].idx] = 1;
-					assign[pool[i].idx] = d;
-					room[d] -= s->cload[pool[i].idx];
+					pk->used[pk->pool[i].idx] = 1;
+					assign[pk->pool[i].idx] = d;
+					pk->room[d] -= s->cload[pk->pool[i].idx];
 					break;
 				}
 			*budget -= i;
 		}
 		SumsInit(ps);
-		for (i = 0; i < np && *budget > 0 && ps->n < CRM_RB_PAIR_STATES; i++)
+		for (i = 0; i < pk->np && *budget > 0 && ps->n < CRM_RB_PAIR_STATES; i++)
 		{
-			uint32_t	c = pool[i].idx;
+			uint32_t	c = pk->pool[i].idx;
 			double		w = s->cload[c];
 
 			(*budget)--;
-			if (used[c] || !(w <= room[d]))
+			if (pk->used[c] || !(w <= pk->room[d]))
 				continue;
 			same = w == prevw ? same + w : w;
 			prevw = w;
-			if (same - w >= room[d])
+			if (same - w >= pk->room[d])
 				continue;
-			SumsAdd(s, ps, c, w, room[d], true, budget);
+			SumsAdd(s, ps, c, w, pk->room[d], true, budget);
 		}
 		for (st = 1; st < ps->n; st++)
 			if (ps->sum[st] > ps->sum[best])
 				best = st;
 		for (st = best; st > 0; st = ps->parent[st])
 		{
-			used[ps->item[st]] = 1;
+			pk->used[ps->item[st]] = 1;
 			assign[ps->item[st]] = d;
 		}
-		room[d] -= ps->sum[best];
+		pk->room[d] -= ps->sum[best];
 	}
-	/*
-	 * The rest first fit, in the probes' manager order.  A customer that
-	 * fits nowhere takes the place of the lightest set of a manager's own
-	 * customers that makes room for it (the manager, in that order, whose
-	 * set is lightest), and they are placed in turn; at most
-	 * CRM_RB_MAX_EVICTIONS times.
-	 */
-	for (i = 0; i < np; i++)
-		if (!used[pool[i].idx])
-			left[nl++] = pool[i].idx;
-	for (i = 0; i < nl && ok && *budget > 0; i++)
+}
+
+/*
+ * A customer of load w that fits nowhere in step 4: the manager, in the
+ * probes' order, whose lightest set of its own customers that makes room
+ * for w is lightest gives that set up (to the customers left to place).
+ * Returns the manager, or -1.  Round 0 finds the manager, round 1 gives up
+ * its set.
+ */
+static int32_t
+PackEvict(Solver *s, Pack *pk, double w, const int32_t *assign, PairSums *ps, int64_t *budget)
+{
+	double		bestsum = INFINITY;
+	int32_t		to = -1;
+	int			round;
+	int32_t		p;
+
+	for (round = 0; round < 2; round++)
+		for (p = 0; p < s->norder; p++)
+		{
+			int32_t		d = s->order[p];
+			double		need = w - pk->room[d];
+			int32_t		st,
+						best = -1;
+			int64_t		k;
+
+			if ((round == 1 && d != to) || s->mcount[d] == 0)
+				continue;
+			SumsInit(ps);
+			for (k = 0; k < s->mcount[d] && *budget > 0; k++)
+			{
+				uint32_t	x = s->mov[s->mstart[d] + k];
+
+				if (assign[x] == d && !pk->gone[x])
+					SumsAdd(s, ps, x, s->cload[x], need + s->movload[s->mstart[d] + s->mcount[d] - 1], true, budget);
+			}
+			for (st = 0; st < ps->n; st++)
+				if (ps->sum[st] >= need && (best < 0 || ps->sum[st] < ps->sum[best]))
+					best = st;
+			if (best < 0)
+				continue;
+			if (round == 0)
+			{
+				if (ps->sum[best] < bestsum)
+				{
+					bestsum = ps->sum[best];
+					to = d;
+				}
+				continue;
+			}
+			for (st = best; st > 0; st = ps->parent[st])
+			{
+				pk->gone[ps->item[st]] = 1;
+				pk->left[pk->nl++] = ps->item[st];
+			}
+			pk->room[d] += ps->sum[best];
+		}
+	return to;
+}
+
+/*
+ * Step 4: the rest first fit, in the probes' manager order; a customer that
+ * fits nowhere takes the place of a set of a manager's own customers
+ * (PackEvict), which are placed in turn; at most CRM_RB_MAX_EVICTIONS
+ * times.  False when a customer cannot be placed.
+ */
+static bool
+PackRest(Solver *s, Pack *pk, int32_t *assign, PairSums *ps, int64_t *budget)
+{
+	int64_t		i;
+
+	for (i = 0; i < pk->np; i++)
+		if (!pk->used[pk->pool[i].idx])
+			pk->left[pk->nl++] = pk->pool[i].idx;
+	for (i = 0; i < pk->nl && *budget > 0; i++)
 	{
-		uint32_t	c = left[i];
+		uint32_t	c = pk->left[i];
 		double		w = s->cload[c];
 		int32_t		to = -1;
 		int32_t		p;
 
 		for (p = 0; p < s->norder; p++)
-			if (room[s->order[p]] >= w)
+			if (pk->room[s->order[p]] >= w)
 			{
 				to = s->order[p];
 				break;
 			}
 		*budget -= p;
-		if (to < 0 && nevict++ < CRM_RB_MAX_EVICTIONS)
-		{
-			double		bestsum = INFINITY;
-			int			round;
-
-			/* round 0 finds the manager, round 1 gives up its set */
-			for (round = 0; round < 2 && ok; round++)
-				for (p = 0; p < s->norder; p++)
-				{
-					int32_t		d = s->order[p];
-					double		need = w - room[d];
-					int32_t		st,
-								best = -1;
-					int64_t		k;
-
-					if ((round == 1 && d != to) || s->mcount[d] == 0)
-						continue;
-					SumsInit(ps);
-					for (k = 0; k < s->mcount[d] && *budget > 0; k++)
-					{
-						uint32_t	x = s->mov[s->mstart[d] + k];
-
-						if (assign[x] == d && !gone[x])
-							SumsAdd(s, ps, x, s->cload[x], need + s->movload[s->mstart[d] + s->mcount[d] - 1], true, budget);
-					}
-					for (st = 0; st < ps->n; st++)
-						if (ps->sum[st] >= need && (best < 0 || ps->sum[st] < ps->sum[best]))
-							best = st;
-					if (best < 0)
-						continue;
-					if (round == 0)
-					{
-						if (ps->sum[best] < bestsum)
-						{
-							bestsum = ps->sum[best];
-							to = d;
-						}
-						continue;
-					}
-					for (st = best; st > 0; st = ps->parent[st])
-					{
-						gone[ps->item[st]] = 1;
-						left[nl++] = ps->item[st];
-					}
-					room[d] += ps->sum[best];
-				}
-		}
-		if (to < 0 || !(room[to] >= w))
-			ok = false;			/* (the second: a search cut short by the budget) */
-		else
-		{
-			room[to] -= w;
-			assign[c] = to;
-		}
+		if (to < 0 && pk->nevict++ < CRM_RB_MAX_EVICTIONS)
+			to = PackEvict(s, pk, w, assign, ps, budget);
+		if (to < 0 || !(pk->room[to] >= w))
+			return false;		/* (the second: a search cut short by the budget) */
+		pk->room[to] -= w;
+		assign[c] = to;
 		Tick(s);
+	}
+	return true;
+}
+
+static bool
+PackBySums(Solver *s, int rank, int variant, int32_t *assign, PairSums *ps, int64_t *budget)
+{
+	Pack		pk;
+	int64_t		npool = s->nmov + s->norph;
+	int64_t		i;
+	bool		ok;
+
+	memset(&pk, 0, sizeof(pk));
+	pk.room = ALLOC(double, s->m);
+	pk.used = ALLOC(uint8_t, s->nc);
+	pk.pool = ALLOC(KeyIdx, npool);
+	pk.rec = ALLOC(KeyIdx, s->m);
+	pk.tmp = ALLOC(KeyIdx, (npool > s->m ? npool : s->m));
+	pk.inpool = ALLOC(uint8_t, s->nc);
+	pk.gone = ALLOC(uint8_t, s->nc);
+	pk.left = ALLOC(uint32_t, 2 * npool);
+	for (i = 0; i < s->nc; i++)
+		assign[i] = s->cmgr[i];
+	ok = PackCovers(s, &pk, rank, ps, budget);
+	if (ok)
+	{
+		PackOrder(s, &pk, variant);
+		PackFill(s, &pk, variant, assign, ps, budget);
+		ok = PackRest(s, &pk, assign, ps, budget);
 	}
 	if (*budget <= 0)
 		ok = false;
-	crm_core_free(left);
-	crm_core_free(gone);
-	crm_core_free(inpool);
-	crm_core_free(tmp);
-	crm_core_free(rec);
-	crm_core_free(pool);
-	crm_core_free(used);
-	crm_core_free(room);
+	crm_core_free(pk.left);
+	crm_core_free(pk.gone);
+	crm_core_free(pk.inpool);
+	crm_core_free(pk.tmp);
+	crm_core_free(pk.rec);
+	crm_core_free(pk.pool);
+	crm_core_free(pk.used);
+	crm_core_free(pk.room);
 	return ok;
 }
 
