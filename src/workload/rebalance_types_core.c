@@ -911,6 +911,78 @@ DecodeV1(CrmReader *r, CrmError *err)
 	return s;
 }
 
+/*
+ * Row i (0-based) of a version-2 state's binary form, read from r, checked
+ * (flags, ids, numbers: the state's own row rules) and appended to *sp.
+ * False with the error.
+ */
+static bool
+DecodeStateRow(CrmReader *r, CrmRbStateValue **sp, int64_t i, uint8_t idkind, uint8_t sflags,
+			   CrmError *err)
+{
+	CrmRbRow	row = {0, 0, 0, 0};
+	uint8_t		f;
+	double		cost = 0;
+	const uint8_t *cb = NULL,
+			   *mb = NULL;
+	int			cl = 0,
+				ml = 0;
+	int			nf;
+	CrmRbIds	ids = crm_rb_state_ids(*sp);
+
+	if (!crm_rd_u8(r, &f))
+		return false;
+	if (!FlagsValid(f))
+	{
+		crm_rd_fail(r, "row %lld has invalid flags 0x%02x", (long long) i + 1, f);
+		return false;
+	}
+	if (!(f & CRM_RB_NO_CUSTOMER) && !ReadId(r, (CrmRbIdKind) idkind, &row.customer_id, &cb, &cl))
+		return false;
+	if (!(f & CRM_RB_NO_MANAGER) && !ReadId(r, (CrmRbIdKind) idkind, &row.manager_id, &mb, &ml))
+		return false;
+	if (!(f & CRM_RB_NO_CUSTOMER) && !crm_rd_f64(r, &row.load))
+		return false;
+	if (!(f & (CRM_RB_NO_MANAGER | CRM_RB_NO_CAPACITY)) && !crm_rd_f64(r, &row.capacity))
+		return false;
+	if ((sflags & CRM_RB_STATE_COSTS) && !(f & CRM_RB_NO_CUSTOMER) && !crm_rd_f64(r, &cost))
+		return false;
+	if (idkind == CRM_RB_IDS_TEXT && ((cb && memchr(cb, 0, (size_t) cl)) || (mb && memchr(mb, 0, (size_t) ml))))
+	{
+		crm_rd_fail(r, "row %lld has an id with a zero byte", (long long) i + 1);
+		return false;
+	}
+	/* numbers: the messages name the ids, which are not stored yet for text */
+	if (idkind != CRM_RB_IDS_BIGINT)
+	{
+		CrmRbIds	tmp;
+		uint8_t		buf[2 * (CRM_RB_MAX_ID_BYTES + 2)];
+		int			o = 0;
+
+		tmp.kind = (CrmRbIdKind) idkind;
+		tmp.bytes = buf;
+		if (cb)
+		{
+			row.customer_id = 0;
+			o += crm_rb_id_store((CrmRbIdKind) idkind, buf, cb, cl);
+		}
+		if (mb)
+		{
+			row.manager_id = o;
+			o += crm_rb_id_store((CrmRbIdKind) idkind, buf + o, mb, ml);
+		}
+		tmp.nbytes = o;
+		nf = crm_rb_row_normalize(&row, f & CRM_RB_NO_CUSTOMER, f & CRM_RB_NO_MANAGER,
+								  f & CRM_RB_PINNED, f & CRM_RB_NO_CAPACITY,
+								  (sflags & CRM_RB_STATE_COSTS) ? &cost : NULL, &tmp, err);
+	}
+	else
+		nf = crm_rb_row_normalize(&row, f & CRM_RB_NO_CUSTOMER, f & CRM_RB_NO_MANAGER,
+								  f & CRM_RB_PINNED, f & CRM_RB_NO_CAPACITY,
+								  (sflags & CRM_RB_STATE_COSTS) ? &cost : NULL, &ids, err);
+	return nf >= 0 && crm_rb_state_push(sp, &row, (uint8_t) nf, cost, cb, cl, mb, ml, err) == 0;
+}
+
 /* Read a state's binary form (recv, or compact text), version 1 or 2. */
 CrmRbStateValue *
 crm_rb_state_decode(const uint8_t *buf, size_t len, CrmErrorKind kind, CrmError *err)
@@ -969,67 +1041,7 @@ crm_rb_state_decode(const uint8_t *buf, size_t len, CrmErrorKind kind, CrmError 
 		s->opts = opts;
 	for (i = 0; i < n; i++)
 	{
-		CrmRbRow	row = {0, 0, 0, 0};
-		uint8_t		f;
-		double		cost = 0;
-		const uint8_t *cb = NULL,
-				   *mb = NULL;
-		int			cl = 0,
-					ml = 0;
-		int			nf;
-		CrmRbIds	ids = crm_rb_state_ids(s);
-
-		if (!crm_rd_u8(&r, &f))
-			goto fail;
-		if (!FlagsValid(f))
-		{
-			crm_rd_fail(&r, "row %lld has invalid flags 0x%02x", (long long) i + 1, f);
-			goto fail;
-		}
-		if (!(f & CRM_RB_NO_CUSTOMER) && !ReadId(&r, (CrmRbIdKind) idkind, &row.customer_id, &cb, &cl))
-			goto fail;
-		if (!(f & CRM_RB_NO_MANAGER) && !ReadId(&r, (CrmRbIdKind) idkind, &row.manager_id, &mb, &ml))
-			goto fail;
-		if (!(f & CRM_RB_NO_CUSTOMER) && !crm_rd_f64(&r, &row.load))
-			goto fail;
-		if (!(f & (CRM_RB_NO_MANAGER | CRM_RB_NO_CAPACITY)) && !crm_rd_f64(&r, &row.capacity))
-			goto fail;
-		if ((sflags & CRM_RB_STATE_COSTS) && !(f & CRM_RB_NO_CUSTOMER) && !crm_rd_f64(&r, &cost))
-			goto fail;
-		if (idkind == CRM_RB_IDS_TEXT && ((cb && memchr(cb, 0, (size_t) cl)) || (mb && memchr(mb, 0, (size_t) ml))))
-		{
-			crm_rd_fail(&r, "row %lld has an id with a zero byte", (long long) i + 1);
-			goto fail;
-		}
-		/* numbers: the messages name the ids, which are not stored yet for text */
-		if (idkind != CRM_RB_IDS_BIGINT)
-		{
-			CrmRbIds	tmp;
-			uint8_t		buf[2 * (CRM_RB_MAX_ID_BYTES + 2)];
-			int			o = 0;
-
-			tmp.kind = (CrmRbIdKind) idkind;
-			tmp.bytes = buf;
-			if (cb)
-			{
-				row.customer_id = 0;
-				o += crm_rb_id_store((CrmRbIdKind) idkind, buf, cb, cl);
-			}
-			if (mb)
-			{
-				row.manager_id = o;
-				o += crm_rb_id_store((CrmRbIdKind) idkind, buf + o, mb, ml);
-			}
-			tmp.nbytes = o;
-			nf = crm_rb_row_normalize(&row, f & CRM_RB_NO_CUSTOMER, f & CRM_RB_NO_MANAGER,
-									  f & CRM_RB_PINNED, f & CRM_RB_NO_CAPACITY,
-									  (sflags & CRM_RB_STATE_COSTS) ? &cost : NULL, &tmp, err);
-		}
-		else
-			nf = crm_rb_row_normalize(&row, f & CRM_RB_NO_CUSTOMER, f & CRM_RB_NO_MANAGER,
-									  f & CRM_RB_PINNED, f & CRM_RB_NO_CAPACITY,
-									  (sflags & CRM_RB_STATE_COSTS) ? &cost : NULL, &ids, err);
-		if (nf < 0 || crm_rb_state_push(&s, &row, (uint8_t) nf, cost, cb, cl, mb, ml, err) != 0)
+		if (!DecodeStateRow(&r, &s, i, idkind, sflags, err))
 			goto fail;
 		if ((i & CHECK_EVERY) == CHECK_EVERY)
 			crm_check_interrupts();
@@ -2065,6 +2077,62 @@ PlanFromLists(PlanLists *l, uint8_t pflags, size_t *size, CrmError *err)
 	return p;
 }
 
+/* A plan's manager entry, read from r (version 1 or 2) into l.  False with the error. */
+static bool
+DecodePlanManager(CrmReader *r, PlanLists *l, bool v1, CrmRbIdKind idkind, CrmError *err)
+{
+	CrmRbManager m = {0, 0, 0, 0, 0};
+	const uint8_t *b = NULL;
+	int			bl = 0;
+
+	if (v1)
+	{
+		if (!crm_rd_i64(r, &m.id))
+			return false;
+	}
+	else if (!ReadId(r, idkind, &m.id, &b, &bl))
+		return false;
+	if (PlanListsGrow(l, true, bl, err) != 0)
+		return false;
+	m.id = PlanListsId(l, m.id, b, bl);
+	crm_rd_f64(r, &m.capacity);
+	if (!v1)
+		crm_rd_f64(r, &m.pinned);
+	crm_rd_f64(r, &m.load_before);
+	if (!crm_rd_f64(r, &m.load_after))
+		return false;
+	l->mgr[l->nm++] = m;
+	return true;
+}
+
+/* A plan's move entry, read from r (version 1 or 2) into l.  False with the error. */
+static bool
+DecodePlanMove(CrmReader *r, PlanLists *l, bool v1, CrmRbIdKind idkind, uint8_t pflags, CrmError *err)
+{
+	CrmRbMove	m = {0, 0, 1.0, 0, 0};
+	const uint8_t *b = NULL;
+	int			bl = 0;
+
+	if (v1)
+	{
+		if (!crm_rd_i64(r, &m.customer_id))
+			return false;
+	}
+	else if (!ReadId(r, idkind, &m.customer_id, &b, &bl))
+		return false;
+	if (PlanListsGrow(l, false, bl, err) != 0)
+		return false;
+	m.customer_id = PlanListsId(l, m.customer_id, b, bl);
+	crm_rd_i32(r, &m.from);
+	crm_rd_i32(r, &m.to);
+	if (!crm_rd_f64(r, &m.load))
+		return false;
+	if ((pflags & CRM_RB_PLAN_COSTS) && !crm_rd_f64(r, &m.cost))
+		return false;
+	l->mv[l->nv++] = m;
+	return true;
+}
+
 /* Read a plan's binary form (recv, or compact text). */
 CrmRbPlanValue *
 crm_rb_plan_decode(const uint8_t *buf, size_t len, CrmErrorKind kind, size_t *size, CrmError *err)
@@ -2120,27 +2188,8 @@ crm_rb_plan_decode(const uint8_t *buf, size_t len, CrmErrorKind kind, size_t *si
 	PlanListsInit(&l, (CrmRbIdKind) idkind);
 	for (i = 0; i < nm; i++)
 	{
-		CrmRbManager m = {0, 0, 0, 0, 0};
-		const uint8_t *b = NULL;
-		int			bl = 0;
-
-		if (v1)
-		{
-			if (!crm_rd_i64(&r, &m.id))
-				goto done;
-		}
-		else if (!ReadId(&r, (CrmRbIdKind) idkind, &m.id, &b, &bl))
+		if (!DecodePlanManager(&r, &l, v1, (CrmRbIdKind) idkind, err))
 			goto done;
-		if (PlanListsGrow(&l, true, bl, err) != 0)
-			goto done;
-		m.id = PlanListsId(&l, m.id, b, bl);
-		crm_rd_f64(&r, &m.capacity);
-		if (!v1)
-			crm_rd_f64(&r, &m.pinned);
-		crm_rd_f64(&r, &m.load_before);
-		if (!crm_rd_f64(&r, &m.load_after))
-			goto done;
-		l.mgr[l.nm++] = m;
 		if ((i & CHECK_EVERY) == CHECK_EVERY)
 			crm_check_interrupts();
 	}
@@ -2155,27 +2204,8 @@ crm_rb_plan_decode(const uint8_t *buf, size_t len, CrmErrorKind kind, size_t *si
 		goto done;
 	for (i = 0; i < nv; i++)
 	{
-		CrmRbMove	m = {0, 0, 1.0, 0, 0};
-		const uint8_t *b = NULL;
-		int			bl = 0;
-
-		if (v1)
-		{
-			if (!crm_rd_i64(&r, &m.customer_id))
-				goto done;
-		}
-		else if (!ReadId(&r, (CrmRbIdKind) idkind, &m.customer_id, &b, &bl))
+		if (!DecodePlanMove(&r, &l, v1, (CrmRbIdKind) idkind, pflags, err))
 			goto done;
-		if (PlanListsGrow(&l, false, bl, err) != 0)
-			goto done;
-		m.customer_id = PlanListsId(&l, m.customer_id, b, bl);
-		crm_rd_i32(&r, &m.from);
-		crm_rd_i32(&r, &m.to);
-		if (!crm_rd_f64(&r, &m.load))
-			goto done;
-		if ((pflags & CRM_RB_PLAN_COSTS) && !crm_rd_f64(&r, &m.cost))
-			goto done;
-		l.mv[l.nv++] = m;
 		if ((i & CHECK_EVERY) == CHECK_EVERY)
 			crm_check_interrupts();
 	}
