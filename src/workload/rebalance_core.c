@@ -142,21 +142,15 @@ typedef struct HeapItem
 } HeapItem;
 
 /*
- * The customers one eviction gave up: positions [lo, hi) of a manager's
- * mov[] segment (load, then index, ascending), except position skip (given
- * up before, by ShedExcess; -1: none).  They leave largest load first and,
- * among equal loads, lowest index first: the group of the largest load is
- * [g, hi), read from g; top is the next one.
+ * The customers one eviction gave up, in the order they leave (largest
+ * load first, then lowest index): n items of the probe's eviction buffer,
+ * the next at position at.
  */
 typedef struct EvictRun
 {
-	int64_t		base;			/* the segment's start in mov[] */
-	int64_t		lo;
-	int64_t		hi;
-	int64_t		g;
-	int64_t		at;				/* the next position in [g, hi) */
-	int64_t		skip;
-	HeapItem	top;
+	const HeapItem *items;
+	int64_t		n;
+	int64_t		at;
 } EvictRun;
 
 /* how a probe sets the managers' limits (see the header comment) */
@@ -220,6 +214,8 @@ typedef struct Solver
 	uint8_t    *evicted;
 	struct EvictRun *runs;		/* evicted customers: a heap of runs (see RunsPush) */
 	int64_t		nheap;			/* runs in it */
+	struct HeapItem *evbuf;		/* the runs' customers (each evicted once a probe) */
+	int64_t		nev;			/* in use */
 	int			nevict;			/* evictions in this probe */
 	bool		evict_whole;	/* evict whole books (crm 0.1.0's rule; see Evict) */
 	bool		worst_fit;		/* place into the largest room (see Probe) */
@@ -578,12 +574,13 @@ TreeFindMax(const Solver *s, double x)
 /*
  * The evicted customers wait, so that they join the largest-first
  * placement in order.  Each eviction gives up a run of one manager's
- * customers, already in order within the run; the runs wait in a binary
- * max-heap by their next customer (J. W. J. Williams, "Algorithm 232:
- * Heapsort", CACM 7(6), 1964), which is a k-way merge of at most
- * CRM_RB_MAX_EVICTIONS runs: O(1) a customer within a run, O(log runs)
- * between them, where a heap of the customers themselves took O(log n)
- * each (whole books of a thousand customers are evicted).
+ * customers, put in order as it is made (a pass over its part of mov[],
+ * which is in load order without move costs; a sort with them); the runs
+ * wait in a binary max-heap by their next customer (J. W. J. Williams,
+ * "Algorithm 232: Heapsort", CACM 7(6), 1964), a k-way merge of at most
+ * CRM_RB_MAX_EVICTIONS runs: O(log runs) a customer, where a heap of the
+ * customers themselves took O(log n) each (whole books of a thousand
+ * customers are evicted).
  */
 
 /* Queue order: larger load first, then lower customer index. */
@@ -593,35 +590,21 @@ HeapAbove(HeapItem a, HeapItem b)
 	return a.w > b.w || (a.w == b.w && a.c < b.c);
 }
 
-/* Set r->top to the customer at r->at; false when the run is used up. */
-static bool
-RunTop(const Solver *s, EvictRun *r, int32_t from)
+/* The next customer of run r. */
+static inline HeapItem
+RunTop(const EvictRun *r)
 {
-	for (;;)
-	{
-		if (r->at == r->skip)
-			r->at++;
-		if (r->at < r->hi)
-			break;
-		/* the group is used up: the next one below, of the largest load left */
-		r->hi = r->g;
-		if (r->hi - 1 == r->skip)
-			r->hi--;
-		if (r->hi <= r->lo)
-			return false;
-		r->g = r->hi - 1;
-		while (r->g > r->lo &&
-			   (s->movload[r->base + r->g - 1] == s->movload[r->base + r->hi - 1] ||
-				r->g - 1 == r->skip))
-			r->g--;
-		if (r->g == r->skip)
-			r->g++;
-		r->at = r->g;
-	}
-	r->top.w = s->movload[r->base + r->at];
-	r->top.c = s->mov[r->base + r->at];
-	r->top.from = from;
-	return true;
+	return r->items[r->at];
+}
+
+/* qsort order of HeapItems: the queue's (HeapAbove) first. */
+static int
+HeapItemCmp(const void *a, const void *b)
+{
+	const HeapItem *x = a;
+	const HeapItem *y = b;
+
+	return HeapAbove(*x, *y) ? -1 : HeapAbove(*y, *x) ? 1 : 0;
 }
 
 /* Restore the heap of runs below position i (sift down). */
@@ -634,14 +617,14 @@ RunsSiftDown(Solver *s, int64_t i)
 	{
 		int64_t		l = 2 * i + 1;
 		int64_t		best = i;
-		HeapItem	bv = x.top;
+		HeapItem	bv = RunTop(&x);
 
-		if (l < s->nheap && HeapAbove(s->runs[l].top, bv))
+		if (l < s->nheap && HeapAbove(RunTop(&s->runs[l]), bv))
 		{
 			best = l;
-			bv = s->runs[l].top;
+			bv = RunTop(&s->runs[l]);
 		}
-		if (l + 1 < s->nheap && HeapAbove(s->runs[l + 1].top, bv))
+		if (l + 1 < s->nheap && HeapAbove(RunTop(&s->runs[l + 1]), bv))
 			best = l + 1;
 		if (best == i)
 			break;
@@ -652,25 +635,70 @@ RunsSiftDown(Solver *s, int64_t i)
 }
 
 /*
- * Add the run of manager from's mov[] positions [lo, hi) except skip
- * (sift up).  A run whose only position is skip adds nothing.
+ * Add the customers at manager from's mov[] positions [lo, hi) except skip
+ * (given up before, by ShedExcess; -1: none) as a run, in the order they
+ * leave.  Without move costs mov[] is by load, then index: the groups of
+ * equal load are taken from the top, each from its lowest index (a pass);
+ * with costs it is by load per cost, and the run is sorted.
  */
 static void
 RunsPush(Solver *s, int32_t from, int64_t lo, int64_t hi, int64_t skip)
 {
+	int64_t		base = s->mstart[from];
+	HeapItem   *out = s->evbuf + s->nev;
+	int64_t		n = 0;
+	int64_t		p;
 	EvictRun	r;
 	int64_t		i;
 
-	r.base = s->mstart[from];
-	r.lo = lo;
-	r.hi = hi;
-	r.skip = skip >= lo && skip < hi ? skip : -1;
-	r.g = hi;					/* no group yet: RunTop finds the first */
-	r.at = hi;
-	if (!RunTop(s, &r, from))
+	if (!s->has_cost)
+	{
+		int64_t		h = hi;
+
+		while (h > lo)
+		{
+			double		wmax;
+			int64_t		g;
+
+			if (h - 1 == skip)
+			{
+				h--;
+				continue;
+			}
+			wmax = s->movload[base + h - 1];
+			for (g = h - 1; g > lo && (s->movload[base + g - 1] == wmax || g - 1 == skip); g--)
+				;
+			for (p = g; p < h; p++)
+				if (p != skip)
+				{
+					out[n].w = s->movload[base + p];
+					out[n].c = s->mov[base + p];
+					out[n].from = from;
+					n++;
+				}
+			h = g;
+		}
+	}
+	else
+	{
+		for (p = lo; p < hi; p++)
+			if (p != skip)
+			{
+				out[n].w = s->movload[base + p];
+				out[n].c = s->mov[base + p];
+				out[n].from = from;
+				n++;
+			}
+		qsort(out, (size_t) n, sizeof(HeapItem), HeapItemCmp);
+	}
+	if (n == 0)
 		return;
+	s->nev += n;
+	r.items = out;
+	r.n = n;
+	r.at = 0;
 	i = s->nheap++;
-	while (i > 0 && HeapAbove(r.top, s->runs[(i - 1) / 2].top))
+	while (i > 0 && HeapAbove(RunTop(&r), RunTop(&s->runs[(i - 1) / 2])))
 	{
 		s->runs[i] = s->runs[(i - 1) / 2];
 		i = (i - 1) / 2;
@@ -683,10 +711,9 @@ static HeapItem
 RunsPop(Solver *s)
 {
 	EvictRun   *r = &s->runs[0];
-	HeapItem	top = r->top;
+	HeapItem	top = RunTop(r);
 
-	r->at++;
-	if (!RunTop(s, r, top.from))
+	if (++r->at == r->n)
 		s->runs[0] = s->runs[--s->nheap];
 	if (s->nheap > 0)
 		RunsSiftDown(s, 0);
@@ -907,7 +934,7 @@ NextToPlace(Solver *s, int64_t npool, int64_t *a, int64_t *b,
 		src = 1;
 		bw = s->orphw[*b];
 	}
-	if (s->nheap > 0 && s->runs[0].top.w > bw)
+	if (s->nheap > 0 && RunTop(&s->runs[0]).w > bw)
 		src = 2;
 	if (src == 0)
 	{
@@ -961,6 +988,7 @@ PlaceAll(Solver *s, int64_t npool, bool write)
 	double		lastw = -1;		/* ... and the load it was asked for */
 
 	s->nheap = 0;
+	s->nev = 0;
 	s->nevict = 0;
 	while (a < npool || b < s->norph || s->nheap > 0)
 	{
@@ -3541,6 +3569,7 @@ AllocWorkspace(Solver *s)
 	s->evicted = ALLOC(uint8_t, s->m);
 	/* a probe writes what it reads of these, often a small part */
 	s->runs = ALLOC_UNINIT(EvictRun, CRM_RB_MAX_EVICTIONS + 1);
+	s->evbuf = ALLOC_UNINIT(HeapItem, s->nmov);
 	s->pool = ALLOC_UNINIT(KeyIdx, s->nmov);
 	s->pooltmp = ALLOC_UNINIT(KeyIdx, s->nmov);
 	s->poolcust = ALLOC_UNINIT(uint32_t, s->nmov);
