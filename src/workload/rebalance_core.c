@@ -405,6 +405,7 @@ CountingSort(KeyIdx *a, KeyIdx *tmp, int64_t n, uint64_t lo, uint64_t range)
 
 		count[v] = sum;
 		sum += t;
+		TickAt((int64_t) v);
 	}
 	for (i = 0; i < n; i++)
 	{
@@ -675,6 +676,7 @@ RunsPush(Solver *s, int32_t from, int64_t lo, int64_t hi, int64_t skip)
 					out[n].c = s->mov[base + p];
 					out[n].from = from;
 					n++;
+					TickAt(n);
 				}
 			h = g;
 		}
@@ -688,6 +690,7 @@ RunsPush(Solver *s, int32_t from, int64_t lo, int64_t hi, int64_t skip)
 				out[n].c = s->mov[base + p];
 				out[n].from = from;
 				n++;
+				TickAt(n);
 			}
 		qsort(out, (size_t) n, sizeof(HeapItem), HeapItemCmp);
 	}
@@ -3392,6 +3395,7 @@ MovableByCounting(Solver *s, int64_t a, uint32_t *key)
 
 			count[v] = sum;
 			sum += t;
+			TickAt((int64_t) v);
 		}
 		/* count[v]: the first place of key v; a manager's keys are consecutive */
 		for (j = 0; j < s->m; j++)
