@@ -75,6 +75,20 @@ crm_core_alloc(size_t size)
 	return h + 1;
 }
 
+/*
+ * The cores' allocator without zeroing: crm_core_alloc's block filled with
+ * 0xA5, so that a core reading memory it never wrote gets garbage here
+ * rather than zeros it might silently rely on.
+ */
+void *
+crm_core_alloc_uninit(size_t size)
+{
+	void	   *p = crm_core_alloc(size);
+
+	memset(p, 0xA5, size);
+	return p;
+}
+
 void
 crm_core_free(void *ptr)
 {

@@ -39,19 +39,34 @@ _PG_init(void)
 }
 
 /*
- * The cores' allocator.  Cores bound their sizes before allocating; a
+ * The cores' allocators.  Cores bound their sizes before allocating; a
  * request above PostgreSQL's 1 GB limit that still gets here is a program
  * limit (54000), not an internal error.
  */
-void *
-crm_core_alloc(size_t size)
+static void
+CheckAllocSize(size_t size)
 {
 	if (unlikely(!AllocSizeIsValid(size)))
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("crm: cannot allocate %zu bytes", size),
 				 errdetail("PostgreSQL limits one allocation to 1 GB.")));
+}
+
+/* The cores' allocator (error_core.h): palloc0. */
+void *
+crm_core_alloc(size_t size)
+{
+	CheckAllocSize(size);
 	return palloc0(size);
+}
+
+/* The cores' allocator without zeroing (error_core.h): palloc. */
+void *
+crm_core_alloc_uninit(size_t size)
+{
+	CheckAllocSize(size);
+	return palloc(size);
 }
 
 /* The cores' free (error_core.h): pfree. */

@@ -62,8 +62,16 @@ crm_check_interrupts(void)
 		crm_interrupt_hook();
 }
 
-/* Allocation for the cores: zeroed memory, never returns NULL. */
+/*
+ * Allocation for the cores: zeroed memory, never returns NULL.
+ * crm_core_alloc_uninit is the same without the zeroing, for large arrays
+ * that are written before they are read: a large block's pages are not
+ * touched (and cost nothing) until they are written.  Harnesses fill it with
+ * a pattern, so a read before a write shows.  Both are freed with
+ * crm_core_free.
+ */
 extern void *crm_core_alloc(size_t size);
+extern void *crm_core_alloc_uninit(size_t size);
 extern void crm_core_free(void *ptr);
 
 #endif							/* CRM_ERROR_CORE_H */

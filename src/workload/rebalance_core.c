@@ -107,6 +107,14 @@
 /* A zeroed array of n items of type (at least one, so never a NULL). */
 #define ALLOC(type, n) ((type *) crm_core_alloc(sizeof(type) * (size_t) ((n) > 0 ? (n) : 1)))
 
+/*
+ * The same, not zeroed: for arrays every item of which is written before it
+ * is read (the large ones of the setup, and the probes' workspace, of which a
+ * probe uses only the part it needs; untouched pages cost nothing).
+ */
+#define ALLOC_UNINIT(type, n) \
+	((type *) crm_core_alloc_uninit(sizeof(type) * (size_t) ((n) > 0 ? (n) : 1)))
+
 /* evictions a probe may make before it gives up (see Evict) */
 #define CRM_RB_MAX_EVICTIONS 16
 
@@ -120,6 +128,30 @@ typedef struct KeyIdx
 	uint32_t	idx;
 	uint32_t	pad;
 } KeyIdx;
+
+/*
+ * An evicted customer with its load and manager: the queue compares loads,
+ * and the placement reads both, without a lookup in the customer arrays
+ * (a cache miss each, at a million customers).
+ */
+typedef struct HeapItem
+{
+	double		w;
+	uint32_t	c;
+	int32_t		from;
+} HeapItem;
+
+/*
+ * The customers one eviction gave up, in the order they leave (largest
+ * load first, then lowest index): n items of the probe's eviction buffer,
+ * the next at position at.
+ */
+typedef struct EvictRun
+{
+	const HeapItem *items;
+	int64_t		n;
+	int64_t		at;
+} EvictRun;
 
 /* how a probe sets the managers' limits (see the header comment) */
 typedef enum LimitMode
@@ -157,9 +189,11 @@ typedef struct Solver
 
 	/* customers, by id */
 	int64_t		nc;
-	int64_t    *cid;
+	uint32_t   *crow;			/* its row (the id: CustomerKey) */
+	const CrmRbRow *rows;		/* the rows (ids ranked for text and uuid) */
+	const int64_t *ckey;		/* text and uuid: rank -> key; else NULL */
 	double	   *cload;
-	double	   *ccost;			/* move cost (1 without costs) */
+	double	   *ccost;			/* move cost; NULL without costs (each 1): CostOf */
 	int32_t    *cmgr;			/* -1: orphan */
 	uint8_t    *cpinned;		/* movable = false */
 	int32_t    *assign;
@@ -178,8 +212,10 @@ typedef struct Solver
 	int64_t    *midk;			/* ... except this one (-1: none) */
 	double	   *keepload;		/* their load */
 	uint8_t    *evicted;
-	uint32_t   *heap;			/* evicted customers, largest first */
-	int64_t		nheap;
+	struct EvictRun *runs;		/* evicted customers: a heap of runs (see RunsPush) */
+	int64_t		nheap;			/* runs in it */
+	struct HeapItem *evbuf;		/* the runs' customers (each evicted once a probe) */
+	int64_t		nev;			/* in use */
 	int			nevict;			/* evictions in this probe */
 	bool		evict_whole;	/* evict whole books (crm 0.1.0's rule; see Evict) */
 	bool		worst_fit;		/* place into the largest room (see Probe) */
@@ -290,6 +326,35 @@ crm_rb_id_text(const CrmRbIds *ids, int64_t key, char *buf)
 	return buf;
 }
 
+/* The key of customer c's id (see CrmRbRow). */
+static inline int64_t
+CustomerKey(const Solver *s, int64_t c)
+{
+	int64_t		k = s->rows[s->crow[c]].customer_id;
+
+	return s->ckey ? s->ckey[k] : k;
+}
+
+/* The move cost of customer c (1 without costs). */
+static inline double
+CostOf(const Solver *s, int64_t c)
+{
+	return s->ccost ? s->ccost[c] : 1.0;
+}
+
+/*
+ * An interrupt check every 65,536 steps of a loop over index i.  Tick
+ * counts in the solver, a read and a write of memory on every step, which
+ * showed in the profiles of the loops over a million customers; TickAt
+ * reads the loop's own index.
+ */
+static inline void
+TickAt(int64_t i)
+{
+	if ((i & 0xFFFF) == 0)
+		crm_check_interrupts();
+}
+
 /* One step of a loop that can run long: check for interrupts now and then. */
 static inline void
 Tick(Solver *s)
@@ -309,11 +374,55 @@ DoubleKey(double d)
 	return u;					/* non-negative doubles sort as their bits */
 }
 
+/* keys spanning at most this many values are sorted by counting (CountingSort) */
+#define CRM_RB_COUNTING_RANGE ((uint64_t) 1 << 26)
+
+/*
+ * Stable counting sort of a by key, for keys in [lo, lo + range): one pass
+ * counts every key value, one places the items (Knuth, vol. 3, section
+ * 5.2, "Algorithm D").  Ids of a table with a serial key and the solver's
+ * compressed (manager, load rank) keys span few values, and this reads and
+ * writes the items once where the byte-wise sort below does so once per
+ * byte that varies.
+ */
+static void
+CountingSort(KeyIdx *a, KeyIdx *tmp, int64_t n, uint64_t lo, uint64_t range)
+{
+	uint32_t   *count = ALLOC(uint32_t, range + 1);
+	uint64_t	v;
+	uint32_t	sum = 0;
+	int64_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		count[a[i].key - lo]++;
+		if ((i & 0xFFFFF) == 0)
+			crm_check_interrupts();
+	}
+	for (v = 0; v < range; v++)
+	{
+		uint32_t	t = count[v];
+
+		count[v] = sum;
+		sum += t;
+		TickAt((int64_t) v);
+	}
+	for (i = 0; i < n; i++)
+	{
+		tmp[count[a[i].key - lo]++] = a[i];
+		if ((i & 0xFFFFF) == 0)
+			crm_check_interrupts();
+	}
+	memcpy(a, tmp, sizeof(KeyIdx) * (size_t) n);
+	crm_core_free(count);
+}
+
 /*
  * Stable LSD radix sort of a by key, bytes from low to high; bytes that are
  * the same in every item are skipped.  One pass counts all eight bytes, so
- * the data is read once plus once per byte that varies.  tmp has room for
- * n items.
+ * the data is read once plus once per byte that varies.  Keys that span
+ * at most about 2n values (and CRM_RB_COUNTING_RANGE) are sorted by
+ * counting instead, in one pass.  tmp has room for n items.
  *
  * Least-significant-digit radix sorting (D. E. Knuth, The Art of Computer
  * Programming, vol. 3, section 5.2.5, "Sorting by distribution"): a stable
@@ -332,9 +441,21 @@ RadixSort(Solver *s, KeyIdx *a, KeyIdx *tmp, int64_t n)
 	int64_t    (*count)[256];
 	int64_t		i;
 	int			byte;
+	uint64_t	lo = UINT64_MAX;
+	uint64_t	hi = 0;
 
 	if (n < 2)
 		return;
+	for (i = 0; i < n; i++)
+	{
+		lo = a[i].key < lo ? a[i].key : lo;
+		hi = a[i].key > hi ? a[i].key : hi;
+	}
+	if (hi - lo < CRM_RB_COUNTING_RANGE && hi - lo <= 2 * (uint64_t) n + 65536)
+	{
+		CountingSort(a, tmp, n, lo, hi - lo + 1);
+		return;
+	}
 	count = crm_core_alloc(sizeof(int64_t) * 8 * 256);
 	for (i = 0; i < n; i++)
 	{
@@ -416,7 +537,13 @@ TreeSet(Solver *s, int32_t p, double v)
 
 	s->tree[i] = v;
 	for (i /= 2; i >= 1; i /= 2)
-		s->tree[i] = RoomMax(s->tree[2 * i], s->tree[2 * i + 1]);
+	{
+		double		m = RoomMax(s->tree[2 * i], s->tree[2 * i + 1]);
+
+		if (s->tree[i] == m)
+			break;				/* the maxima above are unchanged too */
+		s->tree[i] = m;
+	}
 }
 
 /* The first position of the first-fit order whose room is >= x, or -1. */
@@ -446,60 +573,153 @@ TreeFindMax(const Solver *s, double x)
 }
 
 /*
- * The evicted customers wait in a binary max-heap (J. W. J. Williams,
- * "Algorithm 232: Heapsort", CACM 7(6), 1964), so that they join the
- * largest-first placement in order: O(log n) a push or pop.
+ * The evicted customers wait, so that they join the largest-first
+ * placement in order.  Each eviction gives up a run of one manager's
+ * customers, put in order as it is made (a pass over its part of mov[],
+ * which is in load order without move costs; a sort with them); the runs
+ * wait in a binary max-heap by their next customer (J. W. J. Williams,
+ * "Algorithm 232: Heapsort", CACM 7(6), 1964), a k-way merge of at most
+ * CRM_RB_MAX_EVICTIONS runs: O(log runs) a customer, where a heap of the
+ * customers themselves took O(log n) each (whole books of a thousand
+ * customers are evicted).
  */
 
-/* Heap order: larger load first, then lower customer index. */
+/* Queue order: larger load first, then lower customer index. */
 static inline bool
-HeapAbove(const Solver *s, uint32_t a, uint32_t b)
+HeapAbove(HeapItem a, HeapItem b)
 {
-	return s->cload[a] > s->cload[b] || (s->cload[a] == s->cload[b] && a < b);
+	return a.w > b.w || (a.w == b.w && a.c < b.c);
 }
 
-/* Add customer c to the evicted heap (sift up). */
+/* The next customer of run r. */
+static inline HeapItem
+RunTop(const EvictRun *r)
+{
+	return r->items[r->at];
+}
+
+/* qsort order of HeapItems: the queue's (HeapAbove) first. */
+static int
+HeapItemCmp(const void *a, const void *b)
+{
+	const HeapItem *x = a;
+	const HeapItem *y = b;
+
+	return HeapAbove(*x, *y) ? -1 : HeapAbove(*y, *x) ? 1 : 0;
+}
+
+/* Restore the heap of runs below position i (sift down). */
 static void
-HeapPush(Solver *s, uint32_t c)
+RunsSiftDown(Solver *s, int64_t i)
 {
-	int64_t		i = s->nheap++;
-
-	while (i > 0 && HeapAbove(s, c, s->heap[(i - 1) / 2]))
-	{
-		s->heap[i] = s->heap[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	s->heap[i] = c;
-}
-
-/* Remove and return the heap's largest customer (sift down). */
-static uint32_t
-HeapPop(Solver *s)
-{
-	uint32_t	top = s->heap[0];
-	uint32_t	last = s->heap[--s->nheap];
-	int64_t		i = 0;
+	EvictRun	x = s->runs[i];
 
 	for (;;)
 	{
 		int64_t		l = 2 * i + 1;
 		int64_t		best = i;
-		uint32_t	bv = last;
+		HeapItem	bv = RunTop(&x);
 
-		if (l < s->nheap && HeapAbove(s, s->heap[l], bv))
+		if (l < s->nheap && HeapAbove(RunTop(&s->runs[l]), bv))
 		{
 			best = l;
-			bv = s->heap[l];
+			bv = RunTop(&s->runs[l]);
 		}
-		if (l + 1 < s->nheap && HeapAbove(s, s->heap[l + 1], bv))
+		if (l + 1 < s->nheap && HeapAbove(RunTop(&s->runs[l + 1]), bv))
 			best = l + 1;
 		if (best == i)
 			break;
-		s->heap[i] = s->heap[best];
+		s->runs[i] = s->runs[best];
 		i = best;
 	}
+	s->runs[i] = x;
+}
+
+/*
+ * Add the customers at manager from's mov[] positions [lo, hi) except skip
+ * (given up before, by ShedExcess; -1: none) as a run, in the order they
+ * leave.  Without move costs mov[] is by load, then index: the groups of
+ * equal load are taken from the top, each from its lowest index (a pass);
+ * with costs it is by load per cost, and the run is sorted.
+ */
+static void
+RunsPush(Solver *s, int32_t from, int64_t lo, int64_t hi, int64_t skip)
+{
+	int64_t		base = s->mstart[from];
+	HeapItem   *out = s->evbuf + s->nev;
+	int64_t		n = 0;
+	int64_t		p;
+	EvictRun	r;
+	int64_t		i;
+
+	if (!s->has_cost)
+	{
+		int64_t		h = hi;
+
+		while (h > lo)
+		{
+			double		wmax;
+			int64_t		g;
+
+			if (h - 1 == skip)
+			{
+				h--;
+				continue;
+			}
+			wmax = s->movload[base + h - 1];
+			for (g = h - 1; g > lo && (s->movload[base + g - 1] == wmax || g - 1 == skip); g--)
+				;
+			for (p = g; p < h; p++)
+				if (p != skip)
+				{
+					out[n].w = s->movload[base + p];
+					out[n].c = s->mov[base + p];
+					out[n].from = from;
+					n++;
+					TickAt(n);
+				}
+			h = g;
+		}
+	}
+	else
+	{
+		for (p = lo; p < hi; p++)
+			if (p != skip)
+			{
+				out[n].w = s->movload[base + p];
+				out[n].c = s->mov[base + p];
+				out[n].from = from;
+				n++;
+				TickAt(n);
+			}
+		qsort(out, (size_t) n, sizeof(HeapItem), HeapItemCmp);
+	}
+	if (n == 0)
+		return;
+	s->nev += n;
+	r.items = out;
+	r.n = n;
+	r.at = 0;
+	i = s->nheap++;
+	while (i > 0 && HeapAbove(RunTop(&r), RunTop(&s->runs[(i - 1) / 2])))
+	{
+		s->runs[i] = s->runs[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	s->runs[i] = r;
+}
+
+/* Remove and return the next evicted customer (the top run's next). */
+static HeapItem
+RunsPop(Solver *s)
+{
+	EvictRun   *r = &s->runs[0];
+	HeapItem	top = RunTop(r);
+
+	if (++r->at == r->n)
+		s->runs[0] = s->runs[--s->nheap];
 	if (s->nheap > 0)
-		s->heap[i] = last;
+		RunsSiftDown(s, 0);
 	return top;
 }
 
@@ -565,10 +785,10 @@ Evict(Solver *s, double w)
 		k--;
 		if (k == s->midk[j])
 			continue;			/* already given up by ShedExcess */
-		HeapPush(s, s->mov[base + k]);
 		s->room[j] += s->movload[base + k];
 		s->keepload[j] -= s->movload[base + k];
 	}
+	RunsPush(s, j, k, s->keepk[j], s->midk[j]);
 	if (s->midk[j] >= k)
 		s->midk[j] = -1;
 	s->keepk[j] = k;
@@ -644,6 +864,12 @@ ShedExcess(Solver *s, int32_t j, int64_t *npool, double *poolsum)
 			last = lo >= 0;
 			take = last ? lo : k - 1;
 		}
+		else if (s->movload[base + k - 1] < excess)
+		{
+			/* none covers it (the usual case): give up the largest */
+			last = false;
+			take = k - 1;
+		}
 		else
 		{
 			/* first of the k smallest whose load covers the excess */
@@ -711,7 +937,7 @@ NextToPlace(Solver *s, int64_t npool, int64_t *a, int64_t *b,
 		src = 1;
 		bw = s->orphw[*b];
 	}
-	if (s->nheap > 0 && s->cload[s->heap[0]] > bw)
+	if (s->nheap > 0 && RunTop(&s->runs[0]).w > bw)
 		src = 2;
 	if (src == 0)
 	{
@@ -730,9 +956,11 @@ NextToPlace(Solver *s, int64_t npool, int64_t *a, int64_t *b,
 	}
 	else
 	{
-		*c = HeapPop(s);
-		*w = s->cload[*c];
-		*from = s->cmgr[*c];
+		HeapItem	x = RunsPop(s);
+
+		*c = x.c;
+		*w = x.w;
+		*from = x.from;
 	}
 }
 
@@ -757,8 +985,13 @@ PlaceAll(Solver *s, int64_t npool, bool write)
 {
 	int64_t		a = 0;
 	int64_t		b = 0;
+	uint64_t	steps = 0;		/* for the interrupt check (a local: see TickAt) */
+	int32_t		pend = -1;		/* the manager whose room the tree does not show yet */
+	int32_t		lastto = -1;	/* the last first-fit answer ... */
+	double		lastw = -1;		/* ... and the load it was asked for */
 
 	s->nheap = 0;
+	s->nev = 0;
 	s->nevict = 0;
 	while (a < npool || b < s->norph || s->nheap > 0)
 	{
@@ -770,21 +1003,50 @@ PlaceAll(Solver *s, int64_t npool, bool write)
 		NextToPlace(s, npool, &a, &b, &c, &w, &from);
 		if (from >= 0 && s->room[from] >= w)
 			to = from;		/* it fits where it is after all */
+		else if (!s->worst_fit && w == lastw && s->room[lastto] >= w)
+		{
+			/*
+			 * First fit for the load it last answered: rooms only shrank
+			 * since (no eviction in between), so the managers before that
+			 * answer still have no room for w, and it still has.  Runs of
+			 * equal loads (a policy's tiers) skip the tree this way.
+			 */
+			to = lastto;
+		}
 		else
 		{
-			int32_t		p = s->worst_fit ? TreeFindMax(s, w) : TreeFind(s, w);
+			int32_t		p;
 
+			if (pend >= 0)
+				TreeSet(s, s->pos[pend], s->room[pend]);
+			pend = -1;
+			p = s->worst_fit ? TreeFindMax(s, w) : TreeFind(s, w);
 			if (p >= 0)
+			{
 				to = s->order[p];
-			else if ((to = Evict(s, w)) < 0)
-				return false;
+				lastto = to;
+				lastw = w;
+			}
+			else
+			{
+				if ((to = Evict(s, w)) < 0)
+					return false;
+				lastto = -1;	/* rooms grew: no answer stands */
+				lastw = -1;
+			}
 		}
 		s->room[to] -= w;
-		if (s->pos[to] >= 0)
-			TreeSet(s, s->pos[to], s->room[to]);
+		if (s->pos[to] >= 0 && to != pend)
+		{
+			/* the tree learns a manager's room when another one changes */
+			if (pend >= 0)
+				TreeSet(s, s->pos[pend], s->room[pend]);
+			pend = to;
+		}
 		if (write)
 			s->assign[c] = to;
-		Tick(s);
+		if ((++steps & 0xFFFF) == 0)
+			crm_check_interrupts();
 	}
 	return true;
 }
@@ -890,7 +1152,7 @@ MoveWeight(const Solver *s, uint32_t c)
 {
 	if (s->opts.minimise == CRM_RB_MIN_LOAD)
 		return s->cload[c];
-	return s->ccost[c];
+	return CostOf(s, c);
 }
 
 /*
@@ -912,16 +1174,12 @@ SendBack(Solver *s)
 	int64_t		nb = 0;
 	int64_t		i;
 
+	/* those that moved are movable: at most nmov */
+	back = ALLOC_UNINIT(KeyIdx, s->nmov);
+	tmp = ALLOC_UNINIT(KeyIdx, s->nmov);
 	for (i = 0; i < s->nc; i++)
 	{
 		after[s->assign[i]] += s->cload[i];
-		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
-			nb++;
-	}
-	back = crm_core_alloc(sizeof(KeyIdx) * (size_t) (nb > 0 ? nb : 1));
-	tmp = crm_core_alloc(sizeof(KeyIdx) * (size_t) (nb > 0 ? nb : 1));
-	nb = 0;
-	for (i = 0; i < s->nc; i++)
 		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
 		{
 			if (s->opts.minimise == CRM_RB_MIN_LOAD)
@@ -933,6 +1191,7 @@ SendBack(Solver *s)
 			back[nb].idx = (uint32_t) i;
 			nb++;
 		}
+	}
 	RadixSort(s, back, tmp, nb);
 	for (i = 0; i < nb; i++)
 	{
@@ -946,7 +1205,7 @@ SendBack(Solver *s)
 			after[s->assign[c]] -= w;
 			s->assign[c] = home;
 		}
-		Tick(s);
+		TickAt(i);
 	}
 	crm_core_free(tmp);
 	crm_core_free(back);
@@ -981,22 +1240,19 @@ ImproveLoad(Solver *s)
 
 	for (j = 0; j < s->m; j++)
 		room[j] = s->limit[j];
+	/* those that moved are movable: at most nmov */
+	moved = ALLOC_UNINIT(KeyIdx, s->nmov);
+	tmp = ALLOC_UNINIT(KeyIdx, s->nmov);
 	for (i = 0; i < s->nc; i++)
 	{
 		room[s->assign[i]] -= s->cload[i];
-		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
-			nmoved++;
-	}
-	moved = crm_core_alloc(sizeof(KeyIdx) * (size_t) (nmoved > 0 ? nmoved : 1));
-	tmp = crm_core_alloc(sizeof(KeyIdx) * (size_t) (nmoved > 0 ? nmoved : 1));
-	nmoved = 0;
-	for (i = 0; i < s->nc; i++)
 		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
 		{
 			moved[nmoved].key = ~DoubleKey(s->cload[i]);
 			moved[nmoved].idx = (uint32_t) i;
 			nmoved++;
 		}
+	}
 	RadixSort(s, moved, tmp, nmoved);
 	for (pass = 0; pass < 4; pass++)
 	{
@@ -1051,7 +1307,7 @@ ImproveLoad(Solver *s)
 				improved = true;
 				break;
 			}
-			Tick(s);
+			TickAt(i);
 		}
 		if (!improved)
 			break;
@@ -1102,15 +1358,11 @@ CancelCycles(Solver *s)
 
 	for (j = 0; j < s->m; j++)
 		room[j] = s->limit[j];
+	/* those that moved are movable: at most nmov */
+	e = ALLOC_UNINIT(double, 4 * s->nmov);
 	for (i = 0; i < s->nc; i++)
 	{
 		room[s->assign[i]] -= s->cload[i];
-		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
-			n++;
-	}
-	e = crm_core_alloc(sizeof(double) * 4 * (size_t) (n > 0 ? n : 1));
-	n = 0;
-	for (i = 0; i < s->nc; i++)
 		if (s->cmgr[i] >= 0 && s->assign[i] != s->cmgr[i])
 		{
 			e[4 * n] = s->cmgr[i];
@@ -1119,6 +1371,7 @@ CancelCycles(Solver *s)
 			e[4 * n + 3] = (double) i;
 			n++;
 		}
+	}
 	qsort(e, (size_t) n, 4 * sizeof(double), CycleCmp);
 	/* for each run a->b with a < b, the run b->a, matched largest first */
 	for (i = 0; i < n;)
@@ -1495,28 +1748,34 @@ RepartitionPairs(Solver *s, int64_t *budget)
  * customer fits nowhere, a search is cut short by its state cap, or the
  * budget runs out (the probe's plan stands).
  */
-static bool
-PackBySums(Solver *s, int rank, int variant, int32_t *assign, PairSums *ps, int64_t *budget)
+/* PackBySums's work arrays and counts. */
+typedef struct Pack
 {
-	double	   *room = ALLOC(double, s->m);
-	uint8_t    *used = ALLOC(uint8_t, s->nc);
-	KeyIdx	   *pool = ALLOC(KeyIdx, s->nmov + s->norph);
-	KeyIdx	   *rec = ALLOC(KeyIdx, s->m);
-	KeyIdx	   *tmp = ALLOC(KeyIdx, (s->nmov + s->norph > s->m ? s->nmov + s->norph : s->m));
-	uint8_t    *inpool = ALLOC(uint8_t, s->nc);
-	uint8_t    *gone = ALLOC(uint8_t, s->nc);	/* given up to make room */
-	uint32_t   *left = ALLOC(uint32_t, 2 * (s->nmov + s->norph));
-	int64_t		nl = 0;
-	int			nevict = 0;
-	int64_t		np = 0;
-	int32_t		nr = 0;
-	int64_t		i;
-	int32_t		j;
-	bool		ok = true;
+	double	   *room;			/* by manager */
+	uint8_t    *used;			/* by customer: placed by a receiver's subset sum */
+	KeyIdx	   *pool;			/* customers given up and orphans, heaviest first */
+	int64_t		np;
+	KeyIdx	   *rec;			/* managers with room, in the variant's order */
+	int32_t		nr;
+	KeyIdx	   *tmp;
+	uint8_t    *inpool;			/* by customer: given up by its manager */
+	uint8_t    *gone;			/* by customer: given up to make room */
+	uint32_t   *left;			/* customers still to place */
+	int64_t		nl;
+	int			nevict;
+} Pack;
 
-	for (i = 0; i < s->nc; i++)
-		assign[i] = s->cmgr[i];
-	for (j = 0; j < s->m && ok; j++)
+/*
+ * Step 1 of PackBySums: each manager above its limit gives up the rank-th
+ * least set of its movable customers that covers its excess (inpool), and
+ * every manager's room after that.  False when a manager cannot.
+ */
+static bool
+PackCovers(Solver *s, Pack *pk, int rank, PairSums *ps, int64_t *budget)
+{
+	int32_t		j;
+
+	for (j = 0; j < s->m; j++)
 	{
 		double		excess = s->load[j] - s->limit[j];
 		double		U;
@@ -1524,17 +1783,14 @@ PackBySums(Solver *s, int rank, int variant, int32_t *assign, PairSums *ps, int6
 					same = 0;
 		int32_t		best = -1;
 		int32_t		st;
-		int		r;
+		int			r;
 		int64_t		k;
 
-		room[j] = s->cap[j] > 0 ? -excess : 0;
+		pk->room[j] = s->cap[j] > 0 ? -excess : 0;
 		if (!(excess > 0))
 			continue;
 		if (s->mcount[j] == 0)
-		{
-			ok = false;
-			break;
-		}
+			return false;
 		U = excess + s->movload[s->mstart[j] + s->mcount[j] - 1];
 		if (s->has_cost)
 			for (k = 0; k < s->mcount[j]; k++)
@@ -1551,10 +1807,7 @@ PackBySums(Solver *s, int rank, int variant, int32_t *assign, PairSums *ps, int6
 			SumsAdd(s, ps, s->mov[s->mstart[j] + k], w, U, true, budget);
 		}
 		if (*budget <= 0 || ps->n >= CRM_RB_PAIR_STATES)
-		{
-			ok = false;
-			break;
-		}
+			return false;
 		/* the rank-th least sum that covers the excess (or the last there is) */
 		for (r = 0; r <= rank; r++)
 		{
@@ -1569,38 +1822,57 @@ PackBySums(Solver *s, int rank, int variant, int32_t *assign, PairSums *ps, int6
 			best = next;
 		}
 		if (best < 0)
-		{
-			ok = false;
-			break;
-		}
+			return false;
 		for (st = best; st > 0; st = ps->parent[st])
-			inpool[ps->item[st]] = 1;
-		room[j] = s->cap[j] > 0 ? ps->sum[best] - excess : 0;
+			pk->inpool[ps->item[st]] = 1;
+		pk->room[j] = s->cap[j] > 0 ? ps->sum[best] - excess : 0;
 	}
-	if (ok)
+	return true;
+}
+
+/*
+ * Step 2: the customers given up and the orphans, heaviest first (then
+ * index); the managers with room, the largest first (then index), or the
+ * smallest first in variants with bit 2.
+ */
+static void
+PackOrder(Solver *s, Pack *pk, int variant)
+{
+	int64_t		i;
+	int32_t		j;
+
+	for (i = 0; i < s->nc; i++)
+		if (pk->inpool[i] || s->cmgr[i] < 0)
+		{
+			pk->pool[pk->np].key = ~DoubleKey(s->cload[i]);
+			pk->pool[pk->np].idx = (uint32_t) i;
+			pk->np++;
+		}
+	RadixSort(s, pk->pool, pk->tmp, pk->np);
+	for (j = 0; j < s->m; j++)
+		if (s->cap[j] > 0 && pk->room[j] > 0)
+		{
+			pk->rec[pk->nr].key = (variant & 2) ? DoubleKey(pk->room[j]) : ~DoubleKey(pk->room[j]);
+			pk->rec[pk->nr].idx = (uint32_t) j;
+			pk->nr++;
+		}
+	RadixSort(s, pk->rec, pk->tmp, pk->nr);
+}
+
+/*
+ * Step 3: each manager with room, in that order, takes the customers of
+ * the pool whose load fills its room most closely (a subset sum over them,
+ * heaviest first; in variants with bit 1 the heaviest that fits first).
+ */
+static void
+PackFill(Solver *s, Pack *pk, int variant, int32_t *assign, PairSums *ps, int64_t *budget)
+{
+	int32_t		j;
+	int64_t		i;
+
+	for (j = 0; j < pk->nr; j++)
 	{
-		/* the customers given up and the orphans, heaviest first (then index) */
-		for (i = 0; i < s->nc; i++)
-			if (inpool[i] || s->cmgr[i] < 0)
-			{
-				pool[np].key = ~DoubleKey(s->cload[i]);
-				pool[np].idx = (uint32_t) i;
-				np++;
-			}
-		RadixSort(s, pool, tmp, np);
-		/* managers with room, the largest first (then index) */
-		for (j = 0; j < s->m; j++)
-			if (s->cap[j] > 0 && room[j] > 0)
-			{
-				rec[nr].key = (variant & 2) ? DoubleKey(room[j]) : ~DoubleKey(room[j]);
-				rec[nr].idx = (uint32_t) j;
-				nr++;
-			}
-		RadixSort(s, rec, tmp, nr);
-	}
-	for (j = 0; j < nr && ok; j++)
-	{
-		int32_t		d = (int32_t) rec[j].idx;
+		int32_t		d = (int32_t) pk->rec[j].idx;
 		double		prevw = -1,
 					same = 0;
 		int32_t		best = 0;
@@ -1609,131 +1881,176 @@ PackBySums(Solver *s, int rank, int variant, int32_t *assign, PairSums *ps, int6
 		if (variant & 1)
 		{
 			/* the heaviest customer left that fits goes first */
-			for (i = 0; i < np; i++)
-				if (!used[pool[i].idx] && s->cload[pool[i].idx] <= room[d])
+			for (i = 0; i < pk->np; i++)
+				if (!pk->used[pk->pool[i].idx] && s->cload[pk->pool[i].idx] <= pk->room[d])
 				{
-					used[pool[i].idx] = 1;
-					assign[pool[i].idx] = d;
-					room[d] -= s->cload[pool[i].idx];
+					pk->used[pk->pool[i].idx] = 1;
+					assign[pk->pool[i].idx] = d;
+					pk->room[d] -= s->cload[pk->pool[i].idx];
 					break;
 				}
 			*budget -= i;
 		}
 		SumsInit(ps);
-		for (i = 0; i < np && *budget > 0 && ps->n < CRM_RB_PAIR_STATES; i++)
+		for (i = 0; i < pk->np && *budget > 0 && ps->n < CRM_RB_PAIR_STATES; i++)
 		{
-			uint32_t	c = pool[i].idx;
+			uint32_t	c = pk->pool[i].idx;
 			double		w = s->cload[c];
 
 			(*budget)--;
-			if (used[c] || !(w <= room[d]))
+			if (pk->used[c] || !(w <= pk->room[d]))
 				continue;
 			same = w == prevw ? same + w : w;
 			prevw = w;
-			if (same - w >= room[d])
+			if (same - w >= pk->room[d])
 				continue;
-			SumsAdd(s, ps, c, w, room[d], true, budget);
+			SumsAdd(s, ps, c, w, pk->room[d], true, budget);
 		}
 		for (st = 1; st < ps->n; st++)
 			if (ps->sum[st] > ps->sum[best])
 				best = st;
 		for (st = best; st > 0; st = ps->parent[st])
 		{
-			used[ps->item[st]] = 1;
+			pk->used[ps->item[st]] = 1;
 			assign[ps->item[st]] = d;
 		}
-		room[d] -= ps->sum[best];
+		pk->room[d] -= ps->sum[best];
 	}
-	/*
-	 * The rest first fit, in the probes' manager order.  A customer that
-	 * fits nowhere takes the place of the lightest set of a manager's own
-	 * customers that makes room for it (the manager, in that order, whose
-	 * set is lightest), and they are placed in turn; at most
-	 * CRM_RB_MAX_EVICTIONS times.
-	 */
-	for (i = 0; i < np; i++)
-		if (!used[pool[i].idx])
-			left[nl++] = pool[i].idx;
-	for (i = 0; i < nl && ok && *budget > 0; i++)
+}
+
+/*
+ * A customer of load w that fits nowhere in step 4: the manager, in the
+ * probes' order, whose lightest set of its own customers that makes room
+ * for w is lightest gives that set up (to the customers left to place).
+ * Returns the manager, or -1.  Round 0 finds the manager, round 1 gives up
+ * its set.
+ */
+static int32_t
+PackEvict(Solver *s, Pack *pk, double w, const int32_t *assign, PairSums *ps, int64_t *budget)
+{
+	double		bestsum = INFINITY;
+	int32_t		to = -1;
+	int			round;
+	int32_t		p;
+
+	for (round = 0; round < 2; round++)
+		for (p = 0; p < s->norder; p++)
+		{
+			int32_t		d = s->order[p];
+			double		need = w - pk->room[d];
+			int32_t		st,
+						best = -1;
+			int64_t		k;
+
+			if ((round == 1 && d != to) || s->mcount[d] == 0)
+				continue;
+			SumsInit(ps);
+			for (k = 0; k < s->mcount[d] && *budget > 0; k++)
+			{
+				uint32_t	x = s->mov[s->mstart[d] + k];
+
+				if (assign[x] == d && !pk->gone[x])
+					SumsAdd(s, ps, x, s->cload[x], need + s->movload[s->mstart[d] + s->mcount[d] - 1], true, budget);
+			}
+			for (st = 0; st < ps->n; st++)
+				if (ps->sum[st] >= need && (best < 0 || ps->sum[st] < ps->sum[best]))
+					best = st;
+			if (best < 0)
+				continue;
+			if (round == 0)
+			{
+				if (ps->sum[best] < bestsum)
+				{
+					bestsum = ps->sum[best];
+					to = d;
+				}
+				continue;
+			}
+			for (st = best; st > 0; st = ps->parent[st])
+			{
+				pk->gone[ps->item[st]] = 1;
+				pk->left[pk->nl++] = ps->item[st];
+			}
+			pk->room[d] += ps->sum[best];
+		}
+	return to;
+}
+
+/*
+ * Step 4: the rest first fit, in the probes' manager order; a customer that
+ * fits nowhere takes the place of a set of a manager's own customers
+ * (PackEvict), which are placed in turn; at most CRM_RB_MAX_EVICTIONS
+ * times.  False when a customer cannot be placed.
+ */
+static bool
+PackRest(Solver *s, Pack *pk, int32_t *assign, PairSums *ps, int64_t *budget)
+{
+	int64_t		i;
+
+	for (i = 0; i < pk->np; i++)
+		if (!pk->used[pk->pool[i].idx])
+			pk->left[pk->nl++] = pk->pool[i].idx;
+	for (i = 0; i < pk->nl && *budget > 0; i++)
 	{
-		uint32_t	c = left[i];
+		uint32_t	c = pk->left[i];
 		double		w = s->cload[c];
 		int32_t		to = -1;
 		int32_t		p;
 
 		for (p = 0; p < s->norder; p++)
-			if (room[s->order[p]] >= w)
+			if (pk->room[s->order[p]] >= w)
 			{
 				to = s->order[p];
 				break;
 			}
 		*budget -= p;
-		if (to < 0 && nevict++ < CRM_RB_MAX_EVICTIONS)
-		{
-			double		bestsum = INFINITY;
-			int			round;
-
-			/* round 0 finds the manager, round 1 gives up its set */
-			for (round = 0; round < 2 && ok; round++)
-				for (p = 0; p < s->norder; p++)
-				{
-					int32_t		d = s->order[p];
-					double		need = w - room[d];
-					int32_t		st,
-								best = -1;
-					int64_t		k;
-
-					if ((round == 1 && d != to) || s->mcount[d] == 0)
-						continue;
-					SumsInit(ps);
-					for (k = 0; k < s->mcount[d] && *budget > 0; k++)
-					{
-						uint32_t	x = s->mov[s->mstart[d] + k];
-
-						if (assign[x] == d && !gone[x])
-							SumsAdd(s, ps, x, s->cload[x], need + s->movload[s->mstart[d] + s->mcount[d] - 1], true, budget);
-					}
-					for (st = 0; st < ps->n; st++)
-						if (ps->sum[st] >= need && (best < 0 || ps->sum[st] < ps->sum[best]))
-							best = st;
-					if (best < 0)
-						continue;
-					if (round == 0)
-					{
-						if (ps->sum[best] < bestsum)
-						{
-							bestsum = ps->sum[best];
-							to = d;
-						}
-						continue;
-					}
-					for (st = best; st > 0; st = ps->parent[st])
-					{
-						gone[ps->item[st]] = 1;
-						left[nl++] = ps->item[st];
-					}
-					room[d] += ps->sum[best];
-				}
-		}
-		if (to < 0 || !(room[to] >= w))
-			ok = false;			/* (the second: a search cut short by the budget) */
-		else
-		{
-			room[to] -= w;
-			assign[c] = to;
-		}
+		if (to < 0 && pk->nevict++ < CRM_RB_MAX_EVICTIONS)
+			to = PackEvict(s, pk, w, assign, ps, budget);
+		if (to < 0 || !(pk->room[to] >= w))
+			return false;		/* (the second: a search cut short by the budget) */
+		pk->room[to] -= w;
+		assign[c] = to;
 		Tick(s);
+	}
+	return true;
+}
+
+static bool
+PackBySums(Solver *s, int rank, int variant, int32_t *assign, PairSums *ps, int64_t *budget)
+{
+	Pack		pk;
+	int64_t		npool = s->nmov + s->norph;
+	int64_t		i;
+	bool		ok;
+
+	memset(&pk, 0, sizeof(pk));
+	pk.room = ALLOC(double, s->m);
+	pk.used = ALLOC(uint8_t, s->nc);
+	pk.pool = ALLOC(KeyIdx, npool);
+	pk.rec = ALLOC(KeyIdx, s->m);
+	pk.tmp = ALLOC(KeyIdx, (npool > s->m ? npool : s->m));
+	pk.inpool = ALLOC(uint8_t, s->nc);
+	pk.gone = ALLOC(uint8_t, s->nc);
+	pk.left = ALLOC(uint32_t, 2 * npool);
+	for (i = 0; i < s->nc; i++)
+		assign[i] = s->cmgr[i];
+	ok = PackCovers(s, &pk, rank, ps, budget);
+	if (ok)
+	{
+		PackOrder(s, &pk, variant);
+		PackFill(s, &pk, variant, assign, ps, budget);
+		ok = PackRest(s, &pk, assign, ps, budget);
 	}
 	if (*budget <= 0)
 		ok = false;
-	crm_core_free(left);
-	crm_core_free(gone);
-	crm_core_free(inpool);
-	crm_core_free(tmp);
-	crm_core_free(rec);
-	crm_core_free(pool);
-	crm_core_free(used);
-	crm_core_free(room);
+	crm_core_free(pk.left);
+	crm_core_free(pk.gone);
+	crm_core_free(pk.inpool);
+	crm_core_free(pk.tmp);
+	crm_core_free(pk.rec);
+	crm_core_free(pk.pool);
+	crm_core_free(pk.used);
+	crm_core_free(pk.room);
 	return ok;
 }
 
@@ -2443,6 +2760,174 @@ KeyHash(uint64_t k)
 }
 
 /*
+ * The distinct managers of the rows, in first-seen order, with the least
+ * and largest capacity their rows give: an open-addressing hash table
+ * (kept at most half full) of their keys.  There are few managers next to
+ * rows, so it stays in cache.
+ */
+typedef struct ManagerTable
+{
+	int64_t		tsize;			/* slots, a power of two */
+	int64_t    *tkey;			/* by slot */
+	int32_t    *tidx;			/* by slot: the manager's index, -1: empty */
+	int64_t		nd;				/* distinct managers */
+	int64_t		dcap;			/* room in the arrays below */
+	int64_t    *dkey;			/* by index */
+	double	   *cmin;
+	double	   *cmax;
+} ManagerTable;
+
+/* An empty table. */
+static void
+ManagersInit(ManagerTable *t)
+{
+	int64_t		i;
+
+	memset(t, 0, sizeof(*t));
+	t->tsize = 64;
+	t->tkey = ALLOC(int64_t, t->tsize);
+	t->tidx = ALLOC(int32_t, t->tsize);
+	for (i = 0; i < t->tsize; i++)
+		t->tidx[i] = -1;
+}
+
+/* The table's slot of key k: its own, or the empty one it would take. */
+static inline uint64_t
+ManagerSlot(const ManagerTable *t, int64_t k)
+{
+	uint64_t	h = KeyHash((uint64_t) k) & (uint64_t) (t->tsize - 1);
+
+	while (t->tidx[h] >= 0 && t->tkey[h] != k)
+		h = (h + 1) & (uint64_t) (t->tsize - 1);
+	return h;
+}
+
+/* Twice the slots, the managers rehashed. */
+static void
+ManagersRehash(ManagerTable *t)
+{
+	int64_t		t2 = t->tsize * 2;
+	int64_t    *k2 = ALLOC(int64_t, t2);
+	int32_t    *x2 = ALLOC(int32_t, t2);
+	int64_t		q;
+
+	for (q = 0; q < t2; q++)
+		x2[q] = -1;
+	for (q = 0; q < t->tsize; q++)
+		if (t->tidx[q] >= 0)
+		{
+			uint64_t	g = KeyHash((uint64_t) t->tkey[q]) & (uint64_t) (t2 - 1);
+
+			while (x2[g] >= 0)
+				g = (g + 1) & (uint64_t) (t2 - 1);
+			k2[g] = t->tkey[q];
+			x2[g] = t->tidx[q];
+		}
+	crm_core_free(t->tkey);
+	crm_core_free(t->tidx);
+	t->tkey = k2;
+	t->tidx = x2;
+	t->tsize = t2;
+}
+
+/* Twice the room for distinct managers. */
+static void
+ManagersGrow(ManagerTable *t)
+{
+	int64_t		nc = t->dcap ? t->dcap * 2 : 64;
+	int64_t    *k2 = ALLOC(int64_t, nc);
+	double	   *a2 = ALLOC(double, nc);
+	double	   *b2 = ALLOC(double, nc);
+
+	if (t->nd > 0)
+	{
+		memcpy(k2, t->dkey, sizeof(int64_t) * (size_t) t->nd);
+		memcpy(a2, t->cmin, sizeof(double) * (size_t) t->nd);
+		memcpy(b2, t->cmax, sizeof(double) * (size_t) t->nd);
+		crm_core_free(t->dkey);
+		crm_core_free(t->cmin);
+		crm_core_free(t->cmax);
+	}
+	t->dkey = k2;
+	t->cmin = a2;
+	t->cmax = b2;
+	t->dcap = nc;
+}
+
+/* The index of manager key k, added if new; -1 with 54000 beyond INT32_MAX - 1 managers. */
+static int32_t
+ManagerIndex(ManagerTable *t, int64_t k, CrmError *err)
+{
+	uint64_t	h = ManagerSlot(t, k);
+
+	if (t->tidx[h] >= 0)
+		return t->tidx[h];
+	if (t->nd >= INT32_MAX - 1)
+	{
+		crm_error_set(err, CRM_ERR_LIMIT, "crm.rebalance: too many managers");
+		return -1;
+	}
+	if (t->nd == t->dcap)
+		ManagersGrow(t);
+	t->tkey[h] = k;
+	t->tidx[h] = (int32_t) t->nd;
+	t->dkey[t->nd] = k;
+	t->cmin[t->nd] = INFINITY;
+	t->cmax[t->nd] = -INFINITY;
+	t->nd++;
+	if (2 * t->nd > t->tsize)
+		ManagersRehash(t);
+	return (int32_t) (t->nd - 1);
+}
+
+/* Free the table's arrays. */
+static void
+ManagersFree(ManagerTable *t)
+{
+	crm_core_free(t->tkey);
+	crm_core_free(t->tidx);
+	if (t->dkey)
+	{
+		crm_core_free(t->dkey);
+		crm_core_free(t->cmin);
+		crm_core_free(t->cmax);
+	}
+}
+
+/*
+ * Manager j's capacity from its rows' least and largest, or -1 with the
+ * error: none given, or two different ones.
+ */
+static int
+ManagerCapacity(Solver *s, const CrmRbIds *ids, int32_t j, double cmin, double cmax, CrmError *err)
+{
+	char		id[CRM_RB_ID_TEXT_LEN];
+
+	if (cmin > cmax)
+	{
+		crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %s has no capacity",
+					  crm_rb_id_text(ids, s->mgr_id[j], id));
+		crm_error_detail(err, "Every row of the manager has a NULL capacity.");
+		crm_error_hint(err, "Give the capacity once, on a manager row (NULL customer), or on its customers' rows.");
+		return -1;
+	}
+	if (cmin != cmax)
+	{
+		char		first[DOUBLE_SHORTEST_DECIMAL_LEN];
+		char		second[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+		double_to_shortest_decimal_buf(cmin, first);
+		double_to_shortest_decimal_buf(cmax, second);
+		crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %s has two capacities, %s and %s",
+					  crm_rb_id_text(ids, s->mgr_id[j], id), first, second);
+		crm_error_detail(err, "A manager's capacity must be the same on all its rows that give one.");
+		return -1;
+	}
+	s->cap[j] = cmin;
+	return 0;
+}
+
+/*
  * The managers, by id, one capacity each, given on at least one of its
  * rows; row_mgr[i] is the manager of row i (-1: none).  mkey maps a
  * manager's key in the rows to the key of its id (ranks for text and uuid
@@ -2457,26 +2942,14 @@ LoadManagers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 			 const CrmRbIds *ids, const int64_t *mkey,
 			 KeyIdx *keys, KeyIdx *tmp, int32_t *row_mgr, CrmError *err)
 {
-	int64_t		tsize = 64;
-	int64_t    *tkey;
-	int32_t    *tidx;
-	int64_t		nd = 0;			/* distinct managers, in first-seen order */
-	int64_t    *dkey = NULL;
-	double	   *cmin = NULL;
-	double	   *cmax = NULL;
-	int64_t		dcap = 0;
+	ManagerTable t;
 	int32_t    *renum;
 	int64_t		i;
 	int32_t		j;
 
-	tkey = ALLOC(int64_t, tsize);
-	tidx = ALLOC(int32_t, tsize);
-	for (i = 0; i < tsize; i++)
-		tidx[i] = -1;
+	ManagersInit(&t);
 	for (i = 0; i < n; i++)
 	{
-		int64_t		k;
-		uint64_t	h;
 		int32_t		d;
 
 		if (flags[i] & CRM_RB_NO_MANAGER)
@@ -2484,151 +2957,104 @@ LoadManagers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
 			row_mgr[i] = -1;
 			continue;
 		}
-		k = rows[i].manager_id;
-		h = KeyHash((uint64_t) k) & (uint64_t) (tsize - 1);
-		while (tidx[h] >= 0 && tkey[h] != k)
-			h = (h + 1) & (uint64_t) (tsize - 1);
-		if (tidx[h] < 0)
-		{
-			if (nd == dcap)
-			{
-				int64_t		nc = dcap ? dcap * 2 : 64;
-				int64_t    *k2 = ALLOC(int64_t, nc);
-				double	   *a2 = ALLOC(double, nc);
-				double	   *b2 = ALLOC(double, nc);
-
-				if (nd > 0)
-				{
-					memcpy(k2, dkey, sizeof(int64_t) * (size_t) nd);
-					memcpy(a2, cmin, sizeof(double) * (size_t) nd);
-					memcpy(b2, cmax, sizeof(double) * (size_t) nd);
-					crm_core_free(dkey);
-					crm_core_free(cmin);
-					crm_core_free(cmax);
-				}
-				dkey = k2;
-				cmin = a2;
-				cmax = b2;
-				dcap = nc;
-			}
-			if (nd >= INT32_MAX - 1)
-			{
-				crm_error_set(err, CRM_ERR_LIMIT, "crm.rebalance: too many managers");
-				return -1;
-			}
-			tkey[h] = k;
-			tidx[h] = (int32_t) nd;
-			dkey[nd] = k;
-			cmin[nd] = INFINITY;
-			cmax[nd] = -INFINITY;
-			nd++;
-			if (2 * nd > tsize)
-			{
-				/* grow the table to keep it at most half full */
-				int64_t		t2 = tsize * 2;
-				int64_t    *k2 = ALLOC(int64_t, t2);
-				int32_t    *x2 = ALLOC(int32_t, t2);
-				int64_t		q;
-
-				for (q = 0; q < t2; q++)
-					x2[q] = -1;
-				for (q = 0; q < tsize; q++)
-					if (tidx[q] >= 0)
-					{
-						uint64_t	g = KeyHash((uint64_t) tkey[q]) & (uint64_t) (t2 - 1);
-
-						while (x2[g] >= 0)
-							g = (g + 1) & (uint64_t) (t2 - 1);
-						k2[g] = tkey[q];
-						x2[g] = tidx[q];
-					}
-				crm_core_free(tkey);
-				crm_core_free(tidx);
-				tkey = k2;
-				tidx = x2;
-				tsize = t2;
-				h = KeyHash((uint64_t) k) & (uint64_t) (tsize - 1);
-				while (tkey[h] != k || tidx[h] < 0)
-					h = (h + 1) & (uint64_t) (tsize - 1);
-			}
-		}
-		d = tidx[h];
+		if ((d = ManagerIndex(&t, rows[i].manager_id, err)) < 0)
+			return -1;
 		row_mgr[i] = d;
 		if (!(flags[i] & CRM_RB_NO_CAPACITY))
 		{
 			double		c = rows[i].capacity == 0.0 ? 0.0 : rows[i].capacity;
 
-			cmin[d] = fmin(cmin[d], c);
-			cmax[d] = fmax(cmax[d], c);
+			t.cmin[d] = c < t.cmin[d] ? c : t.cmin[d];	/* plain: capacities are checked numbers */
+			t.cmax[d] = c > t.cmax[d] ? c : t.cmax[d];
 		}
-		Tick(s);
+		TickAt(i);
 	}
 	/* the distinct managers by id */
-	for (i = 0; i < nd; i++)
+	for (i = 0; i < t.nd; i++)
 	{
-		keys[i].key = (uint64_t) dkey[i] ^ ((uint64_t) 1 << 63);
+		keys[i].key = (uint64_t) t.dkey[i] ^ ((uint64_t) 1 << 63);
 		keys[i].idx = (uint32_t) i;
 	}
-	RadixSort(s, keys, tmp, nd);
-	s->m = (int32_t) nd;
+	RadixSort(s, keys, tmp, t.nd);
+	s->m = (int32_t) t.nd;
 	s->mgr_id = ALLOC(int64_t, s->m);
 	s->cap = ALLOC(double, s->m);
-	renum = ALLOC(int32_t, nd);
+	renum = ALLOC(int32_t, t.nd);
 	for (j = 0; j < s->m; j++)
 	{
 		int64_t		d = keys[j].idx;
 
 		renum[d] = j;
-		s->mgr_id[j] = mkey ? mkey[dkey[d]] : dkey[d];
-		if (cmin[d] > cmax[d])
-		{
-			char		id[CRM_RB_ID_TEXT_LEN];
-
-			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %s has no capacity",
-						  crm_rb_id_text(ids, s->mgr_id[j], id));
-			crm_error_detail(err, "Every row of the manager has a NULL capacity.");
-			crm_error_hint(err, "Give the capacity once, on a manager row (NULL customer), or on its customers' rows.");
+		s->mgr_id[j] = mkey ? mkey[t.dkey[d]] : t.dkey[d];
+		if (ManagerCapacity(s, ids, j, t.cmin[d], t.cmax[d], err) != 0)
 			return -1;
-		}
-		if (cmin[d] != cmax[d])
-		{
-			char		first[DOUBLE_SHORTEST_DECIMAL_LEN];
-			char		second[DOUBLE_SHORTEST_DECIMAL_LEN];
-			char		id[CRM_RB_ID_TEXT_LEN];
-
-			double_to_shortest_decimal_buf(cmin[d], first);
-			double_to_shortest_decimal_buf(cmax[d], second);
-			crm_error_set(err, CRM_ERR_INVALID, "crm.rebalance: manager %s has two capacities, %s and %s",
-						  crm_rb_id_text(ids, s->mgr_id[j], id), first, second);
-			crm_error_detail(err, "A manager's capacity must be the same on all its rows that give one.");
-			return -1;
-		}
-		s->cap[j] = cmin[d];
 	}
 	for (i = 0; i < n; i++)
 		if (row_mgr[i] >= 0)
 			row_mgr[i] = renum[row_mgr[i]];
 	crm_core_free(renum);
-	crm_core_free(tkey);
-	crm_core_free(tidx);
-	if (dkey)
-	{
-		crm_core_free(dkey);
-		crm_core_free(cmin);
-		crm_core_free(cmax);
-	}
+	ManagersFree(&t);
 	return 0;
 }
 
 /*
- * The customers, by id (no duplicates), with their managers' loads: keys
- * are left holding the customers in id order (idx: their rows), which
- * SortMovable reads.  The load sums run in customer-id order.
+ * The customer rows in id order, by direct addressing, for ids that span
+ * at most about twice as many values as there are customers (a serial
+ * key; text and uuid ids, which are ranks by then): slot[id - lo] = row,
+ * then a walk of the slots in id order.  No comparisons and no items to
+ * move, where a sort of (id, row) items reads and writes them a few times.
+ * When the ids fill their range (1 to n, say), the slots are the order
+ * and replace *order.  False (*order undecided) when two rows share an id,
+ * which OrderBySorting then reports.
+ */
+static bool
+OrderDense(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
+		   int64_t lo, uint64_t range, int64_t nk, uint32_t **order)
+{
+	uint32_t   *slot = ALLOC_UNINIT(uint32_t, range);
+	uint32_t	p = 0;
+	uint64_t	v;
+	int64_t		i;
+
+	memset(slot, 0xFF, sizeof(uint32_t) * (size_t) range);	/* UINT32_MAX: no row */
+	for (i = 0; i < n; i++)
+	{
+		if (flags[i] & CRM_RB_NO_CUSTOMER)
+			continue;
+		v = (uint64_t) rows[i].customer_id - (uint64_t) lo;
+		if (slot[v] != UINT32_MAX)
+		{
+			crm_core_free(slot);
+			return false;
+		}
+		slot[v] = (uint32_t) i;
+		TickAt(i);
+	}
+	if (range == (uint64_t) nk)
+	{
+		/* no repeats: every slot holds a row */
+		crm_core_free(*order);
+		*order = slot;
+		return true;
+	}
+	for (v = 0; v < range; v++)
+		if (slot[v] != UINT32_MAX)
+		{
+			(*order)[p++] = slot[v];
+			TickAt(v);
+		}
+	crm_core_free(slot);
+	return true;
+}
+
+/*
+ * The customer rows in id order by sorting (id, row) items, or -1 with the
+ * error for a repeated customer (the first in id order).
  */
 static int
-LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const double *costs,
-			  int64_t n, const CrmRbIds *ids, const int64_t *ckey,
-			  KeyIdx *keys, KeyIdx *tmp, const int32_t *row_mgr, CrmError *err)
+OrderBySorting(Solver *s, const CrmRbRow *rows, const uint8_t *flags, int64_t n,
+			   const CrmRbIds *ids, const int64_t *ckey, KeyIdx *keys, KeyIdx *tmp,
+			   uint32_t *order, CrmError *err)
 {
 	int64_t		nk = 0;
 	int64_t		i;
@@ -2640,13 +3066,7 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const doubl
 			keys[nk].idx = (uint32_t) i;
 			nk++;
 		}
-	/* rows often arrive in id order (a table in insertion order): no sort then */
-	for (i = 1; i < nk && keys[i].key >= keys[i - 1].key; i++)
-		;
-	if (i < nk)
-		RadixSort(s, keys, tmp, nk);
-	s->nc = nk;
-	/* a repeated customer: the first in id order */
+	RadixSort(s, keys, tmp, nk);
 	for (i = 1; i < nk; i++)
 		if (keys[i].key == keys[i - 1].key)
 		{
@@ -2658,61 +3078,108 @@ LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const doubl
 			crm_error_detail(err, "Each customer must be on exactly one row of its group.");
 			return -1;
 		}
-	s->cid = ALLOC(int64_t, nk);
-	s->cload = ALLOC(double, nk);
-	s->ccost = ALLOC(double, nk);
-	s->cmgr = ALLOC(int32_t, nk);
-	s->cpinned = ALLOC(uint8_t, nk);
+	for (i = 0; i < nk; i++)
+		order[i] = keys[i].idx;
+	return 0;
+}
+
+/*
+ * The customers, by id (no duplicates), with their managers' loads.  Rows
+ * often arrive in id order (a table in insertion order), and otherwise
+ * their ids are often dense (OrderDense); a sort decides the rest.  The
+ * load sums run in customer-id order.  keys and tmp have room for n items.
+ */
+static int
+LoadCustomers(Solver *s, const CrmRbRow *rows, const uint8_t *flags, const double *costs,
+			  int64_t n, const CrmRbIds *ids, const int64_t *ckey,
+			  KeyIdx *keys, KeyIdx *tmp, const int32_t *row_mgr, CrmError *err)
+{
+	uint32_t   *order;
+	int64_t		nk = 0;
+	int64_t		lo = INT64_MAX;
+	int64_t		hi = INT64_MIN;
+	bool		ascending = true;
+	int64_t		i;
+
+	for (i = 0; i < n; i++)
+		if (!(flags[i] & CRM_RB_NO_CUSTOMER))
+		{
+			int64_t		id = rows[i].customer_id;
+
+			ascending = ascending && (nk == 0 || id > hi);
+			lo = id < lo ? id : lo;
+			hi = id > hi ? id : hi;
+			nk++;
+		}
+	/* the customer rows in id order; kept (the ids of the plan's moves) */
+	s->crow = order = ALLOC_UNINIT(uint32_t, nk);
+	s->rows = rows;
+	s->ckey = ckey;
+	if (ascending)
+	{
+		/* strictly ascending: in id order, no repeats */
+		uint32_t	p = 0;
+
+		for (i = 0; i < n; i++)
+			if (!(flags[i] & CRM_RB_NO_CUSTOMER))
+				order[p++] = (uint32_t) i;
+	}
+	else if (!((uint64_t) hi - (uint64_t) lo < CRM_RB_COUNTING_RANGE &&
+			   (uint64_t) hi - (uint64_t) lo <= 2 * (uint64_t) nk + 65536 &&
+			   OrderDense(s, rows, flags, n, lo, (uint64_t) hi - (uint64_t) lo + 1, nk, &s->crow)) &&
+			 OrderBySorting(s, rows, flags, n, ids, ckey, keys, tmp, s->crow, err) != 0)
+		return -1;
+	order = s->crow;
+	s->nc = nk;
+	/* every customer's fields are written below */
+	s->cload = ALLOC_UNINIT(double, nk);
+	s->ccost = costs ? ALLOC_UNINIT(double, nk) : NULL;
+	s->cmgr = ALLOC_UNINIT(int32_t, nk);
+	s->cpinned = ALLOC_UNINIT(uint8_t, nk);
 	s->assign = ALLOC(int32_t, nk);
 	s->load = ALLOC(double, s->m);
 	s->pinned = ALLOC(double, s->m);
 	s->ncust = ALLOC(int64_t, s->m);
+	s->orph = ALLOC_UNINIT(uint32_t, nk);
 
 	/*
-	 * Each customer's fields to its place in id order.  The rows are read
-	 * in their own order and the fields written where they belong: rows in
-	 * id order are scattered over the state (a table's physical order is
-	 * rarely its id order), and a scattered read stalls where a scattered
-	 * write does not.  tmp, free after the sort, holds each row's place.
+	 * Each customer's fields, and the sums, in id order.  The rows are read
+	 * in that order, scattered over the state (a table's physical order is
+	 * rarely its id order): fetched a few customers ahead, so that the
+	 * reads overlap, while the writes run in order.
 	 */
-	{
-		uint32_t   *place = (uint32_t *) tmp;
-
-		for (i = 0; i < nk; i++)
-			place[keys[i].idx] = (uint32_t) i;
-		for (i = 0; i < n; i++)
-		{
-			const CrmRbRow *r = &rows[i];
-			uint32_t	p;
-
-			if (flags[i] & CRM_RB_NO_CUSTOMER)
-				continue;
-			p = place[i];
-			s->cid[p] = ckey ? ckey[r->customer_id] : r->customer_id;
-			s->cload[p] = r->load == 0.0 ? 0.0 : r->load;
-			s->ccost[p] = costs ? costs[i] : 1.0;
-			s->cmgr[p] = row_mgr[i];
-			s->cpinned[p] = row_mgr[i] >= 0 && (flags[i] & CRM_RB_PINNED) ? 1 : 0;
-			Tick(s);
-		}
-	}
-	/* the sums, in customer-id order */
 	for (i = 0; i < nk; i++)
 	{
-		s->total += s->cload[i];
-		s->maxload = fmax(s->maxload, s->cload[i]);
-		if (s->cmgr[i] >= 0)
+		uint32_t	q = order[i];
+		const CrmRbRow *r = &rows[q];
+		double		w = r->load == 0.0 ? 0.0 : r->load;
+		int32_t		j = row_mgr[q];
+
+		if (i + 8 < nk)
 		{
-			s->load[s->cmgr[i]] += s->cload[i];
-			s->ncust[s->cmgr[i]]++;
+			RB_PREFETCH(&rows[order[i + 8]]);
+			RB_PREFETCH(&row_mgr[order[i + 8]]);
+			RB_PREFETCH(&flags[order[i + 8]]);
+		}
+		s->cload[i] = w;
+		if (costs)
+			s->ccost[i] = costs[q];
+		s->cmgr[i] = j;
+		s->cpinned[i] = j >= 0 && (flags[q] & CRM_RB_PINNED) ? 1 : 0;
+		s->total += w;
+		s->maxload = w > s->maxload ? w : s->maxload;
+		if (j >= 0)
+		{
+			s->load[j] += w;
+			s->ncust[j]++;
 			if (s->cpinned[i])
-				s->pinned[s->cmgr[i]] += s->cload[i];
+				s->pinned[j] += w;
 			else
 				s->nmov++;
 		}
 		else
-			s->norph++;
-		Tick(s);
+			s->orph[s->norph++] = (uint32_t) i;	/* sorted by SortMovable */
+		TickAt(i);
 	}
 	return 0;
 }
@@ -2763,157 +3230,298 @@ U64Cmp(const void *a, const void *b)
 }
 
 /*
- * When the n keys take few distinct values (loads from a service policy's
- * tiers: a handful), replace each item's key by (manager << 32 | rank of
- * its key among the distinct values), so that one radix sort of a few
- * bytes orders the items by manager, then key, then input order, instead
- * of eight passes for the key and two for the manager.  True when done;
- * false (keys untouched) beyond 65,536 distinct keys.  The ranks keep the
- * keys' order exactly, so the result is the same as sorting by key then
- * by manager.
+ * Ranks of keys among their distinct values, when they take few (loads
+ * from a service policy's tiers: a handful): an open-addressing table of
+ * at most CRM_RB_MAX_RANKS distinct keys; RanksAdd gives a key's slot,
+ * RanksFinish the rank of every slot (ranks keep the keys' order).
+ */
+#define CRM_RB_MAX_RANKS 65536
+#define CRM_RB_RANK_SLOTS (2 * CRM_RB_MAX_RANKS)
+
+typedef struct KeyRanks
+{
+	uint64_t	last;			/* the key of the last RanksAdd ... */
+	int64_t		lastslot;		/* ... and its slot (-1: none yet) */
+	uint64_t   *tkey;			/* by slot */
+	int32_t    *trank;			/* by slot, after RanksFinish */
+	uint8_t    *used;			/* by slot */
+	uint64_t   *distinct;		/* in first-seen order, then sorted */
+	int64_t		nd;
+} KeyRanks;
+
+/* An empty table of ranks. */
+static void
+RanksInit(KeyRanks *r)
+{
+	r->tkey = crm_core_alloc(sizeof(uint64_t) * CRM_RB_RANK_SLOTS);
+	r->trank = crm_core_alloc(sizeof(int32_t) * CRM_RB_RANK_SLOTS);
+	r->used = crm_core_alloc(CRM_RB_RANK_SLOTS);
+	r->distinct = crm_core_alloc(sizeof(uint64_t) * CRM_RB_MAX_RANKS);
+	r->nd = 0;
+	r->last = 0;
+	r->lastslot = -1;
+}
+
+/* The slot of key (added if new), or -1 when it would be one distinct key too many. */
+static inline int64_t
+RanksAdd(KeyRanks *r, uint64_t key)
+{
+	uint64_t	h;
+
+	if (r->lastslot >= 0 && key == r->last)
+		return r->lastslot;		/* runs of one load are common (tiers) */
+	h = KeyHash(key) & (CRM_RB_RANK_SLOTS - 1);
+	while (r->used[h] && r->tkey[h] != key)
+		h = (h + 1) & (CRM_RB_RANK_SLOTS - 1);
+	if (!r->used[h])
+	{
+		if (r->nd == CRM_RB_MAX_RANKS)
+			return -1;
+		r->used[h] = 1;
+		r->tkey[h] = key;
+		r->distinct[r->nd++] = key;
+	}
+	r->last = key;
+	r->lastslot = (int64_t) h;
+	return (int64_t) h;
+}
+
+/* The rank of every slot in use. */
+static void
+RanksFinish(KeyRanks *r)
+{
+	int64_t		i;
+
+	qsort(r->distinct, (size_t) r->nd, sizeof(uint64_t), U64Cmp);
+	for (i = 0; i < r->nd; i++)
+	{
+		uint64_t	h = KeyHash(r->distinct[i]) & (CRM_RB_RANK_SLOTS - 1);
+
+		while (r->tkey[h] != r->distinct[i])
+			h = (h + 1) & (CRM_RB_RANK_SLOTS - 1);
+		r->trank[h] = (int32_t) i;
+	}
+}
+
+/* Free the table's arrays. */
+static void
+RanksFree(KeyRanks *r)
+{
+	crm_core_free(r->distinct);
+	crm_core_free(r->used);
+	crm_core_free(r->trank);
+	crm_core_free(r->tkey);
+}
+
+/*
+ * The order in which a manager gives up movable customer i, as a sort key:
+ * its load, or with move costs its load per unit of cost (a free move
+ * first of all), ascending (ShedExcess takes them from the end).
+ */
+static inline uint64_t
+ShedKey(const Solver *s, int64_t i)
+{
+	double		prio = s->cload[i];
+
+	if (s->has_cost)
+		prio = s->ccost[i] > 0 ? s->cload[i] / s->ccost[i] : DBL_MAX;
+	if (!(prio <= DBL_MAX))
+		prio = DBL_MAX;
+	return DoubleKey(prio);
+}
+
+/* Whether customer i is movable (has a manager and is not pinned). */
+static inline bool
+Movable(const Solver *s, int64_t i)
+{
+	return s->cmgr[i] >= 0 && !s->cpinned[i];
+}
+
+/*
+ * mov[], movload[], mstart[] and mcount[] by counting, when the shedding
+ * keys take few distinct values and managers x distinct values is small:
+ * each movable customer's key becomes manager x distinct values + the rank
+ * of its shedding key, the keys are counted, and the customers, read in id
+ * order, go to their places (a stable counting sort: Knuth, vol. 3,
+ * section 5.2, "Algorithm D").  Two reads of the customers and one write
+ * of mov[], where sorting (manager, key, id) items needs several passes
+ * over items four times the size.  key has room for the customers (memory
+ * the setup used already: fresh pages cost a fault each).  False (nothing
+ * written but key) otherwise.
  */
 static bool
-CompressKeys(Solver *s, KeyIdx *mk, int64_t n)
+MovableByCounting(Solver *s, int64_t a, uint32_t *key)
 {
-	enum
-	{
-		MAXD = 65536, TSIZE = 2 * MAXD
-	};
-	uint64_t   *tkey;
-	int32_t    *trank;
-	uint8_t    *used;
-	uint64_t   *distinct;
-	int64_t		nd = 0;
+	KeyRanks	r;
+	uint32_t   *count = NULL;
+	uint64_t	range = 0;
 	int64_t		i;
+	int32_t		j;
 	bool		ok = true;
 
-	if (n < 1024)
-		return false;			/* small: the plain sorts are cheap */
-	tkey = crm_core_alloc(sizeof(uint64_t) * TSIZE);
-	trank = crm_core_alloc(sizeof(int32_t) * TSIZE);
-	used = crm_core_alloc(TSIZE);
-	distinct = crm_core_alloc(sizeof(uint64_t) * MAXD);
-	for (i = 0; i < n && ok; i++)
-	{
-		uint64_t	h = KeyHash(mk[i].key) & (TSIZE - 1);
-
-		while (used[h] && tkey[h] != mk[i].key)
-			h = (h + 1) & (TSIZE - 1);
-		if (!used[h])
+	RanksInit(&r);
+	for (i = 0; i < s->nc && ok; i++)
+		if (Movable(s, i))
 		{
-			if (nd == MAXD)
-				ok = false;
-			else
-			{
-				used[h] = 1;
-				tkey[h] = mk[i].key;
-				distinct[nd++] = mk[i].key;
-			}
+			int64_t		h = RanksAdd(&r, ShedKey(s, i));
+
+			ok = h >= 0;
+			key[i] = (uint32_t) h;
+			TickAt(i);
 		}
-		Tick(s);
+	if (ok)
+	{
+		range = (uint64_t) s->m * (uint64_t) r.nd;
+		ok = range < CRM_RB_COUNTING_RANGE && range <= 2 * (uint64_t) a + 65536;
 	}
 	if (ok)
 	{
-		qsort(distinct, (size_t) nd, sizeof(uint64_t), U64Cmp);
-		for (i = 0; i < nd; i++)
-		{
-			uint64_t	h = KeyHash(distinct[i]) & (TSIZE - 1);
+		uint32_t	sum = 0;
+		uint64_t	v;
 
-			while (tkey[h] != distinct[i])
-				h = (h + 1) & (TSIZE - 1);
-			trank[h] = (int32_t) i;
-		}
-		for (i = 0; i < n; i++)
+		RanksFinish(&r);
+		count = ALLOC(uint32_t, range + 1);
+		for (i = 0; i < s->nc; i++)
+			if (Movable(s, i))
+			{
+				key[i] = (uint32_t) ((uint64_t) s->cmgr[i] * (uint64_t) r.nd +
+									 (uint64_t) r.trank[key[i]]);
+				count[key[i]]++;
+				TickAt(i);
+			}
+		for (v = 0; v <= range; v++)
 		{
-			uint64_t	h = KeyHash(mk[i].key) & (TSIZE - 1);
+			uint32_t	t = count[v];
 
-			while (tkey[h] != mk[i].key)
-				h = (h + 1) & (TSIZE - 1);
-			mk[i].key = ((uint64_t) mk[i].pad << 32) | (uint64_t) trank[h];
-			Tick(s);
+			count[v] = sum;
+			sum += t;
+			TickAt((int64_t) v);
 		}
+		/* count[v]: the first place of key v; a manager's keys are consecutive */
+		for (j = 0; j < s->m; j++)
+		{
+			uint32_t	first = count[(uint64_t) j * (uint64_t) r.nd];
+			uint32_t	end = count[(uint64_t) (j + 1) * (uint64_t) r.nd];
+
+			s->mcount[j] = end - first;
+			s->mstart[j] = end > first ? first : 0;
+		}
+		for (i = 0; i < s->nc; i++)
+			if (Movable(s, i))
+			{
+				uint32_t	p = count[key[i]]++;
+
+				s->mov[p] = (uint32_t) i;
+				s->movload[p] = s->cload[i];
+				TickAt(i);
+			}
+		crm_core_free(count);
 	}
-	crm_core_free(distinct);
-	crm_core_free(used);
-	crm_core_free(trank);
-	crm_core_free(tkey);
+	RanksFree(&r);
 	return ok;
 }
 
 /*
- * Movable customers of each manager in the order they are given up, from
- * the last (mov[] ascending: load, or with move costs load per cost), and
- * the orphans, load descending then id: keys hold the customers in id
- * order (LoadCustomers); a stable sort by priority, then a stable sort by
- * manager.
+ * mov[] and the rest by sorting (manager, shedding key, id) items, when
+ * MovableByCounting does not apply: the shedding keys replaced by their
+ * ranks when they take few distinct values (one sort of manager x distinct
+ * values + rank), else a stable sort by key, then a stable sort by manager.
+ * tmp has room for a items.
  */
 static void
-SortMovable(Solver *s, const uint8_t *flags, const KeyIdx *keys, KeyIdx *tmp)
+MovableBySorting(Solver *s, int64_t a, KeyIdx *tmp)
 {
-	int64_t		nk = 0;
+	KeyIdx	   *mk = ALLOC_UNINIT(KeyIdx, a);
+	KeyRanks	r;
+	int64_t		n = 0;
 	int64_t		i;
-	KeyIdx	   *mk;
-	KeyIdx	   *ok;
-	int64_t		a = 0;
-	int64_t		b = 0;
+	bool		ranked = true;
 
 	for (i = 0; i < s->nc; i++)
-		if (s->cmgr[i] >= 0 && !s->cpinned[i])
-			nk++;
-	mk = ALLOC(KeyIdx, nk);
-	ok = ALLOC(KeyIdx, s->norph);
-	for (i = 0; i < s->nc; i++)
-	{
-		if (s->cmgr[i] < 0)
+		if (Movable(s, i))
 		{
-			ok[b].key = ~DoubleKey(s->cload[i]);
-			ok[b].idx = (uint32_t) i;
-			b++;
+			mk[n].key = ShedKey(s, i);
+			mk[n].idx = (uint32_t) i;
+			mk[n].pad = (uint32_t) s->cmgr[i];	/* the manager travels along */
+			n++;
 		}
-		else if (!s->cpinned[i])
-		{
-			double		prio = s->cload[i];
+	RanksInit(&r);
+	for (i = 0; i < n && ranked; i++)
+	{
+		int64_t		h = RanksAdd(&r, mk[i].key);
 
-			/* with costs: load per unit of cost; a free move first of all */
-			if (s->has_cost)
-				prio = s->ccost[i] > 0 ? s->cload[i] / s->ccost[i] : DBL_MAX;
-			if (!(prio <= DBL_MAX))
-				prio = DBL_MAX;
-			mk[a].key = DoubleKey(prio);
-			mk[a].idx = (uint32_t) i;
-			mk[a].pad = (uint32_t) s->cmgr[i];	/* the manager travels along */
-			a++;
+		ranked = h >= 0;
+		TickAt(i);
+	}
+	if (ranked && n >= 1024)
+	{
+		RanksFinish(&r);
+		for (i = 0; i < n; i++)
+		{
+			int64_t		h = RanksAdd(&r, mk[i].key);	/* found: no insertion */
+
+			mk[i].key = (uint64_t) mk[i].pad * (uint64_t) r.nd + (uint64_t) r.trank[h];
+			TickAt(i);
 		}
 	}
-	if (!CompressKeys(s, mk, a))
+	else
 	{
-		RadixSort(s, mk, tmp, a);
-		for (i = 0; i < a; i++)
+		/* by key, then (stable) by manager below */
+		RadixSort(s, mk, tmp, n);
+		for (i = 0; i < n; i++)
 			mk[i].key = (uint64_t) mk[i].pad;
 	}
-	RadixSort(s, mk, tmp, a);
-	RadixSort(s, ok, tmp, b);
-	s->mov = ALLOC(uint32_t, a);
-	s->movload = ALLOC(double, a);
-	s->mstart = ALLOC(int64_t, s->m);
-	s->mcount = ALLOC(int64_t, s->m);
-	for (i = 0; i < a; i++)
+	RanksFree(&r);
+	RadixSort(s, mk, tmp, n);
+	for (i = 0; i < n; i++)
 	{
-		if (i + 16 < a)
+		if (i + 16 < n)
 			RB_PREFETCH(&s->cload[mk[i + 16].idx]);
 		s->mov[i] = mk[i].idx;
 		s->movload[i] = s->cload[mk[i].idx];
 		if (s->mcount[mk[i].pad]++ == 0)
 			s->mstart[mk[i].pad] = i;
 	}
-	s->orph = ALLOC(uint32_t, b);
-	s->orphw = ALLOC(double, b);
+	crm_core_free(mk);
+}
+
+/*
+ * Movable customers of each manager in the order they are given up, from
+ * the last (mov[] ascending: load, or with move costs load per cost; ties
+ * in id order), and the orphans, load descending then id.  tmp has room
+ * for the customers, scratch for a uint32 each.
+ */
+static void
+SortMovable(Solver *s, KeyIdx *tmp, uint32_t *scratch)
+{
+	int64_t		i;
+	KeyIdx	   *ok;
+	int64_t		a = s->nmov;	/* the movable customers (LoadCustomers counted them) */
+	int64_t		b = s->norph;
+
+	s->mov = ALLOC_UNINIT(uint32_t, a);
+	s->movload = ALLOC_UNINIT(double, a);
+	s->mstart = ALLOC(int64_t, s->m);
+	s->mcount = ALLOC(int64_t, s->m);
+	if (!MovableByCounting(s, a, scratch))
+		MovableBySorting(s, a, tmp);
+
+	/* the orphans, listed in id order by LoadCustomers */
+	ok = ALLOC_UNINIT(KeyIdx, b);
+	for (i = 0; i < b; i++)
+	{
+		ok[i].key = ~DoubleKey(s->cload[s->orph[i]]);
+		ok[i].idx = s->orph[i];
+	}
+	crm_core_free(s->orph);
+	RadixSort(s, ok, tmp, b);
+	s->orph = ALLOC_UNINIT(uint32_t, b);
+	s->orphw = ALLOC_UNINIT(double, b);
 	for (i = 0; i < b; i++)
 	{
 		s->orph[i] = ok[i].idx;
 		s->orphw[i] = s->cload[ok[i].idx];
 	}
-	crm_core_free(mk);
 	crm_core_free(ok);
 }
 
@@ -2963,12 +3571,14 @@ AllocWorkspace(Solver *s)
 	s->midk = ALLOC(int64_t, s->m);
 	s->keepload = ALLOC(double, s->m);
 	s->evicted = ALLOC(uint8_t, s->m);
-	s->heap = ALLOC(uint32_t, s->nmov);
-	s->pool = ALLOC(KeyIdx, s->nmov);
-	s->pooltmp = ALLOC(KeyIdx, s->nmov);
-	s->poolcust = ALLOC(uint32_t, s->nmov);
-	s->poolw = ALLOC(double, s->nmov);
-	s->poolfrom = ALLOC(int32_t, s->nmov);
+	/* a probe writes what it reads of these, often a small part */
+	s->runs = ALLOC_UNINIT(EvictRun, CRM_RB_MAX_EVICTIONS + 1);
+	s->evbuf = ALLOC_UNINIT(HeapItem, s->nmov);
+	s->pool = ALLOC_UNINIT(KeyIdx, s->nmov);
+	s->pooltmp = ALLOC_UNINIT(KeyIdx, s->nmov);
+	s->poolcust = ALLOC_UNINIT(uint32_t, s->nmov);
+	s->poolw = ALLOC_UNINIT(double, s->nmov);
+	s->poolfrom = ALLOC_UNINIT(int32_t, s->nmov);
 }
 
 /* The lower bound LB on any plan's peak (see the header comment). */
@@ -3008,22 +3618,19 @@ FillPlan(const Solver *s, double lb, CrmRbPlan *plan)
 		plan->managers[j].pinned = s->pinned[j];
 		plan->managers[j].load_before = s->load[j];
 	}
+	/* moves and orphan assignments: at most nmov + norph */
+	plan->moves = ALLOC_UNINIT(CrmRbMove, s->nmov + s->norph);
 	for (i = 0; i < s->nc; i++)
 	{
 		plan->managers[s->assign[i]].load_after += s->cload[i];
 		if (s->assign[i] != s->cmgr[i])
-			plan->nentries++;
-	}
-	plan->moves = ALLOC(CrmRbMove, plan->nentries);
-	plan->nentries = 0;
-	for (i = 0; i < s->nc; i++)
-		if (s->assign[i] != s->cmgr[i])
 		{
 			CrmRbMove  *mv = &plan->moves[plan->nentries++];
 
-			mv->customer_id = s->cid[i];
+			memset(mv, 0, sizeof(*mv));	/* no stray bytes in the plan value */
+			mv->customer_id = i;	/* its key below */
 			mv->load = s->cload[i];
-			mv->cost = s->ccost[i];
+			mv->cost = CostOf(s, i);
 			mv->from = s->cmgr[i];
 			mv->to = s->assign[i];
 			if (mv->from >= 0)
@@ -3033,6 +3640,14 @@ FillPlan(const Solver *s, double lb, CrmRbPlan *plan)
 				plan->moved_cost += mv->cost;
 			}
 		}
+	}
+	/* the keys, their rows fetched a few moves ahead (they are scattered) */
+	for (i = 0; i < plan->nentries; i++)
+	{
+		if (i + 8 < plan->nentries)
+			RB_PREFETCH(&s->rows[s->crow[plan->moves[i + 8].customer_id]]);
+		plan->moves[i].customer_id = CustomerKey(s, plan->moves[i].customer_id);
+	}
 	for (j = 0; j < s->m; j++)
 		if (s->cap[j] > 0)
 			plan->peak_after = fmax(plan->peak_after, plan->managers[j].load_after / s->cap[j]);
@@ -3105,19 +3720,17 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, const double *costs, in
 	if (ids->kind != CRM_RB_IDS_BIGINT)
 		use = RankedRows(s, rows, flags, n, ids, &ckey, &mkey);
 
-	keys = ALLOC(KeyIdx, n);
-	tmp = ALLOC(KeyIdx, n);
-	row_mgr = ALLOC(int32_t, n);
+	keys = ALLOC_UNINIT(KeyIdx, n);
+	tmp = ALLOC_UNINIT(KeyIdx, n);
+	row_mgr = ALLOC_UNINIT(int32_t, n);
 	if (LoadManagers(s, use, flags, n, ids, mkey, keys, tmp, row_mgr, err) != 0 ||
 		LoadCustomers(s, use, flags, costs, n, ids, ckey, keys, tmp, row_mgr, err) != 0 ||
 		CheckCapacities(s, ids, err) != 0)
 		return -1;
-	SortMovable(s, flags, keys, tmp);
+	SortMovable(s, tmp, (uint32_t *) row_mgr);	/* row_mgr is done with */
 	crm_core_free(row_mgr);
 	crm_core_free(tmp);
 	crm_core_free(keys);
-	if (use != rows)
-		crm_core_free((void *) use);
 	BuildOrder(s);
 	AllocWorkspace(s);
 
@@ -3140,5 +3753,7 @@ crm_rb_solve(const CrmRbRow *rows, const uint8_t *flags, const double *costs, in
 			CapMoves(s, s->opts.max_moves);
 	}
 	FillPlan(s, lb, plan);
+	if (use != rows)
+		crm_core_free((void *) use);
 	return 0;
 }

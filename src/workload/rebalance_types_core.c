@@ -17,6 +17,13 @@
 #include "validate_core.h"
 #include "wire_core.h"
 
+/* out of line: error paths of per-row checks */
+#if defined(__GNUC__) || defined(__clang__)
+#define RB_NOINLINE __attribute__((noinline))
+#else
+#define RB_NOINLINE
+#endif
+
 #define STATE_TYPE	"crm.rebalance_state"
 #define PLAN_TYPE	"crm.rebalance_plan"
 
@@ -86,22 +93,33 @@ FormatNumber(double v, char *buf)
 	return buf;
 }
 
+static bool AmountError(double v, const char *field, const char *owner, const CrmRbIds *ids,
+						int64_t key, CrmError *err);
+
 /*
  * A load, capacity or move cost must be a non-negative finite number:
  * crm's rule for numbers ("crm.rebalance: load of customer 1 must be a
  * finite number, got NaN", validate_core.h), then the range.  The one
  * check of a row's numbers, whichever way the row arrives.
  */
-static bool
+static inline bool
 CheckAmount(double v, const char *field, const char *owner, const CrmRbIds *ids, int64_t key,
+			CrmError *err)
+{
+	if (isfinite(v) && v >= 0)
+		return true;
+	return AmountError(v, field, owner, ids, key, err);
+}
+
+/* CheckAmount's error for a bad amount v (out of line: every row calls CheckAmount). */
+static RB_NOINLINE bool
+AmountError(double v, const char *field, const char *owner, const CrmRbIds *ids, int64_t key,
 			CrmError *err)
 {
 	char		subject[CRM_RB_ID_TEXT_LEN + 80];
 	char		id[CRM_RB_ID_TEXT_LEN];
 	char		num[DOUBLE_SHORTEST_DECIMAL_LEN];
 
-	if (isfinite(v) && v >= 0)
-		return true;
 	snprintf(subject, sizeof(subject), "crm.rebalance: %s of %s %s", field, owner,
 			 crm_rb_id_text(ids, key, id));
 	if (!crm_check_finite(v, subject, err))
@@ -522,9 +540,9 @@ crm_rb_row_normalize(CrmRbRow *r, bool no_customer, bool no_manager, bool pinned
 	return f;
 }
 
-/* Bytes of a row's binary form. */
-int64_t
-crm_rb_row_wire_size(const CrmRbRow *r, int f, bool costs, const CrmRbIds *ids)
+/* Bytes of a row's binary form (inline: crm_rb_state_push runs it for every row). */
+static inline int64_t
+RowWireSize(const CrmRbRow *r, int f, bool costs, const CrmRbIds *ids)
 {
 	int64_t		n = 1;
 
@@ -533,6 +551,13 @@ crm_rb_row_wire_size(const CrmRbRow *r, int f, bool costs, const CrmRbIds *ids)
 	if (!(f & CRM_RB_NO_MANAGER))
 		n += IdWireSize(ids, r->manager_id) + ((f & CRM_RB_NO_CAPACITY) ? 0 : 8);
 	return n;
+}
+
+/* Bytes of a row's binary form. */
+int64_t
+crm_rb_row_wire_size(const CrmRbRow *r, int f, bool costs, const CrmRbIds *ids)
+{
+	return RowWireSize(r, f, costs, ids);
 }
 
 /* printf-style error helpers, checked by the compiler (defined below) */
@@ -688,7 +713,7 @@ crm_rb_state_push(CrmRbStateValue **sp, const CrmRbRow *r, uint8_t f, double cos
 		}
 	}
 	ids = crm_rb_state_ids(s);
-	wire = crm_rb_row_wire_size(&row, f, s->sflags & CRM_RB_STATE_COSTS, &ids);
+	wire = RowWireSize(&row, f, s->sflags & CRM_RB_STATE_COSTS, &ids);
 	if ((uint64_t) (s->wirebytes + wire) + StateWireHead(s) > CRM_WIRE_MAX_BINARY)
 	{
 		StateTooLarge(err);
@@ -886,6 +911,78 @@ DecodeV1(CrmReader *r, CrmError *err)
 	return s;
 }
 
+/*
+ * Row i (0-based) of a version-2 state's binary form, read from r, checked
+ * (flags, ids, numbers: the state's own row rules) and appended to *sp.
+ * False with the error.
+ */
+static bool
+DecodeStateRow(CrmReader *r, CrmRbStateValue **sp, int64_t i, uint8_t idkind, uint8_t sflags,
+			   CrmError *err)
+{
+	CrmRbRow	row = {0, 0, 0, 0};
+	uint8_t		f;
+	double		cost = 0;
+	const uint8_t *cb = NULL,
+			   *mb = NULL;
+	int			cl = 0,
+				ml = 0;
+	int			nf;
+	CrmRbIds	ids = crm_rb_state_ids(*sp);
+
+	if (!crm_rd_u8(r, &f))
+		return false;
+	if (!FlagsValid(f))
+	{
+		crm_rd_fail(r, "row %lld has invalid flags 0x%02x", (long long) i + 1, f);
+		return false;
+	}
+	if (!(f & CRM_RB_NO_CUSTOMER) && !ReadId(r, (CrmRbIdKind) idkind, &row.customer_id, &cb, &cl))
+		return false;
+	if (!(f & CRM_RB_NO_MANAGER) && !ReadId(r, (CrmRbIdKind) idkind, &row.manager_id, &mb, &ml))
+		return false;
+	if (!(f & CRM_RB_NO_CUSTOMER) && !crm_rd_f64(r, &row.load))
+		return false;
+	if (!(f & (CRM_RB_NO_MANAGER | CRM_RB_NO_CAPACITY)) && !crm_rd_f64(r, &row.capacity))
+		return false;
+	if ((sflags & CRM_RB_STATE_COSTS) && !(f & CRM_RB_NO_CUSTOMER) && !crm_rd_f64(r, &cost))
+		return false;
+	if (idkind == CRM_RB_IDS_TEXT && ((cb && memchr(cb, 0, (size_t) cl)) || (mb && memchr(mb, 0, (size_t) ml))))
+	{
+		crm_rd_fail(r, "row %lld has an id with a zero byte", (long long) i + 1);
+		return false;
+	}
+	/* numbers: the messages name the ids, which are not stored yet for text */
+	if (idkind != CRM_RB_IDS_BIGINT)
+	{
+		CrmRbIds	tmp;
+		uint8_t		buf[2 * (CRM_RB_MAX_ID_BYTES + 2)];
+		int			o = 0;
+
+		tmp.kind = (CrmRbIdKind) idkind;
+		tmp.bytes = buf;
+		if (cb)
+		{
+			row.customer_id = 0;
+			o += crm_rb_id_store((CrmRbIdKind) idkind, buf, cb, cl);
+		}
+		if (mb)
+		{
+			row.manager_id = o;
+			o += crm_rb_id_store((CrmRbIdKind) idkind, buf + o, mb, ml);
+		}
+		tmp.nbytes = o;
+		nf = crm_rb_row_normalize(&row, f & CRM_RB_NO_CUSTOMER, f & CRM_RB_NO_MANAGER,
+								  f & CRM_RB_PINNED, f & CRM_RB_NO_CAPACITY,
+								  (sflags & CRM_RB_STATE_COSTS) ? &cost : NULL, &tmp, err);
+	}
+	else
+		nf = crm_rb_row_normalize(&row, f & CRM_RB_NO_CUSTOMER, f & CRM_RB_NO_MANAGER,
+								  f & CRM_RB_PINNED, f & CRM_RB_NO_CAPACITY,
+								  (sflags & CRM_RB_STATE_COSTS) ? &cost : NULL, &ids, err);
+	return nf >= 0 && crm_rb_state_push(sp, &row, (uint8_t) nf, cost, cb, cl, mb, ml, err) == 0;
+}
+
 /* Read a state's binary form (recv, or compact text), version 1 or 2. */
 CrmRbStateValue *
 crm_rb_state_decode(const uint8_t *buf, size_t len, CrmErrorKind kind, CrmError *err)
@@ -944,67 +1041,7 @@ crm_rb_state_decode(const uint8_t *buf, size_t len, CrmErrorKind kind, CrmError 
 		s->opts = opts;
 	for (i = 0; i < n; i++)
 	{
-		CrmRbRow	row = {0, 0, 0, 0};
-		uint8_t		f;
-		double		cost = 0;
-		const uint8_t *cb = NULL,
-				   *mb = NULL;
-		int			cl = 0,
-					ml = 0;
-		int			nf;
-		CrmRbIds	ids = crm_rb_state_ids(s);
-
-		if (!crm_rd_u8(&r, &f))
-			goto fail;
-		if (!FlagsValid(f))
-		{
-			crm_rd_fail(&r, "row %lld has invalid flags 0x%02x", (long long) i + 1, f);
-			goto fail;
-		}
-		if (!(f & CRM_RB_NO_CUSTOMER) && !ReadId(&r, (CrmRbIdKind) idkind, &row.customer_id, &cb, &cl))
-			goto fail;
-		if (!(f & CRM_RB_NO_MANAGER) && !ReadId(&r, (CrmRbIdKind) idkind, &row.manager_id, &mb, &ml))
-			goto fail;
-		if (!(f & CRM_RB_NO_CUSTOMER) && !crm_rd_f64(&r, &row.load))
-			goto fail;
-		if (!(f & (CRM_RB_NO_MANAGER | CRM_RB_NO_CAPACITY)) && !crm_rd_f64(&r, &row.capacity))
-			goto fail;
-		if ((sflags & CRM_RB_STATE_COSTS) && !(f & CRM_RB_NO_CUSTOMER) && !crm_rd_f64(&r, &cost))
-			goto fail;
-		if (idkind == CRM_RB_IDS_TEXT && ((cb && memchr(cb, 0, (size_t) cl)) || (mb && memchr(mb, 0, (size_t) ml))))
-		{
-			crm_rd_fail(&r, "row %lld has an id with a zero byte", (long long) i + 1);
-			goto fail;
-		}
-		/* numbers: the messages name the ids, which are not stored yet for text */
-		if (idkind != CRM_RB_IDS_BIGINT)
-		{
-			CrmRbIds	tmp;
-			uint8_t		buf[2 * (CRM_RB_MAX_ID_BYTES + 2)];
-			int			o = 0;
-
-			tmp.kind = (CrmRbIdKind) idkind;
-			tmp.bytes = buf;
-			if (cb)
-			{
-				row.customer_id = 0;
-				o += crm_rb_id_store((CrmRbIdKind) idkind, buf, cb, cl);
-			}
-			if (mb)
-			{
-				row.manager_id = o;
-				o += crm_rb_id_store((CrmRbIdKind) idkind, buf + o, mb, ml);
-			}
-			tmp.nbytes = o;
-			nf = crm_rb_row_normalize(&row, f & CRM_RB_NO_CUSTOMER, f & CRM_RB_NO_MANAGER,
-									  f & CRM_RB_PINNED, f & CRM_RB_NO_CAPACITY,
-									  (sflags & CRM_RB_STATE_COSTS) ? &cost : NULL, &tmp, err);
-		}
-		else
-			nf = crm_rb_row_normalize(&row, f & CRM_RB_NO_CUSTOMER, f & CRM_RB_NO_MANAGER,
-									  f & CRM_RB_PINNED, f & CRM_RB_NO_CAPACITY,
-									  (sflags & CRM_RB_STATE_COSTS) ? &cost : NULL, &ids, err);
-		if (nf < 0 || crm_rb_state_push(&s, &row, (uint8_t) nf, cost, cb, cl, mb, ml, err) != 0)
+		if (!DecodeStateRow(&r, &s, i, idkind, sflags, err))
 			goto fail;
 		if ((i & CHECK_EVERY) == CHECK_EVERY)
 			crm_check_interrupts();
@@ -1638,6 +1675,8 @@ PlanNumber(double v, const char *field, const char *owner, const CrmRbIds *ids, 
 	char		name[CRM_RB_ID_TEXT_LEN + 40];
 	char		subject[CRM_RB_ID_TEXT_LEN + 80];
 
+	if (isfinite(v) && v >= 0)
+		return 0;				/* the common case: no message to build */
 	if (owner == NULL)
 		snprintf(name, sizeof(name), "%s", field);
 	else
@@ -2038,6 +2077,62 @@ PlanFromLists(PlanLists *l, uint8_t pflags, size_t *size, CrmError *err)
 	return p;
 }
 
+/* A plan's manager entry, read from r (version 1 or 2) into l.  False with the error. */
+static bool
+DecodePlanManager(CrmReader *r, PlanLists *l, bool v1, CrmRbIdKind idkind, CrmError *err)
+{
+	CrmRbManager m = {0, 0, 0, 0, 0};
+	const uint8_t *b = NULL;
+	int			bl = 0;
+
+	if (v1)
+	{
+		if (!crm_rd_i64(r, &m.id))
+			return false;
+	}
+	else if (!ReadId(r, idkind, &m.id, &b, &bl))
+		return false;
+	if (PlanListsGrow(l, true, bl, err) != 0)
+		return false;
+	m.id = PlanListsId(l, m.id, b, bl);
+	crm_rd_f64(r, &m.capacity);
+	if (!v1)
+		crm_rd_f64(r, &m.pinned);
+	crm_rd_f64(r, &m.load_before);
+	if (!crm_rd_f64(r, &m.load_after))
+		return false;
+	l->mgr[l->nm++] = m;
+	return true;
+}
+
+/* A plan's move entry, read from r (version 1 or 2) into l.  False with the error. */
+static bool
+DecodePlanMove(CrmReader *r, PlanLists *l, bool v1, CrmRbIdKind idkind, uint8_t pflags, CrmError *err)
+{
+	CrmRbMove	m = {0, 0, 1.0, 0, 0};
+	const uint8_t *b = NULL;
+	int			bl = 0;
+
+	if (v1)
+	{
+		if (!crm_rd_i64(r, &m.customer_id))
+			return false;
+	}
+	else if (!ReadId(r, idkind, &m.customer_id, &b, &bl))
+		return false;
+	if (PlanListsGrow(l, false, bl, err) != 0)
+		return false;
+	m.customer_id = PlanListsId(l, m.customer_id, b, bl);
+	crm_rd_i32(r, &m.from);
+	crm_rd_i32(r, &m.to);
+	if (!crm_rd_f64(r, &m.load))
+		return false;
+	if ((pflags & CRM_RB_PLAN_COSTS) && !crm_rd_f64(r, &m.cost))
+		return false;
+	l->mv[l->nv++] = m;
+	return true;
+}
+
 /* Read a plan's binary form (recv, or compact text). */
 CrmRbPlanValue *
 crm_rb_plan_decode(const uint8_t *buf, size_t len, CrmErrorKind kind, size_t *size, CrmError *err)
@@ -2093,27 +2188,8 @@ crm_rb_plan_decode(const uint8_t *buf, size_t len, CrmErrorKind kind, size_t *si
 	PlanListsInit(&l, (CrmRbIdKind) idkind);
 	for (i = 0; i < nm; i++)
 	{
-		CrmRbManager m = {0, 0, 0, 0, 0};
-		const uint8_t *b = NULL;
-		int			bl = 0;
-
-		if (v1)
-		{
-			if (!crm_rd_i64(&r, &m.id))
-				goto done;
-		}
-		else if (!ReadId(&r, (CrmRbIdKind) idkind, &m.id, &b, &bl))
+		if (!DecodePlanManager(&r, &l, v1, (CrmRbIdKind) idkind, err))
 			goto done;
-		if (PlanListsGrow(&l, true, bl, err) != 0)
-			goto done;
-		m.id = PlanListsId(&l, m.id, b, bl);
-		crm_rd_f64(&r, &m.capacity);
-		if (!v1)
-			crm_rd_f64(&r, &m.pinned);
-		crm_rd_f64(&r, &m.load_before);
-		if (!crm_rd_f64(&r, &m.load_after))
-			goto done;
-		l.mgr[l.nm++] = m;
 		if ((i & CHECK_EVERY) == CHECK_EVERY)
 			crm_check_interrupts();
 	}
@@ -2128,27 +2204,8 @@ crm_rb_plan_decode(const uint8_t *buf, size_t len, CrmErrorKind kind, size_t *si
 		goto done;
 	for (i = 0; i < nv; i++)
 	{
-		CrmRbMove	m = {0, 0, 1.0, 0, 0};
-		const uint8_t *b = NULL;
-		int			bl = 0;
-
-		if (v1)
-		{
-			if (!crm_rd_i64(&r, &m.customer_id))
-				goto done;
-		}
-		else if (!ReadId(&r, (CrmRbIdKind) idkind, &m.customer_id, &b, &bl))
+		if (!DecodePlanMove(&r, &l, v1, (CrmRbIdKind) idkind, pflags, err))
 			goto done;
-		if (PlanListsGrow(&l, false, bl, err) != 0)
-			goto done;
-		m.customer_id = PlanListsId(&l, m.customer_id, b, bl);
-		crm_rd_i32(&r, &m.from);
-		crm_rd_i32(&r, &m.to);
-		if (!crm_rd_f64(&r, &m.load))
-			goto done;
-		if ((pflags & CRM_RB_PLAN_COSTS) && !crm_rd_f64(&r, &m.cost))
-			goto done;
-		l.mv[l.nv++] = m;
 		if ((i & CHECK_EVERY) == CHECK_EVERY)
 			crm_check_interrupts();
 	}

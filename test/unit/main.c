@@ -13,6 +13,7 @@
  */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "error_core.h"
 #include "unit.h"
@@ -76,6 +77,20 @@ crm_core_alloc(size_t size)
 		blocks->prev = b;
 	blocks = b;
 	return b->align;
+}
+
+/*
+ * The cores' allocator without zeroing: crm_core_alloc's block filled with
+ * 0xA5, so that a core reading memory it never wrote gets garbage here
+ * rather than zeros it might silently rely on.
+ */
+void *
+crm_core_alloc_uninit(size_t size)
+{
+	void	   *p = crm_core_alloc(size);
+
+	memset(p, 0xA5, size);
+	return p;
 }
 
 void

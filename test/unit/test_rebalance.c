@@ -723,3 +723,250 @@ UNIT_TEST(rebalance_input_errors)
 			unit_fail(__FILE__, __LINE__, "case \"%s\": kind %d, \"%s\"", cases[c].name, err.kind, err.message);
 	}
 }
+
+/*
+ * The same plans whatever the layout of the customer ids, which selects the
+ * solver's way of putting the customers in id order: ids 1..n (the slots
+ * of direct addressing are the order), ids with gaps within twice their
+ * number (direct addressing, then a walk), spread-out ids (a sort), and
+ * each with the rows in ascending id order (no work) and shuffled.  The
+ * maps keep the ids' order, so the plans are the same up to the ids of
+ * the moves, bit for bit.
+ */
+UNIT_TEST(rebalance_id_layouts)
+{
+	uint64_t	s = 4242;
+	int			inst;
+
+	for (inst = 0; inst < 100; inst++)
+	{
+		Instance	in;
+		int			rank[MAX_C];
+		CrmRbPlan	ref;
+		int			layout;
+		int			i,
+					k;
+
+		random_instance(&in, &s, 50, 2 + inst % 9, inst % 2 ? 9 : 300);
+		/* each customer's rank in id order */
+		for (i = 0; i < in.nc; i++)
+		{
+			rank[i] = 0;
+			for (k = 0; k < in.nc; k++)
+				rank[i] += in.cid[k] < in.cid[i];
+		}
+		for (layout = 0; layout < 6; layout++)
+		{
+			Instance	v = in;
+			CrmRbRow	rows[MAX_C + MAX_M];
+			uint8_t		flags[MAX_C + MAX_M];
+			CrmRbPlan	p;
+			CrmError	err = {0};
+			int64_t		n,
+						e;
+
+			for (i = 0; i < v.nc; i++)
+				v.cid[i] = layout / 2 == 0 ? rank[i] + 1 :	/* 1..n */
+					layout / 2 == 1 ? 2 * (int64_t) rank[i] - 7 :	/* gaps */
+					in.cid[i];	/* spread out (random_instance) */
+			n = instance_rows(&v, rows, flags);
+			if (layout % 2 == 0)
+			{
+				/* customer rows by ascending id (insertion sort; few rows) */
+				for (i = 1; i < v.nc; i++)
+					for (k = i; k > 0 && rows[k - 1].customer_id > rows[k].customer_id; k--)
+					{
+						CrmRbRow	t = rows[k];
+						uint8_t		f = flags[k];
+
+						rows[k] = rows[k - 1];
+						rows[k - 1] = t;
+						flags[k] = flags[k - 1];
+						flags[k - 1] = f;
+					}
+			}
+			else
+			{
+				for (i = (int) n - 1; i > 0; i--)
+				{
+					int			j = (int) (next_rand(&s) % (uint64_t) (i + 1));
+					CrmRbRow	t = rows[i];
+					uint8_t		f = flags[i];
+
+					rows[i] = rows[j];
+					rows[j] = t;
+					flags[i] = flags[j];
+					flags[j] = f;
+				}
+			}
+			if (crm_rb_solve(rows, flags, NULL, n, &BIG, &cur_opts, &p, &err) != 0)
+			{
+				unit_fail(__FILE__, __LINE__, "layout %d: %s", layout, err.message);
+				continue;
+			}
+			check_plan(&v, &p);
+			/* the moves' ids back to ranks, then compared with the first layout */
+			for (e = 0; e < p.nentries; e++)
+				for (i = 0; i < v.nc; i++)
+					if (v.cid[i] == p.moves[e].customer_id)
+					{
+						p.moves[e].customer_id = rank[i];
+						break;
+					}
+			if (layout == 0)
+				ref = p;
+			else
+				CHECK(same_plan(&ref, &p));
+		}
+	}
+}
+
+/*
+ * A group the solver orders by sorting rather than counting (many managers
+ * times many distinct loads): nc customers with distinct loads over 400
+ * managers (200 with books, a tenth of the customers on 20 of them, 200
+ * empty), every tenth customer an orphan, every seventh pinned.  Above
+ * 1,024 movable customers the loads are ranked first, below they are
+ * sorted as they are.  The plan keeps every rule a plan must keep, and
+ * shuffled rows give the same plan.
+ */
+static void
+many_distinct_loads(int nc)
+{
+	const int	nm = 400;
+	CrmRbRow   *rows = malloc(sizeof(CrmRbRow) * (size_t) (nc + nm));
+	uint8_t    *flags = malloc((size_t) (nc + nm));
+	double	   *after = calloc((size_t) nm, sizeof(double));
+	CrmRbPlan	p,
+				q;
+	CrmError	err = {0};
+	uint64_t	s = 99;
+	double		moved_total = 0;
+	int64_t		n = 0,
+				e,
+				i;
+
+	for (i = 0; i < nc; i++)
+	{
+		memset(&rows[n], 0, sizeof(rows[n]));
+		rows[n].customer_id = 1000 * i + 3;	/* spread out: sorted, not addressed */
+		rows[n].load = 1.0 + (double) (next_rand(&s) % 1000000) / 1000.0;
+		flags[n] = 0;
+		if (i % 10 == 0)
+			flags[n] = CRM_RB_NO_MANAGER;
+		else
+		{
+			rows[n].manager_id = (int64_t) (next_rand(&s) % (i % 10 == 1 ? 20 : 200));
+			rows[n].capacity = 5000.0;
+			if (i % 7 == 0)
+				flags[n] |= CRM_RB_PINNED;
+		}
+		n++;
+	}
+	/* every manager declared once (those with customers too: the same capacity) */
+	for (i = 0; i < nm; i++)
+	{
+		memset(&rows[n], 0, sizeof(rows[n]));
+		rows[n].manager_id = i;
+		rows[n].capacity = 5000.0;
+		flags[n++] = CRM_RB_NO_CUSTOMER;
+	}
+	CHECK(crm_rb_solve(rows, flags, NULL, n, &BIG, &cur_opts, &p, &err) == 0);
+	CHECK_INT(p.nmanagers, nm);
+	CHECK_INT(p.ncustomers, nc);
+	CHECK_INT(p.norphans, (nc + 9) / 10);
+	/* loads after, from the rows and the moves; pinned customers never move */
+	for (i = 0; i < nc; i++)
+		if (!(flags[i] & CRM_RB_NO_MANAGER))
+			after[rows[i].manager_id] += rows[i].load;
+	for (e = 0; e < p.nentries; e++)
+	{
+		const CrmRbMove *mv = &p.moves[e];
+		int64_t		c = (mv->customer_id - 3) / 1000;
+
+		CHECK(c >= 0 && c < nc && mv->customer_id == 1000 * c + 3);
+		if (c < 0 || c >= nc)
+			continue;
+		CHECK(!(flags[c] & CRM_RB_PINNED));
+		CHECK(mv->load == rows[c].load);
+		CHECK((mv->from < 0) == ((flags[c] & CRM_RB_NO_MANAGER) != 0));
+		if (mv->from >= 0)
+			after[p.managers[mv->from].id] -= mv->load;
+		after[p.managers[mv->to].id] += mv->load;
+		moved_total += mv->load;
+	}
+	for (i = 0; i < nm; i++)
+	{
+		/* loads are whole thousandths below 1,002: sums of a few thousand agree to 1e-6 */
+		CHECK(fabs(after[i] - p.managers[i].load_after) < 1e-6);
+		CHECK(p.managers[i].load_after <= p.peak_after * 5000.0 * (1 + 1e-12));
+	}
+	CHECK(p.peak_after < p.peak_before);	/* 20 managers carry a tenth of the book */
+	CHECK(p.lower_bound <= p.peak_after);
+	CHECK(moved_total > 0);
+	/* the same rows shuffled: the same plan */
+	for (i = n - 1; i > 0; i--)
+	{
+		int64_t		j = (int64_t) (next_rand(&s) % (uint64_t) (i + 1));
+		CrmRbRow	t = rows[i];
+		uint8_t		f = flags[i];
+
+		rows[i] = rows[j];
+		rows[j] = t;
+		flags[i] = flags[j];
+		flags[j] = f;
+	}
+	CHECK(crm_rb_solve(rows, flags, NULL, n, &BIG, &cur_opts, &q, &err) == 0);
+	CHECK(same_plan(&p, &q));
+	free(after);
+	free(flags);
+	free(rows);
+}
+
+UNIT_TEST(rebalance_many_distinct_loads)
+{
+	cur_opts = (CrmRbOptions) CRM_RB_OPTIONS_DEFAULT;
+	many_distinct_loads(3000);
+	many_distinct_loads(900);
+	cur_opts = (CrmRbOptions) CRM_RB_OPTIONS_V1;
+	many_distinct_loads(3000);
+}
+
+/*
+ * Ties go by id.  A manager's movable customers are in (load, id) order and
+ * it gives up the last ones (of equal loads, the highest ids) until one
+ * more would cover the rest, then the first that covers it (the lowest
+ * id).  20 customers of load 3 (ids 11, 14, ..., 68, rows in a scrambled
+ * order) on a capacity of 50: 60 - 50 = 10 to give up, so 68, 65 and 62,
+ * then 11; too many assignments for the exact search, so this is the
+ * heuristic's order, whatever the rows' order and however the solver
+ * orders them.
+ */
+UNIT_TEST(rebalance_ties_by_id)
+{
+	CrmRbRow	rows[21];
+	uint8_t		flags[21] = {0};
+	CrmRbOptions o = CRM_RB_OPTIONS_DEFAULT;
+	CrmRbPlan	p;
+	CrmError	err = {0};
+	static const int64_t expect[] = {11, 62, 65, 68};
+	int			i;
+
+	for (i = 0; i < 20; i++)
+	{
+		CrmRbRow	r = {(int64_t) ((i * 7) % 20) * 3 + 11, 10, 3, 50};
+
+		rows[i] = r;
+	}
+	{
+		CrmRbRow	r = {0, 20, 0, 50};
+
+		rows[20] = r;
+		flags[20] = CRM_RB_NO_CUSTOMER;
+	}
+	CHECK(crm_rb_solve(rows, flags, NULL, 21, &BIG, &o, &p, &err) == 0);
+	CHECK_INT(p.nmoves, 4);
+	if (p.nentries == 4)
+		for (i = 0; i < 4; i++)
+			CHECK_INT(p.moves[i].customer_id, expect[i]);
+}
