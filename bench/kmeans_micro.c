@@ -5,10 +5,12 @@
  * synthetic heavy-tailed bank of bench/sql/kmeans_data.sql (same centres and
  * noise, a C generator instead of PostgreSQL's) or uniform on [0, 10)^8 go
  * into a sketch as the transition does (crm_sketch_add, reducing at the
- * default budget's capacity to crm_sketch_reduce_target), then
+ * server's default budget's capacity (crm_sketch_default_budget) to
+ * crm_sketch_reduce_target), then
  * crm_kmeans_sketch(k = 8, default options).  Prints the CPU milliseconds of
  * both phases, the representatives and the model's SSE.
  * Build and run: bench/kmeans_micro.sh [rows] [bank|uniform]
+ * (CRM_MICRO_PERF=file: under perf record, into file)
  */
 #include <math.h>
 #include <stdio.h>
@@ -75,6 +77,8 @@ main(int argc, char **argv)
 	int			kf;
 
 	crm_cluster_options_default(&o);
+	/* the server's default: room for CRM_SKETCH_DEFAULT_REPS representatives */
+	o.budget_kb = crm_sketch_default_budget(d, 0);
 	cap = crm_sketch_capacity(d, 0, o.budget_kb);
 	s = crm_core_alloc(crm_sketch_size(0, d, cap));
 	crm_sketch_init(s, d, &o, 8, NULL);
