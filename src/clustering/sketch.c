@@ -65,6 +65,8 @@ typedef struct SketchEOH
 	int			maxpending;		/* slots in pending */
 	Size		pending_bytes;	/* their sizes together */
 	int64		pending_rows;	/* their rows together */
+	CrmSketchIndex ix;			/* absorption index (ix.nreps 0: none) */
+	void	   *ixmem;			/* its memory, in hdr.eoh_context, or NULL */
 } SketchEOH;
 
 static void SketchFlushPending(SketchEOH *e);
@@ -200,9 +202,13 @@ SketchStateArg(Datum d, MemoryContext aggctx)
 /*
  * Room for one more representative: grow the buffer or reduce.  True when
  * it reduced (the caller then checks the state once it is whole again).
+ * After a reduction in the transition (absorb), the representatives left
+ * are indexed so that the rows that follow can join them
+ * (crm_sketch_add_indexed); elsewhere the index is dropped, since a
+ * reduction moves the representatives it covers.
  */
 static bool
-SketchMakeRoom(SketchEOH *e)
+SketchMakeRoom(SketchEOH *e, bool absorb)
 {
 	CrmSketch  *s = e->s;
 
@@ -217,10 +223,22 @@ SketchMakeRoom(SketchEOH *e)
 		e->alloc = alloc;
 		return false;
 	}
+	e->ix.nreps = 0;
 	crm_sketch_reduce(s, crm_sketch_reduce_target(s));
 	if (s->nreps >= Min(e->alloc, s->capacity))
 		elog(ERROR, "crm: cluster sketch reduction made no room (%d of %d), please report a bug",
 			 s->nreps, e->alloc);
+	if (absorb)
+	{
+		if (e->ixmem == NULL)
+		{
+			/* sized for the capacity, which a lowered budget only shrinks */
+			e->ixmem = MemoryContextAllocHuge(e->hdr.eoh_context,
+											  crm_sketch_index_size(s->dims, s->capacity));
+			crm_sketch_index_init(&e->ix, e->ixmem, s->dims, s->capacity);
+		}
+		crm_sketch_index_build(s, &e->ix);
+	}
 	return true;
 }
 
@@ -270,6 +288,8 @@ SketchMergeInto(SketchEOH *e, const CrmSketch *b)
 	int			left = b->nreps;
 	bool		reduced = false;
 
+	/* a merge can reduce (moving the indexed representatives): no index */
+	e->ix.nreps = 0;
 	crm_sketch_merge_stats(e->s, b);
 	e->s->flags |= b->flags & CRM_SKETCH_REDUCED;
 	while (left > 0)
@@ -277,7 +297,7 @@ SketchMergeInto(SketchEOH *e, const CrmSketch *b)
 		int			room;
 
 		CHECK_FOR_INTERRUPTS();
-		reduced |= SketchMakeRoom(e);
+		reduced |= SketchMakeRoom(e, false);
 		room = Min(e->alloc - e->s->nreps, left);
 		memcpy(crm_sketch_reps(e->s) + (size_t) e->s->nreps * stride, src,
 			   sizeof(double) * (size_t) room * stride);
@@ -352,6 +372,7 @@ SketchFlushPending(SketchEOH *e)
 		return;
 	for (i = 0; i < e->npending; i++)
 		budget_kb = Min(budget_kb, e->pending[i]->opt.budget_kb);
+	e->ix.nreps = 0;
 	reduced = crm_sketch_lower_budget(e->s, budget_kb);
 	qsort(e->pending, e->npending, sizeof(CrmSketch *), PendingCmp);
 	for (i = 0; i < e->npending; i++)
@@ -391,7 +412,10 @@ SketchAddPending(SketchEOH *e, const CrmSketch *b)
 	if (size > PENDING_MAX_BYTES)
 	{
 		/* alone beyond the limit (a crafted capacity cannot make it so): merge */
-		bool		reduced = crm_sketch_lower_budget(e->s, b->opt.budget_kb);
+		bool		reduced;
+
+		e->ix.nreps = 0;
+		reduced = crm_sketch_lower_budget(e->s, b->opt.budget_kb);
 
 		if (SketchMergeInto(e, b) || reduced)
 			SketchCheck(e->s);
@@ -556,10 +580,10 @@ cluster_sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const cha
 		CheckSketchKind(e->s, k, name);
 		x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), e->s->dims, &dims);
 	}
-	/* after a reduction, once per capacity / 2 rows: amortised O(dims) */
-	if (SketchMakeRoom(e))
+	/* after a reduction, at most once per capacity / 2 rows: amortised O(dims) */
+	if (SketchMakeRoom(e, true))
 		SketchCheck(e->s);
-	if (!crm_sketch_add(e->s, x, &err))
+	if (!crm_sketch_add_indexed(e->s, &e->ix, x, &err))
 		crm_ereport(&err);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 }

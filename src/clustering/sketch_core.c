@@ -1392,6 +1392,294 @@ crm_sketch_reduce(CrmSketch *s, int target)
 	crm_core_free(sc.g);
 }
 
+/* ------------------------------------------------------------ absorption */
+
+/*
+ * Absorbing rows.  Between reductions, a row near a representative that
+ * already stands for several rows joins it instead of taking a slot of its
+ * own (BIRCH's absorption, Zhang et al. 1996): the sketch then fills, and
+ * reduces, only as fast as rows arrive that nothing near them can take.
+ * The representatives present after a reduction are indexed by a k-d tree
+ * built like the reduction's (median cuts on the widest side in the
+ * metric, leaves of at most LEAF_SIZE), and put in the order of its leaves
+ * so that a leaf is one contiguous block.  A row descends the tree to its
+ * leaf and is compared with the leaf's representatives in the metric g of
+ * the build; it joins the nearest when its squared distance is at most
+ * ABSORB_RADIUS times that representative's scatter per row, q / w (the
+ * mean squared distance of its rows to its mean): a row within the spread
+ * of what the representative already stands for.  A representative of one
+ * row (q = 0) takes only an identical row; a row far from everything in
+ * its leaf (an outlier, a small distant segment) is never absorbed by a
+ * big representative, whatever its weight, and takes a slot of its own.
+ *
+ * A join is a merge of a representative with a one-row representative:
+ * weights add, the mean is the weighted mean and the scatter grows by the
+ * Ward cost w / (w + 1) |x - c|^2 in the metric (as MergePairs), clamped
+ * like every merge, so the moments stay exact aggregates of the rows.
+ * Representatives indexed stay in place until the next reduction; rows
+ * that are not absorbed go after them.
+ */
+#define ABSORB_RADIUS 2.0
+
+/* nodes an index over n representatives can need (leaves hold >= 8 but the root) */
+static inline int
+IndexMaxNodes(int n)
+{
+	return 2 * (n / (LEAF_SIZE / 2) + 1) + 1;
+}
+
+/* Bytes of the index of a sketch of dims features and this capacity. */
+size_t
+crm_sketch_index_size(int dims, int capacity)
+{
+	int			maxnodes = IndexMaxNodes(capacity);
+
+	return sizeof(double) * ((size_t) dims + maxnodes) + sizeof(int32_t) * 3 * (size_t) maxnodes;
+}
+
+/* An empty index in mem (crm_sketch_index_size bytes, 8-byte aligned). */
+void
+crm_sketch_index_init(CrmSketchIndex *ix, void *mem, int dims, int capacity)
+{
+	ix->dims = dims;
+	ix->nreps = 0;
+	ix->nnodes = 0;
+	ix->maxnodes = IndexMaxNodes(capacity);
+	ix->g = mem;
+	ix->cut = ix->g + dims;
+	ix->node = (int32_t *) (ix->cut + ix->maxnodes);
+}
+
+/*
+ * Put reps[0, n) in the order idx gives (position p gets the
+ * representative that was at idx[p]), following the permutation's cycles
+ * with one representative of scratch; idx is consumed.
+ */
+static void
+PermuteReps(double *reps, int stride, int32_t *idx, int n, double *tmp)
+{
+	int			p;
+	int			moved = 0;
+
+	for (p = 0; p < n; p++)
+	{
+		int			q = p;
+
+		if ((p & 4095) == 4095)
+			crm_check_interrupts();
+		if (idx[p] < 0 || idx[p] == p)
+			continue;
+		memcpy(tmp, reps + (size_t) p * stride, sizeof(double) * stride);
+		while (idx[q] != p)
+		{
+			int			from = idx[q];
+
+			if ((++moved & 4095) == 0)
+				crm_check_interrupts();
+
+			memcpy(reps + (size_t) q * stride, reps + (size_t) from * stride,
+				   sizeof(double) * stride);
+			idx[q] = -1;
+			q = from;
+		}
+		memcpy(reps + (size_t) q * stride, tmp, sizeof(double) * stride);
+		idx[q] = -1;
+	}
+}
+
+/*
+ * Index the sketch's representatives (see above), putting them in leaf
+ * order.  No index (nreps 0: every row takes a slot) when the sketch has
+ * fewer than two representatives, or spreads so tiny that squared
+ * distances would underflow (TinyScale).
+ */
+void
+crm_sketch_index_build(CrmSketch *s, CrmSketchIndex *ix)
+{
+	int			d = s->dims;
+	int			stride = d + 2;
+	int			n = s->nreps;
+	double	   *reps = crm_sketch_reps(s);
+	Scratch		sc;
+	int32_t    *parent;
+	int			top = 0;
+
+	ix->nreps = 0;
+	ix->nnodes = 0;
+	if (n < 2 || IndexMaxNodes(n) > ix->maxnodes)
+		return;
+	memset(&sc, 0, sizeof(sc));
+	sc.g = ix->g;
+	sc.sg_buf = crm_core_alloc(sizeof(double) * d);
+	sc.idx = crm_core_alloc(sizeof(int32_t) * n);
+	sc.keys = crm_core_alloc(sizeof(double) * n);
+	sc.stack = crm_core_alloc(sizeof(int32_t) * 2 * 128);
+	parent = crm_core_alloc(sizeof(int32_t) * 128);
+	sc.boxes = crm_core_alloc(sizeof(double) * 2 * d * 128);
+	crm_sketch_metric(s, sc.g);
+	RootBox(s, sc.idx, sc.boxes);
+	if (TinyScale(sc.boxes, sc.g, d, &sc) != NULL)
+		goto done;
+	sc.stack[top++] = 0;
+	sc.stack[top++] = n;
+	parent[0] = -1;
+	while (top > 0)
+	{
+		int			hi = sc.stack[top - 1];
+		int			lo = sc.stack[top - 2];
+		int			frame = top / 2 - 1;
+		double	   *box = sc.boxes + (size_t) frame * 2 * d;
+		int			me = ix->nnodes++;
+		int			best_j;
+
+		top -= 2;
+		crm_check_interrupts();
+		/* a right child follows its parent; a left child's index is stored */
+		if (parent[frame] >= 0)
+			ix->node[3 * parent[frame] + 1] = me;
+		best_j = hi - lo > LEAF_SIZE ? WidestSide(box, sc.g, NULL, d) : -1;
+		if (best_j >= 0)
+		{
+			int			mid = lo + (hi - lo) / 2;
+			double		cut;
+			double	   *left;
+			double	   *right;
+
+			cut = SelectMedian(sc.idx, sc.keys, lo, hi, mid, reps, stride, 2 + best_j);
+			ix->node[3 * me] = best_j;
+			ix->node[3 * me + 1] = -1;	/* the left child: set when it is made */
+			ix->node[3 * me + 2] = 0;
+			ix->cut[me] = cut;
+			left = sc.boxes + (size_t) (top / 2) * 2 * d;
+			right = left + 2 * d;
+			memmove(left, box, sizeof(double) * 2 * d);
+			memcpy(right, left, sizeof(double) * 2 * d);
+			left[d + best_j] = cut;
+			right[best_j] = cut;
+			if (left[best_j] == cut && right[d + best_j] == cut)
+			{
+				left[d + best_j] = left[best_j];
+				right[best_j] = right[d + best_j];
+			}
+			/* left below, right on top: the right child is made next */
+			parent[top / 2] = me;
+			sc.stack[top++] = lo;
+			sc.stack[top++] = mid;
+			parent[top / 2] = -1;
+			sc.stack[top++] = mid;
+			sc.stack[top++] = hi;
+			continue;
+		}
+		ix->node[3 * me] = -1;
+		ix->node[3 * me + 1] = lo;
+		ix->node[3 * me + 2] = hi;
+	}
+	{
+		double	   *tmp = crm_core_alloc(sizeof(double) * stride);
+
+		PermuteReps(reps, stride, sc.idx, n, tmp);
+		crm_core_free(tmp);
+	}
+	ix->nreps = n;
+done:
+	crm_core_free(sc.boxes);
+	crm_core_free(parent);
+	crm_core_free(sc.stack);
+	crm_core_free(sc.keys);
+	crm_core_free(sc.idx);
+	crm_core_free(sc.sg_buf);
+	if (ix->nreps == 0)
+		ix->nnodes = 0;
+}
+
+/*
+ * Add one row as crm_sketch_add does, then let the representative it is
+ * nearest to in its leaf of the index absorb it when it lies within that
+ * representative's spread (see above).
+ */
+bool
+crm_sketch_add_indexed(CrmSketch *s, const CrmSketchIndex *ix, const double *x, CrmError *err)
+{
+	int			d = s->dims;
+	int			stride = d + 2;
+	double	   *reps;
+	double	   *row;
+	const double *g = ix->g;
+	const int32_t *node = ix->node;
+	int			i = 0;
+	int			lo,
+				hi,
+				m,
+				j;
+	int			best = -1;
+	double		best_dist = INFINITY;
+	double	   *r;
+	double		w,
+				wsum,
+				q,
+				qmax;
+	const double *st;
+
+	if (!crm_sketch_add(s, x, err))
+		return false;
+	if (ix->nreps == 0)
+		return true;
+	reps = crm_sketch_reps(s);
+	row = reps + (size_t) (s->nreps - 1) * stride;
+	/* down to the row's leaf: at most log2(capacity) steps */
+	while (node[3 * i] >= 0)
+		i = row[2 + node[3 * i]] <= ix->cut[i] ? node[3 * i + 1] : i + 1;
+	lo = node[3 * i + 1];
+	hi = node[3 * i + 2];
+	if (hi - lo > LEAF_SIZE)
+		hi = lo + LEAF_SIZE;	/* a run of identical representatives */
+	for (m = lo; m < hi; m++)
+	{
+		const double *c = reps + (size_t) m * stride;
+		double		dist = 0.0;
+
+		for (j = 0; j < d; j++)
+		{
+			double		t = c[2 + j] - row[2 + j];
+
+			dist += g[j] * t * t;
+		}
+		if (dist < best_dist)
+		{
+			best_dist = dist;
+			best = m;
+		}
+	}
+	if (best < 0)
+		return true;			/* no finite distance (cannot happen in a valid sketch) */
+	r = reps + (size_t) best * stride;
+	w = r[0];
+	if (!(best_dist <= ABSORB_RADIUS * r[1] / w))
+		return true;
+	/* absorb: a merge with a representative of one row (as MergePairs) */
+	wsum = w + 1.0;
+	q = r[1] + w / wsum * best_dist;
+	qmax = wsum * ScatterPerRow(s);
+	r[1] = q < qmax ? q : qmax;
+	st = crm_sketch_stats(s);
+	for (j = 0; j < d; j++)
+	{
+		double		lo_j = -1.0,
+					hi_j = 1.0;
+
+		if (s->opt.scale != CRM_SCALE_ATAN)
+		{
+			lo_j = st[j * CRM_ST_COUNT + CRM_ST_MIN];
+			hi_j = st[j * CRM_ST_COUNT + CRM_ST_MAX];
+		}
+		r[2 + j] = ClampTo((w * r[2 + j] + row[2 + j]) / wsum, lo_j, hi_j);
+	}
+	r[0] = wsum;
+	s->nreps--;
+	s->flags |= CRM_SKETCH_REDUCED;
+	return true;
+}
+
 /* ------------------------------------------------------------ checking */
 
 /* A sketch's dims (crm_check_dims) and k: 0 for a plain sketch, else crm_check_k. */

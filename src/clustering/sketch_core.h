@@ -239,6 +239,42 @@ crm_sketch_reduce_target(const CrmSketch *s)
 	return (int) (s->capacity * 0.5);
 }
 
+/*
+ * An index of the representatives a reduction left, so that rows near one
+ * of them join it instead of taking a slot (absorption, see sketch_core.c).
+ * Kept by the caller beside the sketch (not part of the value); valid for
+ * the representatives reps[0, nreps) until they move (a reduction, a
+ * lowered budget): rebuild it after each reduction.  nreps 0: no index,
+ * every row takes a slot.
+ */
+typedef struct CrmSketchIndex
+{
+	int32_t		dims;
+	int32_t		nreps;			/* representatives indexed, in leaf order */
+	int32_t		nnodes;
+	int32_t		maxnodes;
+	double	   *g;				/* the metric when it was built */
+	double	   *cut;			/* per node: the cut of an inner node */
+	int32_t    *node;			/* per node: side (-1: leaf), left child | lo, hi */
+} CrmSketchIndex;
+
+/* bytes of an index for a sketch of dims features and this capacity */
+extern size_t crm_sketch_index_size(int dims, int capacity);
+
+/* an empty index in mem (crm_sketch_index_size bytes, aligned for doubles) */
+extern void crm_sketch_index_init(CrmSketchIndex *ix, void *mem, int dims, int capacity);
+
+/* Index s's representatives, putting them in the index's order. */
+extern void crm_sketch_index_build(CrmSketch *s, CrmSketchIndex *ix);
+
+/*
+ * crm_sketch_add, then the row joins the nearest representative in its
+ * leaf of the index when it lies within that one's spread (same contract
+ * as crm_sketch_add: room for one more representative).
+ */
+extern bool crm_sketch_add_indexed(CrmSketch *s, const CrmSketchIndex *ix, const double *x,
+								   CrmError *err);
+
 /* metric weights g[d] from the current statistics */
 extern void crm_sketch_metric(const CrmSketch *s, double *g);
 
