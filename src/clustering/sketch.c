@@ -547,8 +547,10 @@ cluster_sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const cha
 	SketchEOH  *e;
 	const double *x;
 	int			dims;
-	CrmError	err = {0};
+	CrmError	err;
 
+	/* filled only by a failure, which sets every field read (772 bytes a row) */
+	err.kind = CRM_OK;
 	if (PG_ARGISNULL(1))
 	{
 		/* NULL rows are skipped; the final function checks the state */

@@ -253,9 +253,9 @@ typedef struct CrmSketchIndex
 	int32_t		nreps;			/* representatives indexed, in leaf order */
 	int32_t		nnodes;
 	int32_t		maxnodes;
+	double		qrow;			/* the sketch's scatter bound per row when built */
 	double	   *g;				/* the metric when it was built */
-	double	   *cut;			/* per node: the cut of an inner node */
-	int32_t    *node;			/* per node: side (-1: leaf), left child | lo, hi */
+	void	   *nodes;			/* the tree (sketch_core.c) */
 } CrmSketchIndex;
 
 /* bytes of an index for a sketch of dims features and this capacity */
