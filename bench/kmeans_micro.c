@@ -130,8 +130,8 @@ main(int argc, char **argv)
 	t2 = CpuMs();
 	if (m == NULL)
 		return 1;
-	printf("rows %ld %s%s: sketch %.0f ms cpu, kmeans %.0f ms cpu, reps %d, reductions %ld, sse %.10g\n",
+	printf("rows %ld %s%s: sketch %.0f ms cpu, kmeans %.0f ms cpu, reps %d, reductions %ld, iterations %d, sse %.10g\n",
 		   n, uniform ? "uniform" : "bank", absorb ? "" : " noabsorb", t1 - t0, t2 - t1,
-		   s->nreps, reductions, m->total_sse);
+		   s->nreps, reductions, (int) m->iterations, m->total_sse);
 	return 0;
 }

@@ -202,13 +202,14 @@ SketchStateArg(Datum d, MemoryContext aggctx)
 /*
  * Room for one more representative: grow the buffer or reduce.  True when
  * it reduced (the caller then checks the state once it is whole again).
- * After a reduction in the transition (absorb), the representatives left
- * are indexed so that the rows that follow can join them
- * (crm_sketch_add_indexed); elsewhere the index is dropped, since a
- * reduction moves the representatives it covers.
+ * After a reduction the representatives left are indexed (a reduction moves
+ * those of the old index) so that the rows, or merged representatives,
+ * that follow can join them (crm_sketch_absorb_last).  The index takes 16
+ * bytes per 4 representatives of the capacity, within the scratch the
+ * budget allows next to the reduction's (CRM_SKETCH_SCRATCH_PER_REP).
  */
 static bool
-SketchMakeRoom(SketchEOH *e, bool absorb)
+SketchMakeRoom(SketchEOH *e)
 {
 	CrmSketch  *s = e->s;
 
@@ -228,17 +229,14 @@ SketchMakeRoom(SketchEOH *e, bool absorb)
 	if (s->nreps >= Min(e->alloc, s->capacity))
 		elog(ERROR, "crm: cluster sketch reduction made no room (%d of %d), please report a bug",
 			 s->nreps, e->alloc);
-	if (absorb)
+	if (e->ixmem == NULL)
 	{
-		if (e->ixmem == NULL)
-		{
-			/* sized for the capacity, which a lowered budget only shrinks */
-			e->ixmem = MemoryContextAllocHuge(e->hdr.eoh_context,
-											  crm_sketch_index_size(s->dims, s->capacity));
-			crm_sketch_index_init(&e->ix, e->ixmem, s->dims, s->capacity);
-		}
-		crm_sketch_index_build(s, &e->ix);
+		/* sized for the capacity, which a lowered budget only shrinks */
+		e->ixmem = MemoryContextAllocHuge(e->hdr.eoh_context,
+										  crm_sketch_index_size(s->dims, s->capacity));
+		crm_sketch_index_init(&e->ix, e->ixmem, s->dims, s->capacity);
 	}
+	crm_sketch_index_build(s, &e->ix);
 	return true;
 }
 
@@ -277,33 +275,31 @@ CheckSketchKind(const CrmSketch *s, int k, const char *name)
 
 /*
  * Merge sketch b (checked, mergeable) into our state: statistics first, then
- * its representatives, reducing whenever the buffer is full.  True when it
- * reduced.
+ * its representatives one by one, reducing whenever the buffer is full; once
+ * a reduction has indexed ours, each of b's joins the nearest of ours in
+ * its leaf when its mean lies within that one's spread
+ * (crm_sketch_absorb_last), as rows do in the transition, so that pooling
+ * the states of many workers reduces rarely.  True when it reduced.
  */
 static bool
 SketchMergeInto(SketchEOH *e, const CrmSketch *b)
 {
 	const double *src = crm_sketch_reps(b);
 	int			stride = b->dims + 2;
-	int			left = b->nreps;
+	int			i;
 	bool		reduced = false;
 
-	/* a merge can reduce (moving the indexed representatives): no index */
-	e->ix.nreps = 0;
 	crm_sketch_merge_stats(e->s, b);
 	e->s->flags |= b->flags & CRM_SKETCH_REDUCED;
-	while (left > 0)
+	for (i = 0; i < b->nreps; i++)
 	{
-		int			room;
-
-		CHECK_FOR_INTERRUPTS();
-		reduced |= SketchMakeRoom(e, false);
-		room = Min(e->alloc - e->s->nreps, left);
-		memcpy(crm_sketch_reps(e->s) + (size_t) e->s->nreps * stride, src,
-			   sizeof(double) * (size_t) room * stride);
-		e->s->nreps += room;
-		src += (size_t) room * stride;
-		left -= room;
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		reduced |= SketchMakeRoom(e);
+		memcpy(crm_sketch_reps(e->s) + (size_t) e->s->nreps * stride, src + (size_t) i * stride,
+			   sizeof(double) * stride);
+		e->s->nreps++;
+		(void) crm_sketch_absorb_last(e->s, &e->ix);
 	}
 	return reduced;
 }
@@ -583,7 +579,7 @@ cluster_sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const cha
 		x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), e->s->dims, &dims);
 	}
 	/* after a reduction, at most once per capacity / 2 rows: amortised O(dims) */
-	if (SketchMakeRoom(e, true))
+	if (SketchMakeRoom(e))
 		SketchCheck(e->s);
 	if (!crm_sketch_add_indexed(e->s, &e->ix, x, &err))
 		crm_ereport(&err);

@@ -1617,9 +1617,10 @@ done:
 }
 
 /*
- * Add one row as crm_sketch_add does, then let the representative it is
- * nearest to in its leaf of the index absorb it when it lies within that
- * representative's spread (see above).
+ * The last representative, reps[nreps - 1] (a row just added, or one of a
+ * sketch being merged in), joins the representative it is nearest to in
+ * its leaf of the index when its mean lies within that one's spread (see
+ * above); true when it did.  It must not be one of the indexed ones.
  *
  * The leaf's distances are computed a dimension at a time across
  * INDEX_LEAF lanes (a short leaf repeats its last representative, which
@@ -1628,11 +1629,12 @@ done:
  * interleave the lanes without changing a bit.
  */
 bool
-crm_sketch_add_indexed(CrmSketch *s, const CrmSketchIndex *ix, const double *x, CrmError *err)
+crm_sketch_absorb_last(CrmSketch *s, const CrmSketchIndex *ix)
 {
 	int			d = s->dims;
 	int			stride = d + 2;
 	double	   *reps;
+	const double *last;
 	const double *row;
 	const double *g = ix->g;
 	const IndexNode *nodes = ix->nodes;
@@ -1647,18 +1649,18 @@ crm_sketch_add_indexed(CrmSketch *s, const CrmSketchIndex *ix, const double *x, 
 	int			best;
 	double		best_dist;
 	double	   *r;
-	double		w,
+	double		wa,
+				wb,
 				wsum,
 				q;
 	const double *st;
 
-	if (!crm_sketch_add(s, x, err))
+	if (ix->nreps == 0 || s->nreps <= ix->nreps)
 		return false;
-	if (ix->nreps == 0)
-		return true;
 	reps = crm_sketch_reps(s);
-	row = reps + (size_t) (s->nreps - 1) * stride + 2;
-	/* down to the row's leaf: at most log2(capacity) steps, no branches to mispredict */
+	last = reps + (size_t) (s->nreps - 1) * stride;
+	row = last + 2;
+	/* down to the leaf: at most log2(capacity) steps, no branches to mispredict */
 	while ((side = nodes[i].side) >= 0)
 	{
 		int			right = i + 1;
@@ -1695,12 +1697,13 @@ crm_sketch_add_indexed(CrmSketch *s, const CrmSketchIndex *ix, const double *x, 
 			best = m;
 		}
 	r = reps + (size_t) nodes[i].other * stride + (size_t) best * stride;
-	w = r[0];
-	if (!(best_dist <= ABSORB_RADIUS * r[1] / w))
-		return true;
-	/* absorb: a merge with a representative of one row (as MergePairs) */
-	wsum = w + 1.0;
-	q = r[1] + w / wsum * best_dist;
+	wa = r[0];
+	if (!(best_dist <= ABSORB_RADIUS * r[1] / wa))
+		return false;
+	/* a merge, as MergePairs merges (one row: wb = 1, no scatter of its own) */
+	wb = last[0];
+	wsum = wa + wb;
+	q = r[1] + (last[1] + wa * wb / wsum * best_dist);
 	/*
 	 * The scatter's bound, as MergePairs clamps it: ScatterPerRow only grows
 	 * with the statistics, so below the one of the build is below today's.
@@ -1723,11 +1726,21 @@ crm_sketch_add_indexed(CrmSketch *s, const CrmSketchIndex *ix, const double *x, 
 			lo_j = st[j * CRM_ST_COUNT + CRM_ST_MIN];
 			hi_j = st[j * CRM_ST_COUNT + CRM_ST_MAX];
 		}
-		r[2 + j] = ClampTo((w * r[2 + j] + row[j]) / wsum, lo_j, hi_j);
+		r[2 + j] = ClampTo((wa * r[2 + j] + wb * row[j]) / wsum, lo_j, hi_j);
 	}
 	r[0] = wsum;
 	s->nreps--;
 	s->flags |= CRM_SKETCH_REDUCED;
+	return true;
+}
+
+/* crm_sketch_add, then the row may join a representative (see above). */
+bool
+crm_sketch_add_indexed(CrmSketch *s, const CrmSketchIndex *ix, const double *x, CrmError *err)
+{
+	if (!crm_sketch_add(s, x, err))
+		return false;
+	(void) crm_sketch_absorb_last(s, ix);
 	return true;
 }
 

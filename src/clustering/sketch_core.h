@@ -268,6 +268,14 @@ extern void crm_sketch_index_init(CrmSketchIndex *ix, void *mem, int dims, int c
 extern void crm_sketch_index_build(CrmSketch *s, CrmSketchIndex *ix);
 
 /*
+ * The last representative (a row just added, or one of a sketch being
+ * merged in, not indexed) joins the nearest representative in its leaf of
+ * the index when its mean lies within that one's spread; true when it did
+ * (nreps is then one less).
+ */
+extern bool crm_sketch_absorb_last(CrmSketch *s, const CrmSketchIndex *ix);
+
+/*
  * crm_sketch_add, then the row joins the nearest representative in its
  * leaf of the index when it lies within that one's spread (same contract
  * as crm_sketch_add: room for one more representative).
