@@ -11,7 +11,9 @@
  * place and returns the same read-write pointer, so nothing is copied per
  * row.  Its buffer starts at 1,024 representatives and doubles up to the
  * capacity the budget allows (a few times at most, never again after that);
- * at the capacity the representatives are reduced to half of it.  The
+ * at the capacity the representatives are reduced to half of it, and
+ * indexed so that the rows that follow can join them (absorption, see
+ * sketch_core.c) rather than take slots, which makes reductions rare.  The
  * expanded object flattens to the compact on-disk form whenever PostgreSQL
  * needs a flat value (a partial aggregate's result, a stored sketch).
  *

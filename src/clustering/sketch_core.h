@@ -13,7 +13,10 @@
  * databases", SIGMOD 1996) in the form (count, mean, scatter).  When the
  * representatives fill the capacity the budget allows, the cheapest pairs
  * (by Ward's merge cost w1 w2 / (w1 + w2) |x1 - x2|^2, Ward 1963) are
- * merged until half of the capacity is in use: first and second moments
+ * merged until half of the capacity is in use; between reductions a row
+ * (or a merged sketch's representative) joins the nearest representative
+ * when it lies within that one's spread (absorption, see
+ * crm_sketch_absorb_last), which is a merge too: first and second moments
  * are preserved exactly by every merge, so sums, the total scatter and
  * every centroid computed from representatives stay exact aggregates of
  * the rows.  Sketches of the same options merge by pooling their
