@@ -11,6 +11,10 @@
 #     KMeans(n_init=10) end to end (fetch + fit; target: at least 15x
 #     faster, ratio <= 0.0667), OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset
 #     for the Python command only.
+# and, what must not change, for each size on the bank: the peak backend
+# memory growth of a serial crm.kmeans (RssAnon, sampled every 20 ms; the
+# budget is 2.3 MB for 8 features, the limit budget + 16 MB) and how long a
+# statement_timeout of 1 s takes to stop it (target: within 2 s).
 # Pairs alternate which runs first (bench.compare); ratios are medians of
 # per-round ratios over CRM_BENCH_LIMIT_RUNS rounds (default 3).
 set -eu
@@ -43,10 +47,32 @@ limit_pair() {	# label rows: bare scan and 2 workers vs serial on km_points
 		\$q\$SELECT bench.with_workers(0, '$KM')\$q\$, '<= 0.6', $runs)"
 }
 
+checks() {	# rows: memory growth and cancel latency of a serial crm.kmeans
+	pidfile=$(mktemp)
+	q -c "$SERIAL" -c "SELECT pg_backend_pid()" -c "SELECT pg_sleep(0.5)" -c "$KM" > "$pidfile" &
+	job=$!
+	sleep 0.2
+	pid=$(head -n 1 "$pidfile")
+	base=$(awk '/RssAnon/ {print $2}' /proc/"$pid"/status)
+	peak=$base
+	while kill -0 "$job" 2>/dev/null; do
+		cur=$(awk '/RssAnon/ {print $2}' /proc/"$pid"/status 2>/dev/null || true)
+		[ -n "$cur" ] && [ "$cur" -gt "$peak" ] && peak=$cur
+		sleep 0.02
+	done
+	wait "$job"
+	rm -f "$pidfile"
+	echo "   memory growth of a serial crm.kmeans: $(echo "$base $peak" | awk '{printf "%.1f", ($2 - $1) / 1024}') MB (budget 2.3 MB + 16 MB)"
+	t=$(date +%s%3N)
+	q -c "$SERIAL SET statement_timeout = '1s';" -c "$KM" >/dev/null 2>&1 || true
+	echo "   statement_timeout 1 s stopped it after $(($(date +%s%3N) - t)) ms (target <= 2000)"
+}
+
 for n in ${CRM_BENCH_LIMIT_ROWS:-2000000 10000000}; do
 	echo "-- $n rows, synthetic bank"
 	q -v n="$n" -f bench/sql/kmeans_data.sql >/dev/null
 	limit_pair bank "$n"
+	checks "$n"
 	echo "-- $n rows, uniform"
 	uniform "$n"
 	limit_pair uniform "$n"

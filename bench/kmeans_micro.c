@@ -5,10 +5,13 @@
  * synthetic heavy-tailed bank of bench/sql/kmeans_data.sql (same centres and
  * noise, a C generator instead of PostgreSQL's) or uniform on [0, 10)^8 go
  * into a sketch as the transition does (crm_sketch_add, reducing at the
- * default budget's capacity to crm_sketch_reduce_target), then
+ * server's default budget's capacity (crm_sketch_default_budget) to
+ * crm_sketch_reduce_target, indexing what is left for absorption as the
+ * transition does; "noabsorb" as a third argument: without the index), then
  * crm_kmeans_sketch(k = 8, default options).  Prints the CPU milliseconds of
  * both phases, the representatives and the model's SSE.
- * Build and run: bench/kmeans_micro.sh [rows] [bank|uniform]
+ * Build and run: bench/kmeans_micro.sh [rows] [bank|uniform] [noabsorb]
+ * (CRM_MICRO_PERF=file: under perf record, into file)
  */
 #include <math.h>
 #include <stdio.h>
@@ -64,6 +67,10 @@ main(int argc, char **argv)
 		{12, 6, 9, 4, 8, 3, 1, 7}, {5, 4, 12, 10, 2, 9, 6, 11}};
 	long		n = argc > 1 ? atol(argv[1]) : 1000000;
 	int			uniform = argc > 2 && strcmp(argv[2], "uniform") == 0;
+	int			absorb = !(argc > 3 && strcmp(argv[3], "noabsorb") == 0);
+	CrmSketchIndex ix;
+	long		reductions = 0;
+	double	   *rows;
 	int			d = 8;
 	CrmClusterOptions o;
 	CrmSketch  *s;
@@ -75,13 +82,19 @@ main(int argc, char **argv)
 	int			kf;
 
 	crm_cluster_options_default(&o);
+	/* the server's default: room for CRM_SKETCH_DEFAULT_REPS representatives */
+	o.budget_kb = crm_sketch_default_budget(d, 0);
 	cap = crm_sketch_capacity(d, 0, o.budget_kb);
 	s = crm_core_alloc(crm_sketch_size(0, d, cap));
 	crm_sketch_init(s, d, &o, 8, NULL);
-	t0 = CpuMs();
+	crm_sketch_index_init(&ix, crm_core_alloc(crm_sketch_index_size(d, cap)), d, cap);
+	/* the rows first, so that the timings are of the cores alone */
+	rows = malloc(sizeof(double) * d * (size_t) n);
+	if (rows == NULL)
+		return 1;
 	for (g = 1; g <= n; g++)
 	{
-		double		x[8];
+		double	   *x = rows + (size_t) (g - 1) * d;
 		int			seg = g % 1000 == 0 ? 0 : 1 + (int) ((g * 7919L) % 5);
 		int			j;
 
@@ -98,9 +111,18 @@ main(int argc, char **argv)
 					x[j] += exp(Uniform() * 1.5) - 1;
 			}
 		}
+	}
+	t0 = CpuMs();
+	for (g = 0; g < n; g++)
+	{
 		if (s->nreps >= cap)
+		{
 			crm_sketch_reduce(s, crm_sketch_reduce_target(s));
-		if (!crm_sketch_add(s, x, &err))
+			reductions++;
+			if (absorb)
+				crm_sketch_index_build(s, &ix);
+		}
+		if (!crm_sketch_add_indexed(s, &ix, rows + (size_t) g * d, &err))
 			return 1;
 	}
 	t1 = CpuMs();
@@ -108,7 +130,8 @@ main(int argc, char **argv)
 	t2 = CpuMs();
 	if (m == NULL)
 		return 1;
-	printf("rows %ld %s: sketch %.0f ms cpu, kmeans %.0f ms cpu, reps %d, sse %.10g\n",
-		   n, uniform ? "uniform" : "bank", t1 - t0, t2 - t1, s->nreps, m->total_sse);
+	printf("rows %ld %s%s: sketch %.0f ms cpu, kmeans %.0f ms cpu, reps %d, reductions %ld, iterations %d, sse %.10g\n",
+		   n, uniform ? "uniform" : "bank", absorb ? "" : " noabsorb", t1 - t0, t2 - t1,
+		   s->nreps, reductions, (int) m->iterations, m->total_sse);
 	return 0;
 }

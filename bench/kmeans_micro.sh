@@ -13,4 +13,4 @@ ${CC:-gcc} -std=gnu99 -O2 -g -fno-strict-aliasing -fwrapv -fexcess-precision=sta
 	$incs -I"$(pg_config --includedir-server)" -o "$out/micro" \
 	"$here/bench/kmeans_micro.c" $(find "$src/src" -name '*_core.c' | sort) \
 	"$(pg_config --pkglibdir)/libpgcommon.a" "$(pg_config --pkglibdir)/libpgport.a" -lm
-"$out/micro" "$@"
+if [ -n "${CRM_MICRO_PERF:-}" ]; then perf record -o "$CRM_MICRO_PERF" "$out/micro" "$@"; else "$out/micro" "$@"; fi

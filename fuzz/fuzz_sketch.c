@@ -24,7 +24,8 @@
  * Every sketch accepted by any of the three is then treated as a hostile
  * aggregate state: it must print as JSON and as compact text that both read
  * back to the same bytes, and adding rows to it (made from the input's
- * bytes), merging it with itself, reducing it and clustering it must each
+ * bytes), directly and through the absorption index built on it, merging
+ * it with itself, reducing it and clustering it must each
  * give a sketch (or model) that passes its checker, or fail with a
  * recorded error, never with a crash, an overflow past a buffer, undefined
  * behaviour or a value the checker refuses.
@@ -186,6 +187,84 @@ check_add(const CrmSketch *s, const uint8_t *data, size_t size)
 	crm_core_free(c);
 }
 
+/*
+ * Index a reduced copy for absorption, as the transition does after a
+ * reduction: indexing only reorders (same statistics, still valid); then
+ * rows made of the input's bytes, and rows at representatives' means
+ * (which exercise joins), go in through crm_sketch_add_indexed, each
+ * leaving a valid sketch and one more row.
+ */
+static void
+check_absorb(const CrmSketch *s, const uint8_t *data, size_t size)
+{
+	CrmSketch  *c;
+	CrmSketchIndex ix;
+	void	   *mem;
+	double	   *x;
+	size_t		statsz = sizeof(double) * (size_t) s->dims * CRM_ST_COUNT;
+	size_t		at = 0;
+	int			nreps;
+	int			r,
+				j;
+
+	if (s->nreps < 2)
+		return;
+	c = copy_with_room(s, s->nreps + ADD_ROWS);
+	mem = crm_core_alloc(crm_sketch_index_size(s->dims, c->nreps));
+	crm_sketch_index_init(&ix, mem, s->dims, c->nreps);
+	crm_sketch_index_build(c, &ix);
+	FUZZ_ASSERT(ix.nreps == 0 || ix.nreps == c->nreps);
+	FUZZ_ASSERT(c->nreps == s->nreps && memcmp(crm_sketch_stats(c), crm_sketch_stats(s), statsz) == 0);
+	assert_valid(c, "indexing");
+	nreps = c->nreps;
+	x = crm_core_alloc(sizeof(double) * s->dims);
+	for (r = 0; r < ADD_ROWS; r++)
+	{
+		CrmError	err = {0};
+		int64_t		rows = c->rows;
+
+		if (r % 2 == 0 && s->opt.scale != CRM_SCALE_ATAN)
+		{
+			/* a representative's mean (in row space without atan) */
+			const double *rep = crm_sketch_reps(c) + (size_t) ((r * 7919) % nreps) * (s->dims + 2);
+
+			memcpy(x, rep + 2, sizeof(double) * s->dims);
+		}
+		else
+			for (j = 0; j < s->dims; j++)
+			{
+				double		v = 0.0;
+
+				if (size >= 8)
+				{
+					memcpy(&v, data + at % (size - 7), sizeof(v));
+					at += 8 + (size_t) r;
+				}
+				if (!isfinite(v) || fabs(v) > CRM_CLUSTER_MAX_ABS)
+					v = fmod(isfinite(v) ? v : 1.0, CRM_CLUSTER_MAX_ABS);
+				x[j] = v;
+			}
+		if (c->nreps >= c->capacity)
+		{
+			/* full: reduce and index again, as the transition does */
+			crm_sketch_reduce(c, crm_sketch_reduce_target(c));
+			crm_sketch_index_build(c, &ix);
+			assert_valid(c, "reduction and indexing when full");
+			nreps = c->nreps;
+		}
+		if (!crm_sketch_add_indexed(c, &ix, x, &err))
+		{
+			FUZZ_ASSERT(err.kind == CRM_ERR_LIMIT && c->rows == CRM_MAX_ROWS);
+			break;
+		}
+		FUZZ_ASSERT(c->rows == rows + 1);
+		assert_valid(c, "adding a row through the index");
+	}
+	crm_core_free(x);
+	crm_core_free(mem);
+	crm_core_free(c);
+}
+
 /* Merge s into a copy of itself, as the combine function does. */
 static void
 check_merge(const CrmSketch *s)
@@ -297,6 +376,7 @@ check_accepted(const CrmSketch *s, const uint8_t *data, size_t size)
 	assert_valid(s, "reading");
 	check_round_trips(s);
 	check_add(s, data, size);
+	check_absorb(s, data, size);
 	check_merge(s);
 	check_reduce(s);
 	check_kmeans(s, size > 0 ? data[size - 1] : 0);

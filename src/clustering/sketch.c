@@ -11,7 +11,9 @@
  * place and returns the same read-write pointer, so nothing is copied per
  * row.  Its buffer starts at 1,024 representatives and doubles up to the
  * capacity the budget allows (a few times at most, never again after that);
- * at the capacity the representatives are reduced to half of it.  The
+ * at the capacity the representatives are reduced to half of it, and
+ * indexed so that the rows that follow can join them (absorption, see
+ * sketch_core.c) rather than take slots, which makes reductions rare.  The
  * expanded object flattens to the compact on-disk form whenever PostgreSQL
  * needs a flat value (a partial aggregate's result, a stored sketch).
  *
@@ -65,6 +67,8 @@ typedef struct SketchEOH
 	int			maxpending;		/* slots in pending */
 	Size		pending_bytes;	/* their sizes together */
 	int64		pending_rows;	/* their rows together */
+	CrmSketchIndex ix;			/* absorption index (ix.nreps 0: none) */
+	void	   *ixmem;			/* its memory, in hdr.eoh_context, or NULL */
 } SketchEOH;
 
 static void SketchFlushPending(SketchEOH *e);
@@ -200,6 +204,11 @@ SketchStateArg(Datum d, MemoryContext aggctx)
 /*
  * Room for one more representative: grow the buffer or reduce.  True when
  * it reduced (the caller then checks the state once it is whole again).
+ * After a reduction the representatives left are indexed (a reduction moves
+ * those of the old index) so that the rows, or merged representatives,
+ * that follow can join them (crm_sketch_absorb_last).  The index takes 16
+ * bytes per 4 representatives of the capacity, within the scratch the
+ * budget allows next to the reduction's (CRM_SKETCH_SCRATCH_PER_REP).
  */
 static bool
 SketchMakeRoom(SketchEOH *e)
@@ -217,10 +226,19 @@ SketchMakeRoom(SketchEOH *e)
 		e->alloc = alloc;
 		return false;
 	}
+	e->ix.nreps = 0;
 	crm_sketch_reduce(s, crm_sketch_reduce_target(s));
 	if (s->nreps >= Min(e->alloc, s->capacity))
 		elog(ERROR, "crm: cluster sketch reduction made no room (%d of %d), please report a bug",
 			 s->nreps, e->alloc);
+	if (e->ixmem == NULL)
+	{
+		/* sized for the capacity, which a lowered budget only shrinks */
+		e->ixmem = MemoryContextAllocHuge(e->hdr.eoh_context,
+										  crm_sketch_index_size(s->dims, s->capacity));
+		crm_sketch_index_init(&e->ix, e->ixmem, s->dims, s->capacity);
+	}
+	crm_sketch_index_build(s, &e->ix);
 	return true;
 }
 
@@ -259,31 +277,31 @@ CheckSketchKind(const CrmSketch *s, int k, const char *name)
 
 /*
  * Merge sketch b (checked, mergeable) into our state: statistics first, then
- * its representatives, reducing whenever the buffer is full.  True when it
- * reduced.
+ * its representatives one by one, reducing whenever the buffer is full; once
+ * a reduction has indexed ours, each of b's joins the nearest of ours in
+ * its leaf when its mean lies within that one's spread
+ * (crm_sketch_absorb_last), as rows do in the transition, so that pooling
+ * the states of many workers reduces rarely.  True when it reduced.
  */
 static bool
 SketchMergeInto(SketchEOH *e, const CrmSketch *b)
 {
 	const double *src = crm_sketch_reps(b);
 	int			stride = b->dims + 2;
-	int			left = b->nreps;
+	int			i;
 	bool		reduced = false;
 
 	crm_sketch_merge_stats(e->s, b);
 	e->s->flags |= b->flags & CRM_SKETCH_REDUCED;
-	while (left > 0)
+	for (i = 0; i < b->nreps; i++)
 	{
-		int			room;
-
-		CHECK_FOR_INTERRUPTS();
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 		reduced |= SketchMakeRoom(e);
-		room = Min(e->alloc - e->s->nreps, left);
-		memcpy(crm_sketch_reps(e->s) + (size_t) e->s->nreps * stride, src,
-			   sizeof(double) * (size_t) room * stride);
-		e->s->nreps += room;
-		src += (size_t) room * stride;
-		left -= room;
+		memcpy(crm_sketch_reps(e->s) + (size_t) e->s->nreps * stride, src + (size_t) i * stride,
+			   sizeof(double) * stride);
+		e->s->nreps++;
+		(void) crm_sketch_absorb_last(e->s, &e->ix);
 	}
 	return reduced;
 }
@@ -352,6 +370,7 @@ SketchFlushPending(SketchEOH *e)
 		return;
 	for (i = 0; i < e->npending; i++)
 		budget_kb = Min(budget_kb, e->pending[i]->opt.budget_kb);
+	e->ix.nreps = 0;
 	reduced = crm_sketch_lower_budget(e->s, budget_kb);
 	qsort(e->pending, e->npending, sizeof(CrmSketch *), PendingCmp);
 	for (i = 0; i < e->npending; i++)
@@ -391,7 +410,10 @@ SketchAddPending(SketchEOH *e, const CrmSketch *b)
 	if (size > PENDING_MAX_BYTES)
 	{
 		/* alone beyond the limit (a crafted capacity cannot make it so): merge */
-		bool		reduced = crm_sketch_lower_budget(e->s, b->opt.budget_kb);
+		bool		reduced;
+
+		e->ix.nreps = 0;
+		reduced = crm_sketch_lower_budget(e->s, b->opt.budget_kb);
 
 		if (SketchMergeInto(e, b) || reduced)
 			SketchCheck(e->s);
@@ -523,8 +545,10 @@ cluster_sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const cha
 	SketchEOH  *e;
 	const double *x;
 	int			dims;
-	CrmError	err = {0};
+	CrmError	err;
 
+	/* filled only by a failure, which sets every field read (772 bytes a row) */
+	err.kind = CRM_OK;
 	if (PG_ARGISNULL(1))
 	{
 		/* NULL rows are skipped; the final function checks the state */
@@ -556,10 +580,10 @@ cluster_sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const cha
 		CheckSketchKind(e->s, k, name);
 		x = cluster_features(PG_GETARG_ARRAYTYPE_P(1), e->s->dims, &dims);
 	}
-	/* after a reduction, once per capacity / 2 rows: amortised O(dims) */
+	/* after a reduction, at most once per capacity / 2 rows: amortised O(dims) */
 	if (SketchMakeRoom(e))
 		SketchCheck(e->s);
-	if (!crm_sketch_add(e->s, x, &err))
+	if (!crm_sketch_add_indexed(e->s, &e->ix, x, &err))
 		crm_ereport(&err);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
 }

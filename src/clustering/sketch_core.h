@@ -13,7 +13,10 @@
  * databases", SIGMOD 1996) in the form (count, mean, scatter).  When the
  * representatives fill the capacity the budget allows, the cheapest pairs
  * (by Ward's merge cost w1 w2 / (w1 + w2) |x1 - x2|^2, Ward 1963) are
- * merged until half of the capacity is in use: first and second moments
+ * merged until half of the capacity is in use; between reductions a row
+ * (or a merged sketch's representative) joins the nearest representative
+ * when it lies within that one's spread (absorption, see
+ * crm_sketch_absorb_last), which is a merge too: first and second moments
  * are preserved exactly by every merge, so sums, the total scatter and
  * every centroid computed from representatives stay exact aggregates of
  * the rows.  Sketches of the same options merge by pooling their
@@ -238,6 +241,50 @@ crm_sketch_reduce_target(const CrmSketch *s)
 {
 	return (int) (s->capacity * 0.5);
 }
+
+/*
+ * An index of the representatives a reduction left, so that rows near one
+ * of them join it instead of taking a slot (absorption, see sketch_core.c).
+ * Kept by the caller beside the sketch (not part of the value); valid for
+ * the representatives reps[0, nreps) until they move (a reduction, a
+ * lowered budget): rebuild it after each reduction.  nreps 0: no index,
+ * every row takes a slot.
+ */
+typedef struct CrmSketchIndex
+{
+	int32_t		dims;
+	int32_t		nreps;			/* representatives indexed, in leaf order */
+	int32_t		nnodes;
+	int32_t		maxnodes;
+	double		qrow;			/* the sketch's scatter bound per row when built */
+	double	   *g;				/* the metric when it was built */
+	void	   *nodes;			/* the tree (sketch_core.c) */
+} CrmSketchIndex;
+
+/* bytes of an index for a sketch of dims features and this capacity */
+extern size_t crm_sketch_index_size(int dims, int capacity);
+
+/* an empty index in mem (crm_sketch_index_size bytes, aligned for doubles) */
+extern void crm_sketch_index_init(CrmSketchIndex *ix, void *mem, int dims, int capacity);
+
+/* Index s's representatives, putting them in the index's order. */
+extern void crm_sketch_index_build(CrmSketch *s, CrmSketchIndex *ix);
+
+/*
+ * The last representative (a row just added, or one of a sketch being
+ * merged in, not indexed) joins the nearest representative in its leaf of
+ * the index when its mean lies within that one's spread; true when it did
+ * (nreps is then one less).
+ */
+extern bool crm_sketch_absorb_last(CrmSketch *s, const CrmSketchIndex *ix);
+
+/*
+ * crm_sketch_add, then the row joins the nearest representative in its
+ * leaf of the index when it lies within that one's spread (same contract
+ * as crm_sketch_add: room for one more representative).
+ */
+extern bool crm_sketch_add_indexed(CrmSketch *s, const CrmSketchIndex *ix, const double *x,
+								   CrmError *err);
 
 /* metric weights g[d] from the current statistics */
 extern void crm_sketch_metric(const CrmSketch *s, double *g);

@@ -136,21 +136,28 @@ CheckNotNaN(double value, const char *what)
 	}
 }
 
-/* k, the number of clusters (validate_core.h's limits). */
+/*
+ * k, the number of clusters (validate_core.h's limits).  Called per row by
+ * transition functions: the error (772 bytes) is filled only when the
+ * check fails, which sets every field it reads, so only its kind is
+ * initialised.
+ */
 static inline void
 CheckK(int64 k)
 {
-	CrmError	err = {0};
+	CrmError	err;
 
+	err.kind = CRM_OK;
 	RaiseIf(crm_check_k(k, &err), &err);
 }
 
-/* The number of features of a feature vector (validate_core.h's limits). */
+/* The number of features of a feature vector (as CheckK: per row). */
 static inline void
 CheckDims(int64 dims)
 {
-	CrmError	err = {0};
+	CrmError	err;
 
+	err.kind = CRM_OK;
 	RaiseIf(crm_check_dims(dims, &err), &err);
 }
 
