@@ -21,22 +21,7 @@
 
 #include "kmeans_core.h"
 #include "sketch_core.h"
-
-void	   *
-crm_core_alloc(size_t size)
-{
-	void	   *p = calloc(1, size ? size : 1);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
-
-void
-crm_core_free(void *ptr)
-{
-	free(ptr);
-}
+#include "core_alloc.h"
 
 static uint64_t rng = 0x9E3779B97F4A7C15ULL;
 

@@ -18,37 +18,7 @@
 #include <string.h>
 
 #include "rebalance_core.h"
-
-void	   *crm_core_alloc(size_t size);
-void	   *crm_core_alloc_uninit(size_t size);
-void		crm_core_free(void *ptr);
-
-/* The cores' allocator, plain calloc. */
-void *
-crm_core_alloc(size_t size)
-{
-	void	   *p = calloc(1, size ? size : 1);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
-
-/* Not zeroed: a pattern, so that a read before a write changes the plan. */
-void *
-crm_core_alloc_uninit(size_t size)
-{
-	void	   *p = crm_core_alloc(size);
-
-	memset(p, 0xA5, size);
-	return p;
-}
-
-void
-crm_core_free(void *ptr)
-{
-	free(ptr);
-}
+#include "core_alloc.h"
 
 int
 main(int argc, char **argv)

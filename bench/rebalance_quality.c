@@ -39,40 +39,7 @@
 #include <unistd.h>
 
 #include "rebalance_core.h"
-
-void	   *crm_core_alloc(size_t size);
-void		crm_core_free(void *ptr);
-
-/* The cores' allocator, plain calloc (nothing here needs an arena). */
-void *
-crm_core_alloc(size_t size)
-{
-	void	   *p = calloc(1, size ? size : 1);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
-
-/*
- * The cores' allocator without zeroing: crm_core_alloc's block filled with
- * 0xA5, so that a core reading memory it never wrote gets garbage here
- * rather than zeros it might silently rely on.
- */
-void *
-crm_core_alloc_uninit(size_t size)
-{
-	void	   *p = crm_core_alloc(size);
-
-	memset(p, 0xA5, size);
-	return p;
-}
-
-void
-crm_core_free(void *ptr)
-{
-	free(ptr);
-}
+#include "core_alloc.h"
 
 static const CrmRbIds BIG = {CRM_RB_IDS_BIGINT, NULL, 0};
 
