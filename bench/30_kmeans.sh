@@ -19,6 +19,7 @@ cd "$(dirname "$0")/.."
 db=$CRM_BENCH_DB
 PY=/usr/bin/python3
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+. bench/lib.sh
 
 q -f bench/sql/kmeans_lloyd.sql
 KM="SELECT crm.clusters_sse(crm.kmeans(f, 8)) FROM km_points"
@@ -82,21 +83,7 @@ for n in ${CRM_BENCH_KMEANS_ROWS:-1000000 10000000}; do
 		"$(echo "$o $b" | awk '{printf "%.4f", $1 / $2}')" "<= 0.1" 1
 
 	# memory: RssAnon of the backend, sampled while a serial crm.kmeans runs
-	pidfile=$(mktemp)
-	q -c "$SERIAL" -c "SELECT pg_backend_pid()" -c "SELECT pg_sleep(0.5)" -c "$KM" > "$pidfile" &
-	job=$!
-	sleep 0.2
-	pid=$(head -n 1 "$pidfile")
-	base=$(awk '/RssAnon/ {print $2}' /proc/"$pid"/status)
-	peak=$base
-	while kill -0 "$job" 2>/dev/null; do
-		cur=$(awk '/RssAnon/ {print $2}' /proc/"$pid"/status 2>/dev/null || true)
-		[ -n "$cur" ] && [ "$cur" -gt "$peak" ] && peak=$cur
-		sleep 0.02
-	done
-	wait "$job"
-	rm -f "$pidfile"
-	mem_mb=$(echo "$base $peak" | awk '{printf "%.1f", ($2 - $1) / 1024}')
+	mem_mb=$(rss_growth_mb "$SERIAL" "$KM")
 	record "crm.kmeans memory growth MB (budget 16 MB)" "$n" "$mem_mb" 32 \
 		"$(echo "$mem_mb" | awk '{printf "%.3f", $1 / 32}')" "<= budget + 16 MB" 1
 

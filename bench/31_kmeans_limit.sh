@@ -23,6 +23,7 @@ db=$CRM_BENCH_DB
 PY=/usr/bin/python3
 runs=${CRM_BENCH_LIMIT_RUNS:-3}
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+. bench/lib.sh
 
 q -f bench/sql/kmeans_lloyd.sql
 KM="SELECT crm.clusters_sse(crm.kmeans(f, 8)) FROM km_points"
@@ -48,21 +49,7 @@ limit_pair() {	# label rows: bare scan and 2 workers vs serial on km_points
 }
 
 checks() {	# rows: memory growth and cancel latency of a serial crm.kmeans
-	pidfile=$(mktemp)
-	q -c "$SERIAL" -c "SELECT pg_backend_pid()" -c "SELECT pg_sleep(0.5)" -c "$KM" > "$pidfile" &
-	job=$!
-	sleep 0.2
-	pid=$(head -n 1 "$pidfile")
-	base=$(awk '/RssAnon/ {print $2}' /proc/"$pid"/status)
-	peak=$base
-	while kill -0 "$job" 2>/dev/null; do
-		cur=$(awk '/RssAnon/ {print $2}' /proc/"$pid"/status 2>/dev/null || true)
-		[ -n "$cur" ] && [ "$cur" -gt "$peak" ] && peak=$cur
-		sleep 0.02
-	done
-	wait "$job"
-	rm -f "$pidfile"
-	echo "   memory growth of a serial crm.kmeans: $(echo "$base $peak" | awk '{printf "%.1f", ($2 - $1) / 1024}') MB (budget 2.3 MB + 16 MB)"
+	echo "   memory growth of a serial crm.kmeans: $(rss_growth_mb "$SERIAL" "$KM") MB (budget 2.3 MB + 16 MB)"
 	t=$(date +%s%3N)
 	q -c "$SERIAL SET statement_timeout = '1s';" -c "$KM" >/dev/null 2>&1 || true
 	echo "   statement_timeout 1 s stopped it after $(($(date +%s%3N) - t)) ms (target <= 2000)"

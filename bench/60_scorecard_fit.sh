@@ -20,6 +20,7 @@ PY=/usr/bin/python3
 n=${CRM_BENCH_FIT_ROWS:-1000000}
 runs=${CRM_BENCH_FIT_RUNS:-5}
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+. bench/lib.sh
 SERIAL="SET max_parallel_workers_per_gather = 0; SET client_min_messages = warning;"
 PARALLEL="SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0; SET client_min_messages = warning;"
 FIT="SELECT crm.scorecard_fit(target, attrs) IS NOT NULL FROM fit_bench"
@@ -80,21 +81,7 @@ record "held-out AUC, crm card / scikit-learn pipeline" "$n" "$crm_auc" "$py_auc
 	"$(echo "$crm_auc $py_auc" | awk '{printf "%.4f", $1 / $2}')" ">= 0.99" 1
 
 # memory: RssAnon of the backend, sampled while a serial fit runs
-pidfile=$(mktemp)
-q -c "$SERIAL" -c "SELECT pg_backend_pid()" -c "SELECT pg_sleep(0.5)" -c "$FIT" > "$pidfile" &
-job=$!
-sleep 0.2
-pid=$(head -n 1 "$pidfile")
-base=$(awk '/RssAnon/ {print $2}' /proc/"$pid"/status)
-peak=$base
-while kill -0 "$job" 2>/dev/null; do
-	cur=$(awk '/RssAnon/ {print $2}' /proc/"$pid"/status 2>/dev/null || true)
-	[ -n "$cur" ] && [ "$cur" -gt "$peak" ] && peak=$cur
-	sleep 0.02
-done
-wait "$job"
-rm -f "$pidfile"
-mem_mb=$(echo "$base $peak" | awk '{printf "%.1f", ($2 - $1) / 1024}')
+mem_mb=$(rss_growth_mb "$SERIAL" "$FIT")
 record "crm.scorecard_fit memory growth MB (sample 100,000)" "$n" "$mem_mb" 64 \
 	"$(echo "$mem_mb" | awk '{printf "%.3f", $1 / 64}')" "<= 64 MB" 1
 q -c "DROP TABLE IF EXISTS fit_bench"
