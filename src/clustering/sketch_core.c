@@ -1028,6 +1028,16 @@ LeafCosts(const double *const *at, int n, const Scratch *sc, int d, double *cost
 	}
 }
 
+/* Append the pair (x, y) of cost c, the lower index first. */
+static inline void
+AddPair(Pair *pairs, int *npairs, double c, int32_t x, int32_t y)
+{
+	pairs[*npairs].cost = c;
+	pairs[*npairs].a = x < y ? x : y;
+	pairs[*npairs].b = x < y ? y : x;
+	(*npairs)++;
+}
+
 /*
  * The candidate pairs of one round, into sc->pairs: every surviving
  * representative of each leaf with its cheapest surviving partner in the
@@ -1090,10 +1100,7 @@ LeafPairs(const CrmSketch *s, const Scratch *sc, int nleaves)
 				}
 				if (partner < 0)
 					continue;
-				pairs[npairs].cost = best;
-				pairs[npairs].a = who[t] < partner ? who[t] : partner;
-				pairs[npairs].b = who[t] < partner ? partner : who[t];
-				npairs++;
+				AddPair(pairs, &npairs, best, who[t], partner);
 			}
 			continue;
 		}
@@ -1127,10 +1134,7 @@ LeafPairs(const CrmSketch *s, const Scratch *sc, int nleaves)
 			}
 			if (partner < 0)
 				continue;
-			pairs[npairs].cost = best;
-			pairs[npairs].a = idx[i] < partner ? idx[i] : partner;
-			pairs[npairs].b = idx[i] < partner ? partner : idx[i];
-			npairs++;
+			AddPair(pairs, &npairs, best, idx[i], partner);
 		}
 	}
 	return npairs;

@@ -635,6 +635,18 @@ RunsSiftDown(Solver *s, int64_t i)
 	s->runs[i] = x;
 }
 
+/* The queue item of the customer at mov[at], evicted from manager from. */
+static inline HeapItem
+EvictedItem(const Solver *s, int64_t at, int32_t from)
+{
+	HeapItem	x;
+
+	x.w = s->movload[at];
+	x.c = s->mov[at];
+	x.from = from;
+	return x;
+}
+
 /*
  * Add the customers at manager from's mov[] positions [lo, hi) except skip
  * (given up before, by ShedExcess; -1: none) as a run, in the order they
@@ -672,10 +684,7 @@ RunsPush(Solver *s, int32_t from, int64_t lo, int64_t hi, int64_t skip)
 			for (p = g; p < h; p++)
 				if (p != skip)
 				{
-					out[n].w = s->movload[base + p];
-					out[n].c = s->mov[base + p];
-					out[n].from = from;
-					n++;
+					out[n++] = EvictedItem(s, base + p, from);
 					TickAt(n);
 				}
 			h = g;
@@ -686,10 +695,7 @@ RunsPush(Solver *s, int32_t from, int64_t lo, int64_t hi, int64_t skip)
 		for (p = lo; p < hi; p++)
 			if (p != skip)
 			{
-				out[n].w = s->movload[base + p];
-				out[n].c = s->mov[base + p];
-				out[n].from = from;
-				n++;
+				out[n++] = EvictedItem(s, base + p, from);
 				TickAt(n);
 			}
 		qsort(out, (size_t) n, sizeof(HeapItem), HeapItemCmp);

@@ -47,6 +47,25 @@ next_rand(uint64_t *s)
 	return *s;
 }
 
+/* The rows in a random order (Fisher-Yates), flags along. */
+static void
+shuffle_rows(CrmRbRow *rows, uint8_t *flags, int64_t n, uint64_t *s)
+{
+	int64_t		i;
+
+	for (i = n - 1; i > 0; i--)
+	{
+		int64_t		j = (int64_t) (next_rand(s) % (uint64_t) (i + 1));
+		CrmRbRow	t = rows[i];
+		uint8_t		f = flags[i];
+
+		rows[i] = rows[j];
+		rows[j] = t;
+		flags[i] = flags[j];
+		flags[j] = f;
+	}
+}
+
 /*
  * Rows of an instance: one per customer, one per manager without
  * customers (a NULL customer row), in that order.
@@ -469,27 +488,15 @@ UNIT_TEST(rebalance_random_invariants_and_row_order)
 		CrmRbPlan	p,
 					q;
 		CrmError	err = {0};
-		int64_t		n,
-					i;
+		int64_t		n;
 
 		random_instance(&in, &s, 60, 2 + inst % 11, inst % 3 == 0 ? 1000 : 40);
 		if (!solve(&in, &p))
 			return;
 		check_plan(&in, &p);
 
-		/* Fisher-Yates over the rows, flags along */
 		n = instance_rows(&in, rows, flags);
-		for (i = n - 1; i > 0; i--)
-		{
-			int64_t		j = (int64_t) (next_rand(&s) % (uint64_t) (i + 1));
-			CrmRbRow	t = rows[i];
-			uint8_t		f = flags[i];
-
-			rows[i] = rows[j];
-			rows[j] = t;
-			flags[i] = flags[j];
-			flags[j] = f;
-		}
+		shuffle_rows(rows, flags, n, &s);
 		CHECK(crm_rb_solve(rows, flags, NULL, n, &BIG, &cur_opts, &q, &err) == 0);
 		CHECK(same_plan(&p, &q));
 	}
@@ -787,17 +794,7 @@ UNIT_TEST(rebalance_id_layouts)
 			}
 			else
 			{
-				for (i = (int) n - 1; i > 0; i--)
-				{
-					int			j = (int) (next_rand(&s) % (uint64_t) (i + 1));
-					CrmRbRow	t = rows[i];
-					uint8_t		f = flags[i];
-
-					rows[i] = rows[j];
-					rows[j] = t;
-					flags[i] = flags[j];
-					flags[j] = f;
-				}
+				shuffle_rows(rows, flags, n, &s);
 			}
 			if (crm_rb_solve(rows, flags, NULL, n, &BIG, &cur_opts, &p, &err) != 0)
 			{
@@ -905,17 +902,7 @@ many_distinct_loads(int nc)
 	CHECK(p.lower_bound <= p.peak_after);
 	CHECK(moved_total > 0);
 	/* the same rows shuffled: the same plan */
-	for (i = n - 1; i > 0; i--)
-	{
-		int64_t		j = (int64_t) (next_rand(&s) % (uint64_t) (i + 1));
-		CrmRbRow	t = rows[i];
-		uint8_t		f = flags[i];
-
-		rows[i] = rows[j];
-		rows[j] = t;
-		flags[i] = flags[j];
-		flags[j] = f;
-	}
+	shuffle_rows(rows, flags, n, &s);
 	CHECK(crm_rb_solve(rows, flags, NULL, n, &BIG, &cur_opts, &q, &err) == 0);
 	CHECK(same_plan(&p, &q));
 	free(after);
