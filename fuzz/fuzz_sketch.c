@@ -145,6 +145,31 @@ make_room(CrmSketch *s, int *alloc)
 }
 
 /*
+ * Row r of dims features from the fuzzer's bytes, read from *at on (0 when
+ * there are fewer than 8 bytes); values a feature may not take are folded
+ * into range.
+ */
+static void
+row_from_bytes(const uint8_t *data, size_t size, size_t *at, int r, int dims, double *x)
+{
+	int			j;
+
+	for (j = 0; j < dims; j++)
+	{
+		double		v = 0.0;
+
+		if (size >= 8)
+		{
+			memcpy(&v, data + *at % (size - 7), sizeof(v));
+			*at += 8 + (size_t) r;
+		}
+		if (!isfinite(v) || fabs(v) > CRM_CLUSTER_MAX_ABS)
+			v = fmod(isfinite(v) ? v : 1.0, CRM_CLUSTER_MAX_ABS);
+		x[j] = v;
+	}
+}
+
+/*
  * Add rows made of the input's bytes, limited the way cluster_features
  * limits a row (finite, within +-1e100), to a copy of s.
  */
@@ -155,26 +180,13 @@ check_add(const CrmSketch *s, const uint8_t *data, size_t size)
 	CrmSketch  *c = copy_with_room(s, alloc);
 	double	   *x = crm_core_alloc(sizeof(double) * s->dims);
 	size_t		at = 0;
-	int			r,
-				j;
+	int			r;
 
 	for (r = 0; r < ADD_ROWS; r++)
 	{
 		CrmError	err = {0};
 
-		for (j = 0; j < s->dims; j++)
-		{
-			double		v = 0.0;
-
-			if (size >= 8)
-			{
-				memcpy(&v, data + at % (size - 7), sizeof(v));
-				at += 8 + (size_t) r;
-			}
-			if (!isfinite(v) || fabs(v) > CRM_CLUSTER_MAX_ABS)
-				v = fmod(isfinite(v) ? v : 1.0, CRM_CLUSTER_MAX_ABS);
-			x[j] = v;
-		}
+		row_from_bytes(data, size, &at, r, s->dims, x);
 		c = make_room(c, &alloc);
 		if (!crm_sketch_add(c, x, &err))
 		{
@@ -204,8 +216,7 @@ check_absorb(const CrmSketch *s, const uint8_t *data, size_t size)
 	size_t		statsz = sizeof(double) * (size_t) s->dims * CRM_ST_COUNT;
 	size_t		at = 0;
 	int			nreps;
-	int			r,
-				j;
+	int			r;
 
 	if (s->nreps < 2)
 		return;
@@ -231,19 +242,7 @@ check_absorb(const CrmSketch *s, const uint8_t *data, size_t size)
 			memcpy(x, rep + 2, sizeof(double) * s->dims);
 		}
 		else
-			for (j = 0; j < s->dims; j++)
-			{
-				double		v = 0.0;
-
-				if (size >= 8)
-				{
-					memcpy(&v, data + at % (size - 7), sizeof(v));
-					at += 8 + (size_t) r;
-				}
-				if (!isfinite(v) || fabs(v) > CRM_CLUSTER_MAX_ABS)
-					v = fmod(isfinite(v) ? v : 1.0, CRM_CLUSTER_MAX_ABS);
-				x[j] = v;
-			}
+			row_from_bytes(data, size, &at, r, s->dims, x);
 		if (c->nreps >= c->capacity)
 		{
 			/* full: reduce and index again, as the transition does */
