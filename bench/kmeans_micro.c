@@ -11,7 +11,11 @@
  * crm_kmeans_sketch(k = 8, default options).  Prints the CPU milliseconds of
  * both phases, the representatives and the model's SSE.
  * Build and run: bench/kmeans_micro.sh [rows] [bank|uniform] [noabsorb]
- * (CRM_MICRO_PERF=file: under perf record, into file)
+ * (CRM_MICRO_PERF=file: under perf record, into file; CRM_MICRO_TRACE=1:
+ * a line per reduction, the row and CPU time it came at; CRM_MICRO_PARTIAL=1:
+ * as the partial sketch of one process of a parallel plan, see sketch.c's
+ * PartialLimit; CRM_MICRO_BUDGET_KB=n: another budget; MICRO_CFLAGS: extra
+ * compiler flags, e.g. -fno-inline-functions to profile by function)
  */
 #include <math.h>
 #include <stdio.h>
@@ -68,7 +72,7 @@ main(int argc, char **argv)
 
 	crm_cluster_options_default(&o);
 	/* the server's default: room for CRM_SKETCH_DEFAULT_REPS representatives */
-	o.budget_kb = crm_sketch_default_budget(d, 0);
+	o.budget_kb = getenv("CRM_MICRO_BUDGET_KB") ? atoi(getenv("CRM_MICRO_BUDGET_KB")) : crm_sketch_default_budget(d, 0);
 	cap = crm_sketch_capacity(d, 0, o.budget_kb);
 	s = crm_core_alloc(crm_sketch_size(0, d, cap));
 	crm_sketch_init(s, d, &o, 8, NULL);
@@ -100,12 +104,20 @@ main(int argc, char **argv)
 	t0 = CpuMs();
 	for (g = 0; g < n; g++)
 	{
-		if (s->nreps >= cap)
+		/* CRM_MICRO_PARTIAL=1: a parallel process's partial sketch (sketch.c's PartialLimit) */
+		int			lim = getenv("CRM_MICRO_PARTIAL") && s->rows >= s->capacity ? s->capacity / 6 : cap;
+
+		if (s->nreps >= lim)
 		{
-			crm_sketch_reduce(s, crm_sketch_reduce_target(s));
+			double		tr = CpuMs();
+
+			crm_sketch_reduce(s, (int) (lim * 0.5));
 			reductions++;
 			if (absorb)
 				crm_sketch_index_build(s, &ix);
+			if (getenv("CRM_MICRO_TRACE"))
+				printf("reduction %ld at row %ld: %.1f ms cpu since start, this one %.1f ms\n",
+					   reductions, g, tr - t0, CpuMs() - tr);
 		}
 		if (!crm_sketch_add_indexed(s, &ix, rows + (size_t) g * d, &err))
 			return 1;

@@ -9,7 +9,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 incs=$(find "$src/src" -mindepth 1 -type d ! -name sql ! -name upgrade | sed 's/^/-I/' | tr '\n' ' ')
 # shellcheck disable=SC2086,SC2046
-${CC:-gcc} -std=gnu99 -O2 -g -fno-strict-aliasing -fwrapv -fexcess-precision=standard \
+${CC:-gcc} -std=gnu99 -O2 -g ${MICRO_CFLAGS:-} -fno-strict-aliasing -fwrapv -fexcess-precision=standard \
 	$incs -I"$(pg_config --includedir-server)" -o "$out/micro" \
 	"$here/bench/kmeans_micro.c" $(find "$src/src" -name '*_core.c' | sort) \
 	"$(pg_config --pkglibdir)/libpgcommon.a" "$(pg_config --pkglibdir)/libpgport.a" -lm
