@@ -39,6 +39,7 @@
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "nodes/execnodes.h"
 #include "utils/builtins.h"
 #include "utils/expandeddatum.h"
 #include "utils/memutils.h"
@@ -69,6 +70,8 @@ typedef struct SketchEOH
 	int64		pending_rows;	/* their rows together */
 	CrmSketchIndex ix;			/* absorption index (ix.nreps 0: none) */
 	void	   *ixmem;			/* its memory, in hdr.eoh_context, or NULL */
+	int			limit;			/* representatives held before reducing, at
+								 * most the capacity (see PartialLimit) */
 } SketchEOH;
 
 static void SketchFlushPending(SketchEOH *e);
@@ -164,6 +167,7 @@ SketchStateNew(MemoryContext parent, const CrmSketch *from, int dims,
 	int			capacity;
 
 	EOH_init_header(&e->hdr, &sketch_methods, cxt);
+	e->limit = INT_MAX;			/* the capacity, whatever it becomes */
 	if (from)
 	{
 		/* the buffer is ours, sized here: never the value's own allocation */
@@ -214,21 +218,24 @@ static bool
 SketchMakeRoom(SketchEOH *e)
 {
 	CrmSketch  *s = e->s;
+	/* a partial sketch's limit, once its rows alone exceed the capacity */
+	int			cap = s->rows >= s->capacity ? Min(e->limit, s->capacity) : s->capacity;
 
 	/* the buffer can exceed the capacity after a merge lowered the budget */
-	if (s->nreps < Min(e->alloc, s->capacity))
+	if (s->nreps < Min(e->alloc, cap))
 		return false;
-	if (e->alloc < s->capacity)
+	if (e->alloc < cap)
 	{
-		int			alloc = (e->alloc > s->capacity / 2) ? s->capacity : e->alloc * 2;
+		int			alloc = (e->alloc > cap / 2) ? cap : e->alloc * 2;
 
 		e->s = repalloc_huge(e->s, crm_sketch_size(crm_sketch_names_size(s), s->dims, alloc));
 		e->alloc = alloc;
 		return false;
 	}
 	e->ix.nreps = 0;
-	crm_sketch_reduce(s, crm_sketch_reduce_target(s));
-	if (s->nreps >= Min(e->alloc, s->capacity))
+	/* crm_sketch_reduce_target(s) at the capacity: half of what is held */
+	crm_sketch_reduce(s, (int) (cap * 0.5));
+	if (s->nreps >= Min(e->alloc, cap))
 		elog(ERROR, "crm: cluster sketch reduction made no room (%d of %d), please report a bug",
 			 s->nreps, e->alloc);
 	if (e->ixmem == NULL)
@@ -240,6 +247,40 @@ SketchMakeRoom(SketchEOH *e)
 	}
 	crm_sketch_index_build(s, &e->ix);
 	return true;
+}
+
+/*
+ * How many representatives the partial sketch of one process of a parallel
+ * aggregate holds: a quarter of the capacity (at least
+ * CRM_SKETCH_MIN_CAPACITY, or the capacity when that is smaller).  The
+ * partial sketches of the leader and up to three workers then fit together
+ * in the final sketch, whose budget they all still carry, so the leader's
+ * combine absorbs and rarely reduces; and each process, which sees only
+ * its share of the rows, pays a quarter of the reductions' cost to start
+ * its sketch (each reduction's cost grows with the representatives held,
+ * and a young sketch reduces several times before its representatives are
+ * heavy enough to absorb most rows).  The budget is a bound on memory, and
+ * a partial sketch stays within it.  A serial aggregate, crm.merge and
+ * every stored sketch keep the whole capacity.
+ */
+static int
+PartialLimit(int capacity)
+{
+	int			least = Min(capacity, CRM_SKETCH_MIN_CAPACITY);
+
+	return Max(capacity / 6, least);
+}
+
+/*
+ * Whether this transition call is a partial aggregate whose states are
+ * serialized for a combine (the processes of a parallel plan, partial
+ * aggregation per partition), where PartialLimit applies.
+ */
+static bool
+InPartialAggregate(FunctionCallInfo fcinfo)
+{
+	return fcinfo->context != NULL && IsA(fcinfo->context, AggState) &&
+		DO_AGGSPLIT_SERIALIZE(((AggState *) fcinfo->context)->aggsplit);
 }
 
 /*
@@ -572,6 +613,8 @@ cluster_sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const cha
 		if (!(set & CRM_OPT_BUDGET))
 			o.budget_kb = crm_sketch_default_budget(dims, crm_sketch_names_cost(names));
 		e = SketchStateNew(aggctx, NULL, dims, &o, k, names);
+		if (InPartialAggregate(fcinfo))
+			e->limit = PartialLimit(e->s->capacity);
 	}
 	else
 	{
