@@ -5,7 +5,8 @@
 # uniform data (8 independent uniform features on [0, 10)):
 #   serial crm.kmeans(f, 8) vs a bare scan sum(f[1]) of the same table
 #     (target: at most 6x);
-#   crm.kmeans with 2 parallel workers vs serial (target: at most 0.6x);
+#   crm.kmeans with 2 parallel workers vs serial (target: at most 0.6x),
+#     and the SSE of that parallel plan over the serial one (report);
 # and at CRM_BENCH_LIMIT_SK_ROWS (default 1,000,000) rows of the bank,
 #   crm.kmeans vs exporting the rows and running scikit-learn
 #     KMeans(n_init=10) end to end (fetch + fit; target: at least 15x
@@ -46,6 +47,10 @@ limit_pair() {	# label rows: bare scan and 2 workers vs serial on km_points
 		'crm.kmeans 2 workers vs serial ($1)', $2,
 		\$q\$SELECT bench.with_workers(2, '$KM')\$q\$,
 		\$q\$SELECT bench.with_workers(0, '$KM')\$q\$, '<= 0.6', $runs)"
+	# what the parallel plan's partial sketches cost in quality (report)
+	ser=$(q -c "SET max_parallel_workers_per_gather = 0;" -c "$KM")
+	par=$(q -c "SET max_parallel_workers_per_gather = 2;" -c "$KM")
+	echo "   SSE with 2 workers / serial ($1): $(echo "$par $ser" | awk '{printf "%.5f", $1 / $2}') (report)"
 }
 
 checks() {	# rows: memory growth and cancel latency of a serial crm.kmeans
