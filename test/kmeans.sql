@@ -8,7 +8,7 @@
 \set QUIET 1
 SET client_min_messages = warning;
 BEGIN;
-SELECT plan(66);
+SELECT plan(69);
 
 -- ---------------------------------------------------------------------------
 -- 1. catalog: every crm aggregate can run partially (parallel query, Citus)
@@ -136,27 +136,42 @@ SELECT ok(:'ser_sil'::float8 > 0.3, 'the silhouette of four separated groups is 
 SELECT is(:'par_fit'::text, :'ser_fit'::text, 'rows within the budget: parallel crm.kmeans gives the serial model, bit for bit');
 SELECT is(:'par_scan'::text, :'ser_scan'::text, 'rows within the budget: parallel crm.kmeans_scan gives the serial SSE and recommendation');
 
--- The partial sketch of one process of a parallel plan keeps the whole
--- capacity while its own rows fit it (16,390 representatives of 4 features
--- at the default budget), so an input within the budget stays exact
--- whatever the plan, and beyond it holds at most a sixth of the capacity
--- (2,731): the partial sketches of the leader and five workers fit in the
--- final one together.  With no workers to launch, the leader runs the
--- Partial Aggregate over every row, so these are deterministic.
+-- The partial sketch of one process of a parallel plan of crm.kmeans keeps
+-- the whole capacity while its own rows fit it (16,390 representatives of 4
+-- features at the default budget), so an input within the budget stays
+-- exact whatever the plan; beyond it, it holds a sixth of the capacity
+-- (2,731) or 320 representatives a cluster, whichever is more.  Plain
+-- sketches keep the whole capacity.  With no workers to launch the leader
+-- runs the Partial Aggregate over every row, so these are deterministic.
+-- k-means' transition behind crm.sketch's final function counts the
+-- representatives of a k-means state.
+CREATE AGGREGATE km_partial_sketch(float8[], integer) (
+	SFUNC = crm.kmeans_transfn, STYPE = crm.cluster_sketch,
+	COMBINEFUNC = crm.sketch_combinefn, FINALFUNC = crm.sketch_finalfn, PARALLEL = SAFE);
 SET LOCAL max_parallel_workers_per_gather = 2;
 SET LOCAL max_parallel_workers = 0;
-SELECT ok(pg_temp.plan_of($$SELECT crm.sketch(f) FROM crm_tap_km_par$$) LIKE '%Partial Aggregate%',
-          'leader-only: crm.sketch still runs as a Partial Aggregate');
+SELECT ok(pg_temp.plan_of($$SELECT km_partial_sketch(f, 4) FROM crm_tap_km_par$$) LIKE '%Partial Aggregate%',
+          'leader-only: the k-means transition still runs as a Partial Aggregate');
 -- (pgTAP's functions are parallel unsafe: the values are taken first)
-SELECT crm.sketch_representatives(crm.sketch(f)) AS part_reps FROM crm_tap_km_par \gset
+SELECT crm.sketch_representatives(km_partial_sketch(f, 4)) AS part_reps FROM crm_tap_km_par \gset
+SELECT crm.sketch_representatives(km_partial_sketch(f, 60)) AS part_reps_60 FROM crm_tap_km_par \gset
+SELECT md5(crm.sketch(f)::text) AS part_plain FROM crm_tap_km_par \gset
+SELECT crm.clusters_sse(crm.kmeans(f, 4, '{"restarts": 3}')) AS part_sse FROM crm_tap_km_par \gset
 SELECT crm.kmeans(f, 4, '{"restarts": 3}')::text AS part_fit FROM crm_tap_km_par WHERE id <= 16000 \gset
 RESET max_parallel_workers;
 SET LOCAL max_parallel_workers_per_gather = 0;
-SELECT crm.sketch_representatives(crm.sketch(f)) AS whole_reps FROM crm_tap_km_par \gset
+SELECT crm.sketch_representatives(km_partial_sketch(f, 4)) AS whole_reps FROM crm_tap_km_par \gset
+SELECT crm.sketch_representatives(km_partial_sketch(f, 60)) AS whole_reps_60 FROM crm_tap_km_par \gset
+SELECT md5(crm.sketch(f)::text) AS ser_plain FROM crm_tap_km_par \gset
 RESET max_parallel_workers_per_gather;
-SELECT cmp_ok(:part_reps, '<=', 16390 / 6, 'a partial sketch beyond the capacity holds at most a sixth of it');
+SELECT cmp_ok(:part_reps, '<=', 16390 / 6, 'a partial k-means sketch beyond the capacity holds at most a sixth of it');
 SELECT cmp_ok(:whole_reps, '>', 16390 / 6, '... where a serial sketch of the same rows holds more');
+SELECT is(:part_reps_60, :whole_reps_60, 'k = 60: 320 representatives a cluster, the whole capacity, as serial');
+SELECT is(:'part_plain'::text, :'ser_plain'::text, 'a plain crm.sketch in a parallel plan keeps the whole capacity: the serial sketch, bit for bit');
+SELECT cmp_ok(abs(:'part_sse'::float8 - :'ser_sse'::float8) / :'ser_sse'::float8, '<=', 0.01::float8,
+              'the leader-only partial crm.kmeans: SSE within 1% of the serial one');
 SELECT is(:'part_fit'::text, :'ser_fit'::text, 'a partial sketch within the capacity: the serial model, bit for bit');
+DROP AGGREGATE km_partial_sketch(float8[], integer);
 
 DROP TABLE crm_tap_km_par;
 

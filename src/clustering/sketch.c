@@ -35,6 +35,7 @@
 
 #include <math.h>
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
@@ -251,41 +252,56 @@ SketchMakeRoom(SketchEOH *e)
 
 /*
  * How many representatives the partial sketch of one process of a parallel
- * aggregate holds once its own rows exceed the capacity: a sixth of the
- * capacity (at least CRM_SKETCH_MIN_CAPACITY, or the capacity when that is
- * smaller).  Until then it keeps the whole capacity, so an input within the
- * budget is summarised exactly whatever the plan (the README promises the
- * serial model then).  The partial sketches of the leader and up to five
- * workers fit in the final sketch together, whose budget they all still
- * carry, so the leader's combine absorbs and rarely reduces; and each
- * process, which sees only its share of the rows, pays little to start its
- * sketch: a young sketch reduces several times before its representatives
- * are heavy enough to absorb most rows, and each reduction costs in
- * proportion to the representatives held.  A sixth rather than a quarter:
- * on the benchmark's uniform data (2M x 8, two workers) a quarter left the
- * parallel plan at 0.61-0.62 of the serial time, a sixth 0.47, an eighth
- * 0.41-0.46 but its SSE 0.4% above the serial one on the bank (a sixth:
- * 0.3%).  The budget bounds memory, and a partial sketch stays within it.
- * A serial aggregate, crm.merge and every stored sketch keep the whole
- * capacity.
+ * plan of crm.kmeans holds once its own rows exceed the capacity: a sixth of
+ * the capacity, or PARTIAL_REPS_PER_CLUSTER per cluster when that is more
+ * (at most the capacity; at least CRM_SKETCH_MIN_CAPACITY).  Until then it
+ * keeps the whole capacity, so an input within the budget is summarised
+ * exactly whatever the plan (the README promises the serial model then).
+ *
+ * Why: each process sees only its share of the rows but would pay the whole
+ * start of a sketch: a young sketch reduces several times before its
+ * representatives are heavy enough to absorb most rows, and each reduction
+ * costs in proportion to the representatives held (perf, 2M x 8, two
+ * workers: 74% of the CPU a parallel plan spent beyond the serial one).  A
+ * sixth: the partial sketches of the leader and five workers fit the final
+ * sketch together, which keeps the whole budget, so the leader's combine
+ * absorbs rather than reduces and its final clustering has fewer
+ * representatives to go over.  On the benchmark (2M x 8, two workers) a
+ * quarter left uniform data at 0.61-0.62 of the serial time, a sixth
+ * 0.47-0.52, an eighth 0.41-0.46 with the bank's SSE 0.4-0.5% above serial
+ * (a sixth: 0.3%).  Per cluster: the quality of the final clustering follows
+ * the representatives each cluster gets, so a larger k keeps more
+ * (320 a cluster: k = 8 takes the sixth, 2,731 of 16,387 for 8 features;
+ * k = 20 takes 6,400; from k = 52 the whole capacity).
+ *
+ * Plain sketches (crm.sketch, k = 0) keep the whole capacity: they are
+ * stored and clustered later with a k nobody knows yet.  The budget bounds
+ * memory, and a partial sketch stays within it.
  */
-static int
-PartialLimit(int capacity)
-{
-	int			least = Min(capacity, CRM_SKETCH_MIN_CAPACITY);
+#define PARTIAL_REPS_PER_CLUSTER 320
 
-	return Max(capacity / 6, least);
+static int
+PartialLimit(int capacity, int k)
+{
+	int64		per_cluster = (int64) PARTIAL_REPS_PER_CLUSTER * k;
+	int64		limit = Max(capacity / 6, per_cluster);
+
+	if (k == 0)
+		return capacity;
+	return (int) Min(capacity, Max(limit, CRM_SKETCH_MIN_CAPACITY));
 }
 
 /*
- * Whether this transition call is a partial aggregate whose states are
- * serialized for a combine (the processes of a parallel plan, partial
- * aggregation per partition), where PartialLimit applies.
+ * Whether this transition call is a partial aggregate of a parallel plan
+ * (the leader's or a worker's; its states are serialized for the leader's
+ * combine), where PartialLimit applies.  Partial aggregation outside
+ * parallel mode (per partition, enable_partitionwise_aggregate) keeps the
+ * whole capacity, as serial plans do.
  */
 static bool
-InPartialAggregate(FunctionCallInfo fcinfo)
+InParallelPartialAggregate(FunctionCallInfo fcinfo)
 {
-	return fcinfo->context != NULL && IsA(fcinfo->context, AggState) &&
+	return IsInParallelMode() && fcinfo->context != NULL && IsA(fcinfo->context, AggState) &&
 		DO_AGGSPLIT_SERIALIZE(((AggState *) fcinfo->context)->aggsplit);
 }
 
@@ -619,8 +635,8 @@ cluster_sketch_transition(FunctionCallInfo fcinfo, int k, int opt_arg, const cha
 		if (!(set & CRM_OPT_BUDGET))
 			o.budget_kb = crm_sketch_default_budget(dims, crm_sketch_names_cost(names));
 		e = SketchStateNew(aggctx, NULL, dims, &o, k, names);
-		if (InPartialAggregate(fcinfo))
-			e->limit = PartialLimit(e->s->capacity);
+		if (InParallelPartialAggregate(fcinfo))
+			e->limit = PartialLimit(e->s->capacity, k);
 	}
 	else
 	{
