@@ -891,6 +891,29 @@ WidestSide(const double *box, const double *g, const double *sg, int d)
 }
 
 /*
+ * Split a cell's box (mins, then maxes, 2d values) at cut on side j into
+ * its children's boxes at left (the left child's) and left + 2d (the
+ * right's); box may be left itself (a frame's box becomes its left
+ * child's).  When every point of the cell has the cut value on that side,
+ * both children keep the side whole: it is done.
+ */
+static void
+SplitBox(const double *box, double *left, int d, int j, double cut)
+{
+	double	   *right = left + 2 * d;
+
+	memmove(left, box, sizeof(double) * 2 * d);
+	memcpy(right, left, sizeof(double) * 2 * d);
+	left[d + j] = cut;
+	right[j] = cut;
+	if (left[j] == cut && right[d + j] == cut)
+	{
+		left[d + j] = left[j];
+		right[j] = right[d + j];
+	}
+}
+
+/*
  * The leaves of a k-d tree over the representatives (Bentley,
  * "Multidimensional binary search trees used for associative searching",
  * CACM 18(9), 1975), into sc->leaves as (lo, hi) ranges of sc->idx; returns
@@ -932,23 +955,9 @@ BuildLeaves(CrmSketch *s, Scratch *sc)
 		{
 			int			mid = lo + (hi - lo) / 2;
 			double		cut;
-			double	   *left;
-			double	   *right;
 
 			cut = SelectMedian(idx, sc->keys, lo, hi, mid, reps, stride, 2 + best_j);
-			/* this frame's box becomes the left child's; the right is next */
-			left = boxes + (size_t) (top / 2) * 2 * d;
-			right = left + 2 * d;
-			memmove(left, box, sizeof(double) * 2 * d);
-			memcpy(right, left, sizeof(double) * 2 * d);
-			left[d + best_j] = cut;
-			right[best_j] = cut;
-			if (left[best_j] == cut && right[d + best_j] == cut)
-			{
-				/* every point of the cell has this value: the side is done */
-				left[d + best_j] = left[best_j];
-				right[best_j] = right[d + best_j];
-			}
+			SplitBox(box, boxes + (size_t) (top / 2) * 2 * d, d, best_j, cut);
 			stack[top++] = lo;
 			stack[top++] = mid;
 			stack[top++] = mid;
@@ -1568,25 +1577,12 @@ crm_sketch_index_build(CrmSketch *s, CrmSketchIndex *ix)
 		{
 			int			mid = lo + (hi - lo) / 2;
 			double		cut;
-			double	   *left;
-			double	   *right;
 
 			cut = SelectMedian(sc.idx, sc.keys, lo, hi, mid, reps, stride, 2 + best_j);
 			nodes[me].cut = cut;
 			nodes[me].side = best_j;
 			nodes[me].other = -1;	/* the left child: set when it is made */
-			/* this frame's box becomes the left child's; the right is next */
-			left = sc.boxes + (size_t) (top / 2) * 2 * d;
-			right = left + 2 * d;
-			memmove(left, box, sizeof(double) * 2 * d);
-			memcpy(right, left, sizeof(double) * 2 * d);
-			left[d + best_j] = cut;
-			right[best_j] = cut;
-			if (left[best_j] == cut && right[d + best_j] == cut)
-			{
-				left[d + best_j] = left[best_j];
-				right[best_j] = right[d + best_j];
-			}
+			SplitBox(box, sc.boxes + (size_t) (top / 2) * 2 * d, d, best_j, cut);
 			/* left below, right on top: the right child is made next */
 			parent[top / 2] = me;
 			sc.stack[top++] = lo;
