@@ -94,6 +94,22 @@ blob_row(CrmRng *rng, double *x)
 	x[1] = (crm_rng_double(rng) + crm_rng_double(rng) - 1.0) * 2.0;
 }
 
+/*
+ * Row i of a blob with a small far cluster: blob_row, but every 1,000th row
+ * (at 500, so spread through the input) moved to a tight group at
+ * (1000, 1000).
+ */
+static void
+blob_or_far_row(CrmRng *rng, int i, double *x)
+{
+	blob_row(rng, x);
+	if (i % 1000 == 500)
+	{
+		x[0] = 1000 + x[0] * 0.1;
+		x[1] = 1000 + x[1] * 0.1;
+	}
+}
+
 /* Exact moments of rows: total weight, mean, total scatter about the mean. */
 typedef struct Moments
 {
@@ -318,13 +334,7 @@ UNIT_TEST(sketch_keeps_small_far_cluster)
 	{
 		double		x[2];
 
-		blob_row(&rng, x);
-		if (i % 1000 == 500)
-		{
-			/* 20 far rows, spread through the input */
-			x[0] = 1000 + x[0] * 0.1;
-			x[1] = 1000 + x[1] * 0.1;
-		}
+		blob_or_far_row(&rng, i, x);
 		add_row(s, x);
 	}
 	crm_sketch_reduce(s, crm_sketch_reduce_target(s));
@@ -567,12 +577,7 @@ UNIT_TEST(sketch_absorb_keeps_small_far_cluster)
 	{
 		double		x[2];
 
-		blob_row(&rng, x);
-		if (i % 1000 == 500)
-		{
-			x[0] = 1000 + x[0] * 0.1;
-			x[1] = 1000 + x[1] * 0.1;
-		}
+		blob_or_far_row(&rng, i, x);
 		add_row_absorbing(&a, x);
 	}
 	CHECK(a.reductions >= 1);
