@@ -1,7 +1,8 @@
 /*
  * core_alloc.h
- *	  The cores' allocation hooks (error_core.h) for the benchmark programs
- *	  that link the server-free cores without a server: plain calloc and
+ *	  The cores' allocation hooks (error_core.h) for the programs that link
+ *	  the server-free cores without a server (the benchmark programs, the
+ *	  libFuzzer harnesses through fuzz/fuzz_common.h): plain calloc and
  *	  free, nothing of an arena.  Include it in exactly one file of a
  *	  program.
  */

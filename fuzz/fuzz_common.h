@@ -20,35 +20,8 @@
 		} \
 	} while (0)
 
-void *
-crm_core_alloc(size_t size)
-{
-	void	   *p = calloc(1, size ? size : 1);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
-
-/*
- * The cores' allocator without zeroing: crm_core_alloc's block filled with
- * 0xA5, so that a core reading memory it never wrote gets garbage here
- * rather than zeros it might silently rely on.
- */
-void *
-crm_core_alloc_uninit(size_t size)
-{
-	void	   *p = crm_core_alloc(size);
-
-	memset(p, 0xA5, size);
-	return p;
-}
-
-void
-crm_core_free(void *ptr)
-{
-	free(ptr);
-}
+/* the malloc-based allocator, as the benchmark programs have it */
+#include "../bench/core_alloc.h"
 
 /* The fuzzer's bytes as a NUL-terminated string (parsers take C strings). */
 static inline char *
