@@ -2077,24 +2077,39 @@ PlanFromLists(PlanLists *l, uint8_t pflags, size_t *size, CrmError *err)
 	return p;
 }
 
-/* A plan's manager entry, read from r (version 1 or 2) into l.  False with the error. */
+/*
+ * The id of a plan's manager (manager) or move entry, read from r into *id:
+ * a bigint in version 1, of the plan's id kind in version 2, kept in l's
+ * id store (room made first).  False with the error.
+ */
 static bool
-DecodePlanManager(CrmReader *r, PlanLists *l, bool v1, CrmRbIdKind idkind, CrmError *err)
+DecodePlanId(CrmReader *r, PlanLists *l, bool manager, bool v1, CrmRbIdKind idkind,
+			 int64_t *id, CrmError *err)
 {
-	CrmRbManager m = {0, 0, 0, 0, 0};
 	const uint8_t *b = NULL;
 	int			bl = 0;
 
 	if (v1)
 	{
-		if (!crm_rd_i64(r, &m.id))
+		if (!crm_rd_i64(r, id))
 			return false;
 	}
-	else if (!ReadId(r, idkind, &m.id, &b, &bl))
+	else if (!ReadId(r, idkind, id, &b, &bl))
 		return false;
-	if (PlanListsGrow(l, true, bl, err) != 0)
+	if (PlanListsGrow(l, manager, bl, err) != 0)
 		return false;
-	m.id = PlanListsId(l, m.id, b, bl);
+	*id = PlanListsId(l, *id, b, bl);
+	return true;
+}
+
+/* A plan's manager entry, read from r (version 1 or 2) into l.  False with the error. */
+static bool
+DecodePlanManager(CrmReader *r, PlanLists *l, bool v1, CrmRbIdKind idkind, CrmError *err)
+{
+	CrmRbManager m = {0, 0, 0, 0, 0};
+
+	if (!DecodePlanId(r, l, true, v1, idkind, &m.id, err))
+		return false;
 	crm_rd_f64(r, &m.capacity);
 	if (!v1)
 		crm_rd_f64(r, &m.pinned);
@@ -2110,19 +2125,9 @@ static bool
 DecodePlanMove(CrmReader *r, PlanLists *l, bool v1, CrmRbIdKind idkind, uint8_t pflags, CrmError *err)
 {
 	CrmRbMove	m = {0, 0, 1.0, 0, 0};
-	const uint8_t *b = NULL;
-	int			bl = 0;
 
-	if (v1)
-	{
-		if (!crm_rd_i64(r, &m.customer_id))
-			return false;
-	}
-	else if (!ReadId(r, idkind, &m.customer_id, &b, &bl))
+	if (!DecodePlanId(r, l, false, v1, idkind, &m.customer_id, err))
 		return false;
-	if (PlanListsGrow(l, false, bl, err) != 0)
-		return false;
-	m.customer_id = PlanListsId(l, m.customer_id, b, bl);
 	crm_rd_i32(r, &m.from);
 	crm_rd_i32(r, &m.to);
 	if (!crm_rd_f64(r, &m.load))
